@@ -1,0 +1,1171 @@
+/*
+ * bridge.c — the edge bridge's decisions (design §4; docs/protocol.md).
+ *
+ * Pure: events in (a frame from a port, a message from the underlay, a
+ * timer tick, a configuration change), actions out.  It never blocks,
+ * allocates only in bridge_init, and logs nothing: everything it refuses is
+ * counted in the stats of the VAN, member or bridge it concerns.
+ *
+ * Timers (all driven by bridge_tick):
+ *   hello      every conf.hello_ms: HELLO to every member we share a VAN
+ *              with; every HELLO_SLOW_EVERY-th round to all members (this
+ *              anti-entropy round finds JOINs that were lost both ways).
+ *   dead       a member ALIVE whose last HELLO is older than dead_count
+ *              times the larger of both intervals becomes DEAD (if we
+ *              share VANs with it) or UNKNOWN; either way its routes go.
+ */
+#include "edge/bridge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#define NONE		UINT32_MAX
+#define HELLO_SLOW_EVERY 10
+#define HELLO_MS_MIN	10
+#define HELLO_MS_MAX	60000
+
+static void	out_reserve(struct bridge_out *, size_t arena_len);
+
+/* --------------------------------------------------------------- names --- */
+
+const char *
+drop_reason_str(enum drop_reason r)
+{
+	static const char *const s[DROP_REASON_COUNT] = {
+		[DROP_NOT_MEMBER] = "not-member",
+		[DROP_UNKNOWN_VAN] = "unknown-van",
+		[DROP_VAN_MISMATCH] = "van-mismatch",
+		[DROP_SPOOF] = "spoofed-src",
+		[DROP_BAD_SRC] = "bad-src-mac",
+		[DROP_BAD_DST] = "bad-dst-mac",
+		[DROP_RUNT] = "runt",
+		[DROP_TOO_BIG] = "too-big",
+		[DROP_HAIRPIN] = "hairpin",
+		[DROP_NO_PORT] = "port-down",
+		[DROP_TABLE_FULL] = "table-full",
+		[DROP_TX_ERROR] = "tx-error",
+	};
+
+	if ((unsigned)r < WIRE_ERR_COUNT)
+		return wire_err_str((enum wire_err)r);
+	if ((unsigned)r >= DROP_REASON_COUNT || s[r] == NULL)
+		return "?";
+	return s[r];
+}
+
+const char *
+member_state_str(enum member_state s)
+{
+	switch (s) {
+	case MEMBER_UNKNOWN:
+		return "unknown";
+	case MEMBER_ALIVE:
+		return "alive";
+	case MEMBER_DEAD:
+		return "dead";
+	}
+	return "?";
+}
+
+/* -------------------------------------------------------------- set-up --- */
+
+int
+bridge_init(struct bridge *b, const struct bridge_conf *conf)
+{
+	uint8_t k[3][IDMAP_HASHKEY_LEN];
+	int i;
+
+	memset(b, 0, sizeof(*b));
+	b->conf = *conf;
+	if (b->conf.van_max == 0)
+		b->conf.van_max = BRIDGE_VAN_MAX;
+	if (b->conf.port_max == 0)
+		b->conf.port_max = BRIDGE_PORT_MAX;
+	if (b->conf.member_max == 0)
+		b->conf.member_max = BRIDGE_MEMBER_MAX;
+	if (b->conf.memb_max == 0)
+		b->conf.memb_max = BRIDGE_MEMB_MAX;
+	if (b->conf.van_max > BRIDGE_VAN_MAX || b->conf.port_max > BRIDGE_PORT_MAX ||
+	    b->conf.member_max > BRIDGE_MEMBER_MAX)
+		return -1;
+	if (b->conf.hello_ms < HELLO_MS_MIN || b->conf.hello_ms > HELLO_MS_MAX ||
+	    b->conf.dead_count == 0 || b->conf.epoch == 0)
+		return -1;
+	/* One random key, three derived ones: tables must not share a hash. */
+	for (i = 0; i < 3; i++) {
+		memcpy(k[i], conf->hashkey, sizeof(k[i]));
+		k[i][0] ^= (uint8_t)(0x5a + i);
+	}
+	b->van = calloc(b->conf.van_max, sizeof(*b->van));
+	b->port = calloc(b->conf.port_max, sizeof(*b->port));
+	b->member = calloc(b->conf.member_max, sizeof(*b->member));
+	b->hold = calloc(BRIDGE_UNLEARN_CACHE, sizeof(*b->hold));
+	if (b->van == NULL || b->port == NULL || b->member == NULL ||
+	    b->hold == NULL ||
+	    fdb_init(&b->fdb, conf->fdb_max, conf->hashkey) == -1 ||
+	    idmap_init(&b->van_by_id, b->conf.van_max, k[0]) == -1 ||
+	    idmap_init(&b->member_by_addr, b->conf.member_max, k[1]) == -1 ||
+	    idmap_init(&b->memb, b->conf.memb_max, k[2]) == -1) {
+		bridge_free(b);
+		return -1;
+	}
+	return 0;
+}
+
+void
+bridge_free(struct bridge *b)
+{
+	if (b->fdb.slot != NULL)
+		fdb_free(&b->fdb);
+	if (b->van_by_id.slot != NULL)
+		idmap_free(&b->van_by_id);
+	if (b->member_by_addr.slot != NULL)
+		idmap_free(&b->member_by_addr);
+	if (b->memb.slot != NULL)
+		idmap_free(&b->memb);
+	free(b->van);
+	free(b->port);
+	free(b->member);
+	free(b->hold);
+	sodium_memzero(b, sizeof(*b));
+}
+
+/* ------------------------------------------------------------- actions --- */
+
+void
+bridge_out_init(struct bridge_out *o, void (*flush)(struct bridge_out *, void *),
+    void *arg)
+{
+	o->n = 0;
+	o->arena_used = 0;
+	o->flush = flush;
+	o->flush_arg = arg;
+}
+
+static void
+out_reserve(struct bridge_out *o, size_t arena_len)
+{
+	if (o->n == BRIDGE_OUT_MAX || BRIDGE_ARENA - o->arena_used < arena_len) {
+		o->flush(o, o->flush_arg);
+		o->n = 0;
+		o->arena_used = 0;
+	}
+}
+
+static void
+emit_port(struct bridge *b, struct bridge_out *o, uint32_t van, uint32_t p,
+    const uint8_t *frame, size_t len)
+{
+	struct bridge_port *port;
+	struct bridge_act *a;
+
+	/* The one place frames reach ports: never into another VAN. */
+	if (p >= b->conf.port_max || !b->port[p].used || b->port[p].van != van ||
+	    !b->port[p].up) {
+		b->van[van].stats.drops[DROP_NO_PORT]++;
+		return;
+	}
+	port = &b->port[p];
+	out_reserve(o, 0);
+	a = &o->act[o->n++];
+	a->kind = BRIDGE_ACT_PORT;
+	a->type = 0;
+	a->hdr_len = 0;
+	a->target = p;
+	a->data = frame;
+	a->data_len = len;
+	port->stats.tx_frames++;
+	port->stats.tx_bytes += len;
+	b->van[van].stats.frames_out++;
+}
+
+static void
+emit_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
+    uint32_t van, const uint8_t *frame, size_t len)
+{
+	struct bridge_act *a;
+	struct wire_hdr h = {
+		.type = type, .hop = WIRE_HOP_DEFAULT,
+		.src_van = b->van[van].id, .dst_van = b->van[van].id,
+	};
+
+	out_reserve(o, 0);
+	a = &o->act[o->n++];
+	a->kind = BRIDGE_ACT_MEMBER;
+	a->type = type;
+	a->hdr_len = WIRE_HDR_LEN;
+	a->target = m;
+	a->data = frame;
+	a->data_len = len;
+	wire_put_hdr(a->hdr, &h);
+	b->member[m].stats.tx_msgs[type]++;
+	b->member[m].stats.tx_bytes += WIRE_HDR_LEN + len;
+}
+
+/* Queue a control message: built by the caller into a stack buffer. */
+static void
+emit_ctl(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
+    const uint8_t *msg, size_t len)
+{
+	struct bridge_act *a;
+
+	if (len == 0)
+		return;
+	out_reserve(o, len);
+	memcpy(o->arena + o->arena_used, msg, len);
+	a = &o->act[o->n++];
+	a->kind = BRIDGE_ACT_MEMBER;
+	a->type = type;
+	a->hdr_len = 0;
+	a->target = m;
+	a->data = o->arena + o->arena_used;
+	a->data_len = len;
+	o->arena_used += len;
+	b->member[m].stats.tx_msgs[type]++;
+	b->member[m].stats.tx_bytes += len;
+}
+
+void
+bridge_count_tx_error(struct bridge *b, const struct bridge_act *a)
+{
+	if (a->kind == BRIDGE_ACT_PORT && a->target < b->conf.port_max) {
+		struct bridge_port *p = &b->port[a->target];
+
+		p->stats.drops++;
+		if (p->used)
+			b->van[p->van].stats.drops[DROP_TX_ERROR]++;
+	} else if (a->kind == BRIDGE_ACT_MEMBER && a->target < b->conf.member_max)
+		b->member[a->target].stats.drops[DROP_TX_ERROR]++;
+}
+
+static struct wire_hdr
+ctl_hdr(uint8_t type, uint32_t van_id, uint8_t flags)
+{
+	struct wire_hdr h = {
+		.type = type, .flags = flags, .hop = WIRE_HOP_DEFAULT,
+		.src_van = van_id, .dst_van = van_id,
+	};
+
+	return h;
+}
+
+static void
+send_learn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van,
+    const struct fdb_entry *e)
+{
+	uint8_t buf[WIRE_CTL_MAX];
+	struct wire_hdr h = ctl_hdr(WIRE_LEARN, b->van[van].id, 0);
+	struct wire_learn l;
+
+	memset(&l, 0, sizeof(l));
+	memcpy(l.mac, e->mac, 6);
+	l.seq = e->seq;
+	emit_ctl(b, o, m, WIRE_LEARN, buf, wire_encode_learn(buf, sizeof(buf), &h, &l));
+	b->van[van].stats.learn_tx++;
+}
+
+static void
+send_unlearn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van,
+    const uint8_t mac[static 6])
+{
+	uint8_t buf[WIRE_CTL_MAX];
+	struct wire_hdr h = ctl_hdr(WIRE_UNLEARN, b->van[van].id, 0);
+	struct wire_unlearn u;
+
+	memcpy(u.mac, mac, 6);
+	emit_ctl(b, o, m, WIRE_UNLEARN, buf,
+	    wire_encode_unlearn(buf, sizeof(buf), &h, &u));
+	b->van[van].stats.unlearn_tx++;
+}
+
+static void
+send_membership(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
+    uint32_t van_id, uint8_t flags)
+{
+	uint8_t buf[WIRE_HDR_LEN];
+	struct wire_hdr h = ctl_hdr(type, van_id, flags);
+
+	emit_ctl(b, o, m, type, buf, wire_encode_empty(buf, sizeof(buf), &h));
+}
+
+static void
+send_hello(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t flags)
+{
+	uint8_t buf[WIRE_HDR_LEN + WIRE_HELLO_LEN];
+	struct wire_hdr h = ctl_hdr(WIRE_HELLO, 0, flags);
+	struct wire_hello hello = {
+		.epoch = b->conf.epoch,
+		.interval_ms = b->conf.hello_ms,
+		.van_count = b->joined,
+		.van_digest = b->joined_digest,
+	};
+
+	emit_ctl(b, o, m, WIRE_HELLO, buf,
+	    wire_encode_hello(buf, sizeof(buf), &h, &hello));
+}
+
+/* Our JOINs, to one member. */
+static void
+send_joins(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t flags)
+{
+	uint32_t v;
+
+	for (v = 0; v < b->conf.van_max; v++)
+		if (b->van[v].used && b->van[v].nports > 0)
+			send_membership(b, o, m, WIRE_JOIN, b->van[v].id, flags);
+}
+
+/* -------------------------------------------------- forwarding entries --- */
+
+/* Counters follow every entry that goes; call before removing e. */
+static void
+fdb_forget(struct bridge *b, const struct fdb_entry *e)
+{
+	int v = bridge_van_find(b, e->van);
+
+	if (e->kind == FDB_REMOTE) {
+		if (e->where < b->conf.member_max)
+			b->member[e->where].routes--;
+		if (v >= 0)
+			b->van[v].fdb_remote--;
+	} else if (v >= 0)
+		b->van[v].fdb_local--;
+}
+
+static void
+fdb_set(struct bridge *b, struct fdb_entry *e, uint32_t van, uint8_t kind,
+    uint32_t where, bool created, monotime_t now)
+{
+	if (!created)
+		fdb_forget(b, e);
+	e->kind = kind;
+	e->where = where;
+	e->updated = now;
+	e->reply_at = 0;
+	e->reply_to = NONE;
+	if (kind == FDB_REMOTE) {
+		b->member[where].routes++;
+		b->van[van].fdb_remote++;
+	} else
+		b->van[van].fdb_local++;
+}
+
+static void
+fdb_drop(struct bridge *b, struct fdb_entry *e)
+{
+	uint32_t van = e->van;
+	uint8_t mac[6];
+
+	memcpy(mac, e->mac, 6);
+	fdb_forget(b, e);
+	fdb_remove(&b->fdb, van, mac);
+}
+
+struct purge_arg {
+	struct bridge	*b;
+	uint8_t		kind;
+	uint32_t	where;
+	uint32_t	van;		/* VAN ID, or 0 for all */
+};
+
+static bool
+purge_match(const struct fdb_entry *e, void *arg)
+{
+	struct purge_arg *p = arg;
+
+	if (e->kind != p->kind || e->where != p->where ||
+	    (p->van != 0 && e->van != p->van))
+		return false;
+	fdb_forget(p->b, e);	/* called once per entry it accepts */
+	return true;
+}
+
+static uint32_t
+fdb_purge_where(struct bridge *b, uint8_t kind, uint32_t where, uint32_t van_id)
+{
+	struct purge_arg p = { b, kind, where, van_id };
+
+	if (kind == FDB_REMOTE && b->member[where].routes == 0)
+		return 0;
+	return fdb_purge(&b->fdb, purge_match, &p);
+}
+
+/* Source learning from a member: a local MAC is never taken over here. */
+static void
+learn_remote(struct bridge *b, uint32_t van, const uint8_t mac[static 6],
+    uint32_t m, monotime_t now)
+{
+	struct fdb_entry *e;
+	bool created;
+
+	e = fdb_lookup(&b->fdb, b->van[van].id, mac);
+	if (e != NULL) {
+		if (e->kind == FDB_LOCAL)
+			return;
+		if (e->where == m) {
+			e->updated = now;
+			return;
+		}
+		fdb_set(b, e, van, FDB_REMOTE, m, false, now);
+		return;
+	}
+	e = fdb_insert(&b->fdb, b->van[van].id, mac, &created);
+	if (e == NULL) {
+		b->van[van].stats.learn_fail++;
+		return;
+	}
+	fdb_set(b, e, van, FDB_REMOTE, m, true, now);
+}
+
+/* ---------------------------------------------------------- memberships --- */
+
+static uint64_t
+memb_key(uint32_t m, uint32_t van_id)
+{
+	return (uint64_t)m << 32 | van_id;
+}
+
+static void
+memb_add(struct bridge *b, uint32_t m, uint32_t van_id)
+{
+	struct bridge_member *mb = &b->member[m];
+	int v, r;
+
+	r = idmap_put(&b->memb, memb_key(m, van_id), 1);
+	if (r == -1) {
+		mb->stats.drops[DROP_TABLE_FULL]++;
+		return;
+	}
+	if (r == 0)
+		return;		/* already known */
+	mb->van_count++;
+	mb->van_digest += wire_van_digest(van_id);
+	if ((v = bridge_van_find(b, van_id)) >= 0) {
+		b->van[v].members[m / 64] |= 1ULL << (m % 64);
+		if (b->van[v].nports > 0)
+			mb->shared++;
+	}
+}
+
+static void
+memb_unlink(struct bridge *b, uint32_t m, uint32_t van_id)
+{
+	struct bridge_member *mb = &b->member[m];
+	int v;
+
+	mb->van_count--;
+	mb->van_digest -= wire_van_digest(van_id);
+	if ((v = bridge_van_find(b, van_id)) >= 0) {
+		b->van[v].members[m / 64] &= ~(1ULL << (m % 64));
+		if (b->van[v].nports > 0)
+			mb->shared--;
+	}
+}
+
+static void
+memb_del(struct bridge *b, uint32_t m, uint32_t van_id)
+{
+	if (!idmap_del(&b->memb, memb_key(m, van_id)))
+		return;
+	memb_unlink(b, m, van_id);
+	/* It has no nodes in that VAN any more: its routes there are stale. */
+	fdb_purge_where(b, FDB_REMOTE, m, van_id);
+}
+
+struct memb_clear_arg {
+	struct bridge	*b;
+	uint32_t	m;
+};
+
+static bool
+memb_clear_match(uint64_t key, uint32_t val, void *arg)
+{
+	struct memb_clear_arg *c = arg;
+
+	(void)val;
+	if (key >> 32 != c->m)
+		return false;
+	memb_unlink(c->b, c->m, (uint32_t)key);	/* once per accepted key */
+	return true;
+}
+
+/* Forget which VANs member m has joined (restart, resync, removal). */
+static void
+memb_clear(struct bridge *b, uint32_t m)
+{
+	struct memb_clear_arg c = { b, m };
+
+	if (b->member[m].van_count == 0)
+		return;
+	idmap_purge(&b->memb, memb_clear_match, &c);
+}
+
+/* ----------------------------------------------------------- topology --- */
+
+int
+bridge_van_find(const struct bridge *b, uint32_t id)
+{
+	uint32_t v;
+
+	if (id == 0 || !idmap_get(&b->van_by_id, id, &v))
+		return -1;
+	return (int)v;
+}
+
+int
+bridge_van_find_name(const struct bridge *b, const char *name)
+{
+	uint32_t v;
+
+	for (v = 0; v < b->conf.van_max; v++)
+		if (b->van[v].used && strcmp(b->van[v].name, name) == 0)
+			return (int)v;
+	return -1;
+}
+
+int
+bridge_van_add(struct bridge *b, uint32_t id, const char *name, const char **err)
+{
+	struct bridge_van *van;
+	uint32_t v, m;
+
+	if (id == 0) {
+		*err = "VAN ID 0 is invalid";
+		return -1;
+	}
+	if (bridge_van_find(b, id) >= 0) {
+		*err = "VAN ID already configured";
+		return -1;
+	}
+	if (name != NULL && (strlen(name) >= BRIDGE_NAME_MAX ||
+	    bridge_van_find_name(b, name) >= 0)) {
+		*err = strlen(name) >= BRIDGE_NAME_MAX ? "VAN name too long" :
+		    "VAN name already used";
+		return -1;
+	}
+	for (v = 0; v < b->conf.van_max && b->van[v].used; v++)
+		;
+	if (v == b->conf.van_max || idmap_put(&b->van_by_id, id, v) == -1) {
+		*err = "too many VANs";
+		return -1;
+	}
+	van = &b->van[v];
+	memset(van, 0, sizeof(*van));
+	van->used = true;
+	van->id = id;
+	van->first_port = NONE;
+	if (name != NULL)
+		memcpy(van->name, name, strlen(name) + 1);
+	/* Members may have JOINed it before we configured it. */
+	for (m = 0; m < b->conf.member_max; m++)
+		if (b->member[m].used && idmap_get(&b->memb, memb_key(m, id), NULL))
+			van->members[m / 64] |= 1ULL << (m % 64);
+	b->nvans++;
+	return (int)v;
+}
+
+struct van_purge_arg {
+	struct bridge	*b;
+	uint32_t	id;
+};
+
+static bool
+van_purge_match(const struct fdb_entry *e, void *arg)
+{
+	struct van_purge_arg *p = arg;
+
+	if (e->van != p->id)
+		return false;
+	fdb_forget(p->b, e);
+	return true;
+}
+
+int
+bridge_van_del(struct bridge *b, struct bridge_out *o, uint32_t v,
+    monotime_t now, const char **err)
+{
+	struct bridge_van *van;
+	struct van_purge_arg p = { b, 0 };
+
+	if (v >= b->conf.van_max || !b->van[v].used) {
+		*err = "no such VAN";
+		return -1;
+	}
+	van = &b->van[v];
+	p.id = van->id;
+	while (van->first_port != NONE)
+		bridge_port_del(b, o, van->first_port, now);
+	fdb_purge(&b->fdb, van_purge_match, &p);
+	idmap_del(&b->van_by_id, van->id);
+	memset(van, 0, sizeof(*van));
+	b->nvans--;
+	return 0;
+}
+
+/* First local port of a VAN: JOIN it.  Last one gone: LEAVE it. */
+static void
+van_joined(struct bridge *b, struct bridge_out *o, uint32_t v, bool join)
+{
+	struct bridge_van *van = &b->van[v];
+	uint32_t m;
+
+	if (join) {
+		b->joined++;
+		b->joined_digest += wire_van_digest(van->id);
+	} else {
+		b->joined--;
+		b->joined_digest -= wire_van_digest(van->id);
+	}
+	for (m = 0; m < b->conf.member_max; m++) {
+		if (!b->member[m].used)
+			continue;
+		if (member_bit(van->members, m)) {
+			if (join)
+				b->member[m].shared++;
+			else
+				b->member[m].shared--;
+		}
+		if (b->started)
+			send_membership(b, o, m, join ? WIRE_JOIN : WIRE_LEAVE,
+			    van->id, 0);
+	}
+}
+
+int
+bridge_port_add(struct bridge *b, struct bridge_out *o, uint32_t v,
+    const uint8_t *mac, monotime_t now, const char **err)
+{
+	struct bridge_van *van;
+	struct bridge_port *port;
+	struct fdb_entry *e = NULL;
+	uint32_t p;
+	bool created = false;
+
+	if (v >= b->conf.van_max || !b->van[v].used) {
+		*err = "no such VAN";
+		return -1;
+	}
+	van = &b->van[v];
+	if (mac != NULL && (eth_is_multicast(mac) || eth_is_zero(mac))) {
+		*err = "port MAC must be a unicast address";
+		return -1;
+	}
+	for (p = 0; p < b->conf.port_max && b->port[p].used; p++)
+		;
+	if (p == b->conf.port_max) {
+		*err = "too many ports";
+		return -1;
+	}
+	if (mac != NULL) {
+		e = fdb_lookup(&b->fdb, van->id, mac);
+		if (e != NULL && e->kind == FDB_LOCAL) {
+			*err = "MAC already used by a port of this VAN";
+			return -1;
+		}
+		if (e == NULL && (e = fdb_insert(&b->fdb, van->id, mac, &created)) == NULL) {
+			*err = "forwarding table full";
+			return -1;
+		}
+	}
+	port = &b->port[p];
+	memset(port, 0, sizeof(*port));
+	port->used = true;
+	port->up = true;
+	port->van = v;
+	port->next = van->first_port;
+	van->first_port = p;
+	if (mac != NULL) {
+		port->has_mac = true;
+		memcpy(port->mac, mac, 6);
+		fdb_set(b, e, v, FDB_LOCAL, p, created, now);
+		e->flags |= FDB_F_STATIC;
+	}
+	b->nports++;
+	if (van->nports++ == 0)
+		van_joined(b, o, v, true);
+	return (int)p;
+}
+
+void
+bridge_port_del(struct bridge *b, struct bridge_out *o, uint32_t p, monotime_t now)
+{
+	struct bridge_port *port;
+	struct bridge_van *van;
+	uint32_t *link;
+
+	(void)now;
+	if (p >= b->conf.port_max || !b->port[p].used)
+		return;
+	port = &b->port[p];
+	van = &b->van[port->van];
+	for (link = &van->first_port; *link != p; link = &b->port[*link].next)
+		;
+	*link = port->next;
+	fdb_purge_where(b, FDB_LOCAL, p, 0);
+	if (--van->nports == 0)
+		van_joined(b, o, port->van, false);
+	memset(port, 0, sizeof(*port));
+	b->nports--;
+}
+
+void
+bridge_port_set_up(struct bridge *b, uint32_t p, bool up)
+{
+	if (p < b->conf.port_max && b->port[p].used)
+		b->port[p].up = up;
+}
+
+int
+bridge_member_find(const struct bridge *b, const struct van_addr *a)
+{
+	uint32_t m;
+
+	if (!idmap_get(&b->member_by_addr, addr_key(a), &m) ||
+	    !addr_eq(&b->member[m].addr, a))
+		return -1;
+	return (int)m;
+}
+
+int
+bridge_member_add(struct bridge *b, struct bridge_out *o,
+    const struct van_addr *a, monotime_t now, const char **err)
+{
+	struct bridge_member *mb;
+	uint32_t m;
+
+	if (a->family != 4 && a->family != 6) {
+		*err = "not an address";
+		return -1;
+	}
+	if (idmap_get(&b->member_by_addr, addr_key(a), NULL)) {
+		*err = "member listed twice";
+		return -1;
+	}
+	for (m = 0; m < b->conf.member_max && b->member[m].used; m++)
+		;
+	if (m == b->conf.member_max ||
+	    idmap_put(&b->member_by_addr, addr_key(a), m) == -1) {
+		*err = "too many members";
+		return -1;
+	}
+	mb = &b->member[m];
+	memset(mb, 0, sizeof(*mb));
+	mb->used = true;
+	mb->addr = *a;
+	mb->state = MEMBER_UNKNOWN;
+	mb->state_since = now;
+	b->nmembers++;
+	if (b->started) {
+		send_hello(b, o, m, WIRE_F_SYNC);
+		send_joins(b, o, m, 0);
+	}
+	return (int)m;
+}
+
+void
+bridge_member_del(struct bridge *b, uint32_t m)
+{
+	struct bridge_member *mb;
+
+	if (m >= b->conf.member_max || !b->member[m].used)
+		return;
+	mb = &b->member[m];
+	fdb_purge_where(b, FDB_REMOTE, m, 0);
+	memb_clear(b, m);
+	idmap_del(&b->member_by_addr, addr_key(&mb->addr));
+	memset(mb, 0, sizeof(*mb));
+	b->nmembers--;
+}
+
+void
+bridge_start(struct bridge *b, struct bridge_out *o, monotime_t now)
+{
+	uint32_t m;
+
+	b->started = true;
+	/* HELLO first: a receiver that sees our new epoch forgets our old
+	 * JOINs, and must do so before these arrive. */
+	for (m = 0; m < b->conf.member_max; m++) {
+		if (!b->member[m].used)
+			continue;
+		send_hello(b, o, m, WIRE_F_SYNC);
+		send_joins(b, o, m, 0);
+	}
+	b->next_hello = now + MONO_MS(b->conf.hello_ms);
+}
+
+/* ------------------------------------------------------- local frames --- */
+
+static void
+flood_local(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t except,
+    const uint8_t *frame, size_t len)
+{
+	uint32_t p;
+
+	for (p = b->van[v].first_port; p != NONE; p = b->port[p].next)
+		if (p != except && b->port[p].up)
+			emit_port(b, o, v, p, frame, len);
+}
+
+static void
+flood_members(struct bridge *b, struct bridge_out *o, uint32_t v,
+    const uint8_t *frame, size_t len)
+{
+	struct bridge_van *van = &b->van[v];
+	unsigned w;
+
+	van->stats.flood_tx++;
+	for (w = 0; w < MEMBER_WORDS; w++) {
+		uint64_t bits = van->members[w];
+
+		while (bits != 0) {
+			uint32_t m = w * 64 + (uint32_t)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			if (b->member[m].state == MEMBER_DEAD)
+				continue;
+			emit_frame(b, o, m, WIRE_FLOOD, v, frame, len);
+			van->stats.flood_copies++;
+		}
+	}
+}
+
+void
+bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
+    const uint8_t *frame, size_t len, monotime_t now)
+{
+	struct bridge_port *port;
+	struct bridge_van *van;
+	struct fdb_entry *e;
+	const uint8_t *dst = frame, *src = frame + 6;
+	uint32_t v;
+	bool created;
+
+	if (p >= b->conf.port_max || !b->port[p].used)
+		return;
+	port = &b->port[p];
+	v = port->van;
+	van = &b->van[v];
+	port->stats.rx_frames++;
+	port->stats.rx_bytes += len;
+	if (len < ETH_HDR_LEN || len > WIRE_FRAME_MAX) {
+		port->stats.drops++;
+		van->stats.drops[len < ETH_HDR_LEN ? DROP_RUNT : DROP_TOO_BIG]++;
+		return;
+	}
+	if (eth_is_multicast(src) || eth_is_zero(src)) {
+		port->stats.drops++;
+		van->stats.drops[DROP_BAD_SRC]++;
+		return;
+	}
+	if (port->has_mac && memcmp(src, port->mac, 6) != 0) {
+		port->stats.drops++;
+		van->stats.drops[DROP_SPOOF]++;
+		return;
+	}
+	van->stats.frames_in++;
+
+	/* Learn the source as local to this port. */
+	e = fdb_lookup(&b->fdb, van->id, src);
+	if (e == NULL) {
+		e = fdb_insert(&b->fdb, van->id, src, &created);
+		if (e != NULL)
+			fdb_set(b, e, v, FDB_LOCAL, p, true, now);
+		else
+			van->stats.learn_fail++;
+	} else if (e->kind != FDB_LOCAL || e->where != p) {
+		if (e->kind == FDB_LOCAL && (e->flags & FDB_F_STATIC)) {
+			/* Another port's configured MAC. */
+			port->stats.drops++;
+			van->stats.drops[DROP_SPOOF]++;
+			return;
+		}
+		fdb_set(b, e, v, FDB_LOCAL, p, false, now);
+	} else
+		e->updated = now;
+
+	if (eth_is_multicast(dst)) {
+		flood_local(b, o, v, p, frame, len);
+		flood_members(b, o, v, frame, len);
+		return;
+	}
+	e = fdb_lookup(&b->fdb, van->id, dst);
+	if (e == NULL) {
+		flood_local(b, o, v, p, frame, len);
+		flood_members(b, o, v, frame, len);
+	} else if (e->kind == FDB_LOCAL) {
+		if (e->where == p) {
+			van->stats.drops[DROP_HAIRPIN]++;
+			return;
+		}
+		emit_port(b, o, v, e->where, frame, len);
+	} else {
+		emit_frame(b, o, e->where, WIRE_DATA, v, frame, len);
+		van->stats.data_tx++;
+	}
+}
+
+/* ----------------------------------------------------- member messages --- */
+
+static bool
+unlearn_held(struct bridge *b, uint32_t van_id, uint32_t m,
+    const uint8_t mac[static 6], monotime_t now)
+{
+	uint64_t k = wire_van_digest(van_id ^ m << 20) ^
+	    ((uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 |
+	    (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 |
+	    (uint64_t)mac[4] << 8 | mac[5]);
+	struct unlearn_hold *h = &b->hold[wire_van_digest((uint32_t)(k ^ k >> 32)) %
+	    BRIDGE_UNLEARN_CACHE];
+
+	if (h->at != 0 && h->van == van_id && h->member == m &&
+	    memcmp(h->mac, mac, 6) == 0 && now - h->at < BRIDGE_REPLY_HOLDOFF)
+		return true;
+	h->van = van_id;
+	h->member = m;
+	memcpy(h->mac, mac, 6);
+	h->at = now;
+	return false;
+}
+
+static bool
+frame_src_ok(struct bridge *b, uint32_t v, uint32_t m, const uint8_t *frame)
+{
+	if (eth_is_multicast(frame + 6) || eth_is_zero(frame + 6)) {
+		b->van[v].stats.drops[DROP_BAD_SRC]++;
+		b->member[m].stats.drops[DROP_BAD_SRC]++;
+		return false;
+	}
+	return true;
+}
+
+static void
+data_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
+    const struct wire_msg *wm, monotime_t now)
+{
+	const uint8_t *frame = wm->payload;
+	struct fdb_entry *e;
+
+	b->van[v].stats.data_rx++;
+	if (!frame_src_ok(b, v, m, frame))
+		return;
+	if (eth_is_multicast(frame)) {
+		b->van[v].stats.drops[DROP_BAD_DST]++;
+		b->member[m].stats.drops[DROP_BAD_DST]++;
+		return;
+	}
+	learn_remote(b, v, frame + 6, m, now);
+	e = fdb_lookup(&b->fdb, b->van[v].id, frame);
+	if (e != NULL && e->kind == FDB_LOCAL) {
+		emit_port(b, o, v, e->where, frame, wm->payload_len);
+		return;
+	}
+	/* Not here: tell the sender, which forgets the route and floods. */
+	if (!unlearn_held(b, b->van[v].id, m, frame, now))
+		send_unlearn(b, o, m, v, frame);
+}
+
+static void
+flood_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
+    const struct wire_msg *wm, monotime_t now)
+{
+	const uint8_t *frame = wm->payload;
+	struct fdb_entry *e;
+
+	b->van[v].stats.flood_rx++;
+	if (!frame_src_ok(b, v, m, frame))
+		return;
+	learn_remote(b, v, frame + 6, m, now);
+	if (!eth_is_multicast(frame) &&
+	    (e = fdb_lookup(&b->fdb, b->van[v].id, frame)) != NULL &&
+	    e->kind == FDB_LOCAL) {
+		/* The destination is here: say so, so the sender stops flooding. */
+		emit_port(b, o, v, e->where, frame, wm->payload_len);
+		if (e->reply_to != m || now - e->reply_at >= BRIDGE_REPLY_HOLDOFF) {
+			e->reply_to = m;
+			e->reply_at = now;
+			send_learn(b, o, m, v, e);
+		}
+		return;
+	}
+	flood_local(b, o, v, NONE, frame, wm->payload_len);
+}
+
+static void
+learn_in(struct bridge *b, uint32_t m, uint32_t v, const struct wire_learn *l,
+    monotime_t now)
+{
+	b->van[v].stats.learn_rx++;
+	learn_remote(b, v, l->mac, m, now);
+}
+
+static void
+unlearn_in(struct bridge *b, uint32_t m, uint32_t v, const struct wire_unlearn *u)
+{
+	struct fdb_entry *e;
+
+	b->van[v].stats.unlearn_rx++;
+	e = fdb_lookup(&b->fdb, b->van[v].id, u->mac);
+	if (e != NULL && e->kind == FDB_REMOTE && e->where == m)
+		fdb_drop(b, e);
+}
+
+static void
+member_set_state(struct bridge *b, uint32_t m, enum member_state s, monotime_t now)
+{
+	struct bridge_member *mb = &b->member[m];
+
+	if (mb->state == s)
+		return;
+	if (s == MEMBER_DEAD)
+		mb->stats.deaths++;
+	if (s != MEMBER_ALIVE)
+		fdb_purge_where(b, FDB_REMOTE, m, 0);
+	mb->state = s;
+	mb->state_since = now;
+}
+
+static void
+hello_in(struct bridge *b, struct bridge_out *o, uint32_t m,
+    const struct wire_msg *wm, monotime_t now)
+{
+	struct bridge_member *mb = &b->member[m];
+	const struct wire_hello *h = &wm->body.hello;
+	bool fresh = mb->epoch != h->epoch;
+
+	if (fresh && mb->epoch != 0) {
+		/* It restarted: all we knew of it is stale. */
+		mb->stats.restarts++;
+		fdb_purge_where(b, FDB_REMOTE, m, 0);
+		memb_clear(b, m);
+	}
+	mb->epoch = h->epoch;
+	mb->interval_ms = h->interval_ms < HELLO_MS_MIN ? HELLO_MS_MIN :
+	    h->interval_ms > HELLO_MS_MAX ? HELLO_MS_MAX : h->interval_ms;
+	mb->last_hello = now;
+	member_set_state(b, m, MEMBER_ALIVE, now);
+
+	if (wm->hdr.flags & WIRE_F_SYNC) {
+		/* It asks for our JOINs; the HELLO after them lets it check. */
+		send_joins(b, o, m, WIRE_F_SYNC);
+		send_hello(b, o, m, 0);
+	}
+	/*
+	 * A new incarnation sends its JOINs right after this HELLO: check the
+	 * digest from its next HELLO on.  A mismatch means a JOIN or LEAVE was
+	 * lost: forget its VANs and ask for all of them (once per interval).
+	 */
+	if (fresh || (h->van_count == mb->van_count && h->van_digest == mb->van_digest))
+		return;
+	if (mb->sync_at != 0 && now - mb->sync_at < MONO_MS(b->conf.hello_ms))
+		return;
+	mb->sync_at = now;
+	mb->stats.syncs++;
+	memb_clear(b, m);
+	send_hello(b, o, m, WIRE_F_SYNC);
+}
+
+void
+bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from,
+    const uint8_t *msg, size_t len, monotime_t now)
+{
+	struct wire_msg wm;
+	struct bridge_member *mb;
+	enum wire_err err;
+	int mi, vi;
+	uint32_t m, v;
+
+	b->stats.rx_msgs++;
+	if ((mi = bridge_member_find(b, from)) < 0) {
+		b->stats.drops[DROP_NOT_MEMBER]++;
+		return;
+	}
+	m = (uint32_t)mi;
+	mb = &b->member[m];
+	mb->stats.rx_bytes += len;
+	if ((err = wire_decode(msg, len, &wm)) != WIRE_OK) {
+		mb->stats.drops[err]++;
+		return;
+	}
+	mb->stats.rx_msgs[wm.hdr.type]++;
+	if (wm.hdr.type == WIRE_HELLO) {
+		hello_in(b, o, m, &wm, now);
+		return;
+	}
+	if (wm.hdr.src_van != wm.hdr.dst_van) {
+		mb->stats.drops[DROP_VAN_MISMATCH]++;
+		return;
+	}
+	/* Memberships are kept for VANs we do not have too (HELLO digest). */
+	if (wm.hdr.type == WIRE_JOIN) {
+		memb_add(b, m, wm.hdr.dst_van);
+		return;
+	}
+	if (wm.hdr.type == WIRE_LEAVE) {
+		memb_del(b, m, wm.hdr.dst_van);
+		return;
+	}
+	if ((vi = bridge_van_find(b, wm.hdr.dst_van)) < 0) {
+		mb->stats.drops[DROP_UNKNOWN_VAN]++;
+		return;
+	}
+	v = (uint32_t)vi;
+	switch (wm.hdr.type) {
+	case WIRE_DATA:
+		data_in(b, o, m, v, &wm, now);
+		break;
+	case WIRE_FLOOD:
+		flood_in(b, o, m, v, &wm, now);
+		break;
+	case WIRE_LEARN:
+		learn_in(b, m, v, &wm.body.learn, now);
+		break;
+	case WIRE_UNLEARN:
+		unlearn_in(b, m, v, &wm.body.unlearn);
+		break;
+	}
+}
+
+/* -------------------------------------------------------------- timers --- */
+
+monotime_t
+bridge_tick(struct bridge *b, struct bridge_out *o, monotime_t now)
+{
+	monotime_t next, period = MONO_MS(b->conf.hello_ms);
+	uint32_t m;
+	bool round = false, slow = false;
+
+	if (!b->started)
+		return MONO_NEVER;
+	if (now >= b->next_hello) {
+		round = true;
+		slow = ++b->hello_rounds % HELLO_SLOW_EVERY == 0;
+		b->next_hello += period;
+		if (b->next_hello <= now)
+			b->next_hello = now + period;
+	}
+	next = b->next_hello;
+	for (m = 0; m < b->conf.member_max; m++) {
+		struct bridge_member *mb = &b->member[m];
+		monotime_t dead_at;
+		uint32_t ms;
+
+		if (!mb->used)
+			continue;
+		if (round && (mb->shared > 0 || slow))
+			send_hello(b, o, m, 0);
+		if (mb->state != MEMBER_ALIVE)
+			continue;
+		ms = mb->interval_ms > b->conf.hello_ms ? mb->interval_ms :
+		    b->conf.hello_ms;
+		dead_at = mb->last_hello + MONO_MS((monotime_t)ms * b->conf.dead_count);
+		if (now >= dead_at)
+			member_set_state(b, m, mb->shared > 0 ? MEMBER_DEAD :
+			    MEMBER_UNKNOWN, now);
+		else if (dead_at < next)
+			next = dead_at;
+	}
+	return next;
+}

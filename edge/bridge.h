@@ -1,0 +1,195 @@
+/*
+ * bridge.h — the decisions of an edge bridge (design §4), for every VAN of
+ * one host: local ports, site members, the forwarding table, VAN
+ * memberships (JOIN/LEAVE), learn/unlearn signalling and HELLO health.
+ *
+ * Pure: the bridge never touches a socket, a tap or a clock.  Events come
+ * in as calls with `now`; what must be sent or delivered goes out as
+ * actions in a struct bridge_out, which the I/O layer flushes (the bridge
+ * calls out->flush itself when the batch is full).  Frames in actions point
+ * into the caller's buffers, which must stay valid until the flush.
+ */
+#ifndef EDGE_BRIDGE_H
+#define EDGE_BRIDGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "edge/addr.h"
+#include "edge/fdb.h"
+#include "edge/idmap.h"
+#include "edge/monotime.h"
+#include "edge/stats.h"
+#include "edge/wire.h"
+
+/* Named limits (design: nothing is sized by what a peer declares). */
+#define BRIDGE_VAN_MAX		4096
+#define BRIDGE_PORT_MAX		4096
+#define BRIDGE_MEMBER_MAX	1024
+#define BRIDGE_MEMB_MAX		65536	/* (member, VAN) memberships known */
+#define BRIDGE_NAME_MAX		32
+#define BRIDGE_OUT_MAX		256	/* actions per batch */
+#define BRIDGE_ARENA		16384	/* control message bytes per batch */
+#define BRIDGE_REPLY_HOLDOFF	MONO_MS(20)	/* repeat LEARN/UNLEARN replies */
+#define BRIDGE_UNLEARN_CACHE	1024	/* UNLEARN hold-off slots */
+#define BRIDGE_HELLO_MS_DEFAULT	1000
+#define BRIDGE_DEAD_COUNT_DEFAULT 3
+
+#define MEMBER_WORDS		(BRIDGE_MEMBER_MAX / 64)
+
+enum member_state {
+	MEMBER_UNKNOWN = 0,	/* not heard lately; floods still go to it */
+	MEMBER_ALIVE,		/* HELLO within the dead time */
+	MEMBER_DEAD,		/* went silent while sharing VANs: no routes */
+};
+
+struct bridge_port {
+	bool		used;
+	bool		up;		/* can deliver (tap open) */
+	bool		has_mac;	/* may only send from mac */
+	uint8_t		mac[6];
+	uint32_t	van;		/* VAN slot */
+	uint32_t	next;		/* next port of the VAN, or UINT32_MAX */
+	struct port_stats stats;
+};
+
+struct bridge_van {
+	bool		used;
+	uint32_t	id;
+	char		name[BRIDGE_NAME_MAX];
+	uint32_t	nports;		/* local ports */
+	uint32_t	first_port;	/* list through bridge_port.next */
+	uint32_t	fdb_local;	/* forwarding entries of this VAN */
+	uint32_t	fdb_remote;
+	uint64_t	members[MEMBER_WORDS];	/* members that JOINed */
+	struct van_stats stats;
+};
+
+struct bridge_member {
+	bool		used;
+	struct van_addr	addr;
+	enum member_state state;
+	uint64_t	epoch;		/* its boot epoch, 0 = not heard */
+	uint32_t	interval_ms;	/* its HELLO interval */
+	uint32_t	van_count;	/* our view of its VAN set */
+	uint64_t	van_digest;
+	uint32_t	shared;		/* its VANs that have local ports here */
+	uint32_t	routes;		/* forwarding entries through it */
+	monotime_t	last_hello;	/* HELLO received */
+	monotime_t	sync_at;	/* resync last requested */
+	monotime_t	state_since;
+	struct member_stats stats;
+};
+
+struct bridge_conf {
+	uint32_t	van_max;	/* 0: BRIDGE_VAN_MAX; at most that */
+	uint32_t	port_max;	/* 0: BRIDGE_PORT_MAX; likewise */
+	uint32_t	member_max;	/* 0: BRIDGE_MEMBER_MAX; likewise */
+	uint32_t	memb_max;	/* 0: BRIDGE_MEMB_MAX */
+	uint32_t	fdb_max;
+	uint32_t	hello_ms;
+	uint32_t	dead_count;
+	uint64_t	epoch;		/* random, non-zero, new at each start */
+	uint8_t		hashkey[16];	/* random: keys every table */
+};
+
+enum bridge_act_kind {
+	BRIDGE_ACT_PORT = 1,	/* write data (a frame) to a port */
+	BRIDGE_ACT_MEMBER = 2,	/* send hdr + data to a member */
+};
+
+struct bridge_act {
+	uint8_t		kind;
+	uint8_t		type;		/* wire type, for members */
+	uint8_t		hdr_len;	/* 0 or WIRE_HDR_LEN */
+	uint32_t	target;		/* port or member slot */
+	const uint8_t	*data;
+	size_t		data_len;
+	uint8_t		hdr[WIRE_HDR_LEN];
+};
+
+struct bridge_out {
+	unsigned	n;
+	size_t		arena_used;
+	void		(*flush)(struct bridge_out *, void *);
+	void		*flush_arg;
+	struct bridge_act act[BRIDGE_OUT_MAX];
+	uint8_t		arena[BRIDGE_ARENA];
+};
+
+struct unlearn_hold {
+	uint32_t	van;
+	uint32_t	member;
+	uint8_t		mac[6];
+	monotime_t	at;
+};
+
+struct bridge {
+	struct bridge_conf conf;
+	struct fdb	fdb;
+	struct idmap	van_by_id;	/* VAN ID -> slot */
+	struct idmap	member_by_addr;	/* addr_key -> slot */
+	struct idmap	memb;		/* member << 32 | VAN ID -> 1 */
+	struct bridge_van *van;		/* [BRIDGE_VAN_MAX] */
+	struct bridge_port *port;	/* [BRIDGE_PORT_MAX] */
+	struct bridge_member *member;	/* [BRIDGE_MEMBER_MAX] */
+	struct unlearn_hold *hold;	/* [BRIDGE_UNLEARN_CACHE] */
+	uint32_t	nvans, nports, nmembers;
+	uint32_t	joined;		/* local VANs with ports (JOINed) */
+	uint64_t	joined_digest;
+	monotime_t	next_hello;
+	uint32_t	hello_rounds;
+	bool		started;
+	struct global_stats stats;
+};
+
+int	bridge_init(struct bridge *, const struct bridge_conf *);
+void	bridge_free(struct bridge *);
+
+/* Configuration and control: slots or -1 with errno-free error strings. */
+int	bridge_van_add(struct bridge *, uint32_t id, const char *name,
+	    const char **err);
+int	bridge_van_del(struct bridge *, struct bridge_out *, uint32_t slot,
+	    monotime_t now, const char **err);
+int	bridge_van_find(const struct bridge *, uint32_t id);
+int	bridge_van_find_name(const struct bridge *, const char *name);
+
+int	bridge_port_add(struct bridge *, struct bridge_out *, uint32_t van_slot,
+	    const uint8_t *mac, monotime_t now, const char **err);
+void	bridge_port_del(struct bridge *, struct bridge_out *, uint32_t port,
+	    monotime_t now);
+void	bridge_port_set_up(struct bridge *, uint32_t port, bool up);
+
+int	bridge_member_add(struct bridge *, struct bridge_out *,
+	    const struct van_addr *, monotime_t now, const char **err);
+void	bridge_member_del(struct bridge *, uint32_t slot);
+int	bridge_member_find(const struct bridge *, const struct van_addr *);
+
+/* Announce ourselves: HELLO asking for JOINs, and our JOINs, to all. */
+void	bridge_start(struct bridge *, struct bridge_out *, monotime_t now);
+
+/* A frame a local port sent. */
+void	bridge_port_frame(struct bridge *, struct bridge_out *, uint32_t port,
+	    const uint8_t *frame, size_t len, monotime_t now);
+/* A UDP payload from the underlay. */
+void	bridge_input(struct bridge *, struct bridge_out *,
+	    const struct van_addr *from, const uint8_t *msg, size_t len,
+	    monotime_t now);
+/* Timers: HELLOs, dead members.  Returns the next deadline. */
+monotime_t bridge_tick(struct bridge *, struct bridge_out *, monotime_t now);
+
+void	bridge_out_init(struct bridge_out *,
+	    void (*flush)(struct bridge_out *, void *), void *arg);
+/* Count an I/O failure of action a (the I/O layer reports it back). */
+void	bridge_count_tx_error(struct bridge *, const struct bridge_act *);
+
+const char *member_state_str(enum member_state);
+
+static inline bool
+member_bit(const uint64_t *set, uint32_t m)
+{
+	return (set[m / 64] >> (m % 64)) & 1;
+}
+
+#endif /* EDGE_BRIDGE_H */

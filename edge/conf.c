@@ -1,0 +1,463 @@
+/*
+ * conf.c — parse and check vanedge's configuration (see conf.h and
+ * etc/edge.conf).  Strict: an unknown setting, a value of the wrong type or
+ * out of range, a duplicate — each is an error naming the file and line.
+ * Nothing is applied here; a bad file changes nothing.
+ */
+#include "edge/conf.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#define HELLO_MS_DEFAULT	BRIDGE_HELLO_MS_DEFAULT
+#define DEAD_COUNT_DEFAULT	BRIDGE_DEAD_COUNT_DEFAULT
+
+struct ctx {
+	const char	*file;
+	char		*err;
+};
+
+static bool fail(struct ctx *, const config_setting_t *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool
+fail(struct ctx *c, const config_setting_t *s, const char *fmt, ...)
+{
+	char msg[512];
+	const char *file = c->file;
+	int line = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s != NULL) {
+		line = (int)config_setting_source_line(s);
+		if (config_setting_source_file(s) != NULL)
+			file = config_setting_source_file(s);
+	}
+	snprintf(c->err, CONF_ERR_MAX, "%s:%d: %s", file, line, msg);
+	return false;
+}
+
+bool
+mac_parse(const char *s, uint8_t mac[static 6])
+{
+	unsigned v[6];
+	int i, n = 0;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &v[0], &v[1], &v[2], &v[3],
+	    &v[4], &v[5], &n) != 6 || n != 17)
+		return false;
+	for (i = 0; i < 6; i++) {
+		if (s[3 * i] == ' ' || s[3 * i] == '+' || s[3 * i] == '-')
+			return false;
+		mac[i] = (uint8_t)v[i];
+	}
+	return true;
+}
+
+void
+mac_str(const uint8_t mac[static 6], char buf[static 18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+	    mac[3], mac[4], mac[5]);
+}
+
+bool
+conf_name_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n >= max)
+		return false;
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* Every child of group s must be named in allowed (NULL-terminated). */
+static bool
+only_known(struct ctx *c, const config_setting_t *s, const char *const *allowed)
+{
+	int i, n = config_setting_length(s);
+
+	for (i = 0; i < n; i++) {
+		const config_setting_t *k = config_setting_get_elem(s, (unsigned)i);
+		const char *name = config_setting_name(k);
+		const char *const *a;
+
+		for (a = allowed; *a != NULL && strcmp(*a, name) != 0; a++)
+			;
+		if (*a == NULL)
+			return fail(c, k, "unknown setting '%s'", name);
+	}
+	return true;
+}
+
+static bool
+get_u32(struct ctx *c, const config_setting_t *g, const char *name,
+    uint32_t min, uint32_t max, uint32_t *out)
+{
+	const config_setting_t *s = config_setting_get_member(g, name);
+	long long v;
+
+	if (s == NULL)
+		return true;
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64)
+		return fail(c, s, "'%s' must be an integer", name);
+	v = config_setting_get_int64(s);
+	if (v < min || v > max)
+		return fail(c, s, "'%s' must be %u..%u", name, min, max);
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool
+get_str(struct ctx *c, const config_setting_t *g, const char *name,
+    const char **out)
+{
+	const config_setting_t *s = config_setting_get_member(g, name);
+
+	if (s == NULL)
+		return true;
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return fail(c, s, "'%s' must be a string", name);
+	*out = config_setting_get_string(s);
+	return true;
+}
+
+static bool
+parse_edge(struct ctx *c, const config_setting_t *g, struct edge_conf *conf)
+{
+	static const char *const known[] = { "listen", "control", "hello_interval",
+	    "dead_after", "fdb_max", "log_level", NULL };
+	const char *listen = NULL, *control = NULL, *level = NULL, *err;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return fail(c, g, "'edge' must be a group { ... }");
+	if (!only_known(c, g, known) ||
+	    !get_str(c, g, "listen", &listen) ||
+	    !get_str(c, g, "control", &control) ||
+	    !get_str(c, g, "log_level", &level) ||
+	    !get_u32(c, g, "hello_interval", 10, 60000, &conf->hello_ms) ||
+	    !get_u32(c, g, "dead_after", 2, 100, &conf->dead_count) ||
+	    !get_u32(c, g, "fdb_max", 16, FDB_MAX_LIMIT, &conf->fdb_max))
+		return false;
+	if (listen != NULL) {
+		if (!addr_parse(listen, WIRE_DEFAULT_PORT, &conf->listen, &err))
+			return fail(c, config_setting_get_member(g, "listen"),
+			    "listen: %s: '%s'", err, listen);
+		/* "::" means every address of both families (a dual-stack
+		 * socket); "0.0.0.0" every IPv4 address only. */
+		if (conf->listen.family == 6 && !memcmp(conf->listen.ip,
+		    (uint8_t[16]){ 0 }, 16))
+			conf->listen.family = 0;
+	}
+	if (control != NULL) {
+		if (control[0] != '/' || strlen(control) >= CONF_PATH_MAX)
+			return fail(c, config_setting_get_member(g, "control"),
+			    "control: an absolute path shorter than %d bytes",
+			    CONF_PATH_MAX);
+		snprintf(conf->control, sizeof(conf->control), "%s", control);
+	}
+	if (level != NULL && !log_level_parse(level, &conf->log_level))
+		return fail(c, config_setting_get_member(g, "log_level"),
+		    "log_level: one of error, warning, info, debug");
+	return true;
+}
+
+static bool
+parse_members(struct ctx *c, const config_setting_t *l, struct edge_conf *conf)
+{
+	int i, n;
+
+	if (config_setting_type(l) != CONFIG_TYPE_ARRAY &&
+	    config_setting_type(l) != CONFIG_TYPE_LIST)
+		return fail(c, l, "'members' must be a list of addresses [ \"...\", ... ]");
+	n = config_setting_length(l);
+	if (n > BRIDGE_MEMBER_MAX)
+		return fail(c, l, "more than %d members", BRIDGE_MEMBER_MAX);
+	conf->members = calloc((size_t)n + 1, sizeof(*conf->members));
+	if (conf->members == NULL)
+		return fail(c, l, "out of memory");
+	for (i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(l, (unsigned)i);
+		struct van_addr *a = &conf->members[i];
+		const char *str, *err;
+		unsigned j;
+
+		if (config_setting_type(s) != CONFIG_TYPE_STRING)
+			return fail(c, s, "a member is an address string");
+		str = config_setting_get_string(s);
+		if (!addr_parse(str, conf->listen.port ? conf->listen.port :
+		    WIRE_DEFAULT_PORT, a, &err))
+			return fail(c, s, "member '%s': %s", str, err);
+		for (j = 0; j < (unsigned)i; j++)
+			if (addr_eq(&conf->members[j], a))
+				return fail(c, s, "member '%s' listed twice", str);
+		conf->nmembers++;
+	}
+	return true;
+}
+
+static bool
+parse_port(struct ctx *c, const config_setting_t *s, struct conf_port *p)
+{
+	static const char *const known[] = { "tap", "mac", NULL };
+	const char *tap = NULL, *mac = NULL;
+
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(c, s, "a port is a group { tap = \"...\"; mac = \"...\"; }");
+	if (!only_known(c, s, known) || !get_str(c, s, "tap", &tap) ||
+	    !get_str(c, s, "mac", &mac))
+		return false;
+	p->line = (int)config_setting_source_line(s);
+	if (tap == NULL)
+		return fail(c, s, "port without 'tap'");
+	if (!conf_name_ok(tap, CONF_IFNAMSIZ))
+		return fail(c, config_setting_get_member(s, "tap"),
+		    "tap '%s': 1-15 of A-Z a-z 0-9 _ . -", tap);
+	snprintf(p->tap, sizeof(p->tap), "%s", tap);
+	if (mac != NULL) {
+		if (!mac_parse(mac, p->mac))
+			return fail(c, config_setting_get_member(s, "mac"),
+			    "mac '%s': not xx:xx:xx:xx:xx:xx", mac);
+		if (eth_is_multicast(p->mac) || eth_is_zero(p->mac))
+			return fail(c, config_setting_get_member(s, "mac"),
+			    "mac '%s': must be a unicast address", mac);
+		p->has_mac = true;
+	}
+	return true;
+}
+
+static bool
+parse_van(struct ctx *c, const config_setting_t *s, struct edge_conf *conf,
+    unsigned *ntaps)
+{
+	static const char *const known[] = { "id", "name", "ports", NULL };
+	struct conf_van *v = &conf->vans[conf->nvans];
+	const config_setting_t *ports;
+	const char *name = NULL;
+	unsigned i, j, k;
+	int n;
+
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(c, s, "a VAN is a group { id = N; name = \"...\"; ports = (...); }");
+	if (!only_known(c, s, known) || !get_str(c, s, "name", &name))
+		return false;
+	v->line = (int)config_setting_source_line(s);
+	if (config_setting_get_member(s, "id") == NULL)
+		return fail(c, s, "VAN without 'id'");
+	if (!get_u32(c, s, "id", 1, UINT32_MAX, &v->id))
+		return false;
+	for (i = 0; i < conf->nvans; i++)
+		if (conf->vans[i].id == v->id)
+			return fail(c, config_setting_get_member(s, "id"),
+			    "VAN ID %u already used on line %d", v->id, conf->vans[i].line);
+	if (name != NULL) {
+		if (!conf_name_ok(name, BRIDGE_NAME_MAX))
+			return fail(c, config_setting_get_member(s, "name"),
+			    "name '%s': 1-%d of A-Z a-z 0-9 _ . -", name,
+			    BRIDGE_NAME_MAX - 1);
+		for (i = 0; i < conf->nvans; i++)
+			if (strcmp(conf->vans[i].name, name) == 0)
+				return fail(c, config_setting_get_member(s, "name"),
+				    "VAN name '%s' already used on line %d", name,
+				    conf->vans[i].line);
+		snprintf(v->name, sizeof(v->name), "%s", name);
+	} else
+		snprintf(v->name, sizeof(v->name), "van%u", v->id);
+	conf->nvans++;	/* owns ports from here, for edge_conf_free */
+
+	if ((ports = config_setting_get_member(s, "ports")) == NULL)
+		return true;
+	if (config_setting_type(ports) != CONFIG_TYPE_LIST)
+		return fail(c, ports, "'ports' must be a list ( { ... }, ... )");
+	n = config_setting_length(ports);
+	if (*ntaps + (unsigned)n > CONF_TAP_MAX)
+		return fail(c, ports, "more than %d ports", CONF_TAP_MAX);
+	v->ports = calloc((size_t)n + 1, sizeof(*v->ports));
+	if (v->ports == NULL)
+		return fail(c, ports, "out of memory");
+	for (j = 0; j < (unsigned)n; j++) {
+		const config_setting_t *ps = config_setting_get_elem(ports, j);
+		struct conf_port *p = &v->ports[j];
+
+		if (!parse_port(c, ps, p))
+			return false;
+		v->nports++;
+		/* Tap names are unique on the host; MACs within the VAN. */
+		for (i = 0; i < conf->nvans; i++) {
+			const struct conf_van *o = &conf->vans[i];
+
+			for (k = 0; k < o->nports; k++) {
+				if (&o->ports[k] == p)
+					continue;
+				if (strcmp(o->ports[k].tap, p->tap) == 0)
+					return fail(c, ps, "tap '%s' already used on line %d",
+					    p->tap, o->ports[k].line);
+				if (o == v && p->has_mac && o->ports[k].has_mac &&
+				    memcmp(o->ports[k].mac, p->mac, 6) == 0)
+					return fail(c, ps, "MAC already used in this VAN on line %d",
+					    o->ports[k].line);
+			}
+		}
+	}
+	*ntaps += (unsigned)n;
+	return true;
+}
+
+struct edge_conf *
+edge_conf_load(const char *path, char err[static CONF_ERR_MAX])
+{
+	static const char *const known[] = { "edge", "members", "vans", NULL };
+	struct edge_conf *conf = NULL;
+	struct ctx c = { path, err };
+	const config_setting_t *root, *s;
+	config_t cfg;
+	char *dir = NULL;
+	unsigned ntaps = 0;
+	int i, n;
+
+	err[0] = '\0';
+	config_init(&cfg);
+	if ((dir = strdup(path)) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "%s:0: out of memory", path);
+		goto fail;
+	}
+	config_set_include_dir(&cfg, dirname(dir));
+	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			snprintf(err, CONF_ERR_MAX, "%s:0: cannot read: %s", path,
+			    strerror(errno));
+		else
+			snprintf(err, CONF_ERR_MAX, "%s:%d: %s",
+			    config_error_file(&cfg) ? config_error_file(&cfg) : path,
+			    config_error_line(&cfg), config_error_text(&cfg));
+		goto fail;
+	}
+	if ((conf = calloc(1, sizeof(*conf))) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "%s:0: out of memory", path);
+		goto fail;
+	}
+	snprintf(conf->file, sizeof(conf->file), "%s", path);
+	conf->listen.port = WIRE_DEFAULT_PORT;
+	snprintf(conf->control, sizeof(conf->control), "%s", CONF_DEFAULT_CONTROL);
+	conf->hello_ms = HELLO_MS_DEFAULT;
+	conf->dead_count = DEAD_COUNT_DEFAULT;
+	conf->fdb_max = FDB_MAX_DEFAULT;
+	conf->log_level = LOG_LVL_INFO;
+
+	root = config_root_setting(&cfg);
+	if (!only_known(&c, root, known))
+		goto fail;
+	if ((s = config_lookup(&cfg, "edge")) != NULL && !parse_edge(&c, s, conf))
+		goto fail;
+	if ((s = config_lookup(&cfg, "members")) != NULL && !parse_members(&c, s, conf))
+		goto fail;
+	if ((s = config_lookup(&cfg, "vans")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_LIST) {
+			fail(&c, s, "'vans' must be a list ( { ... }, ... )");
+			goto fail;
+		}
+		n = config_setting_length(s);
+		if (n > BRIDGE_VAN_MAX) {
+			fail(&c, s, "more than %d VANs", BRIDGE_VAN_MAX);
+			goto fail;
+		}
+		if ((conf->vans = calloc((size_t)n + 1, sizeof(*conf->vans))) == NULL) {
+			fail(&c, s, "out of memory");
+			goto fail;
+		}
+		for (i = 0; i < n; i++)
+			if (!parse_van(&c, config_setting_get_elem(s, (unsigned)i), conf,
+			    &ntaps))
+				goto fail;
+	}
+	config_destroy(&cfg);
+	free(dir);
+	return conf;
+fail:
+	edge_conf_free(conf);
+	config_destroy(&cfg);
+	free(dir);
+	return NULL;
+}
+
+void
+edge_conf_free(struct edge_conf *conf)
+{
+	unsigned i;
+
+	if (conf == NULL)
+		return;
+	for (i = 0; i < conf->nvans; i++)
+		free(conf->vans[i].ports);
+	free(conf->vans);
+	free(conf->members);
+	free(conf);
+}
+
+const struct conf_van *
+edge_conf_van(const struct edge_conf *conf, uint32_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < conf->nvans; i++)
+		if (conf->vans[i].id == id)
+			return &conf->vans[i];
+	return NULL;
+}
+
+void
+edge_conf_print(FILE *f, const struct edge_conf *conf)
+{
+	char a[ADDR_STRLEN], m[18];
+	unsigned i, j;
+
+	fprintf(f, "edge = {\n");
+	if (conf->listen.family == 0)
+		fprintf(f, "  listen = \"[::]:%u\";\n", conf->listen.port);
+	else
+		fprintf(f, "  listen = \"%s\";\n", addr_str(&conf->listen, a));
+	fprintf(f, "  control = \"%s\";\n", conf->control);
+	fprintf(f, "  hello_interval = %u;\n", conf->hello_ms);
+	fprintf(f, "  dead_after = %u;\n", conf->dead_count);
+	fprintf(f, "  fdb_max = %u;\n", conf->fdb_max);
+	fprintf(f, "  log_level = \"%s\";\n", log_level_str(conf->log_level));
+	fprintf(f, "};\n");
+	fprintf(f, "members = [");
+	for (i = 0; i < conf->nmembers; i++)
+		fprintf(f, "%s\n  \"%s\"", i ? "," : "", addr_str(&conf->members[i], a));
+	fprintf(f, "%s];\n", conf->nmembers ? "\n" : " ");
+	fprintf(f, "vans = (");
+	for (i = 0; i < conf->nvans; i++) {
+		const struct conf_van *v = &conf->vans[i];
+
+		fprintf(f, "%s\n  { id = %u; name = \"%s\"; ports = (", i ? "," : "",
+		    v->id, v->name);
+		for (j = 0; j < v->nports; j++) {
+			fprintf(f, "%s\n      { tap = \"%s\";", j ? "," : "", v->ports[j].tap);
+			if (v->ports[j].has_mac) {
+				mac_str(v->ports[j].mac, m);
+				fprintf(f, " mac = \"%s\";", m);
+			}
+			fprintf(f, " }");
+		}
+		fprintf(f, "%s); }", v->nports ? "\n    " : " ");
+	}
+	fprintf(f, "%s);\n", conf->nvans ? "\n" : " ");
+}

@@ -1,0 +1,783 @@
+/*
+ * edged.c — the vanedge daemon's I/O: taps, the underlay socket, the
+ * bridge's timer, signals, the control socket and configuration reloads.
+ * Every decision is the bridge's (bridge.c); this file moves bytes and
+ * applies configuration.
+ *
+ * Data path: each tap and the UDP socket is an EV_READ|EV_PERSIST event
+ * that drains a batch (TAP_BATCH reads, UDP_BATCH per recvmmsg, up to
+ * UDP_ROUNDS of them) into fixed buffers, hands each frame or message to
+ * the bridge, then flushes the bridge's actions: tap writes, and one
+ * sendmmsg for the messages to members.  No allocation per packet.
+ *
+ * Timer: one event, armed at the deadline bridge_tick returns.
+ */
+#include "edge/edged.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "edge/clock.h"
+#include "edge/ctl.h"
+#include "edge/log.h"
+#include "edge/show.h"
+#include "edge/tap.h"
+#include "edge/udp.h"
+
+#define TAP_BATCH	64
+#define TAP_BUFSZ	(WIRE_FRAME_MAX + 1)	/* +1: see a frame too long */
+#define UDP_ROUNDS	4
+
+struct edged;
+
+struct edged_port {
+	struct edged	*d;
+	int		fd;
+	struct event	*ev;
+	uint32_t	slot;
+	bool		from_conf;
+	char		name[CONF_IFNAMSIZ];
+};
+
+struct edged {
+	struct event_base *base;
+	struct edge_conf *conf;
+	struct bridge	br;
+	bool		br_ready;
+	struct bridge_out *out;
+	struct udp_sock	udp;
+	struct event	*udp_ev;
+	struct udp_rx	rx;
+	struct udp_tx	tx;
+	struct sockaddr_storage *msa;	/* per member slot */
+	socklen_t	*msalen;
+	struct edged_port *ports;	/* per port slot; fd -1 when free */
+	uint8_t		(*tapbuf)[TAP_BUFSZ];
+	struct event	*timer;
+	struct event	*sig[4];
+	struct ctl	*ctl;
+	struct log_limit nonmember_log;
+	uint64_t	tap_read_errors;
+	uint64_t	reloads, reload_failures;
+};
+
+static void	edged_flush(struct edged *);
+
+/* ------------------------------------------------------------ data path --- */
+
+static void
+out_flush(struct bridge_out *o, void *arg)
+{
+	struct edged *d = arg;
+	unsigned i;
+
+	for (i = 0; i < o->n; i++) {
+		const struct bridge_act *a = &o->act[i];
+
+		if (a->kind == BRIDGE_ACT_PORT) {
+			int fd = d->ports[a->target].fd;
+
+			if (fd == -1 || write(fd, a->data, a->data_len) == -1)
+				bridge_count_tx_error(&d->br, a);
+		} else
+			udp_tx_add(&d->udp, &d->tx, (struct sockaddr *)&d->msa[a->target],
+			    d->msalen[a->target], a->hdr, a->hdr_len, a->data,
+			    a->data_len, a->target);
+	}
+	udp_tx_flush(&d->udp, &d->tx);
+}
+
+static void
+edged_flush(struct edged *d)
+{
+	out_flush(d->out, d);
+	d->out->n = 0;
+	d->out->arena_used = 0;
+}
+
+static void
+udp_tx_error(uint32_t member, int err, void *arg)
+{
+	struct edged *d = arg;
+
+	(void)err;
+	if (member < d->br.conf.member_max)
+		d->br.member[member].stats.drops[DROP_TX_ERROR]++;
+}
+
+static void
+tap_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct edged_port *p = arg;
+	struct edged *d = p->d;
+	monotime_t now = clock_mono();
+	unsigned i;
+
+	(void)what;
+	for (i = 0; i < TAP_BATCH; i++) {
+		ssize_t n = read(fd, d->tapbuf[i], TAP_BUFSZ);
+
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				d->tap_read_errors++;
+			break;
+		}
+		bridge_port_frame(&d->br, d->out, p->slot, d->tapbuf[i], (size_t)n, now);
+	}
+	edged_flush(d);
+}
+
+static void
+udp_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct edged *d = arg;
+	monotime_t now = clock_mono();
+	uint64_t *strangers = &d->br.stats.drops[DROP_NOT_MEMBER];
+	struct van_addr from, stranger;
+	bool knocked = false;
+	int round, n, i;
+
+	(void)fd;
+	(void)what;
+	for (round = 0; round < UDP_ROUNDS; round++) {
+		n = udp_recv(&d->udp, &d->rx);
+		for (i = 0; i < n; i++) {
+			uint64_t before = *strangers;
+
+			if (!addr_from_sockaddr((struct sockaddr *)&d->rx.from[i],
+			    d->rx.msg[i].msg_hdr.msg_namelen, &from))
+				continue;
+			bridge_input(&d->br, d->out, &from, d->rx.buf[i],
+			    d->rx.msg[i].msg_len, now);
+			if (*strangers != before) {
+				stranger = from;
+				knocked = true;
+			}
+		}
+		edged_flush(d);
+		if (n < UDP_BATCH)
+			break;
+	}
+	if (knocked && log_limit_ok(&d->nonmember_log, now)) {
+		char a[ADDR_STRLEN];
+
+		log_warn("dropped a message from %s, not a site member "
+		    "(%llu from non-members so far)", addr_str(&stranger, a),
+		    (unsigned long long)*strangers);
+	}
+}
+
+static void
+timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct edged *d = arg;
+	monotime_t now = clock_mono(), next;
+	struct timeval tv;
+
+	(void)fd;
+	(void)what;
+	next = bridge_tick(&d->br, d->out, now);
+	edged_flush(d);
+	if (next == MONO_NEVER)
+		next = now + MONO_SEC(1);
+	if (next < now)
+		next = now;
+	tv.tv_sec = (time_t)((next - now) / 1000000000);
+	tv.tv_usec = (suseconds_t)((next - now) % 1000000000 / 1000);
+	evtimer_add(d->timer, &tv);
+}
+
+/* ---------------------------------------------------------------- ports --- */
+
+static struct edged_port *
+port_by_name(struct edged *d, const char *name)
+{
+	uint32_t p;
+
+	for (p = 0; p < d->br.conf.port_max; p++)
+		if (d->ports[p].fd != -1 && strcmp(d->ports[p].name, name) == 0)
+			return &d->ports[p];
+	return NULL;
+}
+
+static const char *
+port_name(void *arg, uint32_t p)
+{
+	struct edged *d = arg;
+
+	return p < d->br.conf.port_max && d->ports[p].fd != -1 ? d->ports[p].name : "?";
+}
+
+/* Register an open tap fd as a port of VAN slot v; closes fd on failure. */
+static int
+port_register(struct edged *d, int fd, const char *name, uint32_t v,
+    const uint8_t *mac, bool from_conf, char *err, size_t errlen)
+{
+	struct edged_port *p;
+	const char *e;
+	int slot;
+
+	slot = bridge_port_add(&d->br, d->out, v, mac, clock_mono(), &e);
+	if (slot < 0) {
+		snprintf(err, errlen, "tap %s: %s", name, e);
+		close(fd);
+		return -1;
+	}
+	p = &d->ports[slot];
+	p->d = d;
+	p->fd = fd;
+	p->slot = (uint32_t)slot;
+	p->from_conf = from_conf;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->ev = event_new(d->base, fd, EV_READ | EV_PERSIST, tap_read, p);
+	if (p->ev == NULL || event_add(p->ev, NULL) == -1) {
+		snprintf(err, errlen, "tap %s: cannot watch it", name);
+		if (p->ev != NULL)
+			event_free(p->ev);
+		bridge_port_del(&d->br, d->out, p->slot, clock_mono());
+		close(fd);
+		p->fd = -1;
+		p->ev = NULL;
+		return -1;
+	}
+	edged_flush(d);
+	log_info("port %s attached to VAN %u", name, d->br.van[v].id);
+	return slot;
+}
+
+static int
+port_attach(struct edged *d, uint32_t v, const char *name, const uint8_t *mac,
+    bool from_conf, char *err, size_t errlen)
+{
+	const char *e;
+	int fd;
+
+	if (!conf_name_ok(name, CONF_IFNAMSIZ)) {
+		snprintf(err, errlen, "tap name '%s': 1-15 of A-Z a-z 0-9 _ . -", name);
+		return -1;
+	}
+	if (port_by_name(d, name) != NULL) {
+		snprintf(err, errlen, "tap %s is already attached", name);
+		return -1;
+	}
+	if ((fd = tap_open(name, mac, &e)) == -1) {
+		snprintf(err, errlen, "tap %s: %s: %s", name, e, strerror(errno));
+		return -1;
+	}
+	return port_register(d, fd, name, v, mac, from_conf, err, errlen);
+}
+
+/* Take the port out of the bridge; keep_fd: give its fd back, else close. */
+static int
+port_detach(struct edged *d, struct edged_port *p, bool keep_fd)
+{
+	int fd = p->fd;
+
+	log_info("port %s detached", p->name);
+	event_free(p->ev);
+	bridge_port_del(&d->br, d->out, p->slot, clock_mono());
+	edged_flush(d);
+	p->fd = -1;
+	p->ev = NULL;
+	if (keep_fd)
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* ------------------------------------------------------ configuration --- */
+
+static void
+member_sockaddr(struct edged *d, uint32_t m)
+{
+	d->msalen[m] = (socklen_t)addr_to_sockaddr(&d->br.member[m].addr, d->udp.v6,
+	    &d->msa[m]);
+}
+
+static int
+van_slot(struct edged *d, uint32_t id)
+{
+	return bridge_van_find(&d->br, id);
+}
+
+static const struct conf_port *
+conf_port_find(const struct edge_conf *conf, const char *tap, uint32_t *van_id)
+{
+	unsigned i, j;
+
+	for (i = 0; i < conf->nvans; i++)
+		for (j = 0; j < conf->vans[i].nports; j++)
+			if (strcmp(conf->vans[i].ports[j].tap, tap) == 0) {
+				*van_id = conf->vans[i].id;
+				return &conf->vans[i].ports[j];
+			}
+	return NULL;
+}
+
+/*
+ * Apply conf to the running daemon (at start, old is NULL).  Checks what
+ * can fail before it changes anything: new taps are opened first, and on
+ * any failure they are closed again and nothing is applied.
+ */
+static int
+edged_apply(struct edged *d, struct edge_conf *conf, char err[static CONF_ERR_MAX])
+{
+	const struct edge_conf *old = d->conf;
+	int *newfd = NULL;
+	unsigned i, j, k = 0, nnew = 0;
+	uint32_t p, m;
+	const char *e;
+	monotime_t now = clock_mono();
+
+	/* 1. Open the taps of ports that are not attached yet. */
+	for (i = 0; i < conf->nvans; i++)
+		nnew += conf->vans[i].nports;
+	if ((newfd = calloc(nnew + 1, sizeof(*newfd))) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "%s:0: out of memory", conf->file);
+		return -1;
+	}
+	for (i = 0; i < conf->nvans; i++)
+		for (j = 0; j < conf->vans[i].nports; j++, k++) {
+			const struct conf_port *cp = &conf->vans[i].ports[j];
+
+			newfd[k] = -1;
+			if (port_by_name(d, cp->tap) != NULL)
+				continue;
+			newfd[k] = tap_open(cp->tap, cp->has_mac ? cp->mac : NULL, &e);
+			if (newfd[k] == -1) {
+				snprintf(err, CONF_ERR_MAX, "%s:%d: tap %s: %s: %s", conf->file,
+				    cp->line, cp->tap, e, strerror(errno));
+				while (k-- > 0)
+					if (newfd[k] != -1)
+						close(newfd[k]);
+				free(newfd);
+				return -1;
+			}
+		}
+
+	/* 2. Members: drop the ones gone, add the new ones. */
+	for (m = 0; m < d->br.conf.member_max; m++) {
+		if (!d->br.member[m].used)
+			continue;
+		for (i = 0; i < conf->nmembers; i++)
+			if (addr_eq(&conf->members[i], &d->br.member[m].addr))
+				break;
+		if (i == conf->nmembers)
+			bridge_member_del(&d->br, m);
+	}
+	for (i = 0; i < conf->nmembers; i++) {
+		int slot;
+
+		if (bridge_member_find(&d->br, &conf->members[i]) >= 0)
+			continue;
+		slot = bridge_member_add(&d->br, d->out, &conf->members[i], now, &e);
+		if (slot < 0) {
+			char a[ADDR_STRLEN];
+
+			log_err("member %s: %s", addr_str(&conf->members[i], a), e);
+			continue;
+		}
+		member_sockaddr(d, (uint32_t)slot);
+	}
+
+	/* 3. Ports of the old configuration that are gone or changed. */
+	for (p = 0; p < d->br.conf.port_max; p++) {
+		struct edged_port *port = &d->ports[p];
+		const struct conf_port *cp;
+		uint32_t vid;
+
+		if (port->fd == -1)
+			continue;
+		cp = conf_port_find(conf, port->name, &vid);
+		if (cp == NULL) {
+			/* Attached by vanctl: stays while its VAN does. */
+			if (!port->from_conf && edge_conf_van(conf,
+			    d->br.van[d->br.port[p].van].id) != NULL)
+				continue;
+			port_detach(d, port, false);
+		} else if (vid != d->br.van[d->br.port[p].van].id ||
+		    cp->has_mac != d->br.port[p].has_mac ||
+		    (cp->has_mac && memcmp(cp->mac, d->br.port[p].mac, 6) != 0)) {
+			/* Same tap, other VAN or MAC: re-register its fd. */
+			char name[CONF_IFNAMSIZ];
+			int fd;
+
+			snprintf(name, sizeof(name), "%s", port->name);
+			fd = port_detach(d, port, true);
+			for (k = 0, i = 0; i < conf->nvans; i++)
+				for (j = 0; j < conf->vans[i].nports; j++, k++)
+					if (&conf->vans[i].ports[j] == cp)
+						newfd[k] = fd;
+		} else
+			port->from_conf = true;
+	}
+
+	/* 4. VANs: gone, new, renamed. */
+	for (i = 0; i < d->br.conf.van_max; i++)
+		if (d->br.van[i].used && edge_conf_van(conf, d->br.van[i].id) == NULL) {
+			for (p = 0; p < d->br.conf.port_max; p++)
+				if (d->ports[p].fd != -1 && d->br.port[p].van == i)
+					port_detach(d, &d->ports[p], false);
+			log_info("VAN %u removed", d->br.van[i].id);
+			bridge_van_del(&d->br, d->out, i, now, &e);
+		}
+	for (i = 0; i < conf->nvans; i++) {
+		int v = van_slot(d, conf->vans[i].id);
+
+		if (v >= 0) {
+			/* Names are unique in conf: set them all, no clash check. */
+			snprintf(d->br.van[v].name, sizeof(d->br.van[v].name), "%s",
+			    conf->vans[i].name);
+			continue;
+		}
+		/* A temporary name avoids a clash with a VAN renamed below. */
+		v = bridge_van_add(&d->br, conf->vans[i].id, NULL, &e);
+		if (v < 0) {
+			log_err("%s:%d: VAN %u: %s", conf->file, conf->vans[i].line,
+			    conf->vans[i].id, e);
+			continue;
+		}
+		if (old != NULL)
+			log_info("VAN %u added", conf->vans[i].id);
+	}
+	for (i = 0; i < conf->nvans; i++) {
+		int v = van_slot(d, conf->vans[i].id);
+
+		if (v >= 0)
+			snprintf(d->br.van[v].name, sizeof(d->br.van[v].name), "%s",
+			    conf->vans[i].name);
+	}
+
+	/* 5. New ports, with the fds opened in step 1 or kept in step 3. */
+	for (k = 0, i = 0; i < conf->nvans; i++)
+		for (j = 0; j < conf->vans[i].nports; j++, k++) {
+			const struct conf_port *cp = &conf->vans[i].ports[j];
+			int v = van_slot(d, conf->vans[i].id);
+			char perr[256];
+
+			if (newfd[k] == -1)
+				continue;
+			if (v < 0) {
+				close(newfd[k]);
+				continue;
+			}
+			if (port_register(d, newfd[k], cp->tap, (uint32_t)v,
+			    cp->has_mac ? cp->mac : NULL, true, perr, sizeof(perr)) < 0)
+				log_err("%s:%d: %s", conf->file, cp->line, perr);
+		}
+	free(newfd);
+
+	/* 6. Settings that apply at once. */
+	d->br.conf.hello_ms = conf->hello_ms;
+	d->br.conf.dead_count = conf->dead_count;
+	log_set_level(conf->log_level);
+	if (old != NULL) {
+		if (old->fdb_max != conf->fdb_max)
+			log_warn("fdb_max changes at the next start (now %u)", old->fdb_max);
+		if (strcmp(old->control, conf->control) != 0)
+			log_warn("control socket moves at the next start (now %s)",
+			    old->control);
+		if (!addr_eq(&old->listen, &conf->listen))
+			log_warn("listen address changes at the next start");
+	}
+	edged_flush(d);
+	return 0;
+}
+
+static int
+edged_reload(struct edged *d, char err[static CONF_ERR_MAX])
+{
+	struct edge_conf *conf;
+
+	d->reloads++;
+	if ((conf = edge_conf_load(d->conf->file, err)) == NULL ||
+	    edged_apply(d, conf, err) == -1) {
+		d->reload_failures++;
+		edge_conf_free(conf);
+		log_err("reload failed, old configuration kept: %s", err);
+		return -1;
+	}
+	/* Settings that need a restart keep their running values. */
+	conf->fdb_max = d->conf->fdb_max;
+	memcpy(conf->control, d->conf->control, sizeof(conf->control));
+	conf->listen = d->conf->listen;
+	edge_conf_free(d->conf);
+	d->conf = conf;
+	log_info("configuration reloaded from %s", conf->file);
+	return 0;
+}
+
+/* -------------------------------------------------------------- control --- */
+
+static int
+van_arg(struct edged *d, const char *s, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long id;
+	int v;
+
+	id = strtoul(s, &end, 10);
+	if (*s >= '0' && *s <= '9' && *end == '\0' && id <= UINT32_MAX)
+		v = van_slot(d, (uint32_t)id);
+	else
+		v = bridge_van_find_name(&d->br, s);
+	if (v < 0)
+		snprintf(err, errlen, "unknown VAN '%s'", s);
+	return v;
+}
+
+static json_t *
+ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
+{
+	monotime_t now = clock_mono();
+
+	if (argc == 2 && strcmp(argv[1], "vans") == 0)
+		return show_vans(&d->br);
+	if (argc == 2 && strcmp(argv[1], "ports") == 0)
+		return show_ports(&d->br, port_name, d);
+	if (argc == 2 && strcmp(argv[1], "members") == 0)
+		return show_members(&d->br, now);
+	if ((argc == 2 || argc == 3) && strcmp(argv[1], "fdb") == 0) {
+		int v = 0;
+
+		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
+			return NULL;
+		return show_fdb(&d->br, argc == 3 ? d->br.van[v].id : 0, port_name, d, now);
+	}
+	if (argc == 2 && strcmp(argv[1], "stats") == 0) {
+		json_t *s = show_stats(&d->br);
+		const struct ctl_stats *cs = ctl_stats(d->ctl);
+
+		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
+		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,
+		    "rejected", (json_int_t)cs->rejected));
+		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I}",
+		    "tap_read_errors", (json_int_t)d->tap_read_errors,
+		    "reloads", (json_int_t)d->reloads,
+		    "reload_failures", (json_int_t)d->reload_failures));
+		return s;
+	}
+	snprintf(err, errlen, "usage: show vans|ports|members|stats|fdb [VAN]");
+	return NULL;
+}
+
+static json_t *
+ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
+{
+	struct edged *d = arg;
+
+	if (strcmp(argv[0], "show") == 0)
+		return ctl_show(d, argc, argv, err, errlen);
+	if (strcmp(argv[0], "attach") == 0) {
+		uint8_t mac[6];
+		int v, slot;
+
+		if (argc != 3 && argc != 4) {
+			snprintf(err, errlen, "usage: attach VAN TAP [MAC]");
+			return NULL;
+		}
+		if ((v = van_arg(d, argv[1], err, errlen)) < 0)
+			return NULL;
+		if (argc == 4 && (!mac_parse(argv[3], mac) || eth_is_multicast(mac) ||
+		    eth_is_zero(mac))) {
+			snprintf(err, errlen, "'%s' is not a unicast MAC address", argv[3]);
+			return NULL;
+		}
+		slot = port_attach(d, (uint32_t)v, argv[2], argc == 4 ? mac : NULL, false,
+		    err, errlen);
+		if (slot < 0)
+			return NULL;
+		return json_pack("{s:s, s:I}", "tap", argv[2], "van",
+		    (json_int_t)d->br.van[v].id);
+	}
+	if (strcmp(argv[0], "detach") == 0) {
+		struct edged_port *p;
+
+		if (argc != 2) {
+			snprintf(err, errlen, "usage: detach TAP");
+			return NULL;
+		}
+		if ((p = port_by_name(d, argv[1])) == NULL) {
+			snprintf(err, errlen, "no port on tap '%s'", argv[1]);
+			return NULL;
+		}
+		port_detach(d, p, false);
+		return json_pack("{s:s}", "tap", argv[1]);
+	}
+	if (strcmp(argv[0], "reload") == 0 && argc == 1) {
+		char cerr[CONF_ERR_MAX];
+
+		if (edged_reload(d, cerr) == -1) {
+			snprintf(err, errlen, "%s", cerr);
+			return NULL;
+		}
+		return json_pack("{s:s}", "config", d->conf->file);
+	}
+	snprintf(err, errlen, "unknown request '%s' (show, attach, detach, reload)",
+	    argv[0]);
+	return NULL;
+}
+
+/* -------------------------------------------------------------- signals --- */
+
+static void
+sig_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct edged *d = arg;
+	char err[CONF_ERR_MAX];
+
+	(void)what;
+	if (sig == SIGHUP) {
+		edged_reload(d, err);
+		return;
+	}
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopbreak(d->base);
+}
+
+/* ------------------------------------------------------------ lifetime --- */
+
+struct edged *
+edged_new(struct edge_conf *conf, char err[static CONF_ERR_MAX])
+{
+	static const int sigs[4] = { SIGTERM, SIGINT, SIGHUP, 0 };
+	struct bridge_conf bc;
+	struct edged *d;
+	const char *e;
+	uint32_t p;
+	int i;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "out of memory");
+		edge_conf_free(conf);
+		return NULL;
+	}
+	d->udp.fd = -1;
+	d->nonmember_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
+	memset(&bc, 0, sizeof(bc));
+	bc.fdb_max = conf->fdb_max;
+	bc.hello_ms = conf->hello_ms;
+	bc.dead_count = conf->dead_count;
+	randombytes_buf(bc.hashkey, sizeof(bc.hashkey));
+	do
+		randombytes_buf(&bc.epoch, sizeof(bc.epoch));
+	while (bc.epoch == 0);
+	if (bridge_init(&d->br, &bc) == -1) {
+		snprintf(err, CONF_ERR_MAX, "cannot set up the bridge (memory?)");
+		goto fail;
+	}
+	d->br_ready = true;
+	d->out = malloc(sizeof(*d->out));
+	d->msa = calloc(d->br.conf.member_max, sizeof(*d->msa));
+	d->msalen = calloc(d->br.conf.member_max, sizeof(*d->msalen));
+	d->ports = calloc(d->br.conf.port_max, sizeof(*d->ports));
+	d->tapbuf = calloc(TAP_BATCH, sizeof(*d->tapbuf));
+	if (d->out == NULL || d->msa == NULL || d->msalen == NULL ||
+	    d->ports == NULL || d->tapbuf == NULL || udp_rx_init(&d->rx) == -1) {
+		snprintf(err, CONF_ERR_MAX, "out of memory");
+		goto fail;
+	}
+	for (p = 0; p < d->br.conf.port_max; p++)
+		d->ports[p].fd = -1;
+	bridge_out_init(d->out, out_flush, d);
+	udp_tx_init(&d->tx, udp_tx_error, d);
+	if ((d->base = event_base_new()) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "cannot create the event loop");
+		goto fail;
+	}
+	if (udp_open(&d->udp, &conf->listen, &e) == -1) {
+		char a[ADDR_STRLEN];
+
+		snprintf(err, CONF_ERR_MAX, "%s:0: listen %s: %s: %s", conf->file,
+		    conf->listen.family ? addr_str(&conf->listen, a) : "[::]", e,
+		    strerror(errno));
+		goto fail;
+	}
+	d->udp_ev = event_new(d->base, d->udp.fd, EV_READ | EV_PERSIST, udp_read, d);
+	d->timer = evtimer_new(d->base, timer_cb, d);
+	if (d->udp_ev == NULL || d->timer == NULL || event_add(d->udp_ev, NULL) == -1) {
+		snprintf(err, CONF_ERR_MAX, "cannot set up events");
+		goto fail;
+	}
+	for (i = 0; sigs[i] != 0; i++) {
+		d->sig[i] = evsignal_new(d->base, sigs[i], sig_cb, d);
+		if (d->sig[i] == NULL || event_add(d->sig[i], NULL) == -1) {
+			snprintf(err, CONF_ERR_MAX, "cannot set up signals");
+			goto fail;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* Before the control socket, so a bad file leaves nothing behind. */
+	if (edged_apply(d, conf, err) == -1)
+		goto fail;
+	d->conf = conf;
+	conf = NULL;
+	if ((d->ctl = ctl_open(d->base, d->conf->control, ctl_handle, d, &e)) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "%s:0: control socket %s: %s: %s",
+		    d->conf->file, d->conf->control, e, strerror(errno));
+		goto fail;
+	}
+	return d;
+fail:
+	edge_conf_free(conf);
+	edged_free(d);
+	return NULL;
+}
+
+int
+edged_run(struct edged *d)
+{
+	char a[ADDR_STRLEN];
+
+	bridge_start(&d->br, d->out, clock_mono());
+	edged_flush(d);
+	timer_cb(-1, 0, d);
+	log_info("running: %u VANs, %u ports, %u members, underlay %s, control %s",
+	    d->br.nvans, d->br.nports, d->br.nmembers,
+	    d->conf->listen.family ? addr_str(&d->conf->listen, a) : "[::]:*",
+	    d->conf->control);
+	return event_base_dispatch(d->base) == -1 ? -1 : 0;
+}
+
+void
+edged_free(struct edged *d)
+{
+	uint32_t p;
+	int i;
+
+	if (d == NULL)
+		return;
+	ctl_close(d->ctl);
+	if (d->ports != NULL)
+		for (p = 0; p < d->br.conf.port_max; p++)
+			if (d->ports[p].fd != -1) {
+				event_free(d->ports[p].ev);
+				close(d->ports[p].fd);
+			}
+	for (i = 0; i < 4; i++)
+		if (d->sig[i] != NULL)
+			event_free(d->sig[i]);
+	if (d->timer != NULL)
+		event_free(d->timer);
+	if (d->udp_ev != NULL)
+		event_free(d->udp_ev);
+	udp_close(&d->udp);
+	if (d->base != NULL)
+		event_base_free(d->base);
+	udp_rx_free(&d->rx);
+	free(d->tapbuf);
+	free(d->ports);
+	free(d->msalen);
+	free(d->msa);
+	free(d->out);
+	if (d->br_ready)
+		bridge_free(&d->br);
+	edge_conf_free(d->conf);
+	free(d);
+}

@@ -1,0 +1,27 @@
+# edge/module.mk — the VAN core (libvancore.a) and the vanedge and vanctl
+# programs.  CORE_PURE_SRCS are the pure files (fuzzed and unit-tested
+# directly); CORE_IO_SRCS own sockets, taps, timers and the control socket.
+
+CORE_PURE_SRCS := edge/wire.c edge/fdb.c edge/idmap.c edge/addr.c edge/bridge.c \
+	edge/show.c
+CORE_IO_SRCS := edge/log.c edge/conf.c edge/tap.c edge/udp.c edge/ctl.c \
+	edge/priv.c
+LIBVANCORE := $(B)/libvancore.a
+
+$(LIBVANCORE): $(CORE_PURE_SRCS:%.c=$(B)/%.o) $(CORE_IO_SRCS:%.c=$(B)/%.o)
+
+FUZZ_LIB_SRCS += $(CORE_PURE_SRCS)
+
+UNIT_TESTS += $(B)/tests/unit/test_wire $(B)/tests/unit/test_fdb \
+	$(B)/tests/unit/test_bridge
+FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge
+
+EDGED_SRCS := edge/edged.c
+
+$(B)/vanedge: $(B)/edge/vanedge.o $(EDGED_SRCS:%.c=$(B)/%.o) $(LIBVANCORE)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/vanctl: $(B)/edge/vanctl.o
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+PROGRAMS += $(B)/vanedge $(B)/vanctl

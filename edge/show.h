@@ -1,0 +1,24 @@
+/*
+ * show.h — JSON views of a bridge for the control socket (see show.c).
+ */
+#ifndef EDGE_SHOW_H
+#define EDGE_SHOW_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "edge/bridge.h"
+
+/* The name of port slot p (its tap). */
+typedef const char *(*show_port_name)(void *arg, uint32_t p);
+
+json_t	*show_vans(const struct bridge *);
+json_t	*show_ports(const struct bridge *, show_port_name, void *);
+/* van_id 0: every VAN. */
+json_t	*show_fdb(struct bridge *, uint32_t van_id, show_port_name, void *,
+	    monotime_t now);
+json_t	*show_members(const struct bridge *, monotime_t now);
+json_t	*show_stats(const struct bridge *);
+
+#endif /* EDGE_SHOW_H */

@@ -1,0 +1,79 @@
+/*
+ * stats.h — the counters of the VAN core: per VAN, per member and per
+ * daemon, and the drop reasons they are broken down by.  Plain structs of
+ * uint64_t, written by one thread; vanctl reads them through the control
+ * socket.
+ */
+#ifndef EDGE_STATS_H
+#define EDGE_STATS_H
+
+#include <stdint.h>
+
+#include "edge/wire.h"
+
+/*
+ * Why a frame or message was not delivered.  The first WIRE_ERR_COUNT
+ * values are wire_decode's reasons (malformed messages), in its order.
+ */
+enum drop_reason {
+	DROP_NONE = WIRE_OK,
+	DROP_NOT_MEMBER = WIRE_ERR_COUNT, /* source is not a site member */
+	DROP_UNKNOWN_VAN,	/* VAN ID not configured here */
+	DROP_VAN_MISMATCH,	/* source and destination VAN IDs differ */
+	DROP_SPOOF,		/* port sent from a MAC it may not use */
+	DROP_BAD_SRC,		/* multicast or zero source MAC */
+	DROP_BAD_DST,		/* DATA with a multicast destination */
+	DROP_RUNT,		/* frame from a port shorter than Ethernet */
+	DROP_TOO_BIG,		/* frame from a port longer than the limit */
+	DROP_HAIRPIN,		/* destination is the port it came in on */
+	DROP_NO_PORT,		/* port gone or down when delivering */
+	DROP_TABLE_FULL,	/* membership table full: JOIN ignored */
+	DROP_TX_ERROR,		/* sendmmsg / tap write failed */
+	DROP_REASON_COUNT
+};
+
+const char	*drop_reason_str(enum drop_reason);
+
+struct van_stats {
+	uint64_t	frames_in;	/* from local ports */
+	uint64_t	frames_out;	/* delivered to local ports */
+	uint64_t	data_tx;	/* DATA messages sent to members */
+	uint64_t	data_rx;
+	uint64_t	flood_tx;	/* frames flooded (once per frame) */
+	uint64_t	flood_copies;	/* FLOOD messages sent (per member) */
+	uint64_t	flood_rx;
+	uint64_t	learn_tx;
+	uint64_t	learn_rx;
+	uint64_t	unlearn_tx;
+	uint64_t	unlearn_rx;
+	uint64_t	learn_fail;	/* forwarding table full */
+	uint64_t	drops[DROP_REASON_COUNT];
+};
+
+struct member_stats {
+	uint64_t	rx_msgs[WIRE_TYPE_MAX + 1];	/* by message type */
+	uint64_t	tx_msgs[WIRE_TYPE_MAX + 1];
+	uint64_t	rx_bytes;
+	uint64_t	tx_bytes;
+	uint64_t	drops[DROP_REASON_COUNT];
+	uint64_t	restarts;	/* new boot epochs seen */
+	uint64_t	deaths;		/* declared dead */
+	uint64_t	syncs;		/* JOIN resyncs requested */
+};
+
+struct port_stats {
+	uint64_t	rx_frames;
+	uint64_t	rx_bytes;
+	uint64_t	tx_frames;
+	uint64_t	tx_bytes;
+	uint64_t	drops;
+};
+
+/* Counters that belong to no VAN or member. */
+struct global_stats {
+	uint64_t	rx_msgs;
+	uint64_t	tx_msgs;
+	uint64_t	drops[DROP_REASON_COUNT];
+};
+
+#endif /* EDGE_STATS_H */

@@ -1,0 +1,13 @@
+/*
+ * tap.h — tap devices, the ports of VAN nodes: open (or create) a tap by
+ * name as IFF_TAP|IFF_NO_PI, non-blocking, optionally setting its MAC.
+ */
+#ifndef EDGE_TAP_H
+#define EDGE_TAP_H
+
+#include <stdint.h>
+
+/* An fd, or -1 with errno set and err saying what failed. */
+int	tap_open(const char *name, const uint8_t *mac, const char **err);
+
+#endif /* EDGE_TAP_H */

@@ -1,0 +1,193 @@
+/*
+ * udp.c — see udp.h.
+ *
+ * Receives never block (MSG_DONTWAIT on a blocking socket); sends may wait
+ * for room in the socket buffer, which the kernel drains at line rate, so
+ * a burst is paced rather than dropped.
+ */
+#include "edge/udp.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+sock_bufs(int fd)
+{
+	int sz = UDP_SOCKBUF;
+
+	/* FORCE passes rmem_max when we may (root); else take what we get. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+}
+
+int
+udp_open(struct udp_sock *u, const struct van_addr *listen, const char **err)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, off = 0, saved;
+
+	u->fd = -1;
+	u->v6 = listen->family != 4;
+	fd = socket(u->v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 && listen->family == 0 && errno == EAFNOSUPPORT) {
+		/* No IPv6 on this host: every IPv4 address then. */
+		u->v6 = false;
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	}
+	if (fd == -1) {
+		*err = "socket";
+		return -1;
+	}
+	if (u->v6 && listen->family == 0 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) == -1) {
+		*err = "IPV6_V6ONLY";
+		goto fail;
+	}
+	sock_bufs(fd);
+	if (listen->family == 0) {
+		memset(&ss, 0, sizeof(ss));
+		if (u->v6) {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+			s6->sin6_family = AF_INET6;
+			s6->sin6_port = htons(listen->port);
+			len = sizeof(*s6);
+		} else {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+			s4->sin_family = AF_INET;
+			s4->sin_port = htons(listen->port);
+			len = sizeof(*s4);
+		}
+	} else
+		len = (socklen_t)addr_to_sockaddr(listen, u->v6, &ss);
+	if (bind(fd, (struct sockaddr *)&ss, len) == -1) {
+		*err = "bind";
+		goto fail;
+	}
+	u->fd = fd;
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+void
+udp_close(struct udp_sock *u)
+{
+	if (u->fd != -1)
+		close(u->fd);
+	u->fd = -1;
+}
+
+int
+udp_rx_init(struct udp_rx *rx)
+{
+	unsigned i;
+
+	memset(rx, 0, sizeof(*rx));
+	rx->buf = calloc(UDP_BATCH, sizeof(*rx->buf));
+	if (rx->buf == NULL)
+		return -1;
+	for (i = 0; i < UDP_BATCH; i++) {
+		rx->iov[i].iov_base = rx->buf[i];
+		rx->iov[i].iov_len = UDP_BUFSZ;
+	}
+	return 0;
+}
+
+void
+udp_rx_free(struct udp_rx *rx)
+{
+	free(rx->buf);
+	rx->buf = NULL;
+}
+
+int
+udp_recv(struct udp_sock *u, struct udp_rx *rx)
+{
+	unsigned i;
+	int n;
+
+	for (i = 0; i < UDP_BATCH; i++) {
+		struct msghdr *h = &rx->msg[i].msg_hdr;
+
+		memset(h, 0, sizeof(*h));
+		h->msg_name = &rx->from[i];
+		h->msg_namelen = sizeof(rx->from[i]);
+		h->msg_iov = &rx->iov[i];
+		h->msg_iovlen = 1;
+	}
+	n = recvmmsg(u->fd, rx->msg, UDP_BATCH, MSG_DONTWAIT, NULL);
+	if (n == -1) {
+		rx->n = 0;
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ?
+		    0 : -1;
+	}
+	rx->n = (unsigned)n;
+	return n;
+}
+
+void
+udp_tx_init(struct udp_tx *tx, void (*on_error)(uint32_t, int, void *), void *arg)
+{
+	tx->n = 0;
+	tx->on_error = on_error;
+	tx->arg = arg;
+}
+
+void
+udp_tx_add(struct udp_sock *u, struct udp_tx *tx, const struct sockaddr *to,
+    socklen_t tolen, const void *hdr, size_t hdrlen, const void *data,
+    size_t datalen, uint32_t tag)
+{
+	struct msghdr *h;
+	unsigned k = 0;
+
+	if (tx->n == UDP_BATCH)
+		udp_tx_flush(u, tx);
+	tx->tag[tx->n] = tag;
+	h = &tx->msg[tx->n].msg_hdr;
+	memset(h, 0, sizeof(*h));
+	h->msg_name = (void *)(uintptr_t)to;
+	h->msg_namelen = tolen;
+	if (hdrlen > 0) {
+		tx->iov[tx->n][k].iov_base = (void *)(uintptr_t)hdr;
+		tx->iov[tx->n][k++].iov_len = hdrlen;
+	}
+	tx->iov[tx->n][k].iov_base = (void *)(uintptr_t)data;
+	tx->iov[tx->n][k++].iov_len = datalen;
+	h->msg_iov = tx->iov[tx->n];
+	h->msg_iovlen = k;
+	tx->n++;
+}
+
+void
+udp_tx_flush(struct udp_sock *u, struct udp_tx *tx)
+{
+	unsigned sent = 0;
+
+	while (sent < tx->n) {
+		int n = sendmmsg(u->fd, tx->msg + sent, tx->n - sent, 0);
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			/* This message cannot go (no route, too big, ...): skip it. */
+			if (tx->on_error != NULL)
+				tx->on_error(tx->tag[sent], errno, tx->arg);
+			sent++;
+			continue;
+		}
+		sent += (unsigned)n;
+	}
+	tx->n = 0;
+}

@@ -1,0 +1,180 @@
+/*
+ * wire.h — the VAN wire format (version 1): every wire constant and every
+ * named limit of the VAN core, and the one bounds-checked codec.
+ *
+ * docs/protocol.md is the prose version of this file; keep them in step.
+ * Pure: no syscalls, no clock, no libevent.
+ */
+#ifndef EDGE_WIRE_H
+#define EDGE_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------ header --- */
+
+#define WIRE_VERSION		1
+#define WIRE_HDR_LEN		12
+#define WIRE_HOP_DEFAULT	16	/* hop limit a message starts with */
+#define WIRE_PAD_MAX		15
+#define WIRE_DEFAULT_PORT	4797	/* UDP port of the site underlay */
+
+enum wire_type {
+	WIRE_DATA	= 1,	/* known unicast Ethernet frame */
+	WIRE_FLOOD	= 2,	/* broadcast, multicast, unknown unicast frame */
+	WIRE_LEARN	= 3,	/* "this MAC is here (behind me)" */
+	WIRE_UNLEARN	= 4,	/* "this MAC is not here" */
+	WIRE_JOIN	= 5,	/* "I have nodes in this VAN" */
+	WIRE_LEAVE	= 6,	/* "I have no more nodes in this VAN" */
+	WIRE_HELLO	= 7,	/* health, boot epoch, VAN set digest */
+	WIRE_TYPE_MAX	= 7
+};
+
+/* Header flags (byte 1).  Undefined flags are sent as 0 and ignored. */
+#define WIRE_F_SYNC	0x01	/* HELLO: "send me all your JOINs";
+				   JOIN: sent in answer to such a request */
+
+/* ---------------------------------------------------- Ethernet, limits --- */
+
+#define ETH_ALEN_		6
+#define ETH_HDR_LEN		14
+#define WIRE_FRAME_MAX		9216	/* largest Ethernet frame carried (no FCS) */
+#define WIRE_CTL_MAX		256	/* largest control message we build */
+#define WIRE_MSG_MAX		(WIRE_HDR_LEN + WIRE_FRAME_MAX + WIRE_PAD_MAX)
+
+#define WIRE_LEARN_ADDR_MAX	8	/* addresses one LEARN may carry */
+
+/* ------------------------------------------------------- control bodies --- */
+
+#define WIRE_LEARN_FIXED	12	/* MAC, flags, count, sequence */
+#define WIRE_UNLEARN_LEN	8	/* MAC, reserved */
+#define WIRE_HELLO_LEN		24	/* epoch, interval, VAN count, digest */
+
+struct wire_hdr {
+	uint8_t		type;
+	uint8_t		flags;
+	uint8_t		hop;
+	uint8_t		pad;		/* padding bytes after the payload */
+	uint32_t	src_van;
+	uint32_t	dst_van;
+};
+
+struct wire_addr {
+	uint8_t		family;		/* 4 or 6 */
+	uint8_t		bytes[16];	/* network order; 4 used for IPv4 */
+};
+
+struct wire_learn {
+	uint8_t		mac[ETH_ALEN_];
+	uint8_t		flags;
+	uint8_t		naddr;
+	uint32_t	seq;		/* mobility sequence, 0 = none */
+	struct wire_addr addr[WIRE_LEARN_ADDR_MAX];
+};
+
+struct wire_unlearn {
+	uint8_t		mac[ETH_ALEN_];
+};
+
+struct wire_hello {
+	uint64_t	epoch;		/* random at each start of the sender */
+	uint32_t	interval_ms;	/* how often the sender says HELLO */
+	uint32_t	van_count;	/* VANs the sender has JOINed */
+	uint64_t	van_digest;	/* wire_van_digest summed over them */
+};
+
+struct wire_msg {
+	struct wire_hdr	hdr;
+	const uint8_t	*payload;	/* frame or control body, padding removed */
+	size_t		payload_len;
+	union {
+		struct wire_learn	learn;
+		struct wire_unlearn	unlearn;
+		struct wire_hello	hello;
+	} body;
+};
+
+/* Why wire_decode refused a message: also the "malformed" drop reasons. */
+enum wire_err {
+	WIRE_OK = 0,
+	WIRE_ERR_SHORT,		/* shorter than the header */
+	WIRE_ERR_VERSION,	/* version is not 1 */
+	WIRE_ERR_TYPE,		/* unknown message type */
+	WIRE_ERR_RESERVED,	/* reserved bits set */
+	WIRE_ERR_PAD,		/* padding longer than the message */
+	WIRE_ERR_HOP,		/* hop limit 0 */
+	WIRE_ERR_VAN,		/* VAN ID 0 where one is needed, or not 0 in HELLO */
+	WIRE_ERR_FRAME,		/* frame shorter than Ethernet or too long */
+	WIRE_ERR_BODY,		/* control body of the wrong size or content */
+	WIRE_ERR_COUNT
+};
+
+/* A read cursor: every get fails on short input and then stays failed. */
+struct wire_cur {
+	const uint8_t	*p;
+	size_t		len;
+	size_t		off;
+	bool		bad;
+};
+
+/* A write buffer with a capacity: every put fails when it does not fit. */
+struct wire_buf {
+	uint8_t		*p;
+	size_t		cap;
+	size_t		len;
+	bool		bad;
+};
+
+void	wire_cur_init(struct wire_cur *, const void *, size_t);
+bool	wire_get_u8(struct wire_cur *, uint8_t *);
+bool	wire_get_u16(struct wire_cur *, uint16_t *);
+bool	wire_get_u32(struct wire_cur *, uint32_t *);
+bool	wire_get_u64(struct wire_cur *, uint64_t *);
+bool	wire_get_bytes(struct wire_cur *, void *, size_t);
+size_t	wire_cur_left(const struct wire_cur *);
+
+void	wire_buf_init(struct wire_buf *, void *, size_t);
+bool	wire_put_u8(struct wire_buf *, uint8_t);
+bool	wire_put_u16(struct wire_buf *, uint16_t);
+bool	wire_put_u32(struct wire_buf *, uint32_t);
+bool	wire_put_u64(struct wire_buf *, uint64_t);
+bool	wire_put_bytes(struct wire_buf *, const void *, size_t);
+
+/* Decode and validate one message; m->payload points into buf. */
+enum wire_err	wire_decode(const uint8_t *buf, size_t len, struct wire_msg *m);
+const char	*wire_err_str(enum wire_err);
+const char	*wire_type_str(unsigned);
+
+/* Encode the 12-byte header. */
+void	wire_put_hdr(uint8_t out[static WIRE_HDR_LEN], const struct wire_hdr *);
+
+/*
+ * Encode whole control messages into out (capacity cap).  Return the length,
+ * or 0 when it does not fit or the body is invalid.
+ */
+size_t	wire_encode_learn(uint8_t *out, size_t cap, const struct wire_hdr *,
+	    const struct wire_learn *);
+size_t	wire_encode_unlearn(uint8_t *out, size_t cap, const struct wire_hdr *,
+	    const struct wire_unlearn *);
+size_t	wire_encode_hello(uint8_t *out, size_t cap, const struct wire_hdr *,
+	    const struct wire_hello *);
+size_t	wire_encode_empty(uint8_t *out, size_t cap, const struct wire_hdr *);
+
+/* The term one VAN ID adds to a member's VAN set digest (order-free sum). */
+uint64_t	wire_van_digest(uint32_t van_id);
+
+/* Ethernet helpers. */
+static inline bool
+eth_is_multicast(const uint8_t mac[static ETH_ALEN_])
+{
+	return (mac[0] & 1) != 0;
+}
+
+static inline bool
+eth_is_zero(const uint8_t mac[static ETH_ALEN_])
+{
+	return (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0;
+}
+
+#endif /* EDGE_WIRE_H */

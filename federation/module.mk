@@ -1,0 +1,1 @@
+# federation/module.mk — vanlab (and later vanplan, peering files).

@@ -1,0 +1,41 @@
+#!/bin/sh
+# tests/deps.sh [all|build|lab|bench] — install the Debian packages that the
+# build, the tests, the lab or the bench need, when they are missing.
+# Called by `make check` (all), `make lab` and `make bench`.  Installs with
+# --no-install-recommends (wireguard-tools would otherwise pull a kernel).
+set -eu
+what=${1:-all}
+
+build="gcc make pkg-config libevent-dev libconfig-dev libsodium-dev libb2-dev
+	libjansson-dev libcmocka-dev"
+fuzz="clang libclang-rt-14-dev"
+net="iproute2 iputils-ping iperf3 tcpdump procps psmisc python3 wireguard-go
+	wireguard-tools kmod"
+bench_extra="jq tinc openvpn openssl n2n net-tools"
+
+case $what in
+all)	pkgs="$build $fuzz $net" ;;
+build)	pkgs="$build" ;;
+lab)	pkgs="$build iproute2 iputils-ping procps" ;;
+bench)	pkgs="$build $net $bench_extra" ;;
+*)	echo "usage: $0 [all|build|lab|bench]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $pkgs; do
+	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case $s in *" installed") ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing" >&2
+	echo "deps: run as root, or: apt-get install --no-install-recommends$missing" >&2
+	exit 1
+fi
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -q --no-install-recommends $missing; then
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends $missing
+fi
