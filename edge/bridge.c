@@ -156,7 +156,7 @@ out_reserve(struct bridge_out *o, size_t arena_len)
 
 static void
 emit_port(struct bridge *b, struct bridge_out *o, uint32_t van, uint32_t p,
-    const uint8_t *frame, size_t len)
+    const uint8_t *frame, size_t len, unsigned segs)
 {
 	struct bridge_port *port;
 	struct bridge_act *a;
@@ -173,17 +173,18 @@ emit_port(struct bridge *b, struct bridge_out *o, uint32_t van, uint32_t p,
 	a->kind = BRIDGE_ACT_PORT;
 	a->type = 0;
 	a->hdr_len = 0;
+	a->segs = (uint16_t)segs;
 	a->target = p;
 	a->data = frame;
 	a->data_len = len;
-	port->stats.tx_frames++;
+	port->stats.tx_frames += segs;
 	port->stats.tx_bytes += len;
-	b->van[van].stats.frames_out++;
+	b->van[van].stats.frames_out += segs;
 }
 
 static void
 emit_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
-    uint32_t van, const uint8_t *frame, size_t len)
+    uint32_t van, const uint8_t *frame, size_t len, unsigned segs)
 {
 	struct bridge_act *a;
 	struct wire_hdr h = {
@@ -196,12 +197,13 @@ emit_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
 	a->kind = BRIDGE_ACT_MEMBER;
 	a->type = type;
 	a->hdr_len = WIRE_HDR_LEN;
+	a->segs = (uint16_t)segs;
 	a->target = m;
 	a->data = frame;
 	a->data_len = len;
 	wire_put_hdr(a->hdr, &h);
-	b->member[m].stats.tx_msgs[type]++;
-	b->member[m].stats.tx_bytes += WIRE_HDR_LEN + len;
+	b->member[m].stats.tx_msgs[type] += segs;
+	b->member[m].stats.tx_bytes += WIRE_HDR_LEN * segs + len;
 }
 
 /* Queue a control message: built by the caller into a stack buffer. */
@@ -219,6 +221,7 @@ emit_ctl(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
 	a->kind = BRIDGE_ACT_MEMBER;
 	a->type = type;
 	a->hdr_len = 0;
+	a->segs = 1;
 	a->target = m;
 	a->data = o->arena + o->arena_used;
 	a->data_len = len;
@@ -800,23 +803,23 @@ bridge_start(struct bridge *b, struct bridge_out *o, monotime_t now)
 
 static void
 flood_local(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t except,
-    const uint8_t *frame, size_t len)
+    const uint8_t *frame, size_t len, unsigned segs)
 {
 	uint32_t p;
 
 	for (p = b->van[v].first_port; p != NONE; p = b->port[p].next)
 		if (p != except && b->port[p].up)
-			emit_port(b, o, v, p, frame, len);
+			emit_port(b, o, v, p, frame, len, segs);
 }
 
 static void
 flood_members(struct bridge *b, struct bridge_out *o, uint32_t v,
-    const uint8_t *frame, size_t len)
+    const uint8_t *frame, size_t len, unsigned segs)
 {
 	struct bridge_van *van = &b->van[v];
 	unsigned w;
 
-	van->stats.flood_tx++;
+	van->stats.flood_tx += segs;
 	for (w = 0; w < MEMBER_WORDS; w++) {
 		uint64_t bits = van->members[w];
 
@@ -826,15 +829,15 @@ flood_members(struct bridge *b, struct bridge_out *o, uint32_t v,
 			bits &= bits - 1;
 			if (b->member[m].state == MEMBER_DEAD)
 				continue;
-			emit_frame(b, o, m, WIRE_FLOOD, v, frame, len);
-			van->stats.flood_copies++;
+			emit_frame(b, o, m, WIRE_FLOOD, v, frame, len, segs);
+			van->stats.flood_copies += segs;
 		}
 	}
 }
 
 void
 bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
-    const uint8_t *frame, size_t len, monotime_t now)
+    const uint8_t *frame, size_t len, unsigned segs, monotime_t now)
 {
 	struct bridge_port *port;
 	struct bridge_van *van;
@@ -848,9 +851,10 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 	port = &b->port[p];
 	v = port->van;
 	van = &b->van[v];
-	port->stats.rx_frames++;
+	port->stats.rx_frames += segs;
 	port->stats.rx_bytes += len;
-	if (len < ETH_HDR_LEN || len > WIRE_FRAME_MAX) {
+	if (len < ETH_HDR_LEN || segs == 0 || segs > BRIDGE_SEGS_MAX ||
+	    len > (segs > 1 ? BRIDGE_GSO_FRAME_MAX : WIRE_FRAME_MAX)) {
 		port->stats.drops++;
 		van->stats.drops[len < ETH_HDR_LEN ? DROP_RUNT : DROP_TOO_BIG]++;
 		return;
@@ -865,7 +869,7 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 		van->stats.drops[DROP_SPOOF]++;
 		return;
 	}
-	van->stats.frames_in++;
+	van->stats.frames_in += segs;
 
 	/* Learn the source as local to this port. */
 	e = fdb_lookup(&b->fdb, van->id, src);
@@ -887,23 +891,23 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 		e->updated = now;
 
 	if (eth_is_multicast(dst)) {
-		flood_local(b, o, v, p, frame, len);
-		flood_members(b, o, v, frame, len);
+		flood_local(b, o, v, p, frame, len, segs);
+		flood_members(b, o, v, frame, len, segs);
 		return;
 	}
 	e = fdb_lookup(&b->fdb, van->id, dst);
 	if (e == NULL) {
-		flood_local(b, o, v, p, frame, len);
-		flood_members(b, o, v, frame, len);
+		flood_local(b, o, v, p, frame, len, segs);
+		flood_members(b, o, v, frame, len, segs);
 	} else if (e->kind == FDB_LOCAL) {
 		if (e->where == p) {
-			van->stats.drops[DROP_HAIRPIN]++;
+			van->stats.drops[DROP_HAIRPIN] += segs;
 			return;
 		}
-		emit_port(b, o, v, e->where, frame, len);
+		emit_port(b, o, v, e->where, frame, len, segs);
 	} else {
-		emit_frame(b, o, e->where, WIRE_DATA, v, frame, len);
-		van->stats.data_tx++;
+		emit_frame(b, o, e->where, WIRE_DATA, v, frame, len, segs);
+		van->stats.data_tx += segs;
 	}
 }
 
@@ -959,7 +963,7 @@ data_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	learn_remote(b, v, frame + 6, m, now);
 	e = fdb_lookup(&b->fdb, b->van[v].id, frame);
 	if (e != NULL && e->kind == FDB_LOCAL) {
-		emit_port(b, o, v, e->where, frame, wm->payload_len);
+		emit_port(b, o, v, e->where, frame, wm->payload_len, 1);
 		return;
 	}
 	/* Not here: tell the sender, which forgets the route and floods. */
@@ -982,7 +986,7 @@ flood_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	    (e = fdb_lookup(&b->fdb, b->van[v].id, frame)) != NULL &&
 	    e->kind == FDB_LOCAL) {
 		/* The destination is here: say so, so the sender stops flooding. */
-		emit_port(b, o, v, e->where, frame, wm->payload_len);
+		emit_port(b, o, v, e->where, frame, wm->payload_len, 1);
 		if (e->reply_to != m || now - e->reply_at >= BRIDGE_REPLY_HOLDOFF) {
 			e->reply_to = m;
 			e->reply_at = now;
@@ -990,7 +994,7 @@ flood_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		}
 		return;
 	}
-	flood_local(b, o, v, NONE, frame, wm->payload_len);
+	flood_local(b, o, v, NONE, frame, wm->payload_len, 1);
 }
 
 static void

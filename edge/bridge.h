@@ -33,6 +33,8 @@
 #define BRIDGE_ARENA		16384	/* control message bytes per batch */
 #define BRIDGE_REPLY_HOLDOFF	MONO_MS(20)	/* repeat LEARN/UNLEARN replies */
 #define BRIDGE_UNLEARN_CACHE	1024	/* UNLEARN hold-off slots */
+#define BRIDGE_SEGS_MAX		128	/* wire frames one GSO frame may become */
+#define BRIDGE_GSO_FRAME_MAX	(65535 + 18)	/* IP datagram, Ethernet, VLAN */
 #define BRIDGE_HELLO_MS_DEFAULT	1000
 #define BRIDGE_DEAD_COUNT_DEFAULT 3
 
@@ -103,6 +105,7 @@ struct bridge_act {
 	uint8_t		kind;
 	uint8_t		type;		/* wire type, for members */
 	uint8_t		hdr_len;	/* 0 or WIRE_HDR_LEN */
+	uint16_t	segs;		/* wire frames data stands for (GSO) */
 	uint32_t	target;		/* port or member slot */
 	const uint8_t	*data;
 	size_t		data_len;
@@ -169,9 +172,13 @@ int	bridge_member_find(const struct bridge *, const struct van_addr *);
 /* Announce ourselves: HELLO asking for JOINs, and our JOINs, to all. */
 void	bridge_start(struct bridge *, struct bridge_out *, monotime_t now);
 
-/* A frame a local port sent. */
+/*
+ * A frame a local port sent.  segs > 1: a GSO super-frame (up to 64 KiB)
+ * that the I/O layer cuts into segs frames before they reach the wire; the
+ * bridge decides once for all of them and copies segs into the actions.
+ */
 void	bridge_port_frame(struct bridge *, struct bridge_out *, uint32_t port,
-	    const uint8_t *frame, size_t len, monotime_t now);
+	    const uint8_t *frame, size_t len, unsigned segs, monotime_t now);
 /* A UDP payload from the underlay. */
 void	bridge_input(struct bridge *, struct bridge_out *,
 	    const struct van_addr *from, const uint8_t *msg, size_t len,

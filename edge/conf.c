@@ -143,8 +143,9 @@ static bool
 parse_edge(struct ctx *c, const config_setting_t *g, struct edge_conf *conf)
 {
 	static const char *const known[] = { "listen", "control", "hello_interval",
-	    "dead_after", "fdb_max", "log_level", NULL };
+	    "dead_after", "fdb_max", "offload", "log_level", NULL };
 	const char *listen = NULL, *control = NULL, *level = NULL, *err;
+	const config_setting_t *s;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
 		return fail(c, g, "'edge' must be a group { ... }");
@@ -156,6 +157,11 @@ parse_edge(struct ctx *c, const config_setting_t *g, struct edge_conf *conf)
 	    !get_u32(c, g, "dead_after", 2, 100, &conf->dead_count) ||
 	    !get_u32(c, g, "fdb_max", 16, FDB_MAX_LIMIT, &conf->fdb_max))
 		return false;
+	if ((s = config_setting_get_member(g, "offload")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return fail(c, s, "'offload' must be true or false");
+		conf->offload = config_setting_get_bool(s);
+	}
 	if (listen != NULL) {
 		if (!addr_parse(listen, WIRE_DEFAULT_PORT, &conf->listen, &err))
 			return fail(c, config_setting_get_member(g, "listen"),
@@ -359,6 +365,7 @@ edge_conf_load(const char *path, char err[static CONF_ERR_MAX])
 	conf->hello_ms = HELLO_MS_DEFAULT;
 	conf->dead_count = DEAD_COUNT_DEFAULT;
 	conf->fdb_max = FDB_MAX_DEFAULT;
+	conf->offload = true;
 	conf->log_level = LOG_LVL_INFO;
 
 	root = config_root_setting(&cfg);
@@ -437,6 +444,7 @@ edge_conf_print(FILE *f, const struct edge_conf *conf)
 	fprintf(f, "  hello_interval = %u;\n", conf->hello_ms);
 	fprintf(f, "  dead_after = %u;\n", conf->dead_count);
 	fprintf(f, "  fdb_max = %u;\n", conf->fdb_max);
+	fprintf(f, "  offload = %s;\n", conf->offload ? "true" : "false");
 	fprintf(f, "  log_level = \"%s\";\n", log_level_str(conf->log_level));
 	fprintf(f, "};\n");
 	fprintf(f, "members = [");

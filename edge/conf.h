@@ -47,6 +47,7 @@ struct edge_conf {
 	uint32_t	hello_ms;
 	uint32_t	dead_count;
 	uint32_t	fdb_max;
+	bool		offload;	/* tap checksum/TSO offloads, UDP GSO/GRO */
 	enum log_level	log_level;
 	struct van_addr	*members;
 	unsigned	nmembers;

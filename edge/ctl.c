@@ -18,6 +18,7 @@
 #include <event2/listener.h>
 
 #include "edge/log.h"
+#include "edge/request.h"
 
 struct ctl {
 	struct evconnlistener *lev;
@@ -87,10 +88,11 @@ client_read(struct bufferevent *bev, void *arg)
 	struct ctl_client *c = arg;
 	struct ctl *ctl = c->ctl;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	char *line, *argv[CTL_ARGS_MAX + 1], *tok, *save = NULL, err[256];
+	char *line, *argv[CTL_ARGS_MAX + 1], err[256];
+	const char *e;
 	json_t *result;
 	size_t n;
-	int argc = 0;
+	int argc;
 
 	if (c->answered)
 		return;
@@ -103,32 +105,12 @@ client_read(struct bufferevent *bev, void *arg)
 		return;
 	}
 	ctl->stats.requests++;
-	if (n > CTL_LINE_MAX) {
-		ctl->stats.rejected++;
-		client_reply(bev, c, NULL, "request too long");
-		free(line);
-		return;
-	}
-	if (memchr(line, '\0', n) != NULL) {
-		ctl->stats.errors++;
-		client_reply(bev, c, NULL, "request contains a NUL byte");
-		free(line);
-		return;
-	}
-	for (tok = strtok_r(line, " \t\r", &save); tok != NULL;
-	    tok = strtok_r(NULL, " \t\r", &save)) {
-		if (argc == CTL_ARGS_MAX) {
+	if ((argc = request_split(line, n, argv, &e)) < 0) {
+		if (n > CTL_LINE_MAX)
+			ctl->stats.rejected++;
+		else
 			ctl->stats.errors++;
-			client_reply(bev, c, NULL, "too many words in the request");
-			free(line);
-			return;
-		}
-		argv[argc++] = tok;
-	}
-	argv[argc] = NULL;
-	if (argc == 0) {
-		ctl->stats.errors++;
-		client_reply(bev, c, NULL, "empty request");
+		client_reply(bev, c, NULL, e);
 		free(line);
 		return;
 	}

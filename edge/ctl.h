@@ -19,8 +19,8 @@
 struct event_base;
 struct ctl;
 
-#define CTL_LINE_MAX	1024
-#define CTL_ARGS_MAX	16
+#include "edge/request.h"
+
 #define CTL_CLIENTS_MAX	16
 #define CTL_TIMEOUT_S	5
 

@@ -10,11 +10,20 @@
  * the bridge, then flushes the bridge's actions: tap writes, and one
  * sendmmsg for the messages to members.  No allocation per packet.
  *
+ * Offloads (offload.h; `offload = true`, the default): taps hand us TCP
+ * super-frames, which the bridge handles as one frame and this file cuts
+ * into segments for one UDP_SEGMENT send; the socket merges trains of
+ * datagrams (UDP_GRO), and consecutive segments of a flow going to one tap
+ * are merged back (struct gro) for one write.  Every frame handed to the
+ * bridge has VNET_HDR_LEN writable bytes before it (the tap's header, or
+ * the VAN header it arrived with), where its tap header is built.
+ *
  * Timer: one event, armed at the deadline bridge_tick returns.
  */
 #include "edge/edged.h"
 
 #include <errno.h>
+#include <netinet/udp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +35,15 @@
 #include "edge/clock.h"
 #include "edge/ctl.h"
 #include "edge/log.h"
+#include "edge/offload.h"
 #include "edge/show.h"
 #include "edge/tap.h"
 #include "edge/udp.h"
 
 #define TAP_BATCH	64
-#define TAP_BUFSZ	(WIRE_FRAME_MAX + 1)	/* +1: see a frame too long */
+#define TAP_BUFSZ	(VNET_HDR_LEN + OFFLOAD_FRAME_MAX)
 #define UDP_ROUNDS	4
+#define TSO_BUFSZ	(OFFLOAD_FRAME_MAX + OFFLOAD_SEGS_MAX * (WIRE_HDR_LEN + 128))
 
 struct edged;
 
@@ -59,17 +70,154 @@ struct edged {
 	socklen_t	*msalen;
 	struct edged_port *ports;	/* per port slot; fd -1 when free */
 	uint8_t		(*tapbuf)[TAP_BUFSZ];
+	bool		vnet;		/* taps carry a virtio_net_hdr */
+	uint8_t		*tsobuf;	/* segments of one super-frame */
+	const uint8_t	*tso_src;	/* ... cut from this frame */
+	uint8_t		tso_hdr[WIRE_HDR_LEN];	/* ... with this VAN header */
+	unsigned	tso_n;
+	size_t		tso_stride, tso_last;
+	struct gro	gro;
+	uint32_t	gro_port;
+	uint8_t		*grobuf;
 	struct event	*timer;
 	struct event	*sig[4];
 	struct ctl	*ctl;
 	struct log_limit nonmember_log;
 	uint64_t	tap_read_errors;
+	uint64_t	offload_errors;	/* frames from taps we could not cut */
+	uint64_t	gso_sends;	/* UDP_SEGMENT sends */
+	uint64_t	gro_writes;	/* merged frames written to taps */
 	uint64_t	reloads, reload_failures;
 };
 
 static void	edged_flush(struct edged *);
 
 /* ------------------------------------------------------------ data path --- */
+
+/* Write one frame to a port, with a tap header when the taps want one. */
+static void
+port_write(struct edged *d, uint32_t p, const uint8_t *frame, size_t len,
+    unsigned segs, const struct bridge_act *a)
+{
+	int fd = d->ports[p].fd;
+	ssize_t n;
+
+	if (fd == -1) {
+		bridge_count_tx_error(&d->br, a);
+		return;
+	}
+	if (d->vnet) {
+		/* The contract of the data path: these bytes are ours. */
+		uint8_t *h = (uint8_t *)(uintptr_t)frame - VNET_HDR_LEN;
+
+		if (segs <= 1)
+			memset(h, 0, VNET_HDR_LEN);
+		n = write(fd, h, len + VNET_HDR_LEN);
+	} else
+		n = write(fd, frame, len);
+	if (n == -1)
+		bridge_count_tx_error(&d->br, a);
+}
+
+static void
+gro_flush(struct edged *d, const struct bridge_act *a)
+{
+	int fd = d->ports[d->gro_port].fd;
+	size_t n;
+
+	if (gro_empty(&d->gro))
+		return;
+	if (d->gro.segs > 1)
+		d->gro_writes++;
+	n = gro_take(&d->gro);
+	if (fd == -1 || write(fd, d->grobuf, n) == -1)
+		bridge_count_tx_error(&d->br, a);
+}
+
+/* A frame for a port: merged with the segments before it when it can be. */
+static void
+port_out(struct edged *d, const struct bridge_act *a)
+{
+	if (!d->vnet || a->segs > 1) {
+		gro_flush(d, a);
+		port_write(d, a->target, a->data, a->data_len, a->segs, a);
+		return;
+	}
+	if (!gro_empty(&d->gro) && d->gro_port != a->target)
+		gro_flush(d, a);
+	switch (gro_add(&d->gro, a->data, a->data_len)) {
+	case GRO_NO:
+		gro_flush(d, a);
+		if (gro_add(&d->gro, a->data, a->data_len) != GRO_STARTED) {
+			port_write(d, a->target, a->data, a->data_len, 1, a);
+			return;
+		}
+		/* FALLTHROUGH */
+	case GRO_STARTED:
+		d->gro_port = a->target;
+		/* FALLTHROUGH */
+	case GRO_MERGED:
+		return;
+	case GRO_PLAIN:
+		port_write(d, a->target, a->data, a->data_len, 1, a);
+		return;
+	}
+}
+
+/* A super-frame for a member: cut it once (floods reuse the cut), send. */
+static void
+member_out_gso(struct edged *d, const struct bridge_act *a)
+{
+	const struct sockaddr *to = (struct sockaddr *)&d->msa[a->target];
+	socklen_t tolen = d->msalen[a->target];
+	struct vnet_hdr h;
+	unsigned i, k;
+
+	if (d->tso_src != a->data || memcmp(d->tso_hdr, a->hdr, WIRE_HDR_LEN) != 0) {
+		vnet_hdr_get(a->data - VNET_HDR_LEN, &h);
+		d->tso_src = NULL;
+		d->tso_n = offload_tso(a->data, a->data_len, &h, d->tsobuf, TSO_BUFSZ,
+		    WIRE_HDR_LEN, &d->tso_stride, &d->tso_last);
+		if (d->tso_n == 0) {
+			d->offload_errors++;
+			bridge_count_tx_error(&d->br, a);
+			return;
+		}
+		for (i = 0; i < d->tso_n; i++)
+			memcpy(d->tsobuf + i * d->tso_stride, a->hdr, WIRE_HDR_LEN);
+		d->tso_src = a->data;
+		memcpy(d->tso_hdr, a->hdr, WIRE_HDR_LEN);
+	}
+	/* What is queued for sendmmsg goes first: no reordering. */
+	udp_tx_flush(&d->udp, &d->tx);
+	for (i = 0; i < d->tso_n; i += k) {
+		size_t len;
+
+		k = d->tso_n - i;
+		if (k > UDP_GSO_SEGS)
+			k = UDP_GSO_SEGS;
+		if (k * d->tso_stride > UDP_GSO_BYTES)
+			k = (unsigned)(UDP_GSO_BYTES / d->tso_stride);
+		if (k == 0)
+			k = 1;
+		len = (k - 1) * d->tso_stride +
+		    (i + k == d->tso_n ? d->tso_last : d->tso_stride);
+		if (d->udp.gso && k > 1 && udp_send_gso(&d->udp, to, tolen,
+		    d->tsobuf + i * d->tso_stride, len, (uint16_t)d->tso_stride) == 0) {
+			d->gso_sends++;
+			continue;
+		}
+		if (k > 1 && d->udp.gso) {
+			/* A failure of this send alone (no route, ...). */
+			d->br.member[a->target].stats.drops[DROP_TX_ERROR] += k;
+			continue;
+		}
+		for (unsigned j = i; j < i + k; j++)
+			udp_tx_add(&d->udp, &d->tx, to, tolen, NULL, 0,
+			    d->tsobuf + j * d->tso_stride,
+			    j + 1 == d->tso_n ? d->tso_last : d->tso_stride, a->target);
+	}
+}
 
 static void
 out_flush(struct bridge_out *o, void *arg)
@@ -80,17 +228,19 @@ out_flush(struct bridge_out *o, void *arg)
 	for (i = 0; i < o->n; i++) {
 		const struct bridge_act *a = &o->act[i];
 
-		if (a->kind == BRIDGE_ACT_PORT) {
-			int fd = d->ports[a->target].fd;
-
-			if (fd == -1 || write(fd, a->data, a->data_len) == -1)
-				bridge_count_tx_error(&d->br, a);
-		} else
+		if (a->kind == BRIDGE_ACT_PORT)
+			port_out(d, a);
+		else if (a->segs > 1)
+			member_out_gso(d, a);
+		else
 			udp_tx_add(&d->udp, &d->tx, (struct sockaddr *)&d->msa[a->target],
 			    d->msalen[a->target], a->hdr, a->hdr_len, a->data,
 			    a->data_len, a->target);
 	}
+	if (o->n > 0)
+		gro_flush(d, &o->act[o->n - 1]);
 	udp_tx_flush(&d->udp, &d->tx);
+	d->tso_src = NULL;	/* the buffers are reused after a flush */
 }
 
 static void
@@ -111,24 +261,67 @@ udp_tx_error(uint32_t member, int err, void *arg)
 		d->br.member[member].stats.drops[DROP_TX_ERROR]++;
 }
 
+/*
+ * Read one frame from a tap into buf (its header, when the taps carry one,
+ * at buf, the frame at buf + VNET_HDR_LEN).  Returns the frame's length
+ * and the wire segments it stands for, 0 for nothing (EAGAIN or an error,
+ * *stop set) or a frame to skip.
+ */
+static size_t
+tap_read_one(struct edged *d, int fd, uint8_t *buf, unsigned *segs, bool *stop)
+{
+	uint8_t *frame = buf + VNET_HDR_LEN;
+	struct vnet_hdr h;
+	ssize_t n;
+
+	*segs = 1;
+	n = d->vnet ? read(fd, buf, TAP_BUFSZ) : read(fd, frame, TAP_BUFSZ - VNET_HDR_LEN);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			d->tap_read_errors++;
+		*stop = true;
+		return 0;
+	}
+	if (!d->vnet)
+		return (size_t)n;
+	if (n < VNET_HDR_LEN) {
+		d->offload_errors++;
+		return 0;
+	}
+	n -= VNET_HDR_LEN;
+	vnet_hdr_get(buf, &h);
+	if (h.gso_type != VNET_GSO_NONE &&
+	    (*segs = offload_segs(frame, (size_t)n, &h)) == 0) {
+		d->offload_errors++;
+		return 0;
+	}
+	if (*segs == 1 && (h.flags & VNET_F_NEEDS_CSUM)) {
+		/* One segment: complete its checksum now, send it as it is. */
+		if (!offload_csum(frame, (size_t)n, h.csum_start, h.csum_offset)) {
+			d->offload_errors++;
+			return 0;
+		}
+		memset(buf, 0, VNET_HDR_LEN);
+	}
+	return (size_t)n;
+}
+
 static void
 tap_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct edged_port *p = arg;
 	struct edged *d = p->d;
 	monotime_t now = clock_mono();
-	unsigned i;
+	bool stop = false;
+	unsigned i, segs;
 
 	(void)what;
-	for (i = 0; i < TAP_BATCH; i++) {
-		ssize_t n = read(fd, d->tapbuf[i], TAP_BUFSZ);
+	for (i = 0; i < TAP_BATCH && !stop; i++) {
+		size_t n = tap_read_one(d, fd, d->tapbuf[i], &segs, &stop);
 
-		if (n == -1) {
-			if (errno != EAGAIN && errno != EINTR)
-				d->tap_read_errors++;
-			break;
-		}
-		bridge_port_frame(&d->br, d->out, p->slot, d->tapbuf[i], (size_t)n, now);
+		if (n > 0)
+			bridge_port_frame(&d->br, d->out, p->slot,
+			    d->tapbuf[i] + VNET_HDR_LEN, n, segs, now);
 	}
 	edged_flush(d);
 }
@@ -149,12 +342,16 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 		n = udp_recv(&d->udp, &d->rx);
 		for (i = 0; i < n; i++) {
 			uint64_t before = *strangers;
+			size_t len = d->rx.msg[i].msg_len, off, seg;
 
 			if (!addr_from_sockaddr((struct sockaddr *)&d->rx.from[i],
 			    d->rx.msg[i].msg_hdr.msg_namelen, &from))
 				continue;
-			bridge_input(&d->br, d->out, &from, d->rx.buf[i],
-			    d->rx.msg[i].msg_len, now);
+			/* GRO: datagrams of seg bytes back to back, the last shorter. */
+			seg = d->rx.seg[i] ? d->rx.seg[i] : len;
+			for (off = 0; off < len; off += seg)
+				bridge_input(&d->br, d->out, &from, d->rx.buf[i] + off,
+				    len - off < seg ? len - off : seg, now);
 			if (*strangers != before) {
 				stranger = from;
 				knocked = true;
@@ -266,7 +463,7 @@ port_attach(struct edged *d, uint32_t v, const char *name, const uint8_t *mac,
 		snprintf(err, errlen, "tap %s is already attached", name);
 		return -1;
 	}
-	if ((fd = tap_open(name, mac, &e)) == -1) {
+	if ((fd = tap_open(name, mac, d->vnet, &e)) == -1) {
 		snprintf(err, errlen, "tap %s: %s: %s", name, e, strerror(errno));
 		return -1;
 	}
@@ -349,7 +546,8 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static CONF_ERR_MA
 			newfd[k] = -1;
 			if (port_by_name(d, cp->tap) != NULL)
 				continue;
-			newfd[k] = tap_open(cp->tap, cp->has_mac ? cp->mac : NULL, &e);
+			newfd[k] = tap_open(cp->tap, cp->has_mac ? cp->mac : NULL, d->vnet,
+			    &e);
 			if (newfd[k] == -1) {
 				snprintf(err, CONF_ERR_MAX, "%s:%d: tap %s: %s: %s", conf->file,
 				    cp->line, cp->tap, e, strerror(errno));
@@ -485,6 +683,8 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static CONF_ERR_MA
 			    old->control);
 		if (!addr_eq(&old->listen, &conf->listen))
 			log_warn("listen address changes at the next start");
+		if (old->offload != conf->offload)
+			log_warn("offload changes at the next start");
 	}
 	edged_flush(d);
 	return 0;
@@ -507,6 +707,7 @@ edged_reload(struct edged *d, char err[static CONF_ERR_MAX])
 	conf->fdb_max = d->conf->fdb_max;
 	memcpy(conf->control, d->conf->control, sizeof(conf->control));
 	conf->listen = d->conf->listen;
+	conf->offload = d->conf->offload;
 	edge_conf_free(d->conf);
 	d->conf = conf;
 	log_info("configuration reloaded from %s", conf->file);
@@ -557,8 +758,11 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
 		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,
 		    "rejected", (json_int_t)cs->rejected));
-		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
 		    "tap_read_errors", (json_int_t)d->tap_read_errors,
+		    "offload_errors", (json_int_t)d->offload_errors,
+		    "gso_sends", (json_int_t)d->gso_sends,
+		    "gro_writes", (json_int_t)d->gro_writes,
 		    "reloads", (json_int_t)d->reloads,
 		    "reload_failures", (json_int_t)d->reload_failures));
 		return s;
@@ -678,13 +882,18 @@ edged_new(struct edge_conf *conf, char err[static CONF_ERR_MAX])
 	d->msalen = calloc(d->br.conf.member_max, sizeof(*d->msalen));
 	d->ports = calloc(d->br.conf.port_max, sizeof(*d->ports));
 	d->tapbuf = calloc(TAP_BATCH, sizeof(*d->tapbuf));
+	d->tsobuf = malloc(TSO_BUFSZ);
+	d->grobuf = malloc(VNET_HDR_LEN + OFFLOAD_FRAME_MAX);
 	if (d->out == NULL || d->msa == NULL || d->msalen == NULL ||
-	    d->ports == NULL || d->tapbuf == NULL || udp_rx_init(&d->rx) == -1) {
+	    d->ports == NULL || d->tapbuf == NULL || d->tsobuf == NULL ||
+	    d->grobuf == NULL || udp_rx_init(&d->rx) == -1) {
 		snprintf(err, CONF_ERR_MAX, "out of memory");
 		goto fail;
 	}
 	for (p = 0; p < d->br.conf.port_max; p++)
 		d->ports[p].fd = -1;
+	d->vnet = conf->offload;
+	gro_init(&d->gro, d->grobuf);
 	bridge_out_init(d->out, out_flush, d);
 	udp_tx_init(&d->tx, udp_tx_error, d);
 	if ((d->base = event_base_new()) == NULL) {
@@ -698,6 +907,11 @@ edged_new(struct edge_conf *conf, char err[static CONF_ERR_MAX])
 		    conf->listen.family ? addr_str(&conf->listen, a) : "[::]", e,
 		    strerror(errno));
 		goto fail;
+	}
+	if (!conf->offload) {
+		(void)setsockopt(d->udp.fd, SOL_UDP, UDP_GRO, &(int){ 0 }, sizeof(int));
+		d->udp.gro = false;
+		d->udp.gso = false;
 	}
 	d->udp_ev = event_new(d->base, d->udp.fd, EV_READ | EV_PERSIST, udp_read, d);
 	d->timer = evtimer_new(d->base, timer_cb, d);
@@ -771,6 +985,8 @@ edged_free(struct edged *d)
 	if (d->base != NULL)
 		event_base_free(d->base);
 	udp_rx_free(&d->rx);
+	free(d->grobuf);
+	free(d->tsobuf);
 	free(d->tapbuf);
 	free(d->ports);
 	free(d->msalen);

@@ -3,7 +3,7 @@
 # directly); CORE_IO_SRCS own sockets, taps, timers and the control socket.
 
 CORE_PURE_SRCS := edge/wire.c edge/fdb.c edge/idmap.c edge/addr.c edge/bridge.c \
-	edge/show.c
+	edge/offload.c edge/request.c edge/show.c
 CORE_IO_SRCS := edge/log.c edge/conf.c edge/tap.c edge/udp.c edge/ctl.c \
 	edge/priv.c
 LIBVANCORE := $(B)/libvancore.a
@@ -13,8 +13,8 @@ $(LIBVANCORE): $(CORE_PURE_SRCS:%.c=$(B)/%.o) $(CORE_IO_SRCS:%.c=$(B)/%.o)
 FUZZ_LIB_SRCS += $(CORE_PURE_SRCS)
 
 UNIT_TESTS += $(B)/tests/unit/test_wire $(B)/tests/unit/test_fdb \
-	$(B)/tests/unit/test_bridge
-FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge
+	$(B)/tests/unit/test_bridge $(B)/tests/unit/test_offload
+FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request
 
 EDGED_SRCS := edge/edged.c
 

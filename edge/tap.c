@@ -37,8 +37,28 @@ tap_set_mac(const char *name, const uint8_t mac[static 6])
 	return rc;
 }
 
+/* 10-byte headers, little-endian, and what the offloads may hand us. */
+static int
+tap_offload(int fd, const char **err)
+{
+	int sz = 10, le = 1;
+	unsigned off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+
+	if (ioctl(fd, TUNSETVNETHDRSZ, &sz) == -1) {
+		*err = "TUNSETVNETHDRSZ failed";
+		return -1;
+	}
+	/* Pinned for big-endian hosts; a kernel without it is little-endian. */
+	(void)ioctl(fd, TUNSETVNETLE, &le);
+	if (ioctl(fd, TUNSETOFFLOAD, off) == -1) {
+		*err = "TUNSETOFFLOAD failed";
+		return -1;
+	}
+	return 0;
+}
+
 int
-tap_open(const char *name, const uint8_t *mac, const char **err)
+tap_open(const char *name, const uint8_t *mac, bool vnet, const char **err)
 {
 	struct ifreq ifr;
 	int fd, saved;
@@ -53,7 +73,7 @@ tap_open(const char *name, const uint8_t *mac, const char **err)
 		return -1;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(fd, TUNSETIFF, &ifr) == -1) {
 		*err = errno == EBUSY ? "tap is in use by another process" :
@@ -62,6 +82,8 @@ tap_open(const char *name, const uint8_t *mac, const char **err)
 		    "TUNSETIFF failed";
 		goto fail;
 	}
+	if (vnet && tap_offload(fd, err) == -1)
+		goto fail;
 	if (mac != NULL && tap_set_mac(name, mac) == -1) {
 		*err = "cannot set the tap's MAC address";
 		goto fail;

@@ -7,7 +7,13 @@
 
 #include <stdint.h>
 
-/* An fd, or -1 with errno set and err saying what failed. */
-int	tap_open(const char *name, const uint8_t *mac, const char **err);
+#include <stdbool.h>
+
+/*
+ * An fd, or -1 with errno set and err saying what failed.  vnet: with a
+ * virtio_net_hdr before every frame, checksum and TCP segmentation offload
+ * (see offload.h).
+ */
+int	tap_open(const char *name, const uint8_t *mac, bool vnet, const char **err);
 
 #endif /* EDGE_TAP_H */

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,6 +72,9 @@ udp_open(struct udp_sock *u, const struct van_addr *listen, const char **err)
 		*err = "bind";
 		goto fail;
 	}
+	/* Merged reads of trains of equal datagrams; not fatal if refused. */
+	u->gro = setsockopt(fd, SOL_UDP, UDP_GRO, &(int){ 1 }, sizeof(int)) == 0;
+	u->gso = true;
 	u->fd = fd;
 	return 0;
 fail:
@@ -125,12 +129,32 @@ udp_recv(struct udp_sock *u, struct udp_rx *rx)
 		h->msg_namelen = sizeof(rx->from[i]);
 		h->msg_iov = &rx->iov[i];
 		h->msg_iovlen = 1;
+		if (u->gro) {
+			h->msg_control = rx->ctl[i];
+			h->msg_controllen = sizeof(rx->ctl[i]);
+		}
 	}
 	n = recvmmsg(u->fd, rx->msg, UDP_BATCH, MSG_DONTWAIT, NULL);
 	if (n == -1) {
 		rx->n = 0;
 		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ?
 		    0 : -1;
+	}
+	for (i = 0; i < (unsigned)n; i++) {
+		struct msghdr *h = &rx->msg[i].msg_hdr;
+		struct cmsghdr *c;
+
+		rx->seg[i] = 0;
+		for (c = u->gro ? CMSG_FIRSTHDR(h) : NULL; c != NULL; c = CMSG_NXTHDR(h, c))
+			if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+			    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+				int seg;
+
+				memcpy(&seg, CMSG_DATA(c), sizeof(seg));
+				if (seg > 0 && seg < UDP_BUFSZ &&
+				    (unsigned)seg < rx->msg[i].msg_len)
+					rx->seg[i] = (uint16_t)seg;
+			}
 	}
 	rx->n = (unsigned)n;
 	return n;
@@ -190,4 +214,42 @@ udp_tx_flush(struct udp_sock *u, struct udp_tx *tx)
 		sent += (unsigned)n;
 	}
 	tx->n = 0;
+}
+
+int
+udp_send_gso(struct udp_sock *u, const struct sockaddr *to, socklen_t tolen,
+    const void *buf, size_t len, uint16_t seg)
+{
+	union {
+		uint8_t		b[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr	align;
+	} ctl;
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+	struct msghdr h;
+	struct cmsghdr *c;
+
+	memset(&h, 0, sizeof(h));
+	memset(&ctl, 0, sizeof(ctl));
+	h.msg_name = (void *)(uintptr_t)to;
+	h.msg_namelen = tolen;
+	h.msg_iov = &iov;
+	h.msg_iovlen = 1;
+	h.msg_control = ctl.b;
+	h.msg_controllen = sizeof(ctl.b);
+	c = CMSG_FIRSTHDR(&h);
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+	while (sendmsg(u->fd, &h, 0) == -1) {
+		if (errno == EINTR)
+			continue;
+		/* Refused as such (old kernel, a device without checksum
+		 * offload): never again on this socket. */
+		if (errno == EINVAL || errno == ENOPROTOOPT || errno == EIO ||
+		    errno == EOPNOTSUPP)
+			u->gso = false;
+		return -1;
+	}
+	return 0;
 }

@@ -16,12 +16,16 @@
 #include "edge/wire.h"
 
 #define UDP_BATCH	64		/* messages per recvmmsg / sendmmsg */
-#define UDP_BUFSZ	(WIRE_MSG_MAX + 64)	/* room for what a peer adds */
+#define UDP_BUFSZ	65536		/* a datagram, or several merged by GRO */
+#define UDP_GSO_SEGS	64		/* segments per UDP_SEGMENT send */
+#define UDP_GSO_BYTES	65000		/* bytes per UDP_SEGMENT send */
 #define UDP_SOCKBUF	(4 << 20)	/* SO_RCVBUF / SO_SNDBUF wanted */
 
 struct udp_sock {
 	int		fd;
 	bool		v6;		/* AF_INET6: send to IPv4 as mapped */
+	bool		gro;		/* UDP_GRO on: a read may hold several */
+	bool		gso;		/* UDP_SEGMENT sends work (so far) */
 };
 
 struct udp_rx {
@@ -29,6 +33,8 @@ struct udp_rx {
 	struct mmsghdr	msg[UDP_BATCH];
 	struct iovec	iov[UDP_BATCH];
 	struct sockaddr_storage from[UDP_BATCH];
+	uint16_t	seg[UDP_BATCH];	/* GRO segment size, 0 = one datagram */
+	uint8_t		ctl[UDP_BATCH][64];
 	uint8_t		(*buf)[UDP_BUFSZ];
 };
 
@@ -59,5 +65,13 @@ void	udp_tx_add(struct udp_sock *, struct udp_tx *, const struct sockaddr *to,
 	    size_t datalen, uint32_t tag);
 /* Send what is queued. */
 void	udp_tx_flush(struct udp_sock *, struct udp_tx *);
+/*
+ * One send of len bytes cut by the kernel into datagrams of seg bytes (the
+ * last may be shorter): UDP_SEGMENT.  0, or -1 with errno; when the kernel
+ * refuses the option itself, u->gso turns false and the caller sends the
+ * datagrams one by one from then on.
+ */
+int	udp_send_gso(struct udp_sock *, const struct sockaddr *to, socklen_t tolen,
+	    const void *buf, size_t len, uint16_t seg);
 
 #endif /* EDGE_UDP_H */

@@ -41,7 +41,8 @@ flush(struct bridge_out *o, void *arg)
 		} else if (a->kind == BRIDGE_ACT_MEMBER) {
 			if (a->target >= b.conf.member_max || !b.member[a->target].used)
 				abort();
-			if (a->hdr_len + a->data_len > WIRE_MSG_MAX)
+			if (a->segs == 0 || a->hdr_len + a->data_len >
+			    (a->segs > 1 ? BRIDGE_GSO_FRAME_MAX : WIRE_MSG_MAX))
 				abort();
 		} else
 			abort();
@@ -140,7 +141,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int p = (who % 8) - 5 + (who >> 7);
 
 			cur_van = van_of_port[p];
-			bridge_port_frame(&b, &out, (uint32_t)ports[p], msg, len, now);
+			/* Odd senders claim GSO: one frame for len / 64 segments. */
+			bridge_port_frame(&b, &out, (uint32_t)ports[p], msg, len,
+			    1 + (who & 1) * (unsigned)(len / 64), now);
 		}
 		flush(&out, NULL);
 		free(msg);

@@ -246,7 +246,7 @@ send_frame(int h, int p, uint8_t dst, uint8_t src, uint32_t tag)
 	f[11] = src;
 	f[12] = 0x08;
 	memcpy(f + 14, &tag, 4);
-	bridge_port_frame(&hosts[h].b, &hosts[h].out, (uint32_t)p, f, sizeof(f), now);
+	bridge_port_frame(&hosts[h].b, &hosts[h].out, (uint32_t)p, f, sizeof(f), 1, now);
 	host_flush(&hosts[h]);
 	run();
 }
