@@ -1,20 +1,16 @@
 /*
- * bridge.c — the edge bridge's decisions (design §4; docs/protocol.md).
+ * bridge.c — the edge bridge's decisions (design §4; docs/protocol.md):
+ * VANs and ports, the forwarding table, frames from ports and from
+ * members, LEARN and UNLEARN.  Members, their memberships, HELLO and the
+ * timers are in member.c.
  *
  * Pure: events in (a frame from a port, a message from the underlay, a
- * timer tick, a configuration change), actions out.  It never blocks,
- * allocates only in bridge_init, and logs nothing: everything it refuses is
- * counted in the stats of the VAN, member or bridge it concerns.
- *
- * Timers (all driven by bridge_tick):
- *   hello      every conf.hello_ms: HELLO to every member we share a VAN
- *              with; every HELLO_SLOW_EVERY-th round to all members (this
- *              anti-entropy round finds JOINs that were lost both ways).
- *   dead       a member ALIVE whose last HELLO is older than dead_count
- *              times the larger of both intervals becomes DEAD (if we
- *              share VANs with it) or UNKNOWN; either way its routes go.
+ * configuration change), actions out.  It never blocks, allocates only in
+ * bridge_init, and logs nothing: everything it refuses is counted in the
+ * stats of the VAN, member or bridge it concerns.
  */
 #include "edge/bridge.h"
+#include "edge/bridge_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +18,6 @@
 #include <sodium.h>
 
 #define NONE		UINT32_MAX
-#define HELLO_SLOW_EVERY 10
-#define HELLO_MS_MIN	10
-#define HELLO_MS_MAX	60000
 
 static void	out_reserve(struct bridge_out *, size_t arena_len);
 
@@ -55,20 +48,6 @@ drop_reason_str(enum drop_reason r)
 	return s[r];
 }
 
-const char *
-member_state_str(enum member_state s)
-{
-	switch (s) {
-	case MEMBER_UNKNOWN:
-		return "unknown";
-	case MEMBER_ALIVE:
-		return "alive";
-	case MEMBER_DEAD:
-		return "dead";
-	}
-	return "?";
-}
-
 /* -------------------------------------------------------------- set-up --- */
 
 int
@@ -90,7 +69,7 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 	if (b->conf.van_max > BRIDGE_VAN_MAX || b->conf.port_max > BRIDGE_PORT_MAX ||
 	    b->conf.member_max > BRIDGE_MEMBER_MAX)
 		return -1;
-	if (b->conf.hello_ms < HELLO_MS_MIN || b->conf.hello_ms > HELLO_MS_MAX ||
+	if (b->conf.hello_ms < BRIDGE_HELLO_MS_MIN || b->conf.hello_ms > BRIDGE_HELLO_MS_MAX ||
 	    b->conf.dead_count == 0 || b->conf.epoch == 0)
 		return -1;
 	/* One random key, three derived ones: tables must not share a hash. */
@@ -207,8 +186,8 @@ emit_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
 }
 
 /* Queue a control message: built by the caller into a stack buffer. */
-static void
-emit_ctl(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
+void
+bridge_emit_ctl(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
     const uint8_t *msg, size_t len)
 {
 	struct bridge_act *a;
@@ -243,8 +222,8 @@ bridge_count_tx_error(struct bridge *b, const struct bridge_act *a)
 		b->member[a->target].stats.drops[DROP_TX_ERROR]++;
 }
 
-static struct wire_hdr
-ctl_hdr(uint8_t type, uint32_t van_id, uint8_t flags)
+struct wire_hdr
+bridge_ctl_hdr(uint8_t type, uint32_t van_id, uint8_t flags)
 {
 	struct wire_hdr h = {
 		.type = type, .flags = flags, .hop = WIRE_HOP_DEFAULT,
@@ -259,13 +238,13 @@ send_learn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van,
     const struct fdb_entry *e)
 {
 	uint8_t buf[WIRE_CTL_MAX];
-	struct wire_hdr h = ctl_hdr(WIRE_LEARN, b->van[van].id, 0);
+	struct wire_hdr h = bridge_ctl_hdr(WIRE_LEARN, b->van[van].id, 0);
 	struct wire_learn l;
 
 	memset(&l, 0, sizeof(l));
 	memcpy(l.mac, e->mac, 6);
 	l.seq = e->seq;
-	emit_ctl(b, o, m, WIRE_LEARN, buf, wire_encode_learn(buf, sizeof(buf), &h, &l));
+	bridge_emit_ctl(b, o, m, WIRE_LEARN, buf, wire_encode_learn(buf, sizeof(buf), &h, &l));
 	b->van[van].stats.learn_tx++;
 }
 
@@ -274,50 +253,23 @@ send_unlearn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van,
     const uint8_t mac[static 6])
 {
 	uint8_t buf[WIRE_CTL_MAX];
-	struct wire_hdr h = ctl_hdr(WIRE_UNLEARN, b->van[van].id, 0);
+	struct wire_hdr h = bridge_ctl_hdr(WIRE_UNLEARN, b->van[van].id, 0);
 	struct wire_unlearn u;
 
 	memcpy(u.mac, mac, 6);
-	emit_ctl(b, o, m, WIRE_UNLEARN, buf,
+	bridge_emit_ctl(b, o, m, WIRE_UNLEARN, buf,
 	    wire_encode_unlearn(buf, sizeof(buf), &h, &u));
 	b->van[van].stats.unlearn_tx++;
 }
 
-static void
-send_membership(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
-    uint32_t van_id, uint8_t flags)
+void
+bridge_send_membership(struct bridge *b, struct bridge_out *o, uint32_t m,
+    uint8_t type, uint32_t van_id, uint8_t flags)
 {
 	uint8_t buf[WIRE_HDR_LEN];
-	struct wire_hdr h = ctl_hdr(type, van_id, flags);
+	struct wire_hdr h = bridge_ctl_hdr(type, van_id, flags);
 
-	emit_ctl(b, o, m, type, buf, wire_encode_empty(buf, sizeof(buf), &h));
-}
-
-static void
-send_hello(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t flags)
-{
-	uint8_t buf[WIRE_HDR_LEN + WIRE_HELLO_LEN];
-	struct wire_hdr h = ctl_hdr(WIRE_HELLO, 0, flags);
-	struct wire_hello hello = {
-		.epoch = b->conf.epoch,
-		.interval_ms = b->conf.hello_ms,
-		.van_count = b->joined,
-		.van_digest = b->joined_digest,
-	};
-
-	emit_ctl(b, o, m, WIRE_HELLO, buf,
-	    wire_encode_hello(buf, sizeof(buf), &h, &hello));
-}
-
-/* Our JOINs, to one member. */
-static void
-send_joins(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t flags)
-{
-	uint32_t v;
-
-	for (v = 0; v < b->conf.van_max; v++)
-		if (b->van[v].used && b->van[v].nports > 0)
-			send_membership(b, o, m, WIRE_JOIN, b->van[v].id, flags);
+	bridge_emit_ctl(b, o, m, type, buf, wire_encode_empty(buf, sizeof(buf), &h));
 }
 
 /* -------------------------------------------------- forwarding entries --- */
@@ -395,6 +347,12 @@ fdb_purge_where(struct bridge *b, uint8_t kind, uint32_t where, uint32_t van_id)
 	return fdb_purge(&b->fdb, purge_match, &p);
 }
 
+uint32_t
+bridge_purge_routes(struct bridge *b, uint32_t m, uint32_t van_id)
+{
+	return fdb_purge_where(b, FDB_REMOTE, m, van_id);
+}
+
 /* Source learning from a member: a local MAC is never taken over here. */
 static void
 learn_remote(struct bridge *b, uint32_t van, const uint8_t mac[static 6],
@@ -420,89 +378,6 @@ learn_remote(struct bridge *b, uint32_t van, const uint8_t mac[static 6],
 		return;
 	}
 	fdb_set(b, e, van, FDB_REMOTE, m, true, now);
-}
-
-/* ---------------------------------------------------------- memberships --- */
-
-static uint64_t
-memb_key(uint32_t m, uint32_t van_id)
-{
-	return (uint64_t)m << 32 | van_id;
-}
-
-static void
-memb_add(struct bridge *b, uint32_t m, uint32_t van_id)
-{
-	struct bridge_member *mb = &b->member[m];
-	int v, r;
-
-	r = idmap_put(&b->memb, memb_key(m, van_id), 1);
-	if (r == -1) {
-		mb->stats.drops[DROP_TABLE_FULL]++;
-		return;
-	}
-	if (r == 0)
-		return;		/* already known */
-	mb->van_count++;
-	mb->van_digest += wire_van_digest(van_id);
-	if ((v = bridge_van_find(b, van_id)) >= 0) {
-		b->van[v].members[m / 64] |= 1ULL << (m % 64);
-		if (b->van[v].nports > 0)
-			mb->shared++;
-	}
-}
-
-static void
-memb_unlink(struct bridge *b, uint32_t m, uint32_t van_id)
-{
-	struct bridge_member *mb = &b->member[m];
-	int v;
-
-	mb->van_count--;
-	mb->van_digest -= wire_van_digest(van_id);
-	if ((v = bridge_van_find(b, van_id)) >= 0) {
-		b->van[v].members[m / 64] &= ~(1ULL << (m % 64));
-		if (b->van[v].nports > 0)
-			mb->shared--;
-	}
-}
-
-static void
-memb_del(struct bridge *b, uint32_t m, uint32_t van_id)
-{
-	if (!idmap_del(&b->memb, memb_key(m, van_id)))
-		return;
-	memb_unlink(b, m, van_id);
-	/* It has no nodes in that VAN any more: its routes there are stale. */
-	fdb_purge_where(b, FDB_REMOTE, m, van_id);
-}
-
-struct memb_clear_arg {
-	struct bridge	*b;
-	uint32_t	m;
-};
-
-static bool
-memb_clear_match(uint64_t key, uint32_t val, void *arg)
-{
-	struct memb_clear_arg *c = arg;
-
-	(void)val;
-	if (key >> 32 != c->m)
-		return false;
-	memb_unlink(c->b, c->m, (uint32_t)key);	/* once per accepted key */
-	return true;
-}
-
-/* Forget which VANs member m has joined (restart, resync, removal). */
-static void
-memb_clear(struct bridge *b, uint32_t m)
-{
-	struct memb_clear_arg c = { b, m };
-
-	if (b->member[m].van_count == 0)
-		return;
-	idmap_purge(&b->memb, memb_clear_match, &c);
 }
 
 /* ----------------------------------------------------------- topology --- */
@@ -563,7 +438,7 @@ bridge_van_add(struct bridge *b, uint32_t id, const char *name, const char **err
 		memcpy(van->name, name, strlen(name) + 1);
 	/* Members may have JOINed it before we configured it. */
 	for (m = 0; m < b->conf.member_max; m++)
-		if (b->member[m].used && idmap_get(&b->memb, memb_key(m, id), NULL))
+		if (b->member[m].used && member_in_van(b, m, id))
 			van->members[m / 64] |= 1ULL << (m % 64);
 	b->nvans++;
 	return (int)v;
@@ -631,7 +506,7 @@ van_joined(struct bridge *b, struct bridge_out *o, uint32_t v, bool join)
 				b->member[m].shared--;
 		}
 		if (b->started)
-			send_membership(b, o, m, join ? WIRE_JOIN : WIRE_LEAVE,
+			bridge_send_membership(b, o, m, join ? WIRE_JOIN : WIRE_LEAVE,
 			    van->id, 0);
 	}
 }
@@ -718,85 +593,6 @@ bridge_port_set_up(struct bridge *b, uint32_t p, bool up)
 {
 	if (p < b->conf.port_max && b->port[p].used)
 		b->port[p].up = up;
-}
-
-int
-bridge_member_find(const struct bridge *b, const struct van_addr *a)
-{
-	uint32_t m;
-
-	if (!idmap_get(&b->member_by_addr, addr_key(a), &m) ||
-	    !addr_eq(&b->member[m].addr, a))
-		return -1;
-	return (int)m;
-}
-
-int
-bridge_member_add(struct bridge *b, struct bridge_out *o,
-    const struct van_addr *a, monotime_t now, const char **err)
-{
-	struct bridge_member *mb;
-	uint32_t m;
-
-	if (a->family != 4 && a->family != 6) {
-		*err = "not an address";
-		return -1;
-	}
-	if (idmap_get(&b->member_by_addr, addr_key(a), NULL)) {
-		*err = "member listed twice";
-		return -1;
-	}
-	for (m = 0; m < b->conf.member_max && b->member[m].used; m++)
-		;
-	if (m == b->conf.member_max ||
-	    idmap_put(&b->member_by_addr, addr_key(a), m) == -1) {
-		*err = "too many members";
-		return -1;
-	}
-	mb = &b->member[m];
-	memset(mb, 0, sizeof(*mb));
-	mb->used = true;
-	mb->addr = *a;
-	mb->state = MEMBER_UNKNOWN;
-	mb->state_since = now;
-	b->nmembers++;
-	if (b->started) {
-		send_hello(b, o, m, WIRE_F_SYNC);
-		send_joins(b, o, m, 0);
-	}
-	return (int)m;
-}
-
-void
-bridge_member_del(struct bridge *b, uint32_t m)
-{
-	struct bridge_member *mb;
-
-	if (m >= b->conf.member_max || !b->member[m].used)
-		return;
-	mb = &b->member[m];
-	fdb_purge_where(b, FDB_REMOTE, m, 0);
-	memb_clear(b, m);
-	idmap_del(&b->member_by_addr, addr_key(&mb->addr));
-	memset(mb, 0, sizeof(*mb));
-	b->nmembers--;
-}
-
-void
-bridge_start(struct bridge *b, struct bridge_out *o, monotime_t now)
-{
-	uint32_t m;
-
-	b->started = true;
-	/* HELLO first: a receiver that sees our new epoch forgets our old
-	 * JOINs, and must do so before these arrive. */
-	for (m = 0; m < b->conf.member_max; m++) {
-		if (!b->member[m].used)
-			continue;
-		send_hello(b, o, m, WIRE_F_SYNC);
-		send_joins(b, o, m, 0);
-	}
-	b->next_hello = now + MONO_MS(b->conf.hello_ms);
 }
 
 /* ------------------------------------------------------- local frames --- */
@@ -1016,61 +812,6 @@ unlearn_in(struct bridge *b, uint32_t m, uint32_t v, const struct wire_unlearn *
 		fdb_drop(b, e);
 }
 
-static void
-member_set_state(struct bridge *b, uint32_t m, enum member_state s, monotime_t now)
-{
-	struct bridge_member *mb = &b->member[m];
-
-	if (mb->state == s)
-		return;
-	if (s == MEMBER_DEAD)
-		mb->stats.deaths++;
-	if (s != MEMBER_ALIVE)
-		fdb_purge_where(b, FDB_REMOTE, m, 0);
-	mb->state = s;
-	mb->state_since = now;
-}
-
-static void
-hello_in(struct bridge *b, struct bridge_out *o, uint32_t m,
-    const struct wire_msg *wm, monotime_t now)
-{
-	struct bridge_member *mb = &b->member[m];
-	const struct wire_hello *h = &wm->body.hello;
-	bool fresh = mb->epoch != h->epoch;
-
-	if (fresh && mb->epoch != 0) {
-		/* It restarted: all we knew of it is stale. */
-		mb->stats.restarts++;
-		fdb_purge_where(b, FDB_REMOTE, m, 0);
-		memb_clear(b, m);
-	}
-	mb->epoch = h->epoch;
-	mb->interval_ms = h->interval_ms < HELLO_MS_MIN ? HELLO_MS_MIN :
-	    h->interval_ms > HELLO_MS_MAX ? HELLO_MS_MAX : h->interval_ms;
-	mb->last_hello = now;
-	member_set_state(b, m, MEMBER_ALIVE, now);
-
-	if (wm->hdr.flags & WIRE_F_SYNC) {
-		/* It asks for our JOINs; the HELLO after them lets it check. */
-		send_joins(b, o, m, WIRE_F_SYNC);
-		send_hello(b, o, m, 0);
-	}
-	/*
-	 * A new incarnation sends its JOINs right after this HELLO: check the
-	 * digest from its next HELLO on.  A mismatch means a JOIN or LEAVE was
-	 * lost: forget its VANs and ask for all of them (once per interval).
-	 */
-	if (fresh || (h->van_count == mb->van_count && h->van_digest == mb->van_digest))
-		return;
-	if (mb->sync_at != 0 && now - mb->sync_at < MONO_MS(b->conf.hello_ms))
-		return;
-	mb->sync_at = now;
-	mb->stats.syncs++;
-	memb_clear(b, m);
-	send_hello(b, o, m, WIRE_F_SYNC);
-}
-
 void
 bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from,
     const uint8_t *msg, size_t len, monotime_t now)
@@ -1095,7 +836,7 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 	}
 	mb->stats.rx_msgs[wm.hdr.type]++;
 	if (wm.hdr.type == WIRE_HELLO) {
-		hello_in(b, o, m, &wm, now);
+		member_hello_in(b, o, m, &wm, now);
 		return;
 	}
 	if (wm.hdr.src_van != wm.hdr.dst_van) {
@@ -1104,11 +845,11 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 	}
 	/* Memberships are kept for VANs we do not have too (HELLO digest). */
 	if (wm.hdr.type == WIRE_JOIN) {
-		memb_add(b, m, wm.hdr.dst_van);
+		member_join(b, m, wm.hdr.dst_van);
 		return;
 	}
 	if (wm.hdr.type == WIRE_LEAVE) {
-		memb_del(b, m, wm.hdr.dst_van);
+		member_leave(b, m, wm.hdr.dst_van);
 		return;
 	}
 	if ((vi = bridge_van_find(b, wm.hdr.dst_van)) < 0) {
@@ -1130,46 +871,4 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 		unlearn_in(b, m, v, &wm.body.unlearn);
 		break;
 	}
-}
-
-/* -------------------------------------------------------------- timers --- */
-
-monotime_t
-bridge_tick(struct bridge *b, struct bridge_out *o, monotime_t now)
-{
-	monotime_t next, period = MONO_MS(b->conf.hello_ms);
-	uint32_t m;
-	bool round = false, slow = false;
-
-	if (!b->started)
-		return MONO_NEVER;
-	if (now >= b->next_hello) {
-		round = true;
-		slow = ++b->hello_rounds % HELLO_SLOW_EVERY == 0;
-		b->next_hello += period;
-		if (b->next_hello <= now)
-			b->next_hello = now + period;
-	}
-	next = b->next_hello;
-	for (m = 0; m < b->conf.member_max; m++) {
-		struct bridge_member *mb = &b->member[m];
-		monotime_t dead_at;
-		uint32_t ms;
-
-		if (!mb->used)
-			continue;
-		if (round && (mb->shared > 0 || slow))
-			send_hello(b, o, m, 0);
-		if (mb->state != MEMBER_ALIVE)
-			continue;
-		ms = mb->interval_ms > b->conf.hello_ms ? mb->interval_ms :
-		    b->conf.hello_ms;
-		dead_at = mb->last_hello + MONO_MS((monotime_t)ms * b->conf.dead_count);
-		if (now >= dead_at)
-			member_set_state(b, m, mb->shared > 0 ? MEMBER_DEAD :
-			    MEMBER_UNKNOWN, now);
-		else if (dead_at < next)
-			next = dead_at;
-	}
-	return next;
 }

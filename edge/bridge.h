@@ -36,6 +36,8 @@
 #define BRIDGE_SEGS_MAX		128	/* wire frames one GSO frame may become */
 #define BRIDGE_GSO_FRAME_MAX	(65535 + 18)	/* IP datagram, Ethernet, VLAN */
 #define BRIDGE_HELLO_MS_DEFAULT	1000
+#define BRIDGE_HELLO_MS_MIN	10
+#define BRIDGE_HELLO_MS_MAX	60000
 #define BRIDGE_DEAD_COUNT_DEFAULT 3
 
 #define MEMBER_WORDS		(BRIDGE_MEMBER_MAX / 64)

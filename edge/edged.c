@@ -4,23 +4,12 @@
  * Every decision is the bridge's (bridge.c); this file moves bytes and
  * applies configuration.
  *
- * Data path: each tap and the UDP socket is an EV_READ|EV_PERSIST event
- * that drains a batch (TAP_BATCH reads, UDP_BATCH per recvmmsg, up to
- * UDP_ROUNDS of them) into fixed buffers, hands each frame or message to
- * the bridge, then flushes the bridge's actions: tap writes, and one
- * sendmmsg for the messages to members.  No allocation per packet.
- *
- * Offloads (offload.h; `offload = true`, the default): taps hand us TCP
- * super-frames, which the bridge handles as one frame and this file cuts
- * into segments for one UDP_SEGMENT send; the socket merges trains of
- * datagrams (UDP_GRO), and consecutive segments of a flow going to one tap
- * are merged back (struct gro) for one write.  Every frame handed to the
- * bridge has VNET_HDR_LEN writable bytes before it (the tap's header, or
- * the VAN header it arrived with), where its tap header is built.
+ * The data path (taps, underlay, offloads) is datapath.c.
  *
  * Timer: one event, armed at the deadline bridge_tick returns.
  */
 #include "edge/edged.h"
+#include "edge/edged_int.h"
 
 #include <errno.h>
 #include <netinet/udp.h>
@@ -39,336 +28,6 @@
 #include "edge/show.h"
 #include "edge/tap.h"
 #include "edge/udp.h"
-
-#define TAP_BATCH	64
-#define TAP_BUFSZ	(VNET_HDR_LEN + OFFLOAD_FRAME_MAX)
-#define UDP_ROUNDS	4
-#define TSO_BUFSZ	(OFFLOAD_FRAME_MAX + OFFLOAD_SEGS_MAX * (WIRE_HDR_LEN + 128))
-
-struct edged;
-
-struct edged_port {
-	struct edged	*d;
-	int		fd;
-	struct event	*ev;
-	uint32_t	slot;
-	bool		from_conf;
-	char		name[CONF_IFNAMSIZ];
-};
-
-struct edged {
-	struct event_base *base;
-	struct edge_conf *conf;
-	struct bridge	br;
-	bool		br_ready;
-	struct bridge_out *out;
-	struct udp_sock	udp;
-	struct event	*udp_ev;
-	struct udp_rx	rx;
-	struct udp_tx	tx;
-	struct sockaddr_storage *msa;	/* per member slot */
-	socklen_t	*msalen;
-	struct edged_port *ports;	/* per port slot; fd -1 when free */
-	uint8_t		(*tapbuf)[TAP_BUFSZ];
-	bool		vnet;		/* taps carry a virtio_net_hdr */
-	uint8_t		*tsobuf;	/* segments of one super-frame */
-	const uint8_t	*tso_src;	/* ... cut from this frame */
-	uint8_t		tso_hdr[WIRE_HDR_LEN];	/* ... with this VAN header */
-	unsigned	tso_n;
-	size_t		tso_stride, tso_last;
-	struct gro	gro;
-	uint32_t	gro_port;
-	uint8_t		*grobuf;
-	struct event	*timer;
-	struct event	*sig[4];
-	struct ctl	*ctl;
-	struct log_limit nonmember_log;
-	uint64_t	tap_read_errors;
-	uint64_t	offload_errors;	/* frames from taps we could not cut */
-	uint64_t	gso_sends;	/* UDP_SEGMENT sends */
-	uint64_t	gro_writes;	/* merged frames written to taps */
-	uint64_t	reloads, reload_failures;
-};
-
-static void	edged_flush(struct edged *);
-
-/* ------------------------------------------------------------ data path --- */
-
-/* Write one frame to a port, with a tap header when the taps want one. */
-static void
-port_write(struct edged *d, uint32_t p, const uint8_t *frame, size_t len,
-    unsigned segs, const struct bridge_act *a)
-{
-	int fd = d->ports[p].fd;
-	ssize_t n;
-
-	if (fd == -1) {
-		bridge_count_tx_error(&d->br, a);
-		return;
-	}
-	if (d->vnet) {
-		/* The contract of the data path: these bytes are ours. */
-		uint8_t *h = (uint8_t *)(uintptr_t)frame - VNET_HDR_LEN;
-
-		if (segs <= 1)
-			memset(h, 0, VNET_HDR_LEN);
-		n = write(fd, h, len + VNET_HDR_LEN);
-	} else
-		n = write(fd, frame, len);
-	if (n == -1)
-		bridge_count_tx_error(&d->br, a);
-}
-
-static void
-gro_flush(struct edged *d, const struct bridge_act *a)
-{
-	int fd = d->ports[d->gro_port].fd;
-	size_t n;
-
-	if (gro_empty(&d->gro))
-		return;
-	if (d->gro.segs > 1)
-		d->gro_writes++;
-	n = gro_take(&d->gro);
-	if (fd == -1 || write(fd, d->grobuf, n) == -1)
-		bridge_count_tx_error(&d->br, a);
-}
-
-/* A frame for a port: merged with the segments before it when it can be. */
-static void
-port_out(struct edged *d, const struct bridge_act *a)
-{
-	if (!d->vnet || a->segs > 1) {
-		gro_flush(d, a);
-		port_write(d, a->target, a->data, a->data_len, a->segs, a);
-		return;
-	}
-	if (!gro_empty(&d->gro) && d->gro_port != a->target)
-		gro_flush(d, a);
-	switch (gro_add(&d->gro, a->data, a->data_len)) {
-	case GRO_NO:
-		gro_flush(d, a);
-		if (gro_add(&d->gro, a->data, a->data_len) != GRO_STARTED) {
-			port_write(d, a->target, a->data, a->data_len, 1, a);
-			return;
-		}
-		/* FALLTHROUGH */
-	case GRO_STARTED:
-		d->gro_port = a->target;
-		/* FALLTHROUGH */
-	case GRO_MERGED:
-		return;
-	case GRO_PLAIN:
-		port_write(d, a->target, a->data, a->data_len, 1, a);
-		return;
-	}
-}
-
-/* A super-frame for a member: cut it once (floods reuse the cut), send. */
-static void
-member_out_gso(struct edged *d, const struct bridge_act *a)
-{
-	const struct sockaddr *to = (struct sockaddr *)&d->msa[a->target];
-	socklen_t tolen = d->msalen[a->target];
-	struct vnet_hdr h;
-	unsigned i, k;
-
-	if (d->tso_src != a->data || memcmp(d->tso_hdr, a->hdr, WIRE_HDR_LEN) != 0) {
-		vnet_hdr_get(a->data - VNET_HDR_LEN, &h);
-		d->tso_src = NULL;
-		d->tso_n = offload_tso(a->data, a->data_len, &h, d->tsobuf, TSO_BUFSZ,
-		    WIRE_HDR_LEN, &d->tso_stride, &d->tso_last);
-		if (d->tso_n == 0) {
-			d->offload_errors++;
-			bridge_count_tx_error(&d->br, a);
-			return;
-		}
-		for (i = 0; i < d->tso_n; i++)
-			memcpy(d->tsobuf + i * d->tso_stride, a->hdr, WIRE_HDR_LEN);
-		d->tso_src = a->data;
-		memcpy(d->tso_hdr, a->hdr, WIRE_HDR_LEN);
-	}
-	/* What is queued for sendmmsg goes first: no reordering. */
-	udp_tx_flush(&d->udp, &d->tx);
-	for (i = 0; i < d->tso_n; i += k) {
-		size_t len;
-
-		k = d->tso_n - i;
-		if (k > UDP_GSO_SEGS)
-			k = UDP_GSO_SEGS;
-		if (k * d->tso_stride > UDP_GSO_BYTES)
-			k = (unsigned)(UDP_GSO_BYTES / d->tso_stride);
-		if (k == 0)
-			k = 1;
-		len = (k - 1) * d->tso_stride +
-		    (i + k == d->tso_n ? d->tso_last : d->tso_stride);
-		if (d->udp.gso && k > 1 && udp_send_gso(&d->udp, to, tolen,
-		    d->tsobuf + i * d->tso_stride, len, (uint16_t)d->tso_stride) == 0) {
-			d->gso_sends++;
-			continue;
-		}
-		if (k > 1 && d->udp.gso) {
-			/* A failure of this send alone (no route, ...). */
-			d->br.member[a->target].stats.drops[DROP_TX_ERROR] += k;
-			continue;
-		}
-		for (unsigned j = i; j < i + k; j++)
-			udp_tx_add(&d->udp, &d->tx, to, tolen, NULL, 0,
-			    d->tsobuf + j * d->tso_stride,
-			    j + 1 == d->tso_n ? d->tso_last : d->tso_stride, a->target);
-	}
-}
-
-static void
-out_flush(struct bridge_out *o, void *arg)
-{
-	struct edged *d = arg;
-	unsigned i;
-
-	for (i = 0; i < o->n; i++) {
-		const struct bridge_act *a = &o->act[i];
-
-		if (a->kind == BRIDGE_ACT_PORT)
-			port_out(d, a);
-		else if (a->segs > 1)
-			member_out_gso(d, a);
-		else
-			udp_tx_add(&d->udp, &d->tx, (struct sockaddr *)&d->msa[a->target],
-			    d->msalen[a->target], a->hdr, a->hdr_len, a->data,
-			    a->data_len, a->target);
-	}
-	if (o->n > 0)
-		gro_flush(d, &o->act[o->n - 1]);
-	udp_tx_flush(&d->udp, &d->tx);
-	d->tso_src = NULL;	/* the buffers are reused after a flush */
-}
-
-static void
-edged_flush(struct edged *d)
-{
-	out_flush(d->out, d);
-	d->out->n = 0;
-	d->out->arena_used = 0;
-}
-
-static void
-udp_tx_error(uint32_t member, int err, void *arg)
-{
-	struct edged *d = arg;
-
-	(void)err;
-	if (member < d->br.conf.member_max)
-		d->br.member[member].stats.drops[DROP_TX_ERROR]++;
-}
-
-/*
- * Read one frame from a tap into buf (its header, when the taps carry one,
- * at buf, the frame at buf + VNET_HDR_LEN).  Returns the frame's length
- * and the wire segments it stands for, 0 for nothing (EAGAIN or an error,
- * *stop set) or a frame to skip.
- */
-static size_t
-tap_read_one(struct edged *d, int fd, uint8_t *buf, unsigned *segs, bool *stop)
-{
-	uint8_t *frame = buf + VNET_HDR_LEN;
-	struct vnet_hdr h;
-	ssize_t n;
-
-	*segs = 1;
-	n = d->vnet ? read(fd, buf, TAP_BUFSZ) : read(fd, frame, TAP_BUFSZ - VNET_HDR_LEN);
-	if (n == -1) {
-		if (errno != EAGAIN && errno != EINTR)
-			d->tap_read_errors++;
-		*stop = true;
-		return 0;
-	}
-	if (!d->vnet)
-		return (size_t)n;
-	if (n < VNET_HDR_LEN) {
-		d->offload_errors++;
-		return 0;
-	}
-	n -= VNET_HDR_LEN;
-	vnet_hdr_get(buf, &h);
-	if (h.gso_type != VNET_GSO_NONE &&
-	    (*segs = offload_segs(frame, (size_t)n, &h)) == 0) {
-		d->offload_errors++;
-		return 0;
-	}
-	if (*segs == 1 && (h.flags & VNET_F_NEEDS_CSUM)) {
-		/* One segment: complete its checksum now, send it as it is. */
-		if (!offload_csum(frame, (size_t)n, h.csum_start, h.csum_offset)) {
-			d->offload_errors++;
-			return 0;
-		}
-		memset(buf, 0, VNET_HDR_LEN);
-	}
-	return (size_t)n;
-}
-
-static void
-tap_read(evutil_socket_t fd, short what, void *arg)
-{
-	struct edged_port *p = arg;
-	struct edged *d = p->d;
-	monotime_t now = clock_mono();
-	bool stop = false;
-	unsigned i, segs;
-
-	(void)what;
-	for (i = 0; i < TAP_BATCH && !stop; i++) {
-		size_t n = tap_read_one(d, fd, d->tapbuf[i], &segs, &stop);
-
-		if (n > 0)
-			bridge_port_frame(&d->br, d->out, p->slot,
-			    d->tapbuf[i] + VNET_HDR_LEN, n, segs, now);
-	}
-	edged_flush(d);
-}
-
-static void
-udp_read(evutil_socket_t fd, short what, void *arg)
-{
-	struct edged *d = arg;
-	monotime_t now = clock_mono();
-	uint64_t *strangers = &d->br.stats.drops[DROP_NOT_MEMBER];
-	struct van_addr from, stranger;
-	bool knocked = false;
-	int round, n, i;
-
-	(void)fd;
-	(void)what;
-	for (round = 0; round < UDP_ROUNDS; round++) {
-		n = udp_recv(&d->udp, &d->rx);
-		for (i = 0; i < n; i++) {
-			uint64_t before = *strangers;
-			size_t len = d->rx.msg[i].msg_len, off, seg;
-
-			if (!addr_from_sockaddr((struct sockaddr *)&d->rx.from[i],
-			    d->rx.msg[i].msg_hdr.msg_namelen, &from))
-				continue;
-			/* GRO: datagrams of seg bytes back to back, the last shorter. */
-			seg = d->rx.seg[i] ? d->rx.seg[i] : len;
-			for (off = 0; off < len; off += seg)
-				bridge_input(&d->br, d->out, &from, d->rx.buf[i] + off,
-				    len - off < seg ? len - off : seg, now);
-			if (*strangers != before) {
-				stranger = from;
-				knocked = true;
-			}
-		}
-		edged_flush(d);
-		if (n < UDP_BATCH)
-			break;
-	}
-	if (knocked && log_limit_ok(&d->nonmember_log, now)) {
-		char a[ADDR_STRLEN];
-
-		log_warn("dropped a message from %s, not a site member "
-		    "(%llu from non-members so far)", addr_str(&stranger, a),
-		    (unsigned long long)*strangers);
-	}
-}
 
 static void
 timer_cb(evutil_socket_t fd, short what, void *arg)
@@ -432,7 +91,7 @@ port_register(struct edged *d, int fd, const char *name, uint32_t v,
 	p->slot = (uint32_t)slot;
 	p->from_conf = from_conf;
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	p->ev = event_new(d->base, fd, EV_READ | EV_PERSIST, tap_read, p);
+	p->ev = event_new(d->base, fd, EV_READ | EV_PERSIST, datapath_tap_read, p);
 	if (p->ev == NULL || event_add(p->ev, NULL) == -1) {
 		snprintf(err, errlen, "tap %s: cannot watch it", name);
 		if (p->ev != NULL)
@@ -894,8 +553,8 @@ edged_new(struct edge_conf *conf, char err[static CONF_ERR_MAX])
 		d->ports[p].fd = -1;
 	d->vnet = conf->offload;
 	gro_init(&d->gro, d->grobuf);
-	bridge_out_init(d->out, out_flush, d);
-	udp_tx_init(&d->tx, udp_tx_error, d);
+	bridge_out_init(d->out, datapath_out, d);
+	udp_tx_init(&d->tx, datapath_tx_error, d);
 	if ((d->base = event_base_new()) == NULL) {
 		snprintf(err, CONF_ERR_MAX, "cannot create the event loop");
 		goto fail;
@@ -913,7 +572,7 @@ edged_new(struct edge_conf *conf, char err[static CONF_ERR_MAX])
 		d->udp.gro = false;
 		d->udp.gso = false;
 	}
-	d->udp_ev = event_new(d->base, d->udp.fd, EV_READ | EV_PERSIST, udp_read, d);
+	d->udp_ev = event_new(d->base, d->udp.fd, EV_READ | EV_PERSIST, datapath_udp_read, d);
 	d->timer = evtimer_new(d->base, timer_cb, d);
 	if (d->udp_ev == NULL || d->timer == NULL || event_add(d->udp_ev, NULL) == -1) {
 		snprintf(err, CONF_ERR_MAX, "cannot set up events");

@@ -3,6 +3,7 @@
 # directly); CORE_IO_SRCS own sockets, taps, timers and the control socket.
 
 CORE_PURE_SRCS := edge/wire.c edge/fdb.c edge/idmap.c edge/addr.c edge/bridge.c \
+	edge/member.c \
 	edge/offload.c edge/request.c edge/show.c
 CORE_IO_SRCS := edge/log.c edge/conf.c edge/tap.c edge/udp.c edge/ctl.c \
 	edge/priv.c
@@ -16,7 +17,7 @@ UNIT_TESTS += $(B)/tests/unit/test_wire $(B)/tests/unit/test_fdb \
 	$(B)/tests/unit/test_bridge $(B)/tests/unit/test_offload
 FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request
 
-EDGED_SRCS := edge/edged.c
+EDGED_SRCS := edge/edged.c edge/datapath.c
 
 $(B)/vanedge: $(B)/edge/vanedge.o $(EDGED_SRCS:%.c=$(B)/%.o) $(LIBVANCORE)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

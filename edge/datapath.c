@@ -1,0 +1,302 @@
+/*
+ * datapath.c — vanedge's data path: frames from taps and messages from the
+ * underlay into the bridge, and the bridge's actions out to taps and
+ * members.
+ *
+ * Each tap and the UDP socket is an EV_READ|EV_PERSIST event that drains a
+ * batch (TAP_BATCH reads, UDP_BATCH per recvmmsg, up to UDP_ROUNDS of them)
+ * into fixed buffers, hands each frame or message to the bridge, then
+ * flushes the bridge's actions: tap writes, and sendmmsg for the messages
+ * to members.  No allocation per packet.
+ *
+ * Offloads (offload.h; `offload = true`, the default): taps hand us TCP
+ * super-frames, which the bridge handles as one frame and this file cuts
+ * into segments for one UDP_SEGMENT send; the socket merges trains of
+ * datagrams (UDP_GRO), and consecutive segments of a flow going to one tap
+ * are merged back (struct gro) for one write.  Every frame handed to the
+ * bridge has VNET_HDR_LEN writable bytes before it (the tap's header, or
+ * the VAN header it arrived with), where its tap header is built.
+ */
+#include "edge/edged_int.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "edge/clock.h"
+
+/* Write one frame to a port, with a tap header when the taps want one. */
+static void
+port_write(struct edged *d, uint32_t p, const uint8_t *frame, size_t len,
+    unsigned segs, const struct bridge_act *a)
+{
+	int fd = d->ports[p].fd;
+	ssize_t n;
+
+	if (fd == -1) {
+		bridge_count_tx_error(&d->br, a);
+		return;
+	}
+	if (d->vnet) {
+		/* The contract of the data path: these bytes are ours. */
+		uint8_t *h = (uint8_t *)(uintptr_t)frame - VNET_HDR_LEN;
+
+		if (segs <= 1)
+			memset(h, 0, VNET_HDR_LEN);
+		n = write(fd, h, len + VNET_HDR_LEN);
+	} else
+		n = write(fd, frame, len);
+	if (n == -1)
+		bridge_count_tx_error(&d->br, a);
+}
+
+static void
+gro_flush(struct edged *d, const struct bridge_act *a)
+{
+	int fd = d->ports[d->gro_port].fd;
+	size_t n;
+
+	if (gro_empty(&d->gro))
+		return;
+	if (d->gro.segs > 1)
+		d->gro_writes++;
+	n = gro_take(&d->gro);
+	if (fd == -1 || write(fd, d->grobuf, n) == -1)
+		bridge_count_tx_error(&d->br, a);
+}
+
+/* A frame for a port: merged with the segments before it when it can be. */
+static void
+port_out(struct edged *d, const struct bridge_act *a)
+{
+	if (!d->vnet || a->segs > 1) {
+		gro_flush(d, a);
+		port_write(d, a->target, a->data, a->data_len, a->segs, a);
+		return;
+	}
+	if (!gro_empty(&d->gro) && d->gro_port != a->target)
+		gro_flush(d, a);
+	switch (gro_add(&d->gro, a->data, a->data_len)) {
+	case GRO_NO:
+		gro_flush(d, a);
+		if (gro_add(&d->gro, a->data, a->data_len) != GRO_STARTED) {
+			port_write(d, a->target, a->data, a->data_len, 1, a);
+			return;
+		}
+		/* FALLTHROUGH */
+	case GRO_STARTED:
+		d->gro_port = a->target;
+		/* FALLTHROUGH */
+	case GRO_MERGED:
+		return;
+	case GRO_PLAIN:
+		port_write(d, a->target, a->data, a->data_len, 1, a);
+		return;
+	}
+}
+
+/* A super-frame for a member: cut it once (floods reuse the cut), send. */
+static void
+member_out_gso(struct edged *d, const struct bridge_act *a)
+{
+	const struct sockaddr *to = (struct sockaddr *)&d->msa[a->target];
+	socklen_t tolen = d->msalen[a->target];
+	struct vnet_hdr h;
+	unsigned i, k;
+
+	if (d->tso_src != a->data || memcmp(d->tso_hdr, a->hdr, WIRE_HDR_LEN) != 0) {
+		vnet_hdr_get(a->data - VNET_HDR_LEN, &h);
+		d->tso_src = NULL;
+		d->tso_n = offload_tso(a->data, a->data_len, &h, d->tsobuf, TSO_BUFSZ,
+		    WIRE_HDR_LEN, &d->tso_stride, &d->tso_last);
+		if (d->tso_n == 0) {
+			d->offload_errors++;
+			bridge_count_tx_error(&d->br, a);
+			return;
+		}
+		for (i = 0; i < d->tso_n; i++)
+			memcpy(d->tsobuf + i * d->tso_stride, a->hdr, WIRE_HDR_LEN);
+		d->tso_src = a->data;
+		memcpy(d->tso_hdr, a->hdr, WIRE_HDR_LEN);
+	}
+	/* What is queued for sendmmsg goes first: no reordering. */
+	udp_tx_flush(&d->udp, &d->tx);
+	for (i = 0; i < d->tso_n; i += k) {
+		size_t len;
+
+		k = d->tso_n - i;
+		if (k > UDP_GSO_SEGS)
+			k = UDP_GSO_SEGS;
+		if (k * d->tso_stride > UDP_GSO_BYTES)
+			k = (unsigned)(UDP_GSO_BYTES / d->tso_stride);
+		if (k == 0)
+			k = 1;
+		len = (k - 1) * d->tso_stride +
+		    (i + k == d->tso_n ? d->tso_last : d->tso_stride);
+		if (d->udp.gso && k > 1 && udp_send_gso(&d->udp, to, tolen,
+		    d->tsobuf + i * d->tso_stride, len, (uint16_t)d->tso_stride) == 0) {
+			d->gso_sends++;
+			continue;
+		}
+		if (k > 1 && d->udp.gso) {
+			/* A failure of this send alone (no route, ...). */
+			d->br.member[a->target].stats.drops[DROP_TX_ERROR] += k;
+			continue;
+		}
+		for (unsigned j = i; j < i + k; j++)
+			udp_tx_add(&d->udp, &d->tx, to, tolen, NULL, 0,
+			    d->tsobuf + j * d->tso_stride,
+			    j + 1 == d->tso_n ? d->tso_last : d->tso_stride, a->target);
+	}
+}
+
+void
+datapath_out(struct bridge_out *o, void *arg)
+{
+	struct edged *d = arg;
+	unsigned i;
+
+	for (i = 0; i < o->n; i++) {
+		const struct bridge_act *a = &o->act[i];
+
+		if (a->kind == BRIDGE_ACT_PORT)
+			port_out(d, a);
+		else if (a->segs > 1)
+			member_out_gso(d, a);
+		else
+			udp_tx_add(&d->udp, &d->tx, (struct sockaddr *)&d->msa[a->target],
+			    d->msalen[a->target], a->hdr, a->hdr_len, a->data,
+			    a->data_len, a->target);
+	}
+	if (o->n > 0)
+		gro_flush(d, &o->act[o->n - 1]);
+	udp_tx_flush(&d->udp, &d->tx);
+	d->tso_src = NULL;	/* the buffers are reused after a flush */
+}
+
+void
+edged_flush(struct edged *d)
+{
+	datapath_out(d->out, d);
+	d->out->n = 0;
+	d->out->arena_used = 0;
+}
+
+void
+datapath_tx_error(uint32_t member, int err, void *arg)
+{
+	struct edged *d = arg;
+
+	(void)err;
+	if (member < d->br.conf.member_max)
+		d->br.member[member].stats.drops[DROP_TX_ERROR]++;
+}
+
+/*
+ * Read one frame from a tap into buf (its header, when the taps carry one,
+ * at buf, the frame at buf + VNET_HDR_LEN).  Returns the frame's length
+ * and the wire segments it stands for, 0 for nothing (EAGAIN or an error,
+ * *stop set) or a frame to skip.
+ */
+static size_t
+tap_read_one(struct edged *d, int fd, uint8_t *buf, unsigned *segs, bool *stop)
+{
+	uint8_t *frame = buf + VNET_HDR_LEN;
+	struct vnet_hdr h;
+	ssize_t n;
+
+	*segs = 1;
+	n = d->vnet ? read(fd, buf, TAP_BUFSZ) : read(fd, frame, TAP_BUFSZ - VNET_HDR_LEN);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			d->tap_read_errors++;
+		*stop = true;
+		return 0;
+	}
+	if (!d->vnet)
+		return (size_t)n;
+	if (n < VNET_HDR_LEN) {
+		d->offload_errors++;
+		return 0;
+	}
+	n -= VNET_HDR_LEN;
+	vnet_hdr_get(buf, &h);
+	if (h.gso_type != VNET_GSO_NONE &&
+	    (*segs = offload_segs(frame, (size_t)n, &h)) == 0) {
+		d->offload_errors++;
+		return 0;
+	}
+	if (*segs == 1 && (h.flags & VNET_F_NEEDS_CSUM)) {
+		/* One segment: complete its checksum now, send it as it is. */
+		if (!offload_csum(frame, (size_t)n, h.csum_start, h.csum_offset)) {
+			d->offload_errors++;
+			return 0;
+		}
+		memset(buf, 0, VNET_HDR_LEN);
+	}
+	return (size_t)n;
+}
+
+void
+datapath_tap_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct edged_port *p = arg;
+	struct edged *d = p->d;
+	monotime_t now = clock_mono();
+	bool stop = false;
+	unsigned i, segs;
+
+	(void)what;
+	for (i = 0; i < TAP_BATCH && !stop; i++) {
+		size_t n = tap_read_one(d, fd, d->tapbuf[i], &segs, &stop);
+
+		if (n > 0)
+			bridge_port_frame(&d->br, d->out, p->slot,
+			    d->tapbuf[i] + VNET_HDR_LEN, n, segs, now);
+	}
+	edged_flush(d);
+}
+
+void
+datapath_udp_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct edged *d = arg;
+	monotime_t now = clock_mono();
+	uint64_t *strangers = &d->br.stats.drops[DROP_NOT_MEMBER];
+	struct van_addr from, stranger;
+	bool knocked = false;
+	int round, n, i;
+
+	(void)fd;
+	(void)what;
+	for (round = 0; round < UDP_ROUNDS; round++) {
+		n = udp_recv(&d->udp, &d->rx);
+		for (i = 0; i < n; i++) {
+			uint64_t before = *strangers;
+			size_t len = d->rx.msg[i].msg_len, off, seg;
+
+			if (!addr_from_sockaddr((struct sockaddr *)&d->rx.from[i],
+			    d->rx.msg[i].msg_hdr.msg_namelen, &from))
+				continue;
+			/* GRO: datagrams of seg bytes back to back, the last shorter. */
+			seg = d->rx.seg[i] ? d->rx.seg[i] : len;
+			for (off = 0; off < len; off += seg)
+				bridge_input(&d->br, d->out, &from, d->rx.buf[i] + off,
+				    len - off < seg ? len - off : seg, now);
+			if (*strangers != before) {
+				stranger = from;
+				knocked = true;
+			}
+		}
+		edged_flush(d);
+		if (n < UDP_BATCH)
+			break;
+	}
+	if (knocked && log_limit_ok(&d->nonmember_log, now)) {
+		char a[ADDR_STRLEN];
+
+		log_warn("dropped a message from %s, not a site member "
+		    "(%llu from non-members so far)", addr_str(&stranger, a),
+		    (unsigned long long)*strangers);
+	}
+}
