@@ -35,7 +35,18 @@ struct ctl_client {
 	struct bufferevent *bev;
 	struct ctl_client *next, **prevp;
 	bool		answered;
+	bool		draining;	/* reply sent: discard the rest, then close */
+	size_t		drained;
 };
+
+/*
+ * After the reply, the client may still be sending (a request too long,
+ * several lines): closing with unread input would reset the connection and
+ * could destroy the reply in flight.  So: half-close, discard what comes
+ * for at most CTL_DRAIN_MAX bytes or CTL_DRAIN_S seconds, then close.
+ */
+#define CTL_DRAIN_MAX	(64 * 1024)
+#define CTL_DRAIN_S	1
 
 static void
 client_free(struct bufferevent *bev, struct ctl_client *c)
@@ -70,17 +81,39 @@ client_reply(struct bufferevent *bev, struct ctl_client *c, json_t *result,
 	free(s);
 	json_decref(env);
 	c->answered = true;
-	bufferevent_disable(bev, EV_READ);
+}
+
+static void
+client_drain(struct bufferevent *bev, struct ctl_client *c)
+{
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	c->drained += evbuffer_get_length(in);
+	evbuffer_drain(in, evbuffer_get_length(in));
+	if (c->drained > CTL_DRAIN_MAX)
+		client_free(bev, c);
 }
 
 static void
 client_write(struct bufferevent *bev, void *arg)
 {
 	struct ctl_client *c = arg;
+	struct timeval tv = { CTL_DRAIN_S, 0 };
 
-	if (c->answered && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+	if (!c->answered || c->draining ||
+	    evbuffer_get_length(bufferevent_get_output(bev)) != 0)
+		return;
+	if (shutdown(bufferevent_getfd(bev), SHUT_WR) == -1) {
 		client_free(bev, c);
+		return;
+	}
+	c->draining = true;
+	bufferevent_set_timeouts(bev, &tv, NULL);
+	bufferevent_setwatermark(bev, EV_READ, 0, 0);
+	bufferevent_enable(bev, EV_READ);
+	client_drain(bev, c);	/* what is buffered already; may free c */
 }
+
 
 static void
 client_read(struct bufferevent *bev, void *arg)
@@ -94,6 +127,10 @@ client_read(struct bufferevent *bev, void *arg)
 	size_t n;
 	int argc;
 
+	if (c->draining) {
+		client_drain(bev, c);
+		return;
+	}
 	if (c->answered)
 		return;
 	line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
@@ -129,7 +166,7 @@ client_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct ctl_client *c = arg;
 
-	if (what & BEV_EVENT_TIMEOUT)
+	if ((what & BEV_EVENT_TIMEOUT) && !c->draining)
 		c->ctl->stats.rejected++;
 	/* EOF before an answer (wg-style probes, impatient clients), errors. */
 	client_free(bev, c);

@@ -280,9 +280,11 @@ datapath_udp_read(evutil_socket_t fd, short what, void *arg)
 				continue;
 			/* GRO: datagrams of seg bytes back to back, the last shorter. */
 			seg = d->rx.seg[i] ? d->rx.seg[i] : len;
-			for (off = 0; off < len; off += seg)
+			off = 0;
+			do	/* an empty datagram, too, is a (short) message */
 				bridge_input(&d->br, d->out, &from, d->rx.buf[i] + off,
 				    len - off < seg ? len - off : seg, now);
+			while ((off += seg) < len);
 			if (*strangers != before) {
 				stranger = from;
 				knocked = true;

@@ -1,1 +1,24 @@
 # federation/module.mk — vanlab (and later vanplan, peering files).
+#
+# LAB_SRCS are vanlab's files but its main; the unit test links them too.
+# lab.c and labfile.c are the topology model and what it writes (no
+# syscalls of their own); the rest run processes, namespaces and daemons.
+
+LAB_SRCS := federation/lab.c federation/labfile.c federation/proc.c federation/netns.c \
+	federation/state.c federation/daemon.c federation/testbed.c \
+	federation/report.c
+LIBVANLAB := $(B)/libvanlab.a
+
+$(LIBVANLAB): $(LAB_SRCS:%.c=$(B)/%.o)
+
+$(B)/vanlab: $(B)/federation/vanlab.o $(LIBVANLAB) $(LIBVANCORE)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+PROGRAMS += $(B)/vanlab
+
+# The unit test needs libvanlab as well as what every test links.
+$(B)/tests/unit/test_lab: $(B)/tests/unit/test_lab.o $(LIBVANLAB) $(LIBVANCORE)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+
+UNIT_TESTS += $(B)/tests/unit/test_lab

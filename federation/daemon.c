@@ -1,0 +1,310 @@
+/*
+ * daemon.c — see daemon.h.
+ */
+#include "federation/daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "federation/proc.h"
+
+#define CTL_WORDS_MAX	16
+
+void
+daemon_bin(const char *prog, char out[static 4096])
+{
+	char self[4096], *dir;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		dir = dirname(self);
+		snprintf(out, 4096, "%.*s/%s", 4000, dir, prog);
+		if (access(out, X_OK) == 0)
+			return;
+	}
+	snprintf(out, 4096, "%s", prog);
+}
+
+pid_t
+daemon_start(const struct state *st, const struct lab *lab, unsigned h)
+{
+	char bin[4096], conf[256], log[256], pidf[256], ns[LAB_NS_MAX];
+	char *argv[] = { bin, "-f", conf, NULL };
+	struct proc_spec p = { .argv = argv, .out_fd = -1, .daemon = true };
+	pid_t pid;
+	int fd;
+
+	daemon_bin("vanedge", bin);
+	state_host_path(st, lab, h, "edge.conf", conf);
+	state_host_path(st, lab, h, "edge.log", log);
+	state_host_path(st, lab, h, "edge.pid", pidf);
+	lab_ns_host(lab, st->prefix, h, ns);
+	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) == -1) {
+		fprintf(stderr, "vanlab: %s: %s\n", log, strerror(errno));
+		return -1;
+	}
+	p.netns = ns;
+	p.out_fd = fd;
+	p.err_fd = fd;
+	pid = proc_spawn(&p);
+	close(fd);
+	if (pid == -1)
+		return -1;
+	if (state_write_pid(pidf, pid) == -1) {
+		kill(pid, SIGKILL);
+		proc_wait(pid, DAEMON_STOP_MS, NULL);
+		return -1;
+	}
+	return pid;
+}
+
+/*
+ * Is pid a vanedge started with `-f conf`?  Guards against a reused pid.
+ * A vanedge on its way out (its memory, and so its cmdline, already gone)
+ * is "exiting".
+ */
+enum which { OTHER, OURS, EXITING };
+
+static enum which
+which_process(pid_t pid, const char *conf)
+{
+	char path[64], buf[8192];
+	size_t n, i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return OTHER;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (strcmp(buf, "vanedge\n") != 0)
+		return OTHER;
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return OTHER;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (n == 0)
+		return EXITING;
+	for (i = 0; i < n; i += strlen(buf + i) + 1)
+		if (strcmp(buf + i, conf) == 0)
+			return OURS;
+	return OTHER;
+}
+
+/* Gone: reaped (our child), or no such process, or a zombie of another. */
+static bool
+gone(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	if (proc_ended(pid, NULL) && kill(pid, 0) == -1)
+		return true;
+	if (kill(pid, 0) == -1 && errno == ESRCH)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return (p = strrchr(buf, ')')) != NULL && p[1] == ' ' && p[2] == 'Z';
+}
+
+pid_t
+daemon_pid(const struct state *st, const struct lab *lab, unsigned h)
+{
+	char pidf[256], conf[256];
+	pid_t pid;
+
+	state_host_path(st, lab, h, "edge.pid", pidf);
+	state_host_path(st, lab, h, "edge.conf", conf);
+	pid = state_read_pid(pidf);
+	if (pid <= 1 || gone(pid) || which_process(pid, conf) != OURS)
+		return -1;
+	return pid;
+}
+
+int
+daemon_stop(const char *pidfile, const char *conf)
+{
+	long long deadline;
+	pid_t pid = state_read_pid(pidfile);
+
+	if (pid <= 1 || gone(pid))
+		return 0;
+	switch (which_process(pid, conf)) {
+	case OTHER:
+		fprintf(stderr, "vanlab: pid %ld of %s is not our vanedge any more: "
+		    "left alone\n", (long)pid, pidfile);
+		return 0;
+	case OURS:
+		kill(pid, SIGTERM);
+		break;
+	case EXITING:
+		break;
+	}
+	deadline = proc_now_ms() + DAEMON_STOP_MS;
+	while (!gone(pid) && proc_now_ms() < deadline)
+		proc_sleep_ms(5);
+	if (gone(pid))
+		return 0;
+	fprintf(stderr, "vanlab: vanedge %ld did not stop in %d ms: killed\n",
+	    (long)pid, DAEMON_STOP_MS);
+	kill(pid, SIGKILL);
+	deadline = proc_now_ms() + DAEMON_STOP_MS;
+	while (!gone(pid) && proc_now_ms() < deadline)
+		proc_sleep_ms(5);
+	return gone(pid) ? 0 : -1;
+}
+
+/* argv = vanctl [--json] -s SOCK WORDS... */
+static void
+ctl_argv(const struct state *st, const struct lab *lab, unsigned h, bool json,
+    const char *const *words, char *bin, char *sock, char **argv)
+{
+	int n = 0, i;
+
+	daemon_bin("vanctl", bin);
+	state_host_path(st, lab, h, "edge.sock", sock);
+	argv[n++] = bin;
+	if (json)
+		argv[n++] = "--json";
+	argv[n++] = "-s";
+	argv[n++] = sock;
+	for (i = 0; words[i] != NULL && i < CTL_WORDS_MAX; i++)
+		argv[n++] = (char *)(uintptr_t)words[i];
+	argv[n] = NULL;
+}
+
+json_t *
+daemon_query(const struct state *st, const struct lab *lab, unsigned h,
+    const char *const *words, bool quiet)
+{
+	static char out[PROC_CAPTURE_MAX];
+	char bin[4096], sock[256], *argv[CTL_WORDS_MAX + 6];
+	struct proc_spec p = { .argv = argv, .out_fd = -1, .err_fd = -1,
+	    .quiet = quiet };
+	json_error_t jerr;
+	json_t *j;
+
+	ctl_argv(st, lab, h, true, words, bin, sock, argv);
+	if (proc_capture(&p, DAEMON_CTL_MS, out, sizeof(out)) == -1)
+		return NULL;
+	if ((j = json_loads(out, JSON_DECODE_ANY, &jerr)) == NULL && !quiet)
+		fprintf(stderr, "vanlab: vanctl on %s: not JSON: %s\n", lab->host[h].name,
+		    jerr.text);
+	return j;
+}
+
+int
+daemon_ctl(const struct state *st, const struct lab *lab, unsigned h,
+    const char *const *words, bool quiet)
+{
+	char bin[4096], sock[256], *argv[CTL_WORDS_MAX + 6];
+	struct proc_spec p = { .argv = argv, .out_fd = -1, .err_fd = -1,
+	    .quiet = quiet };
+
+	ctl_argv(st, lab, h, false, words, bin, sock, argv);
+	return proc_run(&p, DAEMON_CTL_MS);
+}
+
+bool
+daemon_ready(const struct lab *lab, unsigned h, const json_t *members,
+    const json_t *vans, char *why, size_t whylen)
+{
+	const struct lab_site *site = &lab->site[lab->host[h].site];
+	const json_t *m;
+	unsigned want = lab_site_peers(lab, h), i;
+	size_t k;
+
+	if (!json_is_array(members) || !json_is_array(vans)) {
+		snprintf(why, whylen, "no answer");
+		return false;
+	}
+	if (json_array_size(members) != want) {
+		snprintf(why, whylen, "%zu members, not %u", json_array_size(members), want);
+		return false;
+	}
+	json_array_foreach(members, k, m) {
+		const char *state = json_string_value(json_object_get(m, "state"));
+		const char *addr = json_string_value(json_object_get(m, "address"));
+
+		if (state == NULL || strcmp(state, "alive") != 0) {
+			snprintf(why, whylen, "member %s is %s", addr ? addr : "?",
+			    state ? state : "?");
+			return false;
+		}
+	}
+	for (i = 0; i < lab->nvans; i++) {
+		const json_t *v, *found = NULL;
+		json_int_t n;
+
+		json_array_foreach(vans, k, v)
+			if (json_integer_value(json_object_get(v, "id")) ==
+			    (json_int_t)site->van_id[i])
+				found = v;
+		if (found == NULL) {
+			snprintf(why, whylen, "VAN %s is not configured", lab->van[i].name);
+			return false;
+		}
+		n = json_integer_value(json_object_get(found, "members"));
+		if (n != (json_int_t)lab_van_peers(lab, h, i)) {
+			snprintf(why, whylen, "VAN %s has %lld members, not %u",
+			    lab->van[i].name, (long long)n, lab_van_peers(lab, h, i));
+			return false;
+		}
+	}
+	return true;
+}
+
+int
+daemon_wait_ready(const struct state *st, const struct lab *lab, int timeout_ms)
+{
+	static const char *const show_members[] = { "show", "members", NULL };
+	static const char *const show_vans[] = { "show", "vans", NULL };
+	long long deadline = proc_now_ms() + timeout_ms;
+	char why[256] = "";
+	unsigned h;
+
+	for (h = 0; h < lab->nhosts; h++) {
+		for (;;) {
+			json_t *m = daemon_query(st, lab, h, show_members, true);
+			json_t *v = m ? daemon_query(st, lab, h, show_vans, true) : NULL;
+			bool ok = daemon_ready(lab, h, m, v, why, sizeof(why));
+
+			json_decref(m);
+			json_decref(v);
+			if (ok)
+				break;
+			if (daemon_pid(st, lab, h) == -1) {
+				fprintf(stderr, "vanlab: vanedge of host %s is not running\n",
+				    lab->host[h].name);
+				return -1;
+			}
+			if (proc_interrupted)
+				return -1;
+			if (proc_now_ms() >= deadline) {
+				fprintf(stderr, "vanlab: host %s not ready after %d ms: %s\n",
+				    lab->host[h].name, timeout_ms, why);
+				return -1;
+			}
+			proc_sleep_ms(20);
+		}
+	}
+	return 0;
+}

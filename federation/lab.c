@@ -1,0 +1,770 @@
+/*
+ * lab.c — parse and check vanlab topologies, and derive their names and
+ * addresses (see lab.h and etc/lab/site.conf).  Strict like vanedge's
+ * configuration: an unknown setting, a value of the wrong type or out of
+ * range, a duplicate name or address — each is an error naming the file
+ * and line.  Every default is derived here, in one place, so the
+ * normalised form (labfile.c) is what the lab runs.
+ */
+#include "federation/lab.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "edge/conf.h"		/* mac_parse, mac_str, conf_name_ok */
+
+struct ctx {
+	const char	*file;
+	char		*err;
+	struct lab	*lab;
+};
+
+static bool fail(struct ctx *, const config_setting_t *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool
+fail(struct ctx *c, const config_setting_t *s, const char *fmt, ...)
+{
+	char msg[512];
+	const char *file = c->file;
+	int line = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s != NULL) {
+		line = (int)config_setting_source_line(s);
+		if (config_setting_source_file(s) != NULL)
+			file = config_setting_source_file(s);
+	}
+	snprintf(c->err, LAB_ERR_MAX, "%s:%d: %s", file, line, msg);
+	return false;
+}
+
+/* --------------------------------------------------------------- values --- */
+
+char *
+lab_ip_str(uint32_t ip, char buf[static 16])
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
+	    ip & 255);
+	return buf;
+}
+
+static uint32_t
+plen_mask(unsigned plen)
+{
+	return plen == 0 ? 0 : 0xffffffffu << (32 - plen);
+}
+
+static bool
+ip_parse(const char *s, uint32_t *ip)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return false;
+	*ip = ntohl(a.s_addr);
+	return true;
+}
+
+/* "a.b.c.d/n" with min <= n <= max. */
+static bool
+cidr_parse(const char *s, unsigned min, unsigned max, uint32_t *ip, uint8_t *plen)
+{
+	char buf[32], *slash, *end;
+	unsigned long n;
+
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	memcpy(buf, s, strlen(s) + 1);
+	if ((slash = strchr(buf, '/')) == NULL)
+		return false;
+	*slash = '\0';
+	if (slash[1] < '0' || slash[1] > '9')
+		return false;
+	n = strtoul(slash + 1, &end, 10);
+	if (*end != '\0' || n < min || n > max || !ip_parse(buf, ip))
+		return false;
+	*plen = (uint8_t)n;
+	return true;
+}
+
+void
+lab_mac_from_ip(uint32_t ip, uint8_t mac[static 6])
+{
+	/* Locally administered, unicast; the same IP gives the same MAC in
+	 * every VAN, which is what the lab wants to show works. */
+	mac[0] = 0x02;
+	mac[1] = 0x00;
+	mac[2] = (uint8_t)(ip >> 24);
+	mac[3] = (uint8_t)(ip >> 16);
+	mac[4] = (uint8_t)(ip >> 8);
+	mac[5] = (uint8_t)ip;
+}
+
+uint32_t
+lab_probe_addr(unsigned v)
+{
+	return LAB_PROBE_NET + v + 1;
+}
+
+uint32_t
+lab_underlay_mtu(const struct lab *lab)
+{
+	uint32_t need = lab->mtu + LAB_UNDERLAY_OVERHEAD;
+
+	return need > 1500 ? need : 1500;
+}
+
+/* Site, host and VM names: a letter, then letters, digits, '_'.  No '-':
+ * it separates the parts of namespace names. */
+static bool
+lab_name_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n >= max || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '_'))
+			return false;
+	return true;
+}
+
+bool
+lab_prefix_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n >= LAB_PREFIX_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+			return false;
+	return true;
+}
+
+/* ---------------------------------------------------------------- names --- */
+
+void
+lab_ns_host(const struct lab *lab, const char *prefix, unsigned h,
+    char out[static LAB_NS_MAX])
+{
+	snprintf(out, LAB_NS_MAX, "%s-%s-%s", prefix,
+	    lab->site[lab->host[h].site].name, lab->host[h].name);
+}
+
+void
+lab_ns_switch(const struct lab *lab, const char *prefix, unsigned s,
+    char out[static LAB_NS_MAX])
+{
+	snprintf(out, LAB_NS_MAX, "%s-%s-sw", prefix, lab->site[s].name);
+}
+
+void
+lab_ns_vm(const struct lab *lab, const char *prefix, unsigned v,
+    char out[static LAB_NS_MAX])
+{
+	snprintf(out, LAB_NS_MAX, "%s-%s", prefix, lab->vm[v].name);
+}
+
+void
+lab_tap(const struct lab *lab, unsigned v, char out[static LAB_IFNAMSIZ])
+{
+	snprintf(out, LAB_IFNAMSIZ, "t-%s", lab->vm[v].name);
+}
+
+int
+lab_find_host(const struct lab *lab, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < lab->nhosts; i++)
+		if (strcmp(lab->host[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+lab_find_vm(const struct lab *lab, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < lab->nvms; i++)
+		if (strcmp(lab->vm[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+lab_find_van(const struct lab *lab, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < lab->nvans; i++)
+		if (strcmp(lab->van[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+unsigned
+lab_site_peers(const struct lab *lab, unsigned h)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < lab->nhosts; i++)
+		if (i != h && lab->host[i].site == lab->host[h].site)
+			n++;
+	return n;
+}
+
+unsigned
+lab_van_peers(const struct lab *lab, unsigned h, unsigned van)
+{
+	unsigned i, v, n = 0;
+
+	for (i = 0; i < lab->nhosts; i++) {
+		if (i == h || lab->host[i].site != lab->host[h].site)
+			continue;
+		for (v = 0; v < lab->nvms; v++)
+			if (lab->vm[v].host == i && lab->vm[v].van == van)
+				break;
+		if (v < lab->nvms)
+			n++;
+	}
+	return n;
+}
+
+/* -------------------------------------------------------------- parsing --- */
+
+static bool
+only_known(struct ctx *c, const config_setting_t *s, const char *const *allowed)
+{
+	int i, n = config_setting_length(s);
+
+	for (i = 0; i < n; i++) {
+		const config_setting_t *k = config_setting_get_elem(s, (unsigned)i);
+		const char *name = config_setting_name(k);
+		const char *const *a;
+
+		for (a = allowed; *a != NULL && strcmp(*a, name) != 0; a++)
+			;
+		if (*a == NULL)
+			return fail(c, k, "unknown setting '%s'", name);
+	}
+	return true;
+}
+
+static bool
+get_u32(struct ctx *c, const config_setting_t *g, const char *name,
+    uint32_t min, uint32_t max, uint32_t *out)
+{
+	const config_setting_t *s = config_setting_get_member(g, name);
+	long long v;
+
+	if (s == NULL)
+		return true;
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64)
+		return fail(c, s, "'%s' must be an integer", name);
+	v = config_setting_get_int64(s);
+	if (v < min || v > max)
+		return fail(c, s, "'%s' must be %u..%u", name, min, max);
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool
+get_str(struct ctx *c, const config_setting_t *g, const char *name,
+    const char **out)
+{
+	const config_setting_t *s = config_setting_get_member(g, name);
+
+	if (s == NULL)
+		return true;
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return fail(c, s, "'%s' must be a string", name);
+	*out = config_setting_get_string(s);
+	return true;
+}
+
+/* A required list; n is its length, at most max. */
+static bool
+get_list(struct ctx *c, const config_setting_t *g, const char *name, unsigned max,
+    const char *what, const config_setting_t **out, unsigned *n)
+{
+	const config_setting_t *s = config_setting_get_member(g, name);
+
+	if (s == NULL)
+		return fail(c, g, "no '%s'", name);
+	if (config_setting_type(s) != CONFIG_TYPE_LIST)
+		return fail(c, s, "'%s' must be a list ( { ... }, ... )", name);
+	if (config_setting_length(s) == 0)
+		return fail(c, s, "'%s' is empty", name);
+	if ((unsigned)config_setting_length(s) > max)
+		return fail(c, s, "more than %u %s", max, what);
+	*out = s;
+	*n = (unsigned)config_setting_length(s);
+	return true;
+}
+
+static const config_setting_t *
+member(const config_setting_t *g, const char *name)
+{
+	return config_setting_get_member(g, name);
+}
+
+static bool
+parse_settings(struct ctx *c, const config_setting_t *g)
+{
+	static const char *const known[] = { "hello_interval", "dead_after", "mtu",
+	    "ipv6", "log_level", NULL };
+	static const char *const levels[] = { "error", "warning", "info", "debug",
+	    NULL };
+	struct lab *lab = c->lab;
+	const config_setting_t *s;
+	const char *level = NULL;
+	unsigned i;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return fail(c, g, "'lab' must be a group { ... }");
+	if (!only_known(c, g, known) ||
+	    !get_u32(c, g, "hello_interval", 10, 60000, &lab->hello_ms) ||
+	    !get_u32(c, g, "dead_after", 2, 100, &lab->dead_after) ||
+	    !get_u32(c, g, "mtu", LAB_MTU_MIN, LAB_MTU_MAX, &lab->mtu) ||
+	    !get_str(c, g, "log_level", &level))
+		return false;
+	if ((s = member(g, "ipv6")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return fail(c, s, "'ipv6' must be true or false");
+		lab->ipv6 = config_setting_get_bool(s);
+	}
+	if (level != NULL) {
+		for (i = 0; levels[i] != NULL && strcmp(levels[i], level) != 0; i++)
+			;
+		if (levels[i] == NULL)
+			return fail(c, member(g, "log_level"),
+			    "log_level: one of error, warning, info, debug");
+		snprintf(lab->log_level, sizeof(lab->log_level), "%s", level);
+	}
+	return true;
+}
+
+static bool
+parse_vans(struct ctx *c, const config_setting_t *root)
+{
+	static const char *const known[] = { "name", "id", NULL };
+	struct lab *lab = c->lab;
+	const config_setting_t *l;
+	unsigned i, j, n;
+
+	if (!get_list(c, root, "vans", LAB_VAN_MAX, "VANs", &l, &n))
+		return false;
+	for (i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(l, i);
+		struct lab_van *v = &lab->van[i];
+		const char *name = NULL;
+
+		if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+			return fail(c, s, "a VAN is a group { name = \"...\"; id = N; }");
+		if (!only_known(c, s, known) || !get_str(c, s, "name", &name))
+			return false;
+		v->line = (int)config_setting_source_line(s);
+		if (name == NULL)
+			return fail(c, s, "VAN without 'name'");
+		if (!conf_name_ok(name, BRIDGE_NAME_MAX))
+			return fail(c, member(s, "name"),
+			    "VAN name '%s': 1-%d of A-Z a-z 0-9 _ . -", name,
+			    BRIDGE_NAME_MAX - 1);
+		if (member(s, "id") == NULL)
+			return fail(c, s, "VAN '%s' without 'id'", name);
+		if (!get_u32(c, s, "id", 1, UINT32_MAX, &v->id))
+			return false;
+		for (j = 0; j < i; j++) {
+			if (strcmp(lab->van[j].name, name) == 0)
+				return fail(c, member(s, "name"),
+				    "VAN name '%s' already used on line %d", name,
+				    lab->van[j].line);
+			if (lab->van[j].id == v->id)
+				return fail(c, member(s, "id"),
+				    "VAN ID %u already used on line %d", v->id,
+				    lab->van[j].line);
+		}
+		snprintf(v->name, sizeof(v->name), "%s", name);
+		lab->nvans++;
+	}
+	return true;
+}
+
+/* van_ids = ( { van = "blue"; id = 1100; }, ... ): this site's own IDs. */
+static bool
+parse_van_ids(struct ctx *c, const config_setting_t *l, struct lab_site *site)
+{
+	static const char *const known[] = { "van", "id", NULL };
+	struct lab *lab = c->lab;
+	bool seen[LAB_VAN_MAX] = { false };
+	unsigned i, j, n;
+
+	if (config_setting_type(l) != CONFIG_TYPE_LIST)
+		return fail(c, l, "'van_ids' must be a list ( { van = \"...\"; id = N; }, ... )");
+	n = (unsigned)config_setting_length(l);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(l, i);
+		const char *name = NULL;
+		uint32_t id = 0;
+		int v;
+
+		if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+			return fail(c, s, "a VAN ID is a group { van = \"...\"; id = N; }");
+		if (!only_known(c, s, known) || !get_str(c, s, "van", &name) ||
+		    !get_u32(c, s, "id", 1, UINT32_MAX, &id))
+			return false;
+		if (name == NULL || id == 0)
+			return fail(c, s, "a VAN ID needs 'van' and 'id'");
+		if ((v = lab_find_van(lab, name)) < 0)
+			return fail(c, member(s, "van"), "unknown VAN '%s'", name);
+		if (seen[v])
+			return fail(c, s, "VAN '%s' given twice", name);
+		seen[v] = true;
+		site->van_id[v] = id;
+	}
+	for (i = 0; i < lab->nvans; i++)
+		for (j = 0; j < i; j++)
+			if (site->van_id[i] == site->van_id[j])
+				return fail(c, l, "VANs '%s' and '%s' have the same ID %u in "
+				    "site '%s'", lab->van[j].name, lab->van[i].name,
+				    site->van_id[i], site->name);
+	return true;
+}
+
+/* Host and VM names share one name space: `vanlab exec NAME`. */
+static bool
+name_unique(struct ctx *c, const config_setting_t *s, const char *name)
+{
+	struct lab *lab = c->lab;
+	unsigned i;
+
+	if (strcmp(name, "sw") == 0)
+		return fail(c, s, "the name 'sw' is the site's switch");
+	for (i = 0; i < lab->nhosts; i++)
+		if (strcmp(lab->host[i].name, name) == 0)
+			return fail(c, s, "name '%s' already used by the host on line %d",
+			    name, lab->host[i].line);
+	for (i = 0; i < lab->nvms; i++)
+		if (strcmp(lab->vm[i].name, name) == 0)
+			return fail(c, s, "name '%s' already used by the VM on line %d",
+			    name, lab->vm[i].line);
+	return true;
+}
+
+static bool
+parse_vm(struct ctx *c, const config_setting_t *s, unsigned h)
+{
+	static const char *const known[] = { "name", "van", "ip", "mac", NULL };
+	struct lab *lab = c->lab;
+	struct lab_vm *vm;
+	const char *name = NULL, *van = NULL, *ip = NULL, *mac = NULL;
+	uint32_t mask;
+	unsigned i;
+	int v;
+
+	if (lab->nvms == LAB_VM_MAX)
+		return fail(c, s, "more than %d VMs", LAB_VM_MAX);
+	vm = &lab->vm[lab->nvms];
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(c, s, "a VM is a group { name = \"...\"; van = \"...\"; "
+		    "ip = \"a.b.c.d/n\"; }");
+	if (!only_known(c, s, known) || !get_str(c, s, "name", &name) ||
+	    !get_str(c, s, "van", &van) || !get_str(c, s, "ip", &ip) ||
+	    !get_str(c, s, "mac", &mac))
+		return false;
+	vm->line = (int)config_setting_source_line(s);
+	vm->host = h;
+	if (name == NULL)
+		return fail(c, s, "VM without 'name'");
+	if (!lab_name_ok(name, LAB_VM_NAME_MAX))
+		return fail(c, member(s, "name"), "VM name '%s': 1-%d of a-z 0-9 _, "
+		    "a letter first (its tap is t-NAME)", name, LAB_VM_NAME_MAX - 1);
+	if (!name_unique(c, member(s, "name"), name))
+		return false;
+	snprintf(vm->name, sizeof(vm->name), "%s", name);
+	if (van == NULL)
+		return fail(c, s, "VM '%s' without 'van'", name);
+	if ((v = lab_find_van(lab, van)) < 0)
+		return fail(c, member(s, "van"), "VM '%s': unknown VAN '%s'", name, van);
+	vm->van = (unsigned)v;
+	if (ip == NULL)
+		return fail(c, s, "VM '%s' without 'ip'", name);
+	if (!cidr_parse(ip, 8, 30, &vm->ip, &vm->plen))
+		return fail(c, member(s, "ip"), "VM '%s': ip '%s': not a.b.c.d/n "
+		    "(n 8..30)", name, ip);
+	mask = plen_mask(vm->plen);
+	if ((vm->ip & ~mask) == 0 || (vm->ip & ~mask) == ~mask)
+		return fail(c, member(s, "ip"), "VM '%s': ip '%s' is its subnet's "
+		    "network or broadcast address", name, ip);
+	if ((vm->ip & plen_mask(LAB_PROBE_PLEN)) == LAB_PROBE_NET ||
+	    ((vm->ip & mask) == (LAB_PROBE_NET & mask) && vm->plen < LAB_PROBE_PLEN))
+		return fail(c, member(s, "ip"), "VM '%s': ip '%s' overlaps "
+		    "198.18.0.0/16, which vanlab report uses", name, ip);
+	if (mac != NULL) {
+		if (!mac_parse(mac, vm->mac))
+			return fail(c, member(s, "mac"), "VM '%s': mac '%s': not "
+			    "xx:xx:xx:xx:xx:xx", name, mac);
+		if (eth_is_multicast(vm->mac) || eth_is_zero(vm->mac))
+			return fail(c, member(s, "mac"), "VM '%s': mac '%s' must be "
+			    "a unicast address", name, mac);
+	} else
+		lab_mac_from_ip(vm->ip, vm->mac);
+	/* Unique inside the VAN; other VANs may (and in the lab do) reuse both. */
+	for (i = 0; i < lab->nvms; i++) {
+		const struct lab_vm *o = &lab->vm[i];
+
+		if (o->van != vm->van)
+			continue;
+		if (o->ip == vm->ip)
+			return fail(c, member(s, "ip"), "VM '%s': ip '%s' already used "
+			    "in VAN '%s' by VM '%s'", name, ip, lab->van[v].name, o->name);
+		if (memcmp(o->mac, vm->mac, 6) == 0) {
+			char m[18];
+
+			mac_str(vm->mac, m);
+			return fail(c, mac != NULL ? member(s, "mac") : s,
+			    "VM '%s': MAC %s already used in VAN '%s' by VM '%s'", name,
+			    m, lab->van[v].name, o->name);
+		}
+	}
+	lab->nvms++;
+	return true;
+}
+
+static bool
+parse_host(struct ctx *c, const config_setting_t *s, unsigned si, unsigned index)
+{
+	static const char *const known[] = { "name", "address", "vms", NULL };
+	struct lab *lab = c->lab;
+	const struct lab_site *site = &lab->site[si];
+	struct lab_host *host;
+	const config_setting_t *vms;
+	const char *name = NULL, *addr = NULL;
+	uint32_t mask = plen_mask(site->plen);
+	unsigned i, h;
+	char a[16];
+
+	if (lab->nhosts == LAB_HOST_MAX)
+		return fail(c, s, "more than %d hosts", LAB_HOST_MAX);
+	h = lab->nhosts;
+	host = &lab->host[h];
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(c, s, "a host is a group { name = \"...\"; vms = ( ... ); }");
+	if (!only_known(c, s, known) || !get_str(c, s, "name", &name) ||
+	    !get_str(c, s, "address", &addr))
+		return false;
+	host->line = (int)config_setting_source_line(s);
+	host->site = si;
+	if (name == NULL)
+		return fail(c, s, "host without 'name'");
+	if (!lab_name_ok(name, LAB_NAME_MAX))
+		return fail(c, member(s, "name"), "host name '%s': 1-%d of a-z 0-9 _, "
+		    "a letter first", name, LAB_NAME_MAX - 1);
+	if (!name_unique(c, member(s, "name"), name))
+		return false;
+	snprintf(host->name, sizeof(host->name), "%s", name);
+	if (addr != NULL) {
+		if (!ip_parse(addr, &host->addr))
+			return fail(c, member(s, "address"), "host '%s': address '%s': "
+			    "not an IPv4 address", name, addr);
+	} else
+		host->addr = site->net + LAB_HOST_ADDR_BASE + index;
+	if ((host->addr & mask) != site->net || (host->addr & ~mask) == 0 ||
+	    (host->addr & ~mask) == ~mask)
+		return fail(c, addr != NULL ? member(s, "address") : s,
+		    "host '%s': underlay address %s is not a host address of %s/%u",
+		    name, lab_ip_str(host->addr, a), lab_ip_str(site->net, (char[16]){ 0 }),
+		    site->plen);
+	for (i = 0; i < h; i++)
+		if (lab->host[i].addr == host->addr)
+			return fail(c, addr != NULL ? member(s, "address") : s,
+			    "host '%s': underlay address %s already used by host '%s'",
+			    name, lab_ip_str(host->addr, a), lab->host[i].name);
+	lab->nhosts++;
+	if ((vms = member(s, "vms")) == NULL)
+		return true;
+	if (config_setting_type(vms) != CONFIG_TYPE_LIST)
+		return fail(c, vms, "'vms' must be a list ( { ... }, ... )");
+	for (i = 0; i < (unsigned)config_setting_length(vms); i++)
+		if (!parse_vm(c, config_setting_get_elem(vms, i), h))
+			return false;
+	return true;
+}
+
+static bool
+parse_site(struct ctx *c, const config_setting_t *s, unsigned si)
+{
+	static const char *const known[] = { "name", "underlay", "van_ids", "hosts",
+	    NULL };
+	struct lab *lab = c->lab;
+	struct lab_site *site = &lab->site[si];
+	const config_setting_t *hosts, *ids;
+	const char *name = NULL, *underlay = NULL;
+	unsigned i, n;
+
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(c, s, "a site is a group { name = \"...\"; underlay = "
+		    "\"a.b.c.d/n\"; hosts = ( ... ); }");
+	if (!only_known(c, s, known) || !get_str(c, s, "name", &name) ||
+	    !get_str(c, s, "underlay", &underlay))
+		return false;
+	site->line = (int)config_setting_source_line(s);
+	if (name == NULL)
+		return fail(c, s, "site without 'name'");
+	if (!lab_name_ok(name, LAB_NAME_MAX))
+		return fail(c, member(s, "name"), "site name '%s': 1-%d of a-z 0-9 _, "
+		    "a letter first", name, LAB_NAME_MAX - 1);
+	for (i = 0; i < si; i++)
+		if (strcmp(lab->site[i].name, name) == 0)
+			return fail(c, member(s, "name"), "site name '%s' already used "
+			    "on line %d", name, lab->site[i].line);
+	snprintf(site->name, sizeof(site->name), "%s", name);
+	if (underlay == NULL)
+		return fail(c, s, "site '%s' without 'underlay'", name);
+	if (!cidr_parse(underlay, 8, 26, &site->net, &site->plen) ||
+	    (site->net & ~plen_mask(site->plen)) != 0)
+		return fail(c, member(s, "underlay"), "site '%s': underlay '%s': not "
+		    "a network a.b.c.0/n (n 8..26)", name, underlay);
+	for (i = 0; i < lab->nvans; i++)
+		site->van_id[i] = lab->van[i].id;
+	if ((ids = member(s, "van_ids")) != NULL && !parse_van_ids(c, ids, site))
+		return false;
+	if (!get_list(c, s, "hosts", LAB_HOST_MAX, "hosts", &hosts, &n))
+		return false;
+	lab->nsites++;
+	for (i = 0; i < n; i++)
+		if (!parse_host(c, config_setting_get_elem(hosts, i), si, i))
+			return false;
+	return true;
+}
+
+static bool
+parse_root(struct ctx *c, const config_setting_t *root)
+{
+	static const char *const known[] = { "lab", "vans", "sites", NULL };
+	const config_setting_t *s, *sites;
+	unsigned i, n;
+
+	if (!only_known(c, root, known))
+		return false;
+	if ((s = member(root, "lab")) != NULL && !parse_settings(c, s))
+		return false;
+	if (!parse_vans(c, root))
+		return false;
+	if ((sites = member(root, "sites")) == NULL)
+		return fail(c, NULL, "no 'sites'");
+	if (!get_list(c, root, "sites", 16, "sites", &sites, &n))
+		return false;
+	if (n > LAB_SITE_MAX)
+		return fail(c, config_setting_get_elem(sites, LAB_SITE_MAX),
+		    "one site only: several sites need vanproxy (issue 5)");
+	for (i = 0; i < n; i++)
+		if (!parse_site(c, config_setting_get_elem(sites, i), i))
+			return false;
+	if (c->lab->nvms == 0)
+		return fail(c, sites, "no VMs: a lab needs at least one");
+	return true;
+}
+
+static struct lab *
+lab_new(const char *file)
+{
+	struct lab *lab = calloc(1, sizeof(*lab));
+
+	if (lab == NULL)
+		return NULL;
+	snprintf(lab->file, sizeof(lab->file), "%s", file);
+	lab->hello_ms = LAB_HELLO_MS_DEFAULT;
+	lab->dead_after = LAB_DEAD_AFTER_DEFAULT;
+	lab->mtu = LAB_MTU_DEFAULT;
+	snprintf(lab->log_level, sizeof(lab->log_level), "info");
+	return lab;
+}
+
+/* Shared by lab_load and lab_parse once libconfig has read the text. */
+static struct lab *
+lab_from_config(config_t *cfg, int read_ok, const char *name,
+    char err[static LAB_ERR_MAX])
+{
+	struct lab *lab = NULL;
+	struct ctx c = { name, err, NULL };
+
+	if (read_ok != CONFIG_TRUE) {
+		if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+			snprintf(err, LAB_ERR_MAX, "%s:0: cannot read: %s", name,
+			    strerror(errno));
+		else
+			snprintf(err, LAB_ERR_MAX, "%s:%d: %s",
+			    config_error_file(cfg) ? config_error_file(cfg) : name,
+			    config_error_line(cfg), config_error_text(cfg));
+		return NULL;
+	}
+	if ((lab = lab_new(name)) == NULL) {
+		snprintf(err, LAB_ERR_MAX, "%s:0: out of memory", name);
+		return NULL;
+	}
+	c.lab = lab;
+	if (!parse_root(&c, config_root_setting(cfg))) {
+		lab_free(lab);
+		return NULL;
+	}
+	return lab;
+}
+
+struct lab *
+lab_load(const char *path, char err[static LAB_ERR_MAX])
+{
+	struct lab *lab;
+	config_t cfg;
+	char *dir;
+	int ok;
+
+	err[0] = '\0';
+	if ((dir = strdup(path)) == NULL) {
+		snprintf(err, LAB_ERR_MAX, "%s:0: out of memory", path);
+		return NULL;
+	}
+	config_init(&cfg);
+	config_set_include_dir(&cfg, dirname(dir));
+	ok = config_read_file(&cfg, path);
+	lab = lab_from_config(&cfg, ok, path, err);
+	config_destroy(&cfg);
+	free(dir);
+	return lab;
+}
+
+struct lab *
+lab_parse(const char *text, const char *name, char err[static LAB_ERR_MAX])
+{
+	struct lab *lab;
+	config_t cfg;
+	int ok;
+
+	err[0] = '\0';
+	config_init(&cfg);
+	ok = config_read_string(&cfg, text);
+	lab = lab_from_config(&cfg, ok, name, err);
+	config_destroy(&cfg);
+	return lab;
+}
+
+void
+lab_free(struct lab *lab)
+{
+	free(lab);
+}

@@ -1,0 +1,144 @@
+/*
+ * lab.h — vanlab's topology model: the lab's VANs, sites, hosts and VMs as
+ * parsed and checked from a topology file (libconfig), every value that
+ * vanlab derives from it (namespace and tap names, MACs, underlay
+ * addresses, per-site VAN IDs), its normalised form and the vanedge
+ * configuration of each host.  lab.c parses and checks; labfile.c writes.
+ *
+ * Not pure (libconfig reads the file) but free of syscalls of its own: no
+ * namespace, process or socket is touched here (testbed.c does that), so
+ * the unit tests drive all of it from strings.
+ *
+ * The model is built for several sites, each with its own underlay and its
+ * own VAN IDs (a `vanproxy` per site joins them: issue 5).  Until vanproxy
+ * exists a topology has exactly one site.
+ */
+#ifndef FEDERATION_LAB_H
+#define FEDERATION_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "edge/bridge.h"	/* BRIDGE_NAME_MAX: VAN names */
+
+/* Named limits: a topology is small, and every array is fixed. */
+#define LAB_SITE_MAX		1	/* until vanproxy: one site */
+#define LAB_HOST_MAX		32	/* per lab */
+#define LAB_VM_MAX		256	/* per lab */
+#define LAB_VAN_MAX		64
+#define LAB_NAME_MAX		16	/* site/host: 1-15 of [a-z0-9_], letter first */
+#define LAB_VM_NAME_MAX		14	/* VM: 1-13, the tap is "t-" NAME */
+#define LAB_PREFIX_MAX		17	/* 1-16 of [a-z0-9] */
+#define LAB_NS_MAX		(LAB_PREFIX_MAX + 2 * LAB_NAME_MAX + 2)
+#define LAB_IFNAMSIZ		16
+#define LAB_ERR_MAX		(4096 + 512)
+#define LAB_PATH_MAX		108	/* control sockets: sun_path */
+
+/* Defaults of the `lab` group. */
+#define LAB_HELLO_MS_DEFAULT	1000
+#define LAB_DEAD_AFTER_DEFAULT	3
+#define LAB_MTU_DEFAULT		1400	/* VM NICs: room for the VAN overhead */
+#define LAB_MTU_MIN		576
+#define LAB_MTU_MAX		9000
+#define LAB_HOST_ADDR_BASE	11	/* host k of a site: underlay net + 11 + k */
+/* Overhead of one VAN message on the underlay: IPv4, UDP, VAN header, and
+ * the Ethernet header of the frame it carries. */
+#define LAB_UNDERLAY_OVERHEAD	(20 + 8 + 12 + 14)
+
+/* Isolation probes (vanlab report): VM k gets 198.18.0.0/16 + k + 1 for
+ * the time of the report.  The range (RFC 2544) is refused for VM IPs. */
+#define LAB_PROBE_NET		0xc6120000u	/* 198.18.0.0 */
+#define LAB_PROBE_PLEN		16
+
+struct lab_van {
+	char		name[BRIDGE_NAME_MAX];
+	uint32_t	id;		/* default ID; a site may give its own */
+	int		line;
+};
+
+struct lab_site {
+	char		name[LAB_NAME_MAX];
+	uint32_t	net;		/* underlay IPv4 network, host order */
+	uint8_t		plen;
+	uint32_t	van_id[LAB_VAN_MAX];	/* this site's ID of each VAN */
+	int		line;
+};
+
+struct lab_host {
+	char		name[LAB_NAME_MAX];
+	unsigned	site;
+	uint32_t	addr;		/* underlay address, host order */
+	int		line;
+};
+
+struct lab_vm {
+	char		name[LAB_VM_NAME_MAX];
+	unsigned	van;
+	unsigned	host;		/* where it runs now (vanlab migrate moves it) */
+	uint32_t	ip;		/* host order */
+	uint8_t		plen;
+	uint8_t		mac[6];
+	int		line;
+};
+
+struct lab {
+	char		file[4096];
+	uint32_t	hello_ms;
+	uint32_t	dead_after;
+	uint32_t	mtu;
+	bool		ipv6;		/* IPv6 in VMs (off: the lab stays quiet) */
+	char		log_level[8];
+	struct lab_van	van[LAB_VAN_MAX];
+	struct lab_site	site[LAB_SITE_MAX];
+	struct lab_host	host[LAB_HOST_MAX];
+	struct lab_vm	vm[LAB_VM_MAX];
+	unsigned	nvans, nsites, nhosts, nvms;
+};
+
+/* Parse and check; NULL with err = "FILE:LINE: message" on error. */
+struct lab	*lab_load(const char *path, char err[static LAB_ERR_MAX]);
+/* The same from a string; `name` stands for the file in messages. */
+struct lab	*lab_parse(const char *text, const char *name,
+		    char err[static LAB_ERR_MAX]);
+void		lab_free(struct lab *);
+
+/* The topology with every default and derived value explicit; lab_parse
+ * of it gives the same lab (with VMs where they run now). */
+void		lab_print(FILE *, const struct lab *);
+/* The vanedge configuration of host h; control is its socket path. */
+void		lab_edge_conf(FILE *, const struct lab *, unsigned h, const char *control);
+
+/* Names.  A prefix is 1-16 of [a-z0-9]. */
+bool		lab_prefix_ok(const char *);
+/* PREFIX-SITE-HOST, PREFIX-SITE-sw (the site's underlay switch), PREFIX-VM:
+ * a VM's namespace does not name its host, since VMs move. */
+void		lab_ns_host(const struct lab *, const char *prefix, unsigned h,
+		    char out[static LAB_NS_MAX]);
+void		lab_ns_switch(const struct lab *, const char *prefix, unsigned s,
+		    char out[static LAB_NS_MAX]);
+void		lab_ns_vm(const struct lab *, const char *prefix, unsigned v,
+		    char out[static LAB_NS_MAX]);
+/* The tap of a VM in its host's namespace, before it becomes the VM's eth0. */
+void		lab_tap(const struct lab *, unsigned v, char out[static LAB_IFNAMSIZ]);
+
+/* Look-ups by name: index or -1. */
+int		lab_find_host(const struct lab *, const char *);
+int		lab_find_vm(const struct lab *, const char *);
+int		lab_find_van(const struct lab *, const char *);
+
+/* Derived values. */
+void		lab_mac_from_ip(uint32_t ip, uint8_t mac[static 6]);
+uint32_t	lab_probe_addr(unsigned v);
+uint32_t	lab_underlay_mtu(const struct lab *);
+/* Members of host h's VAN van that vanedge should see JOINed: the other
+ * hosts of its site with a VM in it. */
+unsigned	lab_van_peers(const struct lab *, unsigned h, unsigned van);
+/* Hosts of h's site other than h (its vanedge members). */
+unsigned	lab_site_peers(const struct lab *, unsigned h);
+
+/* "a.b.c.d" of a host-order address; returns buf. */
+char		*lab_ip_str(uint32_t ip, char buf[static 16]);
+
+#endif /* FEDERATION_LAB_H */

@@ -1,0 +1,104 @@
+/*
+ * labfile.c — the files a lab model becomes (see lab.h): its normalised
+ * topology, which parses back to the same lab (the state of a running
+ * lab is kept in this form), and each host's vanedge configuration.
+ * Writes to a FILE the caller opened; no other I/O.
+ */
+#include "federation/lab.h"
+
+#include "edge/conf.h"		/* mac_str */
+
+void
+lab_print(FILE *f, const struct lab *lab)
+{
+	char a[16], m[18];
+	unsigned s, h, v, i;
+
+	fprintf(f, "lab = {\n  hello_interval = %u;\n  dead_after = %u;\n"
+	    "  mtu = %u;\n  ipv6 = %s;\n  log_level = \"%s\";\n};\n", lab->hello_ms,
+	    lab->dead_after, lab->mtu, lab->ipv6 ? "true" : "false", lab->log_level);
+	fprintf(f, "vans = (");
+	for (i = 0; i < lab->nvans; i++)
+		fprintf(f, "%s\n  { name = \"%s\"; id = %u; }", i ? "," : "",
+		    lab->van[i].name, lab->van[i].id);
+	fprintf(f, "\n);\nsites = (");
+	for (s = 0; s < lab->nsites; s++) {
+		const struct lab_site *site = &lab->site[s];
+		bool own = false;
+
+		fprintf(f, "%s\n  { name = \"%s\"; underlay = \"%s/%u\";", s ? "," : "",
+		    site->name, lab_ip_str(site->net, a), site->plen);
+		for (i = 0; i < lab->nvans; i++)
+			own |= site->van_id[i] != lab->van[i].id;
+		if (own) {
+			fprintf(f, "\n    van_ids = (");
+			for (i = 0; i < lab->nvans; i++)
+				fprintf(f, "%s\n      { van = \"%s\"; id = %u; }", i ? "," : "",
+				    lab->van[i].name, site->van_id[i]);
+			fprintf(f, "\n    );");
+		}
+		fprintf(f, "\n    hosts = (");
+		for (h = 0, i = 0; h < lab->nhosts; h++) {
+			bool first = true;
+
+			if (lab->host[h].site != s)
+				continue;
+			fprintf(f, "%s\n      { name = \"%s\"; address = \"%s\";\n"
+			    "        vms = (", i++ ? "," : "", lab->host[h].name,
+			    lab_ip_str(lab->host[h].addr, a));
+			for (v = 0; v < lab->nvms; v++) {
+				const struct lab_vm *vm = &lab->vm[v];
+
+				if (vm->host != h)
+					continue;
+				mac_str(vm->mac, m);
+				fprintf(f, "%s\n          { name = \"%s\"; van = \"%s\"; "
+				    "ip = \"%s/%u\"; mac = \"%s\"; }", first ? "" : ",",
+				    vm->name, lab->van[vm->van].name, lab_ip_str(vm->ip, a),
+				    vm->plen, m);
+				first = false;
+			}
+			fprintf(f, "%s); }", first ? " " : "\n        ");
+		}
+		fprintf(f, "\n    ); }");
+	}
+	fprintf(f, "\n);\n");
+}
+
+void
+lab_edge_conf(FILE *f, const struct lab *lab, unsigned h, const char *control)
+{
+	const struct lab_host *host = &lab->host[h];
+	const struct lab_site *site = &lab->site[host->site];
+	char a[16], m[18], tap[LAB_IFNAMSIZ];
+	unsigned i, v, n;
+
+	fprintf(f, "# vanedge configuration of host %s, site %s: written by vanlab.\n",
+	    host->name, site->name);
+	fprintf(f, "edge = {\n  listen = \"%s\";\n  control = \"%s\";\n"
+	    "  hello_interval = %u;\n  dead_after = %u;\n  log_level = \"%s\";\n};\n",
+	    lab_ip_str(host->addr, a), control, lab->hello_ms, lab->dead_after,
+	    lab->log_level);
+	fprintf(f, "members = [");
+	for (i = 0, n = 0; i < lab->nhosts; i++)
+		if (i != h && lab->host[i].site == host->site)
+			fprintf(f, "%s \"%s\"", n++ ? "," : "",
+			    lab_ip_str(lab->host[i].addr, a));
+	fprintf(f, " ];\n");
+	/* Every VAN on every host: a VM can migrate to any host of its site. */
+	fprintf(f, "vans = (");
+	for (i = 0; i < lab->nvans; i++) {
+		fprintf(f, "%s\n  { id = %u; name = \"%s\"; ports = (", i ? "," : "",
+		    site->van_id[i], lab->van[i].name);
+		for (v = 0, n = 0; v < lab->nvms; v++) {
+			if (lab->vm[v].host != h || lab->vm[v].van != i)
+				continue;
+			lab_tap(lab, v, tap);
+			mac_str(lab->vm[v].mac, m);
+			fprintf(f, "%s\n      { tap = \"%s\"; mac = \"%s\"; }", n++ ? "," : "",
+			    tap, m);
+		}
+		fprintf(f, "%s); }", n ? "\n    " : " ");
+	}
+	fprintf(f, "\n);\n");
+}

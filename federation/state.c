@@ -1,0 +1,289 @@
+/*
+ * state.c — see state.h.  Files are replaced by rename, so a reader never
+ * sees half of one.
+ */
+#include "federation/state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int
+lock(struct state *st)
+{
+	if ((st->lock_fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	while (flock(st->lock_fd, LOCK_EX) == -1) {
+		if (errno != EINTR) {
+			close(st->lock_fd);
+			st->lock_fd = -1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+state_init(struct state *st, const char *prefix)
+{
+	memset(st, 0, sizeof(*st));
+	st->lock_fd = -1;
+	snprintf(st->prefix, sizeof(st->prefix), "%s", prefix);
+	snprintf(st->dir, sizeof(st->dir), STATE_ROOT "/%s", prefix);
+}
+
+static void
+up_already(const char *prefix, const char *dir)
+{
+	fprintf(stderr, "vanlab: a lab with prefix '%s' is up (%s); "
+	    "`vanlab down --prefix %s` first\n", prefix, dir, prefix);
+}
+
+bool
+state_exists(const char *prefix)
+{
+	struct state st;
+	struct stat sb;
+
+	state_init(&st, prefix);
+	if (stat(st.dir, &sb) == -1)
+		return false;
+	up_already(prefix, st.dir);
+	return true;
+}
+
+int
+state_create(struct state *st, const char *prefix)
+{
+	state_init(st, prefix);
+	if (mkdir(STATE_ROOT, 0755) == -1 && errno != EEXIST) {
+		fprintf(stderr, "vanlab: mkdir %s: %s\n", STATE_ROOT, strerror(errno));
+		return -1;
+	}
+	if (mkdir(st->dir, 0700) == -1) {
+		if (errno == EEXIST)
+			up_already(prefix, st->dir);
+		else
+			fprintf(stderr, "vanlab: mkdir %s: %s\n", st->dir, strerror(errno));
+		return -1;
+	}
+	if (lock(st) == -1) {
+		fprintf(stderr, "vanlab: lock %s: %s\n", st->dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_open(struct state *st, const char *prefix, bool want_lock)
+{
+	struct stat sb;
+
+	state_init(st, prefix);
+	if (stat(st->dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (want_lock && lock(st) == -1)
+		return -1;
+	/* A `down` that held the lock before us removed it. */
+	if (stat(st->dir, &sb) == -1) {
+		state_close(st);
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
+void
+state_close(struct state *st)
+{
+	if (st->lock_fd != -1)
+		close(st->lock_fd);
+	st->lock_fd = -1;
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if ((type == FTW_DP ? rmdir(path) : unlink(path)) == -1 && errno != ENOENT) {
+		fprintf(stderr, "vanlab: remove %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_remove(struct state *st)
+{
+	/* FTW_PHYS: never follow a link out of our directory. */
+	if (nftw(st->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS) == -1 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+void
+state_path(const struct state *st, const char *name, char out[static 256])
+{
+	snprintf(out, 256, "%s/%s", st->dir, name);
+}
+
+void
+state_host_path(const struct state *st, const struct lab *lab, unsigned h,
+    const char *file, char out[static 256])
+{
+	snprintf(out, 256, "%s/%s-%s%s%s", st->dir, lab->site[lab->host[h].site].name,
+	    lab->host[h].name, file ? "/" : "", file ? file : "");
+}
+
+/* Write through f into path.tmp, then rename over path. */
+static int
+replace_file(const char *path, void (*write_cb)(FILE *, const void *, unsigned,
+    const void *), const void *a, unsigned n, const void *b)
+{
+	char tmp[300];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "we")) == NULL) {
+		fprintf(stderr, "vanlab: %s: %s\n", tmp, strerror(errno));
+		return -1;
+	}
+	write_cb(f, a, n, b);
+	if (ferror(f) | fclose(f) || rename(tmp, path) == -1) {
+		fprintf(stderr, "vanlab: cannot write %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+write_lab(FILE *f, const void *lab, unsigned n, const void *unused)
+{
+	(void)n;
+	(void)unused;
+	fprintf(f, "# The running lab, written by vanlab: VMs are where they run now.\n");
+	lab_print(f, lab);
+}
+
+int
+state_save_lab(const struct state *st, const struct lab *lab)
+{
+	char path[256];
+
+	state_path(st, "topology.conf", path);
+	return replace_file(path, write_lab, lab, 0, NULL);
+}
+
+struct lab *
+state_load_lab(const struct state *st, char err[static LAB_ERR_MAX])
+{
+	char path[256];
+
+	state_path(st, "topology.conf", path);
+	return lab_load(path, err);
+}
+
+static void
+write_edge(FILE *f, const void *lab, unsigned h, const void *control)
+{
+	lab_edge_conf(f, lab, h, control);
+}
+
+int
+state_save_edge_conf(const struct state *st, const struct lab *lab, unsigned h)
+{
+	char dir[256], path[256], sock[256];
+
+	state_host_path(st, lab, h, NULL, dir);
+	state_host_path(st, lab, h, "edge.conf", path);
+	state_host_path(st, lab, h, "edge.sock", sock);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		fprintf(stderr, "vanlab: mkdir %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return replace_file(path, write_edge, lab, h, sock);
+}
+
+int
+state_note_netns(const struct state *st, const char *name)
+{
+	char path[256];
+	FILE *f;
+
+	state_path(st, "netns", path);
+	if ((f = fopen(path, "ae")) == NULL) {
+		fprintf(stderr, "vanlab: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%s\n", name);
+	if (ferror(f) | fclose(f)) {
+		fprintf(stderr, "vanlab: cannot write %s\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_netns(const struct state *st, char (*names)[LAB_NS_MAX], int max)
+{
+	char path[256], line[LAB_NS_MAX + 2];
+	FILE *f;
+	int n = 0;
+
+	state_path(st, "netns", path);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (n < max && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		/* Only names vanlab would make: PREFIX-... */
+		if (strncmp(line, st->prefix, strlen(st->prefix)) != 0 ||
+		    line[strlen(st->prefix)] != '-')
+			continue;
+		if (strlen(line) >= LAB_NS_MAX)
+			continue;
+		memcpy(names[n++], line, strlen(line) + 1);
+	}
+	fclose(f);
+	return n;
+}
+
+int
+state_write_pid(const char *path, pid_t pid)
+{
+	FILE *f = fopen(path, "we");
+
+	if (f == NULL) {
+		fprintf(stderr, "vanlab: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)pid);
+	if (ferror(f) | fclose(f)) {
+		fprintf(stderr, "vanlab: cannot write %s\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+pid_t
+state_read_pid(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	long pid = -1;
+
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1)
+		pid = -1;
+	fclose(f);
+	return (pid_t)pid;
+}

@@ -1,0 +1,448 @@
+/*
+ * vanlab.c — the lab's main: a table of commands, their options, and the
+ * small commands (status, exec, ctl, check, demo) that only read the state
+ * or chain others.  Building and tearing down is testbed.c, the report is
+ * report.c, the topology model lab.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "edge/conf.h"		/* mac_str */
+#include "federation/daemon.h"
+#include "federation/lab.h"
+#include "federation/netns.h"
+#include "federation/proc.h"
+#include "federation/report.h"
+#include "federation/state.h"
+#include "federation/testbed.h"
+
+#define PREFIX_DEFAULT	"vl"
+#define ARGS_MAX	64
+
+struct opts {
+	const char	*prefix;
+	const char	*edge;		/* check --edge HOST */
+	bool		keep;		/* demo --keep */
+};
+
+struct command {
+	const char	*name;
+	int		(*run)(struct opts *, int, char **);
+	int		min, max;	/* positional arguments; max -1: any */
+	bool		stop_at_arg;	/* exec, ctl: the rest is a command */
+	const char	*usage;
+};
+
+static const char *self = "vanlab";
+
+static void usage(void) __attribute__((noreturn));
+
+static bool
+prefix_usable(const char *prefix)
+{
+	if (lab_prefix_ok(prefix))
+		return true;
+	fprintf(stderr, "vanlab: prefix '%s': 1-%d of a-z 0-9\n", prefix,
+	    LAB_PREFIX_MAX - 1);
+	return false;
+}
+
+/* The running lab of o->prefix: state and model, or NULL (reported). */
+static struct lab *
+open_lab(const struct opts *o, struct state *st)
+{
+	char err[LAB_ERR_MAX];
+	struct lab *lab;
+
+	if (state_open(st, o->prefix, false) == -1) {
+		fprintf(stderr, "vanlab: no lab with prefix '%s' is up (%s/%s)\n",
+		    o->prefix, STATE_ROOT, o->prefix);
+		return NULL;
+	}
+	if ((lab = state_load_lab(st, err)) == NULL)
+		fprintf(stderr, "vanlab: %s\n", err);
+	return lab;
+}
+
+static struct lab *
+load_topology(const char *path)
+{
+	char err[LAB_ERR_MAX];
+	struct lab *lab = lab_load(path, err);
+
+	if (lab == NULL)
+		fprintf(stderr, "%s\n", err);
+	return lab;
+}
+
+/* ------------------------------------------------------------ commands --- */
+
+static int
+cmd_up(struct opts *o, int argc, char **argv)
+{
+	struct lab *lab;
+	int rc;
+
+	(void)argc;
+	if ((lab = load_topology(argv[0])) == NULL)
+		return 1;
+	rc = testbed_up(lab, o->prefix);
+	lab_free(lab);
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_down(struct opts *o, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return testbed_down(o->prefix, true) == 0 ? 0 : 1;
+}
+
+static int
+cmd_report(struct opts *o, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return report_run(o->prefix) == 0 ? 0 : 1;
+}
+
+static int
+cmd_migrate(struct opts *o, int argc, char **argv)
+{
+	(void)argc;
+	return testbed_migrate(o->prefix, argv[0], argv[1]) == 0 ? 0 : 1;
+}
+
+static int
+cmd_check(struct opts *o, int argc, char **argv)
+{
+	struct lab *lab;
+	int h;
+
+	(void)argc;
+	if ((lab = load_topology(argv[0])) == NULL)
+		return 1;
+	if (o->edge == NULL)
+		lab_print(stdout, lab);
+	else if ((h = lab_find_host(lab, o->edge)) < 0) {
+		fprintf(stderr, "vanlab: no host '%s' in %s\n", o->edge, argv[0]);
+		lab_free(lab);
+		return 1;
+	} else {
+		char sock[256];
+
+		snprintf(sock, sizeof(sock), "%s/%s/%s-%s/edge.sock", STATE_ROOT,
+		    o->prefix, lab->site[lab->host[h].site].name, lab->host[h].name);
+		lab_edge_conf(stdout, lab, (unsigned)h, sock);
+	}
+	lab_free(lab);
+	return 0;
+}
+
+static int
+cmd_status(struct opts *o, int argc, char **argv)
+{
+	static const char *const show_members[] = { "show", "members", NULL };
+	struct state st;
+	struct lab *lab;
+	char ns[LAB_NS_MAX], ip[16], mac[18];
+	unsigned h, v;
+	int bad = 0;
+
+	(void)argc;
+	(void)argv;
+	if ((lab = open_lab(o, &st)) == NULL)
+		return 1;
+	printf("lab %s (state in %s)\n\n", o->prefix, st.dir);
+	printf("%-8s %-18s %-15s %-16s %s\n", "HOST", "NAMESPACE", "UNDERLAY",
+	    "VANEDGE", "MEMBERS");
+	for (h = 0; h < lab->nhosts; h++) {
+		pid_t pid = daemon_pid(&st, lab, h);
+		json_t *m = pid != -1 ? daemon_query(&st, lab, h, show_members, true) : NULL;
+		char daemon[32], members[64] = "-";
+		size_t k, alive = 0;
+		json_t *x;
+
+		if (pid == -1)
+			snprintf(daemon, sizeof(daemon), "NOT RUNNING");
+		else
+			snprintf(daemon, sizeof(daemon), "pid %ld", (long)pid);
+		if (json_is_array(m)) {
+			json_array_foreach(m, k, x) {
+				const char *s = json_string_value(json_object_get(x, "state"));
+
+				alive += s != NULL && strcmp(s, "alive") == 0;
+			}
+			snprintf(members, sizeof(members), "%zu/%zu alive", alive,
+			    json_array_size(m));
+		} else if (pid != -1)
+			snprintf(members, sizeof(members), "NO ANSWER");
+		if (pid == -1 || !json_is_array(m) || alive != json_array_size(m))
+			bad++;
+		json_decref(m);
+		lab_ns_host(lab, o->prefix, h, ns);
+		printf("%-8s %-18s %-15s %-16s %s\n", lab->host[h].name, ns,
+		    lab_ip_str(lab->host[h].addr, ip), daemon, members);
+	}
+	printf("\n%-8s %-18s %-8s %-8s %-18s %-17s %s\n", "VM", "NAMESPACE", "VAN",
+	    "HOST", "IP", "MAC", "ETH0");
+	for (v = 0; v < lab->nvms; v++) {
+		const struct lab_vm *vm = &lab->vm[v];
+		char addr[32];
+		bool up;
+
+		lab_ns_vm(lab, o->prefix, v, ns);
+		up = netns_ip(ns, true, "link", "show", "dev", "eth0", NULL) == 0;
+		bad += !up;
+		snprintf(addr, sizeof(addr), "%s/%u", lab_ip_str(vm->ip, ip), vm->plen);
+		mac_str(vm->mac, mac);
+		printf("%-8s %-18s %-8s %-8s %-18s %-17s %s\n", vm->name, ns,
+		    lab->van[vm->van].name, lab->host[vm->host].name, addr, mac,
+		    up ? "present" : "MISSING");
+	}
+	lab_free(lab);
+	state_close(&st);
+	return bad ? 1 : 0;
+}
+
+/* The namespace a short name stands for: a VM, a host, or SITE-sw. */
+static int
+target_ns(const struct lab *lab, const char *prefix, const char *name,
+    char ns[static LAB_NS_MAX])
+{
+	unsigned s;
+	int i;
+
+	if ((i = lab_find_vm(lab, name)) >= 0) {
+		lab_ns_vm(lab, prefix, (unsigned)i, ns);
+		return 0;
+	}
+	if ((i = lab_find_host(lab, name)) >= 0) {
+		lab_ns_host(lab, prefix, (unsigned)i, ns);
+		return 0;
+	}
+	for (s = 0; s < lab->nsites; s++) {
+		lab_ns_switch(lab, prefix, s, ns);
+		if (strcmp(ns + strlen(prefix) + 1, name) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* exec and ctl end in an exec of their own: the exit status is the
+ * command's. */
+static int
+cmd_exec(struct opts *o, int argc, char **argv)
+{
+	struct state st;
+	struct lab *lab;
+	char ns[LAB_NS_MAX], *args[ARGS_MAX + 5];
+	int i, n = 0;
+
+	if ((lab = open_lab(o, &st)) == NULL)
+		return 1;
+	if (target_ns(lab, o->prefix, argv[0], ns) == -1) {
+		fprintf(stderr, "vanlab: no VM or host '%s' in lab %s\n", argv[0], o->prefix);
+		lab_free(lab);
+		return 1;
+	}
+	lab_free(lab);
+	state_close(&st);
+	i = 1;
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i == argc || argc - i > ARGS_MAX) {
+		fprintf(stderr, "vanlab: exec NAME -- COMMAND... (at most %d words)\n",
+		    ARGS_MAX);
+		return 2;
+	}
+	args[n++] = "ip";
+	args[n++] = "netns";
+	args[n++] = "exec";
+	args[n++] = ns;
+	for (; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	fflush(NULL);
+	execvp(args[0], args);
+	fprintf(stderr, "vanlab: cannot run ip: %s\n", strerror(errno));
+	return 127;
+}
+
+static int
+cmd_ctl(struct opts *o, int argc, char **argv)
+{
+	struct state st;
+	struct lab *lab;
+	char bin[4096], sock[256], *args[ARGS_MAX + 5];
+	int h, i, n = 0;
+
+	if ((lab = open_lab(o, &st)) == NULL)
+		return 1;
+	if ((h = lab_find_host(lab, argv[0])) < 0) {
+		fprintf(stderr, "vanlab: no host '%s' in lab %s\n", argv[0], o->prefix);
+		lab_free(lab);
+		return 1;
+	}
+	state_host_path(&st, lab, (unsigned)h, "edge.sock", sock);
+	lab_free(lab);
+	state_close(&st);
+	i = 1;
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i == argc || argc - i > ARGS_MAX) {
+		fprintf(stderr, "vanlab: ctl HOST -- VANCTL-ARGS... (at most %d words)\n",
+		    ARGS_MAX);
+		return 2;
+	}
+	daemon_bin("vanctl", bin);
+	args[n++] = bin;
+	args[n++] = "-s";
+	args[n++] = sock;
+	for (; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	fflush(NULL);
+	execvp(args[0], args);
+	fprintf(stderr, "vanlab: cannot run %s: %s\n", bin, strerror(errno));
+	return 127;
+}
+
+static int
+cmd_demo(struct opts *o, int argc, char **argv)
+{
+	struct lab *lab;
+	char vm_ns[LAB_NS_MAX];
+	int rc;
+
+	(void)argc;
+	if ((lab = load_topology(argv[0])) == NULL)
+		return 1;
+	if (testbed_up(lab, o->prefix) == -1) {
+		lab_free(lab);
+		return 1;
+	}
+	printf("\n");
+	fflush(stdout);
+	rc = report_run(o->prefix) == 0 ? 0 : 1;
+	printf("\n");
+	if (o->keep && !proc_interrupted) {
+		lab_ns_vm(lab, o->prefix, 0, vm_ns);
+		printf("The lab stays up (prefix %s).  Try:\n"
+		    "  ip netns exec %s bash              a shell in VM %s\n"
+		    "  %s exec --prefix %s %s -- ping -c3 %s\n"
+		    "  %s ctl --prefix %s %s -- show fdb\n"
+		    "  %s migrate --prefix %s %s %s\n"
+		    "  %s report --prefix %s\n"
+		    "  %s status --prefix %s\n"
+		    "Tear it down with:\n  %s down --prefix %s\n",
+		    o->prefix, vm_ns, lab->vm[0].name, self, o->prefix,
+		    lab->vm[0].name, lab->nvms > 1 ? lab_ip_str(lab->vm[1].ip,
+		    (char[16]){ 0 }) : "127.0.0.1", self, o->prefix,
+		    lab->host[0].name, self, o->prefix, lab->vm[0].name,
+		    lab->host[lab->nhosts > 1 ? 1 : 0].name, self, o->prefix, self,
+		    o->prefix, self, o->prefix);
+	} else {
+		proc_interrupted = 0;	/* the teardown runs to its end */
+		if (testbed_down(o->prefix, true) == -1)
+			rc = 1;
+	}
+	lab_free(lab);
+	return rc;
+}
+
+static const struct command commands[] = {
+	{ "up", cmd_up, 1, 1, false, "up TOPOLOGY [--prefix P]" },
+	{ "down", cmd_down, 0, 0, false, "down [--prefix P]" },
+	{ "status", cmd_status, 0, 0, false, "status [--prefix P]" },
+	{ "exec", cmd_exec, 1, -1, true, "exec [--prefix P] VM|HOST [--] COMMAND..." },
+	{ "ctl", cmd_ctl, 1, -1, true, "ctl [--prefix P] HOST [--] VANCTL-ARGS..." },
+	{ "migrate", cmd_migrate, 2, 2, false, "migrate [--prefix P] VM HOST" },
+	{ "report", cmd_report, 0, 0, false, "report [--prefix P]" },
+	{ "demo", cmd_demo, 1, 1, false, "demo TOPOLOGY [--prefix P] [--keep]" },
+	{ "check", cmd_check, 1, 1, false, "check TOPOLOGY [--edge HOST]" },
+	{ NULL, NULL, 0, 0, false, NULL },
+};
+
+static void
+usage(void)
+{
+	const struct command *c;
+
+	fprintf(stderr, "usage: %s COMMAND ...\n", self);
+	for (c = commands; c->name != NULL; c++)
+		fprintf(stderr, "  %s %s\n", self, c->usage);
+	fprintf(stderr, "The prefix names the lab's namespaces and state "
+	    "(%s/P); default $VANLAB_PREFIX, else \"%s\".\n", STATE_ROOT,
+	    PREFIX_DEFAULT);
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option long_opts[] = {
+		{ "prefix", required_argument, NULL, 'p' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "edge", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct command *c;
+	struct opts o = { NULL, NULL, false };
+	int ch, nargs;
+
+	if (argc > 0 && argv[0][0] != '\0')
+		self = argv[0];
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		usage();
+	for (c = commands; c->name != NULL && strcmp(c->name, argv[1]) != 0; c++)
+		;
+	if (c->name == NULL) {
+		fprintf(stderr, "%s: unknown command '%s'\n", self, argv[1]);
+		usage();
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, c->stop_at_arg ? "+p:h" : "p:h",
+	    long_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			o.prefix = optarg;
+			break;
+		case 'k':
+			if (c->run != cmd_demo)
+				usage();
+			o.keep = true;
+			break;
+		case 'e':
+			if (c->run != cmd_check)
+				usage();
+			o.edge = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: %s %s\n", self, c->usage);
+			return 2;
+		}
+	}
+	nargs = argc - optind;
+	if (nargs < c->min || (c->max >= 0 && nargs > c->max)) {
+		fprintf(stderr, "usage: %s %s\n", self, c->usage);
+		return 2;
+	}
+	if (o.prefix == NULL)
+		o.prefix = getenv("VANLAB_PREFIX");
+	if (o.prefix == NULL || o.prefix[0] == '\0')
+		o.prefix = PREFIX_DEFAULT;
+	if (!prefix_usable(o.prefix))
+		return 2;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	proc_signals();
+	return c->run(&o, nargs, argv + optind);
+}

@@ -1,0 +1,74 @@
+# 70-config — configuration check mode, golden: `vanedge -n` of etc/edge.conf
+# and of conf/good-*.conf prints exactly its .golden file, and its output
+# checks to itself (a fixpoint); each conf/bad-*.conf fails with exactly
+# the "FILE:LINE: message" its first line expects, and a non-zero exit.
+# The same for vanlab topologies (conf/lab-bad-*.conf, `vanlab check`).
+. "$(dirname "$0")/lib.sh"
+C=$HERE/conf
+cd "$C" || fail "cd $C"
+
+golden() {	# golden FILE GOLDEN
+	"$VANEDGE" -n -f "$1" >"$TMP/out" 2>"$TMP/err" ||
+	    fail "vanedge -n -f $1: $(cat "$TMP/err")"
+	diff -u "$2" "$TMP/out" >&2 || fail "vanedge -n -f $1 differs from $2"
+	"$VANEDGE" -n -f "$TMP/out" >"$TMP/out2" 2>"$TMP/err" ||
+	    fail "vanedge -n of its own output: $(cat "$TMP/err")"
+	cmp -s "$TMP/out" "$TMP/out2" || fail "vanedge -n of $1 is not a fixpoint"
+}
+
+n=0
+if [ -f "$TOP/etc/edge.conf" ]; then
+	golden "$TOP/etc/edge.conf" "$C/etc-edge.conf.golden"
+	n=$((n + 1))
+else
+	fail "etc/edge.conf is missing"
+fi
+for f in good-*.conf; do
+	golden "$f" "${f%.conf}.golden"
+	n=$((n + 1))
+done
+say "$n files print their golden normalised form, and are fixpoints"
+
+expect_error() {	# expect_error FILE CMD...
+	f=$1
+	shift
+	want="$f:$(sed -n '1s/^# expect: //p' "$f")"
+	[ "$want" != "$f:" ] || fail "$f has no '# expect:' first line"
+	if "$@" "$f" >"$TMP/out" 2>"$TMP/err"; then
+		fail "$* $f succeeded"
+	fi
+	got=$(cat "$TMP/err")
+	[ "$got" = "$want" ] || fail "$* $f:
+	  got  '$got'
+	  want '$want'"
+	[ ! -s "$TMP/out" ] || fail "$* $f printed to stdout"
+}
+n=0
+for f in bad-*.conf; do
+	expect_error "$f" "$VANEDGE" -n -f
+	n=$((n + 1))
+done
+say "$n bad vanedge files: the exact FILE:LINE: message, exit non-zero"
+"$VANEDGE" -n -f no-such.conf 2>"$TMP/err" && fail "a missing file passed"
+[ "$(cat "$TMP/err")" = "no-such.conf:0: cannot read: No such file or directory" ] ||
+    fail "missing file: $(cat "$TMP/err")"
+
+n=0
+for f in lab-bad-*.conf; do
+	expect_error "$f" "$VANLAB" check
+	expect_error "$f" "$VANLAB" up --prefix "$PFX"
+	n=$((n + 1))
+done
+[ ! -d "$STATE" ] || fail "a refused topology left state behind"
+say "$n bad topologies: the exact FILE:LINE: message from check and up"
+# The shipped topologies check, and their edge configurations too.
+for t in "$TOP"/etc/lab/*.conf "$HERE/lab.conf"; do
+	"$VANLAB" check "$t" >"$TMP/norm" || fail "vanlab check $t"
+	"$VANLAB" check "$TMP/norm" | cmp -s - "$TMP/norm" ||
+	    fail "vanlab check of $t is not a fixpoint"
+	for h in h1 h2 h3; do
+		"$VANLAB" check --edge $h "$t" >"$TMP/edge.conf" || fail "check --edge $h $t"
+		"$VANEDGE" -n -f "$TMP/edge.conf" >/dev/null || fail "vanedge refuses $h of $t"
+	done
+done
+say "etc/lab topologies and lab.conf check; vanedge accepts their host files"

@@ -1,0 +1,122 @@
+# tests/integration/lib.sh — sourced by every scenario: its own lab with a
+# unique prefix, a cleanup trap that always runs, polls with deadlines, and
+# small JSON helpers over `vanctl --json`.
+#
+# A scenario is `sh SCENARIO.sh BUILD_DIR`; it exits 0 when it passed.
+set -u
+
+B=${1:?usage: $0 BUILD_DIR}
+B=$(cd "$B" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+VANLAB=$B/vanlab
+VANEDGE=$B/vanedge
+VANCTL=$B/vanctl
+PFX=i$$
+STATE=/run/vanlab/$PFX
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/vanit.XXXXXX")
+LAB_UP=0
+EXTRA_NS=""	# namespaces a scenario made by hand: cleanup deletes them
+
+say() { printf '  %s\n' "$*"; }
+fail() {
+	printf '  FAIL: %s\n' "$*" >&2
+	exit 1
+}
+
+cleanup() {
+	rc=$?
+	trap - EXIT INT TERM
+	# Background jobs of the scenario first, then the lab (which also
+	# stops whatever was left inside its namespaces).
+	if [ -s "$TMP/bg" ]; then
+		for p in $(cat "$TMP/bg"); do kill "$p" 2>/dev/null; done
+		wait 2>/dev/null
+	fi
+	for n in $EXTRA_NS; do ip netns delete "$n" 2>/dev/null; done
+	if [ "$LAB_UP" = 1 ] || [ -d "$STATE" ]; then
+		"$VANLAB" down --prefix "$PFX" >/dev/null || rc=1
+	fi
+	rm -rf "$TMP"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# bg CMD... — run in the background; cleanup stops it.  $BG is its pid.
+bg() {
+	"$@" &
+	BG=$!
+	echo $BG >>"$TMP/bg"
+}
+
+# stop PID... — stop background commands and wait for them.
+stop() {
+	for p in "$@"; do kill "$p" 2>/dev/null; done
+	for p in "$@"; do wait "$p" 2>/dev/null; done
+}
+
+lab_up() {
+	LAB_UP=1
+	"$VANLAB" up --prefix "$PFX" "${1:-$HERE/lab.conf}" >"$TMP/up.log" 2>&1 || {
+		cat "$TMP/up.log" >&2
+		fail "vanlab up"
+	}
+}
+
+# vm NAME CMD... — run in a VM's (or host's) namespace.
+vm() {
+	n=$1
+	shift
+	"$VANLAB" exec --prefix "$PFX" "$n" -- "$@"
+}
+
+# ctl HOST ARGS... — vanctl --json against a host's vanedge.
+ctl() {
+	h=$1
+	shift
+	"$VANLAB" ctl --prefix "$PFX" "$h" -- --json "$@"
+}
+
+# jq-like: JSON on stdin, a Python expression over it as j.
+jpy() {
+	python3 -c 'import json,sys; j=json.load(sys.stdin); r=eval(sys.argv[1]); print(json.dumps(r) if isinstance(r,(dict,list,bool)) or r is None else r)' "$1"
+}
+
+# van_stat HOST VAN FIELD — a per-VAN counter of `show stats`.
+van_stat() {
+	ctl "$1" show stats | jpy "[v for v in j['vans'] if v['name']=='$2'][0]['$3']"
+}
+
+# member FIELD HOST ADDR — a field of `show members` for one member.
+member() {
+	ctl "$2" show members |
+	    jpy "([m for m in j if m['address'].startswith('$3:')] or [{}])[0].get('$1')"
+}
+
+# fdb_where HOST VAN MAC — where the host's forwarding table puts the MAC
+# ("none" if it does not know it).
+fdb_where() {
+	ctl "$1" show fdb "$2" |
+	    jpy "([e['where'] for e in j if e['mac']=='$3'] or ['none'])[0]"
+}
+
+# poll SECONDS CMD... — run CMD until it succeeds; fail after SECONDS.
+poll() {
+	secs=$1
+	shift
+	end=$(($(date +%s%N) / 1000000 + secs * 1000))
+	while ! "$@" >/dev/null 2>&1; do
+		[ $(($(date +%s%N) / 1000000)) -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# ping_ok VM ADDR — one ping with retries for up to 10 s.
+ping_ok() {
+	poll 10 vm "$1" ping -n -q -c 1 -W 1 "$2"
+}
+
+ms_now() { echo $(($(date +%s%N) / 1000000)); }
+
+pidof_edge() { cat "$STATE/a-$1/edge.pid"; }
