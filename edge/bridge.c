@@ -11,6 +11,8 @@
  */
 #include "edge/bridge.h"
 #include "edge/bridge_int.h"
+#include "edge/arpnd.h"
+#include "edge/mtu.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,11 @@ drop_reason_str(enum drop_reason r)
 		[DROP_NO_PORT] = "port-down",
 		[DROP_TABLE_FULL] = "table-full",
 		[DROP_TX_ERROR] = "tx-error",
+		[DROP_NO_AUTH] = "no-auth",
+		[DROP_BAD_AUTH] = "bad-auth",
+		[DROP_REPLAY] = "replay",
+		[DROP_FLOOD_LIMIT] = "flood-limit",
+		[DROP_OVER_MTU] = "over-mtu",
 	};
 
 	if ((unsigned)r < WIRE_ERR_COUNT)
@@ -53,7 +60,7 @@ drop_reason_str(enum drop_reason r)
 int
 bridge_init(struct bridge *b, const struct bridge_conf *conf)
 {
-	uint8_t k[3][IDMAP_HASHKEY_LEN];
+	uint8_t k[4][IDMAP_HASHKEY_LEN];
 	int i;
 
 	memset(b, 0, sizeof(*b));
@@ -69,11 +76,19 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 	if (b->conf.van_max > BRIDGE_VAN_MAX || b->conf.port_max > BRIDGE_PORT_MAX ||
 	    b->conf.member_max > BRIDGE_MEMBER_MAX)
 		return -1;
+	b->icmp.rate = BRIDGE_ICMP_RATE;
+	b->icmp.burst = BRIDGE_ICMP_RATE;
+	if (b->conf.dad_moves == 0)
+		b->conf.dad_moves = BRIDGE_DAD_MOVES_DEFAULT;
+	if (b->conf.dad_window_ms == 0)
+		b->conf.dad_window_ms = BRIDGE_DAD_WINDOW_MS_DEFAULT;
+	if (b->conf.dad_hold_ms == 0)
+		b->conf.dad_hold_ms = BRIDGE_DAD_HOLD_MS_DEFAULT;
 	if (b->conf.hello_ms < BRIDGE_HELLO_MS_MIN || b->conf.hello_ms > BRIDGE_HELLO_MS_MAX ||
 	    b->conf.dead_count == 0 || b->conf.epoch == 0)
 		return -1;
 	/* One random key, three derived ones: tables must not share a hash. */
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		memcpy(k[i], conf->hashkey, sizeof(k[i]));
 		k[i][0] ^= (uint8_t)(0x5a + i);
 	}
@@ -81,12 +96,15 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 	b->port = calloc(b->conf.port_max, sizeof(*b->port));
 	b->member = calloc(b->conf.member_max, sizeof(*b->member));
 	b->hold = calloc(BRIDGE_UNLEARN_CACHE, sizeof(*b->hold));
+	b->memo = calloc(BRIDGE_SEQ_CACHE, sizeof(*b->memo));
 	if (b->van == NULL || b->port == NULL || b->member == NULL ||
-	    b->hold == NULL ||
+	    b->hold == NULL || b->memo == NULL ||
 	    fdb_init(&b->fdb, conf->fdb_max, conf->hashkey) == -1 ||
 	    idmap_init(&b->van_by_id, b->conf.van_max, k[0]) == -1 ||
 	    idmap_init(&b->member_by_addr, b->conf.member_max, k[1]) == -1 ||
-	    idmap_init(&b->memb, b->conf.memb_max, k[2]) == -1) {
+	    idmap_init(&b->memb, b->conf.memb_max, k[2]) == -1 ||
+	    neigh_init(&b->neigh, b->conf.neigh_max ? b->conf.neigh_max :
+	    NEIGH_MAX_DEFAULT, k[3]) == -1) {
 		bridge_free(b);
 		return -1;
 	}
@@ -104,11 +122,14 @@ bridge_free(struct bridge *b)
 		idmap_free(&b->member_by_addr);
 	if (b->memb.slot != NULL)
 		idmap_free(&b->memb);
+	if (b->neigh.ent != NULL)
+		neigh_free(&b->neigh);
 	free(b->van);
 	free(b->port);
 	free(b->member);
 	free(b->hold);
-	sodium_memzero(b, sizeof(*b));
+	free(b->memo);
+	sodium_memzero(b, sizeof(*b));	/* the site key too */
 }
 
 /* ------------------------------------------------------------- actions --- */
@@ -191,18 +212,27 @@ bridge_emit_ctl(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type
     const uint8_t *msg, size_t len)
 {
 	struct bridge_act *a;
+	uint8_t *p;
 
 	if (len == 0)
 		return;
-	out_reserve(o, len);
-	memcpy(o->arena + o->arena_used, msg, len);
+	out_reserve(o, len + WIRE_AUTH_LEN);
+	p = o->arena + o->arena_used;
+	memcpy(p, msg, len);
+	if (b->conf.auth) {
+		/* One counter for all members: each sees gaps, never a repeat. */
+		len = wire_auth_seal(p, len, len + WIRE_AUTH_LEN, b->conf.epoch,
+		    ++b->auth_counter, b->conf.site_key);
+		if (len == 0)
+			return;
+	}
 	a = &o->act[o->n++];
 	a->kind = BRIDGE_ACT_MEMBER;
 	a->type = type;
 	a->hdr_len = 0;
 	a->segs = 1;
 	a->target = m;
-	a->data = o->arena + o->arena_used;
+	a->data = p;
 	a->data_len = len;
 	o->arena_used += len;
 	b->member[m].stats.tx_msgs[type]++;
@@ -244,6 +274,9 @@ send_learn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van,
 	memset(&l, 0, sizeof(l));
 	memcpy(l.mac, e->mac, 6);
 	l.seq = e->seq;
+	/* We vouch for the addresses of our own VMs only. */
+	if (e->kind == FDB_LOCAL)
+		l.naddr = (uint8_t)neigh_addrs(&b->neigh, e->van, e->mac, l.addr);
 	bridge_emit_ctl(b, o, m, WIRE_LEARN, buf, wire_encode_learn(buf, sizeof(buf), &h, &l));
 	b->van[van].stats.learn_tx++;
 }
@@ -300,6 +333,7 @@ fdb_set(struct bridge *b, struct fdb_entry *e, uint32_t van, uint8_t kind,
 	e->updated = now;
 	e->reply_at = 0;
 	e->reply_to = NONE;
+	e->flags &= (uint8_t)~FDB_F_STATIC;	/* the caller sets it for ports */
 	if (kind == FDB_REMOTE) {
 		b->member[where].routes++;
 		b->van[van].fdb_remote++;
@@ -307,13 +341,56 @@ fdb_set(struct bridge *b, struct fdb_entry *e, uint32_t van, uint8_t kind,
 		b->van[van].fdb_local++;
 }
 
+static struct seq_memo *
+memo_slot(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6])
+{
+	uint64_t k = (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 |
+	    (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 |
+	    mac[5];
+
+	/* Not keyed: a collision only forgets a sequence (a lower announce). */
+	return &b->memo[wire_van_digest(van_id ^ (uint32_t)(k ^ k >> 32)) %
+	    BRIDGE_SEQ_CACHE];
+}
+
+/* A binding with a sequence is going: remember the sequence a while. */
 static void
-fdb_drop(struct bridge *b, struct fdb_entry *e)
+memo_keep(struct bridge *b, const struct fdb_entry *e, monotime_t now)
+{
+	struct seq_memo *s;
+
+	if (e->seq == 0)
+		return;
+	s = memo_slot(b, e->van, e->mac);
+	s->van = e->van;
+	memcpy(s->mac, e->mac, 6);
+	s->seq = e->seq;
+	s->at = now == 0 ? 1 : now;
+}
+
+/* The highest sequence known for (VAN, MAC): its entry's, or a memo's. */
+static uint32_t
+seq_known(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
+    const struct fdb_entry *e, monotime_t now)
+{
+	const struct seq_memo *s = memo_slot(b, van_id, mac);
+	uint32_t seq = e != NULL ? e->seq : 0;
+
+	if (s->at != 0 && now - s->at < BRIDGE_SEQ_KEEP && s->van == van_id &&
+	    memcmp(s->mac, mac, 6) == 0 && s->seq > seq)
+		seq = s->seq;
+	return seq;
+}
+
+static void
+fdb_drop(struct bridge *b, struct fdb_entry *e, monotime_t now)
 {
 	uint32_t van = e->van;
 	uint8_t mac[6];
 
 	memcpy(mac, e->mac, 6);
+	memo_keep(b, e, now);
+	neigh_forget_mac(&b->neigh, van, mac);	/* no answers for a MAC gone */
 	fdb_forget(b, e);
 	fdb_remove(&b->fdb, van, mac);
 }
@@ -323,24 +400,37 @@ struct purge_arg {
 	uint8_t		kind;
 	uint32_t	where;
 	uint32_t	van;		/* VAN ID, or 0 for all */
+	struct bridge_out *withdraw;	/* UNLEARN each local MAC to its VAN */
+	monotime_t	now;		/* 0: do not remember sequences */
 };
+
+static void	withdraw(struct bridge *, struct bridge_out *, uint32_t,
+		    const uint8_t[static 6]);
 
 static bool
 purge_match(const struct fdb_entry *e, void *arg)
 {
 	struct purge_arg *p = arg;
+	int v;
 
 	if (e->kind != p->kind || e->where != p->where ||
 	    (p->van != 0 && e->van != p->van))
 		return false;
-	fdb_forget(p->b, e);	/* called once per entry it accepts */
+	/* called once per entry it accepts, just before it goes */
+	if (p->withdraw != NULL && (v = bridge_van_find(p->b, e->van)) >= 0)
+		withdraw(p->b, p->withdraw, (uint32_t)v, e->mac);
+	if (p->now != 0)
+		memo_keep(p->b, e, p->now);
+	neigh_forget_mac(&p->b->neigh, e->van, e->mac);
+	fdb_forget(p->b, e);
 	return true;
 }
 
 static uint32_t
-fdb_purge_where(struct bridge *b, uint8_t kind, uint32_t where, uint32_t van_id)
+fdb_purge_where(struct bridge *b, uint8_t kind, uint32_t where, uint32_t van_id,
+    monotime_t now)
 {
-	struct purge_arg p = { b, kind, where, van_id };
+	struct purge_arg p = { b, kind, where, van_id, NULL, now };
 
 	if (kind == FDB_REMOTE && b->member[where].routes == 0)
 		return 0;
@@ -348,36 +438,165 @@ fdb_purge_where(struct bridge *b, uint8_t kind, uint32_t where, uint32_t van_id)
 }
 
 uint32_t
-bridge_purge_routes(struct bridge *b, uint32_t m, uint32_t van_id)
+bridge_purge_routes(struct bridge *b, uint32_t m, uint32_t van_id, monotime_t now)
 {
-	return fdb_purge_where(b, FDB_REMOTE, m, van_id);
+	return fdb_purge_where(b, FDB_REMOTE, m, van_id, now);
 }
 
-/* Source learning from a member: a local MAC is never taken over here. */
+/* Room for one more entry in VAN v, through member m (NONE: a local one)? */
+static bool
+fdb_room(struct bridge *b, uint32_t v, uint32_t m)
+{
+	const struct bridge_van *van = &b->van[v];
+
+	if (van->fdb_max != 0 && van->fdb_local + van->fdb_remote >= van->fdb_max) {
+		b->van[v].stats.learn_fail++;
+		return false;
+	}
+	if (m != NONE && b->conf.member_routes_max != 0 &&
+	    b->member[m].routes >= b->conf.member_routes_max) {
+		b->member[m].stats.learn_refused++;
+		return false;
+	}
+	return true;
+}
+
+/* A new entry for (VAN v, mac), or NULL (table or a limit full: counted). */
+static struct fdb_entry *
+fdb_new(struct bridge *b, uint32_t v, const uint8_t mac[static 6], uint32_t m)
+{
+	struct fdb_entry *e;
+	bool created;
+
+	if (!fdb_room(b, v, m))
+		return NULL;
+	e = fdb_insert(&b->fdb, b->van[v].id, mac, &created);
+	if (e == NULL)
+		b->van[v].stats.learn_fail++;
+	return e;
+}
+
+/* ------------------------------------------------------------ mobility --- */
+
+static void
+bridge_event(struct bridge *b, uint8_t type, uint32_t v, const struct fdb_entry *e)
+{
+	struct bridge_event *ev;
+
+	if (b->ev_head - b->ev_tail == BRIDGE_EVENTS) {
+		b->ev_lost++;
+		return;
+	}
+	ev = &b->events[b->ev_head++ % BRIDGE_EVENTS];
+	ev->type = type;
+	ev->kind = e->kind;
+	ev->van_id = b->van[v].id;
+	memcpy(ev->mac, e->mac, 6);
+	ev->where = e->where;
+	ev->moves = e->moves;
+}
+
+bool
+bridge_event_next(struct bridge *b, struct bridge_event *ev)
+{
+	if (b->ev_tail == b->ev_head)
+		return false;
+	*ev = b->events[b->ev_tail++ % BRIDGE_EVENTS];
+	return true;
+}
+
+/* Each member of VAN v that is not dead, in turn. */
+#define FOR_VAN_MEMBERS(b, v, m, w, bits)					\
+	for ((w) = 0; (w) < MEMBER_WORDS; (w)++)				\
+		for ((bits) = (b)->van[v].members[w];				\
+		    (bits) != 0 && ((m) = (w) * 64 +				\
+		    (uint32_t)__builtin_ctzll(bits), (bits) &= (bits) - 1, 1); )	\
+			if ((b)->member[m].state != MEMBER_DEAD)
+
+/* A MAC appeared here (or came back): LEARN with its sequence, to the VAN. */
+static void
+announce(struct bridge *b, struct bridge_out *o, uint32_t v, const struct fdb_entry *e)
+{
+	uint64_t bits;
+	uint32_t m;
+	unsigned w;
+
+	b->van[v].stats.announces++;
+	FOR_VAN_MEMBERS(b, v, m, w, bits)
+		send_learn(b, o, m, v, e);
+}
+
+/* A local MAC went away with its port: UNLEARN, to the VAN. */
+static void
+withdraw(struct bridge *b, struct bridge_out *o, uint32_t v, const uint8_t mac[static 6])
+{
+	uint64_t bits;
+	uint32_t m;
+	unsigned w;
+
+	b->van[v].stats.withdraws++;
+	FOR_VAN_MEMBERS(b, v, m, w, bits)
+		send_unlearn(b, o, m, v, mac);
+}
+
+/*
+ * May binding e move now?  Duplicate-address detection, the safety net of
+ * EVPN MAC mobility (RFC 7432 §15.1): a MAC that moves more than dad_moves
+ * times within dad_window is frozen where it is for dad_hold — moves are
+ * refused, the freeze is reported — instead of ping-ponging between two
+ * hosts that both claim it.
+ */
+static bool
+entry_may_move(struct bridge *b, uint32_t v, struct fdb_entry *e, monotime_t now)
+{
+	if (e->frozen_until > now) {
+		b->van[v].stats.moves_refused++;
+		return false;
+	}
+	if (e->frozen_until != 0 ||
+	    now - e->moves_since > MONO_MS(b->conf.dad_window_ms)) {
+		e->frozen_until = 0;
+		e->moves_since = now;
+		e->moves = 0;
+	}
+	if (++e->moves > b->conf.dad_moves) {
+		e->frozen_until = now + MONO_MS(b->conf.dad_hold_ms);
+		b->van[v].stats.dad_freezes++;
+		bridge_event(b, BRIDGE_EV_DAD_FREEZE, v, e);
+		return false;
+	}
+	b->van[v].stats.moves++;
+	return true;
+}
+
+/*
+ * Source learning from a member's frame.  The data plane carries no
+ * sequence number: it creates bindings and moves those nobody announced
+ * (sequence 0); announced bindings move only by LEARN, UNLEARN or LEAVE.
+ * A local MAC is never taken over here.
+ */
 static void
 learn_remote(struct bridge *b, uint32_t van, const uint8_t mac[static 6],
     uint32_t m, monotime_t now)
 {
 	struct fdb_entry *e;
-	bool created;
 
 	e = fdb_lookup(&b->fdb, b->van[van].id, mac);
-	if (e != NULL) {
-		if (e->kind == FDB_LOCAL)
-			return;
-		if (e->where == m) {
-			e->updated = now;
-			return;
-		}
-		fdb_set(b, e, van, FDB_REMOTE, m, false, now);
-		return;
-	}
-	e = fdb_insert(&b->fdb, b->van[van].id, mac, &created);
 	if (e == NULL) {
-		b->van[van].stats.learn_fail++;
+		if ((e = fdb_new(b, van, mac, m)) != NULL) {
+			fdb_set(b, e, van, FDB_REMOTE, m, true, now);
+			e->seq = 0;
+		}
 		return;
 	}
-	fdb_set(b, e, van, FDB_REMOTE, m, true, now);
+	if (e->kind == FDB_LOCAL)
+		return;
+	if (e->where == m) {
+		e->updated = now;
+		return;
+	}
+	if (e->seq == 0 && fdb_room(b, van, m) && entry_may_move(b, van, e, now))
+		fdb_set(b, e, van, FDB_REMOTE, m, false, now);
 }
 
 /* ----------------------------------------------------------- topology --- */
@@ -476,6 +695,7 @@ bridge_van_del(struct bridge *b, struct bridge_out *o, uint32_t v,
 	while (van->first_port != NONE)
 		bridge_port_del(b, o, van->first_port, now);
 	fdb_purge(&b->fdb, van_purge_match, &p);
+	neigh_forget_van(&b->neigh, van->id);
 	idmap_del(&b->van_by_id, van->id);
 	memset(van, 0, sizeof(*van));
 	b->nvans--;
@@ -542,9 +762,12 @@ bridge_port_add(struct bridge *b, struct bridge_out *o, uint32_t v,
 			*err = "MAC already used by a port of this VAN";
 			return -1;
 		}
-		if (e == NULL && (e = fdb_insert(&b->fdb, van->id, mac, &created)) == NULL) {
-			*err = "forwarding table full";
-			return -1;
+		if (e == NULL) {
+			if ((e = fdb_new(b, v, mac, NONE)) == NULL) {
+				*err = "forwarding table full";
+				return -1;
+			}
+			created = true;
 		}
 	}
 	port = &b->port[p];
@@ -554,15 +777,19 @@ bridge_port_add(struct bridge *b, struct bridge_out *o, uint32_t v,
 	port->van = v;
 	port->next = van->first_port;
 	van->first_port = p;
-	if (mac != NULL) {
-		port->has_mac = true;
-		memcpy(port->mac, mac, 6);
-		fdb_set(b, e, v, FDB_LOCAL, p, created, now);
-		e->flags |= FDB_F_STATIC;
-	}
 	b->nports++;
 	if (van->nports++ == 0)
 		van_joined(b, o, v, true);
+	if (mac != NULL) {
+		/* The VM's MAC is here now: one higher than any binding known. */
+		port->has_mac = true;
+		memcpy(port->mac, mac, 6);
+		e->seq = seq_known(b, van->id, mac, created ? NULL : e, now) + 1;
+		fdb_set(b, e, v, FDB_LOCAL, p, created, now);
+		e->flags |= FDB_F_STATIC;
+		if (b->started)
+			announce(b, o, v, e);
+	}
 	return (int)p;
 }
 
@@ -581,7 +808,13 @@ bridge_port_del(struct bridge *b, struct bridge_out *o, uint32_t p, monotime_t n
 	for (link = &van->first_port; *link != p; link = &b->port[*link].next)
 		;
 	*link = port->next;
-	fdb_purge_where(b, FDB_LOCAL, p, 0);
+	{
+		/* Its MACs are gone from here: say so before the LEAVE. */
+		struct purge_arg pa = { b, FDB_LOCAL, p, 0, b->started ? o : NULL,
+		    now };
+
+		fdb_purge(&b->fdb, purge_match, &pa);
+	}
 	if (--van->nports == 0)
 		van_joined(b, o, port->van, false);
 	memset(port, 0, sizeof(*port));
@@ -595,7 +828,145 @@ bridge_port_set_up(struct bridge *b, uint32_t p, bool up)
 		b->port[p].up = up;
 }
 
+void
+bridge_van_limits(struct bridge *b, uint32_t v, uint32_t fdb_max,
+    uint32_t flood_rate, uint32_t flood_burst)
+{
+	struct bridge_van *van = &b->van[v];
+
+	if (v >= b->conf.van_max || !van->used)
+		return;
+	van->fdb_max = fdb_max;
+	van->flood.rate = flood_rate;
+	van->flood.burst = flood_burst ? flood_burst : flood_rate;
+	if (van->flood.tokens > van->flood.burst)
+		van->flood.tokens = van->flood.burst;
+}
+
+/* Take n tokens if there are (a rate of 0 is no limit). */
+static bool
+bucket_take(struct bucket *k, unsigned n, monotime_t now)
+{
+	if (k->rate == 0)
+		return true;
+	if (k->last == 0)
+		k->tokens = k->burst;
+	else
+		k->tokens += (double)(now - k->last) * k->rate / 1e9;
+	if (k->tokens > k->burst)
+		k->tokens = k->burst;
+	k->last = now;
+	if (k->tokens < n)
+		return false;
+	k->tokens -= n;
+	return true;
+}
+
+void
+bridge_sync_macs(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v)
+{
+	uint32_t p;
+
+	for (p = b->van[v].first_port; p != NONE; p = b->port[p].next) {
+		const struct fdb_entry *e;
+
+		if (!b->port[p].has_mac)
+			continue;
+		e = fdb_lookup(&b->fdb, b->van[v].id, b->port[p].mac);
+		if (e != NULL && e->kind == FDB_LOCAL && e->where == p)
+			send_learn(b, o, m, v, e);
+	}
+}
+
 /* ------------------------------------------------------- local frames --- */
+
+/* A frame the bridge made (an answer) goes to port p: copy it to the arena. */
+static void
+emit_port_made(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t p,
+    const uint8_t *frame, size_t len)
+{
+	uint8_t *d;
+
+	out_reserve(o, len + BRIDGE_HEADROOM);
+	d = o->arena + o->arena_used + BRIDGE_HEADROOM;
+	memcpy(d, frame, len);
+	o->arena_used += len + BRIDGE_HEADROOM;
+	emit_port(b, o, v, p, d, len, 1);
+}
+
+/*
+ * ARP and ND from a local port (design §4), two halves.  arpnd_glean
+ * learns which address the sender's MAC uses and says whether that is news
+ * for the members (the caller announces the MAC, whose LEARN carries its
+ * addresses).  arpnd_answer_local answers a question the table can answer
+ * instead of flooding it.  Tagged frames are left alone: the table has no
+ * VLAN dimension.
+ */
+static bool
+arpnd_glean(struct bridge *b, uint32_t v, const struct arpnd_pkt *pk, monotime_t now)
+{
+	struct neigh_prev prev;
+	enum neigh_result r;
+
+	if (!pk->glean)
+		return false;
+	r = neigh_learn(&b->neigh, b->van[v].id, &pk->glean_ip, pk->glean_mac,
+	    NEIGH_LOCAL, pk->glean_flags, now, &prev);
+	return r == NEIGH_NEW || r == NEIGH_MOVED || prev.evicted ||
+	    (r == NEIGH_REFRESHED && prev.kind != NEIGH_LOCAL);
+}
+
+static bool
+arpnd_answer_local(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t p,
+    const struct arpnd_pkt *pk)
+{
+	uint8_t answer[ARPND_ANSWER_MAX];
+	const struct neigh_entry *ne;
+	const struct fdb_entry *fe;
+	uint32_t id = b->van[v].id;
+	size_t n;
+
+	if (pk->kind != ARPND_ARP_REQUEST && pk->kind != ARPND_NS)
+		return false;
+	/* Only for a MAC that is still bound: never for one that left. */
+	if (pk->answerable && (ne = neigh_lookup(&b->neigh, id, &pk->target)) != NULL &&
+	    (fe = fdb_lookup(&b->fdb, id, ne->mac)) != NULL &&
+	    !(fe->kind == FDB_LOCAL && fe->where == p) &&
+	    (n = arpnd_answer(pk, ne, answer, sizeof(answer))) > 0) {
+		emit_port_made(b, o, v, p, answer, n);
+		if (pk->kind == ARPND_ARP_REQUEST)
+			b->van[v].stats.arp_answered++;
+		else
+			b->van[v].stats.nd_answered++;
+		return true;
+	}
+	b->van[v].stats.arpnd_flooded++;
+	return false;
+}
+
+/*
+ * A frame too large for the underlay cannot go to members: dropped, and
+ * answered as a router would (ICMP "fragmentation needed" for IPv4 with
+ * DF, "packet too big" for IPv6), at most BRIDGE_ICMP_RATE a second.
+ */
+static bool
+over_mtu(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t p,
+    const uint8_t *frame, size_t len, unsigned segs, monotime_t now)
+{
+	uint8_t answer[MTU_ICMP_MAX];
+	size_t n;
+
+	if (b->conf.frame_max == 0 || segs > 1 || len <= b->conf.frame_max)
+		return false;
+	b->van[v].stats.drops[DROP_OVER_MTU]++;
+	b->port[p].stats.drops++;
+	if ((n = mtu_too_big(frame, len, b->conf.frame_max, answer, sizeof(answer))) > 0 &&
+	    bucket_take(&b->icmp, 1, now)) {
+		emit_port_made(b, o, v, p, answer, n);
+		b->van[v].stats.icmp_sent++;
+	}
+	return true;
+}
 
 static void
 flood_local(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t except,
@@ -613,21 +984,14 @@ flood_members(struct bridge *b, struct bridge_out *o, uint32_t v,
     const uint8_t *frame, size_t len, unsigned segs)
 {
 	struct bridge_van *van = &b->van[v];
+	uint64_t bits;
+	uint32_t m;
 	unsigned w;
 
 	van->stats.flood_tx += segs;
-	for (w = 0; w < MEMBER_WORDS; w++) {
-		uint64_t bits = van->members[w];
-
-		while (bits != 0) {
-			uint32_t m = w * 64 + (uint32_t)__builtin_ctzll(bits);
-
-			bits &= bits - 1;
-			if (b->member[m].state == MEMBER_DEAD)
-				continue;
-			emit_frame(b, o, m, WIRE_FLOOD, v, frame, len, segs);
-			van->stats.flood_copies += segs;
-		}
+	FOR_VAN_MEMBERS(b, v, m, w, bits) {
+		emit_frame(b, o, m, WIRE_FLOOD, v, frame, len, segs);
+		van->stats.flood_copies += segs;
 	}
 }
 
@@ -639,8 +1003,9 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 	struct bridge_van *van;
 	struct fdb_entry *e;
 	const uint8_t *dst = frame, *src = frame + 6;
+	struct arpnd_pkt pk;
+	bool arp, addr_news;
 	uint32_t v;
-	bool created;
 
 	if (p >= b->conf.port_max || !b->port[p].used)
 		return;
@@ -667,41 +1032,65 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 	}
 	van->stats.frames_in += segs;
 
-	/* Learn the source as local to this port. */
 	e = fdb_lookup(&b->fdb, van->id, src);
-	if (e == NULL) {
-		e = fdb_insert(&b->fdb, van->id, src, &created);
-		if (e != NULL)
-			fdb_set(b, e, v, FDB_LOCAL, p, true, now);
-		else
-			van->stats.learn_fail++;
-	} else if (e->kind != FDB_LOCAL || e->where != p) {
-		if (e->kind == FDB_LOCAL && (e->flags & FDB_F_STATIC)) {
-			/* Another port's configured MAC. */
-			port->stats.drops++;
-			van->stats.drops[DROP_SPOOF]++;
-			return;
-		}
-		fdb_set(b, e, v, FDB_LOCAL, p, false, now);
-	} else
-		e->updated = now;
-
-	if (eth_is_multicast(dst)) {
-		flood_local(b, o, v, p, frame, len, segs);
-		flood_members(b, o, v, frame, len, segs);
+	if (e != NULL && e->kind == FDB_LOCAL && e->where != p &&
+	    (e->flags & FDB_F_STATIC)) {
+		/* Another port's configured MAC. */
+		port->stats.drops++;
+		van->stats.drops[DROP_SPOOF]++;
 		return;
 	}
-	e = fdb_lookup(&b->fdb, van->id, dst);
+
+	/* ARP / ND: which address the sender uses, before it is announced. */
+	arp = segs == 1 && b->conf.arp_proxy &&
+	    arpnd_classify(frame, len, &pk) != ARPND_OTHER && !pk.tagged;
+	addr_news = arp && arpnd_glean(b, v, &pk, now);
+
+	/*
+	 * Learn the source as local to this port.  A MAC new here is
+	 * announced to the VAN with a sequence number one higher than the
+	 * binding it replaces (migration: the VM's first frame on this host),
+	 * and so is a MAC with a new address.
+	 */
 	if (e == NULL) {
+		if ((e = fdb_new(b, v, src, NONE)) != NULL) {
+			fdb_set(b, e, v, FDB_LOCAL, p, true, now);
+			e->seq = seq_known(b, van->id, src, NULL, now) + 1;
+			announce(b, o, v, e);
+		}
+	} else if (e->kind == FDB_LOCAL && e->where == p) {
+		e->updated = now;
+		if (addr_news)
+			announce(b, o, v, e);
+	} else if (entry_may_move(b, v, e, now)) {
+		bool was_here = e->kind == FDB_LOCAL;
+
+		fdb_set(b, e, v, FDB_LOCAL, p, false, now);
+		e->seq = seq_known(b, van->id, src, e, now) + 1;
+		if (!was_here || addr_news)
+			announce(b, o, v, e);
+	}
+	/* A frozen MAC's frames still go; its binding stays where it is. */
+
+	if (arp && arpnd_answer_local(b, o, v, p, &pk))
+		return;
+	e = eth_is_multicast(dst) ? NULL : fdb_lookup(&b->fdb, van->id, dst);
+	if (e == NULL) {
+		if (!bucket_take(&van->flood, segs, now)) {
+			port->stats.drops++;
+			van->stats.drops[DROP_FLOOD_LIMIT] += segs;
+			return;
+		}
 		flood_local(b, o, v, p, frame, len, segs);
-		flood_members(b, o, v, frame, len, segs);
+		if (!over_mtu(b, o, v, p, frame, len, segs, now))
+			flood_members(b, o, v, frame, len, segs);
 	} else if (e->kind == FDB_LOCAL) {
 		if (e->where == p) {
 			van->stats.drops[DROP_HAIRPIN] += segs;
 			return;
 		}
 		emit_port(b, o, v, e->where, frame, len, segs);
-	} else {
+	} else if (!over_mtu(b, o, v, p, frame, len, segs, now)) {
 		emit_frame(b, o, e->where, WIRE_DATA, v, frame, len, segs);
 		van->stats.data_tx += segs;
 	}
@@ -790,26 +1179,113 @@ flood_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		}
 		return;
 	}
+	if (!bucket_take(&b->van[v].flood, 1, now)) {
+		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
+		b->member[m].stats.drops[DROP_FLOOD_LIMIT]++;
+		return;
+	}
 	flood_local(b, o, v, NONE, frame, wm->payload_len, 1);
 }
 
+/* The addresses an accepted LEARN carries: the sender's list, in its order. */
 static void
-learn_in(struct bridge *b, uint32_t m, uint32_t v, const struct wire_learn *l,
-    monotime_t now)
+learn_addrs(struct bridge *b, uint32_t v, const struct wire_learn *l, monotime_t now)
 {
+	unsigned i;
+
+	if (l->naddr == 0)
+		return;
+	neigh_forget_mac(&b->neigh, b->van[v].id, l->mac);
+	for (i = l->naddr; i-- > 0; )
+		(void)neigh_learn(&b->neigh, b->van[v].id, &l->addr[i], l->mac,
+		    NEIGH_REMOTE, 0, now, NULL);
+}
+
+/*
+ * A LEARN: the binding with the highest mobility sequence wins.  A newer
+ * one moves the MAC to the sender (also away from here: the VM left); an
+ * equal one from the member that has it refreshes it; an older one is
+ * stale — if the MAC is ours, the sender is told our binding.
+ */
+static void
+learn_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
+    const struct wire_learn *l, monotime_t now)
+{
+	struct fdb_entry *e;
+
 	b->van[v].stats.learn_rx++;
-	learn_remote(b, v, l->mac, m, now);
+	e = fdb_lookup(&b->fdb, b->van[v].id, l->mac);
+	if (e == NULL) {
+		if ((e = fdb_new(b, v, l->mac, m)) != NULL) {
+			fdb_set(b, e, v, FDB_REMOTE, m, true, now);
+			e->seq = l->seq;
+			learn_addrs(b, v, l, now);
+		}
+		return;
+	}
+	if (e->kind == FDB_REMOTE && e->where == m) {
+		if (l->seq >= e->seq) {
+			e->seq = l->seq;
+			e->updated = now;
+			learn_addrs(b, v, l, now);
+		}
+		return;
+	}
+	if (l->seq > e->seq) {
+		if (fdb_room(b, v, m) && entry_may_move(b, v, e, now)) {
+			fdb_set(b, e, v, FDB_REMOTE, m, false, now);
+			e->seq = l->seq;
+			learn_addrs(b, v, l, now);
+		}
+		return;
+	}
+	b->van[v].stats.learn_stale++;
+	if (e->kind == FDB_LOCAL && l->seq < e->seq &&
+	    (e->reply_to != m || now - e->reply_at >= BRIDGE_REPLY_HOLDOFF)) {
+		e->reply_to = m;
+		e->reply_at = now;
+		send_learn(b, o, m, v, e);
+	}
 }
 
 static void
-unlearn_in(struct bridge *b, uint32_t m, uint32_t v, const struct wire_unlearn *u)
+unlearn_in(struct bridge *b, uint32_t m, uint32_t v, const struct wire_unlearn *u,
+    monotime_t now)
 {
 	struct fdb_entry *e;
 
 	b->van[v].stats.unlearn_rx++;
 	e = fdb_lookup(&b->fdb, b->van[v].id, u->mac);
 	if (e != NULL && e->kind == FDB_REMOTE && e->where == m)
-		fdb_drop(b, e);
+		fdb_drop(b, e, now);
+}
+
+/*
+ * With a site key, a control message must carry a tag that verifies, from
+ * the member's current boot epoch or a newer one (then the member
+ * restarted), with a counter not seen before in that epoch.  Returns 0 or
+ * the drop reason.  Without a key, trailers are not checked.
+ */
+static int
+control_auth(struct bridge *b, uint32_t m, const uint8_t *msg,
+    const struct wire_msg *wm, monotime_t now)
+{
+	struct bridge_member *mb = &b->member[m];
+
+	if (!b->conf.auth)
+		return 0;
+	if (!wm->has_auth)
+		return DROP_NO_AUTH;
+	if (!wire_auth_check(msg, wm, b->conf.site_key))
+		return DROP_BAD_AUTH;
+	if (wm->auth.epoch < mb->epoch)
+		return DROP_REPLAY;
+	if (wm->hdr.type == WIRE_HELLO && wm->body.hello.epoch != wm->auth.epoch)
+		return WIRE_ERR_BODY;
+	member_epoch(b, m, wm->auth.epoch, now);
+	if (!replay_check(&mb->window, wm->auth.counter, UINT64_MAX))
+		return DROP_REPLAY;
+	return 0;
 }
 
 void
@@ -818,7 +1294,7 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 {
 	struct wire_msg wm;
 	struct bridge_member *mb;
-	enum wire_err err;
+	int err;	/* enum wire_err or enum drop_reason */
 	int mi, vi;
 	uint32_t m, v;
 
@@ -834,6 +1310,11 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 		mb->stats.drops[err]++;
 		return;
 	}
+	if (wire_is_control(wm.hdr.type) &&
+	    (err = control_auth(b, m, msg, &wm, now)) != 0) {
+		mb->stats.drops[err]++;
+		return;
+	}
 	mb->stats.rx_msgs[wm.hdr.type]++;
 	if (wm.hdr.type == WIRE_HELLO) {
 		member_hello_in(b, o, m, &wm, now);
@@ -845,11 +1326,11 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 	}
 	/* Memberships are kept for VANs we do not have too (HELLO digest). */
 	if (wm.hdr.type == WIRE_JOIN) {
-		member_join(b, m, wm.hdr.dst_van);
+		member_join(b, o, m, wm.hdr.dst_van);
 		return;
 	}
 	if (wm.hdr.type == WIRE_LEAVE) {
-		member_leave(b, m, wm.hdr.dst_van);
+		member_leave(b, m, wm.hdr.dst_van, now);
 		return;
 	}
 	if ((vi = bridge_van_find(b, wm.hdr.dst_van)) < 0) {
@@ -865,10 +1346,10 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 		flood_in(b, o, m, v, &wm, now);
 		break;
 	case WIRE_LEARN:
-		learn_in(b, m, v, &wm.body.learn, now);
+		learn_in(b, o, m, v, &wm.body.learn, now);
 		break;
 	case WIRE_UNLEARN:
-		unlearn_in(b, m, v, &wm.body.unlearn);
+		unlearn_in(b, m, v, &wm.body.unlearn, now);
 		break;
 	}
 }

@@ -16,10 +16,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/replay.h"
 #include "edge/addr.h"
 #include "edge/fdb.h"
 #include "edge/idmap.h"
 #include "edge/monotime.h"
+#include "edge/neigh.h"
 #include "edge/stats.h"
 #include "edge/wire.h"
 
@@ -33,9 +35,22 @@
 #define BRIDGE_ARENA		16384	/* control message bytes per batch */
 #define BRIDGE_REPLY_HOLDOFF	MONO_MS(20)	/* repeat LEARN/UNLEARN replies */
 #define BRIDGE_UNLEARN_CACHE	1024	/* UNLEARN hold-off slots */
-#define BRIDGE_SEGS_MAX		128	/* wire frames one GSO frame may become */
+#define BRIDGE_SEQ_CACHE	4096	/* sequences of bindings that went */
+#define BRIDGE_SEQ_KEEP		MONO_SEC(600)	/* ... remembered this long */
+#define BRIDGE_SEGS_MAX		256	/* wire frames one GSO frame may become */
 #define BRIDGE_GSO_FRAME_MAX	(65535 + 18)	/* IP datagram, Ethernet, VLAN */
 #define BRIDGE_HELLO_MS_DEFAULT	1000
+#define BRIDGE_DAD_MOVES_DEFAULT	5	/* moves ... */
+#define BRIDGE_DAD_WINDOW_MS_DEFAULT	180000	/* ... within this: frozen ... */
+#define BRIDGE_DAD_HOLD_MS_DEFAULT	180000	/* ... this long */
+#define BRIDGE_EVENTS		64	/* reports waiting for the I/O layer */
+#define BRIDGE_ICMP_RATE	100	/* "too big" answers per second, all ports */
+/*
+ * Every frame the bridge hands out in an action has at least this many
+ * writable bytes before it (the I/O layer builds a tap header there):
+ * frames it makes itself are placed so, frames it was given must be so.
+ */
+#define BRIDGE_HEADROOM		16
 #define BRIDGE_HELLO_MS_MIN	10
 #define BRIDGE_HELLO_MS_MAX	60000
 #define BRIDGE_DEAD_COUNT_DEFAULT 3
@@ -58,10 +73,20 @@ struct bridge_port {
 	struct port_stats stats;
 };
 
+/* A token bucket: rate per second, burst; rate 0 = unlimited. */
+struct bucket {
+	uint32_t	rate;
+	uint32_t	burst;
+	double		tokens;
+	monotime_t	last;
+};
+
 struct bridge_van {
 	bool		used;
 	uint32_t	id;
 	char		name[BRIDGE_NAME_MAX];
+	uint32_t	fdb_max;	/* this VAN's share of the table, 0 = any */
+	struct bucket	flood;		/* flooded frames, both directions */
 	uint32_t	nports;		/* local ports */
 	uint32_t	first_port;	/* list through bridge_port.next */
 	uint32_t	fdb_local;	/* forwarding entries of this VAN */
@@ -75,6 +100,8 @@ struct bridge_member {
 	struct van_addr	addr;
 	enum member_state state;
 	uint64_t	epoch;		/* its boot epoch, 0 = not heard */
+	bool		fresh;		/* new epoch, no HELLO of it processed yet */
+	struct replay_window window;	/* auth counters of this epoch */
 	uint32_t	interval_ms;	/* its HELLO interval */
 	uint32_t	van_count;	/* our view of its VAN set */
 	uint64_t	van_digest;
@@ -92,10 +119,19 @@ struct bridge_conf {
 	uint32_t	member_max;	/* 0: BRIDGE_MEMBER_MAX; likewise */
 	uint32_t	memb_max;	/* 0: BRIDGE_MEMB_MAX */
 	uint32_t	fdb_max;
+	uint32_t	member_routes_max;	/* routes through one member, 0 = any */
 	uint32_t	hello_ms;
 	uint32_t	dead_count;
-	uint64_t	epoch;		/* random, non-zero, new at each start */
+	uint32_t	dad_moves;	/* 0: the defaults above */
+	uint32_t	dad_window_ms;
+	uint32_t	dad_hold_ms;
+	uint32_t	neigh_max;	/* addresses of the ARP/ND proxy, 0: default */
+	bool		arp_proxy;	/* answer ARP and ND from the table */
+	uint32_t	frame_max;	/* largest frame to a member, 0: any */
+	uint64_t	epoch;		/* non-zero, larger at each start (time) */
 	uint8_t		hashkey[16];	/* random: keys every table */
+	bool		auth;		/* site key: seal and check control */
+	uint8_t		site_key[32];
 };
 
 enum bridge_act_kind {
@@ -123,6 +159,28 @@ struct bridge_out {
 	uint8_t		arena[BRIDGE_ARENA];
 };
 
+/* What the I/O layer should report (log): drained with bridge_event_next. */
+enum bridge_event_type {
+	BRIDGE_EV_DAD_FREEZE = 1,	/* a MAC moves too often: frozen */
+};
+
+struct bridge_event {
+	uint8_t		type;
+	uint8_t		kind;		/* where the MAC stays: FDB_LOCAL/REMOTE */
+	uint32_t	van_id;
+	uint8_t		mac[6];
+	uint32_t	where;		/* port or member slot */
+	uint32_t	moves;
+};
+
+/* The sequence a removed binding had, so a comeback announces higher. */
+struct seq_memo {
+	uint32_t	van;
+	uint32_t	seq;
+	uint8_t		mac[6];
+	monotime_t	at;
+};
+
 struct unlearn_hold {
 	uint32_t	van;
 	uint32_t	member;
@@ -133,6 +191,8 @@ struct unlearn_hold {
 struct bridge {
 	struct bridge_conf conf;
 	struct fdb	fdb;
+	struct neigh	neigh;		/* addresses of MACs: the ARP/ND proxy */
+	struct bucket	icmp;		/* "too big" answers */
 	struct idmap	van_by_id;	/* VAN ID -> slot */
 	struct idmap	member_by_addr;	/* addr_key -> slot */
 	struct idmap	memb;		/* member << 32 | VAN ID -> 1 */
@@ -140,11 +200,16 @@ struct bridge {
 	struct bridge_port *port;	/* [BRIDGE_PORT_MAX] */
 	struct bridge_member *member;	/* [BRIDGE_MEMBER_MAX] */
 	struct unlearn_hold *hold;	/* [BRIDGE_UNLEARN_CACHE] */
+	struct seq_memo	*memo;		/* [BRIDGE_SEQ_CACHE] */
 	uint32_t	nvans, nports, nmembers;
 	uint32_t	joined;		/* local VANs with ports (JOINed) */
 	uint64_t	joined_digest;
 	monotime_t	next_hello;
 	uint32_t	hello_rounds;
+	uint64_t	auth_counter;	/* of the last control message sealed */
+	struct bridge_event events[BRIDGE_EVENTS];
+	uint32_t	ev_head, ev_tail;
+	uint64_t	ev_lost;
 	bool		started;
 	struct global_stats stats;
 };
@@ -192,6 +257,12 @@ void	bridge_out_init(struct bridge_out *,
 	    void (*flush)(struct bridge_out *, void *), void *arg);
 /* Count an I/O failure of action a (the I/O layer reports it back). */
 void	bridge_count_tx_error(struct bridge *, const struct bridge_act *);
+
+/* Per-VAN limits: table share (0 = any), flood rate and burst (0 = none). */
+void	bridge_van_limits(struct bridge *, uint32_t van_slot, uint32_t fdb_max,
+	    uint32_t flood_rate, uint32_t flood_burst);
+/* The next report, or false when there is none. */
+bool	bridge_event_next(struct bridge *, struct bridge_event *);
 
 const char *member_state_str(enum member_state);
 

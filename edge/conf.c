@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include <libconfig.h>
+#include <sodium.h>
+
+#include "crypto/keyfile.h"
 
 #define HELLO_MS_DEFAULT	BRIDGE_HELLO_MS_DEFAULT
 #define DEAD_COUNT_DEFAULT	BRIDGE_DEAD_COUNT_DEFAULT
@@ -143,8 +146,11 @@ static bool
 parse_edge(struct ctx *c, const config_setting_t *g, struct edge_conf *conf)
 {
 	static const char *const known[] = { "listen", "control", "hello_interval",
-	    "dead_after", "fdb_max", "offload", "log_level", NULL };
+	    "dead_after", "fdb_max", "offload", "log_level", "site_key",
+	    "member_routes_max", "dad_moves", "dad_window", "dad_hold",
+	    "underlay_mtu", "arp_proxy", NULL };
 	const char *listen = NULL, *control = NULL, *level = NULL, *err;
+	const char *keyfile = NULL;
 	const config_setting_t *s;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -155,12 +161,39 @@ parse_edge(struct ctx *c, const config_setting_t *g, struct edge_conf *conf)
 	    !get_str(c, g, "log_level", &level) ||
 	    !get_u32(c, g, "hello_interval", 10, 60000, &conf->hello_ms) ||
 	    !get_u32(c, g, "dead_after", 2, 100, &conf->dead_count) ||
-	    !get_u32(c, g, "fdb_max", 16, FDB_MAX_LIMIT, &conf->fdb_max))
+	    !get_u32(c, g, "fdb_max", 16, FDB_MAX_LIMIT, &conf->fdb_max) ||
+	    !get_u32(c, g, "member_routes_max", 0, FDB_MAX_LIMIT,
+	    &conf->member_routes_max) ||
+	    !get_u32(c, g, "dad_moves", 1, 1000, &conf->dad_moves) ||
+	    !get_u32(c, g, "dad_window", 1, 86400, &conf->dad_window_s) ||
+	    !get_u32(c, g, "dad_hold", 1, 86400, &conf->dad_hold_s) ||
+	    !get_u32(c, g, "underlay_mtu", 576, 65535, &conf->underlay_mtu) ||
+	    !get_str(c, g, "site_key", &keyfile))
 		return false;
+	if (keyfile != NULL) {
+		char kerr[512];
+		struct wg_key key;
+
+		if (keyfile[0] == '\0' || strlen(keyfile) >= sizeof(conf->site_key_file))
+			return fail(c, config_setting_get_member(g, "site_key"),
+			    "site_key: a file name");
+		if (keyfile_read(keyfile, &key, kerr, sizeof(kerr)) == -1)
+			return fail(c, config_setting_get_member(g, "site_key"),
+			    "site_key: %s", kerr);
+		memcpy(conf->site_key, key.b, sizeof(conf->site_key));
+		sodium_memzero(&key, sizeof(key));
+		snprintf(conf->site_key_file, sizeof(conf->site_key_file), "%s", keyfile);
+		conf->has_site_key = true;
+	}
 	if ((s = config_setting_get_member(g, "offload")) != NULL) {
 		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
 			return fail(c, s, "'offload' must be true or false");
 		conf->offload = config_setting_get_bool(s);
+	}
+	if ((s = config_setting_get_member(g, "arp_proxy")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return fail(c, s, "'arp_proxy' must be true or false");
+		conf->arp_proxy = config_setting_get_bool(s);
 	}
 	if (listen != NULL) {
 		if (!addr_parse(listen, WIRE_DEFAULT_PORT, &conf->listen, &err))
@@ -253,7 +286,8 @@ static bool
 parse_van(struct ctx *c, const config_setting_t *s, struct edge_conf *conf,
     unsigned *ntaps)
 {
-	static const char *const known[] = { "id", "name", "ports", NULL };
+	static const char *const known[] = { "id", "name", "ports", "fdb_max",
+	    "flood_rate", "flood_burst", NULL };
 	struct conf_van *v = &conf->vans[conf->nvans];
 	const config_setting_t *ports;
 	const char *name = NULL;
@@ -267,7 +301,10 @@ parse_van(struct ctx *c, const config_setting_t *s, struct edge_conf *conf,
 	v->line = (int)config_setting_source_line(s);
 	if (config_setting_get_member(s, "id") == NULL)
 		return fail(c, s, "VAN without 'id'");
-	if (!get_u32(c, s, "id", 1, UINT32_MAX, &v->id))
+	if (!get_u32(c, s, "id", 1, UINT32_MAX, &v->id) ||
+	    !get_u32(c, s, "fdb_max", 0, FDB_MAX_LIMIT, &v->fdb_max) ||
+	    !get_u32(c, s, "flood_rate", 0, 100000000, &v->flood_rate) ||
+	    !get_u32(c, s, "flood_burst", 0, 100000000, &v->flood_burst))
 		return false;
 	for (i = 0; i < conf->nvans; i++)
 		if (conf->vans[i].id == v->id)
@@ -366,6 +403,11 @@ edge_conf_load(const char *path, char err[static CONF_ERR_MAX])
 	conf->dead_count = DEAD_COUNT_DEFAULT;
 	conf->fdb_max = FDB_MAX_DEFAULT;
 	conf->offload = true;
+	conf->underlay_mtu = 1500;
+	conf->arp_proxy = true;
+	conf->dad_moves = BRIDGE_DAD_MOVES_DEFAULT;
+	conf->dad_window_s = BRIDGE_DAD_WINDOW_MS_DEFAULT / 1000;
+	conf->dad_hold_s = BRIDGE_DAD_HOLD_MS_DEFAULT / 1000;
 	conf->log_level = LOG_LVL_INFO;
 
 	root = config_root_setting(&cfg);
@@ -415,6 +457,7 @@ edge_conf_free(struct edge_conf *conf)
 		free(conf->vans[i].ports);
 	free(conf->vans);
 	free(conf->members);
+	sodium_memzero(conf->site_key, sizeof(conf->site_key));
 	free(conf);
 }
 
@@ -445,6 +488,14 @@ edge_conf_print(FILE *f, const struct edge_conf *conf)
 	fprintf(f, "  dead_after = %u;\n", conf->dead_count);
 	fprintf(f, "  fdb_max = %u;\n", conf->fdb_max);
 	fprintf(f, "  offload = %s;\n", conf->offload ? "true" : "false");
+	if (conf->has_site_key)
+		fprintf(f, "  site_key = \"%s\";\n", conf->site_key_file);
+	fprintf(f, "  underlay_mtu = %u;\n", conf->underlay_mtu);
+	fprintf(f, "  arp_proxy = %s;\n", conf->arp_proxy ? "true" : "false");
+	fprintf(f, "  member_routes_max = %u;\n", conf->member_routes_max);
+	fprintf(f, "  dad_moves = %u;\n", conf->dad_moves);
+	fprintf(f, "  dad_window = %u;\n", conf->dad_window_s);
+	fprintf(f, "  dad_hold = %u;\n", conf->dad_hold_s);
 	fprintf(f, "  log_level = \"%s\";\n", log_level_str(conf->log_level));
 	fprintf(f, "};\n");
 	fprintf(f, "members = [");
@@ -455,8 +506,13 @@ edge_conf_print(FILE *f, const struct edge_conf *conf)
 	for (i = 0; i < conf->nvans; i++) {
 		const struct conf_van *v = &conf->vans[i];
 
-		fprintf(f, "%s\n  { id = %u; name = \"%s\"; ports = (", i ? "," : "",
-		    v->id, v->name);
+		fprintf(f, "%s\n  { id = %u; name = \"%s\";", i ? "," : "", v->id, v->name);
+		if (v->fdb_max != 0)
+			fprintf(f, " fdb_max = %u;", v->fdb_max);
+		if (v->flood_rate != 0)
+			fprintf(f, " flood_rate = %u; flood_burst = %u;", v->flood_rate,
+			    v->flood_burst ? v->flood_burst : v->flood_rate);
+		fprintf(f, " ports = (");
 		for (j = 0; j < v->nports; j++) {
 			fprintf(f, "%s\n      { tap = \"%s\";", j ? "," : "", v->ports[j].tap);
 			if (v->ports[j].has_mac) {

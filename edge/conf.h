@@ -35,6 +35,9 @@ struct conf_port {
 struct conf_van {
 	uint32_t	id;
 	char		name[BRIDGE_NAME_MAX];
+	uint32_t	fdb_max;	/* this VAN's share of the table, 0 = any */
+	uint32_t	flood_rate;	/* flooded frames per second, 0 = no limit */
+	uint32_t	flood_burst;
 	struct conf_port *ports;
 	unsigned	nports;
 	int		line;
@@ -48,6 +51,15 @@ struct edge_conf {
 	uint32_t	dead_count;
 	uint32_t	fdb_max;
 	bool		offload;	/* tap checksum/TSO offloads, UDP GSO/GRO */
+	uint32_t	member_routes_max;	/* routes through one member, 0 = any */
+	uint32_t	underlay_mtu;	/* MTU of the underlay path between members */
+	bool		arp_proxy;	/* answer ARP and ND from the table */
+	uint32_t	dad_moves;	/* duplicate-address detection */
+	uint32_t	dad_window_s;
+	uint32_t	dad_hold_s;
+	char		site_key_file[CONF_PATH_MAX * 4];	/* "" = none */
+	bool		has_site_key;
+	uint8_t		site_key[32];	/* read from site_key_file; wiped */
 	enum log_level	log_level;
 	struct van_addr	*members;
 	unsigned	nmembers;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "edge/clock.h"
+#include "edge/mtu.h"
 
 /* Write one frame to a port, with a tap header when the taps want one. */
 static void
@@ -37,6 +38,14 @@ port_write(struct edged *d, uint32_t p, const uint8_t *frame, size_t len,
 		bridge_count_tx_error(&d->br, a);
 		return;
 	}
+	/*
+	 * SYNs from elsewhere too get our MSS limit: the VM must not send
+	 * segments our underlay cannot carry, whatever the peer's site allows.
+	 * The frame is ours to change (an rx buffer or the bridge's arena).
+	 */
+	if (segs <= 1 && d->br.conf.frame_max != 0)
+		(void)mtu_clamp_mss((uint8_t *)(uintptr_t)frame, len, d->br.conf.frame_max,
+		    false);
 	if (d->vnet) {
 		/* The contract of the data path: these bytes are ours. */
 		uint8_t *h = (uint8_t *)(uintptr_t)frame - VNET_HDR_LEN;
@@ -105,7 +114,15 @@ member_out_gso(struct edged *d, const struct bridge_act *a)
 	unsigned i, k;
 
 	if (d->tso_src != a->data || memcmp(d->tso_hdr, a->hdr, WIRE_HDR_LEN) != 0) {
+		struct tcp_layout lay;
+
 		vnet_hdr_get(a->data - VNET_HDR_LEN, &h);
+		/* Segments must fit the underlay, whatever MSS the VM used. */
+		if (d->br.conf.frame_max != 0 &&
+		    offload_tcp_layout(a->data, a->data_len, &lay) &&
+		    lay.payload < d->br.conf.frame_max &&
+		    lay.payload + h.gso_size > d->br.conf.frame_max)
+			h.gso_size = (uint16_t)(d->br.conf.frame_max - lay.payload);
 		d->tso_src = NULL;
 		d->tso_n = offload_tso(a->data, a->data_len, &h, d->tsobuf, TSO_BUFSZ,
 		    WIRE_HDR_LEN, &d->tso_stride, &d->tso_last);
@@ -174,12 +191,37 @@ datapath_out(struct bridge_out *o, void *arg)
 	d->tso_src = NULL;	/* the buffers are reused after a flush */
 }
 
+/* What the bridge wants an operator to know. */
+static void
+report_events(struct edged *d)
+{
+	struct bridge_event ev;
+	char mac[18], where[ADDR_STRLEN];
+
+	while (bridge_event_next(&d->br, &ev)) {
+		if (ev.type != BRIDGE_EV_DAD_FREEZE)
+			continue;
+		mac_str(ev.mac, mac);
+		if (ev.kind == FDB_LOCAL)
+			snprintf(where, sizeof(where), "port %s",
+			    ev.where < d->br.conf.port_max && d->ports[ev.where].fd != -1 ?
+			    d->ports[ev.where].name : "?");
+		else
+			addr_str(&d->br.member[ev.where].addr, where);
+		log_warn("VAN %u: MAC %s moved %u times in %u s: duplicate? frozen at %s "
+		    "for %u s", ev.van_id, mac, ev.moves, d->br.conf.dad_window_ms / 1000,
+		    where, d->br.conf.dad_hold_ms / 1000);
+	}
+}
+
 void
 edged_flush(struct edged *d)
 {
 	datapath_out(d->out, d);
 	d->out->n = 0;
 	d->out->arena_used = 0;
+	if (d->br.ev_head != d->br.ev_tail)
+		report_events(d);
 }
 
 void
@@ -213,8 +255,11 @@ tap_read_one(struct edged *d, int fd, uint8_t *buf, unsigned *segs, bool *stop)
 		*stop = true;
 		return 0;
 	}
-	if (!d->vnet)
+	if (!d->vnet) {
+		if (d->br.conf.frame_max != 0)
+			(void)mtu_clamp_mss(frame, (size_t)n, d->br.conf.frame_max, false);
 		return (size_t)n;
+	}
 	if (n < VNET_HDR_LEN) {
 		d->offload_errors++;
 		return 0;
@@ -226,6 +271,9 @@ tap_read_one(struct edged *d, int fd, uint8_t *buf, unsigned *segs, bool *stop)
 		d->offload_errors++;
 		return 0;
 	}
+	if (*segs == 1 && d->br.conf.frame_max != 0)
+		(void)mtu_clamp_mss(frame, (size_t)n, d->br.conf.frame_max,
+		    (h.flags & VNET_F_NEEDS_CSUM) != 0);
 	if (*segs == 1 && (h.flags & VNET_F_NEEDS_CSUM)) {
 		/* One segment: complete its checksum now, send it as it is. */
 		if (!offload_csum(frame, (size_t)n, h.csum_start, h.csum_offset)) {

@@ -24,6 +24,7 @@
 #include "edge/clock.h"
 #include "edge/ctl.h"
 #include "edge/log.h"
+#include "edge/mtu.h"
 #include "edge/offload.h"
 #include "edge/show.h"
 #include "edge/tap.h"
@@ -174,6 +175,22 @@ conf_port_find(const struct edge_conf *conf, const char *tap, uint32_t *van_id)
 				return &conf->vans[i].ports[j];
 			}
 	return NULL;
+}
+
+/*
+ * The largest frame one underlay packet carries to every member: the
+ * IPv6 overhead if the socket or any member is IPv6-only (docs/mtu.md).
+ */
+static size_t
+edged_frame_max(const struct edge_conf *conf)
+{
+	bool v6 = conf->listen.family == 6;
+	unsigned i;
+
+	for (i = 0; i < conf->nmembers; i++)
+		if (conf->members[i].family == 6)
+			v6 = true;
+	return mtu_frame_max(conf->underlay_mtu, v6);
 }
 
 /*
@@ -333,6 +350,25 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static CONF_ERR_MA
 	/* 6. Settings that apply at once. */
 	d->br.conf.hello_ms = conf->hello_ms;
 	d->br.conf.dead_count = conf->dead_count;
+	d->br.conf.member_routes_max = conf->member_routes_max;
+	d->br.conf.dad_moves = conf->dad_moves;
+	d->br.conf.dad_window_ms = conf->dad_window_s * 1000;
+	d->br.conf.dad_hold_ms = conf->dad_hold_s * 1000;
+	if (old != NULL && (old->has_site_key != conf->has_site_key ||
+	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0))
+		log_warn("site key %s: every member needs the same one",
+		    conf->has_site_key ? "changed" : "removed");
+	d->br.conf.arp_proxy = conf->arp_proxy;
+	d->br.conf.frame_max = (uint32_t)edged_frame_max(conf);
+	d->br.conf.auth = conf->has_site_key;
+	memcpy(d->br.conf.site_key, conf->site_key, sizeof(d->br.conf.site_key));
+	for (i = 0; i < conf->nvans; i++) {
+		int v = van_slot(d, conf->vans[i].id);
+
+		if (v >= 0)
+			bridge_van_limits(&d->br, (uint32_t)v, conf->vans[i].fdb_max,
+			    conf->vans[i].flood_rate, conf->vans[i].flood_burst);
+	}
 	log_set_level(conf->log_level);
 	if (old != NULL) {
 		if (old->fdb_max != conf->fdb_max)
@@ -410,6 +446,13 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 			return NULL;
 		return show_fdb(&d->br, argc == 3 ? d->br.van[v].id : 0, port_name, d, now);
 	}
+	if ((argc == 2 || argc == 3) && strcmp(argv[1], "neigh") == 0) {
+		int v = 0;
+
+		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
+			return NULL;
+		return show_neigh(&d->br, argc == 3 ? d->br.van[v].id : 0, now);
+	}
 	if (argc == 2 && strcmp(argv[1], "stats") == 0) {
 		json_t *s = show_stats(&d->br);
 		const struct ctl_stats *cs = ctl_stats(d->ctl);
@@ -426,7 +469,7 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 		    "reload_failures", (json_int_t)d->reload_failures));
 		return s;
 	}
-	snprintf(err, errlen, "usage: show vans|ports|members|stats|fdb [VAN]");
+	snprintf(err, errlen, "usage: show vans|ports|members|stats|fdb [VAN]|neigh [VAN]");
 	return NULL;
 }
 
@@ -528,9 +571,19 @@ edged_new(struct edge_conf *conf, char err[static CONF_ERR_MAX])
 	bc.hello_ms = conf->hello_ms;
 	bc.dead_count = conf->dead_count;
 	randombytes_buf(bc.hashkey, sizeof(bc.hashkey));
-	do
-		randombytes_buf(&bc.epoch, sizeof(bc.epoch));
-	while (bc.epoch == 0);
+	/*
+	 * The boot epoch grows from one start to the next (wall-clock
+	 * nanoseconds), so that with a site key an old incarnation's messages
+	 * can be refused as replays.
+	 */
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		bc.epoch = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		if (bc.epoch == 0)
+			bc.epoch = 1;
+	}
 	if (bridge_init(&d->br, &bc) == -1) {
 		snprintf(err, CONF_ERR_MAX, "cannot set up the bridge (memory?)");
 		goto fail;

@@ -38,9 +38,12 @@ struct fdb_entry {
 	uint32_t	reply_to;	/* member last sent a LEARN for this MAC */
 	monotime_t	updated;	/* last learnt or refreshed */
 	monotime_t	reply_at;	/* when that LEARN was sent */
+	monotime_t	moves_since;	/* duplicate-address detection window */
+	monotime_t	frozen_until;	/* frozen where it is until then */
+	uint32_t	moves;		/* moves in the window */
 };
 
-#define FDB_F_STATIC	0x01	/* configured MAC of a port: never moves */
+#define FDB_F_STATIC	0x01	/* configured MAC of a port (anti-spoofing) */
 
 struct fdb {
 	struct fdb_entry *slot;

@@ -76,7 +76,7 @@ member_in_van(const struct bridge *b, uint32_t m, uint32_t van_id)
 }
 
 void
-member_join(struct bridge *b, uint32_t m, uint32_t van_id)
+member_join(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van_id)
 {
 	struct bridge_member *mb = &b->member[m];
 	int v, r;
@@ -92,8 +92,11 @@ member_join(struct bridge *b, uint32_t m, uint32_t van_id)
 	mb->van_digest += wire_van_digest(van_id);
 	if ((v = bridge_van_find(b, van_id)) >= 0) {
 		b->van[v].members[m / 64] |= 1ULL << (m % 64);
-		if (b->van[v].nports > 0)
+		if (b->van[v].nports > 0) {
 			mb->shared++;
+			/* A new member of a VAN we have: where our VMs are. */
+			bridge_sync_macs(b, o, m, (uint32_t)v);
+		}
 	}
 }
 
@@ -113,13 +116,13 @@ memb_unlink(struct bridge *b, uint32_t m, uint32_t van_id)
 }
 
 void
-member_leave(struct bridge *b, uint32_t m, uint32_t van_id)
+member_leave(struct bridge *b, uint32_t m, uint32_t van_id, monotime_t now)
 {
 	if (!idmap_del(&b->memb, memb_key(m, van_id)))
 		return;
 	memb_unlink(b, m, van_id);
 	/* It has no nodes in that VAN any more: its routes there are stale. */
-	bridge_purge_routes(b, m, van_id);
+	bridge_purge_routes(b, m, van_id, now);
 }
 
 struct memb_clear_arg {
@@ -205,7 +208,7 @@ bridge_member_del(struct bridge *b, uint32_t m)
 	if (m >= b->conf.member_max || !b->member[m].used)
 		return;
 	mb = &b->member[m];
-	bridge_purge_routes(b, m, 0);
+	bridge_purge_routes(b, m, 0, 0);
 	memb_clear(b, m);
 	idmap_del(&b->member_by_addr, addr_key(&mb->addr));
 	memset(mb, 0, sizeof(*mb));
@@ -239,9 +242,28 @@ member_set_state(struct bridge *b, uint32_t m, enum member_state s, monotime_t n
 	if (s == MEMBER_DEAD)
 		mb->stats.deaths++;
 	if (s != MEMBER_ALIVE)
-		bridge_purge_routes(b, m, 0);
+		bridge_purge_routes(b, m, 0, now);
 	mb->state = s;
 	mb->state_since = now;
+}
+
+bool
+member_epoch(struct bridge *b, uint32_t m, uint64_t epoch, monotime_t now)
+{
+	struct bridge_member *mb = &b->member[m];
+
+	if (mb->epoch == epoch)
+		return false;
+	if (mb->epoch != 0) {
+		/* It restarted: all we knew of it is stale. */
+		mb->stats.restarts++;
+		bridge_purge_routes(b, m, 0, now);
+		memb_clear(b, m);
+	}
+	mb->epoch = epoch;
+	mb->fresh = true;
+	replay_init(&mb->window);
+	return true;
 }
 
 void
@@ -250,15 +272,11 @@ member_hello_in(struct bridge *b, struct bridge_out *o, uint32_t m,
 {
 	struct bridge_member *mb = &b->member[m];
 	const struct wire_hello *h = &wm->body.hello;
-	bool fresh = mb->epoch != h->epoch;
+	bool fresh;
 
-	if (fresh && mb->epoch != 0) {
-		/* It restarted: all we knew of it is stale. */
-		mb->stats.restarts++;
-		bridge_purge_routes(b, m, 0);
-		memb_clear(b, m);
-	}
-	mb->epoch = h->epoch;
+	member_epoch(b, m, h->epoch, now);
+	fresh = mb->fresh;
+	mb->fresh = false;
 	mb->interval_ms = h->interval_ms < BRIDGE_HELLO_MS_MIN ? BRIDGE_HELLO_MS_MIN :
 	    h->interval_ms > BRIDGE_HELLO_MS_MAX ? BRIDGE_HELLO_MS_MAX : h->interval_ms;
 	mb->last_hello = now;
@@ -270,9 +288,9 @@ member_hello_in(struct bridge *b, struct bridge_out *o, uint32_t m,
 		send_hello(b, o, m, 0);
 	}
 	/*
-	 * A new incarnation sends its JOINs right after this HELLO: check the
-	 * digest from its next HELLO on.  A mismatch means a JOIN or LEAVE was
-	 * lost: forget its VANs and ask for all of them (once per interval).
+	 * A new incarnation sends its JOINs right after its first HELLO: check
+	 * the digest from its next HELLO on.  A mismatch means a JOIN or LEAVE
+	 * was lost: forget its VANs and ask for all of them (once per interval).
 	 */
 	if (fresh || (h->van_count == mb->van_count && h->van_digest == mb->van_digest))
 		return;

@@ -4,7 +4,8 @@
 
 CORE_PURE_SRCS := edge/wire.c edge/fdb.c edge/idmap.c edge/addr.c edge/bridge.c \
 	edge/member.c \
-	edge/offload.c edge/request.c edge/show.c
+	edge/offload.c edge/request.c edge/show.c \
+	edge/neigh.c edge/arpnd.c edge/mtu.c
 CORE_IO_SRCS := edge/log.c edge/conf.c edge/tap.c edge/udp.c edge/ctl.c \
 	edge/priv.c
 LIBVANCORE := $(B)/libvancore.a
@@ -14,12 +15,14 @@ $(LIBVANCORE): $(CORE_PURE_SRCS:%.c=$(B)/%.o) $(CORE_IO_SRCS:%.c=$(B)/%.o)
 FUZZ_LIB_SRCS += $(CORE_PURE_SRCS)
 
 UNIT_TESTS += $(B)/tests/unit/test_wire $(B)/tests/unit/test_fdb \
-	$(B)/tests/unit/test_bridge $(B)/tests/unit/test_offload
-FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request
+	$(B)/tests/unit/test_bridge $(B)/tests/unit/test_offload \
+	$(B)/tests/unit/test_neigh $(B)/tests/unit/test_arpnd $(B)/tests/unit/test_mtu
+FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request \
+	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu
 
 EDGED_SRCS := edge/edged.c edge/datapath.c
 
-$(B)/vanedge: $(B)/edge/vanedge.o $(EDGED_SRCS:%.c=$(B)/%.o) $(LIBVANCORE)
+$(B)/vanedge: $(B)/edge/vanedge.o $(EDGED_SRCS:%.c=$(B)/%.o) $(LIBVANCORE) $(LIBVANCRYPTO)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/vanctl: $(B)/edge/vanctl.o

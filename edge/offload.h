@@ -31,7 +31,7 @@
 #define VNET_GSO_ECN		0x80
 
 #define OFFLOAD_FRAME_MAX	(65535 + 14 + 4)	/* IP datagram + Ethernet + VLAN */
-#define OFFLOAD_SEGS_MAX	128	/* segments one super-frame may become */
+#define OFFLOAD_SEGS_MAX	256	/* segments one super-frame may become */
 
 struct vnet_hdr {
 	uint8_t		flags;

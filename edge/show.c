@@ -7,8 +7,10 @@
  */
 #include "edge/show.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "edge/conf.h"
 
@@ -126,7 +128,33 @@ show_fdb(struct bridge *b, uint32_t van_id, show_port_name name, void *arg,
 		json_object_set_new(o, "age_ms", json_integer(mono_to_ms(now - e->updated)));
 		json_object_set_new(o, "static", json_boolean(e->flags & FDB_F_STATIC));
 		json_object_set_new(o, "seq", json_integer(e->seq));
+		json_object_set_new(o, "frozen_ms", e->frozen_until > now ?
+		    json_integer(mono_to_ms(e->frozen_until - now)) : json_integer(0));
 		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+json_t *
+show_neigh(const struct bridge *b, uint32_t van_id, monotime_t now)
+{
+	json_t *arr = json_array();
+	const struct neigh_entry *e;
+	uint32_t pos = 0;
+
+	while ((e = neigh_next(&b->neigh, &pos)) != NULL) {
+		char ip[INET6_ADDRSTRLEN];
+		struct van_addr a = { .family = e->addr.family };
+
+		if (van_id != 0 && e->van != van_id)
+			continue;
+		memcpy(a.ip, e->addr.bytes, 16);
+		inet_ntop(a.family == 4 ? AF_INET : AF_INET6, a.ip, ip, sizeof(ip));
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:o, s:s, s:b, s:I}",
+		    "van", (json_int_t)e->van, "address", ip, "mac", mac_json(e->mac),
+		    "kind", neigh_kind_str((enum neigh_kind)e->kind),
+		    "router", (e->flags & NEIGH_F_ROUTER) != 0,
+		    "age_ms", (json_int_t)mono_to_ms(now - e->updated)));
 	}
 	return arr;
 }
@@ -180,7 +208,7 @@ show_stats(const struct bridge *b)
 
 		if (!van->used)
 			continue;
-		json_array_append_new(vans, json_pack(
+		json_t *o = json_pack(
 		    "{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
 		    " s:I, s:I, s:o}",
 		    "id", (json_int_t)van->id, "name", van->name,
@@ -195,7 +223,21 @@ show_stats(const struct bridge *b)
 		    "unlearn_rx", (json_int_t)s->unlearn_rx,
 		    "learn_fail", (json_int_t)s->learn_fail,
 		    "drops_total", (json_int_t)drops_total(s->drops),
-		    "drops", drops_json(s->drops)));
+		    "drops", drops_json(s->drops));
+
+		json_object_set_new(o, "announces", json_integer((json_int_t)s->announces));
+		json_object_set_new(o, "withdraws", json_integer((json_int_t)s->withdraws));
+		json_object_set_new(o, "moves", json_integer((json_int_t)s->moves));
+		json_object_set_new(o, "learn_stale", json_integer((json_int_t)s->learn_stale));
+		json_object_set_new(o, "dad_freezes", json_integer((json_int_t)s->dad_freezes));
+		json_object_set_new(o, "moves_refused",
+		    json_integer((json_int_t)s->moves_refused));
+		json_object_set_new(o, "arp_answered", json_integer((json_int_t)s->arp_answered));
+		json_object_set_new(o, "nd_answered", json_integer((json_int_t)s->nd_answered));
+		json_object_set_new(o, "arpnd_flooded",
+		    json_integer((json_int_t)s->arpnd_flooded));
+		json_object_set_new(o, "icmp_sent", json_integer((json_int_t)s->icmp_sent));
+		json_array_append_new(vans, o);
 	}
 	for (m = 0; m < b->conf.member_max; m++) {
 		const struct bridge_member *mb = &b->member[m];
@@ -212,6 +254,8 @@ show_stats(const struct bridge *b)
 		    "syncs", (json_int_t)s->syncs,
 		    "drops_total", (json_int_t)drops_total(s->drops),
 		    "drops", drops_json(s->drops)));
+		json_object_set_new(json_array_get(members, json_array_size(members) - 1),
+		    "learn_refused", json_integer((json_int_t)s->learn_refused));
 	}
 	return json_pack("{s:{s:I, s:I, s:o}, s:o, s:o}",
 	    "global", "rx_msgs", (json_int_t)b->stats.rx_msgs,

@@ -19,6 +19,8 @@ json_t	*show_ports(const struct bridge *, show_port_name, void *);
 json_t	*show_fdb(struct bridge *, uint32_t van_id, show_port_name, void *,
 	    monotime_t now);
 json_t	*show_members(const struct bridge *, monotime_t now);
+/* The ARP/ND proxy's table; van_id 0: every VAN. */
+json_t	*show_neigh(const struct bridge *, uint32_t van_id, monotime_t now);
 json_t	*show_stats(const struct bridge *);
 
 #endif /* EDGE_SHOW_H */

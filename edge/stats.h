@@ -29,6 +29,11 @@ enum drop_reason {
 	DROP_NO_PORT,		/* port gone or down when delivering */
 	DROP_TABLE_FULL,	/* membership table full: JOIN ignored */
 	DROP_TX_ERROR,		/* sendmmsg / tap write failed */
+	DROP_NO_AUTH,		/* control message without the site's tag */
+	DROP_BAD_AUTH,		/* tag does not verify with the site key */
+	DROP_REPLAY,		/* counter seen before, or an older epoch */
+	DROP_FLOOD_LIMIT,	/* the VAN's flood rate is exhausted */
+	DROP_OVER_MTU,		/* larger than the underlay carries */
 	DROP_REASON_COUNT
 };
 
@@ -46,7 +51,17 @@ struct van_stats {
 	uint64_t	learn_rx;
 	uint64_t	unlearn_tx;
 	uint64_t	unlearn_rx;
-	uint64_t	learn_fail;	/* forwarding table full */
+	uint64_t	learn_fail;	/* forwarding table (or this VAN's share) full */
+	uint64_t	announces;	/* a MAC appeared here: LEARN to the VAN */
+	uint64_t	withdraws;	/* a port went: UNLEARN to the VAN */
+	uint64_t	moves;		/* bindings that moved (here, away, between) */
+	uint64_t	learn_stale;	/* LEARNs older than what we know */
+	uint64_t	dad_freezes;	/* MACs frozen for moving too often */
+	uint64_t	moves_refused;	/* moves of frozen MACs */
+	uint64_t	arp_answered;	/* ARP requests answered from the table */
+	uint64_t	nd_answered;	/* neighbour solicitations answered */
+	uint64_t	arpnd_flooded;	/* ARP requests / NSs we could not answer */
+	uint64_t	icmp_sent;	/* "fragmentation needed" / "too big" */
 	uint64_t	drops[DROP_REASON_COUNT];
 };
 
@@ -59,6 +74,7 @@ struct member_stats {
 	uint64_t	restarts;	/* new boot epochs seen */
 	uint64_t	deaths;		/* declared dead */
 	uint64_t	syncs;		/* JOIN resyncs requested */
+	uint64_t	learn_refused;	/* its routes at the per-member limit */
 };
 
 struct port_stats {

@@ -29,7 +29,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: vanctl [-s socket] [--json] command\n"
-	    "  show vans | ports | members | stats | fdb [VAN]\n"
+	    "  show vans | ports | members | stats | fdb [VAN] | neigh [VAN]\n"
 	    "  attach VAN TAP [MAC]     attach a tap (created if missing) to a VAN\n"
 	    "  detach TAP\n"
 	    "  reload                   re-read the configuration file\n"
@@ -171,7 +171,13 @@ static const struct column ports_cols[] = {
 };
 static const struct column fdb_cols[] = {
 	{ "van", "VAN" }, { "mac", "MAC" }, { "kind", "KIND" }, { "where", "WHERE" },
-	{ "age_ms", "AGE-MS" }, { "static", "STATIC" }, { NULL, NULL },
+	{ "age_ms", "AGE-MS" }, { "static", "STATIC" }, { "seq", "SEQ" },
+	{ "frozen_ms", "FROZEN-MS" }, { NULL, NULL },
+};
+static const struct column neigh_cols[] = {
+	{ "van", "VAN" }, { "address", "ADDRESS" }, { "mac", "MAC" },
+	{ "kind", "KIND" }, { "router", "ROUTER" }, { "age_ms", "AGE-MS" },
+	{ NULL, NULL },
 };
 static const struct column members_cols[] = {
 	{ "address", "MEMBER" }, { "state", "STATE" }, { "state_ms", "FOR-MS" },
@@ -184,6 +190,7 @@ static const struct column van_stats_cols[] = {
 	{ "flood_tx", "FLOOD-TX" }, { "flood_rx", "FLOOD-RX" },
 	{ "learn_tx", "LEARN-TX" }, { "learn_rx", "LEARN-RX" },
 	{ "unlearn_tx", "UNLEARN-TX" }, { "unlearn_rx", "UNLEARN-RX" },
+	{ "moves", "MOVES" }, { "dad_freezes", "FROZEN" },
 	{ "drops_total", "DROPS" }, { NULL, NULL },
 };
 static const struct column member_stats_cols[] = {
@@ -261,6 +268,8 @@ print_human(int argc, char **argv, const json_t *r)
 			table(r, fdb_cols);
 		else if (strcmp(argv[1], "members") == 0)
 			table(r, members_cols);
+		else if (strcmp(argv[1], "neigh") == 0)
+			table(r, neigh_cols);
 		else if (strcmp(argv[1], "stats") == 0)
 			print_stats(r);
 		else {

@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <sodium.h>
+
 void
 wire_cur_init(struct wire_cur *c, const void *p, size_t len)
 {
@@ -264,6 +266,21 @@ wire_decode(const uint8_t *buf, size_t len, struct wire_msg *m)
 
 	m->payload = buf + WIRE_HDR_LEN;
 	m->payload_len = len - WIRE_HDR_LEN - h->pad;
+	m->has_auth = (h->flags & WIRE_F_AUTH) != 0;
+	if (m->has_auth) {
+		/* [header][body][epoch][counter][tag][padding] */
+		const uint8_t *t;
+
+		if (!wire_is_control(h->type) || m->payload_len < WIRE_AUTH_LEN)
+			return WIRE_ERR_AUTH;
+		m->payload_len -= WIRE_AUTH_LEN;
+		wire_cur_init(&c, m->payload + m->payload_len, WIRE_AUTH_LEN);
+		wire_get_u64(&c, &m->auth.epoch);
+		wire_get_u64(&c, &m->auth.counter);
+		t = m->payload + m->payload_len + 16;
+		m->auth.tag = t;
+		m->auth.covered = (size_t)(t - buf);
+	}
 	wire_cur_init(&c, m->payload, m->payload_len);
 
 	switch (h->type) {
@@ -300,6 +317,7 @@ wire_err_str(enum wire_err e)
 		[WIRE_ERR_VAN] = "bad-van-id",
 		[WIRE_ERR_FRAME] = "bad-frame",
 		[WIRE_ERR_BODY] = "bad-body",
+		[WIRE_ERR_AUTH] = "bad-trailer",
 	};
 
 	if ((unsigned)e >= WIRE_ERR_COUNT)
@@ -414,6 +432,50 @@ wire_encode_empty(uint8_t *out, size_t cap, const struct wire_hdr *h)
 	wire_buf_init(&b, out, cap);
 	put_hdr(&b, h, h->type);
 	return b.bad ? 0 : b.len;
+}
+
+static void
+auth_tag(uint8_t tag[static WIRE_TAG_LEN], const uint8_t *msg, size_t len,
+    const uint8_t key[static 32])
+{
+	/* Keyed BLAKE2b, 16 bytes: a MAC (RFC 7693 §2.5 keyed mode). */
+	crypto_generichash(tag, WIRE_TAG_LEN, msg, len, key, 32);
+}
+
+size_t
+wire_auth_seal(uint8_t *msg, size_t len, size_t cap, uint64_t epoch,
+    uint64_t counter, const uint8_t key[static 32])
+{
+	struct wire_buf b;
+
+	if (len < WIRE_HDR_LEN || !wire_is_control(msg[0] & 0x0f))
+		return 0;
+	msg[1] |= WIRE_F_AUTH;
+	wire_buf_init(&b, msg, cap);
+	b.len = len;
+	wire_put_u64(&b, epoch);
+	wire_put_u64(&b, counter);
+	if (b.bad || cap - b.len < WIRE_TAG_LEN) {
+		msg[1] &= (uint8_t)~WIRE_F_AUTH;
+		return 0;
+	}
+	auth_tag(msg + b.len, msg, b.len, key);
+	return b.len + WIRE_TAG_LEN;
+}
+
+bool
+wire_auth_check(const uint8_t *msg, const struct wire_msg *m,
+    const uint8_t key[static 32])
+{
+	uint8_t tag[WIRE_TAG_LEN];
+	bool ok;
+
+	if (!m->has_auth)
+		return false;
+	auth_tag(tag, msg, m->auth.covered, key);
+	ok = crypto_verify_16(tag, m->auth.tag) == 0;
+	sodium_memzero(tag, sizeof(tag));
+	return ok;
 }
 
 /*

@@ -34,6 +34,15 @@ enum wire_type {
 /* Header flags (byte 1).  Undefined flags are sent as 0 and ignored. */
 #define WIRE_F_SYNC	0x01	/* HELLO: "send me all your JOINs";
 				   JOIN: sent in answer to such a request */
+#define WIRE_F_AUTH	0x80	/* control message ends with an auth trailer */
+
+/*
+ * The authentication trailer of a control message inside a site: the
+ * sender's boot epoch, its message counter and a 16-byte tag (keyed
+ * BLAKE2b with the site key over everything before the tag).
+ */
+#define WIRE_AUTH_LEN		32
+#define WIRE_TAG_LEN		16
 
 /* ---------------------------------------------------- Ethernet, limits --- */
 
@@ -84,10 +93,19 @@ struct wire_hello {
 	uint64_t	van_digest;	/* wire_van_digest summed over them */
 };
 
+struct wire_auth {
+	uint64_t	epoch;
+	uint64_t	counter;
+	const uint8_t	*tag;		/* WIRE_TAG_LEN bytes in the message */
+	size_t		covered;	/* bytes of the message the tag covers */
+};
+
 struct wire_msg {
 	struct wire_hdr	hdr;
 	const uint8_t	*payload;	/* frame or control body, padding removed */
 	size_t		payload_len;
+	bool		has_auth;	/* hdr.flags & WIRE_F_AUTH: auth is valid */
+	struct wire_auth auth;
 	union {
 		struct wire_learn	learn;
 		struct wire_unlearn	unlearn;
@@ -107,6 +125,7 @@ enum wire_err {
 	WIRE_ERR_VAN,		/* VAN ID 0 where one is needed, or not 0 in HELLO */
 	WIRE_ERR_FRAME,		/* frame shorter than Ethernet or too long */
 	WIRE_ERR_BODY,		/* control body of the wrong size or content */
+	WIRE_ERR_AUTH,		/* auth trailer missing where flagged, or on a frame */
 	WIRE_ERR_COUNT
 };
 
@@ -160,6 +179,23 @@ size_t	wire_encode_unlearn(uint8_t *out, size_t cap, const struct wire_hdr *,
 size_t	wire_encode_hello(uint8_t *out, size_t cap, const struct wire_hdr *,
 	    const struct wire_hello *);
 size_t	wire_encode_empty(uint8_t *out, size_t cap, const struct wire_hdr *);
+
+static inline bool
+wire_is_control(unsigned type)
+{
+	return type >= WIRE_LEARN && type <= WIRE_HELLO;
+}
+
+/*
+ * Append the auth trailer to the control message msg[0..len) (capacity
+ * cap): sets WIRE_F_AUTH, writes epoch, counter and the tag keyed by key.
+ * Returns the new length, or 0 when it does not fit.
+ */
+size_t	wire_auth_seal(uint8_t *msg, size_t len, size_t cap, uint64_t epoch,
+	    uint64_t counter, const uint8_t key[static 32]);
+/* Does the message's tag verify with key?  (Constant time.) */
+bool	wire_auth_check(const uint8_t *msg, const struct wire_msg *,
+	    const uint8_t key[static 32]);
 
 /* The term one VAN ID adds to a member's VAN set digest (order-free sum). */
 uint64_t	wire_van_digest(uint32_t van_id);

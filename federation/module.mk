@@ -11,13 +11,13 @@ LIBVANLAB := $(B)/libvanlab.a
 
 $(LIBVANLAB): $(LAB_SRCS:%.c=$(B)/%.o)
 
-$(B)/vanlab: $(B)/federation/vanlab.o $(LIBVANLAB) $(LIBVANCORE)
+$(B)/vanlab: $(B)/federation/vanlab.o $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 PROGRAMS += $(B)/vanlab
 
 # The unit test needs libvanlab as well as what every test links.
-$(B)/tests/unit/test_lab: $(B)/tests/unit/test_lab.o $(LIBVANLAB) $(LIBVANCORE)
+$(B)/tests/unit/test_lab: $(B)/tests/unit/test_lab.o $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 

@@ -82,13 +82,22 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct bridge_conf c = { .fdb_max = 64, .hello_ms = 100, .dead_count = 3,
-	    .epoch = 42, .van_max = 4, .port_max = 8, .member_max = 8, .memb_max = 16 };
+	    .epoch = 42, .van_max = 4, .port_max = 8, .member_max = 8, .memb_max = 16,
+	    .neigh_max = 32, .arp_proxy = true };
 	const char *err;
 	monotime_t now = MONO_SEC(1);
 	size_t off = 0;
 	int i;
 
 	memset(c.hashkey, 7, sizeof(c.hashkey));
+	/* Odd first bytes: with a site key (fixed, so a corpus can seal). */
+	if (size > 0 && (data[0] & 1)) {
+		c.auth = true;
+		memset(c.site_key, 0x5e, sizeof(c.site_key));
+	}
+	/* ... bit 1: an underlay that carries frames of up to 200 bytes. */
+	if (size > 0 && (data[0] & 2))
+		c.frame_max = 200;
 	if (bridge_init(&b, &c) != 0)
 		abort();
 	bridge_out_init(&out, flush, NULL);

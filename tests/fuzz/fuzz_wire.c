@@ -27,6 +27,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (m.payload < copy + WIRE_HDR_LEN || m.payload + m.payload_len > copy + size)
 		abort();
+	if (m.has_auth && (m.auth.tag + WIRE_TAG_LEN > copy + size ||
+	    m.auth.covered != (size_t)(m.auth.tag - copy)))
+		abort();
+	/* Re-encoded without the trailer: compare with the flag cleared. */
+	m.hdr.flags &= (uint8_t)~WIRE_F_AUTH;
+	copy[1] &= (uint8_t)~WIRE_F_AUTH;
 	switch (m.hdr.type) {
 	case WIRE_LEARN:
 		n = wire_encode_learn(out, sizeof(out), &m.hdr, &m.body.learn);
@@ -51,6 +57,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (wire_decode(out, n, &m2) != WIRE_OK || m2.hdr.type != m.hdr.type)
 		abort();
+	/* Sealed, it verifies with its key only, and not once changed. */
+	{
+		static const uint8_t key[32] = { 1, 2, 3 }, other[32] = { 3, 2, 1 };
+		uint8_t sealed[WIRE_CTL_MAX + WIRE_AUTH_LEN];
+		size_t k;
+
+		memcpy(sealed, out, n);
+		k = wire_auth_seal(sealed, n, sizeof(sealed), 7, 9, key);
+		if (k != n + WIRE_AUTH_LEN || wire_decode(sealed, k, &m2) != WIRE_OK ||
+		    !m2.has_auth || m2.auth.epoch != 7 || m2.auth.counter != 9 ||
+		    !wire_auth_check(sealed, &m2, key) || wire_auth_check(sealed, &m2, other))
+			abort();
+		sealed[size % k] ^= 0x20;
+		if (wire_decode(sealed, k, &m2) == WIRE_OK && wire_auth_check(sealed, &m2, key))
+			abort();
+	}
 	free(copy);
 	return 0;
 }

@@ -1,10 +1,11 @@
 # 30-oneway — a one-way UDP stream to a receiver that never answers is
-# flooded once, then sent as DATA: the receiver's edge answers the FLOOD
-# with a LEARN.  Truly one-way: the sender has a static neighbour entry
-# (no ARP), IPv6 is off, the receiver's socket never sends (and being
-# bound, no ICMP unreachable either) — checked: its edge reads no frame
-# from it.  A kernel bridge learning from source MACs would flood all of
-# them.
+# flooded at most once, then sent as DATA: the receiver's edge announced
+# its port's MAC when the port came up, or, if the sender did not hear
+# that, answers the first FLOOD with a LEARN.  Truly one-way: the sender
+# has a static neighbour entry (no ARP), IPv6 is off, the receiver's
+# socket never sends (and being bound, no ICMP unreachable either) —
+# checked: its edge reads no frame from it.  A kernel bridge learning from
+# source MACs floods all of them (measured below, same stream).
 . "$(dirname "$0")/lib.sh"
 lab_up
 
@@ -18,20 +19,17 @@ vm b1 ip neigh replace 10.0.0.12 lladdr $B2MAC dev eth0 nud permanent ||
     fail "static neighbour"
 
 where=$(fdb_where h1 blue $B2MAC)
-[ "$where" = none ] || fail "h1 knows b2's MAC before the stream ($where)"
-say "before: h1 does not know b2's MAC"
+say "before: h1 puts b2's MAC at: $where (announced by h2 when b2's port came up)"
 
 f0=$(van_stat h1 blue flood_tx); l0=$(van_stat h1 blue learn_rx)
 d0=$(van_stat h1 blue data_tx); lt0=$(van_stat h2 blue learn_tx)
 in0=$(van_stat h2 blue frames_in); fr3=$(van_stat h3 blue flood_rx)
 
-# The first datagram: flooded; the LEARN comes back.
+# The first datagram: DATA if h1 knows b2, else flooded and a LEARN comes back.
 vm b1 python3 "$T" udp-send 10.0.0.12 5002 1 0 oneway || fail "send"
-learned() { [ "$(van_stat h1 blue learn_rx)" -gt "$l0" ]; }
-poll 5 learned || fail "no LEARN reached h1 within 5 s"
-where=$(fdb_where h1 blue $B2MAC)
-[ "$where" = "10.77.1.12:4797" ] || fail "h1 puts b2's MAC at '$where'"
-say "after 1 datagram: LEARN received, h1 puts b2 at $where"
+known() { [ "$(fdb_where h1 blue $B2MAC)" = "10.77.1.12:4797" ]; }
+poll 5 known || fail "h1 does not put b2's MAC at h2 after the first datagram"
+say "after 1 datagram: h1 puts b2 at $(fdb_where h1 blue $B2MAC)"
 
 # The rest: DATA only.
 vm b1 python3 "$T" udp-send 10.0.0.12 5002 $((N - 1)) 1 oneway || fail "send"
@@ -46,12 +44,12 @@ din=$(($(van_stat h2 blue frames_in) - in0))
 dfr3=$(($(van_stat h3 blue flood_rx) - fr3))
 say "h1 blue: flood_tx +$df, learn_rx +$dl, data_tx +$dd; h2 learn_tx +$dlt;" \
     "h2 frames from b2 +$din; h3 flood_rx +$dfr3"
-[ "$df" -eq 1 ] || fail "h1 flooded $df frames, not 1"
-[ "$dl" -eq 1 ] || fail "h1 received $dl LEARNs, not 1"
-[ "$dd" -eq $((N - 1)) ] || fail "h1 sent $dd DATA, not $((N - 1))"
-[ "$dlt" -eq 1 ] || fail "h2 sent $dlt LEARNs, not 1"
+[ "$df" -le 1 ] || fail "h1 flooded $df frames, more than 1"
+[ "$((df + dd))" -eq $N ] || fail "h1 flooded $df and sent $dd DATA: not $N"
+[ "$dl" -eq "$df" ] || fail "h1 flooded $df frames but received $dl LEARNs"
+[ "$dlt" -eq "$df" ] || fail "h2 sent $dlt LEARNs for $df floods"
 [ "$din" -eq 0 ] || fail "the receiver sent $din frames: not one-way"
-[ "$dfr3" -eq 1 ] || fail "h3 got $dfr3 floods, not 1"
+[ "$dfr3" -eq "$df" ] || fail "h3 got $dfr3 floods, h1 sent $df"
 
 # The contrast: a kernel bridge + VXLAN (head-end replication to the other
 # hosts) carrying the same one-way stream floods every frame, since the

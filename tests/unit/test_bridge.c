@@ -48,8 +48,18 @@ static int		qhead, qtail;
 static struct delivery	dlog[LOGMAX];
 static int		ndlog;
 static monotime_t	now;
-/* Drop messages of this type from..to (-1: any); counts what it dropped. */
-static int		lose_type, lose_from, lose_to, lost;
+/* Drop messages of the types in lose_mask (LOSE(type)) from..to (-1: any). */
+#define LOSE(t)		(1u << (t))
+static unsigned		lose_mask;
+static int		lose_from, lose_to, lost;
+/* The first message of capture_type sent (0: off). */
+static int		capture_type;
+static uint8_t		captured[WIRE_MSG_MAX];
+static size_t		captured_len;
+/* Hosts made by host_init seal and check control messages with this. */
+static const uint8_t	*site_key;
+static bool		arp_proxy;
+static size_t		frame_max;
 
 static int
 host_by_addr(const struct van_addr *a)
@@ -86,10 +96,15 @@ flush(struct bridge_out *o, void *arg)
 
 			if (to < 0)
 				continue;	/* member not simulated: lost */
-			if (lose_type == a->type && (lose_from < 0 || lose_from == h->idx) &&
+			if ((lose_mask & LOSE(a->type)) && (lose_from < 0 || lose_from == h->idx) &&
 			    (lose_to < 0 || lose_to == to)) {
 				lost++;
 				continue;
+			}
+			if (capture_type == a->type && captured_len == 0) {
+				memcpy(captured, a->hdr, a->hdr_len);
+				memcpy(captured + a->hdr_len, a->data, a->data_len);
+				captured_len = a->hdr_len + a->data_len;
 			}
 			m = &q[qtail++ % QMAX];
 			assert_true(qtail - qhead < QMAX);
@@ -152,6 +167,12 @@ host_init(int i, uint64_t epoch)
 	const char *err;
 
 	memset(c.hashkey, 0x40 + i, sizeof(c.hashkey));
+	c.arp_proxy = arp_proxy;
+	c.frame_max = frame_max;
+	if (site_key != NULL) {
+		c.auth = true;
+		memcpy(c.site_key, site_key, 32);
+	}
 	assert_int_equal(bridge_init(&h->b, &c), 0);
 	bridge_out_init(&h->out, flush, h);
 	h->idx = i;
@@ -198,7 +219,13 @@ setup(void **state)
 	hosts = calloc(HOSTS, sizeof(*hosts));
 	q = calloc(QMAX, sizeof(*q));
 	qhead = qtail = ndlog = nhosts = lost = 0;
-	lose_type = lose_from = lose_to = -1;
+	lose_mask = 0;
+	lose_from = lose_to = -1;
+	capture_type = 0;
+	captured_len = 0;
+	site_key = NULL;
+	arp_proxy = false;
+	frame_max = 0;
 	now = MONO_SEC(100);
 	return 0;
 }
@@ -229,6 +256,54 @@ port(int h, uint32_t van_id, uint8_t last)
 	host_flush(&hosts[h]);
 	run();
 	return p;
+}
+
+/* A port without a configured MAC (it may send from any). */
+static int
+port_any(int h, uint32_t van_id)
+{
+	const char *err;
+	int p, v = bridge_van_find(&hosts[h].b, van_id);
+
+	p = bridge_port_add(&hosts[h].b, &hosts[h].out, (uint32_t)v, NULL, now, &err);
+	assert_true(p >= 0);
+	host_flush(&hosts[h]);
+	run();
+	return p;
+}
+
+static void
+port_del(int h, int p)
+{
+	bridge_port_del(&hosts[h].b, &hosts[h].out, (uint32_t)p, now);
+	host_flush(&hosts[h]);
+	run();
+}
+
+/* Hand host `to` a message as if it came from host `from`. */
+static void
+inject(int to, int from, const uint8_t *msg, size_t len)
+{
+	static uint8_t copy[WIRE_MSG_MAX];
+
+	memcpy(copy, msg, len);
+	bridge_input(&hosts[to].b, &hosts[to].out, &hosts[from].addr, copy, len, now);
+	host_flush(&hosts[to]);
+	run();
+}
+
+static const struct fdb_entry *
+entry(int h, uint32_t van_id, uint8_t last)
+{
+	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, last };
+
+	return fdb_lookup(&hosts[h].b.fdb, van_id, mac);
+}
+
+static int
+member_of(int h, int other)
+{
+	return bridge_member_find(&hosts[h].b, &hosts[other].addr);
 }
 
 /* A frame from a port: dst and src are the last byte of 02:00:00:00:00:xx. */
@@ -278,11 +353,14 @@ static void
 test_flood_learn_data(void **state)
 {
 	int a1, b1, b2, c1, ar, br, h;
+	uint64_t learn_b;
 	uint32_t p;
 
 	(void)state;
 	site(3);
 	start_all();
+	/* Without the announcements of the ports' MACs, as if lost. */
+	lose_mask = LOSE(WIRE_LEARN);
 	a1 = port(0, 100, 0x11);
 	b1 = port(1, 100, 0x21);
 	c1 = port(2, 100, 0x31);
@@ -290,6 +368,7 @@ test_flood_learn_data(void **state)
 	ar = port(0, 200, 0x11);
 	br = port(1, 200, 0x21);
 	b2 = port(1, 100, 0x22);
+	lose_mask = 0;
 	(void)c1;
 	(void)ar;
 
@@ -298,6 +377,7 @@ test_flood_learn_data(void **state)
 	 * MAC: delivers to b1 only (not b2) and says LEARN.  C does not know
 	 * it: unknown unicast goes to its ports of the VAN, as on any switch.
 	 */
+	learn_b = vstats(1, 100)->learn_tx;
 	send_frame(0, a1, 0x21, 0x11, 1);
 	assert_int_equal(delivered(1, NULL, NULL), 2);
 	for (int i = 0; i < ndlog; i++) {
@@ -309,9 +389,8 @@ test_flood_learn_data(void **state)
 	}
 	assert_int_equal(vstats(0, 100)->flood_tx, 1);
 	assert_int_equal(vstats(0, 100)->flood_copies, 2);
-	assert_int_equal(vstats(1, 100)->learn_tx, 1);
+	assert_int_equal(vstats(1, 100)->learn_tx, learn_b + 1);
 	assert_int_equal(vstats(0, 100)->learn_rx, 1);
-	assert_int_equal(vstats(2, 100)->learn_tx, 0);
 	assert_int_equal(vstats(2, 100)->flood_rx, 1);
 
 	/* Every following frame is DATA to B only. */
@@ -347,36 +426,48 @@ test_flood_learn_data(void **state)
 static void
 test_move_unlearn(void **state)
 {
+	uint64_t unlearn_b, learn_c, learn_b;
 	int a1, b1, c1, h;
 
 	(void)state;
 	site(3);
 	start_all();
+	lose_mask = LOSE(WIRE_LEARN);	/* announcements: see test_migration */
 	a1 = port(0, 100, 0x11);
 	b1 = port(1, 100, 0x21);
 	port(1, 100, 0x22);	/* B keeps a node in the VAN: no LEAVE */
+	lose_mask = 0;
 	send_frame(0, a1, 0x21, 0x11, 1);
 	send_frame(0, a1, 0x21, 0x11, 2);
 	assert_int_equal(vstats(0, 100)->data_tx, 1);
 
-	/* detach at B, attach at C (the MAC is configured on the new port) */
+	/*
+	 * detach at B, attach at C (the MAC is configured on the new port),
+	 * with B's withdrawal and C's announcement lost: the data plane finds
+	 * the VM (stale DATA, UNLEARN, flood, LEARN).
+	 */
+	lose_mask = LOSE(WIRE_LEARN) | LOSE(WIRE_UNLEARN);
 	bridge_port_del(&hosts[1].b, &hosts[1].out, (uint32_t)b1, now);
 	host_flush(&hosts[1]);
 	run();
 	c1 = port(2, 100, 0x21);
 	(void)c1;
+	lose_mask = 0;
+	unlearn_b = vstats(1, 100)->unlearn_tx;
+	learn_c = vstats(2, 100)->learn_tx;
+	learn_b = vstats(1, 100)->learn_tx;
 
 	send_frame(0, a1, 0x21, 0x11, 3);	/* DATA to B: lost, UNLEARN */
 	assert_int_equal(delivered(3, NULL, NULL), 0);
 	assert_int_equal(vstats(1, 100)->data_rx, 2);
-	assert_int_equal(vstats(1, 100)->unlearn_tx, 1);
+	assert_int_equal(vstats(1, 100)->unlearn_tx, unlearn_b + 1);
 	assert_int_equal(vstats(0, 100)->unlearn_rx, 1);
 	/* flood: C has it and says LEARN; B's other port sees it as unknown */
 	send_frame(0, a1, 0x21, 0x11, 4);
 	assert_int_equal(delivered(4, NULL, NULL), 2);
 	assert_int_equal(vstats(2, 100)->frames_out, 1);
-	assert_int_equal(vstats(2, 100)->learn_tx, 1);
-	assert_int_equal(vstats(1, 100)->learn_tx, 1);	/* the first one only */
+	assert_int_equal(vstats(2, 100)->learn_tx, learn_c + 1);
+	assert_int_equal(vstats(1, 100)->learn_tx, learn_b);	/* not B */
 	send_frame(0, a1, 0x21, 0x11, 5);	/* DATA to C */
 	assert_int_equal(delivered(5, &h, NULL), 1);
 	assert_int_equal(h, 2);
@@ -406,7 +497,8 @@ test_leave_purges(void **state)
 	assert_false(member_bit(hosts[0].b.van[0].members, (uint32_t)m));
 	/* Nobody else has VAN 100: a broadcast goes nowhere. */
 	send_frame(0, a1, 0xff, 0x11, 2);
-	assert_int_equal(vstats(0, 100)->flood_copies, 1);
+	assert_int_equal(vstats(0, 100)->flood_tx, 1);
+	assert_int_equal(vstats(0, 100)->flood_copies, 0);
 }
 
 /* A member that stops saying HELLO loses its routes and its floods. */
@@ -428,7 +520,7 @@ test_dead_member(void **state)
 	assert_int_equal(hosts[0].b.member[m].routes, 1);
 
 	/* B goes silent: everything it sends is lost. */
-	lose_type = WIRE_HELLO;
+	lose_mask = LOSE(WIRE_HELLO);
 	lose_from = 1;
 	advance(MONO_MS(2500));
 	assert_int_equal(hosts[0].b.member[m].state, MEMBER_ALIVE);
@@ -440,10 +532,11 @@ test_dead_member(void **state)
 	/* Floods skip it now. */
 	send_frame(0, a1, 0x21, 0x11, 2);
 	assert_int_equal(delivered(2, NULL, NULL), 0);
-	assert_int_equal(vstats(0, 100)->flood_copies, 1);
+	assert_int_equal(vstats(0, 100)->flood_tx, 1);
+	assert_int_equal(vstats(0, 100)->flood_copies, 0);
 
 	/* It comes back with the same epoch: alive, memberships kept. */
-	lose_type = -1;
+	lose_mask = 0;
 	advance(MONO_SEC(2));
 	assert_int_equal(hosts[0].b.member[m].state, MEMBER_ALIVE);
 	send_frame(0, a1, 0x21, 0x11, 3);
@@ -493,11 +586,11 @@ test_lost_join_resync(void **state)
 	site(2);
 	start_all();
 	a1 = port(0, 100, 0x11);
-	lose_type = WIRE_JOIN;
+	lose_mask = LOSE(WIRE_JOIN);
 	lose_from = 1;
 	port(1, 100, 0x21);
 	assert_int_equal(lost, 1);
-	lose_type = -1;
+	lose_mask = 0;
 	m = bridge_member_find(&hosts[0].b, &hosts[1].addr);
 	assert_int_equal(hosts[0].b.member[m].van_count, 0);
 	/* A broadcast now would miss B. */
@@ -510,11 +603,11 @@ test_lost_join_resync(void **state)
 	assert_int_equal(delivered(2, NULL, NULL), 1);
 
 	/* A lost LEAVE too. */
-	lose_type = WIRE_LEAVE;
+	lose_mask = LOSE(WIRE_LEAVE);
 	bridge_port_del(&hosts[1].b, &hosts[1].out, 0, now);
 	host_flush(&hosts[1]);
 	run();
-	lose_type = -1;
+	lose_mask = 0;
 	assert_int_equal(hosts[0].b.member[m].van_count, 1);
 	advance(MONO_SEC(12));	/* no longer shared: found by the slow round */
 	assert_int_equal(hosts[0].b.member[m].van_count, 0);
@@ -596,6 +689,524 @@ test_local_switching(void **state)
 	assert_int_equal(vstats(0, 100)->data_tx, 0);
 }
 
+
+/* Announcements: a port's MAC is known everywhere before it speaks. */
+static void
+test_announce(void **state)
+{
+	int a1, h;
+	const struct fdb_entry *e;
+
+	(void)state;
+	site(3);
+	start_all();
+	a1 = port(0, 100, 0x11);
+	port(1, 100, 0x21);
+	e = entry(0, 100, 0x21);
+	assert_non_null(e);
+	assert_int_equal(e->kind, FDB_REMOTE);
+	assert_int_equal(e->where, member_of(0, 1));
+	assert_int_equal(e->seq, 1);
+	assert_int_equal(vstats(1, 100)->announces, 1);
+	/* So the very first frame is DATA: no flood even for one-way traffic. */
+	send_frame(0, a1, 0x21, 0x11, 1);
+	assert_int_equal(delivered(1, &h, NULL), 1);
+	assert_int_equal(h, 1);
+	assert_int_equal(vstats(0, 100)->flood_tx, 0);
+	assert_int_equal(vstats(0, 100)->data_tx, 1);
+	/* A member that JOINs later hears our MACs at once. */
+	port(2, 100, 0x31);
+	e = entry(2, 100, 0x21);
+	assert_non_null(e);
+	assert_int_equal(e->where, member_of(2, 1));
+}
+
+/*
+ * A VM moves from B to C: B withdraws, C announces with a higher sequence,
+ * and A sends the next frame straight to C.  Then it moves on to a port of
+ * A itself without a configured MAC: its first frame there announces it.
+ */
+static void
+test_migration(void **state)
+{
+	int a1, b1, c1, a2, h;
+	const struct fdb_entry *e;
+
+	(void)state;
+	site(3);
+	start_all();
+	a1 = port(0, 100, 0x11);
+	port(2, 100, 0x31);	/* C is in the VAN: it hears of 0x21 at B */
+	b1 = port(1, 100, 0x21);
+	port(1, 100, 0x22);
+	send_frame(0, a1, 0x21, 0x11, 1);
+	assert_int_equal(delivered(1, &h, NULL), 1);
+
+	port_del(1, b1);
+	assert_null(entry(0, 100, 0x21));	/* withdrawn */
+	assert_int_equal(vstats(1, 100)->withdraws, 1);
+	c1 = port(2, 100, 0x21);
+	e = entry(0, 100, 0x21);
+	assert_non_null(e);
+	assert_int_equal(e->where, member_of(0, 2));
+	assert_int_equal(e->seq, 2);		/* one higher than B's */
+	send_frame(0, a1, 0x21, 0x11, 2);
+	assert_int_equal(delivered(2, &h, NULL), 1);
+	assert_int_equal(h, 2);
+	assert_int_equal(vstats(0, 100)->flood_tx, 0);
+	assert_int_equal(vstats(0, 100)->unlearn_rx, 1);	/* the withdrawal */
+
+	/* C to A, where its port has no MAC: the first frame announces it. */
+	port_del(2, c1);
+	a2 = port_any(0, 100);
+	send_frame(0, a2, 0xff, 0x21, 3);	/* e.g. its gratuitous ARP */
+	e = entry(1, 100, 0x21);
+	assert_non_null(e);
+	assert_int_equal(e->where, member_of(1, 0));
+	assert_int_equal(e->seq, 3);	/* A remembered C's 2 after the withdrawal */
+	e = entry(0, 100, 0x21);
+	assert_int_equal(e->kind, FDB_LOCAL);
+	assert_int_equal(e->where, a2);
+}
+
+/* Two VMs swap hosts at the same time, and back: everything converges. */
+static void
+test_crossing_moves(void **state)
+{
+	int bx, cy, cx, by, h;
+	const struct fdb_entry *e;
+	int round;
+
+	(void)state;
+	site(3);
+	start_all();
+	port(0, 100, 0x11);
+	bx = port(1, 100, 0x41);
+	cy = port(2, 100, 0x42);
+	port(1, 100, 0x2b);		/* both keep a node in the VAN */
+	port(2, 100, 0x2c);
+	for (round = 0; round < 2; round++) {
+		/* Both moves before any message is delivered. */
+		bridge_port_del(&hosts[1].b, &hosts[1].out, (uint32_t)bx, now);
+		bridge_port_del(&hosts[2].b, &hosts[2].out, (uint32_t)cy, now);
+		cx = bridge_port_add(&hosts[2].b, &hosts[2].out,
+		    (uint32_t)bridge_van_find(&hosts[2].b, 100),
+		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x41 }, now, &(const char *){ 0 });
+		by = bridge_port_add(&hosts[1].b, &hosts[1].out,
+		    (uint32_t)bridge_van_find(&hosts[1].b, 100),
+		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x42 }, now, &(const char *){ 0 });
+		assert_true(cx >= 0 && by >= 0);
+		host_flush(&hosts[1]);
+		host_flush(&hosts[2]);
+		run();
+		e = entry(0, 100, 0x41);
+		assert_non_null(e);
+		assert_int_equal(e->where, member_of(0, 2));
+		e = entry(0, 100, 0x42);
+		assert_non_null(e);
+		assert_int_equal(e->where, member_of(0, 1));
+		assert_int_equal(entry(1, 100, 0x41)->where, member_of(1, 2));
+		assert_int_equal(entry(2, 100, 0x42)->where, member_of(2, 1));
+		send_frame(2, cx, 0x11, 0x41, 10 + (uint32_t)round);
+		assert_int_equal(delivered(10 + (uint32_t)round, &h, NULL), 1);
+		assert_int_equal(h, 0);
+		/* and back */
+		bx = by;
+		cy = cx;
+		bridge_port_del(&hosts[1].b, &hosts[1].out, (uint32_t)bx, now);
+		bridge_port_del(&hosts[2].b, &hosts[2].out, (uint32_t)cy, now);
+		bx = bridge_port_add(&hosts[1].b, &hosts[1].out,
+		    (uint32_t)bridge_van_find(&hosts[1].b, 100),
+		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x41 }, now, &(const char *){ 0 });
+		cy = bridge_port_add(&hosts[2].b, &hosts[2].out,
+		    (uint32_t)bridge_van_find(&hosts[2].b, 100),
+		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x42 }, now, &(const char *){ 0 });
+		host_flush(&hosts[1]);
+		host_flush(&hosts[2]);
+		run();
+		assert_int_equal(entry(0, 100, 0x41)->where, member_of(0, 1));
+		assert_int_equal(entry(0, 100, 0x42)->where, member_of(0, 2));
+		now += MONO_SEC(1);
+	}
+	assert_int_equal(vstats(0, 100)->dad_freezes, 0);
+}
+
+static size_t
+learn_msg(uint8_t *out, uint32_t van, uint8_t last, uint32_t seq)
+{
+	struct wire_hdr hd = { .hop = 16, .src_van = van, .dst_van = van };
+	struct wire_learn l = { .seq = seq };
+
+	memcpy(l.mac, (const uint8_t[6]){ 2, 0, 0, 0, 0, last }, 6);
+	return wire_encode_learn(out, WIRE_CTL_MAX, &hd, &l);
+}
+
+/* The highest sequence wins; older claims are stale (and corrected). */
+static void
+test_sequence_rules(void **state)
+{
+	uint8_t msg[WIRE_CTL_MAX];
+	const struct fdb_entry *e;
+	uint64_t learn_b;
+
+	(void)state;
+	site(3);
+	start_all();
+	port(0, 100, 0x11);
+	port(1, 100, 0x21);
+	port(2, 100, 0x31);
+	e = entry(0, 100, 0x21);
+	assert_int_equal(e->seq, 1);
+	/* C claims 0x21 with the same sequence: B keeps it. */
+	inject(0, 2, msg, learn_msg(msg, 100, 0x21, 1));
+	assert_int_equal(entry(0, 100, 0x21)->where, member_of(0, 1));
+	assert_int_equal(vstats(0, 100)->learn_stale, 1);
+	/* ... with a higher one: it moves to C. */
+	inject(0, 2, msg, learn_msg(msg, 100, 0x21, 5));
+	assert_int_equal(entry(0, 100, 0x21)->where, member_of(0, 2));
+	assert_int_equal(entry(0, 100, 0x21)->seq, 5);
+	/* B's own older binding arrives late: ignored. */
+	inject(0, 1, msg, learn_msg(msg, 100, 0x21, 1));
+	assert_int_equal(entry(0, 100, 0x21)->where, member_of(0, 2));
+	/* B, which has 0x21 on a port (seq 1), hears an older claim from A:
+	 * it answers with its binding. */
+	learn_b = vstats(1, 100)->learn_tx;
+	inject(1, 0, msg, learn_msg(msg, 100, 0x21, 0));
+	assert_int_equal(entry(1, 100, 0x21)->kind, FDB_LOCAL);
+	assert_int_equal(vstats(1, 100)->learn_tx, learn_b + 1);
+	/* and hears a newer one from C: the VM left B. */
+	inject(1, 2, msg, learn_msg(msg, 100, 0x21, 7));
+	assert_int_equal(entry(1, 100, 0x21)->kind, FDB_REMOTE);
+	assert_int_equal(entry(1, 100, 0x21)->where, member_of(1, 2));
+}
+
+/*
+ * A MAC used on two hosts at once ping-pongs: after dad_moves moves in the
+ * window it is frozen where it is and reported; later moves are refused.
+ */
+static void
+test_duplicate_detection(void **state)
+{
+	int bp, cp, i;
+	struct bridge_event ev;
+	bool reported = false;
+
+	(void)state;
+	site(3);
+	start_all();
+	port(0, 100, 0x11);
+	bp = port_any(1, 100);
+	cp = port_any(2, 100);
+	for (i = 0; i < 12; i++) {
+		send_frame(i % 2 ? 2 : 1, i % 2 ? cp : bp, 0x11, 0x99, 100 + (uint32_t)i);
+		now += MONO_MS(100);
+	}
+	assert_true(vstats(0, 100)->dad_freezes + vstats(1, 100)->dad_freezes +
+	    vstats(2, 100)->dad_freezes >= 1);
+	for (i = 0; i < 3; i++)
+		while (bridge_event_next(&hosts[i].b, &ev))
+			if (ev.type == BRIDGE_EV_DAD_FREEZE && ev.mac[5] == 0x99)
+				reported = true;
+	assert_true(reported);
+	assert_true(vstats(0, 100)->moves_refused + vstats(1, 100)->moves_refused +
+	    vstats(2, 100)->moves_refused >= 1);
+	/* At A it stays where it froze, whatever the others say next. */
+	{
+		uint32_t where = entry(0, 100, 0x99)->where;
+
+		send_frame(1, bp, 0x11, 0x99, 200);
+		send_frame(2, cp, 0x11, 0x99, 201);
+		assert_int_equal(entry(0, 100, 0x99)->where, where);
+		/* After the hold time it may move again. */
+		now += MONO_MS(BRIDGE_DAD_HOLD_MS_DEFAULT) + MONO_SEC(1);
+		send_frame(where == (uint32_t)member_of(0, 1) ? 2 : 1,
+		    where == (uint32_t)member_of(0, 1) ? cp : bp, 0x11, 0x99, 202);
+		assert_true(entry(0, 100, 0x99)->where != where);
+	}
+}
+
+/* Site key: control messages are sealed; missing, bad, replayed: dropped. */
+static void
+test_site_auth(void **state)
+{
+	static const uint8_t key[32] = "site key of the unit test, 32 B";
+	uint8_t msg[WIRE_CTL_MAX], hello[WIRE_MSG_MAX];
+	size_t n, hello_len;
+	int a1, m;
+	const struct fdb_entry *e;
+
+	(void)state;
+	site_key = key;
+	capture_type = WIRE_HELLO;
+	site(2);
+	start_all();
+	assert_true(captured_len > 0);
+	memcpy(hello, captured, captured_len);
+	hello_len = captured_len;
+	a1 = port(0, 100, 0x11);
+	port(1, 100, 0x21);
+	assert_non_null(entry(0, 100, 0x21));	/* sealed announcements work */
+	send_frame(0, a1, 0x21, 0x11, 1);
+	assert_int_equal(delivered(1, NULL, NULL), 1);
+	m = member_of(0, 1);
+
+	/* Without a trailer. */
+	inject(0, 1, msg, learn_msg(msg, 100, 0x55, 9));
+	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_NO_AUTH], 1);
+	assert_null(entry(0, 100, 0x55));
+	/* Sealed with another key. */
+	n = learn_msg(msg, 100, 0x55, 9);
+	n = wire_auth_seal(msg, n, sizeof(msg), hosts[1].b.conf.epoch, hosts[1].b.auth_counter + 1000,
+	    (const uint8_t[32]){ 1 });
+	inject(0, 1, msg, n);
+	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_BAD_AUTH], 1);
+	/* A tampered body. */
+	n = learn_msg(msg, 100, 0x55, 9);
+	n = wire_auth_seal(msg, n, sizeof(msg), hosts[1].b.conf.epoch, hosts[1].b.auth_counter + 1000, key);
+	msg[WIRE_HDR_LEN + 5] ^= 1;
+	inject(0, 1, msg, n);
+	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_BAD_AUTH], 2);
+	/* A genuine message replayed. */
+	inject(0, 1, hello, hello_len);
+	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_REPLAY], 1);
+	/* From an older epoch (sealed with the right key). */
+	n = learn_msg(msg, 100, 0x55, 9);
+	n = wire_auth_seal(msg, n, sizeof(msg), hosts[1].b.conf.epoch - 1, hosts[1].b.auth_counter + 1000, key);
+	inject(0, 1, msg, n);
+	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_REPLAY], 2);
+	assert_null(entry(0, 100, 0x55));
+	/* A valid new one is accepted; the same counter again is not. */
+	n = learn_msg(msg, 100, 0x55, 9);
+	n = wire_auth_seal(msg, n, sizeof(msg), hosts[1].b.conf.epoch, hosts[1].b.auth_counter + 1000, key);
+	inject(0, 1, msg, n);
+	assert_non_null(entry(0, 100, 0x55));
+	inject(0, 1, msg, n);
+	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_REPLAY], 3);
+	/* Still healthy. */
+	advance(MONO_SEC(3));
+	assert_int_equal(hosts[0].b.member[m].state, MEMBER_ALIVE);
+	assert_int_equal(hosts[0].b.member[m].stats.restarts, 0);
+	e = entry(0, 100, 0x21);
+	assert_non_null(e);
+}
+
+/* One VAN's broadcast storm is cut at its flood rate; the other VAN flows. */
+static void
+test_flood_limit(void **state)
+{
+	int a1, ar, i;
+
+	(void)state;
+	site(2);
+	start_all();
+	a1 = port(0, 100, 0x11);
+	ar = port(0, 200, 0x11);
+	port(1, 100, 0x21);
+	port(1, 200, 0x21);
+	bridge_van_limits(&hosts[0].b, (uint32_t)bridge_van_find(&hosts[0].b, 100),
+	    0, 10, 10);
+	for (i = 0; i < 30; i++)
+		send_frame(0, a1, 0xff, 0x11, 1000);
+	assert_int_equal(delivered(1000, NULL, NULL), 10);
+	assert_int_equal(vstats(0, 100)->drops[DROP_FLOOD_LIMIT], 20);
+	for (i = 0; i < 30; i++)
+		send_frame(0, ar, 0xff, 0x11, 2000);
+	assert_int_equal(delivered(2000, NULL, NULL), 30);
+	/* Unicast to a known MAC is not a flood: never limited. */
+	for (i = 0; i < 30; i++)
+		send_frame(0, a1, 0x21, 0x11, 3000);
+	assert_int_equal(delivered(3000, NULL, NULL), 30);
+	/* The bucket refills at its rate. */
+	now += MONO_MS(500);
+	for (i = 0; i < 30; i++)
+		send_frame(0, a1, 0xff, 0x11, 4000);
+	assert_int_equal(delivered(4000, NULL, NULL), 5);
+}
+
+/* A VAN's share of the table, and the routes one member may hold. */
+static void
+test_table_limits(void **state)
+{
+	uint8_t msg[WIRE_CTL_MAX];
+	int a1, i;
+
+	(void)state;
+	site(3);
+	hosts[0].b.conf.member_routes_max = 3;
+	start_all();
+	a1 = port_any(0, 100);
+	bridge_van_limits(&hosts[0].b, (uint32_t)bridge_van_find(&hosts[0].b, 100),
+	    5, 0, 0);
+	for (i = 0; i < 10; i++)
+		send_frame(0, a1, 0xff, (uint8_t)(0x60 + i), 500);
+	assert_int_equal(hosts[0].b.van[0].fdb_local, 5);
+	assert_true(vstats(0, 100)->learn_fail >= 5);
+	/* VAN 200 is not limited by VAN 100's share. */
+	bridge_van_limits(&hosts[0].b, (uint32_t)bridge_van_find(&hosts[0].b, 100),
+	    0, 0, 0);
+	for (i = 0; i < 6; i++)
+		inject(0, 1, msg, learn_msg(msg, 200, (uint8_t)(0x80 + i), 1));
+	assert_int_equal(hosts[0].b.member[member_of(0, 1)].routes, 3);
+	assert_int_equal(hosts[0].b.member[member_of(0, 1)].stats.learn_refused, 3);
+	inject(0, 2, msg, learn_msg(msg, 200, 0x90, 1));
+	assert_int_equal(hosts[0].b.member[member_of(0, 2)].routes, 1);
+}
+
+static void
+send_raw(int h, int p, const uint8_t *f, size_t len)
+{
+	static uint8_t copy[2048];
+
+	memcpy(copy, f, len);
+	bridge_port_frame(&hosts[h].b, &hosts[h].out, (uint32_t)p, copy, len, 1, now);
+	host_flush(&hosts[h]);
+	run();
+}
+
+/* An ARP packet (RFC 826) from 02:..:smac, 10.0.0.sip, asking for 10.0.0.tip. */
+static size_t
+arp_frame(uint8_t *f, uint16_t op, uint8_t smac, uint8_t sip, uint8_t tip)
+{
+	static const uint8_t head[8] = { 0, 1, 8, 0, 6, 4, 0, 0 };
+
+	memset(f, 0, 60);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, (const uint8_t[6]){ 2, 0, 0, 0, 0, smac }, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	memcpy(f + 14, head, 8);
+	f[21] = (uint8_t)op;
+	memcpy(f + 22, f + 6, 6);
+	memcpy(f + 28, (const uint8_t[4]){ 10, 0, 0, sip }, 4);
+	memcpy(f + 38, (const uint8_t[4]){ 10, 0, 0, tip }, 4);
+	return 60;
+}
+
+
+/* The ARP proxy: addresses travel in LEARNs; known questions never leave. */
+static void
+test_arp_proxy(void **state)
+{
+	uint8_t f[64];
+	int a1, b1;
+	const struct neigh_entry *ne;
+	struct wire_addr ip2 = { .family = 4, .bytes = { 10, 0, 0, 2 } };
+
+	(void)state;
+	arp_proxy = true;
+	site(3);
+	start_all();
+	a1 = port(0, 100, 0x11);
+	b1 = port(1, 100, 0x21);
+	port(2, 100, 0x31);
+	/* b1 says who it is (a gratuitous ARP): B gleans and announces it. */
+	send_raw(1, b1, f, arp_frame(f, 2, 0x21, 2, 2));
+	ne = neigh_lookup(&hosts[0].b.neigh, 100, &ip2);
+	assert_non_null(ne);
+	assert_int_equal(ne->mac[5], 0x21);
+	assert_int_equal(ne->kind, NEIGH_REMOTE);
+	/* a1 asks for 10.0.0.2: A answers itself; nothing is flooded. */
+	ndlog = 0;
+	send_raw(0, a1, f, arp_frame(f, 1, 0x11, 1, 2));
+	assert_int_equal(vstats(0, 100)->arp_answered, 1);
+	assert_int_equal(vstats(0, 100)->flood_tx, 0);
+	assert_int_equal(ndlog, 1);
+	assert_int_equal(dlog[0].host, 0);
+	assert_int_equal(dlog[0].port, a1);
+	assert_int_equal(dlog[0].src[5], 0x21);		/* "is-at" b1's MAC */
+	assert_int_equal(dlog[0].dst[5], 0x11);
+	/* The asker's address was learnt and announced, so C knows it too. */
+	ip2.bytes[3] = 1;
+	ne = neigh_lookup(&hosts[2].b.neigh, 100, &ip2);
+	assert_non_null(ne);
+	assert_int_equal(ne->mac[5], 0x11);
+	/* An unknown address is flooded as before. */
+	send_raw(0, a1, f, arp_frame(f, 1, 0x11, 1, 77));
+	assert_int_equal(vstats(0, 100)->arpnd_flooded, 1);
+	assert_int_equal(vstats(0, 100)->flood_tx, 1);
+	/* b1 leaves: its address is forgotten with it; the question floods. */
+	port_del(1, b1);
+	ip2.bytes[3] = 2;
+	assert_null(neigh_lookup(&hosts[0].b.neigh, 100, &ip2));
+	send_raw(0, a1, f, arp_frame(f, 1, 0x11, 1, 2));
+	assert_int_equal(vstats(0, 100)->arp_answered, 1);
+	assert_int_equal(vstats(0, 100)->flood_tx, 2);
+}
+
+/* An IPv4 frame of len bytes, DF, UDP, 02:..:11 -> 02:..:21. */
+static size_t
+ipv4_frame(uint8_t *f, size_t len, bool df)
+{
+	size_t i;
+	uint32_t sum = 0;
+
+	memset(f, 0, len);
+	memcpy(f, (const uint8_t[12]){ 2, 0, 0, 0, 0, 0x21, 2, 0, 0, 0, 0, 0x11 }, 12);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[16] = (uint8_t)((len - 14) >> 8);
+	f[17] = (uint8_t)(len - 14);
+	f[20] = df ? 0x40 : 0;
+	f[22] = 64;
+	f[23] = 17;
+	memcpy(f + 26, (const uint8_t[8]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+	for (i = 0; i < 20; i += 2)
+		sum += (uint32_t)(f[14 + i] << 8 | f[15 + i]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	f[24] = (uint8_t)(~sum >> 8);
+	f[25] = (uint8_t)~sum;
+	f[34 + 1] = 9;
+	f[34 + 3] = 9;
+	f[34 + 4] = (uint8_t)((len - 34) >> 8);
+	f[34 + 5] = (uint8_t)(len - 34);
+	return len;
+}
+
+/* Too big for the underlay: not sent, answered "fragmentation needed". */
+static void
+test_over_mtu(void **state)
+{
+	uint8_t f[1600];
+	int a1, a2, i;
+
+	(void)state;
+	frame_max = 1000;
+	site(2);
+	start_all();
+	a1 = port(0, 100, 0x11);
+	a2 = port_any(0, 100);
+	port(1, 100, 0x21);
+	ndlog = 0;
+	send_raw(0, a1, f, ipv4_frame(f, 1200, true));
+	assert_int_equal(vstats(0, 100)->drops[DROP_OVER_MTU], 1);
+	assert_int_equal(vstats(0, 100)->data_tx, 0);
+	assert_int_equal(vstats(0, 100)->icmp_sent, 1);
+	assert_int_equal(ndlog, 1);			/* the ICMP, back to a1 */
+	assert_int_equal(dlog[0].port, a1);
+	assert_int_equal(dlog[0].dst[5], 0x11);
+	/* Without DF: dropped, no answer (a router would fragment). */
+	send_raw(0, a1, f, ipv4_frame(f, 1200, false));
+	assert_int_equal(vstats(0, 100)->drops[DROP_OVER_MTU], 2);
+	assert_int_equal(vstats(0, 100)->icmp_sent, 1);
+	/* What fits goes. */
+	send_raw(0, a1, f, ipv4_frame(f, 1000, true));
+	assert_int_equal(vstats(0, 100)->data_tx, 1);
+	/* Between local ports the underlay does not matter. */
+	send_frame(0, a2, 0xff, 0x33, 9);		/* a2's VM is 02:..:33 */
+	ipv4_frame(f, 1200, true);
+	f[5] = 0x33;
+	ndlog = 0;
+	send_raw(0, a1, f, 1200);
+	assert_int_equal(ndlog, 1);
+	assert_int_equal(dlog[0].port, a2);
+	assert_int_equal(vstats(0, 100)->drops[DROP_OVER_MTU], 2);
+	/* Answers are rate-limited. */
+	for (i = 0; i < 300; i++)
+		send_raw(0, a1, f, ipv4_frame(f, 1200, true));
+	assert_int_equal(vstats(0, 100)->icmp_sent, BRIDGE_ICMP_RATE);
+}
+
 int
 main(void)
 {
@@ -608,6 +1219,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lost_join_resync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_switching, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_announce, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crossing_moves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sequence_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_detection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_site_auth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flood_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arp_proxy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_over_mtu, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("bridge", tests, NULL, NULL);
