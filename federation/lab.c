@@ -121,7 +121,54 @@ lab_underlay_mtu(const struct lab *lab)
 {
 	uint32_t need = lab->mtu + LAB_UNDERLAY_OVERHEAD;
 
+	if (lab->underlay_mtu != 0)
+		return lab->underlay_mtu;
 	return need > 1500 ? need : 1500;
+}
+
+char *
+lab_ip6_str(const struct lab_vm *vm, char buf[static 46])
+{
+	if (inet_ntop(AF_INET6, vm->ip6, buf, 46) == NULL)
+		snprintf(buf, 46, "?");
+	return buf;
+}
+
+/* "x:y::z/n" with min <= n <= max. */
+static bool
+cidr6_parse(const char *s, unsigned min, unsigned max, uint8_t ip[static 16],
+    uint8_t *plen)
+{
+	char buf[64], *slash, *end;
+	unsigned long n;
+
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	memcpy(buf, s, strlen(s) + 1);
+	if ((slash = strchr(buf, '/')) == NULL)
+		return false;
+	*slash = '\0';
+	if (slash[1] < '0' || slash[1] > '9')
+		return false;
+	n = strtoul(slash + 1, &end, 10);
+	if (*end != '\0' || n < min || n > max || inet_pton(AF_INET6, buf, ip) != 1)
+		return false;
+	*plen = (uint8_t)n;
+	return true;
+}
+
+/* A VM's own unicast address: not ::, ::1, multicast, link-local (every
+ * NIC has its own) or IPv4-mapped. */
+static bool
+ip6_unicast_ok(const uint8_t ip[static 16])
+{
+	static const uint8_t zero[16], mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (memcmp(ip, zero, 15) == 0 && (ip[15] == 0 || ip[15] == 1))
+		return false;
+	if (ip[0] == 0xff || (ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80))
+		return false;
+	return memcmp(ip, mapped, 12) != 0;
 }
 
 /* Site, host and VM names: a letter, then letters, digits, '_'.  No '-':
@@ -324,14 +371,27 @@ member(const config_setting_t *g, const char *name)
 }
 
 static bool
+get_bool(struct ctx *c, const config_setting_t *g, const char *name, bool *out)
+{
+	const config_setting_t *s = member(g, name);
+
+	if (s == NULL)
+		return true;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return fail(c, s, "'%s' must be true or false", name);
+	*out = config_setting_get_bool(s);
+	return true;
+}
+
+static bool
 parse_settings(struct ctx *c, const config_setting_t *g)
 {
 	static const char *const known[] = { "hello_interval", "dead_after", "mtu",
-	    "ipv6", "log_level", NULL };
+	    "underlay_mtu", "ipv6", "site_key", "arp_proxy", "dad_moves",
+	    "dad_window", "dad_hold", "log_level", NULL };
 	static const char *const levels[] = { "error", "warning", "info", "debug",
 	    NULL };
 	struct lab *lab = c->lab;
-	const config_setting_t *s;
 	const char *level = NULL;
 	unsigned i;
 
@@ -341,13 +401,16 @@ parse_settings(struct ctx *c, const config_setting_t *g)
 	    !get_u32(c, g, "hello_interval", 10, 60000, &lab->hello_ms) ||
 	    !get_u32(c, g, "dead_after", 2, 100, &lab->dead_after) ||
 	    !get_u32(c, g, "mtu", LAB_MTU_MIN, LAB_MTU_MAX, &lab->mtu) ||
+	    !get_u32(c, g, "underlay_mtu", LAB_MTU_MIN, LAB_UNDERLAY_MTU_MAX,
+	    &lab->underlay_mtu) ||
+	    !get_bool(c, g, "ipv6", &lab->ipv6) ||
+	    !get_bool(c, g, "site_key", &lab->site_key) ||
+	    !get_bool(c, g, "arp_proxy", &lab->arp_proxy) ||
+	    !get_u32(c, g, "dad_moves", 1, LAB_DAD_MOVES_MAX, &lab->dad_moves) ||
+	    !get_u32(c, g, "dad_window", 1, LAB_DAD_SECONDS_MAX, &lab->dad_window) ||
+	    !get_u32(c, g, "dad_hold", 1, LAB_DAD_SECONDS_MAX, &lab->dad_hold) ||
 	    !get_str(c, g, "log_level", &level))
 		return false;
-	if ((s = member(g, "ipv6")) != NULL) {
-		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-			return fail(c, s, "'ipv6' must be true or false");
-		lab->ipv6 = config_setting_get_bool(s);
-	}
 	if (level != NULL) {
 		for (i = 0; levels[i] != NULL && strcmp(levels[i], level) != 0; i++)
 			;
@@ -362,7 +425,8 @@ parse_settings(struct ctx *c, const config_setting_t *g)
 static bool
 parse_vans(struct ctx *c, const config_setting_t *root)
 {
-	static const char *const known[] = { "name", "id", NULL };
+	static const char *const known[] = { "name", "id", "flood_rate",
+	    "flood_burst", NULL };
 	struct lab *lab = c->lab;
 	const config_setting_t *l;
 	unsigned i, j, n;
@@ -387,7 +451,9 @@ parse_vans(struct ctx *c, const config_setting_t *root)
 			    BRIDGE_NAME_MAX - 1);
 		if (member(s, "id") == NULL)
 			return fail(c, s, "VAN '%s' without 'id'", name);
-		if (!get_u32(c, s, "id", 1, UINT32_MAX, &v->id))
+		if (!get_u32(c, s, "id", 1, UINT32_MAX, &v->id) ||
+		    !get_u32(c, s, "flood_rate", 0, LAB_FLOOD_MAX, &v->flood_rate) ||
+		    !get_u32(c, s, "flood_burst", 0, LAB_FLOOD_MAX, &v->flood_burst))
 			return false;
 		for (j = 0; j < i; j++) {
 			if (strcmp(lab->van[j].name, name) == 0)
@@ -469,10 +535,10 @@ name_unique(struct ctx *c, const config_setting_t *s, const char *name)
 static bool
 parse_vm(struct ctx *c, const config_setting_t *s, unsigned h)
 {
-	static const char *const known[] = { "name", "van", "ip", "mac", NULL };
+	static const char *const known[] = { "name", "van", "ip", "mac", "ip6", NULL };
 	struct lab *lab = c->lab;
 	struct lab_vm *vm;
-	const char *name = NULL, *van = NULL, *ip = NULL, *mac = NULL;
+	const char *name = NULL, *van = NULL, *ip = NULL, *mac = NULL, *ip6 = NULL;
 	uint32_t mask;
 	unsigned i;
 	int v;
@@ -485,7 +551,7 @@ parse_vm(struct ctx *c, const config_setting_t *s, unsigned h)
 		    "ip = \"a.b.c.d/n\"; }");
 	if (!only_known(c, s, known) || !get_str(c, s, "name", &name) ||
 	    !get_str(c, s, "van", &van) || !get_str(c, s, "ip", &ip) ||
-	    !get_str(c, s, "mac", &mac))
+	    !get_str(c, s, "mac", &mac) || !get_str(c, s, "ip6", &ip6))
 		return false;
 	vm->line = (int)config_setting_source_line(s);
 	vm->host = h;
@@ -524,6 +590,18 @@ parse_vm(struct ctx *c, const config_setting_t *s, unsigned h)
 			    "a unicast address", name, mac);
 	} else
 		lab_mac_from_ip(vm->ip, vm->mac);
+	if (ip6 != NULL) {
+		if (!lab->ipv6)
+			return fail(c, member(s, "ip6"), "VM '%s': ip6 needs ipv6 = true "
+			    "in 'lab'", name);
+		if (!cidr6_parse(ip6, 8, 128, vm->ip6, &vm->plen6))
+			return fail(c, member(s, "ip6"), "VM '%s': ip6 '%s': not an "
+			    "IPv6 address/n (n 8..128)", name, ip6);
+		if (!ip6_unicast_ok(vm->ip6))
+			return fail(c, member(s, "ip6"), "VM '%s': ip6 '%s' must be a "
+			    "global or unique-local unicast address", name, ip6);
+		vm->has_ip6 = true;
+	}
 	/* Unique inside the VAN; other VANs may (and in the lab do) reuse both. */
 	for (i = 0; i < lab->nvms; i++) {
 		const struct lab_vm *o = &lab->vm[i];
@@ -533,6 +611,9 @@ parse_vm(struct ctx *c, const config_setting_t *s, unsigned h)
 		if (o->ip == vm->ip)
 			return fail(c, member(s, "ip"), "VM '%s': ip '%s' already used "
 			    "in VAN '%s' by VM '%s'", name, ip, lab->van[v].name, o->name);
+		if (vm->has_ip6 && o->has_ip6 && memcmp(o->ip6, vm->ip6, 16) == 0)
+			return fail(c, member(s, "ip6"), "VM '%s': ip6 '%s' already used "
+			    "in VAN '%s' by VM '%s'", name, ip6, lab->van[v].name, o->name);
 		if (memcmp(o->mac, vm->mac, 6) == 0) {
 			char m[18];
 
@@ -692,6 +773,10 @@ lab_new(const char *file)
 	lab->hello_ms = LAB_HELLO_MS_DEFAULT;
 	lab->dead_after = LAB_DEAD_AFTER_DEFAULT;
 	lab->mtu = LAB_MTU_DEFAULT;
+	lab->arp_proxy = true;		/* vanedge's defaults */
+	lab->dad_moves = BRIDGE_DAD_MOVES_DEFAULT;
+	lab->dad_window = BRIDGE_DAD_WINDOW_MS_DEFAULT / 1000;
+	lab->dad_hold = BRIDGE_DAD_HOLD_MS_DEFAULT / 1000;
 	snprintf(lab->log_level, sizeof(lab->log_level), "info");
 	return lab;
 }

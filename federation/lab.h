@@ -42,6 +42,10 @@
 #define LAB_MTU_DEFAULT		1400	/* VM NICs: room for the VAN overhead */
 #define LAB_MTU_MIN		576
 #define LAB_MTU_MAX		9000
+#define LAB_UNDERLAY_MTU_MAX	65535	/* as vanedge's underlay_mtu */
+#define LAB_FLOOD_MAX		100000000	/* as vanedge's flood_rate/burst */
+#define LAB_DAD_MOVES_MAX	1000		/* as vanedge's dad_moves */
+#define LAB_DAD_SECONDS_MAX	86400		/* dad_window, dad_hold */
 #define LAB_HOST_ADDR_BASE	11	/* host k of a site: underlay net + 11 + k */
 /* Overhead of one VAN message on the underlay: IPv4, UDP, VAN header, and
  * the Ethernet header of the frame it carries. */
@@ -55,6 +59,8 @@
 struct lab_van {
 	char		name[BRIDGE_NAME_MAX];
 	uint32_t	id;		/* default ID; a site may give its own */
+	uint32_t	flood_rate;	/* vanedge's per-VAN flood limit, 0: none */
+	uint32_t	flood_burst;	/* 0: the rate */
 	int		line;
 };
 
@@ -80,6 +86,9 @@ struct lab_vm {
 	uint32_t	ip;		/* host order */
 	uint8_t		plen;
 	uint8_t		mac[6];
+	bool		has_ip6;	/* an IPv6 address too (needs lab ipv6) */
+	uint8_t		ip6[16];
+	uint8_t		plen6;
 	int		line;
 };
 
@@ -87,8 +96,14 @@ struct lab {
 	char		file[4096];
 	uint32_t	hello_ms;
 	uint32_t	dead_after;
-	uint32_t	mtu;
+	uint32_t	mtu;		/* the VMs' NICs */
+	uint32_t	underlay_mtu;	/* switch, host links, vanedge; 0: derived */
 	bool		ipv6;		/* IPv6 in VMs (off: the lab stays quiet) */
+	bool		site_key;	/* vanlab makes one key, every host uses it */
+	bool		arp_proxy;	/* vanedge's ARP/ND proxy */
+	uint32_t	dad_moves;	/* vanedge's duplicate-address detection */
+	uint32_t	dad_window;	/* seconds */
+	uint32_t	dad_hold;	/* seconds */
 	char		log_level[8];
 	struct lab_van	van[LAB_VAN_MAX];
 	struct lab_site	site[LAB_SITE_MAX];
@@ -107,8 +122,10 @@ void		lab_free(struct lab *);
 /* The topology with every default and derived value explicit; lab_parse
  * of it gives the same lab (with VMs where they run now). */
 void		lab_print(FILE *, const struct lab *);
-/* The vanedge configuration of host h; control is its socket path. */
-void		lab_edge_conf(FILE *, const struct lab *, unsigned h, const char *control);
+/* The vanedge configuration of host h; control is its socket path, keyfile
+ * the site key's file (used when lab->site_key). */
+void		lab_edge_conf(FILE *, const struct lab *, unsigned h, const char *control,
+		    const char *keyfile);
 
 /* Names.  A prefix is 1-16 of [a-z0-9]. */
 bool		lab_prefix_ok(const char *);
@@ -131,6 +148,8 @@ int		lab_find_van(const struct lab *, const char *);
 /* Derived values. */
 void		lab_mac_from_ip(uint32_t ip, uint8_t mac[static 6]);
 uint32_t	lab_probe_addr(unsigned v);
+/* The underlay's MTU: the topology's, else the VM MTU plus the VAN
+ * overhead, at least 1500. */
 uint32_t	lab_underlay_mtu(const struct lab *);
 /* Members of host h's VAN van that vanedge should see JOINed: the other
  * hosts of its site with a VM in it. */
@@ -140,5 +159,7 @@ unsigned	lab_site_peers(const struct lab *, unsigned h);
 
 /* "a.b.c.d" of a host-order address; returns buf. */
 char		*lab_ip_str(uint32_t ip, char buf[static 16]);
+/* The IPv6 address of VM v as text (it must have one); returns buf. */
+char		*lab_ip6_str(const struct lab_vm *, char buf[static 46]);
 
 #endif /* FEDERATION_LAB_H */

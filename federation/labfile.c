@@ -11,16 +11,26 @@
 void
 lab_print(FILE *f, const struct lab *lab)
 {
-	char a[16], m[18];
+	char a[16], a6[46], m[18];
 	unsigned s, h, v, i;
 
 	fprintf(f, "lab = {\n  hello_interval = %u;\n  dead_after = %u;\n"
-	    "  mtu = %u;\n  ipv6 = %s;\n  log_level = \"%s\";\n};\n", lab->hello_ms,
-	    lab->dead_after, lab->mtu, lab->ipv6 ? "true" : "false", lab->log_level);
+	    "  mtu = %u;\n  underlay_mtu = %u;\n  ipv6 = %s;\n  site_key = %s;\n"
+	    "  arp_proxy = %s;\n  dad_moves = %u;\n  dad_window = %u;\n"
+	    "  dad_hold = %u;\n  log_level = \"%s\";\n};\n", lab->hello_ms,
+	    lab->dead_after, lab->mtu, lab_underlay_mtu(lab),
+	    lab->ipv6 ? "true" : "false", lab->site_key ? "true" : "false",
+	    lab->arp_proxy ? "true" : "false", lab->dad_moves, lab->dad_window,
+	    lab->dad_hold, lab->log_level);
 	fprintf(f, "vans = (");
-	for (i = 0; i < lab->nvans; i++)
-		fprintf(f, "%s\n  { name = \"%s\"; id = %u; }", i ? "," : "",
+	for (i = 0; i < lab->nvans; i++) {
+		fprintf(f, "%s\n  { name = \"%s\"; id = %u;", i ? "," : "",
 		    lab->van[i].name, lab->van[i].id);
+		if (lab->van[i].flood_rate != 0 || lab->van[i].flood_burst != 0)
+			fprintf(f, " flood_rate = %u; flood_burst = %u;",
+			    lab->van[i].flood_rate, lab->van[i].flood_burst);
+		fprintf(f, " }");
+	}
 	fprintf(f, "\n);\nsites = (");
 	for (s = 0; s < lab->nsites; s++) {
 		const struct lab_site *site = &lab->site[s];
@@ -53,9 +63,13 @@ lab_print(FILE *f, const struct lab *lab)
 					continue;
 				mac_str(vm->mac, m);
 				fprintf(f, "%s\n          { name = \"%s\"; van = \"%s\"; "
-				    "ip = \"%s/%u\"; mac = \"%s\"; }", first ? "" : ",",
+				    "ip = \"%s/%u\"; mac = \"%s\";", first ? "" : ",",
 				    vm->name, lab->van[vm->van].name, lab_ip_str(vm->ip, a),
 				    vm->plen, m);
+				if (vm->has_ip6)
+					fprintf(f, " ip6 = \"%s/%u\";", lab_ip6_str(vm, a6),
+					    vm->plen6);
+				fprintf(f, " }");
 				first = false;
 			}
 			fprintf(f, "%s); }", first ? " " : "\n        ");
@@ -66,7 +80,8 @@ lab_print(FILE *f, const struct lab *lab)
 }
 
 void
-lab_edge_conf(FILE *f, const struct lab *lab, unsigned h, const char *control)
+lab_edge_conf(FILE *f, const struct lab *lab, unsigned h, const char *control,
+    const char *keyfile)
 {
 	const struct lab_host *host = &lab->host[h];
 	const struct lab_site *site = &lab->site[host->site];
@@ -76,9 +91,14 @@ lab_edge_conf(FILE *f, const struct lab *lab, unsigned h, const char *control)
 	fprintf(f, "# vanedge configuration of host %s, site %s: written by vanlab.\n",
 	    host->name, site->name);
 	fprintf(f, "edge = {\n  listen = \"%s\";\n  control = \"%s\";\n"
-	    "  hello_interval = %u;\n  dead_after = %u;\n  log_level = \"%s\";\n};\n",
-	    lab_ip_str(host->addr, a), control, lab->hello_ms, lab->dead_after,
-	    lab->log_level);
+	    "  hello_interval = %u;\n  dead_after = %u;\n  underlay_mtu = %u;\n"
+	    "  arp_proxy = %s;\n", lab_ip_str(host->addr, a), control, lab->hello_ms,
+	    lab->dead_after, lab_underlay_mtu(lab), lab->arp_proxy ? "true" : "false");
+	if (lab->site_key)
+		fprintf(f, "  site_key = \"%s\";\n", keyfile != NULL ? keyfile : "");
+	fprintf(f, "  dad_moves = %u;\n  dad_window = %u;\n  dad_hold = %u;\n"
+	    "  log_level = \"%s\";\n};\n", lab->dad_moves, lab->dad_window,
+	    lab->dad_hold, lab->log_level);
 	fprintf(f, "members = [");
 	for (i = 0, n = 0; i < lab->nhosts; i++)
 		if (i != h && lab->host[i].site == host->site)
@@ -88,8 +108,12 @@ lab_edge_conf(FILE *f, const struct lab *lab, unsigned h, const char *control)
 	/* Every VAN on every host: a VM can migrate to any host of its site. */
 	fprintf(f, "vans = (");
 	for (i = 0; i < lab->nvans; i++) {
-		fprintf(f, "%s\n  { id = %u; name = \"%s\"; ports = (", i ? "," : "",
+		fprintf(f, "%s\n  { id = %u; name = \"%s\";", i ? "," : "",
 		    site->van_id[i], lab->van[i].name);
+		if (lab->van[i].flood_rate != 0 || lab->van[i].flood_burst != 0)
+			fprintf(f, " flood_rate = %u; flood_burst = %u;",
+			    lab->van[i].flood_rate, lab->van[i].flood_burst);
+		fprintf(f, " ports = (");
 		for (v = 0, n = 0; v < lab->nvms; v++) {
 			if (lab->vm[v].host != h || lab->vm[v].van != i)
 				continue;

@@ -1,11 +1,12 @@
 # federation/module.mk — vanlab (and later vanplan, peering files).
 #
 # LAB_SRCS are vanlab's files but its main; the unit test links them too.
-# lab.c and labfile.c are the topology model and what it writes (no
-# syscalls of their own); the rest run processes, namespaces and daemons.
+# lab.c and labfile.c are the topology model and what it writes, resume.c
+# the frames a migrated VM sends (no syscalls of their own); the rest run
+# processes, namespaces and daemons.
 
-LAB_SRCS := federation/lab.c federation/labfile.c federation/proc.c federation/netns.c \
-	federation/state.c federation/daemon.c federation/testbed.c \
+LAB_SRCS := federation/lab.c federation/labfile.c federation/resume.c federation/proc.c \
+	federation/netns.c federation/state.c federation/daemon.c federation/testbed.c \
 	federation/report.c
 LIBVANLAB := $(B)/libvanlab.a
 
@@ -22,3 +23,10 @@ $(B)/tests/unit/test_lab: $(B)/tests/unit/test_lab.o $(LIBVANLAB) $(LIBVANCORE) 
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
 UNIT_TESTS += $(B)/tests/unit/test_lab
+
+# The frames of a resumed VM, checked against the edge's own ARP/ND parser.
+$(B)/tests/unit/test_resume: $(B)/tests/unit/test_resume.o $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+
+UNIT_TESTS += $(B)/tests/unit/test_resume

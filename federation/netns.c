@@ -7,6 +7,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <netpacket/packet.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "federation/proc.h"
@@ -162,4 +166,80 @@ netns_kill_all(const char *ns, int timeout_ms)
 	for (i = 0; i < n; i++)
 		proc_ended(pids[i], NULL);
 	return found;
+}
+
+/* The child of netns_send_frames: exit status 0, or what failed. */
+static int
+send_frames_child(const char *ns, const char *ifname, const uint8_t *const *frames,
+    const size_t *lens, unsigned n, int out)
+{
+	struct sockaddr_ll sll;
+	struct timespec ts;
+	char nspath[256];
+	long long t;
+	unsigned i;
+	int fd;
+
+	snprintf(nspath, sizeof(nspath), NETNS_DIR "/%s", ns);
+	if ((fd = open(nspath, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    setns(fd, CLONE_NEWNET) == -1)
+		return 2;
+	close(fd);
+	/* Protocol 0: this socket sends only, it receives nothing. */
+	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)) == -1)
+		return 3;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	if ((sll.sll_ifindex = (int)if_nametoindex(ifname)) == 0)
+		return 4;
+	sll.sll_halen = 6;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	for (i = 0; i < n; i++) {
+		memcpy(sll.sll_addr, frames[i], 6);
+		if (sendto(fd, frames[i], lens[i], 0, (struct sockaddr *)&sll,
+		    sizeof(sll)) != (ssize_t)lens[i])
+			return 5;
+	}
+	return write(out, &t, sizeof(t)) == (ssize_t)sizeof(t) ? 0 : 6;
+}
+
+int
+netns_send_frames(const char *ns, const char *ifname, const uint8_t *const *frames,
+    const size_t *lens, unsigned n, long long *first_ns)
+{
+	static const char *const why[] = { "", "", "cannot enter the namespace",
+	    "no packet socket", "no such interface", "send failed", "pipe" };
+	int pfd[2], status = 0;
+	long long t = 0;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) == -1) {
+		fprintf(stderr, "vanlab: pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "vanlab: fork: %s\n", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		_exit(send_frames_child(ns, ifname, frames, lens, n, pfd[1]));
+	}
+	close(pfd[1]);
+	if (proc_wait(pid, NETNS_IP_MS, &status) == 0 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0 &&
+	    read(pfd[0], &t, sizeof(t)) == (ssize_t)sizeof(t)) {
+		close(pfd[0]);
+		*first_ns = t;
+		return 0;
+	}
+	close(pfd[0]);
+	fprintf(stderr, "vanlab: cannot send from %s in namespace %s: %s\n", ifname, ns,
+	    WIFEXITED(status) && WEXITSTATUS(status) < 7 ? why[WEXITSTATUS(status)] :
+	    "the sender died");
+	return -1;
 }

@@ -10,6 +10,8 @@
 #define FEDERATION_NETNS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #define NETNS_ARGS_MAX	32	/* words of one `ip` command */
 #define NETNS_IP_MS	10000	/* the longest one `ip` command may take */
@@ -31,5 +33,15 @@ int	netns_sysctl(const char *ns, const char *key, const char *value, bool option
 /* SIGTERM every process inside ns, wait up to timeout_ms, SIGKILL the
  * rest.  Returns how many there were. */
 int	netns_kill_all(const char *ns, int timeout_ms);
+
+/*
+ * Send n Ethernet frames (destination MAC first, no FCS) out of ifname in
+ * ns, back to back, from a packet socket, as the VM itself would.
+ * *first_ns: CLOCK_MONOTONIC nanoseconds just before the first one was
+ * handed to the kernel.  0 or -1 (reported).
+ */
+int	netns_send_frames(const char *ns, const char *ifname,
+	    const uint8_t *const *frames, const size_t *lens, unsigned n,
+	    long long *first_ns);
 
 #endif /* FEDERATION_NETNS_H */

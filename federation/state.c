@@ -14,6 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "crypto/key.h"
+
 static int
 lock(struct state *st)
 {
@@ -193,25 +197,78 @@ state_load_lab(const struct state *st, char err[static LAB_ERR_MAX])
 	return lab_load(path, err);
 }
 
-static void
-write_edge(FILE *f, const void *lab, unsigned h, const void *control)
+void
+state_site_key_path(const char *prefix, char out[static 256])
 {
-	lab_edge_conf(f, lab, h, control);
+	snprintf(out, 256, STATE_ROOT "/%s/site.key", prefix);
+}
+
+int
+state_save_site_key(const struct state *st)
+{
+	char path[256], text[WG_KEY_B64_LEN + 2];
+	struct wg_key key;
+	size_t len;
+	int fd, rc = -1;
+
+	state_site_key_path(st->prefix, path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		fprintf(stderr, "vanlab: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	/* The umask may only have taken bits away: make it exactly 0600. */
+	if (fchmod(fd, 0600) == -1) {
+		fprintf(stderr, "vanlab: chmod %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	randombytes_buf(key.b, sizeof(key.b));
+	key_to_base64(text, &key);
+	len = strlen(text);
+	text[len++] = '\n';
+	if (write(fd, text, len) != (ssize_t)len) {
+		fprintf(stderr, "vanlab: cannot write %s\n", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	sodium_memzero(&key, sizeof(key));
+	sodium_memzero(text, sizeof(text));
+	if (close(fd) == -1 && rc == 0) {
+		fprintf(stderr, "vanlab: cannot write %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+struct edge_paths {
+	const char	*control;
+	const char	*keyfile;
+};
+
+static void
+write_edge(FILE *f, const void *lab, unsigned h, const void *paths)
+{
+	const struct edge_paths *p = paths;
+
+	lab_edge_conf(f, lab, h, p->control, p->keyfile);
 }
 
 int
 state_save_edge_conf(const struct state *st, const struct lab *lab, unsigned h)
 {
-	char dir[256], path[256], sock[256];
+	char dir[256], path[256], sock[256], key[256];
+	struct edge_paths p = { sock, key };
 
 	state_host_path(st, lab, h, NULL, dir);
 	state_host_path(st, lab, h, "edge.conf", path);
 	state_host_path(st, lab, h, "edge.sock", sock);
+	state_site_key_path(st->prefix, key);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		fprintf(stderr, "vanlab: mkdir %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	return replace_file(path, write_edge, lab, h, sock);
+	return replace_file(path, write_edge, lab, h, &p);
 }
 
 int

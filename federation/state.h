@@ -4,6 +4,7 @@
  *   topology.conf      the normalised topology, VMs where they run now
  *   netns              the namespaces created, one a line, each written
  *                      before it is created (so `down` finds a partial up)
+ *   site.key           the site key, mode 0600, when the topology wants one
  *   SITE-HOST/         per host: edge.conf, edge.log, edge.pid, edge.sock
  *
  * Commands that change a lab hold an exclusive lock (flock) on the
@@ -41,6 +42,12 @@ void	state_path(const struct state *, const char *name, char out[static 256]);
 /* DIR/SITE-HOST/FILE (file NULL: the directory) */
 void	state_host_path(const struct state *, const struct lab *, unsigned h,
 	    const char *file, char out[static 256]);
+
+/* DIR/site.key: every host's vanedge reads the site key from there. */
+void	state_site_key_path(const char *prefix, char out[static 256]);
+/* A new random site key (32 bytes, WireGuard's base64) in DIR/site.key,
+ * mode 0600; the file must not exist yet.  0 or -1 (reported). */
+int	state_save_site_key(const struct state *);
 
 int	state_save_lab(const struct state *, const struct lab *);
 struct lab *state_load_lab(const struct state *, char err[static LAB_ERR_MAX]);

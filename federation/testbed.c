@@ -8,6 +8,10 @@
  *         every host sees its members alive and the VANs JOINed.
  *   down: daemons (by pid, after checking it is still our vanedge), any
  *         process left inside our namespaces, the namespaces, the state.
+ *   migrate: as a hypervisor's live migration: each VM's NIC stops (its
+ *         old port stays), the new port and NIC come up, the VM's first
+ *         frames go out, and only then is the old port detached; the state
+ *         is rewritten for the VMs that arrived.
  */
 #include "federation/testbed.h"
 
@@ -18,12 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "edge/conf.h"		/* mac_str */
 #include "federation/daemon.h"
 #include "federation/netns.h"
 #include "federation/proc.h"
+#include "federation/resume.h"
 #include "federation/state.h"
 
 #define KILL_MS		3000	/* processes left in a namespace at down */
@@ -86,7 +92,7 @@ plug_vm(const char *prefix, const struct lab *lab, unsigned v, unsigned h)
 {
 	const struct lab_vm *vm = &lab->vm[v];
 	char hns[LAB_NS_MAX], vns[LAB_NS_MAX], tap[LAB_IFNAMSIZ], mac[18], mtu[16];
-	char addr[32], ip[16];
+	char addr[64], ip[46];
 
 	lab_ns_host(lab, prefix, h, hns);
 	lab_ns_vm(lab, prefix, v, vns);
@@ -97,10 +103,17 @@ plug_vm(const char *prefix, const struct lab *lab, unsigned v, unsigned h)
 	if (netns_ip(hns, false, "link", "set", "dev", tap, "netns", vns, NULL) == -1 ||
 	    netns_ip(vns, false, "link", "set", "dev", tap, "name", "eth0",
 	    "address", mac, "mtu", mtu, NULL) == -1 ||
-	    netns_ip(vns, false, "addr", "add", addr, "dev", "eth0", NULL) == -1 ||
-	    netns_ip(vns, false, "link", "set", "dev", "eth0", "up", NULL) == -1)
+	    netns_ip(vns, false, "addr", "add", addr, "dev", "eth0", NULL) == -1)
 		return -1;
-	return 0;
+	/* No duplicate-address detection: the topology made it unique, and
+	 * the address must work the moment the VM runs. */
+	if (vm->has_ip6) {
+		snprintf(addr, sizeof(addr), "%s/%u", lab_ip6_str(vm, ip), vm->plen6);
+		if (netns_ip(vns, false, "-6", "addr", "add", addr, "dev", "eth0",
+		    "nodad", NULL) == -1)
+			return -1;
+	}
+	return netns_ip(vns, false, "link", "set", "dev", "eth0", "up", NULL);
 }
 
 static void
@@ -211,7 +224,8 @@ testbed_up(const struct lab *lab, const char *prefix)
 	printf("vanlab: lab %s: %u site%s, %u hosts, %u VANs, %u VMs\n", prefix,
 	    lab->nsites, lab->nsites == 1 ? "" : "s", lab->nhosts, lab->nvans, lab->nvms);
 	fflush(stdout);
-	if (state_save_lab(&st, lab) == -1)
+	if (state_save_lab(&st, lab) == -1 ||
+	    (lab->site_key && state_save_site_key(&st) == -1))
 		goto fail;
 	for (s = 0; s < lab->nsites; s++)
 		if (make_switch(&st, lab, s) == -1)
@@ -329,25 +343,208 @@ testbed_down(const char *prefix, bool verbose)
 	return rc;
 }
 
-static bool
-has_eth0(const char *ns)
+/* One VM's move and when each step of it happened (CLOCK_MONOTONIC ns). */
+struct move {
+	unsigned	vm, from, to;
+	bool		arrived;	/* running on `to` */
+	const char	*first;		/* what its first frames were */
+	long long	t_stop, t_attach, t_up, t_frame, t_detach, t_gone;
+};
+
+static long long
+now_ns(void)
 {
-	return netns_ip(ns, true, "link", "show", "dev", "eth0", NULL) == 0;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Check one requested move against the running lab. */
+static int
+move_check(const struct state *st, const struct lab *lab, const char *prefix,
+    const struct testbed_move *req, struct move *mv, const struct move *before,
+    unsigned nbefore)
+{
+	int v, h;
+	unsigned i;
+
+	if ((v = lab_find_vm(lab, req->vm)) < 0) {
+		fprintf(stderr, "vanlab: no VM '%s' in lab %s\n", req->vm, prefix);
+		return -1;
+	}
+	if ((h = lab_find_host(lab, req->host)) < 0) {
+		fprintf(stderr, "vanlab: no host '%s' in lab %s\n", req->host, prefix);
+		return -1;
+	}
+	for (i = 0; i < nbefore; i++)
+		if (before[i].vm == (unsigned)v) {
+			fprintf(stderr, "vanlab: VM %s is moved twice\n", req->vm);
+			return -1;
+		}
+	mv->vm = (unsigned)v;
+	mv->from = lab->vm[v].host;
+	mv->to = (unsigned)h;
+	if (mv->from == mv->to) {
+		fprintf(stderr, "vanlab: VM %s runs on host %s already\n", req->vm,
+		    req->host);
+		return -1;
+	}
+	if (lab->host[mv->from].site != lab->host[h].site) {
+		fprintf(stderr, "vanlab: host %s is in another site: moving across sites "
+		    "needs vanproxy (issue 5)\n", req->host);
+		return -1;
+	}
+	if (daemon_pid(st, lab, mv->from) == -1 || daemon_pid(st, lab, mv->to) == -1) {
+		fprintf(stderr, "vanlab: vanedge of host %s is not running\n",
+		    daemon_pid(st, lab, mv->from) == -1 ? lab->host[mv->from].name :
+		    req->host);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The VM stops on its old host: its NIC goes down and out of the way
+ * (eth0 becomes old0), while its port there stays attached, as a paused
+ * VM's tap does until the migration is over.
+ */
+static int
+move_stop(const char *prefix, const struct lab *lab, struct move *mv)
+{
+	char vns[LAB_NS_MAX];
+
+	lab_ns_vm(lab, prefix, mv->vm, vns);
+	mv->t_stop = now_ns();
+	if (netns_ip(vns, false, "link", "set", "dev", "eth0", "down", NULL) == -1 ||
+	    netns_ip(vns, false, "link", "set", "dev", "eth0", "name", "old0",
+	    NULL) == -1) {
+		fprintf(stderr, "vanlab: cannot stop the NIC of VM %s\n",
+		    lab->vm[mv->vm].name);
+		return -1;
+	}
+	return 0;
+}
+
+/* It runs on the new host: a new port with the same MAC (unless learn),
+ * its tap the VM's eth0 with the same addresses. */
+static int
+move_attach(const struct state *st, struct lab *lab, struct move *mv, bool learn)
+{
+	char tap[LAB_IFNAMSIZ], mac[18], id[16];
+	const char *attach[] = { "attach", id, tap, learn ? NULL : mac, NULL };
+	const struct lab_vm *vm = &lab->vm[mv->vm];
+	json_t *j;
+
+	lab_tap(lab, mv->vm, tap);
+	mac_str(vm->mac, mac);
+	snprintf(id, sizeof(id), "%u", lab->site[lab->host[mv->to].site].van_id[vm->van]);
+	if ((j = daemon_query(st, lab, mv->to, attach, false)) == NULL)
+		return -1;
+	json_decref(j);
+	mv->t_attach = now_ns();
+	lab->vm[mv->vm].host = mv->to;
+	if (plug_vm(st->prefix, lab, mv->vm, mv->to) == -1) {
+		lab->vm[mv->vm].host = mv->from;
+		return -1;
+	}
+	mv->t_up = now_ns();
+	mv->arrived = true;
+	return 0;
+}
+
+/* What a resumed VM sends at once: a gratuitous ARP, an unsolicited NA. */
+static int
+move_announce(const struct state *st, const struct lab *lab, struct move *mv)
+{
+	const struct lab_vm *vm = &lab->vm[mv->vm];
+	uint8_t garp[RESUME_FRAME_MAX], una[RESUME_FRAME_MAX];
+	const uint8_t *frames[2] = { garp, una };
+	size_t lens[2];
+	char vns[LAB_NS_MAX];
+
+	lab_ns_vm(lab, st->prefix, mv->vm, vns);
+	lens[0] = resume_garp(vm->mac, vm->ip, garp, sizeof(garp));
+	lens[1] = vm->has_ip6 ? resume_una(vm->mac, vm->ip6, una, sizeof(una)) : 0;
+	mv->first = vm->has_ip6 ? "gratuitous ARP, unsolicited NA" : "gratuitous ARP";
+	return netns_send_frames(vns, "eth0", frames, lens, vm->has_ip6 ? 2 : 1,
+	    &mv->t_frame);
+}
+
+/* The migration is over: the old port goes (and old0 with its tap). */
+static int
+move_detach(const struct state *st, const struct lab *lab, struct move *mv)
+{
+	char tap[LAB_IFNAMSIZ];
+	const char *detach[] = { "detach", tap, NULL };
+	json_t *j;
+
+	lab_tap(lab, mv->vm, tap);
+	mv->t_detach = now_ns();
+	if ((j = daemon_query(st, lab, mv->from, detach, false)) == NULL) {
+		fprintf(stderr, "vanlab: vanctl detach %s on host %s failed\n", tap,
+		    lab->host[mv->from].name);
+		return -1;
+	}
+	json_decref(j);
+	return 0;
+}
+
+static void
+move_print(const struct lab *lab, const struct move *mv, bool learn)
+{
+	long long t0 = mv->t_stop;
+
+	printf("vanlab: VM %s moved from host %s to host %s: stopped, attached%s "
+	    "+%lld ms, eth0 up +%lld ms, first frame +%lld ms (%s, monotonic "
+	    "%lld.%09lld s), old port gone +%lld ms\n", lab->vm[mv->vm].name,
+	    lab->host[mv->from].name, lab->host[mv->to].name,
+	    learn ? " without MAC" : "", (mv->t_attach - t0) / 1000000,
+	    (mv->t_up - t0) / 1000000, (mv->t_frame - t0) / 1000000, mv->first,
+	    mv->t_frame / 1000000000LL, mv->t_frame % 1000000000LL,
+	    (mv->t_gone - t0) / 1000000);
+}
+
+static void
+moves_json(const struct lab *lab, const struct move *mv, unsigned n, bool learn)
+{
+	json_t *arr = json_array(), *o;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, "
+		    "s:I, s:I, s:I}", "vm", lab->vm[mv[i].vm].name,
+		    "from", lab->host[mv[i].from].name, "to", lab->host[mv[i].to].name,
+		    "first_frame", mv[i].first,
+		    "stop_ns", (json_int_t)mv[i].t_stop,
+		    "attach_ns", (json_int_t)mv[i].t_attach,
+		    "up_ns", (json_int_t)mv[i].t_up,
+		    "first_frame_ns", (json_int_t)mv[i].t_frame,
+		    "detach_ns", (json_int_t)mv[i].t_detach,
+		    "gone_ns", (json_int_t)mv[i].t_gone));
+	o = json_pack("{s:s, s:s, s:o}", "clock", "CLOCK_MONOTONIC", "port_mac",
+	    learn ? "learnt from the first frame" : "configured at attach", "moves", arr);
+	json_dumpf(o, stdout, JSON_INDENT(2));
+	printf("\n");
+	json_decref(o);
 }
 
 int
-testbed_migrate(const char *prefix, const char *vmname, const char *hostname)
+testbed_migrate(const char *prefix, const struct testbed_move *req, unsigned n,
+    bool learn, bool json)
 {
 	struct state st;
 	struct lab *lab = NULL;
-	char err[LAB_ERR_MAX], tap[LAB_IFNAMSIZ], vns[LAB_NS_MAX], mac[18], id[16];
-	const char *detach[] = { "detach", tap, NULL };
-	const char *attach[] = { "attach", id, tap, mac, NULL };
-	long long t0, deadline;
-	json_t *j;
-	unsigned old;
-	int v, h, rc = -1;
+	struct move mv[LAB_VM_MAX];
+	char err[LAB_ERR_MAX], vns[LAB_NS_MAX];
+	long long deadline;
+	unsigned i, arrived = 0;
+	int rc = -1;
 
+	if (n == 0 || n > LAB_VM_MAX) {
+		fprintf(stderr, "vanlab: migrate: 1 to %d moves\n", LAB_VM_MAX);
+		return -1;
+	}
 	if (state_open(&st, prefix, true) == -1) {
 		fprintf(stderr, "vanlab: no lab with prefix '%s'\n", prefix);
 		return -1;
@@ -356,69 +553,61 @@ testbed_migrate(const char *prefix, const char *vmname, const char *hostname)
 		fprintf(stderr, "vanlab: %s\n", err);
 		goto out;
 	}
-	if ((v = lab_find_vm(lab, vmname)) < 0) {
-		fprintf(stderr, "vanlab: no VM '%s' in lab %s\n", vmname, prefix);
-		goto out;
-	}
-	if ((h = lab_find_host(lab, hostname)) < 0) {
-		fprintf(stderr, "vanlab: no host '%s' in lab %s\n", hostname, prefix);
-		goto out;
-	}
-	old = lab->vm[v].host;
-	if (old == (unsigned)h) {
-		fprintf(stderr, "vanlab: VM %s runs on host %s already\n", vmname, hostname);
-		goto out;
-	}
-	if (lab->host[old].site != lab->host[h].site) {
-		fprintf(stderr, "vanlab: host %s is in another site: moving across sites "
-		    "needs vanproxy (issue 5)\n", hostname);
-		goto out;
-	}
-	if (daemon_pid(&st, lab, old) == -1 || daemon_pid(&st, lab, (unsigned)h) == -1) {
-		fprintf(stderr, "vanlab: vanedge of host %s is not running\n",
-		    daemon_pid(&st, lab, old) == -1 ? lab->host[old].name : hostname);
-		goto out;
-	}
-	lab_tap(lab, (unsigned)v, tap);
-	lab_ns_vm(lab, prefix, (unsigned)v, vns);
-	mac_str(lab->vm[v].mac, mac);
-	snprintf(id, sizeof(id), "%u", lab->site[lab->host[h].site].van_id[lab->vm[v].van]);
-	t0 = proc_now_ms();
+	memset(mv, 0, sizeof(mv));
+	for (i = 0; i < n; i++)
+		if (move_check(&st, lab, prefix, &req[i], &mv[i], mv, i) == -1)
+			goto out;
 
-	/* The VM stops on its old host: the tap, and so its eth0, goes. */
-	if ((j = daemon_query(&st, lab, old, detach, false)) == NULL) {
-		fprintf(stderr, "vanlab: vanctl detach %s on host %s failed\n", tap,
-		    lab->host[old].name);
-		goto out;
-	}
-	json_decref(j);
-	deadline = proc_now_ms() + PLUG_MS;
-	while (has_eth0(vns)) {
-		if (proc_interrupted || proc_now_ms() >= deadline) {
-			fprintf(stderr, "vanlab: eth0 of VM %s still there %d ms after the "
-			    "detach\n", vmname, PLUG_MS);
+	/* Every step for every VM before the next step: moves at the same
+	 * time overlap, and their messages cross on the underlay. */
+	for (i = 0; i < n; i++)
+		if (move_stop(prefix, lab, &mv[i]) == -1)
+			goto out;
+	for (i = 0; i < n; i++) {
+		if (move_attach(&st, lab, &mv[i], learn) == -1) {
+			fprintf(stderr, "vanlab: VM %s is stopped on %s but not running "
+			    "on %s\n", lab->vm[mv[i].vm].name, lab->host[mv[i].from].name,
+			    lab->host[mv[i].to].name);
 			goto out;
 		}
-		proc_sleep_ms(5);
+		arrived++;
 	}
-	/* ... and runs on the new one, with the same MAC and IP. */
-	lab->vm[v].host = (unsigned)h;
-	if ((j = daemon_query(&st, lab, (unsigned)h, attach, false)) == NULL ||
-	    plug_vm(prefix, lab, (unsigned)v, (unsigned)h) == -1) {
-		json_decref(j);
-		fprintf(stderr, "vanlab: VM %s is detached from %s but not running on %s\n",
-		    vmname, lab->host[old].name, hostname);
-		goto out;
+	for (i = 0; i < n; i++)
+		if (move_announce(&st, lab, &mv[i]) == -1)
+			goto out;
+	for (i = 0; i < n; i++)
+		if (move_detach(&st, lab, &mv[i]) == -1)
+			goto out;
+	deadline = proc_now_ms() + PLUG_MS;
+	for (i = 0; i < n; i++) {
+		lab_ns_vm(lab, prefix, mv[i].vm, vns);
+		while (netns_ip(vns, true, "link", "show", "dev", "old0", NULL) == 0) {
+			if (proc_interrupted || proc_now_ms() >= deadline) {
+				fprintf(stderr, "vanlab: the old NIC of VM %s is still there "
+				    "%d ms after the detach\n", lab->vm[mv[i].vm].name,
+				    PLUG_MS);
+				goto out;
+			}
+			proc_sleep_ms(1);
+		}
+		mv[i].t_gone = now_ns();
 	}
-	json_decref(j);
-	printf("vanlab: VM %s moved from host %s to host %s in %lld ms\n", vmname,
-	    lab->host[old].name, hostname, proc_now_ms() - t0);
-	/* What runs now is what a reload should find. */
-	if (state_save_lab(&st, lab) == -1 || state_save_edge_conf(&st, lab, old) == -1 ||
-	    state_save_edge_conf(&st, lab, (unsigned)h) == -1)
-		goto out;
+	if (json)
+		moves_json(lab, mv, n, learn);
+	else
+		for (i = 0; i < n; i++)
+			move_print(lab, &mv[i], learn);
 	rc = 0;
 out:
+	/* What runs now is what a reload should find. */
+	if (arrived > 0) {
+		if (state_save_lab(&st, lab) == -1)
+			rc = -1;
+		for (i = 0; i < n; i++)
+			if (mv[i].arrived && (state_save_edge_conf(&st, lab, mv[i].from) == -1 ||
+			    state_save_edge_conf(&st, lab, mv[i].to) == -1))
+				rc = -1;
+	}
 	lab_free(lab);
 	state_close(&st);
 	return rc;

@@ -21,7 +21,22 @@ int	testbed_up(const struct lab *, const char *prefix);
 /* Tear down whatever a lab of this prefix left: daemons, processes inside
  * its namespaces, namespaces, state.  Idempotent: 0 when nothing is left. */
 int	testbed_down(const char *prefix, bool verbose);
-/* Move VM `vm` to host `host`. */
-int	testbed_migrate(const char *prefix, const char *vm, const char *host);
+/*
+ * Move VMs to other hosts at the same time, in the order of a hypervisor's
+ * live migration: every VM stops on its old host (its NIC goes down; its
+ * port stays attached, as a paused VM's tap), each gets a new port with the
+ * same MAC on its new host (without the MAC when `learn`: the edge learns
+ * the VM from its first frame), the tap becomes its eth0 with the same
+ * addresses, each VM at once sends what a resumed VM sends (resume.h), and
+ * then the old ports are detached.  Prints when each step happened, as text
+ * or, with `json`, one JSON object with CLOCK_MONOTONIC nanoseconds.
+ */
+struct testbed_move {
+	const char	*vm;
+	const char	*host;
+};
+
+int	testbed_migrate(const char *prefix, const struct testbed_move *, unsigned n,
+	    bool learn, bool json);
 
 #endif /* FEDERATION_TESTBED_H */

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "edge/conf.h"		/* mac_str */
 #include "federation/daemon.h"
 #include "federation/lab.h"
@@ -27,6 +29,8 @@ struct opts {
 	const char	*prefix;
 	const char	*edge;		/* check --edge HOST */
 	bool		keep;		/* demo --keep */
+	bool		json;		/* migrate --json */
+	bool		learn;		/* migrate --learn */
 };
 
 struct command {
@@ -114,8 +118,19 @@ cmd_report(struct opts *o, int argc, char **argv)
 static int
 cmd_migrate(struct opts *o, int argc, char **argv)
 {
-	(void)argc;
-	return testbed_migrate(o->prefix, argv[0], argv[1]) == 0 ? 0 : 1;
+	struct testbed_move moves[LAB_VM_MAX];
+	int i;
+
+	if (argc % 2 != 0 || argc / 2 > LAB_VM_MAX) {
+		fprintf(stderr, "vanlab: migrate VM HOST [VM HOST]...\n");
+		return 2;
+	}
+	for (i = 0; i < argc / 2; i++) {
+		moves[i].vm = argv[2 * i];
+		moves[i].host = argv[2 * i + 1];
+	}
+	return testbed_migrate(o->prefix, moves, (unsigned)argc / 2, o->learn,
+	    o->json) == 0 ? 0 : 1;
 }
 
 static int
@@ -134,11 +149,12 @@ cmd_check(struct opts *o, int argc, char **argv)
 		lab_free(lab);
 		return 1;
 	} else {
-		char sock[256];
+		char sock[256], key[256];
 
 		snprintf(sock, sizeof(sock), "%s/%s/%s-%s/edge.sock", STATE_ROOT,
 		    o->prefix, lab->site[lab->host[h].site].name, lab->host[h].name);
-		lab_edge_conf(stdout, lab, (unsigned)h, sock);
+		state_site_key_path(o->prefix, key);
+		lab_edge_conf(stdout, lab, (unsigned)h, sock, key);
 	}
 	lab_free(lab);
 	return 0;
@@ -158,7 +174,15 @@ cmd_status(struct opts *o, int argc, char **argv)
 	(void)argv;
 	if ((lab = open_lab(o, &st)) == NULL)
 		return 1;
-	printf("lab %s (state in %s)\n\n", o->prefix, st.dir);
+	printf("lab %s (state in %s)\n", o->prefix, st.dir);
+	if (lab->site_key) {
+		char key[256];
+
+		state_site_key_path(o->prefix, key);
+		printf("site key %s: every host's control messages are authenticated\n",
+		    key);
+	}
+	printf("\n");
 	printf("%-8s %-18s %-15s %-16s %s\n", "HOST", "NAMESPACE", "UNDERLAY",
 	    "VANEDGE", "MEMBERS");
 	for (h = 0; h < lab->nhosts; h++) {
@@ -362,7 +386,8 @@ static const struct command commands[] = {
 	{ "status", cmd_status, 0, 0, false, "status [--prefix P]" },
 	{ "exec", cmd_exec, 1, -1, true, "exec [--prefix P] VM|HOST [--] COMMAND..." },
 	{ "ctl", cmd_ctl, 1, -1, true, "ctl [--prefix P] HOST [--] VANCTL-ARGS..." },
-	{ "migrate", cmd_migrate, 2, 2, false, "migrate [--prefix P] VM HOST" },
+	{ "migrate", cmd_migrate, 2, -1, false,
+	  "migrate [--prefix P] [--learn] [--json] VM HOST [VM HOST]..." },
 	{ "report", cmd_report, 0, 0, false, "report [--prefix P]" },
 	{ "demo", cmd_demo, 1, 1, false, "demo TOPOLOGY [--prefix P] [--keep]" },
 	{ "check", cmd_check, 1, 1, false, "check TOPOLOGY [--edge HOST]" },
@@ -390,11 +415,13 @@ main(int argc, char *argv[])
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "edge", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "learn", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *c;
-	struct opts o = { NULL, NULL, false };
+	struct opts o = { NULL, NULL, false, false, false };
 	int ch, nargs;
 
 	if (argc > 0 && argv[0][0] != '\0')
@@ -426,6 +453,15 @@ main(int argc, char *argv[])
 				usage();
 			o.edge = optarg;
 			break;
+		case 'j':
+		case 'l':
+			if (c->run != cmd_migrate)
+				usage();
+			if (ch == 'j')
+				o.json = true;
+			else
+				o.learn = true;
+			break;
 		default:
 			fprintf(stderr, "usage: %s %s\n", self, c->usage);
 			return 2;
@@ -443,6 +479,10 @@ main(int argc, char *argv[])
 	if (!prefix_usable(o.prefix))
 		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (sodium_init() == -1) {
+		fprintf(stderr, "vanlab: libsodium does not start\n");
+		return 1;
+	}
 	proc_signals();
 	return c->run(&o, nargs, argv + optind);
 }

@@ -9,7 +9,7 @@ what=${1:-all}
 build="gcc make pkg-config libevent-dev libconfig-dev libsodium-dev libb2-dev
 	libjansson-dev libcmocka-dev"
 fuzz="clang libclang-rt-14-dev"
-net="iproute2 iputils-ping iperf3 tcpdump procps psmisc python3 wireguard-go
+net="iproute2 iputils-ping iperf3 tcpdump procps psmisc python3 nftables wireguard-go
 	wireguard-tools kmod"
 bench_extra="jq tinc openvpn openssl n2n net-tools"
 

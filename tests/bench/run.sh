@@ -4,8 +4,10 @@
 # One run of ../shared/bench/anchors.sh with vanedge plugged in beside the
 # kernel's VXLAN + bridge path, in the same topology, by the same method:
 # TCP throughput, delivered 64-byte UDP packets per second and ping RTT,
-# printed as ratios to vxlan-bridge.  Then the crypto engine's figures
-# beside ../shared/bench/cryptolimit.c, when tests/bench/crypto.sh exists.
+# printed as ratios to vxlan-bridge.  Then the migration gap (migrate.sh:
+# vanlab, BENCH_MIGRATIONS moves of each kind, default 10), and the crypto
+# engine's figures beside ../shared/bench/cryptolimit.c, when
+# tests/bench/crypto.sh exists.
 # Extra arguments go to anchors.sh (e.g. --duration 5 --repeat 3).
 set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,11 +18,14 @@ anchors=$(cd "$here/../.." && pwd)/../shared/bench/anchors.sh
 
 out=${BENCH_OUT:-${TMPDIR:-/tmp}/vanfed-bench-$(date +%Y%m%d-%H%M%S)}
 export VAN_BUILD=$build
+mkdir -p "$out"
 echo "bench: results in $out"
 bash "$anchors" --install --out "$out/anchors" --prefix vfb \
   --plugin vanedge="$here/vanedge-plugin.sh" \
   --only vxlan-bridge,vanedge "$@"
 rc=$?
+# The migration gap (issue 4), in a vanlab lab of its own, beside the ratios.
+BENCH_OUT_DIR=$out sh "$here/migrate.sh" "$build" | tee "$out/migrate.md" || rc=1
 if [ -x "$here/crypto.sh" ]; then
   echo
   "$here/crypto.sh" "$build" | tee "$out/crypto.txt" || rc=1

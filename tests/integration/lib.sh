@@ -120,3 +120,63 @@ ping_ok() {
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
 pidof_edge() { cat "$STATE/a-$1/edge.pid"; }
+
+T=$HERE/traffic.py
+
+# fdb_field HOST VAN MAC FIELD — a field of the host's forwarding entry for
+# the MAC ("none" if it has no entry).
+fdb_field() {
+	ctl "$1" show fdb "$2" |
+	    jpy "([e['$4'] for e in j if e['mac']=='$3'] or ['none'])[0]"
+}
+
+# port_tx HOST TAP — frames the host's vanedge wrote to that port.
+port_tx() {
+	ctl "$1" show ports | jpy "([p['tx_frames'] for p in j if p['tap']=='$2'] or [0])[0]"
+}
+
+# host_of VM — the host a VM runs on now.
+host_of() {
+	"$VANLAB" status --prefix "$PFX" | awk -v v="$1" '$1 == v { print $4 }'
+}
+
+# move FILE [--learn] VM HOST... — vanlab migrate, its JSON appended to FILE.
+move() {
+	f=$1
+	shift
+	"$VANLAB" migrate --prefix "$PFX" --json "$@" >>"$f" || fail "vanlab migrate $*"
+}
+
+# Probe streams: numbered UDP datagrams every millisecond, one sender and
+# one receiver each, for at most STREAM_SECONDS (streams_stop ends them
+# sooner).  Files: $TMP/ID.sent, $TMP/ID.recv.
+STREAM_SECONDS=${STREAM_SECONDS:-30}
+STREAMS=""
+# stream_start ID FROM_VM TO_VM TO_IP PORT
+stream_start() {
+	bg vm "$3" python3 "$T" probe-recv 0.0.0.0 "$5" "$TMP/$1.recv" \
+	    $((STREAM_SECONDS + 5))
+	STREAMS="$STREAMS $BG"
+	poll 10 test -e "$TMP/$1.recv.ready" || fail "probe receiver $1 in $3 did not start"
+	bg vm "$2" python3 "$T" probe-send "$4" "$5" 1000 "$STREAM_SECONDS" \
+	    "$TMP/$1.sent" "$TMP/streams.stop"
+	STREAMS="$STREAMS $BG"
+}
+# streams_stop — end every stream; their files are complete afterwards.
+streams_stop() {
+	touch "$TMP/streams.stop"
+	for p in $STREAMS; do wait "$p" 2>/dev/null; done
+	STREAMS=""
+	rm -f "$TMP/streams.stop"
+}
+# stream_gaps ID MOVES_FILE [VM] — one line per move (of VM, the stream's
+# receiver; traffic.py probe-gap).
+stream_gaps() {
+	python3 "$T" probe-gap "$TMP/$1.sent" "$TMP/$1.recv" "$2" 1000 ${3:-}
+}
+# delivered HOST TAP N — poll until the port got N more frames than now.
+delivered() {
+	d0=$(port_tx "$1" "$2")
+	d_more() { [ "$(port_tx "$1" "$2")" -ge $((d0 + $3)) ]; }
+	poll 10 d_more "$1" "$2" "$3"
+}

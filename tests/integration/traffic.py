@@ -18,7 +18,36 @@ timeout and says so with a non-zero exit.
   ctl SOCKET HEX                      one raw request on a control socket;
                                       prints the reply
   count FILE TEXT                     occurrences of TEXT in FILE's bytes
+                                      ("hex:..." for bytes given in hex)
+
+  probe-send DST PORT INTERVAL_US SECONDS LOG [STOP]
+                                      numbered UDP probes at a fixed
+                                      interval, for SECONDS or until the file
+                                      STOP exists; LOG gets "SEQ SENT_NS"
+  probe-recv BIND PORT OUT SECONDS    receive probes until the sender's end
+                                      mark or SECONDS; OUT gets "SEQ SENT_NS
+                                      RECV_NS" (OUT.ready once bound)
+  probe-gap SENT RECEIVED MOVES_JSON INTERVAL_US [VM]
+                                      per move (of VM) in `vanlab migrate
+                                      --json` output (several concatenated):
+                                      the stream's outage and the gap after
+                                      the VM's first frame, one line each
+  storm IFACE SECONDS                 broadcast frames out of IFACE as fast as
+                                      it goes; prints how many
+  garp IFACE IP                       one gratuitous ARP for IP from IFACE's MAC
+  udp-df DST PORT SIZE                one UDP datagram of SIZE bytes with DF;
+                                      prints "sent|refused" and the path MTU
+  learn-msg VAN MAC SEQ               a LEARN (no trailer), hex
+  seal HEX EPOCH COUNTER KEYFILE      that control message with the site
+                                      key's trailer (KEYFILE - : a random key)
+  van-spoof SRC_IP:PORT DST PORT HEX...  datagrams with a forged source
+                                      (IP_HDRINCL)
+  pcap-van FILE SRC_IP                the VAN messages from SRC_IP in a pcap:
+                                      "TYPE EPOCH COUNTER HEX" (control with a
+                                      trailer; EPOCH COUNTER "- -" otherwise)
 """
+import base64
+import json
 import hashlib
 import os
 import random
@@ -166,14 +195,252 @@ def ctl(path, hexreq):
 
 
 def count(path, text):
+    if text.startswith("hex:"):
+        needle = bytes.fromhex(text[4:])
+    else:
+        needle = text.encode()
     with open(path, "rb") as f:
-        print(f.read().count(text.encode()))
+        print(f.read().count(needle))
+
+
+PROBE = struct.Struct("!IQ")
+PROBE_END = 0xFFFFFFFF
+
+
+def probe_send(dst, port, interval_us, seconds, log, stop=None):
+    """Absolute schedule: late sends go at once, but never in a burst to
+    catch up (a probe that would be more than one interval late is
+    skipped), so the stream keeps its interval through stalls."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    step = int(interval_us) * 1000
+    now = time.monotonic_ns()
+    end = now + int(float(seconds) * 1e9)
+    nxt = now
+    seq = 0
+    sent = []
+    while nxt < end:
+        if stop is not None and seq % 64 == 0 and os.path.exists(stop):
+            break
+        now = time.monotonic_ns()
+        if now < nxt:
+            time.sleep((nxt - now) / 1e9)
+        t = time.monotonic_ns()
+        try:
+            s.sendto(PROBE.pack(seq, t).ljust(32, b"\0"), (dst, int(port)))
+            sent.append((seq, t))
+        except OSError:
+            pass  # no route or neighbour for a moment: a lost probe
+        seq += 1
+        nxt += step
+        if time.monotonic_ns() - nxt > step:
+            nxt = time.monotonic_ns()
+    for _ in range(5):
+        s.sendto(PROBE.pack(PROBE_END, 0), (dst, int(port)))
+        time.sleep(0.01)
+    with open(log + ".tmp", "w") as f:
+        f.writelines("%d %d\n" % x for x in sent)
+    os.rename(log + ".tmp", log)
+
+
+def probe_recv(bind, port, out, seconds):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
+    s.bind((bind, int(port)))
+    with open(out + ".ready", "w") as f:
+        f.write("ready\n")
+    deadline = time.monotonic() + float(seconds)
+    got = []
+    while time.monotonic() < deadline:
+        s.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            b = s.recv(64)
+        except socket.timeout:
+            break
+        t = time.monotonic_ns()
+        if len(b) < PROBE.size:
+            continue
+        seq, sent = PROBE.unpack_from(b)
+        if seq == PROBE_END:
+            break
+        got.append((seq, sent, t))
+    with open(out + ".tmp", "w") as f:
+        f.writelines("%d %d %d\n" % x for x in got)
+    os.rename(out + ".tmp", out)
+
+
+def json_objects(text):
+    """The JSON objects of a file that holds several, one after another."""
+    d = json.JSONDecoder()
+    i = 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i == len(text):
+            return
+        o, i = d.raw_decode(text, i)
+        yield o
+
+
+def probe_gap(sent_log, recv_log, moves_json, interval_us, vm=None):
+    """One line per move: away_ms (detach to first frame), outage_ms (the
+    longest silence of the stream around the move), lost, back_ms (when
+    the stream came back, from the VM's first frame: negative = before
+    it), gap_ms (from the first frame to the first probe sent after it,
+    and after the last one lost, that arrived) and lost_after (probes sent
+    after the first frame that never arrived)."""
+    sent = [tuple(map(int, l.split())) for l in open(sent_log)]
+    got = {int(l.split()[0]) for l in open(recv_log)}
+    moves = []
+    for o in json_objects(open(moves_json).read()):
+        for m in o["moves"]:
+            m["mac"] = "attach" if o["port_mac"].startswith("configured") else "learnt"
+            if vm is None or m["vm"] == vm:
+                moves.append(m)
+    if not sent or not got:
+        sys.exit("probe-gap: no probes sent or none received")
+    last = max(got)
+    for k, m in enumerate(moves):
+        d, ff = m["stop_ns"], m["first_frame_ns"]
+        e = moves[k + 1]["stop_ns"] if k + 1 < len(moves) else sent[-1][1] + 1
+        win = [(q, t) for q, t in sent if d - 50_000_000 <= t < e and q <= last]
+        before = [t for q, t in sent if t < d - 50_000_000 and q in got]
+        ok = [t for q, t in win if q in got]
+        lost = [t for q, t in win if q not in got]
+        name = "move=%d vm=%s from=%s to=%s mac=%s" % (
+            k + 1, m["vm"], m["from"], m["to"], m["mac"])
+        if not before or not ok:
+            print("%s: no probe arrived %s it" % (
+                name, "before" if not before else "after"))
+            continue
+        ts = [before[-1]] + ok
+        outage, back = max((b - a, b) for a, b in zip(ts, ts[1:]))
+        late = [t for t in lost if t >= ff]
+        after = [t for t in ok if t >= ff and (not late or t > late[-1])]
+        gap = (after[0] - ff) / 1e6 if after else float("inf")
+        print("%s away_ms=%.1f outage_ms=%.1f lost=%d back_ms=%+.1f gap_ms=%.1f "
+              "lost_after=%d" % (name, (ff - d) / 1e6, outage / 1e6, len(lost),
+                                 (back - ff) / 1e6, gap, len(late)))
+    print("interval_ms=%.1f sent=%d received=%d" % (int(interval_us) / 1e3,
+                                                    len(sent), len(got)))
+
+
+def storm(ifname, seconds):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((ifname, 0))
+    src = open("/sys/class/net/%s/address" % ifname).read().strip()
+    frame = (b"\xff" * 6 + bytes.fromhex(src.replace(":", "")) +
+             b"\x88\xb5" + b"vanstorm".ljust(46, b"\0"))
+    end = time.monotonic() + float(seconds)
+    n = 0
+    while time.monotonic() < end:
+        for _ in range(256):
+            try:
+                s.send(frame)
+                n += 1
+            except OSError:
+                pass  # the queue is full: so is the point
+    print(n)
+
+
+def garp(ifname, ip):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((ifname, 0))
+    mac = bytes.fromhex(open("/sys/class/net/%s/address" % ifname).read()
+                        .strip().replace(":", ""))
+    a = socket.inet_aton(ip)
+    arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac + a + b"\0" * 6 + a
+    s.send((b"\xff" * 6 + mac + b"\x08\x06" + arp).ljust(60, b"\0"))
+
+
+IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_MTU = 10, 2, 14
+
+
+def udp_df(dst, port, size):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
+    s.connect((dst, int(port)))
+    try:
+        s.send(b"m" * int(size))
+        what = "sent"
+    except OSError:
+        what = "refused"
+    print(what, s.getsockopt(socket.IPPROTO_IP, IP_MTU))
+
+
+def learn_msg(van, mac, seq):
+    ids = struct.pack("!II", int(van), int(van))
+    body = bytes.fromhex(mac.replace(":", "")) + struct.pack("!BBI", 0, 0, int(seq))
+    print((bytes([0x13, 0, 16, 0]) + ids + body).hex())
+
+
+def seal(hexmsg, epoch, counter, keyfile):
+    m = bytearray(bytes.fromhex(hexmsg))
+    if keyfile == "-":
+        key = os.urandom(32)
+    else:
+        key = base64.b64decode(open(keyfile).read().strip())
+    m[1] |= 0x80
+    m += struct.pack("!QQ", int(epoch), int(counter))
+    m += hashlib.blake2b(bytes(m), digest_size=16, key=key).digest()
+    print(bytes(m).hex())
+
+
+def ip_checksum(h):
+    s = sum(struct.unpack("!%dH" % (len(h) // 2), h))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def van_spoof(src, dst, port, *hexes):
+    sip, sport = src.rsplit(":", 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for h in hexes:
+        p = bytes.fromhex(h)
+        udp = udp_header(sport, port, p) + p	# checksum 0: none (IPv4)
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000,
+                         64, 17, 0, socket.inet_aton(sip), socket.inet_aton(dst))
+        ip = ip[:10] + struct.pack("!H", ip_checksum(ip)) + ip[12:]
+        s.sendto(ip + udp, (dst, 0))
+
+
+def pcap_van(path, src):
+    """Classic pcap, Ethernet or Linux cooked (v1) captures, IPv4/UDP."""
+    b = open(path, "rb").read()
+    magic = struct.unpack("<I", b[:4])[0]
+    e = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+    link = struct.unpack(e + "I", b[20:24])[0]
+    off = 24
+    while off + 16 <= len(b):
+        incl = struct.unpack(e + "I", b[off + 8:off + 12])[0]
+        pkt = b[off + 16:off + 16 + incl]
+        off += 16 + incl
+        l2 = 14 if link == 1 else 16
+        if len(pkt) < l2 + 28 or pkt[l2 - 2:l2] != b"\x08\x00":
+            continue
+        ip = pkt[l2:]
+        ihl = (ip[0] & 15) * 4
+        if ip[9] != 17 or socket.inet_ntoa(ip[12:16]) != src:
+            continue
+        msg = ip[ihl + 8:]
+        if len(msg) < 12:
+            continue
+        t, pad = msg[0] & 15, msg[3] & 15
+        if t >= 3 and msg[1] & 0x80 and len(msg) >= 12 + 32 + pad:
+            end = len(msg) - pad
+            epoch, counter = struct.unpack("!QQ", msg[end - 32:end - 16])
+            print(t, epoch, counter, msg.hex())
+        else:
+            print(t, "-", "-", msg.hex())
 
 
 COMMANDS = {
     "tcp-recv": tcp_recv, "tcp-send": tcp_send, "udp-sink": udp_sink,
     "udp-send": udp_send, "marker": marker, "van": van,
     "van-random": van_random, "ctl": ctl, "count": count,
+    "probe-send": probe_send, "probe-recv": probe_recv, "probe-gap": probe_gap,
+    "storm": storm, "garp": garp, "udp-df": udp_df, "learn-msg": learn_msg, "seal": seal,
+    "van-spoof": van_spoof, "pcap-van": pcap_van,
 }
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
  * (table-driven, exact "FILE:LINE: message"), the values it derives
  * (names, MACs, addresses, member counts), the fixpoint of its normalised
  * form, the vanedge configuration it writes (read back by vanedge's own
- * parser), and the readiness judgement on vanctl's JSON.
+ * parser, site key included), and the readiness judgement on vanctl's JSON.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,9 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "crypto/key.h"
 #include "edge/conf.h"
 #include "federation/daemon.h"
 #include "federation/lab.h"
@@ -43,6 +46,26 @@
 #define ONE_VM(vm) \
 	VANS "sites = ( { name = \"a\"; underlay = \"10.77.1.0/24\";\n" \
 	"  hosts = ( { name = \"h1\"; vms = ( { " vm " } ); } ); } );\n"
+/* The same with IPv6 in the VMs (the VM is on line 4). */
+#define ONE_VM6(vm) "lab = { ipv6 = true; };\n" ONE_VM(vm)
+
+/* Every setting of issue 4: a 1500-byte underlay under 1500-byte VMs, a
+ * site key, no ARP/ND proxy, a flood limit in blue, IPv6 addresses. */
+#define ISSUE4 \
+	"lab = { mtu = 1500; underlay_mtu = 1500; ipv6 = true; site_key = true;\n" \
+	"  arp_proxy = false; dad_moves = 1000; dad_window = 10; dad_hold = 5; };\n" \
+	"vans = ( { name = \"blue\"; id = 100; flood_rate = 2000; flood_burst = 500; },\n" \
+	"  { name = \"red\"; id = 200; } );\n" \
+	"sites = ( { name = \"a\"; underlay = \"10.77.1.0/24\";\n" \
+	"  hosts = (\n" \
+	"    { name = \"h1\"; vms = (\n" \
+	"        { name = \"b1\"; van = \"blue\"; ip = \"10.0.0.11/24\";\n" \
+	"          ip6 = \"fd00:0:0:0::b/64\"; },\n" \
+	"        { name = \"r1\"; van = \"red\"; ip = \"10.0.0.11/24\";\n" \
+	"          ip6 = \"fd00::b/64\"; } ); },\n" \
+	"    { name = \"h2\"; vms = (\n" \
+	"        { name = \"b2\"; van = \"blue\"; ip = \"10.0.0.12/24\";\n" \
+	"          ip6 = \"2001:db8::c/120\"; } ); } ); } );\n"
 
 static struct lab *
 parse_ok(const char *text)
@@ -72,6 +95,17 @@ test_good(void **state)
 	assert_int_equal(lab->dead_after, LAB_DEAD_AFTER_DEFAULT);
 	assert_false(lab->ipv6);
 	assert_string_equal(lab->log_level, "info");
+	/* Issue 4's settings keep their old meaning when absent. */
+	assert_int_equal(lab->underlay_mtu, 0);
+	assert_int_equal(lab_underlay_mtu(lab), 1500);
+	assert_false(lab->site_key);
+	assert_true(lab->arp_proxy);		/* vanedge's default */
+	assert_int_equal(lab->van[0].flood_rate, 0);
+	assert_int_equal(lab->van[0].flood_burst, 0);
+	assert_false(lab->vm[0].has_ip6);
+	assert_int_equal(lab->dad_moves, BRIDGE_DAD_MOVES_DEFAULT);
+	assert_int_equal(lab->dad_window, 180);
+	assert_int_equal(lab->dad_hold, 180);
 	/* Derived host addresses: net + 11 + index; an explicit one wins. */
 	assert_string_equal(lab_ip_str(lab->host[0].addr, ip), "10.77.1.11");
 	assert_string_equal(lab_ip_str(lab->host[1].addr, ip), "10.77.1.12");
@@ -124,6 +158,9 @@ test_derive(void **state)
 	assert_int_equal(lab_underlay_mtu(&lab), 1500);
 	lab.mtu = 9000;
 	assert_int_equal(lab_underlay_mtu(&lab), 9000 + LAB_UNDERLAY_OVERHEAD);
+	/* An explicit underlay wins, also one smaller than the VMs need. */
+	lab.underlay_mtu = 1500;
+	assert_int_equal(lab_underlay_mtu(&lab), 1500);
 	assert_true(lab_prefix_ok("vl"));
 	assert_true(lab_prefix_ok("t1234567890abcde"));
 	assert_false(lab_prefix_ok(""));
@@ -146,6 +183,72 @@ static const struct {
 	  "t.conf:1: log_level: one of error, warning, info, debug" },
 	{ "lab = { hello_interval = 5; };\n" BODY,
 	  "t.conf:1: 'hello_interval' must be 10..60000" },
+	{ "lab = {\n underlay_mtu = 100; };\n" BODY,
+	  "t.conf:2: 'underlay_mtu' must be 576..65535" },
+	{ "lab = { underlay_mtu = 65536; };\n" BODY,
+	  "t.conf:1: 'underlay_mtu' must be 576..65535" },
+	{ "lab = { site_key = \"yes\"; };\n" BODY,
+	  "t.conf:1: 'site_key' must be true or false" },
+	{ "lab = { arp_proxy = 1; };\n" BODY,
+	  "t.conf:1: 'arp_proxy' must be true or false" },
+	{ "lab = { dad_moves = 0; };\n" BODY,
+	  "t.conf:1: 'dad_moves' must be 1..1000" },
+	{ "lab = { dad_window = 86401; };\n" BODY,
+	  "t.conf:1: 'dad_window' must be 1..86400" },
+	{ "lab = { dad_hold = true; };\n" BODY,
+	  "t.conf:1: 'dad_hold' must be an integer" },
+	{ "lab = { site_key = true; key = \"/k\"; };\n" BODY,
+	  "t.conf:1: unknown setting 'key'" },
+	{ "vans = ( { name = \"blue\"; id = 1;\n flood_rate = -1; } );\n",
+	  "t.conf:2: 'flood_rate' must be 0..100000000" },
+	{ "vans = ( { name = \"blue\"; id = 1; flood_burst = 100000001; } );\n",
+	  "t.conf:1: 'flood_burst' must be 0..100000000" },
+	{ "vans = ( { name = \"blue\"; id = 1; flood_rate = \"fast\"; } );\n",
+	  "t.conf:1: 'flood_rate' must be an integer" },
+	{ "vans = ( { name = \"blue\"; id = 1; flood = 5; } );\n",
+	  "t.conf:1: unknown setting 'flood'" },
+	{ ONE_VM("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "ip6 = \"fd00::1/64\";"),
+	  "t.conf:3: VM 'b1': ip6 needs ipv6 = true in 'lab'" },
+	{ ONE_VM6("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "ip6 = \"fd00::1\";"),
+	  "t.conf:4: VM 'b1': ip6 'fd00::1': not an IPv6 address/n (n 8..128)" },
+	{ ONE_VM6("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "ip6 = \"fd00::1/129\";"),
+	  "t.conf:4: VM 'b1': ip6 'fd00::1/129': not an IPv6 address/n (n 8..128)" },
+	{ ONE_VM6("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "ip6 = \"10.0.0.1/24\";"),
+	  "t.conf:4: VM 'b1': ip6 '10.0.0.1/24': not an IPv6 address/n (n 8..128)" },
+	{ ONE_VM6("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "ip6 = 64;"),
+	  "t.conf:4: 'ip6' must be a string" },
+	{ ONE_VM6("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "ip6 = \"fe80::1/64\";"),
+	  "t.conf:4: VM 'b1': ip6 'fe80::1/64' must be a global or unique-local "
+	  "unicast address" },
+	{ ONE_VM6("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "ip6 = \"ff02::1/64\";"),
+	  "t.conf:4: VM 'b1': ip6 'ff02::1/64' must be a global or unique-local "
+	  "unicast address" },
+	{ ONE_VM6("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "ip6 = \"::1/128\";"),
+	  "t.conf:4: VM 'b1': ip6 '::1/128' must be a global or unique-local "
+	  "unicast address" },
+	{ ONE_VM6("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "ip6 = \"::/64\";"),
+	  "t.conf:4: VM 'b1': ip6 '::/64' must be a global or unique-local "
+	  "unicast address" },
+	{ ONE_VM6("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "ip6 = \"::ffff:10.0.0.1/96\";"),
+	  "t.conf:4: VM 'b1': ip6 '::ffff:10.0.0.1/96' must be a global or "
+	  "unique-local unicast address" },
+	{ "lab = { ipv6 = true; };\n" VANS
+	  "sites = ( { name = \"a\"; underlay = \"10.77.1.0/24\"; hosts = (\n"
+	  "{ name = \"h1\"; vms = ( { name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\";\n"
+	  "  ip6 = \"fd00::1/64\"; } ); },\n"
+	  "{ name = \"h2\"; vms = ( { name = \"b2\"; van = \"blue\"; ip = \"10.0.0.2/24\";\n"
+	  "  ip6 = \"fd00:0::1/120\"; } ); } ); } );\n",
+	  "t.conf:7: VM 'b2': ip6 'fd00:0::1/120' already used in VAN 'blue' by VM 'b1'" },
 	{ "vans = ( { name = \"blue\"; id = 0; } );\n",
 	  "t.conf:1: 'id' must be 1..4294967295" },
 	{ "vans = ( { name = \"blue\"; id = 1; },\n { name = \"red\"; id = 1; } );\n",
@@ -341,7 +444,7 @@ test_edge_conf(void **state)
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
-	lab_edge_conf(f, lab, 0, "/run/vanlab/vl/a-h1/edge.sock");
+	lab_edge_conf(f, lab, 0, "/run/vanlab/vl/a-h1/edge.sock", NULL);
 	fclose(f);
 	conf = edge_conf_load(path, err);
 	if (conf == NULL)
@@ -354,6 +457,10 @@ test_edge_conf(void **state)
 	assert_int_equal(conf->nmembers, 2);
 	assert_string_equal(addr_str(&conf->members[0], a), "10.77.1.12:4797");
 	assert_string_equal(addr_str(&conf->members[1], a), "10.77.1.99:4797");
+	/* The lab's underlay is vanedge's, so its MTU arithmetic is right. */
+	assert_int_equal(conf->underlay_mtu, 1500);
+	assert_true(conf->arp_proxy);
+	assert_false(conf->has_site_key);
 	/* Every VAN on every host, so that VMs can move anywhere. */
 	assert_int_equal(conf->nvans, 2);
 	blue = edge_conf_van(conf, 100);
@@ -378,7 +485,7 @@ test_edge_conf(void **state)
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
 	lab->site[0].van_id[0] = 1100;
-	lab_edge_conf(f, lab, 2, "/run/x.sock");
+	lab_edge_conf(f, lab, 2, "/run/x.sock", NULL);
 	fclose(f);
 	conf = edge_conf_load(path, err);
 	if (conf == NULL)
@@ -388,6 +495,93 @@ test_edge_conf(void **state)
 	assert_non_null(edge_conf_van(conf, 1100));	/* the site's own ID */
 	assert_int_equal(edge_conf_van(conf, 1100)->nports, 0);
 	assert_int_equal(conf->nmembers, 2);
+	edge_conf_free(conf);
+	lab_free(lab);
+}
+
+/* Issue 4's settings: parsed, printed, parsed back, and in vanedge's
+ * configuration as vanedge reads it (the site key from a real file). */
+static void
+test_settings(void **state)
+{
+	struct lab *lab = parse_ok(ISSUE4), *again;
+	char path[] = "/tmp/test_lab_XXXXXX", key_path[] = "/tmp/test_key_XXXXXX";
+	char err[CONF_ERR_MAX], b64[WG_KEY_B64_LEN + 1], ip6[46], *one, *two;
+	const struct conf_van *blue, *red;
+	struct edge_conf *conf;
+	struct wg_key key;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_int_equal(lab->mtu, 1500);
+	assert_int_equal(lab_underlay_mtu(lab), 1500);
+	assert_true(lab->ipv6);
+	assert_true(lab->site_key);
+	assert_false(lab->arp_proxy);
+	assert_int_equal(lab->dad_moves, 1000);
+	assert_int_equal(lab->dad_window, 10);
+	assert_int_equal(lab->dad_hold, 5);
+	assert_int_equal(lab->van[0].flood_rate, 2000);
+	assert_int_equal(lab->van[0].flood_burst, 500);
+	assert_int_equal(lab->van[1].flood_rate, 0);
+	/* The same address in two VANs, written two ways. */
+	assert_true(lab->vm[0].has_ip6);
+	assert_true(lab->vm[1].has_ip6);
+	assert_memory_equal(lab->vm[0].ip6, lab->vm[1].ip6, 16);
+	assert_string_equal(lab_ip6_str(&lab->vm[0], ip6), "fd00::b");
+	assert_int_equal(lab->vm[0].plen6, 64);
+	assert_string_equal(lab_ip6_str(&lab->vm[2], ip6), "2001:db8::c");
+	assert_int_equal(lab->vm[2].plen6, 120);
+
+	one = print_to_string(lab);
+	assert_non_null(strstr(one, "underlay_mtu = 1500;"));
+	assert_non_null(strstr(one, "site_key = true;"));
+	assert_non_null(strstr(one, "arp_proxy = false;"));
+	assert_non_null(strstr(one, "dad_moves = 1000;\n  dad_window = 10;\n  dad_hold = 5;"));
+	assert_non_null(strstr(one, "flood_rate = 2000; flood_burst = 500;"));
+	assert_non_null(strstr(one, "ip6 = \"fd00::b/64\";"));
+	again = parse_ok(one);
+	two = print_to_string(again);
+	assert_string_equal(one, two);
+	assert_memory_equal(again->vm[2].ip6, lab->vm[2].ip6, 16);
+	free(one);
+	free(two);
+	lab_free(again);
+
+	/* A key file as vanlab writes it: WireGuard's base64, mode 0600. */
+	memset(key.b, 0x5a, sizeof(key.b));
+	key_to_base64(b64, &key);
+	fd = mkstemp(key_path);
+	assert_true(fd >= 0);
+	assert_int_equal(fchmod(fd, 0600), 0);
+	assert_int_equal(write(fd, b64, strlen(b64)), (ssize_t)strlen(b64));
+	close(fd);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	lab_edge_conf(f, lab, 1, "/run/x.sock", key_path);
+	fclose(f);
+	conf = edge_conf_load(path, err);
+	if (conf == NULL)
+		fail_msg("vanedge refuses it: %s", err);
+	unlink(path);
+	unlink(key_path);
+	assert_int_equal(conf->underlay_mtu, 1500);
+	assert_false(conf->arp_proxy);
+	assert_int_equal(conf->dad_moves, 1000);
+	assert_int_equal(conf->dad_window_s, 10);
+	assert_int_equal(conf->dad_hold_s, 5);
+	assert_true(conf->has_site_key);
+	assert_string_equal(conf->site_key_file, key_path);
+	assert_memory_equal(conf->site_key, key.b, 32);
+	blue = edge_conf_van(conf, 100);
+	red = edge_conf_van(conf, 200);
+	assert_non_null(blue);
+	assert_non_null(red);
+	assert_int_equal(blue->flood_rate, 2000);
+	assert_int_equal(blue->flood_burst, 500);
+	assert_int_equal(red->flood_rate, 0);
 	edge_conf_free(conf);
 	lab_free(lab);
 }
@@ -434,6 +628,7 @@ main(void)
 		cmocka_unit_test(test_print_fixpoint),
 		cmocka_unit_test(test_print_moved),
 		cmocka_unit_test(test_edge_conf),
+		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_ready),
 	};
 
