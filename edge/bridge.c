@@ -331,9 +331,11 @@ fdb_set(struct bridge *b, struct fdb_entry *e, uint32_t van, uint8_t kind,
 	e->kind = kind;
 	e->where = where;
 	e->updated = now;
+	e->since = now;
 	e->reply_at = 0;
 	e->reply_to = NONE;
-	e->flags &= (uint8_t)~FDB_F_STATIC;	/* the caller sets it for ports */
+	/* A new binding: the caller sets STATIC for ports; it may outbid once. */
+	e->flags &= (uint8_t)~(FDB_F_STATIC | FDB_F_OUTBID);
 	if (kind == FDB_REMOTE) {
 		b->member[where].routes++;
 		b->van[van].fdb_remote++;
@@ -366,6 +368,24 @@ memo_keep(struct bridge *b, const struct fdb_entry *e, monotime_t now)
 	memcpy(s->mac, e->mac, 6);
 	s->seq = e->seq;
 	s->at = now == 0 ? 1 : now;
+}
+
+/*
+ * A higher sequence was heard for e than e keeps (its move was refused:
+ * frozen): remember it, so that if the MAC appears here it outbids it.
+ */
+static void
+memo_note(struct bridge *b, const struct fdb_entry *e, uint32_t seq, monotime_t now)
+{
+	struct seq_memo *s = memo_slot(b, e->van, e->mac);
+
+	if (!(s->at != 0 && s->van == e->van && memcmp(s->mac, e->mac, 6) == 0) ||
+	    s->seq < seq) {
+		s->van = e->van;
+		memcpy(s->mac, e->mac, 6);
+		s->seq = seq;
+		s->at = now == 0 ? 1 : now;
+	}
 }
 
 /* The highest sequence known for (VAN, MAC): its entry's, or a memo's. */
@@ -494,6 +514,21 @@ bridge_event(struct bridge *b, uint8_t type, uint32_t v, const struct fdb_entry 
 	memcpy(ev->mac, e->mac, 6);
 	ev->where = e->where;
 	ev->moves = e->moves;
+}
+
+monotime_t
+bridge_port_backoff(struct bridge *b, uint32_t p, monotime_t now)
+{
+	const struct bucket *k;
+	monotime_t wait;
+
+	if (p >= b->conf.port_max || !b->port[p].used || !b->port[p].flood_limited)
+		return 0;
+	k = &b->van[b->port[p].van].flood;
+	if (k->rate == 0 || k->tokens >= 1)
+		return 0;
+	wait = (monotime_t)((1 - k->tokens) * 1e9 / k->rate);
+	return now + (wait > BRIDGE_THROTTLE_MIN ? wait : BRIDGE_THROTTLE_MIN);
 }
 
 bool
@@ -1078,9 +1113,11 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 	if (e == NULL) {
 		if (!bucket_take(&van->flood, segs, now)) {
 			port->stats.drops++;
+			port->flood_limited = true;
 			van->stats.drops[DROP_FLOOD_LIMIT] += segs;
 			return;
 		}
+		port->flood_limited = false;
 		flood_local(b, o, v, p, frame, len, segs);
 		if (!over_mtu(b, o, v, p, frame, len, segs, now))
 			flood_members(b, o, v, frame, len, segs);
@@ -1231,12 +1268,31 @@ learn_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		}
 		return;
 	}
+	if (e->kind == FDB_LOCAL && l->seq == e->seq && now - e->since < BRIDGE_FRESH &&
+	    !(e->flags & FDB_F_OUTBID)) {
+		/*
+		 * The MAC appeared here a moment ago and is still claimed with
+		 * our very sequence: we announced it without having heard of its
+		 * binding (this host was new to the VAN).  The newest appearance
+		 * wins: one higher, announced again — once: a MAC really used
+		 * on two hosts at once is then a matter for the duplicate
+		 * detection, not a race of sequences.  (A higher claim is a VM
+		 * that moved on, or one we did not know of: we let it go, and the
+		 * VM's next frame here, if it is here, announces it higher.)
+		 */
+		e->flags |= FDB_F_OUTBID;
+		e->seq = l->seq + 1;
+		b->van[v].stats.reannounces++;
+		announce(b, o, v, e);
+		return;
+	}
 	if (l->seq > e->seq) {
 		if (fdb_room(b, v, m) && entry_may_move(b, v, e, now)) {
 			fdb_set(b, e, v, FDB_REMOTE, m, false, now);
 			e->seq = l->seq;
 			learn_addrs(b, v, l, now);
-		}
+		} else
+			memo_note(b, e, l->seq, now);
 		return;
 	}
 	b->van[v].stats.learn_stale++;

@@ -37,6 +37,14 @@
 #define BRIDGE_UNLEARN_CACHE	1024	/* UNLEARN hold-off slots */
 #define BRIDGE_SEQ_CACHE	4096	/* sequences of bindings that went */
 #define BRIDGE_SEQ_KEEP		MONO_SEC(600)	/* ... remembered this long */
+/*
+ * A MAC that appeared on a port less than this ago and is still claimed
+ * elsewhere with the same sequence was announced by a host that had not
+ * heard of the old binding: it wins with one higher.
+ */
+#define BRIDGE_FRESH		MONO_MS(500)
+/* A port whose VAN ran out of flood tokens is not read for at least this. */
+#define BRIDGE_THROTTLE_MIN	MONO_MS(10)
 #define BRIDGE_SEGS_MAX		256	/* wire frames one GSO frame may become */
 #define BRIDGE_GSO_FRAME_MAX	(65535 + 18)	/* IP datagram, Ethernet, VLAN */
 #define BRIDGE_HELLO_MS_DEFAULT	1000
@@ -66,6 +74,7 @@ enum member_state {
 struct bridge_port {
 	bool		used;
 	bool		up;		/* can deliver (tap open) */
+	bool		flood_limited;	/* its last flood met an empty bucket */
 	bool		has_mac;	/* may only send from mac */
 	uint8_t		mac[6];
 	uint32_t	van;		/* VAN slot */
@@ -263,6 +272,12 @@ void	bridge_van_limits(struct bridge *, uint32_t van_slot, uint32_t fdb_max,
 	    uint32_t flood_rate, uint32_t flood_burst);
 /* The next report, or false when there is none. */
 bool	bridge_event_next(struct bridge *, struct bridge_event *);
+/*
+ * Port p's last flood found its VAN's bucket empty: the time until which
+ * the I/O layer should not read it (the kernel then drops the excess in
+ * the sender's context, not ours), else 0.
+ */
+monotime_t bridge_port_backoff(struct bridge *, uint32_t p, monotime_t now);
 
 const char *member_state_str(enum member_state);
 

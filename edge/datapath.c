@@ -23,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "edge/clock.h"
 #include "edge/mtu.h"
 
@@ -303,6 +305,36 @@ datapath_tap_read(evutil_socket_t fd, short what, void *arg)
 			    d->tapbuf[i] + VNET_HDR_LEN, n, segs, now);
 	}
 	edged_flush(d);
+	/*
+	 * A port flooding past its VAN's rate is not read for a while: the
+	 * excess then fills its tap's queue and the kernel drops it in the
+	 * sender's context, instead of this thread reading it to drop it.
+	 */
+	{
+		monotime_t until = bridge_port_backoff(&d->br, p->slot, now);
+
+		if (until != 0) {
+			struct timeval tv = {
+				(time_t)((until - now) / 1000000000),
+				(suseconds_t)((until - now) % 1000000000 / 1000),
+			};
+
+			event_del(p->ev);
+			evtimer_add(p->resume, &tv);
+			d->tap_pauses++;
+		}
+	}
+}
+
+void
+datapath_tap_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct edged_port *p = arg;
+
+	(void)fd;
+	(void)what;
+	if (p->fd != -1)
+		event_add(p->ev, NULL);
 }
 
 void

@@ -93,14 +93,18 @@ port_register(struct edged *d, int fd, const char *name, uint32_t v,
 	p->from_conf = from_conf;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->ev = event_new(d->base, fd, EV_READ | EV_PERSIST, datapath_tap_read, p);
-	if (p->ev == NULL || event_add(p->ev, NULL) == -1) {
+	p->resume = evtimer_new(d->base, datapath_tap_resume, p);
+	if (p->ev == NULL || p->resume == NULL || event_add(p->ev, NULL) == -1) {
 		snprintf(err, errlen, "tap %s: cannot watch it", name);
 		if (p->ev != NULL)
 			event_free(p->ev);
+		if (p->resume != NULL)
+			event_free(p->resume);
 		bridge_port_del(&d->br, d->out, p->slot, clock_mono());
 		close(fd);
 		p->fd = -1;
 		p->ev = NULL;
+		p->resume = NULL;
 		return -1;
 	}
 	edged_flush(d);
@@ -138,10 +142,12 @@ port_detach(struct edged *d, struct edged_port *p, bool keep_fd)
 
 	log_info("port %s detached", p->name);
 	event_free(p->ev);
+	event_free(p->resume);
 	bridge_port_del(&d->br, d->out, p->slot, clock_mono());
 	edged_flush(d);
 	p->fd = -1;
 	p->ev = NULL;
+	p->resume = NULL;
 	if (keep_fd)
 		return fd;
 	close(fd);
@@ -460,8 +466,9 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
 		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,
 		    "rejected", (json_int_t)cs->rejected));
-		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		    "tap_read_errors", (json_int_t)d->tap_read_errors,
+		    "tap_pauses", (json_int_t)d->tap_pauses,
 		    "offload_errors", (json_int_t)d->offload_errors,
 		    "gso_sends", (json_int_t)d->gso_sends,
 		    "gro_writes", (json_int_t)d->gro_writes,
@@ -684,6 +691,7 @@ edged_free(struct edged *d)
 		for (p = 0; p < d->br.conf.port_max; p++)
 			if (d->ports[p].fd != -1) {
 				event_free(d->ports[p].ev);
+				event_free(d->ports[p].resume);
 				close(d->ports[p].fd);
 			}
 	for (i = 0; i < 4; i++)

@@ -31,6 +31,7 @@ struct edged_port {
 	struct edged	*d;
 	int		fd;
 	struct event	*ev;
+	struct event	*resume;	/* ends a pause of reading (flood limit) */
 	uint32_t	slot;
 	bool		from_conf;
 	char		name[CONF_IFNAMSIZ];
@@ -67,6 +68,7 @@ struct edged {
 	uint64_t	offload_errors;	/* frames from taps we could not cut */
 	uint64_t	gso_sends;	/* UDP_SEGMENT sends */
 	uint64_t	gro_writes;	/* merged frames written to taps */
+	uint64_t	tap_pauses;	/* taps not read a while: flood limit */
 	uint64_t	reloads, reload_failures;
 };
 
@@ -75,6 +77,7 @@ void	datapath_out(struct bridge_out *, void *);	/* bridge_out flush */
 void	edged_flush(struct edged *);
 void	datapath_tx_error(uint32_t member, int err, void *);
 void	datapath_tap_read(evutil_socket_t, short, void *);
+void	datapath_tap_resume(evutil_socket_t, short, void *);
 void	datapath_udp_read(evutil_socket_t, short, void *);
 
 #endif /* EDGE_EDGED_INT_H */

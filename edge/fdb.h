@@ -37,6 +37,7 @@ struct fdb_entry {
 	uint32_t	seq;		/* mobility sequence number */
 	uint32_t	reply_to;	/* member last sent a LEARN for this MAC */
 	monotime_t	updated;	/* last learnt or refreshed */
+	monotime_t	since;		/* bound where it is since */
 	monotime_t	reply_at;	/* when that LEARN was sent */
 	monotime_t	moves_since;	/* duplicate-address detection window */
 	monotime_t	frozen_until;	/* frozen where it is until then */
@@ -44,6 +45,7 @@ struct fdb_entry {
 };
 
 #define FDB_F_STATIC	0x01	/* configured MAC of a port (anti-spoofing) */
+#define FDB_F_OUTBID	0x02	/* this binding outbid a claim once already */
 
 struct fdb {
 	struct fdb_entry *slot;

@@ -237,6 +237,7 @@ show_stats(const struct bridge *b)
 		json_object_set_new(o, "arpnd_flooded",
 		    json_integer((json_int_t)s->arpnd_flooded));
 		json_object_set_new(o, "icmp_sent", json_integer((json_int_t)s->icmp_sent));
+		json_object_set_new(o, "reannounces", json_integer((json_int_t)s->reannounces));
 		json_array_append_new(vans, o);
 	}
 	for (m = 0; m < b->conf.member_max; m++) {

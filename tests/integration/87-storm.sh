@@ -12,9 +12,11 @@
 # Each storm run is compared with the mean of the baselines either side of
 # it (so a slow drift of the machine's load cancels out), and the
 # criterion is the median of those three ratios.  The test
-# checks that the storm was real (hundreds of thousands of frames into h3)
-# and that the limit held it at its source: h1 and h2 get at most what
-# flood_rate lets through.
+# checks that the storm was real (hundreds of thousands of frames sent by
+# the storming VM: its eth0's transmitted and dropped counters — the edge
+# stops reading a tap that floods past its VAN's rate, so the excess is
+# dropped in the VM's own tap queue) and that the limit held it at its
+# source: h1 and h2 get at most what flood_rate lets through.
 #
 # Two more figures are printed, not checked (see the header of each): the
 # same storm without the flood limit, and a storm from a VM on the sending
@@ -48,18 +50,25 @@ tcp() {
 	wait $srv
 	jpy "int(j['end']['sum_received']['bits_per_second'] / 1e6)" <"$TMP/iperf.json"
 }
+# sent VM — frames VM's eth0 sent or dropped (its tap's queue full).
+sent() {
+	vm "$1" sh -c 'echo $(( $(cat /sys/class/net/eth0/statistics/tx_packets) +
+	    $(cat /sys/class/net/eth0/statistics/tx_dropped) ))'
+}
 # storm VM HOST CPU — tcp while VM storms VAN red from CPU CPU; prints
-# "MBITS FRAMES" (FRAMES: red frames HOST's vanedge read meanwhile).
+# "MBITS SENT READ": frames the VM sent, and those HOST's vanedge read.
 storm() {
 	f0=$(van_stat "$2" red frames_in)
+	s0=$(sent "$1")
 	bg vm "$1" taskset -c "$3" python3 "$T" storm eth0 $((DUR + 2)) >/dev/null
 	st=$BG
-	storming() { [ "$(van_stat "$2" red frames_in)" -ge $((f0 + 20000)) ]; }
-	poll 5 storming "$@" || fail "the storm from $1 does not reach $2"
+	storming() { [ "$(sent "$1")" -ge $((s0 + 20000)) ]; }
+	poll 5 storming "$@" || fail "the storm from $1 does not start"
 	m=$(tcp)
 	f=$(($(van_stat "$2" red frames_in) - f0))
+	n=$(($(sent "$1") - s0))
 	wait $st
-	echo "$m $f"
+	echo "$m $n $f"
 }
 median() { tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", 100 * a / b }'; }
@@ -69,12 +78,13 @@ lim=$(ctl h3 show stats | jpy "[v for v in j['vans'] if v['name']=='red'][0]['dr
 fin=$(van_stat h3 red frames_in)
 t0=$(ms_now)
 b0=$(tcp)
-base="$b0" storms="" frames="" ratios=""
+base="$b0" storms="" frames="" read="" ratios=""
 for i in 1 2 3; do
 	set -- $(storm r3 h3 1)
 	b1=$(tcp)
 	storms="$storms $1"
 	frames="$frames $2"
+	read="$read $3"
 	base="$base $b1"
 	ratios="$ratios $(awk -v s="$1" -v a="$b0" -v b="$b1" 'BEGIN { printf "%.1f", 200 * s / (a + b) }')"
 	b0=$b1
@@ -84,7 +94,7 @@ B=$(echo $base | median)
 say "blue TCP b1 -> b2, Mbit/s: baselines $base (median $B); during red storms" \
     "from r3 on h3:$storms"
 say "each storm run over the mean of the baselines beside it, %:$ratios"
-say "storm frames read by h3 per run:$frames"
+say "storm frames sent by r3 per run:$frames; read by h3:$read"
 dfin=$(($(van_stat h3 red frames_in) - fin))
 dlim=$(($(ctl h3 show stats | jpy "[v for v in j['vans'] if v['name']=='red'][0]['drops'].get('flood-limit', 0)") - lim))
 dfr1=$(($(van_stat h1 red flood_rx) - fr1)); dfr2=$(($(van_stat h2 red flood_rx) - fr2))
@@ -120,10 +130,10 @@ for h in h1 h2 h3; do
 done
 
 # Not checked — the storm from the sending host's own VM (r1 on h1, limit
-# on again): h1's vanedge reads every storm frame from r1's tap before the
-# flood limit drops it, on the same thread that carries the transfer.
+# on again): h1's vanedge, on the thread that carries the transfer, stops
+# reading r1's tap while red is out of flood tokens.
 set -- $(storm r1 h1 1)
 b=$(tcp)
 say "storm from r1 on the sending host h1 (not checked): $1 Mbit/s," \
-    "$(pct "$1" "$B") % of the baseline median; h1 read $2 storm frames" \
-    "($b Mbit/s right after)"
+    "$(pct "$1" "$B") % of the baseline median; r1 sent $2 storm frames," \
+    "h1 read $3 ($b Mbit/s right after)"

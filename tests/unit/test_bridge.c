@@ -874,10 +874,76 @@ test_sequence_rules(void **state)
 	inject(1, 0, msg, learn_msg(msg, 100, 0x21, 0));
 	assert_int_equal(entry(1, 100, 0x21)->kind, FDB_LOCAL);
 	assert_int_equal(vstats(1, 100)->learn_tx, learn_b + 1);
-	/* and hears a newer one from C: the VM left B. */
+	/* and, its binding no longer fresh, hears a newer one from C: the
+	 * VM left B. */
+	now += BRIDGE_FRESH;
 	inject(1, 2, msg, learn_msg(msg, 100, 0x21, 7));
 	assert_int_equal(entry(1, 100, 0x21)->kind, FDB_REMOTE);
 	assert_int_equal(entry(1, 100, 0x21)->where, member_of(1, 2));
+}
+
+/*
+ * A VM lands on a host that never had a port in its VAN: that host knows
+ * no sequence for it and announces 1, which ties the old host's binding.
+ * The old host's answer to its JOIN (a LEARN with 1) reaches it while its
+ * binding is fresh: it outbids it with 2, once, and everybody follows.
+ */
+static void
+test_fresh_binding_outbids(void **state)
+{
+	int b1;
+	const struct fdb_entry *e;
+
+	(void)state;
+	site(3);
+	start_all();
+	port(0, 100, 0x11);
+	b1 = port(1, 100, 0x21);
+	(void)b1;
+	now += MONO_SEC(1);
+	/* C had no port in VAN 100: the VM (0x21) appears there, B keeps its
+	 * port a moment longer (a live migration detaches it last). */
+	port(2, 100, 0x21);
+	e = entry(2, 100, 0x21);
+	assert_int_equal(e->kind, FDB_LOCAL);
+	assert_int_equal(e->seq, 2);
+	assert_int_equal(vstats(2, 100)->reannounces, 1);
+	assert_int_equal(entry(0, 100, 0x21)->where, member_of(0, 2));
+	assert_int_equal(entry(0, 100, 0x21)->seq, 2);
+	assert_int_equal(entry(1, 100, 0x21)->kind, FDB_REMOTE);
+	assert_int_equal(entry(1, 100, 0x21)->where, member_of(1, 2));
+}
+
+/* A move refused while frozen still raises the sequence remembered. */
+static void
+test_frozen_remembers_sequence(void **state)
+{
+	uint8_t msg[WIRE_CTL_MAX];
+	int a1;
+	const struct fdb_entry *e;
+
+	(void)state;
+	site(3);
+	hosts[0].b.conf.dad_moves = 1;
+	start_all();
+	a1 = port(0, 100, 0x11);
+	port(1, 100, 0x21);
+	now += MONO_SEC(1);
+	inject(0, 2, msg, learn_msg(msg, 100, 0x21, 5));	/* move 1: to C */
+	inject(0, 1, msg, learn_msg(msg, 100, 0x21, 6));	/* move 2: frozen */
+	inject(0, 1, msg, learn_msg(msg, 100, 0x21, 9));	/* refused */
+	e = entry(0, 100, 0x21);
+	assert_int_equal(e->where, member_of(0, 2));
+	assert_int_equal(e->seq, 5);
+	assert_true(e->frozen_until > now);
+	assert_int_equal(vstats(0, 100)->moves_refused, 1);
+	/* The VM comes to A: A announces above everything it heard. */
+	bridge_port_del(&hosts[0].b, &hosts[0].out, (uint32_t)a1, now);
+	host_flush(&hosts[0]);
+	run();
+	now += MONO_MS(BRIDGE_DAD_HOLD_MS_DEFAULT) + MONO_SEC(1);
+	port(0, 100, 0x21);
+	assert_int_equal(entry(0, 100, 0x21)->seq, 10);
 }
 
 /*
@@ -1223,6 +1289,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crossing_moves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fresh_binding_outbids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frozen_remembers_sequence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_detection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_site_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flood_limit, setup, teardown),
