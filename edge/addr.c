@@ -81,7 +81,9 @@ addr_parse(const char *s, uint16_t default_port, struct van_addr *a,
 		}
 		a->family = 4;
 	}
-	if (a->family == 6 && IN6_IS_ADDR_V4MAPPED((struct in6_addr *)a->ip)) {
+	/* ::ffff:a.b.c.d, byte by byte: a->ip is not aligned for in6_addr. */
+	if (a->family == 6 && memcmp(a->ip, (const uint8_t[12]){ [10] = 0xff,
+	    [11] = 0xff }, 12) == 0) {
 		memmove(a->ip, a->ip + 12, 4);
 		memset(a->ip + 4, 0, 12);
 		a->family = 4;

@@ -46,6 +46,10 @@ drop_reason_str(enum drop_reason r)
 		[DROP_REPLAY] = "replay",
 		[DROP_FLOOD_LIMIT] = "flood-limit",
 		[DROP_OVER_MTU] = "over-mtu",
+		[DROP_UNMAPPED] = "unmapped-van",
+		[DROP_LOOP] = "loop",
+		[DROP_LEARN_LIMIT] = "learn-limit",
+		[DROP_NOT_PROXY] = "not-relayed",
 	};
 
 	if ((unsigned)r < WIRE_ERR_COUNT)
@@ -97,6 +101,19 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 	b->member = calloc(b->conf.member_max, sizeof(*b->member));
 	b->hold = calloc(BRIDGE_UNLEARN_CACHE, sizeof(*b->hold));
 	b->memo = calloc(BRIDGE_SEQ_CACHE, sizeof(*b->memo));
+	if (conf->proxy) {
+		k[0][1] ^= 0x11;
+		k[1][1] ^= 0x22;
+		b->seen = calloc(BRIDGE_SEEN_CACHE, sizeof(*b->seen));
+		if (b->seen == NULL ||
+		    idmap_init(&b->xmap_out, BRIDGE_PEER_VANS_MAX, k[0]) == -1 ||
+		    idmap_init(&b->xmap_in, BRIDGE_PEER_VANS_MAX, k[1]) == -1) {
+			bridge_free(b);
+			return -1;
+		}
+		k[0][1] ^= 0x11;
+		k[1][1] ^= 0x22;
+	}
 	if (b->van == NULL || b->port == NULL || b->member == NULL ||
 	    b->hold == NULL || b->memo == NULL ||
 	    fdb_init(&b->fdb, conf->fdb_max, conf->hashkey) == -1 ||
@@ -124,6 +141,11 @@ bridge_free(struct bridge *b)
 		idmap_free(&b->memb);
 	if (b->neigh.ent != NULL)
 		neigh_free(&b->neigh);
+	if (b->xmap_out.slot != NULL)
+		idmap_free(&b->xmap_out);
+	if (b->xmap_in.slot != NULL)
+		idmap_free(&b->xmap_in);
+	free(b->seen);
 	free(b->van);
 	free(b->port);
 	free(b->member);
@@ -182,16 +204,42 @@ emit_port(struct bridge *b, struct bridge_out *o, uint32_t van, uint32_t p,
 	b->van[van].stats.frames_out += segs;
 }
 
-static void
-emit_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
-    uint32_t van, const uint8_t *frame, size_t len, unsigned segs)
+/*
+ * The header of a message of VAN `van_id` for member m: a site member gets
+ * the VAN's ID both ways, a peer the pair of its peering — false when the
+ * VAN is not mapped for that peer, and the message must not go to it.
+ */
+bool
+bridge_hdr(struct bridge *b, uint32_t m, uint8_t type, uint32_t van_id,
+    uint8_t flags, uint8_t hop, struct wire_hdr *h)
+{
+	uint32_t theirs = van_id;
+
+	if (type == WIRE_HELLO)
+		van_id = theirs = 0;
+	else if (b->member[m].peer &&
+	    !idmap_get(&b->xmap_out, (uint64_t)m << 32 | van_id, &theirs))
+		return false;
+	h->type = type;
+	h->flags = flags;
+	h->hop = hop;
+	h->pad = 0;
+	h->src_van = van_id;
+	h->dst_van = theirs;
+	return true;
+}
+
+void
+bridge_emit_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
+    uint32_t van, uint8_t hop, const uint8_t *frame, size_t len, unsigned segs)
 {
 	struct bridge_act *a;
-	struct wire_hdr h = {
-		.type = type, .hop = WIRE_HOP_DEFAULT,
-		.src_van = b->van[van].id, .dst_van = b->van[van].id,
-	};
+	struct wire_hdr h;
 
+	if (!bridge_hdr(b, m, type, b->van[van].id, 0, hop, &h)) {
+		b->member[m].stats.drops[DROP_UNMAPPED] += segs;
+		return;
+	}
 	out_reserve(o, 0);
 	a = &o->act[o->n++];
 	a->kind = BRIDGE_ACT_MEMBER;
@@ -219,8 +267,9 @@ bridge_emit_ctl(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type
 	out_reserve(o, len + WIRE_AUTH_LEN);
 	p = o->arena + o->arena_used;
 	memcpy(p, msg, len);
-	if (b->conf.auth) {
-		/* One counter for all members: each sees gaps, never a repeat. */
+	if (b->conf.auth && !b->member[m].peer) {
+		/* One counter for all members: each sees gaps, never a repeat.
+		 * A peer's tunnel authenticates for it. */
 		len = wire_auth_seal(p, len, len + WIRE_AUTH_LEN, b->conf.epoch,
 		    ++b->auth_counter, b->conf.site_key);
 		if (len == 0)
@@ -252,43 +301,37 @@ bridge_count_tx_error(struct bridge *b, const struct bridge_act *a)
 		b->member[a->target].stats.drops[DROP_TX_ERROR]++;
 }
 
-struct wire_hdr
-bridge_ctl_hdr(uint8_t type, uint32_t van_id, uint8_t flags)
-{
-	struct wire_hdr h = {
-		.type = type, .flags = flags, .hop = WIRE_HOP_DEFAULT,
-		.src_van = van_id, .dst_van = van_id,
-	};
-
-	return h;
-}
-
-static void
-send_learn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van,
+void
+bridge_send_learn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van,
     const struct fdb_entry *e)
 {
 	uint8_t buf[WIRE_CTL_MAX];
-	struct wire_hdr h = bridge_ctl_hdr(WIRE_LEARN, b->van[van].id, 0);
+	struct wire_hdr h;
 	struct wire_learn l;
 
+	if (!bridge_hdr(b, m, WIRE_LEARN, b->van[van].id, 0, WIRE_HOP_DEFAULT, &h))
+		return;
 	memset(&l, 0, sizeof(l));
 	memcpy(l.mac, e->mac, 6);
-	l.seq = e->seq;
-	/* We vouch for the addresses of our own VMs only. */
-	if (e->kind == FDB_LOCAL)
+	/* A peer counts moves between sites only (docs/proxy.md §3). */
+	l.seq = b->member[m].peer ? e->xseq : e->seq;
+	/* An edge vouches for its own VMs' addresses; a proxy relays them. */
+	if (e->kind == FDB_LOCAL || b->conf.proxy)
 		l.naddr = (uint8_t)neigh_addrs(&b->neigh, e->van, e->mac, l.addr);
 	bridge_emit_ctl(b, o, m, WIRE_LEARN, buf, wire_encode_learn(buf, sizeof(buf), &h, &l));
 	b->van[van].stats.learn_tx++;
 }
 
-static void
-send_unlearn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van,
+void
+bridge_send_unlearn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van,
     const uint8_t mac[static 6])
 {
 	uint8_t buf[WIRE_CTL_MAX];
-	struct wire_hdr h = bridge_ctl_hdr(WIRE_UNLEARN, b->van[van].id, 0);
+	struct wire_hdr h;
 	struct wire_unlearn u;
 
+	if (!bridge_hdr(b, m, WIRE_UNLEARN, b->van[van].id, 0, WIRE_HOP_DEFAULT, &h))
+		return;
 	memcpy(u.mac, mac, 6);
 	bridge_emit_ctl(b, o, m, WIRE_UNLEARN, buf,
 	    wire_encode_unlearn(buf, sizeof(buf), &h, &u));
@@ -300,8 +343,10 @@ bridge_send_membership(struct bridge *b, struct bridge_out *o, uint32_t m,
     uint8_t type, uint32_t van_id, uint8_t flags)
 {
 	uint8_t buf[WIRE_HDR_LEN];
-	struct wire_hdr h = bridge_ctl_hdr(type, van_id, flags);
+	struct wire_hdr h;
 
+	if (!bridge_hdr(b, m, type, van_id, flags, WIRE_HOP_DEFAULT, &h))
+		return;
 	bridge_emit_ctl(b, o, m, type, buf, wire_encode_empty(buf, sizeof(buf), &h));
 }
 
@@ -322,8 +367,8 @@ fdb_forget(struct bridge *b, const struct fdb_entry *e)
 		b->van[v].fdb_local--;
 }
 
-static void
-fdb_set(struct bridge *b, struct fdb_entry *e, uint32_t van, uint8_t kind,
+void
+bridge_fdb_set(struct bridge *b, struct fdb_entry *e, uint32_t van, uint8_t kind,
     uint32_t where, bool created, monotime_t now)
 {
 	if (!created)
@@ -361,12 +406,15 @@ memo_keep(struct bridge *b, const struct fdb_entry *e, monotime_t now)
 {
 	struct seq_memo *s;
 
-	if (e->seq == 0)
+	if (e->seq == 0 && e->xseq == 0)
 		return;
 	s = memo_slot(b, e->van, e->mac);
 	s->van = e->van;
 	memcpy(s->mac, e->mac, 6);
 	s->seq = e->seq;
+	s->xseq = e->xseq;
+	s->inside = e->kind == FDB_REMOTE && e->where < b->conf.member_max &&
+	    !b->member[e->where].peer;
 	s->at = now == 0 ? 1 : now;
 }
 
@@ -388,9 +436,32 @@ memo_note(struct bridge *b, const struct fdb_entry *e, uint32_t seq, monotime_t 
 	}
 }
 
+uint32_t
+bridge_xseq_known(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
+    const struct fdb_entry *e, monotime_t now)
+{
+	const struct seq_memo *s = memo_slot(b, van_id, mac);
+	uint32_t seq = e != NULL ? e->xseq : 0;
+
+	if (s->at != 0 && now - s->at < BRIDGE_SEQ_KEEP && s->van == van_id &&
+	    memcmp(s->mac, mac, 6) == 0 && s->xseq > seq)
+		seq = s->xseq;
+	return seq;
+}
+
+bool
+bridge_was_inside(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
+    monotime_t now)
+{
+	const struct seq_memo *s = memo_slot(b, van_id, mac);
+
+	return s->at != 0 && now - s->at < BRIDGE_SEQ_KEEP && s->van == van_id &&
+	    memcmp(s->mac, mac, 6) == 0 && s->inside;
+}
+
 /* The highest sequence known for (VAN, MAC): its entry's, or a memo's. */
-static uint32_t
-seq_known(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
+uint32_t
+bridge_seq_known(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
     const struct fdb_entry *e, monotime_t now)
 {
 	const struct seq_memo *s = memo_slot(b, van_id, mac);
@@ -402,8 +473,8 @@ seq_known(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
 	return seq;
 }
 
-static void
-fdb_drop(struct bridge *b, struct fdb_entry *e, monotime_t now)
+void
+bridge_fdb_drop(struct bridge *b, struct fdb_entry *e, monotime_t now)
 {
 	uint32_t van = e->van;
 	uint8_t mac[6];
@@ -464,8 +535,8 @@ bridge_purge_routes(struct bridge *b, uint32_t m, uint32_t van_id, monotime_t no
 }
 
 /* Room for one more entry in VAN v, through member m (NONE: a local one)? */
-static bool
-fdb_room(struct bridge *b, uint32_t v, uint32_t m)
+bool
+bridge_fdb_room(struct bridge *b, uint32_t v, uint32_t m)
 {
 	const struct bridge_van *van = &b->van[v];
 
@@ -473,8 +544,10 @@ fdb_room(struct bridge *b, uint32_t v, uint32_t m)
 		b->van[v].stats.learn_fail++;
 		return false;
 	}
-	if (m != NONE && b->conf.member_routes_max != 0 &&
-	    b->member[m].routes >= b->conf.member_routes_max) {
+	if (m != NONE && (b->member[m].routes_max != 0 ?
+	    b->member[m].routes >= b->member[m].routes_max :
+	    b->conf.member_routes_max != 0 &&
+	    b->member[m].routes >= b->conf.member_routes_max)) {
 		b->member[m].stats.learn_refused++;
 		return false;
 	}
@@ -482,13 +555,13 @@ fdb_room(struct bridge *b, uint32_t v, uint32_t m)
 }
 
 /* A new entry for (VAN v, mac), or NULL (table or a limit full: counted). */
-static struct fdb_entry *
-fdb_new(struct bridge *b, uint32_t v, const uint8_t mac[static 6], uint32_t m)
+struct fdb_entry *
+bridge_fdb_new(struct bridge *b, uint32_t v, const uint8_t mac[static 6], uint32_t m)
 {
 	struct fdb_entry *e;
 	bool created;
 
-	if (!fdb_room(b, v, m))
+	if (!bridge_fdb_room(b, v, m))
 		return NULL;
 	e = fdb_insert(&b->fdb, b->van[v].id, mac, &created);
 	if (e == NULL)
@@ -531,6 +604,25 @@ bridge_port_backoff(struct bridge *b, uint32_t p, monotime_t now)
 	return now + (wait > BRIDGE_THROTTLE_MIN ? wait : BRIDGE_THROTTLE_MIN);
 }
 
+void
+bridge_report(struct bridge *b, uint8_t type, uint32_t v, uint32_t m,
+    const uint8_t mac[static 6])
+{
+	struct bridge_event *ev;
+
+	if (b->ev_head - b->ev_tail == BRIDGE_EVENTS) {
+		b->ev_lost++;
+		return;
+	}
+	ev = &b->events[b->ev_head++ % BRIDGE_EVENTS];
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->kind = FDB_REMOTE;
+	ev->van_id = b->van[v].id;
+	memcpy(ev->mac, mac, 6);
+	ev->where = m;
+}
+
 bool
 bridge_event_next(struct bridge *b, struct bridge_event *ev)
 {
@@ -540,13 +632,6 @@ bridge_event_next(struct bridge *b, struct bridge_event *ev)
 	return true;
 }
 
-/* Each member of VAN v that is not dead, in turn. */
-#define FOR_VAN_MEMBERS(b, v, m, w, bits)					\
-	for ((w) = 0; (w) < MEMBER_WORDS; (w)++)				\
-		for ((bits) = (b)->van[v].members[w];				\
-		    (bits) != 0 && ((m) = (w) * 64 +				\
-		    (uint32_t)__builtin_ctzll(bits), (bits) &= (bits) - 1, 1); )	\
-			if ((b)->member[m].state != MEMBER_DEAD)
 
 /* A MAC appeared here (or came back): LEARN with its sequence, to the VAN. */
 static void
@@ -558,7 +643,7 @@ announce(struct bridge *b, struct bridge_out *o, uint32_t v, const struct fdb_en
 
 	b->van[v].stats.announces++;
 	FOR_VAN_MEMBERS(b, v, m, w, bits)
-		send_learn(b, o, m, v, e);
+		bridge_send_learn(b, o, m, v, e);
 }
 
 /* A local MAC went away with its port: UNLEARN, to the VAN. */
@@ -571,7 +656,7 @@ withdraw(struct bridge *b, struct bridge_out *o, uint32_t v, const uint8_t mac[s
 
 	b->van[v].stats.withdraws++;
 	FOR_VAN_MEMBERS(b, v, m, w, bits)
-		send_unlearn(b, o, m, v, mac);
+		bridge_send_unlearn(b, o, m, v, mac);
 }
 
 /*
@@ -581,8 +666,8 @@ withdraw(struct bridge *b, struct bridge_out *o, uint32_t v, const uint8_t mac[s
  * refused, the freeze is reported — instead of ping-ponging between two
  * hosts that both claim it.
  */
-static bool
-entry_may_move(struct bridge *b, uint32_t v, struct fdb_entry *e, monotime_t now)
+bool
+bridge_may_move(struct bridge *b, uint32_t v, struct fdb_entry *e, monotime_t now)
 {
 	if (e->frozen_until > now) {
 		b->van[v].stats.moves_refused++;
@@ -610,16 +695,16 @@ entry_may_move(struct bridge *b, uint32_t v, struct fdb_entry *e, monotime_t now
  * (sequence 0); announced bindings move only by LEARN, UNLEARN or LEAVE.
  * A local MAC is never taken over here.
  */
-static void
-learn_remote(struct bridge *b, uint32_t van, const uint8_t mac[static 6],
+void
+bridge_learn_src(struct bridge *b, uint32_t van, const uint8_t mac[static 6],
     uint32_t m, monotime_t now)
 {
 	struct fdb_entry *e;
 
 	e = fdb_lookup(&b->fdb, b->van[van].id, mac);
 	if (e == NULL) {
-		if ((e = fdb_new(b, van, mac, m)) != NULL) {
-			fdb_set(b, e, van, FDB_REMOTE, m, true, now);
+		if ((e = bridge_fdb_new(b, van, mac, m)) != NULL) {
+			bridge_fdb_set(b, e, van, FDB_REMOTE, m, true, now);
 			e->seq = 0;
 		}
 		return;
@@ -630,8 +715,8 @@ learn_remote(struct bridge *b, uint32_t van, const uint8_t mac[static 6],
 		e->updated = now;
 		return;
 	}
-	if (e->seq == 0 && fdb_room(b, van, m) && entry_may_move(b, van, e, now))
-		fdb_set(b, e, van, FDB_REMOTE, m, false, now);
+	if (e->seq == 0 && bridge_fdb_room(b, van, m) && bridge_may_move(b, van, e, now))
+		bridge_fdb_set(b, e, van, FDB_REMOTE, m, false, now);
 }
 
 /* ----------------------------------------------------------- topology --- */
@@ -760,10 +845,18 @@ van_joined(struct bridge *b, struct bridge_out *o, uint32_t v, bool join)
 			else
 				b->member[m].shared--;
 		}
-		if (b->started)
+		/* Peers hear of our VANs by their peering, not by our ports. */
+		if (b->started && !b->member[m].peer)
 			bridge_send_membership(b, o, m, join ? WIRE_JOIN : WIRE_LEAVE,
 			    van->id, 0);
 	}
+}
+
+void
+bridge_van_presence(struct bridge *b, struct bridge_out *o, uint32_t v, bool was)
+{
+	if (was != van_present(&b->van[v]))
+		van_joined(b, o, v, !was);
 }
 
 int
@@ -798,7 +891,7 @@ bridge_port_add(struct bridge *b, struct bridge_out *o, uint32_t v,
 			return -1;
 		}
 		if (e == NULL) {
-			if ((e = fdb_new(b, v, mac, NONE)) == NULL) {
+			if ((e = bridge_fdb_new(b, v, mac, NONE)) == NULL) {
 				*err = "forwarding table full";
 				return -1;
 			}
@@ -813,14 +906,14 @@ bridge_port_add(struct bridge *b, struct bridge_out *o, uint32_t v,
 	port->next = van->first_port;
 	van->first_port = p;
 	b->nports++;
-	if (van->nports++ == 0)
-		van_joined(b, o, v, true);
+	van->nports++;
+	bridge_van_presence(b, o, v, van->nports > 1 || van->npeers > 0);
 	if (mac != NULL) {
 		/* The VM's MAC is here now: one higher than any binding known. */
 		port->has_mac = true;
 		memcpy(port->mac, mac, 6);
-		e->seq = seq_known(b, van->id, mac, created ? NULL : e, now) + 1;
-		fdb_set(b, e, v, FDB_LOCAL, p, created, now);
+		e->seq = bridge_seq_known(b, van->id, mac, created ? NULL : e, now) + 1;
+		bridge_fdb_set(b, e, v, FDB_LOCAL, p, created, now);
 		e->flags |= FDB_F_STATIC;
 		if (b->started)
 			announce(b, o, v, e);
@@ -850,8 +943,8 @@ bridge_port_del(struct bridge *b, struct bridge_out *o, uint32_t p, monotime_t n
 
 		fdb_purge(&b->fdb, purge_match, &pa);
 	}
-	if (--van->nports == 0)
-		van_joined(b, o, port->van, false);
+	van->nports--;
+	bridge_van_presence(b, o, port->van, true);
 	memset(port, 0, sizeof(*port));
 	b->nports--;
 }
@@ -878,24 +971,6 @@ bridge_van_limits(struct bridge *b, uint32_t v, uint32_t fdb_max,
 		van->flood.tokens = van->flood.burst;
 }
 
-/* Take n tokens if there are (a rate of 0 is no limit). */
-static bool
-bucket_take(struct bucket *k, unsigned n, monotime_t now)
-{
-	if (k->rate == 0)
-		return true;
-	if (k->last == 0)
-		k->tokens = k->burst;
-	else
-		k->tokens += (double)(now - k->last) * k->rate / 1e9;
-	if (k->tokens > k->burst)
-		k->tokens = k->burst;
-	k->last = now;
-	if (k->tokens < n)
-		return false;
-	k->tokens -= n;
-	return true;
-}
 
 void
 bridge_sync_macs(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v)
@@ -909,7 +984,7 @@ bridge_sync_macs(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v)
 			continue;
 		e = fdb_lookup(&b->fdb, b->van[v].id, b->port[p].mac);
 		if (e != NULL && e->kind == FDB_LOCAL && e->where == p)
-			send_learn(b, o, m, v, e);
+			bridge_send_learn(b, o, m, v, e);
 	}
 }
 
@@ -996,7 +1071,7 @@ over_mtu(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t p,
 	b->van[v].stats.drops[DROP_OVER_MTU]++;
 	b->port[p].stats.drops++;
 	if ((n = mtu_too_big(frame, len, b->conf.frame_max, answer, sizeof(answer))) > 0 &&
-	    bucket_take(&b->icmp, 1, now)) {
+	    bridge_bucket_take(&b->icmp, 1, now)) {
 		emit_port_made(b, o, v, p, answer, n);
 		b->van[v].stats.icmp_sent++;
 	}
@@ -1025,7 +1100,7 @@ flood_members(struct bridge *b, struct bridge_out *o, uint32_t v,
 
 	van->stats.flood_tx += segs;
 	FOR_VAN_MEMBERS(b, v, m, w, bits) {
-		emit_frame(b, o, m, WIRE_FLOOD, v, frame, len, segs);
+		bridge_emit_frame(b, o, m, WIRE_FLOOD, v, WIRE_HOP_DEFAULT, frame, len, segs);
 		van->stats.flood_copies += segs;
 	}
 }
@@ -1088,20 +1163,20 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 	 * and so is a MAC with a new address.
 	 */
 	if (e == NULL) {
-		if ((e = fdb_new(b, v, src, NONE)) != NULL) {
-			fdb_set(b, e, v, FDB_LOCAL, p, true, now);
-			e->seq = seq_known(b, van->id, src, NULL, now) + 1;
+		if ((e = bridge_fdb_new(b, v, src, NONE)) != NULL) {
+			bridge_fdb_set(b, e, v, FDB_LOCAL, p, true, now);
+			e->seq = bridge_seq_known(b, van->id, src, NULL, now) + 1;
 			announce(b, o, v, e);
 		}
 	} else if (e->kind == FDB_LOCAL && e->where == p) {
 		e->updated = now;
 		if (addr_news)
 			announce(b, o, v, e);
-	} else if (entry_may_move(b, v, e, now)) {
+	} else if (bridge_may_move(b, v, e, now)) {
 		bool was_here = e->kind == FDB_LOCAL;
 
-		fdb_set(b, e, v, FDB_LOCAL, p, false, now);
-		e->seq = seq_known(b, van->id, src, e, now) + 1;
+		bridge_fdb_set(b, e, v, FDB_LOCAL, p, false, now);
+		e->seq = bridge_seq_known(b, van->id, src, e, now) + 1;
 		if (!was_here || addr_news)
 			announce(b, o, v, e);
 	}
@@ -1111,7 +1186,7 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 		return;
 	e = eth_is_multicast(dst) ? NULL : fdb_lookup(&b->fdb, van->id, dst);
 	if (e == NULL) {
-		if (!bucket_take(&van->flood, segs, now)) {
+		if (!bridge_bucket_take(&van->flood, segs, now)) {
 			port->stats.drops++;
 			port->flood_limited = true;
 			van->stats.drops[DROP_FLOOD_LIMIT] += segs;
@@ -1128,15 +1203,15 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 		}
 		emit_port(b, o, v, e->where, frame, len, segs);
 	} else if (!over_mtu(b, o, v, p, frame, len, segs, now)) {
-		emit_frame(b, o, e->where, WIRE_DATA, v, frame, len, segs);
+		bridge_emit_frame(b, o, e->where, WIRE_DATA, v, WIRE_HOP_DEFAULT, frame, len, segs);
 		van->stats.data_tx += segs;
 	}
 }
 
 /* ----------------------------------------------------- member messages --- */
 
-static bool
-unlearn_held(struct bridge *b, uint32_t van_id, uint32_t m,
+bool
+bridge_unlearn_held(struct bridge *b, uint32_t van_id, uint32_t m,
     const uint8_t mac[static 6], monotime_t now)
 {
 	uint64_t k = wire_van_digest(van_id ^ m << 20) ^
@@ -1156,8 +1231,8 @@ unlearn_held(struct bridge *b, uint32_t van_id, uint32_t m,
 	return false;
 }
 
-static bool
-frame_src_ok(struct bridge *b, uint32_t v, uint32_t m, const uint8_t *frame)
+bool
+bridge_frame_src_ok(struct bridge *b, uint32_t v, uint32_t m, const uint8_t *frame)
 {
 	if (eth_is_multicast(frame + 6) || eth_is_zero(frame + 6)) {
 		b->van[v].stats.drops[DROP_BAD_SRC]++;
@@ -1175,22 +1250,22 @@ data_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	struct fdb_entry *e;
 
 	b->van[v].stats.data_rx++;
-	if (!frame_src_ok(b, v, m, frame))
+	if (!bridge_frame_src_ok(b, v, m, frame))
 		return;
 	if (eth_is_multicast(frame)) {
 		b->van[v].stats.drops[DROP_BAD_DST]++;
 		b->member[m].stats.drops[DROP_BAD_DST]++;
 		return;
 	}
-	learn_remote(b, v, frame + 6, m, now);
+	bridge_learn_src(b, v, frame + 6, m, now);
 	e = fdb_lookup(&b->fdb, b->van[v].id, frame);
 	if (e != NULL && e->kind == FDB_LOCAL) {
 		emit_port(b, o, v, e->where, frame, wm->payload_len, 1);
 		return;
 	}
 	/* Not here: tell the sender, which forgets the route and floods. */
-	if (!unlearn_held(b, b->van[v].id, m, frame, now))
-		send_unlearn(b, o, m, v, frame);
+	if (!bridge_unlearn_held(b, b->van[v].id, m, frame, now))
+		bridge_send_unlearn(b, o, m, v, frame);
 }
 
 static void
@@ -1201,9 +1276,9 @@ flood_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	struct fdb_entry *e;
 
 	b->van[v].stats.flood_rx++;
-	if (!frame_src_ok(b, v, m, frame))
+	if (!bridge_frame_src_ok(b, v, m, frame))
 		return;
-	learn_remote(b, v, frame + 6, m, now);
+	bridge_learn_src(b, v, frame + 6, m, now);
 	if (!eth_is_multicast(frame) &&
 	    (e = fdb_lookup(&b->fdb, b->van[v].id, frame)) != NULL &&
 	    e->kind == FDB_LOCAL) {
@@ -1212,11 +1287,11 @@ flood_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		if (e->reply_to != m || now - e->reply_at >= BRIDGE_REPLY_HOLDOFF) {
 			e->reply_to = m;
 			e->reply_at = now;
-			send_learn(b, o, m, v, e);
+			bridge_send_learn(b, o, m, v, e);
 		}
 		return;
 	}
-	if (!bucket_take(&b->van[v].flood, 1, now)) {
+	if (!bridge_bucket_take(&b->van[v].flood, 1, now)) {
 		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
 		b->member[m].stats.drops[DROP_FLOOD_LIMIT]++;
 		return;
@@ -1225,8 +1300,8 @@ flood_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 }
 
 /* The addresses an accepted LEARN carries: the sender's list, in its order. */
-static void
-learn_addrs(struct bridge *b, uint32_t v, const struct wire_learn *l, monotime_t now)
+void
+bridge_learn_addrs(struct bridge *b, uint32_t v, const struct wire_learn *l, monotime_t now)
 {
 	unsigned i;
 
@@ -1253,10 +1328,10 @@ learn_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	b->van[v].stats.learn_rx++;
 	e = fdb_lookup(&b->fdb, b->van[v].id, l->mac);
 	if (e == NULL) {
-		if ((e = fdb_new(b, v, l->mac, m)) != NULL) {
-			fdb_set(b, e, v, FDB_REMOTE, m, true, now);
+		if ((e = bridge_fdb_new(b, v, l->mac, m)) != NULL) {
+			bridge_fdb_set(b, e, v, FDB_REMOTE, m, true, now);
 			e->seq = l->seq;
-			learn_addrs(b, v, l, now);
+			bridge_learn_addrs(b, v, l, now);
 		}
 		return;
 	}
@@ -1264,7 +1339,7 @@ learn_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		if (l->seq >= e->seq) {
 			e->seq = l->seq;
 			e->updated = now;
-			learn_addrs(b, v, l, now);
+			bridge_learn_addrs(b, v, l, now);
 		}
 		return;
 	}
@@ -1287,10 +1362,10 @@ learn_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		return;
 	}
 	if (l->seq > e->seq) {
-		if (fdb_room(b, v, m) && entry_may_move(b, v, e, now)) {
-			fdb_set(b, e, v, FDB_REMOTE, m, false, now);
+		if (bridge_fdb_room(b, v, m) && bridge_may_move(b, v, e, now)) {
+			bridge_fdb_set(b, e, v, FDB_REMOTE, m, false, now);
 			e->seq = l->seq;
-			learn_addrs(b, v, l, now);
+			bridge_learn_addrs(b, v, l, now);
 		} else
 			memo_note(b, e, l->seq, now);
 		return;
@@ -1300,7 +1375,7 @@ learn_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	    (e->reply_to != m || now - e->reply_at >= BRIDGE_REPLY_HOLDOFF)) {
 		e->reply_to = m;
 		e->reply_at = now;
-		send_learn(b, o, m, v, e);
+		bridge_send_learn(b, o, m, v, e);
 	}
 }
 
@@ -1313,7 +1388,7 @@ unlearn_in(struct bridge *b, uint32_t m, uint32_t v, const struct wire_unlearn *
 	b->van[v].stats.unlearn_rx++;
 	e = fdb_lookup(&b->fdb, b->van[v].id, u->mac);
 	if (e != NULL && e->kind == FDB_REMOTE && e->where == m)
-		fdb_drop(b, e, now);
+		bridge_fdb_drop(b, e, now);
 }
 
 /*
@@ -1328,7 +1403,7 @@ control_auth(struct bridge *b, uint32_t m, const uint8_t *msg,
 {
 	struct bridge_member *mb = &b->member[m];
 
-	if (!b->conf.auth)
+	if (!b->conf.auth || mb->peer)
 		return 0;
 	if (!wm->has_auth)
 		return DROP_NO_AUTH;
@@ -1348,18 +1423,29 @@ void
 bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from,
     const uint8_t *msg, size_t len, monotime_t now)
 {
-	struct wire_msg wm;
-	struct bridge_member *mb;
-	int err;	/* enum wire_err or enum drop_reason */
-	int mi, vi;
-	uint32_t m, v;
+	int mi;
 
-	b->stats.rx_msgs++;
 	if ((mi = bridge_member_find(b, from)) < 0) {
+		b->stats.rx_msgs++;
 		b->stats.drops[DROP_NOT_MEMBER]++;
 		return;
 	}
-	m = (uint32_t)mi;
+	bridge_input_member(b, o, (uint32_t)mi, msg, len, now);
+}
+
+void
+bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
+    const uint8_t *msg, size_t len, monotime_t now)
+{
+	struct wire_msg wm;
+	struct bridge_member *mb;
+	int err;	/* enum wire_err or enum drop_reason */
+	int vi;
+	uint32_t v, ours;
+
+	b->stats.rx_msgs++;
+	if (m >= b->conf.member_max || !b->member[m].used)
+		return;
 	mb = &b->member[m];
 	mb->stats.rx_bytes += len;
 	if ((err = wire_decode(msg, len, &wm)) != WIRE_OK) {
@@ -1376,7 +1462,14 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 		member_hello_in(b, o, m, &wm, now);
 		return;
 	}
-	if (wm.hdr.src_van != wm.hdr.dst_van) {
+	if (mb->peer) {
+		/* Only a pair of the peering crosses it (docs/proxy.md §4). */
+		if (!idmap_get(&b->xmap_in, (uint64_t)m << 32 | wm.hdr.src_van, &ours) ||
+		    ours != wm.hdr.dst_van) {
+			mb->stats.drops[DROP_UNMAPPED]++;
+			return;
+		}
+	} else if (wm.hdr.src_van != wm.hdr.dst_van) {
 		mb->stats.drops[DROP_VAN_MISMATCH]++;
 		return;
 	}
@@ -1394,6 +1487,10 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 		return;
 	}
 	v = (uint32_t)vi;
+	if (b->conf.proxy) {
+		relay_input(b, o, m, v, &wm, now);
+		return;
+	}
 	switch (wm.hdr.type) {
 	case WIRE_DATA:
 		data_in(b, o, m, v, &wm, now);

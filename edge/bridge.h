@@ -45,6 +45,9 @@
 #define BRIDGE_FRESH		MONO_MS(500)
 /* A port whose VAN ran out of flood tokens is not read for at least this. */
 #define BRIDGE_THROTTLE_MIN	MONO_MS(10)
+#define BRIDGE_SEEN_CACHE	1024	/* floods remembered to find loops ... */
+#define BRIDGE_SEEN_WINDOW	MONO_MS(500)	/* ... this long */
+#define BRIDGE_PEER_VANS_MAX	65536	/* VAN mappings of all peers */
 #define BRIDGE_SEGS_MAX		256	/* wire frames one GSO frame may become */
 #define BRIDGE_GSO_FRAME_MAX	(65535 + 18)	/* IP datagram, Ethernet, VLAN */
 #define BRIDGE_HELLO_MS_DEFAULT	1000
@@ -94,6 +97,7 @@ struct bridge_van {
 	bool		used;
 	uint32_t	id;
 	char		name[BRIDGE_NAME_MAX];
+	uint32_t	npeers;		/* peers it is mapped to (proxy) */
 	uint32_t	fdb_max;	/* this VAN's share of the table, 0 = any */
 	struct bucket	flood;		/* flooded frames, both directions */
 	uint32_t	nports;		/* local ports */
@@ -106,7 +110,13 @@ struct bridge_van {
 
 struct bridge_member {
 	bool		used;
-	struct van_addr	addr;
+	bool		peer;		/* another site's proxy, over a tunnel */
+	struct van_addr	addr;		/* site members: underlay address */
+	uint32_t	routes_max;	/* 0: conf.member_routes_max */
+	struct bucket	flood_in;	/* peers: floods it may send us */
+	struct bucket	learn_in;	/* peers: LEARN / UNLEARN it may send */
+	uint32_t	xjoined;	/* peers: VANs mapped, in its IDs ... */
+	uint64_t	xjoined_digest;	/* ... and their digest */
 	enum member_state state;
 	uint64_t	epoch;		/* its boot epoch, 0 = not heard */
 	bool		fresh;		/* new epoch, no HELLO of it processed yet */
@@ -123,6 +133,7 @@ struct bridge_member {
 };
 
 struct bridge_conf {
+	bool		proxy;		/* vanproxy: relay between site and peers */
 	uint32_t	van_max;	/* 0: BRIDGE_VAN_MAX; at most that */
 	uint32_t	port_max;	/* 0: BRIDGE_PORT_MAX; likewise */
 	uint32_t	member_max;	/* 0: BRIDGE_MEMBER_MAX; likewise */
@@ -171,11 +182,12 @@ struct bridge_out {
 /* What the I/O layer should report (log): drained with bridge_event_next. */
 enum bridge_event_type {
 	BRIDGE_EV_DAD_FREEZE = 1,	/* a MAC moves too often: frozen */
+	BRIDGE_EV_LOOP,			/* a flood came back from a peer: a loop */
 };
 
 struct bridge_event {
 	uint8_t		type;
-	uint8_t		kind;		/* where the MAC stays: FDB_LOCAL/REMOTE */
+	uint8_t		kind;		/* where: FDB_LOCAL (port) / FDB_REMOTE (member) */
 	uint32_t	van_id;
 	uint8_t		mac[6];
 	uint32_t	where;		/* port or member slot */
@@ -186,7 +198,16 @@ struct bridge_event {
 struct seq_memo {
 	uint32_t	van;
 	uint32_t	seq;
+	uint32_t	xseq;
 	uint8_t		mac[6];
+	bool		inside;		/* proxy: it was behind a site member */
+	monotime_t	at;
+};
+
+/* A FLOOD seen lately (proxy): the same one from another peer is a loop. */
+struct flood_seen {
+	uint64_t	print;		/* VAN, length, first bytes */
+	uint32_t	member;
 	monotime_t	at;
 };
 
@@ -210,6 +231,9 @@ struct bridge {
 	struct bridge_member *member;	/* [BRIDGE_MEMBER_MAX] */
 	struct unlearn_hold *hold;	/* [BRIDGE_UNLEARN_CACHE] */
 	struct seq_memo	*memo;		/* [BRIDGE_SEQ_CACHE] */
+	struct flood_seen *seen;	/* [BRIDGE_SEEN_CACHE], proxies */
+	struct idmap	xmap_out;	/* peer << 32 | our VAN ID -> its VAN ID */
+	struct idmap	xmap_in;	/* peer << 32 | its VAN ID -> our VAN ID */
 	uint32_t	nvans, nports, nmembers;
 	uint32_t	joined;		/* local VANs with ports (JOINed) */
 	uint64_t	joined_digest;
@@ -242,6 +266,23 @@ void	bridge_port_set_up(struct bridge *, uint32_t port, bool up);
 
 int	bridge_member_add(struct bridge *, struct bridge_out *,
 	    const struct van_addr *, monotime_t now, const char **err);
+/*
+ * A peer (proxy mode): a member reached over a tunnel, known by its slot
+ * only.  Its VANs come with bridge_peer_map; its limits with
+ * bridge_peer_limits (macs 0 = member_routes_max; rates 0 = none).
+ */
+int	bridge_peer_add(struct bridge *, monotime_t now, const char **err);
+/* The peer goes: unmap its VANs (it is not told), forget its routes. */
+void	bridge_peer_del(struct bridge *, struct bridge_out *, uint32_t peer,
+	    monotime_t now);
+int	bridge_peer_map(struct bridge *, struct bridge_out *, uint32_t peer,
+	    uint32_t our_id, uint32_t their_id, monotime_t now, const char **err);
+void	bridge_peer_unmap(struct bridge *, struct bridge_out *, uint32_t peer,
+	    uint32_t our_id, monotime_t now);
+void	bridge_peer_limits(struct bridge *, uint32_t peer, uint32_t macs,
+	    uint32_t flood_rate, uint32_t learn_rate);
+/* Its VAN ID for our VAN ID, or 0 when the VAN is not mapped to it. */
+uint32_t bridge_peer_van(const struct bridge *, uint32_t peer, uint32_t our_id);
 void	bridge_member_del(struct bridge *, uint32_t slot);
 int	bridge_member_find(const struct bridge *, const struct van_addr *);
 
@@ -259,6 +300,9 @@ void	bridge_port_frame(struct bridge *, struct bridge_out *, uint32_t port,
 void	bridge_input(struct bridge *, struct bridge_out *,
 	    const struct van_addr *from, const uint8_t *msg, size_t len,
 	    monotime_t now);
+/* A message from member slot m (a peer: the plaintext of its tunnel). */
+void	bridge_input_member(struct bridge *, struct bridge_out *, uint32_t m,
+	    const uint8_t *msg, size_t len, monotime_t now);
 /* Timers: HELLOs, dead members.  Returns the next deadline. */
 monotime_t bridge_tick(struct bridge *, struct bridge_out *, monotime_t now);
 
@@ -285,6 +329,13 @@ static inline bool
 member_bit(const uint64_t *set, uint32_t m)
 {
 	return (set[m / 64] >> (m % 64)) & 1;
+}
+
+/* Has this host (or proxy) a reason to be in the VAN: ports, or peers? */
+static inline bool
+van_present(const struct bridge_van *van)
+{
+	return van->nports > 0 || van->npeers > 0;
 }
 
 #endif /* EDGE_BRIDGE_H */

@@ -12,9 +12,76 @@
 #include "edge/bridge.h"
 
 /* bridge.c: actions and the forwarding table. */
-struct wire_hdr	bridge_ctl_hdr(uint8_t type, uint32_t van_id, uint8_t flags);
+bool		bridge_hdr(struct bridge *, uint32_t m, uint8_t type, uint32_t van_id,
+		    uint8_t flags, uint8_t hop, struct wire_hdr *);
 void		bridge_emit_ctl(struct bridge *, struct bridge_out *, uint32_t m,
 		    uint8_t type, const uint8_t *msg, size_t len);
+void		bridge_emit_frame(struct bridge *, struct bridge_out *, uint32_t m,
+		    uint8_t type, uint32_t v, uint8_t hop, const uint8_t *frame,
+		    size_t len, unsigned segs);
+void		bridge_send_learn(struct bridge *, struct bridge_out *, uint32_t m,
+		    uint32_t v, const struct fdb_entry *);
+void		bridge_send_unlearn(struct bridge *, struct bridge_out *, uint32_t m,
+		    uint32_t v, const uint8_t mac[static 6]);
+/* Queue a report about member m and a MAC of VAN slot v for the I/O layer. */
+void		bridge_report(struct bridge *, uint8_t type, uint32_t v, uint32_t m,
+		    const uint8_t mac[static 6]);
+/* VAN slot v gained or lost a reason to be here (was: before the change). */
+void		bridge_van_presence(struct bridge *, struct bridge_out *, uint32_t v,
+		    bool was);
+
+/* bridge.c: forwarding entries, sequences, learning. */
+bool		bridge_fdb_room(struct bridge *, uint32_t v, uint32_t m);
+struct fdb_entry *bridge_fdb_new(struct bridge *, uint32_t v,
+		    const uint8_t mac[static 6], uint32_t m);
+void		bridge_fdb_set(struct bridge *, struct fdb_entry *, uint32_t v,
+		    uint8_t kind, uint32_t where, bool created, monotime_t now);
+void		bridge_fdb_drop(struct bridge *, struct fdb_entry *, monotime_t now);
+bool		bridge_may_move(struct bridge *, uint32_t v, struct fdb_entry *,
+		    monotime_t now);
+uint32_t	bridge_seq_known(struct bridge *, uint32_t van_id,
+		    const uint8_t mac[static 6], const struct fdb_entry *, monotime_t);
+uint32_t	bridge_xseq_known(struct bridge *, uint32_t van_id,
+		    const uint8_t mac[static 6], const struct fdb_entry *, monotime_t);
+/* Proxies: was (VAN, MAC) lately behind a site member (a binding now gone)? */
+bool		bridge_was_inside(struct bridge *, uint32_t van_id,
+		    const uint8_t mac[static 6], monotime_t now);
+void		bridge_learn_src(struct bridge *, uint32_t v, const uint8_t mac[static 6],
+		    uint32_t m, monotime_t now);
+void		bridge_learn_addrs(struct bridge *, uint32_t v, const struct wire_learn *,
+		    monotime_t now);
+bool		bridge_unlearn_held(struct bridge *, uint32_t van_id, uint32_t m,
+		    const uint8_t mac[static 6], monotime_t now);
+bool		bridge_frame_src_ok(struct bridge *, uint32_t v, uint32_t m,
+		    const uint8_t *frame);
+
+/* Each member of VAN v that is not dead, in turn. */
+#define FOR_VAN_MEMBERS(b, v, m, w, bits)					\
+	for ((w) = 0; (w) < MEMBER_WORDS; (w)++)				\
+		for ((bits) = (b)->van[v].members[w];				\
+		    (bits) != 0 && ((m) = (w) * 64 +				\
+		    (uint32_t)__builtin_ctzll(bits), (bits) &= (bits) - 1, 1); )	\
+			if ((b)->member[m].state != MEMBER_DEAD)
+
+/* Take n tokens if there are (a rate of 0 is no limit). */
+static inline bool
+bridge_bucket_take(struct bucket *k, unsigned n, monotime_t now)
+{
+	if (k->rate == 0)
+		return true;
+	if (k->last == 0)
+		k->tokens = k->burst;
+	else
+		k->tokens += (double)(now - k->last) * k->rate / 1e9;
+	if (k->tokens > k->burst)
+		k->tokens = k->burst;
+	k->last = now;
+	if (k->tokens < n)
+		return false;
+	k->tokens -= n;
+	return true;
+}
+
 void		bridge_send_membership(struct bridge *, struct bridge_out *,
 		    uint32_t m, uint8_t type, uint32_t van_id, uint8_t flags);
 /*
@@ -26,6 +93,10 @@ uint32_t	bridge_purge_routes(struct bridge *, uint32_t m, uint32_t van_id,
 /* Tell member m, new in VAN slot v, the MACs of our ports there (LEARN). */
 void		bridge_sync_macs(struct bridge *, struct bridge_out *, uint32_t m,
 		    uint32_t v);
+
+/* relay.c: the proxy's decisions (conf.proxy). */
+void		relay_input(struct bridge *, struct bridge_out *, uint32_t m, uint32_t v,
+		    const struct wire_msg *, monotime_t now);
 
 /* member.c: memberships and HELLO. */
 bool		member_in_van(const struct bridge *, uint32_t m, uint32_t van_id);

@@ -6,47 +6,18 @@
  */
 #include "edge/conf.h"
 
-#include <errno.h>
-#include <libgen.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libconfig.h>
 #include <sodium.h>
 
-#include "crypto/keyfile.h"
+#include "edge/setting.h"
+
+_Static_assert(CONF_ERR_MAX == SETTING_ERR_MAX, "one error buffer size");
 
 #define HELLO_MS_DEFAULT	BRIDGE_HELLO_MS_DEFAULT
 #define DEAD_COUNT_DEFAULT	BRIDGE_DEAD_COUNT_DEFAULT
-
-struct ctx {
-	const char	*file;
-	char		*err;
-};
-
-static bool fail(struct ctx *, const config_setting_t *, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool
-fail(struct ctx *c, const config_setting_t *s, const char *fmt, ...)
-{
-	char msg[512];
-	const char *file = c->file;
-	int line = 0;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (s != NULL) {
-		line = (int)config_setting_source_line(s);
-		if (config_setting_source_file(s) != NULL)
-			file = config_setting_source_file(s);
-	}
-	snprintf(c->err, CONF_ERR_MAX, "%s:%d: %s", file, line, msg);
-	return false;
-}
 
 bool
 mac_parse(const char *s, uint8_t mac[static 6])
@@ -90,192 +61,81 @@ conf_name_ok(const char *s, size_t max)
 	return true;
 }
 
-/* Every child of group s must be named in allowed (NULL-terminated). */
 static bool
-only_known(struct ctx *c, const config_setting_t *s, const char *const *allowed)
-{
-	int i, n = config_setting_length(s);
-
-	for (i = 0; i < n; i++) {
-		const config_setting_t *k = config_setting_get_elem(s, (unsigned)i);
-		const char *name = config_setting_name(k);
-		const char *const *a;
-
-		for (a = allowed; *a != NULL && strcmp(*a, name) != 0; a++)
-			;
-		if (*a == NULL)
-			return fail(c, k, "unknown setting '%s'", name);
-	}
-	return true;
-}
-
-static bool
-get_u32(struct ctx *c, const config_setting_t *g, const char *name,
-    uint32_t min, uint32_t max, uint32_t *out)
-{
-	const config_setting_t *s = config_setting_get_member(g, name);
-	long long v;
-
-	if (s == NULL)
-		return true;
-	if (config_setting_type(s) != CONFIG_TYPE_INT &&
-	    config_setting_type(s) != CONFIG_TYPE_INT64)
-		return fail(c, s, "'%s' must be an integer", name);
-	v = config_setting_get_int64(s);
-	if (v < min || v > max)
-		return fail(c, s, "'%s' must be %u..%u", name, min, max);
-	*out = (uint32_t)v;
-	return true;
-}
-
-static bool
-get_str(struct ctx *c, const config_setting_t *g, const char *name,
-    const char **out)
-{
-	const config_setting_t *s = config_setting_get_member(g, name);
-
-	if (s == NULL)
-		return true;
-	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return fail(c, s, "'%s' must be a string", name);
-	*out = config_setting_get_string(s);
-	return true;
-}
-
-static bool
-parse_edge(struct ctx *c, const config_setting_t *g, struct edge_conf *conf)
+parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *conf)
 {
 	static const char *const known[] = { "listen", "control", "hello_interval",
 	    "dead_after", "fdb_max", "offload", "log_level", "site_key",
 	    "member_routes_max", "dad_moves", "dad_window", "dad_hold",
 	    "underlay_mtu", "arp_proxy", NULL };
-	const char *listen = NULL, *control = NULL, *level = NULL, *err;
+	const char *listen = NULL, *control = NULL, *level = NULL;
 	const char *keyfile = NULL;
-	const config_setting_t *s;
+	struct wg_key key;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return fail(c, g, "'edge' must be a group { ... }");
-	if (!only_known(c, g, known) ||
-	    !get_str(c, g, "listen", &listen) ||
-	    !get_str(c, g, "control", &control) ||
-	    !get_str(c, g, "log_level", &level) ||
-	    !get_u32(c, g, "hello_interval", 10, 60000, &conf->hello_ms) ||
-	    !get_u32(c, g, "dead_after", 2, 100, &conf->dead_count) ||
-	    !get_u32(c, g, "fdb_max", 16, FDB_MAX_LIMIT, &conf->fdb_max) ||
-	    !get_u32(c, g, "member_routes_max", 0, FDB_MAX_LIMIT,
+		return setting_fail(c, g, "'edge' must be a group { ... }");
+	/* Types first, in this order, then values: the first error wins. */
+	if (!setting_only_known(c, g, known) ||
+	    !setting_str(c, g, "listen", &listen) ||
+	    !setting_str(c, g, "control", &control) ||
+	    !setting_str(c, g, "log_level", &level) ||
+	    !setting_u32(c, g, "hello_interval", 10, 60000, &conf->hello_ms) ||
+	    !setting_u32(c, g, "dead_after", 2, 100, &conf->dead_count) ||
+	    !setting_u32(c, g, "fdb_max", 16, FDB_MAX_LIMIT, &conf->fdb_max) ||
+	    !setting_u32(c, g, "member_routes_max", 0, FDB_MAX_LIMIT,
 	    &conf->member_routes_max) ||
-	    !get_u32(c, g, "dad_moves", 1, 1000, &conf->dad_moves) ||
-	    !get_u32(c, g, "dad_window", 1, 86400, &conf->dad_window_s) ||
-	    !get_u32(c, g, "dad_hold", 1, 86400, &conf->dad_hold_s) ||
-	    !get_u32(c, g, "underlay_mtu", 576, 65535, &conf->underlay_mtu) ||
-	    !get_str(c, g, "site_key", &keyfile))
+	    !setting_u32(c, g, "dad_moves", 1, 1000, &conf->dad_moves) ||
+	    !setting_u32(c, g, "dad_window", 1, 86400, &conf->dad_window_s) ||
+	    !setting_u32(c, g, "dad_hold", 1, 86400, &conf->dad_hold_s) ||
+	    !setting_u32(c, g, "underlay_mtu", 576, 65535, &conf->underlay_mtu) ||
+	    !setting_str(c, g, "site_key", &keyfile))
 		return false;
-	if (keyfile != NULL) {
-		char kerr[512];
-		struct wg_key key;
-
-		if (keyfile[0] == '\0' || strlen(keyfile) >= sizeof(conf->site_key_file))
-			return fail(c, config_setting_get_member(g, "site_key"),
-			    "site_key: a file name");
-		if (keyfile_read(keyfile, &key, kerr, sizeof(kerr)) == -1)
-			return fail(c, config_setting_get_member(g, "site_key"),
-			    "site_key: %s", kerr);
+	if (!setting_keyfile(c, g, "site_key", conf->site_key_file,
+	    sizeof(conf->site_key_file), &key, &conf->has_site_key))
+		return false;
+	if (conf->has_site_key) {
 		memcpy(conf->site_key, key.b, sizeof(conf->site_key));
 		sodium_memzero(&key, sizeof(key));
-		snprintf(conf->site_key_file, sizeof(conf->site_key_file), "%s", keyfile);
-		conf->has_site_key = true;
 	}
-	if ((s = config_setting_get_member(g, "offload")) != NULL) {
-		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-			return fail(c, s, "'offload' must be true or false");
-		conf->offload = config_setting_get_bool(s);
-	}
-	if ((s = config_setting_get_member(g, "arp_proxy")) != NULL) {
-		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-			return fail(c, s, "'arp_proxy' must be true or false");
-		conf->arp_proxy = config_setting_get_bool(s);
-	}
-	if (listen != NULL) {
-		if (!addr_parse(listen, WIRE_DEFAULT_PORT, &conf->listen, &err))
-			return fail(c, config_setting_get_member(g, "listen"),
-			    "listen: %s: '%s'", err, listen);
-		/* "::" means every address of both families (a dual-stack
-		 * socket); "0.0.0.0" every IPv4 address only. */
-		if (conf->listen.family == 6 && !memcmp(conf->listen.ip,
-		    (uint8_t[16]){ 0 }, 16))
-			conf->listen.family = 0;
-	}
-	if (control != NULL) {
-		if (control[0] != '/' || strlen(control) >= CONF_PATH_MAX)
-			return fail(c, config_setting_get_member(g, "control"),
-			    "control: an absolute path shorter than %d bytes",
-			    CONF_PATH_MAX);
-		snprintf(conf->control, sizeof(conf->control), "%s", control);
-	}
-	if (level != NULL && !log_level_parse(level, &conf->log_level))
-		return fail(c, config_setting_get_member(g, "log_level"),
-		    "log_level: one of error, warning, info, debug");
-	return true;
+	return setting_bool(c, g, "offload", &conf->offload) &&
+	    setting_bool(c, g, "arp_proxy", &conf->arp_proxy) &&
+	    setting_listen(c, g, "listen", WIRE_DEFAULT_PORT, &conf->listen) &&
+	    setting_path(c, g, "control", conf->control, CONF_PATH_MAX) &&
+	    setting_log_level(c, g, "log_level", &conf->log_level);
 }
 
 static bool
-parse_members(struct ctx *c, const config_setting_t *l, struct edge_conf *conf)
+parse_members(struct setting_ctx *c, const config_setting_t *l, struct edge_conf *conf)
 {
-	int i, n;
-
-	if (config_setting_type(l) != CONFIG_TYPE_ARRAY &&
-	    config_setting_type(l) != CONFIG_TYPE_LIST)
-		return fail(c, l, "'members' must be a list of addresses [ \"...\", ... ]");
-	n = config_setting_length(l);
-	if (n > BRIDGE_MEMBER_MAX)
-		return fail(c, l, "more than %d members", BRIDGE_MEMBER_MAX);
-	conf->members = calloc((size_t)n + 1, sizeof(*conf->members));
-	if (conf->members == NULL)
-		return fail(c, l, "out of memory");
-	for (i = 0; i < n; i++) {
-		const config_setting_t *s = config_setting_get_elem(l, (unsigned)i);
-		struct van_addr *a = &conf->members[i];
-		const char *str, *err;
-		unsigned j;
-
-		if (config_setting_type(s) != CONFIG_TYPE_STRING)
-			return fail(c, s, "a member is an address string");
-		str = config_setting_get_string(s);
-		if (!addr_parse(str, conf->listen.port ? conf->listen.port :
-		    WIRE_DEFAULT_PORT, a, &err))
-			return fail(c, s, "member '%s': %s", str, err);
-		for (j = 0; j < (unsigned)i; j++)
-			if (addr_eq(&conf->members[j], a))
-				return fail(c, s, "member '%s' listed twice", str);
-		conf->nmembers++;
-	}
-	return true;
+	return setting_members(c, l, conf->listen.port ? conf->listen.port :
+	    WIRE_DEFAULT_PORT, BRIDGE_MEMBER_MAX, &conf->members, &conf->nmembers);
 }
 
 static bool
-parse_port(struct ctx *c, const config_setting_t *s, struct conf_port *p)
+parse_port(struct setting_ctx *c, const config_setting_t *s, struct conf_port *p)
 {
 	static const char *const known[] = { "tap", "mac", NULL };
 	const char *tap = NULL, *mac = NULL;
 
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return fail(c, s, "a port is a group { tap = \"...\"; mac = \"...\"; }");
-	if (!only_known(c, s, known) || !get_str(c, s, "tap", &tap) ||
-	    !get_str(c, s, "mac", &mac))
+		return setting_fail(c, s,
+		    "a port is a group { tap = \"...\"; mac = \"...\"; }");
+	if (!setting_only_known(c, s, known) || !setting_str(c, s, "tap", &tap) ||
+	    !setting_str(c, s, "mac", &mac))
 		return false;
 	p->line = (int)config_setting_source_line(s);
 	if (tap == NULL)
-		return fail(c, s, "port without 'tap'");
+		return setting_fail(c, s, "port without 'tap'");
 	if (!conf_name_ok(tap, CONF_IFNAMSIZ))
-		return fail(c, config_setting_get_member(s, "tap"),
+		return setting_fail(c, config_setting_get_member(s, "tap"),
 		    "tap '%s': 1-15 of A-Z a-z 0-9 _ . -", tap);
 	snprintf(p->tap, sizeof(p->tap), "%s", tap);
 	if (mac != NULL) {
 		if (!mac_parse(mac, p->mac))
-			return fail(c, config_setting_get_member(s, "mac"),
+			return setting_fail(c, config_setting_get_member(s, "mac"),
 			    "mac '%s': not xx:xx:xx:xx:xx:xx", mac);
 		if (eth_is_multicast(p->mac) || eth_is_zero(p->mac))
-			return fail(c, config_setting_get_member(s, "mac"),
+			return setting_fail(c, config_setting_get_member(s, "mac"),
 			    "mac '%s': must be a unicast address", mac);
 		p->has_mac = true;
 	}
@@ -283,7 +143,7 @@ parse_port(struct ctx *c, const config_setting_t *s, struct conf_port *p)
 }
 
 static bool
-parse_van(struct ctx *c, const config_setting_t *s, struct edge_conf *conf,
+parse_van(struct setting_ctx *c, const config_setting_t *s, struct edge_conf *conf,
     unsigned *ntaps)
 {
 	static const char *const known[] = { "id", "name", "ports", "fdb_max",
@@ -295,29 +155,30 @@ parse_van(struct ctx *c, const config_setting_t *s, struct edge_conf *conf,
 	int n;
 
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return fail(c, s, "a VAN is a group { id = N; name = \"...\"; ports = (...); }");
-	if (!only_known(c, s, known) || !get_str(c, s, "name", &name))
+		return setting_fail(c, s,
+		    "a VAN is a group { id = N; name = \"...\"; ports = (...); }");
+	if (!setting_only_known(c, s, known) || !setting_str(c, s, "name", &name))
 		return false;
 	v->line = (int)config_setting_source_line(s);
 	if (config_setting_get_member(s, "id") == NULL)
-		return fail(c, s, "VAN without 'id'");
-	if (!get_u32(c, s, "id", 1, UINT32_MAX, &v->id) ||
-	    !get_u32(c, s, "fdb_max", 0, FDB_MAX_LIMIT, &v->fdb_max) ||
-	    !get_u32(c, s, "flood_rate", 0, 100000000, &v->flood_rate) ||
-	    !get_u32(c, s, "flood_burst", 0, 100000000, &v->flood_burst))
+		return setting_fail(c, s, "VAN without 'id'");
+	if (!setting_u32(c, s, "id", 1, UINT32_MAX, &v->id) ||
+	    !setting_u32(c, s, "fdb_max", 0, FDB_MAX_LIMIT, &v->fdb_max) ||
+	    !setting_u32(c, s, "flood_rate", 0, 100000000, &v->flood_rate) ||
+	    !setting_u32(c, s, "flood_burst", 0, 100000000, &v->flood_burst))
 		return false;
 	for (i = 0; i < conf->nvans; i++)
 		if (conf->vans[i].id == v->id)
-			return fail(c, config_setting_get_member(s, "id"),
+			return setting_fail(c, config_setting_get_member(s, "id"),
 			    "VAN ID %u already used on line %d", v->id, conf->vans[i].line);
 	if (name != NULL) {
 		if (!conf_name_ok(name, BRIDGE_NAME_MAX))
-			return fail(c, config_setting_get_member(s, "name"),
+			return setting_fail(c, config_setting_get_member(s, "name"),
 			    "name '%s': 1-%d of A-Z a-z 0-9 _ . -", name,
 			    BRIDGE_NAME_MAX - 1);
 		for (i = 0; i < conf->nvans; i++)
 			if (strcmp(conf->vans[i].name, name) == 0)
-				return fail(c, config_setting_get_member(s, "name"),
+				return setting_fail(c, config_setting_get_member(s, "name"),
 				    "VAN name '%s' already used on line %d", name,
 				    conf->vans[i].line);
 		snprintf(v->name, sizeof(v->name), "%s", name);
@@ -328,13 +189,13 @@ parse_van(struct ctx *c, const config_setting_t *s, struct edge_conf *conf,
 	if ((ports = config_setting_get_member(s, "ports")) == NULL)
 		return true;
 	if (config_setting_type(ports) != CONFIG_TYPE_LIST)
-		return fail(c, ports, "'ports' must be a list ( { ... }, ... )");
+		return setting_fail(c, ports, "'ports' must be a list ( { ... }, ... )");
 	n = config_setting_length(ports);
 	if (*ntaps + (unsigned)n > CONF_TAP_MAX)
-		return fail(c, ports, "more than %d ports", CONF_TAP_MAX);
+		return setting_fail(c, ports, "more than %d ports", CONF_TAP_MAX);
 	v->ports = calloc((size_t)n + 1, sizeof(*v->ports));
 	if (v->ports == NULL)
-		return fail(c, ports, "out of memory");
+		return setting_fail(c, ports, "out of memory");
 	for (j = 0; j < (unsigned)n; j++) {
 		const config_setting_t *ps = config_setting_get_elem(ports, j);
 		struct conf_port *p = &v->ports[j];
@@ -350,11 +211,13 @@ parse_van(struct ctx *c, const config_setting_t *s, struct edge_conf *conf,
 				if (&o->ports[k] == p)
 					continue;
 				if (strcmp(o->ports[k].tap, p->tap) == 0)
-					return fail(c, ps, "tap '%s' already used on line %d",
-					    p->tap, o->ports[k].line);
+					return setting_fail(c, ps,
+					    "tap '%s' already used on line %d", p->tap,
+					    o->ports[k].line);
 				if (o == v && p->has_mac && o->ports[k].has_mac &&
 				    memcmp(o->ports[k].mac, p->mac, 6) == 0)
-					return fail(c, ps, "MAC already used in this VAN on line %d",
+					return setting_fail(c, ps,
+					    "MAC already used in this VAN on line %d",
 					    o->ports[k].line);
 			}
 		}
@@ -368,7 +231,7 @@ edge_conf_load(const char *path, char err[static CONF_ERR_MAX])
 {
 	static const char *const known[] = { "edge", "members", "vans", NULL };
 	struct edge_conf *conf = NULL;
-	struct ctx c = { path, err };
+	struct setting_ctx c = { path, err, NULL };
 	const config_setting_t *root, *s;
 	config_t cfg;
 	char *dir = NULL;
@@ -377,21 +240,13 @@ edge_conf_load(const char *path, char err[static CONF_ERR_MAX])
 
 	err[0] = '\0';
 	config_init(&cfg);
-	if ((dir = strdup(path)) == NULL) {
+	/* An edge names an included file as its @include line does. */
+	if ((dir = malloc(strlen(path) + 1)) == NULL) {
 		snprintf(err, CONF_ERR_MAX, "%s:0: out of memory", path);
 		goto fail;
 	}
-	config_set_include_dir(&cfg, dirname(dir));
-	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			snprintf(err, CONF_ERR_MAX, "%s:0: cannot read: %s", path,
-			    strerror(errno));
-		else
-			snprintf(err, CONF_ERR_MAX, "%s:%d: %s",
-			    config_error_file(&cfg) ? config_error_file(&cfg) : path,
-			    config_error_line(&cfg), config_error_text(&cfg));
+	if (!setting_read(&c, &cfg, path, dir, strlen(path) + 1))
 		goto fail;
-	}
 	if ((conf = calloc(1, sizeof(*conf))) == NULL) {
 		snprintf(err, CONF_ERR_MAX, "%s:0: out of memory", path);
 		goto fail;
@@ -411,7 +266,7 @@ edge_conf_load(const char *path, char err[static CONF_ERR_MAX])
 	conf->log_level = LOG_LVL_INFO;
 
 	root = config_root_setting(&cfg);
-	if (!only_known(&c, root, known))
+	if (!setting_only_known(&c, root, known))
 		goto fail;
 	if ((s = config_lookup(&cfg, "edge")) != NULL && !parse_edge(&c, s, conf))
 		goto fail;
@@ -419,16 +274,16 @@ edge_conf_load(const char *path, char err[static CONF_ERR_MAX])
 		goto fail;
 	if ((s = config_lookup(&cfg, "vans")) != NULL) {
 		if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-			fail(&c, s, "'vans' must be a list ( { ... }, ... )");
+			setting_fail(&c, s, "'vans' must be a list ( { ... }, ... )");
 			goto fail;
 		}
 		n = config_setting_length(s);
 		if (n > BRIDGE_VAN_MAX) {
-			fail(&c, s, "more than %d VANs", BRIDGE_VAN_MAX);
+			setting_fail(&c, s, "more than %d VANs", BRIDGE_VAN_MAX);
 			goto fail;
 		}
 		if ((conf->vans = calloc((size_t)n + 1, sizeof(*conf->vans))) == NULL) {
-			fail(&c, s, "out of memory");
+			setting_fail(&c, s, "out of memory");
 			goto fail;
 		}
 		for (i = 0; i < n; i++)

@@ -444,13 +444,14 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 	if (argc == 2 && strcmp(argv[1], "ports") == 0)
 		return show_ports(&d->br, port_name, d);
 	if (argc == 2 && strcmp(argv[1], "members") == 0)
-		return show_members(&d->br, now);
+		return show_members(&d->br, NULL, NULL, now);
 	if ((argc == 2 || argc == 3) && strcmp(argv[1], "fdb") == 0) {
 		int v = 0;
 
 		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
 			return NULL;
-		return show_fdb(&d->br, argc == 3 ? d->br.van[v].id : 0, port_name, d, now);
+		return show_fdb(&d->br, argc == 3 ? d->br.van[v].id : 0, port_name, NULL, d,
+		    now);
 	}
 	if ((argc == 2 || argc == 3) && strcmp(argv[1], "neigh") == 0) {
 		int v = 0;
@@ -460,7 +461,7 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 		return show_neigh(&d->br, argc == 3 ? d->br.van[v].id : 0, now);
 	}
 	if (argc == 2 && strcmp(argv[1], "stats") == 0) {
-		json_t *s = show_stats(&d->br);
+		json_t *s = show_stats(&d->br, NULL, NULL);
 		const struct ctl_stats *cs = ctl_stats(d->ctl);
 
 		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",

@@ -34,7 +34,8 @@ struct fdb_entry {
 	uint8_t		kind;		/* enum fdb_kind */
 	uint8_t		flags;		/* FDB_F_* */
 	uint32_t	where;		/* port index or member index */
-	uint32_t	seq;		/* mobility sequence number */
+	uint32_t	seq;		/* mobility sequence number (the site's) */
+	uint32_t	xseq;		/* proxies: the federation's sequence */
 	uint32_t	reply_to;	/* member last sent a LEARN for this MAC */
 	monotime_t	updated;	/* last learnt or refreshed */
 	monotime_t	since;		/* bound where it is since */

@@ -40,7 +40,7 @@ static void
 send_hello(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t flags)
 {
 	uint8_t buf[WIRE_HDR_LEN + WIRE_HELLO_LEN];
-	struct wire_hdr h = bridge_ctl_hdr(WIRE_HELLO, 0, flags);
+	struct wire_hdr h;
 	struct wire_hello hello = {
 		.epoch = b->conf.epoch,
 		.interval_ms = b->conf.hello_ms,
@@ -48,6 +48,12 @@ send_hello(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t flags)
 		.van_digest = b->joined_digest,
 	};
 
+	if (b->member[m].peer) {
+		/* A peer knows our VANs by its own IDs: the digest of those. */
+		hello.van_count = b->member[m].xjoined;
+		hello.van_digest = b->member[m].xjoined_digest;
+	}
+	bridge_hdr(b, m, WIRE_HELLO, 0, flags, WIRE_HOP_DEFAULT, &h);
 	bridge_emit_ctl(b, o, m, WIRE_HELLO, buf,
 	    wire_encode_hello(buf, sizeof(buf), &h, &hello));
 }
@@ -58,9 +64,14 @@ send_joins(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t flags)
 {
 	uint32_t v;
 
-	for (v = 0; v < b->conf.van_max; v++)
-		if (b->van[v].used && b->van[v].nports > 0)
+	for (v = 0; v < b->conf.van_max; v++) {
+		if (!b->van[v].used)
+			continue;
+		/* A peer: the VANs of its peering; a site member: ours. */
+		if (b->member[m].peer ? bridge_peer_van(b, m, b->van[v].id) != 0 :
+		    van_present(&b->van[v]))
 			bridge_send_membership(b, o, m, WIRE_JOIN, b->van[v].id, flags);
+	}
 }
 
 static uint64_t
@@ -92,7 +103,7 @@ member_join(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van_id)
 	mb->van_digest += wire_van_digest(van_id);
 	if ((v = bridge_van_find(b, van_id)) >= 0) {
 		b->van[v].members[m / 64] |= 1ULL << (m % 64);
-		if (b->van[v].nports > 0) {
+		if (van_present(&b->van[v])) {
 			mb->shared++;
 			/* A new member of a VAN we have: where our VMs are. */
 			bridge_sync_macs(b, o, m, (uint32_t)v);
@@ -110,7 +121,7 @@ memb_unlink(struct bridge *b, uint32_t m, uint32_t van_id)
 	mb->van_digest -= wire_van_digest(van_id);
 	if ((v = bridge_van_find(b, van_id)) >= 0) {
 		b->van[v].members[m / 64] &= ~(1ULL << (m % 64));
-		if (b->van[v].nports > 0)
+		if (van_present(&b->van[v]))
 			mb->shared--;
 	}
 }
@@ -210,7 +221,8 @@ bridge_member_del(struct bridge *b, uint32_t m)
 	mb = &b->member[m];
 	bridge_purge_routes(b, m, 0, 0);
 	memb_clear(b, m);
-	idmap_del(&b->member_by_addr, addr_key(&mb->addr));
+	if (!mb->peer)
+		idmap_del(&b->member_by_addr, addr_key(&mb->addr));
 	memset(mb, 0, sizeof(*mb));
 	b->nmembers--;
 }

@@ -3,10 +3,10 @@
 # directly); CORE_IO_SRCS own sockets, taps, timers and the control socket.
 
 CORE_PURE_SRCS := edge/wire.c edge/fdb.c edge/idmap.c edge/addr.c edge/bridge.c \
-	edge/member.c \
+	edge/member.c edge/relay.c \
 	edge/offload.c edge/request.c edge/show.c \
 	edge/neigh.c edge/arpnd.c edge/mtu.c
-CORE_IO_SRCS := edge/log.c edge/conf.c edge/tap.c edge/udp.c edge/ctl.c \
+CORE_IO_SRCS := edge/log.c edge/setting.c edge/conf.c edge/tap.c edge/udp.c edge/ctl.c \
 	edge/priv.c
 LIBVANCORE := $(B)/libvancore.a
 
@@ -15,10 +15,10 @@ $(LIBVANCORE): $(CORE_PURE_SRCS:%.c=$(B)/%.o) $(CORE_IO_SRCS:%.c=$(B)/%.o)
 FUZZ_LIB_SRCS += $(CORE_PURE_SRCS)
 
 UNIT_TESTS += $(B)/tests/unit/test_wire $(B)/tests/unit/test_fdb \
-	$(B)/tests/unit/test_bridge $(B)/tests/unit/test_offload \
+	$(B)/tests/unit/test_bridge $(B)/tests/unit/test_relay $(B)/tests/unit/test_offload \
 	$(B)/tests/unit/test_neigh $(B)/tests/unit/test_arpnd $(B)/tests/unit/test_mtu
 FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request \
-	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu
+	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay
 
 EDGED_SRCS := edge/edged.c edge/datapath.c
 

@@ -55,6 +55,15 @@ addr_json(const struct van_addr *a)
 	return json_string(addr_str(a, s));
 }
 
+/* A member as the views name it: its address, or what the owner says. */
+static json_t *
+member_json(const struct bridge *b, uint32_t m, show_member_name name, void *arg)
+{
+	const char *s = name != NULL ? name(arg, m) : NULL;
+
+	return s != NULL ? json_string(s) : addr_json(&b->member[m].addr);
+}
+
 json_t *
 show_vans(const struct bridge *b)
 {
@@ -106,8 +115,8 @@ show_ports(const struct bridge *b, show_port_name name, void *arg)
 }
 
 json_t *
-show_fdb(struct bridge *b, uint32_t van_id, show_port_name name, void *arg,
-    monotime_t now)
+show_fdb(struct bridge *b, uint32_t van_id, show_port_name name,
+    show_member_name mname, void *arg, monotime_t now)
 {
 	json_t *arr = json_array();
 	struct fdb_entry *e;
@@ -122,9 +131,10 @@ show_fdb(struct bridge *b, uint32_t van_id, show_port_name name, void *arg,
 		    "mac", mac_json(e->mac),
 		    "kind", e->kind == FDB_LOCAL ? "local" : "remote");
 		if (e->kind == FDB_LOCAL)
-			json_object_set_new(o, "where", json_string(name(arg, e->where)));
+			json_object_set_new(o, "where", json_string(name != NULL ?
+			    name(arg, e->where) : "?"));
 		else
-			json_object_set_new(o, "where", addr_json(&b->member[e->where].addr));
+			json_object_set_new(o, "where", member_json(b, e->where, mname, arg));
 		json_object_set_new(o, "age_ms", json_integer(mono_to_ms(now - e->updated)));
 		json_object_set_new(o, "static", json_boolean(e->flags & FDB_F_STATIC));
 		json_object_set_new(o, "seq", json_integer(e->seq));
@@ -160,7 +170,8 @@ show_neigh(const struct bridge *b, uint32_t van_id, monotime_t now)
 }
 
 json_t *
-show_members(const struct bridge *b, monotime_t now)
+show_members(const struct bridge *b, show_member_name mname, void *arg,
+    monotime_t now)
 {
 	json_t *arr = json_array();
 	uint32_t m;
@@ -174,7 +185,8 @@ show_members(const struct bridge *b, monotime_t now)
 			continue;
 		snprintf(epoch, sizeof(epoch), "%016llx", (unsigned long long)mb->epoch);
 		o = json_pack("{s:o, s:s, s:I, s:i, s:i, s:i, s:s}",
-		    "address", addr_json(&mb->addr), "state", member_state_str(mb->state),
+		    "address", member_json(b, m, mname, arg),
+		    "state", member_state_str(mb->state),
 		    "state_ms", (json_int_t)mono_to_ms(now - mb->state_since),
 		    "vans", (int)mb->van_count, "shared", (int)mb->shared,
 		    "routes", (int)mb->routes, "epoch", epoch);
@@ -197,7 +209,7 @@ msgs_json(const uint64_t *by_type)
 }
 
 json_t *
-show_stats(const struct bridge *b)
+show_stats(const struct bridge *b, show_member_name mname, void *arg)
 {
 	json_t *vans = json_array(), *members = json_array();
 	uint32_t v, m;
@@ -238,6 +250,10 @@ show_stats(const struct bridge *b)
 		    json_integer((json_int_t)s->arpnd_flooded));
 		json_object_set_new(o, "icmp_sent", json_integer((json_int_t)s->icmp_sent));
 		json_object_set_new(o, "reannounces", json_integer((json_int_t)s->reannounces));
+		if (b->conf.proxy) {
+			json_object_set_new(o, "relayed", json_integer((json_int_t)s->relayed));
+			json_object_set_new(o, "transit", json_integer((json_int_t)s->transit));
+		}
 		json_array_append_new(vans, o);
 	}
 	for (m = 0; m < b->conf.member_max; m++) {
@@ -248,7 +264,7 @@ show_stats(const struct bridge *b)
 			continue;
 		json_array_append_new(members, json_pack(
 		    "{s:o, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:o}",
-		    "address", addr_json(&mb->addr),
+		    "address", member_json(b, m, mname, arg),
 		    "rx_bytes", (json_int_t)s->rx_bytes, "tx_bytes", (json_int_t)s->tx_bytes,
 		    "rx", msgs_json(s->rx_msgs), "tx", msgs_json(s->tx_msgs),
 		    "restarts", (json_int_t)s->restarts, "deaths", (json_int_t)s->deaths,

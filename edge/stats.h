@@ -34,6 +34,10 @@ enum drop_reason {
 	DROP_REPLAY,		/* counter seen before, or an older epoch */
 	DROP_FLOOD_LIMIT,	/* the VAN's flood rate is exhausted */
 	DROP_OVER_MTU,		/* larger than the underlay carries */
+	DROP_UNMAPPED,		/* a peer's VAN IDs not in the peering */
+	DROP_LOOP,		/* a flood that came back (proxy) */
+	DROP_LEARN_LIMIT,	/* a peer's LEARN / UNLEARN rate exhausted */
+	DROP_NOT_PROXY,		/* frame to a MAC that is neither here nor out */
 	DROP_REASON_COUNT
 };
 
@@ -63,6 +67,8 @@ struct van_stats {
 	uint64_t	nd_answered;	/* neighbour solicitations answered */
 	uint64_t	arpnd_flooded;	/* ARP requests / NSs we could not answer */
 	uint64_t	icmp_sent;	/* "fragmentation needed" / "too big" */
+	uint64_t	relayed;	/* proxy: frames carried between site and peers */
+	uint64_t	transit;	/* proxy: frames carried from peer to peer */
 	uint64_t	drops[DROP_REASON_COUNT];
 };
 

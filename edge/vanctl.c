@@ -1,7 +1,8 @@
 /*
- * vanctl.c — inspect and change a running vanedge (and, later, vanproxy)
- * through its control socket: send one request line, read the JSON answer,
- * print it as tables (default) or as JSON (--json).
+ * vanctl.c — inspect and change a running vanedge or vanproxy through its
+ * control socket: send one request line, read the JSON answer, print it as
+ * tables (default) or as JSON (--json).  The daemon decides which requests
+ * it knows (vanproxy: no ports; `show peers`).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include <jansson.h>
 
 #define DEFAULT_SOCKET	"/run/van/edge.sock"
+#define PROXY_SOCKET	"/run/van/proxy.sock"
 #define REPLY_MAX	(64 << 20)
 
 struct column {
@@ -28,13 +30,15 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: vanctl [-s socket] [--json] command\n"
+	    "usage: vanctl [-s socket | --proxy] [--json] command\n"
 	    "  show vans | ports | members | stats | fdb [VAN] | neigh [VAN]\n"
-	    "  attach VAN TAP [MAC]     attach a tap (created if missing) to a VAN\n"
-	    "  detach TAP\n"
+	    "  show peers               vanproxy: tunnels, handshakes, VAN pairs\n"
+	    "  attach VAN TAP [MAC]     vanedge: attach a tap (created if missing)\n"
+	    "  detach TAP               vanedge\n"
 	    "  reload                   re-read the configuration file\n"
-	    "The socket is %s unless -s or $VAN_SOCKET says otherwise.\n",
-	    DEFAULT_SOCKET);
+	    "The socket is %s unless -s or $VAN_SOCKET says otherwise;\n"
+	    "--proxy (-p) is -s %s.\n",
+	    DEFAULT_SOCKET, PROXY_SOCKET);
 	exit(2);
 }
 
@@ -193,6 +197,12 @@ static const struct column van_stats_cols[] = {
 	{ "moves", "MOVES" }, { "dad_freezes", "FROZEN" },
 	{ "drops_total", "DROPS" }, { NULL, NULL },
 };
+static const struct column peers_cols[] = {
+	{ "name", "PEER" }, { "endpoint", "ENDPOINT" }, { "state", "STATE" },
+	{ "handshake_age_s", "HANDSHAKE-S" }, { "rx_bytes", "RX-BYTES" },
+	{ "tx_bytes", "TX-BYTES" }, { "routes", "ROUTES" }, { "mapping", "VANS" },
+	{ NULL, NULL },
+};
 static const struct column member_stats_cols[] = {
 	{ "address", "MEMBER" }, { "rx_bytes", "RX-BYTES" }, { "tx_bytes", "TX-BYTES" },
 	{ "restarts", "RESTARTS" }, { "deaths", "DEATHS" }, { "syncs", "SYNCS" },
@@ -229,6 +239,13 @@ print_stats(const json_t *r)
 
 	printf("VANs\n");
 	table(json_object_get(r, "vans"), van_stats_cols);
+	/* vanproxy: frames carried between its site and peers, and between peers. */
+	json_array_foreach(json_object_get(r, "vans"), i, row)
+		if (json_object_get(row, "relayed") != NULL)
+			printf("  VAN %lld: relayed %lld, transit %lld\n",
+			    (long long)json_integer_value(json_object_get(row, "id")),
+			    (long long)json_integer_value(json_object_get(row, "relayed")),
+			    (long long)json_integer_value(json_object_get(row, "transit")));
 	printf("\nMembers\n");
 	table(members, member_stats_cols);
 	json_array_foreach(members, i, row) {
@@ -252,6 +269,52 @@ print_stats(const json_t *r)
 		cell(c, buf, sizeof(buf));
 		printf("Daemon: %s\n", buf);
 	}
+	/* vanproxy: the tunnel socket and device. */
+	if ((c = json_object_get(r, "tunnel")) != NULL) {
+		static const char *const keys[] = { "rx_datagrams", "tx_datagrams",
+		    "tx_errors", "uapi_refused", "orphans", "drops_total", NULL };
+		size_t used = 0;
+
+		for (i = 0; keys[i] != NULL; i++) {
+			char v[64];
+
+			cell(json_object_get(c, keys[i]), v, sizeof(v));
+			used += (size_t)snprintf(buf + used, used < sizeof(buf) ?
+			    sizeof(buf) - used : 0, "%s%s=%s", i ? "," : "", keys[i], v);
+		}
+		printf("Tunnels: %s\n", buf);
+		cell(json_object_get(c, "drops"), buf, sizeof(buf));
+		printf("  drops: %s\n", buf);
+		cell(json_object_get(c, "events"), buf, sizeof(buf));
+		printf("  events: %s\n", buf);
+	}
+}
+
+/*
+ * A peer's VAN pairs as one cell, "ours>theirs" each ("100>300,200>310"),
+ * with a '*' where the peer has not JOINed it (yet).
+ */
+static void
+print_peers(const json_t *r)
+{
+	const json_t *row, *v;
+	size_t i, j;
+
+	json_array_foreach(r, i, row) {
+		char buf[512];
+		size_t used = 0;
+
+		buf[0] = '\0';
+		json_array_foreach(json_object_get(row, "vans"), j, v)
+			used += (size_t)snprintf(buf + used, used < sizeof(buf) ?
+			    sizeof(buf) - used : 0, "%s%lld>%lld%s", used ? "," : "",
+			    (long long)json_integer_value(json_object_get(v, "local")),
+			    (long long)json_integer_value(json_object_get(v, "remote")),
+			    json_is_true(json_object_get(v, "joined")) ? "" : "*");
+		json_object_set_new((json_t *)(uintptr_t)row, "mapping",
+		    json_string(used ? buf : "-"));
+	}
+	table(r, peers_cols);
 }
 
 static void
@@ -270,6 +333,8 @@ print_human(int argc, char **argv, const json_t *r)
 			table(r, members_cols);
 		else if (strcmp(argv[1], "neigh") == 0)
 			table(r, neigh_cols);
+		else if (strcmp(argv[1], "peers") == 0)
+			print_peers(r);
 		else if (strcmp(argv[1], "stats") == 0)
 			print_stats(r);
 		else {
@@ -298,6 +363,7 @@ main(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "proxy", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -311,13 +377,16 @@ main(int argc, char *argv[])
 
 	if (path == NULL)
 		path = DEFAULT_SOCKET;
-	while ((ch = getopt_long(argc, argv, "+js:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+jps:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			as_json = true;
 			break;
 		case 's':
 			path = optarg;
+			break;
+		case 'p':
+			path = PROXY_SOCKET;
 			break;
 		default:
 			usage();

@@ -24,6 +24,13 @@
 #                   its retry's mac2 is accepted while the load lasts
 #   replay          a data message REF sent is replayed 3 times by the
 #                   network: DUT drops exactly 3 as replays, none as forged
+#   vanproxy        BUILD_DIR/vanproxy itself as DUT (no TUN: its payloads
+#                   are VAN messages), configured from its own file: it
+#                   initiates, REF answers and decrypts its HELLOs ("Packet
+#                   with invalid IP version"); counters mirror; REF's IP
+#                   packets are counted as not VAN (bad-version); REF
+#                   initiates (a ping) and vanproxy answers; REF changes
+#                   port: vanproxy roams with it (digest §12, "vanproxy")
 #
 # INTEROP_ONLY="name ..." runs only the scenarios named; INTEROP_KEEP=1
 # keeps the logs.
@@ -38,6 +45,8 @@ B=${1:?usage: run.sh BUILD_DIR}
 B=$(cd "$B" && pwd) || exit 1
 WGPEER=$B/wgpeer
 WGTOOL=$B/wgtool
+VANPROXY=$B/vanproxy
+VANCTL=$B/vanctl
 SFX=$$
 PASS=0
 FAIL=0
@@ -50,7 +59,7 @@ fi
 for c in ip wg wireguard-go ping; do
 	command -v "$c" >/dev/null || { echo "interop: $c missing (tests/deps.sh)" >&2; exit 1; }
 done
-for f in "$WGPEER" "$WGTOOL"; do
+for f in "$WGPEER" "$WGTOOL" "$VANPROXY" "$VANCTL"; do
 	[ -x "$f" ] || { echo "interop: $f missing (make interop builds it)" >&2; exit 1; }
 done
 
@@ -383,9 +392,100 @@ s_replay() {
 	check "ping REF -> DUT still works" ping_within 5 "$NS_REF" 10.232.0.2
 }
 
+# vanproxy's own counters, through its control socket
+vp_json() { "$VANCTL" -s "$WORK/$SCEN.ctl.sock" --json "$@"; }
+vp_drops() {
+	vp_json show stats | python3 -c 'import json,sys; j=json.load(sys.stdin)
+print(sum(m["drops"].get(sys.argv[1], 0) for m in j["members"] if m["address"] == "peer ref"))' "$1"
+}
+# more lines match $1 in REF's log (vanproxy's: dut_) than $2
+log_grew() { [ "$(count "$1" "$REF_LOG")" -gt "$2" ]; }
+dut_log_grew() { [ "$(count "$1" "$DUT_LOG")" -gt "$2" ]; }
+# both of REF's counters are above "RX TX" ($1)
+ref_transfer_grew() {
+	set -- $1 $(show1 "$IF_REF" transfer)
+	[ $# = 4 ] && [ "$3" -gt "$1" ] && [ "$4" -gt "$2" ]
+}
+ref_initiated() {
+	ping1 "$NS_REF" 10.232.0.2
+	dut_log_grew 'handshake response sent' "$1"
+}
+dut_endpoint_is() { [ "$(show1 "$IF_DUT" endpoints)" = "$1" ]; }
+
+s_vanproxy() {
+	local conf=$WORK/vanproxy.conf n0 t0 v0
+	scenario vanproxy || return
+	wait_until 10 sock_up "$IF_REF" || { bad "REF's UAPI socket appears"; return; }
+	# REF knows no endpoint of ours: the first handshake is vanproxy's.
+	in_ref wg set "$IF_REF" private-key "$WORK/$SCEN.ref.key" listen-port 51820 \
+	    peer "$DUT_PUB" preshared-key "$PSK_FILE" allowed-ips 10.232.0.2/32 &&
+	ip -n "$NS_REF" addr add 10.232.0.1/24 dev "$IF_REF" &&
+	ip -n "$NS_REF" link set "$IF_REF" up || { bad "REF set up"; return; }
+	# REF never JOINs our VAN: only every tenth HELLO round reaches it,
+	# so rounds of 100 ms make one message a second.
+	cat >"$conf" <<-EOF
+	proxy = { name = "dut"; private_key = "$WORK/$SCEN.dut.key"; listen = "[::]:51821";
+	  hello_interval = 100;
+	  site_listen = "127.0.0.1:4797"; control = "$WORK/$SCEN.ctl.sock";
+	  wg_name = "$IF_DUT"; };
+	vans = ( { id = 100; name = "blue"; } );
+	peers = ( { name = "ref"; public_key = "$REF_PUB"; endpoint = "10.231.0.1:51820";
+	  preshared_key = "$PSK_FILE"; vans = ( { local = 100; remote = 100; } ); } );
+	EOF
+	ip netns exec "$NS_DUT" "$VANPROXY" -d -f "$conf" > "$DUT_LOG" 2>&1 &
+	DUT_PID=$!
+	PIDS+=($DUT_PID)
+	wait_until 10 sock_up "$IF_DUT" || { bad "vanproxy's UAPI socket appears"; return; }
+	check "vanproxy initiates, REF answers" \
+	    wait_until 10 grep -q 'Sending handshake response' "$REF_LOG"
+	check "vanproxy: tunnel up" wait_until 5 grep -q 'tunnel up' "$DUT_LOG"
+	check "REF decrypts vanproxy's VAN messages ('Packet with invalid IP version')" \
+	    wait_until 5 grep -q 'Packet with invalid IP version' "$REF_LOG"
+	wg show "$IF_DUT" | sed 's/^/  | /'
+	check "wg show REF: a handshake" gt "$(show1 "$IF_REF" latest-handshakes)" 0
+	check "wg show vanproxy: the peer is REF" test "$(wg show "$IF_DUT" peers)" = "$REF_PUB"
+	check "wg show vanproxy: a handshake" gt "$(show1 "$IF_DUT" latest-handshakes)" 0
+	check "wg show vanproxy: REF's endpoint" \
+	    test "$(show1 "$IF_DUT" endpoints)" = 10.231.0.1:51820
+	check "wg show vanproxy: our public key" \
+	    test "$(wg show "$IF_DUT" public-key)" = "$DUT_PUB"
+	check "wg show vanproxy: the preshared key" \
+	    test "$(show1 "$IF_DUT" preshared-keys)" = "$(cat "$PSK_FILE")"
+	t0=$(show1 "$IF_REF" transfer)
+	# REF sends on the session too: an IP packet vanproxy cannot use.
+	ping1 "$NS_REF" 10.232.0.2
+	check "wg show REF: transfer grows both ways ($t0 -> ...)" \
+	    wait_until 5 ref_transfer_grew "$t0"
+	check "vanproxy counts REF's IP packet as not VAN (bad-version)" \
+	    test "$(vp_drops bad-version)" -ge 1
+	check "byte counters mirror" wait_until 5 counters_mirror
+	# REF initiates: it forgets us, learns our endpoint, and pings.
+	in_ref wg set "$IF_REF" peer "$DUT_PUB" remove &&
+	in_ref wg set "$IF_REF" peer "$DUT_PUB" preshared-key "$PSK_FILE" \
+	    allowed-ips 10.232.0.2/32 endpoint 10.231.0.2:51821
+	n0=$(count 'handshake response sent' "$DUT_LOG")
+	v0=$(count 'Packet with invalid IP version' "$REF_LOG")
+	check "REF initiates (a ping), vanproxy answers" wait_until 15 ref_initiated "$n0"
+	check "REF sent that initiation" \
+	    test "$(count 'Sending handshake initiation' "$REF_LOG")" -ge 1
+	check "REF decrypts vanproxy's messages on the new session" \
+	    wait_until 5 log_grew 'Packet with invalid IP version' "$v0"
+	# roaming: REF moves to another port; vanproxy follows its packets
+	in_ref wg set "$IF_REF" listen-port 51830
+	check "vanproxy roams to REF's new endpoint (after a ping)" \
+	    wait_until 5 sh -c "ip netns exec '$NS_REF' ping -q -c 1 -W 1 10.232.0.2 >/dev/null; \
+	    wg show '$IF_DUT' endpoints | grep -q 10.231.0.1:51830"
+	v0=$(count 'Packet with invalid IP version' "$REF_LOG")
+	check "REF gets vanproxy's messages at its new port" \
+	    wait_until 5 log_grew 'Packet with invalid IP version' "$v0"
+	check "vanproxy logged the roaming" grep -q 'endpoint now 10.231.0.1:51830' "$DUT_LOG"
+	check "wg set on vanproxy: adding a peer is refused" \
+	    sh -c "! wg set '$IF_DUT' peer '$(wg genkey | wg pubkey)' 2>/dev/null"
+}
+
 # INTEROP_ONLY="rekey replay" runs a subset (scenario names as above).
 for s in selfcheck ref-initiates dut-initiates rekey cookie reverse-cookie \
-    replay; do
+    replay vanproxy; do
 	case " ${INTEROP_ONLY:-$s} " in *" $s "*) ;; *) continue ;; esac
 	"s_${s//-/_}"
 	finish

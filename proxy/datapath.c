@@ -1,0 +1,289 @@
+/*
+ * datapath.c — vanproxy's data path: VAN messages from the site socket
+ * and, decrypted, from the tunnel socket into the bridge; the bridge's
+ * actions out to site members (plain, sendmmsg) and to peers (encrypted by
+ * the device, then sendmmsg on the tunnel socket).
+ *
+ * Both sockets are EV_READ|EV_PERSIST events that drain up to PROXY_ROUNDS
+ * recvmmsg batches of UDP_BATCH into one set of fixed buffers and flush
+ * the bridge's actions after each batch (frames in actions point into
+ * those buffers).  A message to a peer is built once in d->plain — room
+ * for the transport header, the VAN header and frame, room for padding
+ * and tag — its padding count written into the VAN header (byte 3) and
+ * encrypted in place by wgdev_send; every datagram the device emits goes
+ * through datapath_dev_send into a sendmmsg batch of fixed slots.  No
+ * allocation per packet.
+ *
+ * Not here: decisions (the bridge's), the protocol (crypto/'s), peers'
+ * configuration (peer.c).  Segmentation offloads: a proxy has no taps, so
+ * the bridge never hands it a super-frame; UDP GRO on receive is split.
+ */
+#include "proxy/proxyd_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "crypto/endpoint.h"
+#include "edge/clock.h"
+
+/* ---------------------------------------------------------------- out --- */
+
+/* One message to peer slot m: VAN header and payload, padded, encrypted. */
+static void
+peer_out(struct proxyd *d, const struct bridge_act *a, struct wg_now now)
+{
+	const struct proxyd_peer *p = &d->peers[a->target];
+	uint8_t *msg = d->plain + WG_TRANSPORT_HDR_LEN;
+	size_t len = a->hdr_len + a->data_len;
+
+	if (!p->used || len < WIRE_HDR_LEN || len > WIRE_MSG_MAX || a->segs > 1) {
+		bridge_count_tx_error(&d->br, a);
+		return;
+	}
+	memcpy(msg, a->hdr, a->hdr_len);
+	memcpy(msg + a->hdr_len, a->data, a->data_len);
+	/* Byte 3: reserved (0) and the padding WGDEV_SEND_PAD16 will add. */
+	msg[3] = (uint8_t)wgdev_pad16(len);
+	if (wgdev_send(d->dev, p->handle, d->plain, PROXY_PLAIN_MAX, len,
+	    WGDEV_SEND_PAD16, now) == -1)
+		bridge_count_tx_error(&d->br, a);
+}
+
+void
+datapath_out(struct bridge_out *o, void *arg)
+{
+	struct proxyd *d = arg;
+	struct wg_now now = proxyd_now();	/* once for the batch */
+	unsigned i;
+
+	for (i = 0; i < o->n; i++) {
+		const struct bridge_act *a = &o->act[i];
+
+		if (a->kind != BRIDGE_ACT_MEMBER || a->target >= d->br.conf.member_max ||
+		    !d->br.member[a->target].used) {
+			bridge_count_tx_error(&d->br, a);
+			continue;
+		}
+		if (d->br.member[a->target].peer)
+			peer_out(d, a, now);
+		else if (a->segs > 1)
+			bridge_count_tx_error(&d->br, a);	/* never: no ports */
+		else
+			udp_tx_add(&d->site, &d->site_tx,
+			    (struct sockaddr *)&d->msa[a->target], d->msalen[a->target],
+			    a->hdr, a->hdr_len, a->data, a->data_len, a->target);
+	}
+	udp_tx_flush(&d->site, &d->site_tx);
+	udp_tx_flush(&d->tun, &d->tun_tx.tx);
+}
+
+void
+datapath_site_error(uint32_t member, int err, void *arg)
+{
+	struct proxyd *d = arg;
+
+	(void)err;
+	if (member < d->br.conf.member_max)
+		d->br.member[member].stats.drops[DROP_TX_ERROR]++;
+}
+
+void
+datapath_tun_error(uint32_t tag, int err, void *arg)
+{
+	struct proxyd *d = arg;
+
+	(void)tag;
+	(void)err;
+	d->tun_tx_errors++;
+}
+
+/*
+ * ops.send of the device: copy the datagram into the next slot of the
+ * batch (pkt is only valid during the call); a full batch goes first.
+ */
+void
+datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
+    size_t len)
+{
+	struct proxyd *d = ctx;
+	struct tunnel_tx *t = &d->tun_tx;
+	struct sockaddr_storage *sa;
+	socklen_t salen;
+	unsigned i;
+
+	if (len > WG_DATAGRAM_MAX || !endpoint_is_set(to)) {
+		d->tun_tx_errors++;
+		return;
+	}
+	if (t->tx.n == UDP_BATCH)
+		udp_tx_flush(&d->tun, &t->tx);
+	i = t->tx.n;
+	sa = &t->sa[i];
+	memset(sa, 0, sizeof(*sa));
+	if (d->tun.v6 && to->addr.sa.sa_family == AF_INET) {
+		/* A dual-stack socket sends to IPv4 as a mapped address. */
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = to->addr.in4.sin_port;
+		s6->sin6_addr.s6_addr[10] = 0xff;
+		s6->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&s6->sin6_addr.s6_addr[12], &to->addr.in4.sin_addr, 4);
+		salen = sizeof(*s6);
+	} else if (!d->tun.v6 && to->addr.sa.sa_family == AF_INET6) {
+		d->tun_tx_errors++;	/* an IPv4 socket cannot reach it */
+		return;
+	} else {
+		salen = endpoint_socklen(to);
+		memcpy(sa, &to->addr, salen);
+	}
+	memcpy(t->buf[i], pkt, len);
+	udp_tx_add(&d->tun, &t->tx, (struct sockaddr *)sa, salen, NULL, 0, t->buf[i],
+	    len, UINT32_MAX);
+	d->tun_tx_count++;
+}
+
+/* ----------------------------------------------------------------- in --- */
+
+void
+datapath_site_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct proxyd *d = arg;
+	monotime_t now = clock_mono();
+	uint64_t *strangers = &d->br.stats.drops[DROP_NOT_MEMBER];
+	struct van_addr from, stranger;
+	bool knocked = false;
+	int round, n, i;
+
+	(void)fd;
+	(void)what;
+	for (round = 0; round < PROXY_ROUNDS; round++) {
+		n = udp_recv(&d->site, &d->rx);
+		for (i = 0; i < n; i++) {
+			uint64_t before = *strangers;
+			size_t len = d->rx.msg[i].msg_len, off, seg;
+
+			if (!addr_from_sockaddr((struct sockaddr *)&d->rx.from[i],
+			    d->rx.msg[i].msg_hdr.msg_namelen, &from))
+				continue;
+			/* GRO: datagrams of seg bytes back to back, the last shorter. */
+			seg = d->rx.seg[i] ? d->rx.seg[i] : len;
+			off = 0;
+			do	/* an empty datagram, too, is a (short) message */
+				bridge_input(&d->br, d->out, &from, d->rx.buf[i] + off,
+				    len - off < seg ? len - off : seg, now);
+			while ((off += seg) < len);
+			if (*strangers != before) {
+				stranger = from;
+				knocked = true;
+			}
+		}
+		proxyd_flush(d);
+		if (n < UDP_BATCH)
+			break;
+	}
+	if (knocked && log_limit_ok(&d->nonmember_log, now)) {
+		char a[ADDR_STRLEN];
+
+		log_warn("dropped a message from %s, not a site member "
+		    "(%llu from non-members so far)", addr_str(&stranger, a),
+		    (unsigned long long)*strangers);
+	}
+}
+
+/* One datagram of the tunnel socket: the device's, then the bridge's. */
+static void
+tun_datagram(struct proxyd *d, uint8_t *pkt, size_t len,
+    const struct wg_endpoint *src, unsigned flags, struct wg_now wnow)
+{
+	const struct proxyd_peer *p;
+	struct wgdev_rx rx;
+	uint32_t m;
+
+	d->tun_rx_count++;
+	if (wgdev_recv(d->dev, pkt, len, src, flags, wnow, &rx) != WGDEV_RECV_DATA)
+		return;
+	p = wgdev_peer_user(d->dev, rx.peer);
+	if (p == NULL || !p->used) {
+		d->tun_data_orphans++;
+		return;
+	}
+	m = (uint32_t)(p - d->peers);
+	/* The VAN codec strips the padding the header counts. */
+	bridge_input_member(&d->br, d->out, m, pkt + rx.off, rx.len,
+	    (monotime_t)wnow.mono);
+}
+
+void
+datapath_tun_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct proxyd *d = arg;
+	struct wg_now wnow = proxyd_now();
+	struct wg_endpoint src;
+	unsigned handshakes = 0, flags;
+	int round, n, i;
+
+	(void)fd;
+	(void)what;
+	for (round = 0; round < PROXY_ROUNDS; round++) {
+		n = udp_recv(&d->tun, &d->rx);
+		/*
+		 * Under load [6]: a burst of handshake messages makes us demand
+		 * mac2 (cookie replies) for a while.  Our judgement, counted over
+		 * this wake-up; a flood of initiations ends up here.
+		 */
+		for (i = 0; i < n; i++)
+			if (d->rx.msg[i].msg_len > 0 && d->rx.buf[i][0] == WG_MSG_INITIATION)
+				handshakes++;
+		if (handshakes >= PROXY_LOAD_HANDSHAKES)
+			d->load_until = (monotime_t)wnow.mono + PROXY_LOAD_HOLD;
+		flags = (monotime_t)wnow.mono < d->load_until ? WGDEV_RECV_UNDER_LOAD : 0;
+		for (i = 0; i < n; i++) {
+			size_t len = d->rx.msg[i].msg_len, off, seg;
+
+			if (endpoint_from_sockaddr(&src, (struct sockaddr *)&d->rx.from[i],
+			    d->rx.msg[i].msg_hdr.msg_namelen) == -1)
+				continue;
+			seg = d->rx.seg[i] ? d->rx.seg[i] : len;
+			off = 0;
+			do
+				tun_datagram(d, d->rx.buf[i] + off,
+				    len - off < seg ? len - off : seg, &src, flags, wnow);
+			while ((off += seg) < len);
+		}
+		proxyd_flush(d);
+		if (n < UDP_BATCH)
+			break;
+	}
+}
+
+/* ----------------------------------------------------------- lifetime --- */
+
+int
+datapath_init(struct proxyd *d)
+{
+	if (udp_rx_init(&d->rx) == -1)
+		return -1;
+	udp_tx_init(&d->site_tx, datapath_site_error, d);
+	udp_tx_init(&d->tun_tx.tx, datapath_tun_error, d);
+	d->tun_tx.buf = calloc(UDP_BATCH, sizeof(*d->tun_tx.buf));
+	d->plain = calloc(1, PROXY_PLAIN_MAX);
+	return d->tun_tx.buf == NULL || d->plain == NULL ? -1 : 0;
+}
+
+void
+datapath_free(struct proxyd *d)
+{
+	/* Tenants' frames, decrypted: not left in freed memory. */
+	if (d->rx.buf != NULL)
+		sodium_memzero(d->rx.buf, UDP_BATCH * sizeof(*d->rx.buf));
+	if (d->plain != NULL)
+		sodium_memzero(d->plain, PROXY_PLAIN_MAX);
+	udp_rx_free(&d->rx);
+	free(d->tun_tx.buf);
+	free(d->plain);
+	d->tun_tx.buf = NULL;
+	d->plain = NULL;
+}

@@ -1,0 +1,587 @@
+/*
+ * proxyd.c — the vanproxy daemon's life: the event base, the bridge in
+ * proxy mode, the tunnel device, both sockets, the timer, signals, the
+ * control socket, the UAPI socket; configuration applied at start and at
+ * reload; the control requests.  Every forwarding decision is the
+ * bridge's (edge/bridge.c, edge/relay.c), every tunnel one the device's
+ * (crypto/wgdev.c); this file applies configuration and keeps time.
+ *
+ * The data path is datapath.c; the peers (tunnel + bridge slot, `show
+ * peers`, `wg`) are peer.c.
+ *
+ * Timer: one event, armed at the earlier of the bridge's deadline (HELLO
+ * rounds, dead members: bridge_tick) and the device's (handshake
+ * retransmits, keepalives, rekeys, key expiry: wgdev_next_deadline), and
+ * re-armed after every batch of events, since the device's may come
+ * closer (a handshake that just started).
+ */
+#include "proxy/proxyd.h"
+#include "proxy/proxyd_int.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "crypto/key.h"
+#include "edge/clock.h"
+#include "edge/ctl.h"
+#include "edge/show.h"
+#include "proxy/uapi_sock.h"
+
+/* ---------------------------------------------------------------- time --- */
+
+struct wg_now
+proxyd_now(void)
+{
+	struct timespec w;
+	struct wg_now now;
+
+	clock_gettime(CLOCK_REALTIME, &w);
+	now.mono = (uint64_t)clock_mono();
+	now.wall = (uint64_t)w.tv_sec * WG_NSEC + (uint64_t)w.tv_nsec;
+	return now;
+}
+
+static void
+rearm(struct proxyd *d)
+{
+	uint64_t wg = wgdev_next_deadline(d->dev);
+	monotime_t next = d->br_next, now;
+	struct timeval tv;
+
+	if (wg != WG_NEVER && (monotime_t)wg < next)
+		next = (monotime_t)wg;
+	if (next == d->armed)
+		return;
+	d->armed = next;
+	if (next == MONO_NEVER) {
+		evtimer_del(d->timer);
+		return;
+	}
+	now = clock_mono();
+	next = next > now ? next - now : 0;
+	tv.tv_sec = (time_t)(next / 1000000000);
+	/* One microsecond late rather than early: the deadline has passed. */
+	tv.tv_usec = (suseconds_t)(next % 1000000000 / 1000 + 1);
+	evtimer_add(d->timer, &tv);
+}
+
+/* What the bridge wants an operator to know; at most a few a second. */
+static void
+report_events(struct proxyd *d)
+{
+	struct bridge_event ev;
+	char mac[18], where[ADDR_STRLEN + BRIDGE_NAME_MAX];
+	monotime_t now = clock_mono();
+
+	while (bridge_event_next(&d->br, &ev)) {
+		const char *name = peer_member_name(d, ev.where);
+
+		if (!log_limit_ok(&d->bridge_log, now))
+			continue;
+		mac_str(ev.mac, mac);
+		if (name != NULL)
+			snprintf(where, sizeof(where), "%s", name);
+		else if (ev.where < d->br.conf.member_max)
+			addr_str(&d->br.member[ev.where].addr, where);
+		else
+			snprintf(where, sizeof(where), "?");
+		if (ev.type == BRIDGE_EV_LOOP)
+			log_warn("VAN %u: a flood (source MAC %s) came back from %s: "
+			    "the peerings make a loop; dropped", ev.van_id, mac, where);
+		else if (ev.type == BRIDGE_EV_DAD_FREEZE)
+			log_warn("VAN %u: MAC %s moved %u times in %u s: duplicate? frozen "
+			    "at %s for %u s", ev.van_id, mac, ev.moves,
+			    d->br.conf.dad_window_ms / 1000, where,
+			    d->br.conf.dad_hold_ms / 1000);
+	}
+}
+
+void
+proxyd_flush(struct proxyd *d)
+{
+	datapath_out(d->out, d);
+	d->out->n = 0;
+	d->out->arena_used = 0;
+	if (d->br.ev_head != d->br.ev_tail)
+		report_events(d);
+	rearm(d);
+}
+
+static void
+timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct proxyd *d = arg;
+	struct wg_now wnow = proxyd_now();
+	monotime_t now = (monotime_t)wnow.mono;
+
+	(void)fd;
+	(void)what;
+	d->armed = MONO_NEVER;
+	d->br_next = bridge_tick(&d->br, d->out, now);
+	if (d->br_next == MONO_NEVER)
+		d->br_next = now + MONO_SEC(1);
+	wgdev_tick(d->dev, wnow);
+	proxyd_flush(d);
+}
+
+/* ------------------------------------------------------ configuration --- */
+
+static void
+member_sockaddr(struct proxyd *d, uint32_t m)
+{
+	d->msalen[m] = (socklen_t)addr_to_sockaddr(&d->br.member[m].addr, d->site.v6,
+	    &d->msa[m]);
+}
+
+/* Site members: drop the ones gone, add the new ones. */
+static void
+apply_members(struct proxyd *d, const struct proxy_conf *conf, monotime_t now)
+{
+	const char *e;
+	unsigned i;
+	uint32_t m;
+
+	for (m = 0; m < d->br.conf.member_max; m++) {
+		if (!d->br.member[m].used || d->br.member[m].peer)
+			continue;
+		for (i = 0; i < conf->nmembers; i++)
+			if (addr_eq(&conf->members[i], &d->br.member[m].addr))
+				break;
+		if (i == conf->nmembers)
+			bridge_member_del(&d->br, m);
+	}
+	for (i = 0; i < conf->nmembers; i++) {
+		int slot;
+
+		if (bridge_member_find(&d->br, &conf->members[i]) >= 0)
+			continue;
+		slot = bridge_member_add(&d->br, d->out, &conf->members[i], now, &e);
+		if (slot < 0) {
+			char a[ADDR_STRLEN];
+
+			log_err("member %s: %s", addr_str(&conf->members[i], a), e);
+			continue;
+		}
+		member_sockaddr(d, (uint32_t)slot);
+	}
+}
+
+/* VANs: gone (their pairs are unmapped already), new, renamed. */
+static void
+apply_vans(struct proxyd *d, const struct proxy_conf *conf, bool reload,
+    monotime_t now)
+{
+	const char *e;
+	unsigned i;
+	int v;
+
+	for (i = 0; i < d->br.conf.van_max; i++)
+		if (d->br.van[i].used && proxy_conf_van(conf, d->br.van[i].id) == NULL) {
+			log_info("VAN %u removed", d->br.van[i].id);
+			bridge_van_del(&d->br, d->out, i, now, &e);
+		}
+	for (i = 0; i < conf->nvans; i++) {
+		if (bridge_van_find(&d->br, conf->vans[i].id) >= 0)
+			continue;
+		/* A temporary name avoids a clash with a VAN renamed below. */
+		if (bridge_van_add(&d->br, conf->vans[i].id, NULL, &e) < 0) {
+			log_err("%s:%d: VAN %u: %s", conf->file, conf->vans[i].line,
+			    conf->vans[i].id, e);
+			continue;
+		}
+		if (reload)
+			log_info("VAN %u added", conf->vans[i].id);
+	}
+	/* Names are unique in conf: set them all, no clash check. */
+	for (i = 0; i < conf->nvans; i++)
+		if ((v = bridge_van_find(&d->br, conf->vans[i].id)) >= 0) {
+			snprintf(d->br.van[v].name, sizeof(d->br.van[v].name), "%s",
+			    conf->vans[i].name);
+			bridge_van_limits(&d->br, (uint32_t)v, conf->vans[i].fdb_max,
+			    conf->vans[i].flood_rate, conf->vans[i].flood_burst);
+		}
+}
+
+/*
+ * Apply conf to the running daemon (at start d->conf is NULL).  A checked
+ * configuration cannot fail here but for capacity (tables full), which is
+ * logged; what needs a restart is only warned about.
+ */
+static void
+proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
+{
+	const struct proxy_conf *old = d->conf;
+	struct wg_now wnow = proxyd_now();
+	monotime_t now = (monotime_t)wnow.mono;
+
+	if (old != NULL && !key_equal(&old->private_key, &conf->private_key)) {
+		/* Every session was made with the old key: all rehandshake. */
+		wgdev_set_private_key(d->dev, &conf->private_key, wnow);
+		log_warn("private key changed: every peer needs our new public key");
+	}
+	apply_members(d, conf, now);
+	peer_apply_remove(d, conf);
+	apply_vans(d, conf, old != NULL, now);
+	peer_apply_add(d, old, conf);
+
+	d->br.conf.hello_ms = conf->hello_ms;
+	d->br.conf.dead_count = conf->dead_count;
+	d->br.conf.member_routes_max = conf->member_routes_max;
+	d->br.conf.dad_moves = conf->dad_moves;
+	d->br.conf.dad_window_ms = conf->dad_window_s * 1000;
+	d->br.conf.dad_hold_ms = conf->dad_hold_s * 1000;
+	if (old != NULL && (old->has_site_key != conf->has_site_key ||
+	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0))
+		log_warn("site key %s: every member needs the same one",
+		    conf->has_site_key ? "changed" : "removed");
+	d->br.conf.auth = conf->has_site_key;
+	memcpy(d->br.conf.site_key, conf->site_key, sizeof(d->br.conf.site_key));
+	log_set_level(conf->log_level);
+	if (old != NULL) {
+		if (old->fdb_max != conf->fdb_max)
+			log_warn("fdb_max changes at the next start (now %u)", old->fdb_max);
+		if (strcmp(old->control, conf->control) != 0)
+			log_warn("control socket moves at the next start (now %s)",
+			    old->control);
+		if (strcmp(old->wg_name, conf->wg_name) != 0)
+			log_warn("wg_name changes at the next start (now %s)", old->wg_name);
+		if (!addr_eq(&old->listen, &conf->listen))
+			log_warn("listen address changes at the next start");
+		if (!addr_eq(&old->site_listen, &conf->site_listen))
+			log_warn("site_listen address changes at the next start");
+	}
+	proxyd_flush(d);
+}
+
+static int
+proxyd_reload(struct proxyd *d, char err[static CONF_ERR_MAX])
+{
+	struct proxy_conf *conf;
+
+	d->reloads++;
+	if ((conf = proxy_conf_load(d->conf->file, err)) == NULL) {
+		d->reload_failures++;
+		log_err("reload failed, old configuration kept: %s", err);
+		return -1;
+	}
+	/* Settings that need a restart keep their running values. */
+	conf->fdb_max = d->conf->fdb_max;
+	memcpy(conf->control, d->conf->control, sizeof(conf->control));
+	memcpy(conf->wg_name, d->conf->wg_name, sizeof(conf->wg_name));
+	conf->listen = d->conf->listen;
+	conf->site_listen = d->conf->site_listen;
+	proxyd_apply(d, conf);
+	proxy_conf_free(d->conf);
+	d->conf = conf;
+	log_info("configuration reloaded from %s", conf->file);
+	return 0;
+}
+
+/* -------------------------------------------------------------- control --- */
+
+static int
+van_arg(struct proxyd *d, const char *s, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long id;
+	int v;
+
+	id = strtoul(s, &end, 10);
+	if (*s >= '0' && *s <= '9' && *end == '\0' && id <= UINT32_MAX)
+		v = bridge_van_find(&d->br, (uint32_t)id);
+	else
+		v = bridge_van_find_name(&d->br, s);
+	if (v < 0)
+		snprintf(err, errlen, "unknown VAN '%s'", s);
+	return v;
+}
+
+static json_t *
+ctl_show(struct proxyd *d, int argc, char **argv, char *err, size_t errlen)
+{
+	monotime_t now = clock_mono();
+	int v = 0;
+
+	if (argc == 2 && strcmp(argv[1], "vans") == 0)
+		return show_vans(&d->br);
+	if (argc == 2 && strcmp(argv[1], "members") == 0)
+		return show_members(&d->br, peer_member_name, d, now);
+	if (argc == 2 && strcmp(argv[1], "peers") == 0)
+		return peer_show(d);
+	if ((argc == 2 || argc == 3) && strcmp(argv[1], "fdb") == 0) {
+		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
+			return NULL;
+		return show_fdb(&d->br, argc == 3 ? d->br.van[v].id : 0, NULL,
+		    peer_member_name, d, now);
+	}
+	if ((argc == 2 || argc == 3) && strcmp(argv[1], "neigh") == 0) {
+		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
+			return NULL;
+		return show_neigh(&d->br, argc == 3 ? d->br.van[v].id : 0, now);
+	}
+	if (argc == 2 && strcmp(argv[1], "stats") == 0) {
+		json_t *s = show_stats(&d->br, peer_member_name, d);
+		const struct ctl_stats *cs = ctl_stats(d->ctl);
+
+		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
+		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,
+		    "rejected", (json_int_t)cs->rejected));
+		json_object_set_new(s, "tunnel", peer_tunnel_stats(d));
+		json_object_set_new(s, "daemon", json_pack("{s:I, s:I}",
+		    "reloads", (json_int_t)d->reloads,
+		    "reload_failures", (json_int_t)d->reload_failures));
+		return s;
+	}
+	snprintf(err, errlen,
+	    "usage: show vans|members|peers|stats|fdb [VAN]|neigh [VAN]");
+	return NULL;
+}
+
+static json_t *
+ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
+{
+	struct proxyd *d = arg;
+
+	if (strcmp(argv[0], "show") == 0)
+		return ctl_show(d, argc, argv, err, errlen);
+	if (strcmp(argv[0], "reload") == 0 && argc == 1) {
+		char cerr[CONF_ERR_MAX];
+
+		if (proxyd_reload(d, cerr) == -1) {
+			snprintf(err, errlen, "%s", cerr);
+			return NULL;
+		}
+		return json_pack("{s:s}", "config", d->conf->file);
+	}
+	snprintf(err, errlen, "unknown request '%s' (show, reload)", argv[0]);
+	return NULL;
+}
+
+/* -------------------------------------------------------------- signals --- */
+
+static void
+sig_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct proxyd *d = arg;
+	char err[CONF_ERR_MAX];
+
+	(void)what;
+	if (sig == SIGHUP) {
+		proxyd_reload(d, err);
+		return;
+	}
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopbreak(d->base);
+}
+
+/* ------------------------------------------------------------ lifetime --- */
+
+static char	*listen_str(const struct van_addr *, char buf[static ADDR_STRLEN]);
+
+static int
+open_socket(struct proxyd *d, struct udp_sock *u, const struct van_addr *a,
+    const char *what, struct event **ev, event_callback_fn cb,
+    char err[static CONF_ERR_MAX])
+{
+	char s[ADDR_STRLEN];
+	const char *e;
+
+	if (udp_open(u, a, &e) == -1) {
+		snprintf(err, CONF_ERR_MAX, "%s:0: %s %s: %s: %s", d->conf->file, what,
+		    listen_str(a, s), e, strerror(errno));
+		return -1;
+	}
+	*ev = event_new(d->base, u->fd, EV_READ | EV_PERSIST, cb, d);
+	if (*ev == NULL || event_add(*ev, NULL) == -1) {
+		snprintf(err, CONF_ERR_MAX, "cannot set up events");
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t
+boot_epoch(void)
+{
+	struct timespec ts;
+	uint64_t epoch;
+
+	/* Larger at each start (wall-clock nanoseconds), as vanedge's. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	epoch = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return epoch != 0 ? epoch : 1;
+}
+
+struct proxyd *
+proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
+{
+	static const int sigs[4] = { SIGTERM, SIGINT, SIGHUP, 0 };
+	struct uapi_sock_ops uops;
+	struct wgdev_config wc;
+	struct bridge_conf bc;
+	struct proxyd *d;
+	const char *e;
+	char uerr[256];
+	int i;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "out of memory");
+		proxy_conf_free(conf);
+		return NULL;
+	}
+	d->site.fd = d->tun.fd = -1;
+	d->armed = MONO_NEVER;
+	d->br_next = MONO_NEVER;
+	d->nonmember_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
+	d->bridge_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
+	d->tunnel_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
+	d->conf = conf;		/* for messages; applied below */
+
+	memset(&bc, 0, sizeof(bc));
+	bc.proxy = true;
+	bc.fdb_max = conf->fdb_max;
+	bc.hello_ms = conf->hello_ms;
+	bc.dead_count = conf->dead_count;
+	bc.epoch = boot_epoch();
+	randombytes_buf(bc.hashkey, sizeof(bc.hashkey));
+	if (bridge_init(&d->br, &bc) == -1) {
+		snprintf(err, CONF_ERR_MAX, "cannot set up the bridge (memory?)");
+		goto fail;
+	}
+	d->br_ready = true;
+	d->out = malloc(sizeof(*d->out));
+	d->msa = calloc(d->br.conf.member_max, sizeof(*d->msa));
+	d->msalen = calloc(d->br.conf.member_max, sizeof(*d->msalen));
+	d->peers = calloc(d->br.conf.member_max, sizeof(*d->peers));
+	if (d->out == NULL || d->msa == NULL || d->msalen == NULL || d->peers == NULL ||
+	    datapath_init(d) == -1) {
+		snprintf(err, CONF_ERR_MAX, "out of memory");
+		goto fail;
+	}
+	bridge_out_init(d->out, datapath_out, d);
+
+	memset(&wc, 0, sizeof(wc));
+	wc.private_key = &conf->private_key;
+	wc.max_peers = PROXY_PEER_MAX;
+	wc.payload_max = WIRE_MSG_MAX;
+	wc.ops = (struct wgdev_ops){ datapath_dev_send, peer_event, d };
+	if ((d->dev = wgdev_new(&wc)) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "cannot set up the tunnel device (memory?)");
+		goto fail;
+	}
+
+	if ((d->base = event_base_new()) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "cannot create the event loop");
+		goto fail;
+	}
+	if (open_socket(d, &d->site, &conf->site_listen, "site_listen", &d->site_ev,
+	    datapath_site_read, err) == -1 ||
+	    open_socket(d, &d->tun, &conf->listen, "listen", &d->tun_ev,
+	    datapath_tun_read, err) == -1)
+		goto fail;
+	wgdev_set_listen_port(d->dev, conf->listen.port);
+	d->timer = evtimer_new(d->base, timer_cb, d);
+	if (d->timer == NULL) {
+		snprintf(err, CONF_ERR_MAX, "cannot set up events");
+		goto fail;
+	}
+	for (i = 0; sigs[i] != 0; i++) {
+		d->sig[i] = evsignal_new(d->base, sigs[i], sig_cb, d);
+		if (d->sig[i] == NULL || event_add(d->sig[i], NULL) == -1) {
+			snprintf(err, CONF_ERR_MAX, "cannot set up signals");
+			goto fail;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+
+	/* The configuration, then the sockets others connect to. */
+	d->conf = NULL;
+	proxyd_apply(d, conf);
+	d->conf = conf;
+	if ((d->ctl = ctl_open(d->base, conf->control, ctl_handle, d, &e)) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "%s:0: control socket %s: %s: %s",
+		    conf->file, conf->control, e, strerror(errno));
+		goto fail;
+	}
+	uops = (struct uapi_sock_ops){ peer_uapi_get, peer_uapi_set, peer_uapi_log, d };
+	if ((d->uapi = uapi_sock_open(d->base, NULL, conf->wg_name, &uops, uerr,
+	    sizeof(uerr))) == NULL) {
+		snprintf(err, CONF_ERR_MAX, "%s:0: wg_name %s: %s", conf->file,
+		    conf->wg_name, uerr);
+		goto fail;
+	}
+	return d;
+fail:
+	proxyd_free(d);
+	return NULL;
+}
+
+/* A listening address as the configuration says it: "[::]:port" for all. */
+static char *
+listen_str(const struct van_addr *a, char buf[static ADDR_STRLEN])
+{
+	if (a->family == 0)
+		snprintf(buf, ADDR_STRLEN, "[::]:%u", a->port);
+	else
+		addr_str(a, buf);
+	return buf;
+}
+
+int
+proxyd_run(struct proxyd *d)
+{
+	char a[ADDR_STRLEN], s[ADDR_STRLEN], pub[WG_KEY_B64_LEN + 1];
+	monotime_t now = clock_mono();
+
+	bridge_start(&d->br, d->out, now);
+	d->br_next = now;	/* the first tick arms the HELLO rounds */
+	proxyd_flush(d);
+	key_to_base64(pub, &d->conf->public_key);
+	log_info("%s running: %u VANs, %u site members, %u peers; site %s, "
+	    "tunnels %s (public key %s), control %s, wg %s", d->conf->name,
+	    d->br.nvans, d->conf->nmembers, d->conf->npeers,
+	    listen_str(&d->conf->site_listen, s), listen_str(&d->conf->listen, a),
+	    pub, d->conf->control, uapi_sock_path(d->uapi));
+	return event_base_dispatch(d->base) == -1 ? -1 : 0;
+}
+
+void
+proxyd_free(struct proxyd *d)
+{
+	int i;
+
+	if (d == NULL)
+		return;
+	uapi_sock_close(d->uapi);
+	ctl_close(d->ctl);
+	for (i = 0; i < 4; i++)
+		if (d->sig[i] != NULL)
+			event_free(d->sig[i]);
+	if (d->timer != NULL)
+		event_free(d->timer);
+	if (d->tun_ev != NULL)
+		event_free(d->tun_ev);
+	if (d->site_ev != NULL)
+		event_free(d->site_ev);
+	udp_close(&d->tun);
+	udp_close(&d->site);
+	if (d->base != NULL)
+		event_base_free(d->base);
+	peer_remove_all(d);
+	wgdev_free(d->dev);
+	datapath_free(d);
+	free(d->peers);
+	free(d->msalen);
+	free(d->msa);
+	free(d->out);
+	if (d->br_ready)
+		bridge_free(&d->br);
+	proxy_conf_free(d->conf);
+	free(d);
+}

@@ -1,0 +1,120 @@
+/*
+ * proxyd_int.h — the vanproxy daemon's state, shared by proxyd.c (lifetime,
+ * configuration, control, timer), peer.c (the peers: tunnels and their
+ * bridge slots, `show peers`, the wg UAPI) and datapath.c (moving
+ * messages); nothing else includes it.
+ */
+#ifndef PROXY_PROXYD_INT_H
+#define PROXY_PROXYD_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <event2/util.h>
+#include <jansson.h>
+
+#include "crypto/wgdev.h"
+#include "edge/bridge.h"
+#include "edge/log.h"
+#include "edge/udp.h"
+#include "proxy/conf.h"
+
+struct ctl;
+struct event;
+struct event_base;
+struct uapi_sock;
+
+#define PROXY_ROUNDS		4	/* recvmmsg batches per wake-up and socket */
+/* Handshake messages in one wake-up that make us "under load" [6] ... */
+#define PROXY_LOAD_HANDSHAKES	32
+#define PROXY_LOAD_HOLD		MONO_SEC(1)	/* ... for this long */
+/* A plaintext: the transport header's room, a VAN message, padding, tag. */
+#define PROXY_PLAIN_MAX		(WG_TRANSPORT_HDR_LEN + WIRE_MSG_MAX + \
+				 WG_PAD_MULTIPLE + WG_AEAD_TAG_LEN)
+
+_Static_assert(WIRE_MSG_MAX + WG_PAD_MULTIPLE <= WG_PAYLOAD_MAX,
+    "a padded VAN message fits a transport payload");
+
+/* A peer: its tunnel (a wgdev handle) and its bridge member slot. */
+struct proxyd_peer {
+	bool		used;
+	bool		up;		/* a session since the last give-up */
+	uint32_t	handle;		/* wgdev peer */
+	char		name[BRIDGE_NAME_MAX];
+	char		label[BRIDGE_NAME_MAX + 8];	/* "peer NAME" */
+};
+
+/* Ciphertext waiting for one sendmmsg on the tunnel socket. */
+struct tunnel_tx {
+	struct udp_tx	tx;
+	uint8_t		(*buf)[WG_DATAGRAM_MAX];	/* [UDP_BATCH] */
+	struct sockaddr_storage sa[UDP_BATCH];
+};
+
+struct proxyd {
+	struct event_base *base;
+	struct proxy_conf *conf;
+	struct bridge	br;
+	bool		br_ready;
+	struct bridge_out *out;
+	struct wgdev	*dev;
+	struct udp_sock	site;		/* the site underlay: plain VAN messages */
+	struct udp_sock	tun;		/* every tunnel */
+	struct event	*site_ev, *tun_ev;
+	struct udp_rx	rx;		/* both sockets: flushed before reuse */
+	struct udp_tx	site_tx;
+	struct tunnel_tx tun_tx;
+	uint8_t		*plain;		/* [PROXY_PLAIN_MAX]: one message to a peer */
+	struct sockaddr_storage *msa;	/* per member slot (site members) */
+	socklen_t	*msalen;
+	struct proxyd_peer *peers;	/* per member slot (peers) */
+	struct event	*timer;
+	monotime_t	br_next;	/* the bridge's next deadline */
+	monotime_t	armed;		/* the timer's, MONO_NEVER: none */
+	monotime_t	load_until;	/* "under load" until then */
+	struct event	*sig[4];
+	struct ctl	*ctl;
+	struct uapi_sock *uapi;
+	struct log_limit nonmember_log, bridge_log, tunnel_log;
+	uint64_t	tun_rx_count, tun_tx_count;	/* datagrams */
+	uint64_t	tun_tx_errors;
+	uint64_t	tun_data_orphans;	/* data from a peer with no slot */
+	uint64_t	wg_events[WGDEV_EV_COUNT];
+	uint64_t	uapi_refused;
+	uint64_t	reloads, reload_failures;
+};
+
+/* proxyd.c */
+struct wg_now proxyd_now(void);
+/* Flush the bridge's actions and both send batches; re-arm the timer. */
+void	proxyd_flush(struct proxyd *);
+
+/* datapath.c */
+void	datapath_out(struct bridge_out *, void *);	/* bridge_out flush */
+void	datapath_site_error(uint32_t member, int err, void *);
+void	datapath_tun_error(uint32_t tag, int err, void *);
+void	datapath_site_read(evutil_socket_t, short, void *);
+void	datapath_tun_read(evutil_socket_t, short, void *);
+void	datapath_dev_send(void *, const struct wg_endpoint *, const uint8_t *,
+	    size_t);
+int	datapath_init(struct proxyd *);
+void	datapath_free(struct proxyd *);
+
+/* peer.c */
+/* The peers of conf (old: the configuration running, NULL at start). */
+void	peer_apply_remove(struct proxyd *, const struct proxy_conf *conf);
+void	peer_apply_add(struct proxyd *, const struct proxy_conf *old,
+	    const struct proxy_conf *conf);
+void	peer_remove_all(struct proxyd *);
+void	peer_event(void *, uint32_t handle, enum wgdev_event);
+const char *peer_member_name(void *, uint32_t m);
+json_t	*peer_show(struct proxyd *);
+json_t	*peer_tunnel_stats(struct proxyd *);
+struct uapi_out;
+struct uapi_set;
+int	peer_uapi_get(void *, struct uapi_out *, uint32_t *cursor);
+int	peer_uapi_set(void *, const struct uapi_set *);
+void	peer_uapi_log(void *, const char *);
+
+#endif /* PROXY_PROXYD_INT_H */

@@ -1,0 +1,688 @@
+/*
+ * test_relay.c — the proxy's decisions (edge/relay.c, docs/proxy.md), in a
+ * simulated federation: sites of edges and one proxy each, proxies joined
+ * as peers, every message carried in memory (a proxy-to-proxy message as
+ * the plaintext its tunnel would carry), every delivery to a port recorded
+ * and every message to a peer kept for inspection.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "edge/bridge.h"
+
+#define HOSTS	9
+#define QMAX	8192
+
+struct host {
+	struct bridge	b;
+	struct bridge_out out;
+	struct van_addr	addr;
+	int		idx;
+	int		site;
+	bool		proxy;
+	int		peer_host[BRIDGE_MEMBER_MAX];	/* peer slot -> host */
+	int		peer_slot[HOSTS];		/* host -> our peer slot */
+};
+
+struct qmsg {
+	int		from, to;
+	bool		peer;		/* proxy to proxy */
+	size_t		len;
+	uint8_t		buf[WIRE_MSG_MAX];
+};
+
+struct delivery {
+	int		host;
+	uint32_t	port;
+	uint32_t	tag;
+};
+
+static struct host	*hosts;
+static int		nhosts;
+static struct qmsg	*q;
+static int		qhead, qtail;
+static struct delivery	dlog[4096];
+static int		ndlog;
+static monotime_t	now;
+/* Every message between proxies, as sent, for the privacy checks. */
+static struct qmsg	*wiretap;
+static int		nwiretap;
+
+static int
+host_by_addr(const struct van_addr *a)
+{
+	int i;
+
+	for (i = 0; i < nhosts; i++)
+		if (addr_eq(&hosts[i].addr, a))
+			return i;
+	return -1;
+}
+
+static void
+flush(struct bridge_out *o, void *arg)
+{
+	struct host *h = arg;
+	unsigned i;
+
+	for (i = 0; i < o->n; i++) {
+		const struct bridge_act *a = &o->act[i];
+		struct qmsg *m;
+		int to;
+		bool peer;
+
+		if (a->kind == BRIDGE_ACT_PORT) {
+			struct delivery *d = &dlog[ndlog++];
+
+			d->host = h->idx;
+			d->port = a->target;
+			memcpy(&d->tag, a->data + 14, 4);
+			continue;
+		}
+		peer = h->b.member[a->target].peer;
+		to = peer ? h->peer_host[a->target] :
+		    host_by_addr(&h->b.member[a->target].addr);
+		if (to < 0)
+			continue;
+		m = &q[qtail++ % QMAX];
+		assert_true(qtail - qhead < QMAX);
+		m->from = h->idx;
+		m->to = to;
+		m->peer = peer;
+		m->len = a->hdr_len + a->data_len;
+		memcpy(m->buf, a->hdr, a->hdr_len);
+		memcpy(m->buf + a->hdr_len, a->data, a->data_len);
+		if (peer && nwiretap < QMAX)
+			wiretap[nwiretap++] = *m;
+	}
+	o->n = 0;
+	o->arena_used = 0;
+}
+
+static void
+run(void)
+{
+	static uint8_t copy[WIRE_MSG_MAX];
+
+	while (qhead < qtail) {
+		struct qmsg *m = &q[qhead++ % QMAX];
+		struct host *h = &hosts[m->to];
+
+		memcpy(copy, m->buf, m->len);
+		if (m->peer)
+			bridge_input_member(&h->b, &h->out,
+			    (uint32_t)h->peer_slot[m->from], copy, m->len, now);
+		else
+			bridge_input(&h->b, &h->out, &hosts[m->from].addr, copy,
+			    m->len, now);
+		flush(&h->out, h);
+	}
+}
+
+static void
+advance(monotime_t dt)
+{
+	monotime_t end = now + dt;
+	int i;
+
+	while (now < end) {
+		now += MONO_MS(50);
+		for (i = 0; i < nhosts; i++) {
+			bridge_tick(&hosts[i].b, &hosts[i].out, now);
+			flush(&hosts[i].out, &hosts[i]);
+		}
+		run();
+	}
+}
+
+/* A host of `site`: an edge, or the site's proxy. */
+static int
+host_new(int site, bool proxy)
+{
+	int i = nhosts++;
+	struct host *h = &hosts[i];
+	struct bridge_conf c = { .fdb_max = 1024, .hello_ms = 1000, .dead_count = 3,
+	    .epoch = 1000 + (uint64_t)i, .proxy = proxy };
+	char s[32];
+	const char *err;
+
+	memset(c.hashkey, 0x30 + i, sizeof(c.hashkey));
+	assert_int_equal(bridge_init(&h->b, &c), 0);
+	bridge_out_init(&h->out, flush, h);
+	h->idx = i;
+	h->site = site;
+	h->proxy = proxy;
+	/* Sites have overlapping underlays: addresses repeat across sites. */
+	snprintf(s, sizeof(s), "10.0.%d.%d", site, i + 1);
+	assert_true(addr_parse(s, 4797, &h->addr, &err));
+	memset(h->peer_slot, -1, sizeof(h->peer_slot));
+	return i;
+}
+
+static void
+van(int h, uint32_t id)
+{
+	const char *err;
+
+	assert_true(bridge_van_add(&hosts[h].b, id, NULL, &err) >= 0);
+}
+
+/* Every host of a site is a member of every other. */
+static void
+site_members(int site)
+{
+	int i, j;
+	const char *err;
+
+	for (i = 0; i < nhosts; i++)
+		for (j = 0; j < nhosts; j++)
+			if (i != j && hosts[i].site == site && hosts[j].site == site)
+				assert_true(bridge_member_add(&hosts[i].b, &hosts[i].out,
+				    &hosts[j].addr, now, &err) >= 0);
+}
+
+/* Proxies x and y peer; pairs: x's VAN ID, y's VAN ID, ..., 0. */
+static void
+peering(int x, int y, ...)
+{
+	const char *err;
+	va_list ap;
+	uint32_t a, bb;
+	int sx, sy;
+
+	sx = bridge_peer_add(&hosts[x].b, now, &err);
+	sy = bridge_peer_add(&hosts[y].b, now, &err);
+	assert_true(sx >= 0 && sy >= 0);
+	hosts[x].peer_host[sx] = y;
+	hosts[x].peer_slot[y] = sx;
+	hosts[y].peer_host[sy] = x;
+	hosts[y].peer_slot[x] = sy;
+	va_start(ap, y);
+	while ((a = va_arg(ap, uint32_t)) != 0) {
+		bb = va_arg(ap, uint32_t);
+		assert_int_equal(bridge_peer_map(&hosts[x].b, &hosts[x].out,
+		    (uint32_t)sx, a, bb, now, &err), 0);
+		assert_int_equal(bridge_peer_map(&hosts[y].b, &hosts[y].out,
+		    (uint32_t)sy, bb, a, now, &err), 0);
+	}
+	va_end(ap);
+}
+
+static void
+start_all(void)
+{
+	int i;
+
+	for (i = 0; i < nhosts; i++) {
+		bridge_start(&hosts[i].b, &hosts[i].out, now);
+		flush(&hosts[i].out, &hosts[i]);
+	}
+	run();
+	advance(MONO_SEC(2));
+}
+
+static int
+port(int h, uint32_t van_id, uint8_t last)
+{
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, last };
+	const char *err;
+	int p;
+
+	p = bridge_port_add(&hosts[h].b, &hosts[h].out,
+	    (uint32_t)bridge_van_find(&hosts[h].b, van_id), mac, now, &err);
+	assert_true(p >= 0);
+	flush(&hosts[h].out, &hosts[h]);
+	run();
+	return p;
+}
+
+static void
+port_del(int h, int p)
+{
+	bridge_port_del(&hosts[h].b, &hosts[h].out, (uint32_t)p, now);
+	flush(&hosts[h].out, &hosts[h]);
+	run();
+}
+
+static void
+send_frame(int h, int p, uint8_t dst, uint8_t src, uint32_t tag)
+{
+	uint8_t f[60];
+
+	memset(f, 0, sizeof(f));
+	f[0] = 2;
+	f[5] = dst;
+	if (dst == 0xff)
+		memset(f, 0xff, 6);
+	f[6] = 2;
+	f[11] = src;
+	f[12] = 0x08;
+	memcpy(f + 14, &tag, 4);
+	bridge_port_frame(&hosts[h].b, &hosts[h].out, (uint32_t)p, f, sizeof(f), 1, now);
+	flush(&hosts[h].out, &hosts[h]);
+	run();
+}
+
+static int
+delivered(uint32_t tag, int *host)
+{
+	int i, n = 0;
+
+	for (i = 0; i < ndlog; i++)
+		if (dlog[i].tag == tag) {
+			n++;
+			if (host != NULL)
+				*host = dlog[i].host;
+		}
+	return n;
+}
+
+static const struct fdb_entry *
+entry(int h, uint32_t van_id, uint8_t last)
+{
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, last };
+
+	return fdb_lookup(&hosts[h].b.fdb, van_id, mac);
+}
+
+static struct van_stats *
+vstats(int h, uint32_t van_id)
+{
+	return &hosts[h].b.van[bridge_van_find(&hosts[h].b, van_id)].stats;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	hosts = calloc(HOSTS, sizeof(*hosts));
+	q = calloc(QMAX, sizeof(*q));
+	wiretap = calloc(QMAX, sizeof(*wiretap));
+	qhead = qtail = ndlog = nhosts = nwiretap = 0;
+	now = MONO_SEC(100);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < nhosts; i++)
+		bridge_free(&hosts[i].b);
+	free(hosts);
+	free(q);
+	free(wiretap);
+	return 0;
+}
+
+/*
+ * Two sites: A (edges a1 a2, proxy pa) calls the VAN 100, B (edge b1,
+ * proxy pb) calls it 300; B's VAN 100 is another tenant's, not federated.
+ */
+static int a1, a2, pa, b1, pb;
+
+static void
+two_sites(void)
+{
+	a1 = host_new(1, false);
+	a2 = host_new(1, false);
+	pa = host_new(1, true);
+	b1 = host_new(2, false);
+	pb = host_new(2, true);
+	van(a1, 100);
+	van(a2, 100);
+	van(pa, 100);
+	van(b1, 300);
+	van(pb, 300);
+	van(b1, 100);		/* same number, another VAN, site B only */
+	van(pb, 100);
+	site_members(1);
+	site_members(2);
+	peering(pa, pb, 100, 300, 0);
+	start_all();
+}
+
+/* A VM in A reaches a VM in B; B's VAN 100 is never reached. */
+static void
+test_across_sites(void **state)
+{
+	int pa1, pb1, pbx, h;
+	const struct fdb_entry *e;
+
+	(void)state;
+	two_sites();
+	pa1 = port(a1, 100, 0x11);
+	pb1 = port(b1, 300, 0x21);
+	pbx = port(b1, 100, 0x31);	/* the other tenant */
+	/*
+	 * B's VM appeared after A's joined: pb announced it to pa, and pa to
+	 * A's members of the VAN.  A's VM was announced before B's joined the
+	 * VAN there: b1 learns it from the first frame it gets from it.
+	 */
+	e = entry(a1, 100, 0x21);
+	assert_non_null(e);
+	assert_int_equal(e->where, bridge_member_find(&hosts[a1].b, &hosts[pa].addr));
+	assert_null(entry(b1, 300, 0x11));
+	send_frame(a1, pa1, 0x21, 0x11, 1);
+	assert_int_equal(delivered(1, &h), 1);
+	assert_int_equal(h, b1);
+	assert_int_equal(vstats(a1, 100)->flood_tx, 0);
+	send_frame(b1, pb1, 0x11, 0x21, 2);
+	assert_int_equal(delivered(2, &h), 1);
+	assert_int_equal(h, a1);
+	e = entry(b1, 300, 0x11);
+	assert_non_null(e);
+	assert_int_equal(e->where, bridge_member_find(&hosts[b1].b, &hosts[pb].addr));
+	send_frame(b1, pb1, 0x11, 0x21, 5);
+	assert_int_equal(delivered(5, &h), 1);
+	assert_int_equal(vstats(b1, 300)->flood_tx, 0);
+	/* Broadcast crosses to the mapped VAN only. */
+	send_frame(a1, pa1, 0xff, 0x11, 3);
+	assert_int_equal(delivered(3, &h), 1);
+	assert_int_equal(h, b1);
+	for (int i = 0; i < ndlog; i++)
+		assert_true(!(dlog[i].host == b1 && dlog[i].port == (uint32_t)pbx));
+	/* The other tenant's broadcast in B stays in B. */
+	send_frame(b1, pbx, 0xff, 0x31, 4);
+	assert_int_equal(delivered(4, NULL), 0);
+	assert_true(vstats(pa, 100)->relayed + vstats(pb, 300)->relayed >= 4);
+}
+
+/*
+ * What crosses between proxies names no host of either site, only VAN IDs
+ * of the peering; a move inside a site is not seen by the other site.
+ */
+static void
+test_privacy(void **state)
+{
+	struct wire_msg wm;
+	int pa1, pb1, i, before;
+	uint32_t xseq;
+
+	(void)state;
+	two_sites();
+	pa1 = port(a1, 100, 0x11);
+	pb1 = port(b1, 300, 0x21);
+	send_frame(a1, pa1, 0x21, 0x11, 1);
+	send_frame(b1, pb1, 0x11, 0x21, 2);
+	for (i = 0; i < nwiretap; i++) {
+		const struct qmsg *m = &wiretap[i];
+		size_t k;
+
+		assert_int_equal(wire_decode(m->buf, m->len, &wm), WIRE_OK);
+		assert_false(wm.has_auth);	/* the tunnel authenticates */
+		if (wm.hdr.type != WIRE_HELLO) {
+			/* A's 100 <-> B's 300, and nothing else crosses. */
+			if (m->from == pa)
+				assert_true(wm.hdr.src_van == 100 && wm.hdr.dst_van == 300);
+			else
+				assert_true(wm.hdr.src_van == 300 && wm.hdr.dst_van == 100);
+		}
+		/* No site's underlay address anywhere in any message. */
+		for (k = 0; k + 4 <= m->len; k++)
+			for (int j = 0; j < nhosts; j++)
+				assert_false(memcmp(m->buf + k, hosts[j].addr.ip, 4) == 0);
+	}
+	/* The VM moves from a1 to a2: B hears nothing of it. */
+	xseq = entry(pb, 300, 0x11)->xseq;
+	before = nwiretap;
+	port_del(a1, pa1);
+	port(a2, 100, 0x11);
+	for (i = before; i < nwiretap; i++) {
+		assert_int_equal(wire_decode(wiretap[i].buf, wiretap[i].len, &wm), WIRE_OK);
+		assert_true(wm.hdr.type != WIRE_LEARN && wm.hdr.type != WIRE_UNLEARN);
+	}
+	assert_int_equal(entry(pb, 300, 0x11)->xseq, xseq);
+	/* ... and still reaches it. */
+	send_frame(b1, pb1, 0x11, 0x21, 3);
+	assert_int_equal(delivered(3, NULL), 1);
+}
+
+/* A peer's messages with IDs outside the peering reach nobody. */
+static void
+test_unmapped(void **state)
+{
+	uint8_t msg[WIRE_MSG_MAX];
+	struct wire_hdr h = { .type = WIRE_FLOOD, .hop = 16 };
+	uint32_t slot;
+	int i;
+	static const uint32_t pairs[][2] = {
+		{ 100, 100 },	/* B's 100: not in the peering */
+		{ 300, 200 },	/* a destination we do not map */
+		{ 301, 100 },	/* a source B does not map */
+		{ 100, 300 },	/* the pair backwards */
+	};
+
+	(void)state;
+	two_sites();
+	port(a1, 100, 0x11);
+	slot = (uint32_t)hosts[pa].peer_slot[pb];
+	for (i = 0; i < 4; i++) {
+		memset(msg, 0, 12 + 60);
+		h.src_van = pairs[i][0];
+		h.dst_van = pairs[i][1];
+		wire_put_hdr(msg, &h);
+		memset(msg + 12, 0xff, 6);
+		msg[12 + 6] = 2;
+		msg[12 + 11] = 0x66;
+		bridge_input_member(&hosts[pa].b, &hosts[pa].out, slot, msg, 12 + 60, now);
+		flush(&hosts[pa].out, &hosts[pa]);
+		run();
+	}
+	assert_int_equal(hosts[pa].b.member[slot].stats.drops[DROP_UNMAPPED], 4);
+	assert_int_equal(ndlog, 0);
+	assert_null(entry(pa, 100, 0x66));
+}
+
+/* A VM moves from A to B: reachable from both; A keeps only "via pa". */
+static void
+test_cross_site_migration(void **state)
+{
+	int pa1, pa2, pb1, pb2, h;
+	const struct fdb_entry *e;
+
+	(void)state;
+	two_sites();
+	pa1 = port(a1, 100, 0x11);
+	pa2 = port(a2, 100, 0x12);
+	pb1 = port(b1, 300, 0x21);
+	send_frame(a2, pa2, 0x11, 0x12, 1);
+	assert_int_equal(delivered(1, &h), 1);
+	port_del(a1, pa1);
+	pb2 = port(b1, 300, 0x11);	/* the same MAC, now in B */
+	e = entry(a2, 100, 0x11);
+	assert_non_null(e);
+	assert_int_equal(e->where, bridge_member_find(&hosts[a2].b, &hosts[pa].addr));
+	e = entry(pa, 100, 0x11);
+	assert_true(hosts[pa].b.member[e->where].peer);
+	assert_null(entry(a1, 100, 0x11));	/* withdrawn, no trace */
+	send_frame(a2, pa2, 0x11, 0x12, 2);
+	assert_int_equal(delivered(2, &h), 1);
+	assert_int_equal(h, b1);
+	send_frame(b1, pb1, 0x11, 0x21, 3);	/* inside B */
+	assert_int_equal(delivered(3, &h), 1);
+	assert_int_equal(h, b1);
+	/* and back to A */
+	port_del(b1, pb2);
+	port(a1, 100, 0x11);
+	e = entry(pb, 300, 0x11);
+	assert_non_null(e);
+	assert_true(hosts[pb].b.member[e->where].peer);
+	send_frame(b1, pb1, 0x11, 0x21, 4);
+	assert_int_equal(delivered(4, &h), 1);
+	assert_int_equal(h, a1);
+}
+
+/*
+ * A chain A - B - C where B has no node in the VAN (transit only): it
+ * carries the VAN between its peers under its own ID for it, 500.
+ */
+static void
+test_transit(void **state)
+{
+	int a, pa_, pb_, c, pc, pta, ptc, h;
+
+	(void)state;
+	a = host_new(1, false);
+	pa_ = host_new(1, true);
+	pb_ = host_new(2, true);
+	c = host_new(3, false);
+	pc = host_new(3, true);
+	van(a, 100);
+	van(pa_, 100);
+	van(pb_, 500);
+	van(c, 700);
+	van(pc, 700);
+	site_members(1);
+	site_members(3);
+	peering(pa_, pb_, 100, 500, 0);
+	peering(pb_, pc, 500, 700, 0);
+	start_all();
+	pta = port(a, 100, 0x11);
+	ptc = port(c, 700, 0x31);
+	send_frame(a, pta, 0x31, 0x11, 1);
+	assert_int_equal(delivered(1, &h), 1);
+	assert_int_equal(h, c);
+	send_frame(c, ptc, 0x11, 0x31, 2);
+	assert_int_equal(delivered(2, &h), 1);
+	assert_int_equal(h, a);
+	send_frame(a, pta, 0xff, 0x11, 3);
+	assert_int_equal(delivered(3, &h), 1);
+	assert_int_equal(h, c);
+	assert_true(vstats(pb_, 500)->transit >= 2);
+	/* B's proxy forwards with the hop limit one lower: a frame at 1 stops. */
+	{
+		uint8_t msg[12 + 60];
+		struct wire_hdr hd = { .type = WIRE_DATA, .hop = 1, .src_van = 100,
+		    .dst_van = 500 };
+		uint32_t slot = (uint32_t)hosts[pb_].peer_slot[pa_];
+
+		memset(msg, 0, sizeof(msg));
+		wire_put_hdr(msg, &hd);
+		msg[12 + 0] = 2;
+		msg[12 + 5] = 0x31;
+		msg[12 + 6] = 2;
+		msg[12 + 11] = 0x11;
+		memcpy(msg + 12 + 14, &(uint32_t){ 4 }, 4);
+		bridge_input_member(&hosts[pb_].b, &hosts[pb_].out, slot, msg,
+		    sizeof(msg), now);
+		flush(&hosts[pb_].out, &hosts[pb_]);
+		run();
+		assert_int_equal(delivered(4, NULL), 0);
+		assert_int_equal(hosts[pb_].b.member[slot].stats.drops[WIRE_ERR_HOP], 1);
+	}
+}
+
+/*
+ * A triangle of proxies that all carry the VAN: a bad plan, a loop.  A
+ * broadcast goes round once at most: the duplicate filter stops it at the
+ * first proxy that sees it come back, which reports it.
+ */
+static void
+test_loop(void **state)
+{
+	int a, pa_, pb_, pc, b, pta;
+	int i, loops = 0;
+	struct bridge_event ev;
+
+	(void)state;
+	a = host_new(1, false);
+	pa_ = host_new(1, true);
+	b = host_new(2, false);
+	pb_ = host_new(2, true);
+	pc = host_new(3, true);
+	van(a, 1);
+	van(pa_, 1);
+	van(b, 2);
+	van(pb_, 2);
+	van(pc, 3);
+	site_members(1);
+	site_members(2);
+	peering(pa_, pb_, 1, 2, 0);
+	peering(pb_, pc, 2, 3, 0);
+	peering(pc, pa_, 3, 1, 0);
+	start_all();
+	pta = port(a, 1, 0x11);
+	port(b, 2, 0x21);
+	send_frame(a, pta, 0xff, 0x11, 7);
+	/* Delivered once in B, never back to A; the loop is reported. */
+	assert_int_equal(delivered(7, NULL), 1);
+	for (i = 0; i < nhosts; i++)
+		while (bridge_event_next(&hosts[i].b, &ev))
+			if (ev.type == BRIDGE_EV_LOOP)
+				loops++;
+	assert_true(loops >= 1);
+	assert_true(vstats(pa_, 1)->drops[DROP_LOOP] + vstats(pb_, 2)->drops[DROP_LOOP] +
+	    vstats(pc, 3)->drops[DROP_LOOP] >= 1);
+	assert_true(qtail - qhead == 0);	/* the network is quiet */
+}
+
+/* A peer that dies loses its routes; a peer's limits hold. */
+static void
+test_peer_death_and_limits(void **state)
+{
+	int pa1, i;
+	uint32_t slot;
+	uint8_t msg[WIRE_CTL_MAX];
+	struct wire_hdr hd = { .hop = 16, .src_van = 300, .dst_van = 100 };
+	struct wire_learn l = { .seq = 1 };
+
+	(void)state;
+	two_sites();
+	pa1 = port(a1, 100, 0x11);
+	port(b1, 300, 0x21);
+	slot = (uint32_t)hosts[pa].peer_slot[pb];
+	assert_int_equal(hosts[pa].b.member[slot].routes, 1);
+	/* At most 3 MACs (it has 1) and 5 LEARNs a second from pb: of 8
+	 * LEARNs 3 exceed the rate, and of the other 5, 3 the MACs. */
+	bridge_peer_limits(&hosts[pa].b, slot, 3, 0, 5);
+	for (i = 0; i < 8; i++) {
+		memcpy(l.mac, (const uint8_t[6]){ 2, 0, 0, 0, 1, (uint8_t)i }, 6);
+		bridge_input_member(&hosts[pa].b, &hosts[pa].out, slot, msg,
+		    wire_encode_learn(msg, sizeof(msg), &hd, &l), now);
+		flush(&hosts[pa].out, &hosts[pa]);
+		run();
+	}
+	assert_int_equal(hosts[pa].b.member[slot].routes, 3);
+	assert_int_equal(hosts[pa].b.member[slot].stats.learn_refused, 3);
+	assert_int_equal(hosts[pa].b.member[slot].stats.drops[DROP_LEARN_LIMIT], 3);
+	/* pb goes silent: after the dead time pa forgets what was behind it. */
+	for (i = 0; i < 10; i++) {
+		now += MONO_MS(500);
+		bridge_tick(&hosts[pa].b, &hosts[pa].out, now);
+		bridge_tick(&hosts[a1].b, &hosts[a1].out, now);
+		bridge_tick(&hosts[a2].b, &hosts[a2].out, now);
+		flush(&hosts[pa].out, &hosts[pa]);
+		flush(&hosts[a1].out, &hosts[a1]);
+		flush(&hosts[a2].out, &hosts[a2]);
+		qhead = qtail;		/* everything is lost on the way */
+	}
+	assert_int_equal(hosts[pa].b.member[slot].state, MEMBER_DEAD);
+	assert_int_equal(hosts[pa].b.member[slot].routes, 0);
+	(void)pa1;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_across_sites, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_privacy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unmapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cross_site_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_death_and_limits, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("relay", tests, NULL, NULL);
+}
