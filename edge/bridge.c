@@ -1252,7 +1252,7 @@ data_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	b->van[v].stats.data_rx++;
 	if (!bridge_frame_src_ok(b, v, m, frame))
 		return;
-	if (eth_is_multicast(frame)) {
+	if (eth_is_multicast(frame) || eth_is_zero(frame)) {
 		b->van[v].stats.drops[DROP_BAD_DST]++;
 		b->member[m].stats.drops[DROP_BAD_DST]++;
 		return;

@@ -271,7 +271,7 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		return;
 	if (wm->hdr.type == WIRE_DATA) {
 		b->van[v].stats.data_rx++;
-		if (eth_is_multicast(frame)) {
+		if (eth_is_multicast(frame) || eth_is_zero(frame)) {
 			b->van[v].stats.drops[DROP_BAD_DST]++;
 			mb->stats.drops[DROP_BAD_DST]++;
 			return;

@@ -44,6 +44,13 @@ flush(struct bridge_out *o, void *arg)
 			if (a->segs == 0 || a->hdr_len + a->data_len >
 			    (a->segs > 1 ? BRIDGE_GSO_FRAME_MAX : WIRE_MSG_MAX))
 				abort();
+			/* Every control message we build decodes. */
+			if (a->hdr_len == 0) {
+				struct wire_msg m;
+
+				if (wire_decode(a->data, a->data_len, &m) != WIRE_OK)
+					abort();
+			}
 		} else
 			abort();
 	}
