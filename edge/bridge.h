@@ -117,6 +117,8 @@ struct bridge_member {
 	struct bucket	learn_in;	/* peers: LEARN / UNLEARN it may send */
 	uint32_t	xjoined;	/* peers: VANs mapped, in its IDs ... */
 	uint64_t	xjoined_digest;	/* ... and their digest */
+	bool		dump;		/* peers: our routes still to tell it */
+	uint32_t	dump_pos;	/* ... from this slot of the table on */
 	enum member_state state;
 	uint64_t	epoch;		/* its boot epoch, 0 = not heard */
 	bool		fresh;		/* new epoch, no HELLO of it processed yet */
@@ -238,6 +240,8 @@ struct bridge {
 	uint32_t	joined;		/* local VANs with ports (JOINed) */
 	uint64_t	joined_digest;
 	monotime_t	next_hello;
+	monotime_t	next_dump;	/* proxies: the next batch of relay_dump */
+	bool		dump_due;	/* a peer joined: the daemon ticks soon */
 	uint32_t	hello_rounds;
 	uint64_t	auth_counter;	/* of the last control message sealed */
 	struct bridge_event events[BRIDGE_EVENTS];

@@ -95,6 +95,7 @@ void		bridge_sync_macs(struct bridge *, struct bridge_out *, uint32_t m,
 		    uint32_t v);
 
 /* relay.c: the proxy's decisions (conf.proxy). */
+monotime_t	relay_dump(struct bridge *, struct bridge_out *, monotime_t now);
 void		relay_input(struct bridge *, struct bridge_out *, uint32_t m, uint32_t v,
 		    const struct wire_msg *, monotime_t now);
 

@@ -108,6 +108,12 @@ member_join(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van_id)
 			/* A new member of a VAN we have: where our VMs are. */
 			bridge_sync_macs(b, o, m, (uint32_t)v);
 		}
+		/* A peer that joins hears every route we have (relay_dump). */
+		if (mb->peer) {
+			mb->dump = true;
+			mb->dump_pos = 0;
+			b->dump_due = true;
+		}
 	}
 }
 
@@ -255,6 +261,12 @@ member_set_state(struct bridge *b, uint32_t m, enum member_state s, monotime_t n
 		mb->stats.deaths++;
 	if (s != MEMBER_ALIVE)
 		bridge_purge_routes(b, m, 0, now);
+	else if (mb->peer) {
+		/* A peer (back) in touch hears our routes (relay_dump). */
+		mb->dump = true;
+		mb->dump_pos = 0;
+		b->dump_due = true;
+	}
 	mb->state = s;
 	mb->state_since = now;
 }
@@ -331,6 +343,12 @@ bridge_tick(struct bridge *b, struct bridge_out *o, monotime_t now)
 			b->next_hello = now + period;
 	}
 	next = b->next_hello;
+	if (b->conf.proxy) {
+		monotime_t d = relay_dump(b, o, now);
+
+		if (d < next)
+			next = d;
+	}
 	for (m = 0; m < b->conf.member_max; m++) {
 		struct bridge_member *mb = &b->member[m];
 		monotime_t dead_at;

@@ -21,6 +21,9 @@
 
 #define NONE	UINT32_MAX
 
+#define RELAY_DUMP_BATCH	50
+#define RELAY_DUMP_EVERY	MONO_MS(100)
+
 /* ---------------------------------------------------------------- peers --- */
 
 int
@@ -447,6 +450,57 @@ stale:
 		e->reply_at = now;
 		bridge_send_learn(b, o, m, v, e);
 	}
+}
+
+/*
+ * A peer that JOINs a VAN hears every route we have in it, "behind me",
+ * with our federation sequence — what it missed while the tunnel came up
+ * (announcements before its JOIN went nowhere) or while it was away.
+ * Without it, the first move of a MAC the peer learned from our frames
+ * alone (federation sequence 0 there, 1 here) would tie, and be ignored
+ * here.  Paced: RELAY_DUMP_BATCH LEARNs per peer every RELAY_DUMP_EVERY,
+ * below the default learn_rate a peer grants us.  Returns when to go on.
+ */
+monotime_t
+relay_dump(struct bridge *b, struct bridge_out *o, monotime_t now)
+{
+	bool pending = false;
+	uint32_t m;
+
+	if (now < b->next_dump) {
+		for (m = 0; m < b->conf.member_max; m++)
+			if (b->member[m].used && b->member[m].peer && b->member[m].dump)
+				return b->next_dump;
+		return MONO_NEVER;
+	}
+	for (m = 0; m < b->conf.member_max; m++) {
+		struct bridge_member *mb = &b->member[m];
+		const struct fdb_entry *e = NULL;
+		unsigned sent = 0;
+		uint32_t pos;
+
+		if (!mb->used || !mb->peer || !mb->dump)
+			continue;
+		pos = mb->dump_pos;
+		while (sent < RELAY_DUMP_BATCH && (e = fdb_next(&b->fdb, &pos)) != NULL) {
+			int v;
+
+			if (e->kind != FDB_REMOTE || e->where == m ||
+			    (v = bridge_van_find(b, e->van)) < 0 ||
+			    !member_bit(b->van[v].members, m))
+				continue;
+			bridge_send_learn(b, o, m, (uint32_t)v, e);
+			sent++;
+		}
+		if (e == NULL)
+			mb->dump = false;
+		else {
+			mb->dump_pos = pos;
+			pending = true;
+		}
+	}
+	b->next_dump = now + RELAY_DUMP_EVERY;
+	return pending ? b->next_dump : MONO_NEVER;
 }
 
 void

@@ -138,6 +138,8 @@ show_fdb(struct bridge *b, uint32_t van_id, show_port_name name,
 		json_object_set_new(o, "age_ms", json_integer(mono_to_ms(now - e->updated)));
 		json_object_set_new(o, "static", json_boolean(e->flags & FDB_F_STATIC));
 		json_object_set_new(o, "seq", json_integer(e->seq));
+		if (b->conf.proxy)
+			json_object_set_new(o, "xseq", json_integer(e->xseq));
 		json_object_set_new(o, "frozen_ms", e->frozen_until > now ?
 		    json_integer(mono_to_ms(e->frozen_until - now)) : json_integer(0));
 		json_array_append_new(arr, o);

@@ -7,6 +7,7 @@
  * normalised form (labfile.c) is what the lab runs.
  */
 #include "federation/lab.h"
+#include "federation/lab_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,17 +20,8 @@
 
 #include "edge/conf.h"		/* mac_parse, mac_str, conf_name_ok */
 
-struct ctx {
-	const char	*file;
-	char		*err;
-	struct lab	*lab;
-};
-
-static bool fail(struct ctx *, const config_setting_t *, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool
-fail(struct ctx *c, const config_setting_t *s, const char *fmt, ...)
+bool
+lab_fail(struct lab_ctx *c, const config_setting_t *s, const char *fmt, ...)
 {
 	char msg[512];
 	const char *file = c->file;
@@ -58,14 +50,14 @@ lab_ip_str(uint32_t ip, char buf[static 16])
 	return buf;
 }
 
-static uint32_t
-plen_mask(unsigned plen)
+uint32_t
+lab_plen_mask(unsigned plen)
 {
 	return plen == 0 ? 0 : 0xffffffffu << (32 - plen);
 }
 
-static bool
-ip_parse(const char *s, uint32_t *ip)
+bool
+lab_ip_parse(const char *s, uint32_t *ip)
 {
 	struct in_addr a;
 
@@ -75,9 +67,8 @@ ip_parse(const char *s, uint32_t *ip)
 	return true;
 }
 
-/* "a.b.c.d/n" with min <= n <= max. */
-static bool
-cidr_parse(const char *s, unsigned min, unsigned max, uint32_t *ip, uint8_t *plen)
+bool
+lab_cidr_parse(const char *s, unsigned min, unsigned max, uint32_t *ip, uint8_t *plen)
 {
 	char buf[32], *slash, *end;
 	unsigned long n;
@@ -91,7 +82,7 @@ cidr_parse(const char *s, unsigned min, unsigned max, uint32_t *ip, uint8_t *ple
 	if (slash[1] < '0' || slash[1] > '9')
 		return false;
 	n = strtoul(slash + 1, &end, 10);
-	if (*end != '\0' || n < min || n > max || !ip_parse(buf, ip))
+	if (*end != '\0' || n < min || n > max || !lab_ip_parse(buf, ip))
 		return false;
 	*plen = (uint8_t)n;
 	return true;
@@ -231,6 +222,17 @@ lab_tap(const struct lab *lab, unsigned v, char out[static LAB_IFNAMSIZ])
 }
 
 int
+lab_find_site(const struct lab *lab, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < lab->nsites; i++)
+		if (strcmp(lab->site[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
 lab_find_host(const struct lab *lab, const char *name)
 {
 	unsigned i;
@@ -274,27 +276,33 @@ lab_site_peers(const struct lab *lab, unsigned h)
 	return n;
 }
 
+bool
+lab_host_in_van(const struct lab *lab, unsigned h, unsigned van)
+{
+	unsigned v;
+
+	for (v = 0; v < lab->nvms; v++)
+		if (lab->vm[v].host == h && lab->vm[v].van == van)
+			return true;
+	return false;
+}
+
 unsigned
 lab_van_peers(const struct lab *lab, unsigned h, unsigned van)
 {
-	unsigned i, v, n = 0;
+	unsigned i, n = 0;
 
-	for (i = 0; i < lab->nhosts; i++) {
-		if (i == h || lab->host[i].site != lab->host[h].site)
-			continue;
-		for (v = 0; v < lab->nvms; v++)
-			if (lab->vm[v].host == i && lab->vm[v].van == van)
-				break;
-		if (v < lab->nvms)
+	for (i = 0; i < lab->nhosts; i++)
+		if (i != h && lab->host[i].site == lab->host[h].site &&
+		    lab_host_in_van(lab, i, van))
 			n++;
-	}
 	return n;
 }
 
 /* -------------------------------------------------------------- parsing --- */
 
-static bool
-only_known(struct ctx *c, const config_setting_t *s, const char *const *allowed)
+bool
+lab_only_known(struct lab_ctx *c, const config_setting_t *s, const char *const *allowed)
 {
 	int i, n = config_setting_length(s);
 
@@ -306,13 +314,13 @@ only_known(struct ctx *c, const config_setting_t *s, const char *const *allowed)
 		for (a = allowed; *a != NULL && strcmp(*a, name) != 0; a++)
 			;
 		if (*a == NULL)
-			return fail(c, k, "unknown setting '%s'", name);
+			return lab_fail(c, k, "unknown setting '%s'", name);
 	}
 	return true;
 }
 
-static bool
-get_u32(struct ctx *c, const config_setting_t *g, const char *name,
+bool
+lab_get_u32(struct lab_ctx *c, const config_setting_t *g, const char *name,
     uint32_t min, uint32_t max, uint32_t *out)
 {
 	const config_setting_t *s = config_setting_get_member(g, name);
@@ -322,16 +330,16 @@ get_u32(struct ctx *c, const config_setting_t *g, const char *name,
 		return true;
 	if (config_setting_type(s) != CONFIG_TYPE_INT &&
 	    config_setting_type(s) != CONFIG_TYPE_INT64)
-		return fail(c, s, "'%s' must be an integer", name);
+		return lab_fail(c, s, "'%s' must be an integer", name);
 	v = config_setting_get_int64(s);
 	if (v < min || v > max)
-		return fail(c, s, "'%s' must be %u..%u", name, min, max);
+		return lab_fail(c, s, "'%s' must be %u..%u", name, min, max);
 	*out = (uint32_t)v;
 	return true;
 }
 
-static bool
-get_str(struct ctx *c, const config_setting_t *g, const char *name,
+bool
+lab_get_str(struct lab_ctx *c, const config_setting_t *g, const char *name,
     const char **out)
 {
 	const config_setting_t *s = config_setting_get_member(g, name);
@@ -339,56 +347,56 @@ get_str(struct ctx *c, const config_setting_t *g, const char *name,
 	if (s == NULL)
 		return true;
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return fail(c, s, "'%s' must be a string", name);
+		return lab_fail(c, s, "'%s' must be a string", name);
 	*out = config_setting_get_string(s);
 	return true;
 }
 
 /* A required list; n is its length, at most max. */
 static bool
-get_list(struct ctx *c, const config_setting_t *g, const char *name, unsigned max,
+get_list(struct lab_ctx *c, const config_setting_t *g, const char *name, unsigned max,
     const char *what, const config_setting_t **out, unsigned *n)
 {
 	const config_setting_t *s = config_setting_get_member(g, name);
 
 	if (s == NULL)
-		return fail(c, g, "no '%s'", name);
+		return lab_fail(c, g, "no '%s'", name);
 	if (config_setting_type(s) != CONFIG_TYPE_LIST)
-		return fail(c, s, "'%s' must be a list ( { ... }, ... )", name);
+		return lab_fail(c, s, "'%s' must be a list ( { ... }, ... )", name);
 	if (config_setting_length(s) == 0)
-		return fail(c, s, "'%s' is empty", name);
+		return lab_fail(c, s, "'%s' is empty", name);
 	if ((unsigned)config_setting_length(s) > max)
-		return fail(c, s, "more than %u %s", max, what);
+		return lab_fail(c, s, "more than %u %s", max, what);
 	*out = s;
 	*n = (unsigned)config_setting_length(s);
 	return true;
 }
 
-static const config_setting_t *
-member(const config_setting_t *g, const char *name)
+const config_setting_t *
+lab_member(const config_setting_t *g, const char *name)
 {
 	return config_setting_get_member(g, name);
 }
 
-static bool
-get_bool(struct ctx *c, const config_setting_t *g, const char *name, bool *out)
+bool
+lab_get_bool(struct lab_ctx *c, const config_setting_t *g, const char *name, bool *out)
 {
-	const config_setting_t *s = member(g, name);
+	const config_setting_t *s = lab_member(g, name);
 
 	if (s == NULL)
 		return true;
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-		return fail(c, s, "'%s' must be true or false", name);
+		return lab_fail(c, s, "'%s' must be true or false", name);
 	*out = config_setting_get_bool(s);
 	return true;
 }
 
 static bool
-parse_settings(struct ctx *c, const config_setting_t *g)
+parse_settings(struct lab_ctx *c, const config_setting_t *g)
 {
 	static const char *const known[] = { "hello_interval", "dead_after", "mtu",
 	    "underlay_mtu", "ipv6", "site_key", "arp_proxy", "dad_moves",
-	    "dad_window", "dad_hold", "log_level", NULL };
+	    "dad_window", "dad_hold", "log_level", "internet", NULL };
 	static const char *const levels[] = { "error", "warning", "info", "debug",
 	    NULL };
 	struct lab *lab = c->lab;
@@ -396,34 +404,34 @@ parse_settings(struct ctx *c, const config_setting_t *g)
 	unsigned i;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return fail(c, g, "'lab' must be a group { ... }");
-	if (!only_known(c, g, known) ||
-	    !get_u32(c, g, "hello_interval", 10, 60000, &lab->hello_ms) ||
-	    !get_u32(c, g, "dead_after", 2, 100, &lab->dead_after) ||
-	    !get_u32(c, g, "mtu", LAB_MTU_MIN, LAB_MTU_MAX, &lab->mtu) ||
-	    !get_u32(c, g, "underlay_mtu", LAB_MTU_MIN, LAB_UNDERLAY_MTU_MAX,
+		return lab_fail(c, g, "'lab' must be a group { ... }");
+	if (!lab_only_known(c, g, known) ||
+	    !lab_get_u32(c, g, "hello_interval", 10, 60000, &lab->hello_ms) ||
+	    !lab_get_u32(c, g, "dead_after", 2, 100, &lab->dead_after) ||
+	    !lab_get_u32(c, g, "mtu", LAB_MTU_MIN, LAB_MTU_MAX, &lab->mtu) ||
+	    !lab_get_u32(c, g, "underlay_mtu", LAB_MTU_MIN, LAB_UNDERLAY_MTU_MAX,
 	    &lab->underlay_mtu) ||
-	    !get_bool(c, g, "ipv6", &lab->ipv6) ||
-	    !get_bool(c, g, "site_key", &lab->site_key) ||
-	    !get_bool(c, g, "arp_proxy", &lab->arp_proxy) ||
-	    !get_u32(c, g, "dad_moves", 1, LAB_DAD_MOVES_MAX, &lab->dad_moves) ||
-	    !get_u32(c, g, "dad_window", 1, LAB_DAD_SECONDS_MAX, &lab->dad_window) ||
-	    !get_u32(c, g, "dad_hold", 1, LAB_DAD_SECONDS_MAX, &lab->dad_hold) ||
-	    !get_str(c, g, "log_level", &level))
+	    !lab_get_bool(c, g, "ipv6", &lab->ipv6) ||
+	    !lab_get_bool(c, g, "site_key", &lab->site_key) ||
+	    !lab_get_bool(c, g, "arp_proxy", &lab->arp_proxy) ||
+	    !lab_get_u32(c, g, "dad_moves", 1, LAB_DAD_MOVES_MAX, &lab->dad_moves) ||
+	    !lab_get_u32(c, g, "dad_window", 1, LAB_DAD_SECONDS_MAX, &lab->dad_window) ||
+	    !lab_get_u32(c, g, "dad_hold", 1, LAB_DAD_SECONDS_MAX, &lab->dad_hold) ||
+	    !lab_get_str(c, g, "log_level", &level))
 		return false;
 	if (level != NULL) {
 		for (i = 0; levels[i] != NULL && strcmp(levels[i], level) != 0; i++)
 			;
 		if (levels[i] == NULL)
-			return fail(c, member(g, "log_level"),
+			return lab_fail(c, lab_member(g, "log_level"),
 			    "log_level: one of error, warning, info, debug");
 		snprintf(lab->log_level, sizeof(lab->log_level), "%s", level);
 	}
-	return true;
+	return lab_parse_internet(c, g);
 }
 
 static bool
-parse_vans(struct ctx *c, const config_setting_t *root)
+parse_vans(struct lab_ctx *c, const config_setting_t *root)
 {
 	static const char *const known[] = { "name", "id", "flood_rate",
 	    "flood_burst", NULL };
@@ -439,29 +447,29 @@ parse_vans(struct ctx *c, const config_setting_t *root)
 		const char *name = NULL;
 
 		if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-			return fail(c, s, "a VAN is a group { name = \"...\"; id = N; }");
-		if (!only_known(c, s, known) || !get_str(c, s, "name", &name))
+			return lab_fail(c, s, "a VAN is a group { name = \"...\"; id = N; }");
+		if (!lab_only_known(c, s, known) || !lab_get_str(c, s, "name", &name))
 			return false;
 		v->line = (int)config_setting_source_line(s);
 		if (name == NULL)
-			return fail(c, s, "VAN without 'name'");
+			return lab_fail(c, s, "VAN without 'name'");
 		if (!conf_name_ok(name, BRIDGE_NAME_MAX))
-			return fail(c, member(s, "name"),
+			return lab_fail(c, lab_member(s, "name"),
 			    "VAN name '%s': 1-%d of A-Z a-z 0-9 _ . -", name,
 			    BRIDGE_NAME_MAX - 1);
-		if (member(s, "id") == NULL)
-			return fail(c, s, "VAN '%s' without 'id'", name);
-		if (!get_u32(c, s, "id", 1, UINT32_MAX, &v->id) ||
-		    !get_u32(c, s, "flood_rate", 0, LAB_FLOOD_MAX, &v->flood_rate) ||
-		    !get_u32(c, s, "flood_burst", 0, LAB_FLOOD_MAX, &v->flood_burst))
+		if (lab_member(s, "id") == NULL)
+			return lab_fail(c, s, "VAN '%s' without 'id'", name);
+		if (!lab_get_u32(c, s, "id", 1, UINT32_MAX, &v->id) ||
+		    !lab_get_u32(c, s, "flood_rate", 0, LAB_FLOOD_MAX, &v->flood_rate) ||
+		    !lab_get_u32(c, s, "flood_burst", 0, LAB_FLOOD_MAX, &v->flood_burst))
 			return false;
 		for (j = 0; j < i; j++) {
 			if (strcmp(lab->van[j].name, name) == 0)
-				return fail(c, member(s, "name"),
+				return lab_fail(c, lab_member(s, "name"),
 				    "VAN name '%s' already used on line %d", name,
 				    lab->van[j].line);
 			if (lab->van[j].id == v->id)
-				return fail(c, member(s, "id"),
+				return lab_fail(c, lab_member(s, "id"),
 				    "VAN ID %u already used on line %d", v->id,
 				    lab->van[j].line);
 		}
@@ -473,7 +481,7 @@ parse_vans(struct ctx *c, const config_setting_t *root)
 
 /* van_ids = ( { van = "blue"; id = 1100; }, ... ): this site's own IDs. */
 static bool
-parse_van_ids(struct ctx *c, const config_setting_t *l, struct lab_site *site)
+parse_van_ids(struct lab_ctx *c, const config_setting_t *l, struct lab_site *site)
 {
 	static const char *const known[] = { "van", "id", NULL };
 	struct lab *lab = c->lab;
@@ -481,7 +489,7 @@ parse_van_ids(struct ctx *c, const config_setting_t *l, struct lab_site *site)
 	unsigned i, j, n;
 
 	if (config_setting_type(l) != CONFIG_TYPE_LIST)
-		return fail(c, l, "'van_ids' must be a list ( { van = \"...\"; id = N; }, ... )");
+		return lab_fail(c, l, "'van_ids' must be a list ( { van = \"...\"; id = N; }, ... )");
 	n = (unsigned)config_setting_length(l);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *s = config_setting_get_elem(l, i);
@@ -490,23 +498,23 @@ parse_van_ids(struct ctx *c, const config_setting_t *l, struct lab_site *site)
 		int v;
 
 		if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-			return fail(c, s, "a VAN ID is a group { van = \"...\"; id = N; }");
-		if (!only_known(c, s, known) || !get_str(c, s, "van", &name) ||
-		    !get_u32(c, s, "id", 1, UINT32_MAX, &id))
+			return lab_fail(c, s, "a VAN ID is a group { van = \"...\"; id = N; }");
+		if (!lab_only_known(c, s, known) || !lab_get_str(c, s, "van", &name) ||
+		    !lab_get_u32(c, s, "id", 1, UINT32_MAX, &id))
 			return false;
 		if (name == NULL || id == 0)
-			return fail(c, s, "a VAN ID needs 'van' and 'id'");
+			return lab_fail(c, s, "a VAN ID needs 'van' and 'id'");
 		if ((v = lab_find_van(lab, name)) < 0)
-			return fail(c, member(s, "van"), "unknown VAN '%s'", name);
+			return lab_fail(c, lab_member(s, "van"), "unknown VAN '%s'", name);
 		if (seen[v])
-			return fail(c, s, "VAN '%s' given twice", name);
+			return lab_fail(c, s, "VAN '%s' given twice", name);
 		seen[v] = true;
 		site->van_id[v] = id;
 	}
 	for (i = 0; i < lab->nvans; i++)
 		for (j = 0; j < i; j++)
 			if (site->van_id[i] == site->van_id[j])
-				return fail(c, l, "VANs '%s' and '%s' have the same ID %u in "
+				return lab_fail(c, l, "VANs '%s' and '%s' have the same ID %u in "
 				    "site '%s'", lab->van[j].name, lab->van[i].name,
 				    site->van_id[i], site->name);
 	return true;
@@ -514,26 +522,31 @@ parse_van_ids(struct ctx *c, const config_setting_t *l, struct lab_site *site)
 
 /* Host and VM names share one name space: `vanlab exec NAME`. */
 static bool
-name_unique(struct ctx *c, const config_setting_t *s, const char *name)
+name_unique(struct lab_ctx *c, const config_setting_t *s, const char *name)
 {
 	struct lab *lab = c->lab;
 	unsigned i;
 
 	if (strcmp(name, "sw") == 0)
-		return fail(c, s, "the name 'sw' is the site's switch");
+		return lab_fail(c, s, "the name 'sw' is the site's switch");
+	/* Several sites: PREFIX-SITE-gw and PREFIX-inet are namespaces. */
+	if (c->several && strcmp(name, "gw") == 0)
+		return lab_fail(c, s, "the name 'gw' is the site's proxy");
+	if (c->several && strcmp(name, "inet") == 0)
+		return lab_fail(c, s, "the name 'inet' is the internet switch");
 	for (i = 0; i < lab->nhosts; i++)
 		if (strcmp(lab->host[i].name, name) == 0)
-			return fail(c, s, "name '%s' already used by the host on line %d",
+			return lab_fail(c, s, "name '%s' already used by the host on line %d",
 			    name, lab->host[i].line);
 	for (i = 0; i < lab->nvms; i++)
 		if (strcmp(lab->vm[i].name, name) == 0)
-			return fail(c, s, "name '%s' already used by the VM on line %d",
+			return lab_fail(c, s, "name '%s' already used by the VM on line %d",
 			    name, lab->vm[i].line);
 	return true;
 }
 
 static bool
-parse_vm(struct ctx *c, const config_setting_t *s, unsigned h)
+parse_vm(struct lab_ctx *c, const config_setting_t *s, unsigned h)
 {
 	static const char *const known[] = { "name", "van", "ip", "mac", "ip6", NULL };
 	struct lab *lab = c->lab;
@@ -544,61 +557,61 @@ parse_vm(struct ctx *c, const config_setting_t *s, unsigned h)
 	int v;
 
 	if (lab->nvms == LAB_VM_MAX)
-		return fail(c, s, "more than %d VMs", LAB_VM_MAX);
+		return lab_fail(c, s, "more than %d VMs", LAB_VM_MAX);
 	vm = &lab->vm[lab->nvms];
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return fail(c, s, "a VM is a group { name = \"...\"; van = \"...\"; "
+		return lab_fail(c, s, "a VM is a group { name = \"...\"; van = \"...\"; "
 		    "ip = \"a.b.c.d/n\"; }");
-	if (!only_known(c, s, known) || !get_str(c, s, "name", &name) ||
-	    !get_str(c, s, "van", &van) || !get_str(c, s, "ip", &ip) ||
-	    !get_str(c, s, "mac", &mac) || !get_str(c, s, "ip6", &ip6))
+	if (!lab_only_known(c, s, known) || !lab_get_str(c, s, "name", &name) ||
+	    !lab_get_str(c, s, "van", &van) || !lab_get_str(c, s, "ip", &ip) ||
+	    !lab_get_str(c, s, "mac", &mac) || !lab_get_str(c, s, "ip6", &ip6))
 		return false;
 	vm->line = (int)config_setting_source_line(s);
 	vm->host = h;
 	if (name == NULL)
-		return fail(c, s, "VM without 'name'");
+		return lab_fail(c, s, "VM without 'name'");
 	if (!lab_name_ok(name, LAB_VM_NAME_MAX))
-		return fail(c, member(s, "name"), "VM name '%s': 1-%d of a-z 0-9 _, "
+		return lab_fail(c, lab_member(s, "name"), "VM name '%s': 1-%d of a-z 0-9 _, "
 		    "a letter first (its tap is t-NAME)", name, LAB_VM_NAME_MAX - 1);
-	if (!name_unique(c, member(s, "name"), name))
+	if (!name_unique(c, lab_member(s, "name"), name))
 		return false;
 	snprintf(vm->name, sizeof(vm->name), "%s", name);
 	if (van == NULL)
-		return fail(c, s, "VM '%s' without 'van'", name);
+		return lab_fail(c, s, "VM '%s' without 'van'", name);
 	if ((v = lab_find_van(lab, van)) < 0)
-		return fail(c, member(s, "van"), "VM '%s': unknown VAN '%s'", name, van);
+		return lab_fail(c, lab_member(s, "van"), "VM '%s': unknown VAN '%s'", name, van);
 	vm->van = (unsigned)v;
 	if (ip == NULL)
-		return fail(c, s, "VM '%s' without 'ip'", name);
-	if (!cidr_parse(ip, 8, 30, &vm->ip, &vm->plen))
-		return fail(c, member(s, "ip"), "VM '%s': ip '%s': not a.b.c.d/n "
+		return lab_fail(c, s, "VM '%s' without 'ip'", name);
+	if (!lab_cidr_parse(ip, 8, 30, &vm->ip, &vm->plen))
+		return lab_fail(c, lab_member(s, "ip"), "VM '%s': ip '%s': not a.b.c.d/n "
 		    "(n 8..30)", name, ip);
-	mask = plen_mask(vm->plen);
+	mask = lab_plen_mask(vm->plen);
 	if ((vm->ip & ~mask) == 0 || (vm->ip & ~mask) == ~mask)
-		return fail(c, member(s, "ip"), "VM '%s': ip '%s' is its subnet's "
+		return lab_fail(c, lab_member(s, "ip"), "VM '%s': ip '%s' is its subnet's "
 		    "network or broadcast address", name, ip);
-	if ((vm->ip & plen_mask(LAB_PROBE_PLEN)) == LAB_PROBE_NET ||
+	if ((vm->ip & lab_plen_mask(LAB_PROBE_PLEN)) == LAB_PROBE_NET ||
 	    ((vm->ip & mask) == (LAB_PROBE_NET & mask) && vm->plen < LAB_PROBE_PLEN))
-		return fail(c, member(s, "ip"), "VM '%s': ip '%s' overlaps "
+		return lab_fail(c, lab_member(s, "ip"), "VM '%s': ip '%s' overlaps "
 		    "198.18.0.0/16, which vanlab report uses", name, ip);
 	if (mac != NULL) {
 		if (!mac_parse(mac, vm->mac))
-			return fail(c, member(s, "mac"), "VM '%s': mac '%s': not "
+			return lab_fail(c, lab_member(s, "mac"), "VM '%s': mac '%s': not "
 			    "xx:xx:xx:xx:xx:xx", name, mac);
 		if (eth_is_multicast(vm->mac) || eth_is_zero(vm->mac))
-			return fail(c, member(s, "mac"), "VM '%s': mac '%s' must be "
+			return lab_fail(c, lab_member(s, "mac"), "VM '%s': mac '%s' must be "
 			    "a unicast address", name, mac);
 	} else
 		lab_mac_from_ip(vm->ip, vm->mac);
 	if (ip6 != NULL) {
 		if (!lab->ipv6)
-			return fail(c, member(s, "ip6"), "VM '%s': ip6 needs ipv6 = true "
+			return lab_fail(c, lab_member(s, "ip6"), "VM '%s': ip6 needs ipv6 = true "
 			    "in 'lab'", name);
 		if (!cidr6_parse(ip6, 8, 128, vm->ip6, &vm->plen6))
-			return fail(c, member(s, "ip6"), "VM '%s': ip6 '%s': not an "
+			return lab_fail(c, lab_member(s, "ip6"), "VM '%s': ip6 '%s': not an "
 			    "IPv6 address/n (n 8..128)", name, ip6);
 		if (!ip6_unicast_ok(vm->ip6))
-			return fail(c, member(s, "ip6"), "VM '%s': ip6 '%s' must be a "
+			return lab_fail(c, lab_member(s, "ip6"), "VM '%s': ip6 '%s' must be a "
 			    "global or unique-local unicast address", name, ip6);
 		vm->has_ip6 = true;
 	}
@@ -609,16 +622,16 @@ parse_vm(struct ctx *c, const config_setting_t *s, unsigned h)
 		if (o->van != vm->van)
 			continue;
 		if (o->ip == vm->ip)
-			return fail(c, member(s, "ip"), "VM '%s': ip '%s' already used "
+			return lab_fail(c, lab_member(s, "ip"), "VM '%s': ip '%s' already used "
 			    "in VAN '%s' by VM '%s'", name, ip, lab->van[v].name, o->name);
 		if (vm->has_ip6 && o->has_ip6 && memcmp(o->ip6, vm->ip6, 16) == 0)
-			return fail(c, member(s, "ip6"), "VM '%s': ip6 '%s' already used "
+			return lab_fail(c, lab_member(s, "ip6"), "VM '%s': ip6 '%s' already used "
 			    "in VAN '%s' by VM '%s'", name, ip6, lab->van[v].name, o->name);
 		if (memcmp(o->mac, vm->mac, 6) == 0) {
 			char m[18];
 
 			mac_str(vm->mac, m);
-			return fail(c, mac != NULL ? member(s, "mac") : s,
+			return lab_fail(c, mac != NULL ? lab_member(s, "mac") : s,
 			    "VM '%s': MAC %s already used in VAN '%s' by VM '%s'", name,
 			    m, lab->van[v].name, o->name);
 		}
@@ -628,7 +641,7 @@ parse_vm(struct ctx *c, const config_setting_t *s, unsigned h)
 }
 
 static bool
-parse_host(struct ctx *c, const config_setting_t *s, unsigned si, unsigned index)
+parse_host(struct lab_ctx *c, const config_setting_t *s, unsigned si, unsigned index)
 {
 	static const char *const known[] = { "name", "address", "vms", NULL };
 	struct lab *lab = c->lab;
@@ -636,51 +649,51 @@ parse_host(struct ctx *c, const config_setting_t *s, unsigned si, unsigned index
 	struct lab_host *host;
 	const config_setting_t *vms;
 	const char *name = NULL, *addr = NULL;
-	uint32_t mask = plen_mask(site->plen);
+	uint32_t mask = lab_plen_mask(site->plen);
 	unsigned i, h;
 	char a[16];
 
 	if (lab->nhosts == LAB_HOST_MAX)
-		return fail(c, s, "more than %d hosts", LAB_HOST_MAX);
+		return lab_fail(c, s, "more than %d hosts", LAB_HOST_MAX);
 	h = lab->nhosts;
 	host = &lab->host[h];
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return fail(c, s, "a host is a group { name = \"...\"; vms = ( ... ); }");
-	if (!only_known(c, s, known) || !get_str(c, s, "name", &name) ||
-	    !get_str(c, s, "address", &addr))
+		return lab_fail(c, s, "a host is a group { name = \"...\"; vms = ( ... ); }");
+	if (!lab_only_known(c, s, known) || !lab_get_str(c, s, "name", &name) ||
+	    !lab_get_str(c, s, "address", &addr))
 		return false;
 	host->line = (int)config_setting_source_line(s);
 	host->site = si;
 	if (name == NULL)
-		return fail(c, s, "host without 'name'");
+		return lab_fail(c, s, "host without 'name'");
 	if (!lab_name_ok(name, LAB_NAME_MAX))
-		return fail(c, member(s, "name"), "host name '%s': 1-%d of a-z 0-9 _, "
+		return lab_fail(c, lab_member(s, "name"), "host name '%s': 1-%d of a-z 0-9 _, "
 		    "a letter first", name, LAB_NAME_MAX - 1);
-	if (!name_unique(c, member(s, "name"), name))
+	if (!name_unique(c, lab_member(s, "name"), name))
 		return false;
 	snprintf(host->name, sizeof(host->name), "%s", name);
 	if (addr != NULL) {
-		if (!ip_parse(addr, &host->addr))
-			return fail(c, member(s, "address"), "host '%s': address '%s': "
+		if (!lab_ip_parse(addr, &host->addr))
+			return lab_fail(c, lab_member(s, "address"), "host '%s': address '%s': "
 			    "not an IPv4 address", name, addr);
 	} else
 		host->addr = site->net + LAB_HOST_ADDR_BASE + index;
 	if ((host->addr & mask) != site->net || (host->addr & ~mask) == 0 ||
 	    (host->addr & ~mask) == ~mask)
-		return fail(c, addr != NULL ? member(s, "address") : s,
+		return lab_fail(c, addr != NULL ? lab_member(s, "address") : s,
 		    "host '%s': underlay address %s is not a host address of %s/%u",
 		    name, lab_ip_str(host->addr, a), lab_ip_str(site->net, (char[16]){ 0 }),
 		    site->plen);
 	for (i = 0; i < h; i++)
 		if (lab->host[i].addr == host->addr)
-			return fail(c, addr != NULL ? member(s, "address") : s,
+			return lab_fail(c, addr != NULL ? lab_member(s, "address") : s,
 			    "host '%s': underlay address %s already used by host '%s'",
 			    name, lab_ip_str(host->addr, a), lab->host[i].name);
 	lab->nhosts++;
-	if ((vms = member(s, "vms")) == NULL)
+	if ((vms = lab_member(s, "vms")) == NULL)
 		return true;
 	if (config_setting_type(vms) != CONFIG_TYPE_LIST)
-		return fail(c, vms, "'vms' must be a list ( { ... }, ... )");
+		return lab_fail(c, vms, "'vms' must be a list ( { ... }, ... )");
 	for (i = 0; i < (unsigned)config_setting_length(vms); i++)
 		if (!parse_vm(c, config_setting_get_elem(vms, i), h))
 			return false;
@@ -688,10 +701,10 @@ parse_host(struct ctx *c, const config_setting_t *s, unsigned si, unsigned index
 }
 
 static bool
-parse_site(struct ctx *c, const config_setting_t *s, unsigned si)
+parse_site(struct lab_ctx *c, const config_setting_t *s, unsigned si)
 {
 	static const char *const known[] = { "name", "underlay", "van_ids", "hosts",
-	    NULL };
+	    "proxy", NULL };
 	struct lab *lab = c->lab;
 	struct lab_site *site = &lab->site[si];
 	const config_setting_t *hosts, *ids;
@@ -699,31 +712,31 @@ parse_site(struct ctx *c, const config_setting_t *s, unsigned si)
 	unsigned i, n;
 
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return fail(c, s, "a site is a group { name = \"...\"; underlay = "
+		return lab_fail(c, s, "a site is a group { name = \"...\"; underlay = "
 		    "\"a.b.c.d/n\"; hosts = ( ... ); }");
-	if (!only_known(c, s, known) || !get_str(c, s, "name", &name) ||
-	    !get_str(c, s, "underlay", &underlay))
+	if (!lab_only_known(c, s, known) || !lab_get_str(c, s, "name", &name) ||
+	    !lab_get_str(c, s, "underlay", &underlay))
 		return false;
 	site->line = (int)config_setting_source_line(s);
 	if (name == NULL)
-		return fail(c, s, "site without 'name'");
+		return lab_fail(c, s, "site without 'name'");
 	if (!lab_name_ok(name, LAB_NAME_MAX))
-		return fail(c, member(s, "name"), "site name '%s': 1-%d of a-z 0-9 _, "
+		return lab_fail(c, lab_member(s, "name"), "site name '%s': 1-%d of a-z 0-9 _, "
 		    "a letter first", name, LAB_NAME_MAX - 1);
 	for (i = 0; i < si; i++)
 		if (strcmp(lab->site[i].name, name) == 0)
-			return fail(c, member(s, "name"), "site name '%s' already used "
+			return lab_fail(c, lab_member(s, "name"), "site name '%s' already used "
 			    "on line %d", name, lab->site[i].line);
 	snprintf(site->name, sizeof(site->name), "%s", name);
 	if (underlay == NULL)
-		return fail(c, s, "site '%s' without 'underlay'", name);
-	if (!cidr_parse(underlay, 8, 26, &site->net, &site->plen) ||
-	    (site->net & ~plen_mask(site->plen)) != 0)
-		return fail(c, member(s, "underlay"), "site '%s': underlay '%s': not "
+		return lab_fail(c, s, "site '%s' without 'underlay'", name);
+	if (!lab_cidr_parse(underlay, 8, 26, &site->net, &site->plen) ||
+	    (site->net & ~lab_plen_mask(site->plen)) != 0)
+		return lab_fail(c, lab_member(s, "underlay"), "site '%s': underlay '%s': not "
 		    "a network a.b.c.0/n (n 8..26)", name, underlay);
 	for (i = 0; i < lab->nvans; i++)
 		site->van_id[i] = lab->van[i].id;
-	if ((ids = member(s, "van_ids")) != NULL && !parse_van_ids(c, ids, site))
+	if ((ids = lab_member(s, "van_ids")) != NULL && !parse_van_ids(c, ids, site))
 		return false;
 	if (!get_list(c, s, "hosts", LAB_HOST_MAX, "hosts", &hosts, &n))
 		return false;
@@ -731,35 +744,36 @@ parse_site(struct ctx *c, const config_setting_t *s, unsigned si)
 	for (i = 0; i < n; i++)
 		if (!parse_host(c, config_setting_get_elem(hosts, i), si, i))
 			return false;
-	return true;
+	return lab_parse_proxy(c, s, si);
 }
 
 static bool
-parse_root(struct ctx *c, const config_setting_t *root)
+parse_root(struct lab_ctx *c, const config_setting_t *root)
 {
-	static const char *const known[] = { "lab", "vans", "sites", NULL };
+	static const char *const known[] = { "lab", "vans", "sites", "peerings", NULL };
 	const config_setting_t *s, *sites;
 	unsigned i, n;
 
-	if (!only_known(c, root, known))
+	if (!lab_only_known(c, root, known))
 		return false;
-	if ((s = member(root, "lab")) != NULL && !parse_settings(c, s))
+	/* Names are checked as they come: know first if there are proxies. */
+	sites = lab_member(root, "sites");
+	c->several = sites != NULL && config_setting_is_aggregate(sites) &&
+	    config_setting_length(sites) > 1;
+	if ((s = lab_member(root, "lab")) != NULL && !parse_settings(c, s))
 		return false;
 	if (!parse_vans(c, root))
 		return false;
-	if ((sites = member(root, "sites")) == NULL)
-		return fail(c, NULL, "no 'sites'");
-	if (!get_list(c, root, "sites", 16, "sites", &sites, &n))
+	if ((sites = lab_member(root, "sites")) == NULL)
+		return lab_fail(c, NULL, "no 'sites'");
+	if (!get_list(c, root, "sites", LAB_SITE_MAX, "sites", &sites, &n))
 		return false;
-	if (n > LAB_SITE_MAX)
-		return fail(c, config_setting_get_elem(sites, LAB_SITE_MAX),
-		    "one site only: several sites need vanproxy (issue 5)");
 	for (i = 0; i < n; i++)
 		if (!parse_site(c, config_setting_get_elem(sites, i), i))
 			return false;
 	if (c->lab->nvms == 0)
-		return fail(c, sites, "no VMs: a lab needs at least one");
-	return true;
+		return lab_fail(c, sites, "no VMs: a lab needs at least one");
+	return lab_parse_peerings(c, root);
 }
 
 static struct lab *
@@ -778,6 +792,8 @@ lab_new(const char *file)
 	lab->dad_window = BRIDGE_DAD_WINDOW_MS_DEFAULT / 1000;
 	lab->dad_hold = BRIDGE_DAD_HOLD_MS_DEFAULT / 1000;
 	snprintf(lab->log_level, sizeof(lab->log_level), "info");
+	lab->inet_net = LAB_INET_NET_DEFAULT;
+	lab->inet_plen = LAB_INET_PLEN_DEFAULT;
 	return lab;
 }
 
@@ -787,7 +803,7 @@ lab_from_config(config_t *cfg, int read_ok, const char *name,
     char err[static LAB_ERR_MAX])
 {
 	struct lab *lab = NULL;
-	struct ctx c = { name, err, NULL };
+	struct lab_ctx c = { name, err, NULL, false };
 
 	if (read_ok != CONFIG_TRUE) {
 		if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)

@@ -9,9 +9,11 @@
  * namespace, process or socket is touched here (testbed.c does that), so
  * the unit tests drive all of it from strings.
  *
- * The model is built for several sites, each with its own underlay and its
- * own VAN IDs (a `vanproxy` per site joins them: issue 5).  Until vanproxy
- * exists a topology has exactly one site.
+ * A lab of several sites federates them: each site gets a proxy (vanproxy,
+ * in PREFIX-SITE-gw) on its underlay and on the "internet", a switch of
+ * its own (PREFIX-inet) that only the proxies reach; `peerings` say which
+ * proxies keep a tunnel and which VANs cross it, by name, each site with
+ * its own VAN IDs.  labfed.c parses and derives that part.
  */
 #ifndef FEDERATION_LAB_H
 #define FEDERATION_LAB_H
@@ -24,7 +26,8 @@
 #include "edge/bridge.h"	/* BRIDGE_NAME_MAX: VAN names */
 
 /* Named limits: a topology is small, and every array is fixed. */
-#define LAB_SITE_MAX		1	/* until vanproxy: one site */
+#define LAB_SITE_MAX		8	/* several: a proxy each */
+#define LAB_PEERING_MAX		(LAB_SITE_MAX * (LAB_SITE_MAX - 1) / 2)
 #define LAB_HOST_MAX		32	/* per lab */
 #define LAB_VM_MAX		256	/* per lab */
 #define LAB_VAN_MAX		64
@@ -47,6 +50,15 @@
 #define LAB_DAD_MOVES_MAX	1000		/* as vanedge's dad_moves */
 #define LAB_DAD_SECONDS_MAX	86400		/* dad_window, dad_hold */
 #define LAB_HOST_ADDR_BASE	11	/* host k of a site: underlay net + 11 + k */
+/* Several sites: a site's proxy is underlay net + 10, and site k's proxy
+ * is internet net + 11 + k on the internet switch (10.76.0.0/24). */
+#define LAB_PROXY_ADDR_BASE	10
+#define LAB_INET_NET_DEFAULT	0x0a4c0000u	/* 10.76.0.0 */
+#define LAB_INET_PLEN_DEFAULT	24
+#define LAB_INET_ADDR_BASE	11
+#define LAB_SITE_PORT		4797	/* vanedge's, vanproxy's site socket */
+#define LAB_TUNNEL_PORT		51820	/* vanproxy's tunnels */
+#define LAB_WG_NAME_MAX		16	/* `wg show NAME`: IFNAMSIZ */
 /* Overhead of one VAN message on the underlay: IPv4, UDP, VAN header, and
  * the Ethernet header of the frame it carries. */
 #define LAB_UNDERLAY_OVERHEAD	(20 + 8 + 12 + 14)
@@ -69,6 +81,17 @@ struct lab_site {
 	uint32_t	net;		/* underlay IPv4 network, host order */
 	uint8_t		plen;
 	uint32_t	van_id[LAB_VAN_MAX];	/* this site's ID of each VAN */
+	uint32_t	proxy_addr;	/* several sites: its proxy on the underlay */
+	uint32_t	proxy_inet;	/* ... and on the internet switch */
+	int		line;
+};
+
+/* Two sites' proxies keep a tunnel; the VANs in `van` cross it, each with
+ * its own site's ID on either side. */
+struct lab_peering {
+	unsigned	site[2];
+	bool		van[LAB_VAN_MAX];
+	bool		psk;		/* a preshared key (vanlab makes one) */
 	int		line;
 };
 
@@ -105,11 +128,14 @@ struct lab {
 	uint32_t	dad_window;	/* seconds */
 	uint32_t	dad_hold;	/* seconds */
 	char		log_level[8];
+	uint32_t	inet_net;	/* several sites: the internet switch */
+	uint8_t		inet_plen;
 	struct lab_van	van[LAB_VAN_MAX];
 	struct lab_site	site[LAB_SITE_MAX];
 	struct lab_host	host[LAB_HOST_MAX];
 	struct lab_vm	vm[LAB_VM_MAX];
-	unsigned	nvans, nsites, nhosts, nvms;
+	struct lab_peering peering[LAB_PEERING_MAX];
+	unsigned	nvans, nsites, nhosts, nvms, npeerings;
 };
 
 /* Parse and check; NULL with err = "FILE:LINE: message" on error. */
@@ -123,9 +149,26 @@ void		lab_free(struct lab *);
  * of it gives the same lab (with VMs where they run now). */
 void		lab_print(FILE *, const struct lab *);
 /* The vanedge configuration of host h; control is its socket path, keyfile
- * the site key's file (used when lab->site_key). */
+ * the site key's file (used when lab->site_key).  With several sites the
+ * site's proxy is one of its members. */
 void		lab_edge_conf(FILE *, const struct lab *, unsigned h, const char *control,
 		    const char *keyfile);
+
+/* What a site's proxy configuration names (paths as vanproxy opens them). */
+struct lab_proxy_files {
+	const char	*control;	/* its control socket */
+	const char	*key;		/* its private key, mode 0600 */
+	const char	*site_key;	/* the site's key (used when lab->site_key) */
+	const char	*wg_name;	/* `wg show NAME` */
+	const char	*peering;	/* the peering file, as @include names it */
+};
+/* vanproxy's proxy.conf of site s, which includes its peering file. */
+void		lab_proxy_conf(FILE *, const struct lab *, unsigned s,
+		    const struct lab_proxy_files *);
+/* Site s's peering file: pub[k] is site k's proxy public key (base64),
+ * psk[p] the preshared key file of peering p (used when it has one). */
+void		lab_peering_conf(FILE *, const struct lab *, unsigned s,
+		    const char *const *pub, const char *const *psk);
 
 /* Names.  A prefix is 1-16 of [a-z0-9]. */
 bool		lab_prefix_ok(const char *);
@@ -140,7 +183,19 @@ void		lab_ns_vm(const struct lab *, const char *prefix, unsigned v,
 /* The tap of a VM in its host's namespace, before it becomes the VM's eth0. */
 void		lab_tap(const struct lab *, unsigned v, char out[static LAB_IFNAMSIZ]);
 
+/* Several sites: PREFIX-SITE-gw (a site's proxy) and PREFIX-inet (the
+ * switch between the proxies). */
+void		lab_ns_proxy(const struct lab *, const char *prefix, unsigned s,
+		    char out[static LAB_NS_MAX]);
+void		lab_ns_inet(const char *prefix, char out[static LAB_NS_MAX]);
+/* The name of site s's tunnels for `wg` (machine-wide, like the UAPI
+ * socket /var/run/wireguard/NAME.sock): PREFIX-SITE when that fits in 15
+ * characters, else "vl" and a hash of both. */
+void		lab_wg_name(const struct lab *, const char *prefix, unsigned s,
+		    char out[static LAB_WG_NAME_MAX]);
+
 /* Look-ups by name: index or -1. */
+int		lab_find_site(const struct lab *, const char *);
 int		lab_find_host(const struct lab *, const char *);
 int		lab_find_vm(const struct lab *, const char *);
 int		lab_find_van(const struct lab *, const char *);
@@ -154,8 +209,29 @@ uint32_t	lab_underlay_mtu(const struct lab *);
 /* Members of host h's VAN van that vanedge should see JOINed: the other
  * hosts of its site with a VM in it. */
 unsigned	lab_van_peers(const struct lab *, unsigned h, unsigned van);
-/* Hosts of h's site other than h (its vanedge members). */
+/* Hosts of h's site other than h (its vanedge members besides the proxy). */
 unsigned	lab_site_peers(const struct lab *, unsigned h);
+/* Does host h have a VM in VAN van? */
+bool		lab_host_in_van(const struct lab *, unsigned h, unsigned van);
+
+/* The federation (labfed.c).  Several sites: proxies and an internet. */
+bool		lab_federated(const struct lab *);
+/* The site on the other side of peering p from site s, or -1 if s is not
+ * one of its sites. */
+int		lab_peering_other(const struct lab *, unsigned p, unsigned s);
+/* The peerings of site s (its proxy's peers). */
+unsigned	lab_proxy_peers(const struct lab *, unsigned s);
+/* Does VAN van cross a peering of site s (the proxy configures, JOINs and
+ * carries it)? */
+bool		lab_proxy_carries(const struct lab *, unsigned s, unsigned van);
+/* Members site s's proxy should see JOINed in VAN van: its hosts with a VM
+ * in it and the peers it crosses to. */
+unsigned	lab_proxy_van_members(const struct lab *, unsigned s, unsigned van);
+/* Can VAN van get from site a to site b through peerings that carry it? */
+bool		lab_van_reaches(const struct lab *, unsigned van, unsigned a, unsigned b);
+/* Do the peerings that carry VAN van make a loop (a bad configuration:
+ * vanproxy drops the copies and says so)? */
+bool		lab_van_loops(const struct lab *, unsigned van);
 
 /* "a.b.c.d" of a host-order address; returns buf. */
 char		*lab_ip_str(uint32_t ip, char buf[static 16]);

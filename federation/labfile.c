@@ -1,7 +1,8 @@
 /*
  * labfile.c — the files a lab model becomes (see lab.h): its normalised
  * topology, which parses back to the same lab (the state of a running
- * lab is kept in this form), and each host's vanedge configuration.
+ * lab is kept in this form), each host's vanedge configuration and, with
+ * several sites, each proxy's vanproxy configuration and peering file.
  * Writes to a FILE the caller opened; no other I/O.
  */
 #include "federation/lab.h"
@@ -17,12 +18,15 @@ lab_print(FILE *f, const struct lab *lab)
 	fprintf(f, "lab = {\n  hello_interval = %u;\n  dead_after = %u;\n"
 	    "  mtu = %u;\n  underlay_mtu = %u;\n  ipv6 = %s;\n  site_key = %s;\n"
 	    "  arp_proxy = %s;\n  dad_moves = %u;\n  dad_window = %u;\n"
-	    "  dad_hold = %u;\n  log_level = \"%s\";\n};\n", lab->hello_ms,
+	    "  dad_hold = %u;\n  log_level = \"%s\";\n", lab->hello_ms,
 	    lab->dead_after, lab->mtu, lab_underlay_mtu(lab),
 	    lab->ipv6 ? "true" : "false", lab->site_key ? "true" : "false",
 	    lab->arp_proxy ? "true" : "false", lab->dad_moves, lab->dad_window,
 	    lab->dad_hold, lab->log_level);
-	fprintf(f, "vans = (");
+	if (lab_federated(lab))
+		fprintf(f, "  internet = \"%s/%u\";\n", lab_ip_str(lab->inet_net, a),
+		    lab->inet_plen);
+	fprintf(f, "};\nvans = (");
 	for (i = 0; i < lab->nvans; i++) {
 		fprintf(f, "%s\n  { name = \"%s\"; id = %u;", i ? "," : "",
 		    lab->van[i].name, lab->van[i].id);
@@ -46,6 +50,11 @@ lab_print(FILE *f, const struct lab *lab)
 				fprintf(f, "%s\n      { van = \"%s\"; id = %u; }", i ? "," : "",
 				    lab->van[i].name, site->van_id[i]);
 			fprintf(f, "\n    );");
+		}
+		if (lab_federated(lab)) {
+			fprintf(f, "\n    proxy = { address = \"%s\";",
+			    lab_ip_str(site->proxy_addr, a));
+			fprintf(f, " internet = \"%s\"; };", lab_ip_str(site->proxy_inet, a));
 		}
 		fprintf(f, "\n    hosts = (");
 		for (h = 0, i = 0; h < lab->nhosts; h++) {
@@ -77,6 +86,23 @@ lab_print(FILE *f, const struct lab *lab)
 		fprintf(f, "\n    ); }");
 	}
 	fprintf(f, "\n);\n");
+	if (lab->npeerings == 0)
+		return;
+	fprintf(f, "peerings = (");
+	for (i = 0; i < lab->npeerings; i++) {
+		const struct lab_peering *p = &lab->peering[i];
+		bool first = true;
+
+		fprintf(f, "%s\n  { sites = [ \"%s\", \"%s\" ]; vans = [", i ? "," : "",
+		    lab->site[p->site[0]].name, lab->site[p->site[1]].name);
+		for (v = 0; v < lab->nvans; v++)
+			if (p->van[v]) {
+				fprintf(f, "%s \"%s\"", first ? "" : ",", lab->van[v].name);
+				first = false;
+			}
+		fprintf(f, " ];%s }", p->psk ? " preshared_key = true;" : "");
+	}
+	fprintf(f, "\n);\n");
 }
 
 void
@@ -104,6 +130,9 @@ lab_edge_conf(FILE *f, const struct lab *lab, unsigned h, const char *control,
 		if (i != h && lab->host[i].site == host->site)
 			fprintf(f, "%s \"%s\"", n++ ? "," : "",
 			    lab_ip_str(lab->host[i].addr, a));
+	/* The site's door: a member like the edges. */
+	if (lab_federated(lab))
+		fprintf(f, "%s \"%s\"", n++ ? "," : "", lab_ip_str(site->proxy_addr, a));
 	fprintf(f, " ];\n");
 	/* Every VAN on every host: a VM can migrate to any host of its site. */
 	fprintf(f, "vans = (");
@@ -125,4 +154,77 @@ lab_edge_conf(FILE *f, const struct lab *lab, unsigned h, const char *control,
 		fprintf(f, "%s); }", n ? "\n    " : " ");
 	}
 	fprintf(f, "\n);\n");
+}
+
+void
+lab_proxy_conf(FILE *f, const struct lab *lab, unsigned s,
+    const struct lab_proxy_files *files)
+{
+	const struct lab_site *site = &lab->site[s];
+	char a[16];
+	unsigned h, v, n;
+
+	fprintf(f, "# vanproxy configuration of site %s: written by vanlab.\n",
+	    site->name);
+	fprintf(f, "proxy = {\n  name = \"%s\";\n  private_key = \"%s\";\n"
+	    "  listen = \"%s:%u\";\n", site->name, files->key,
+	    lab_ip_str(site->proxy_inet, a), LAB_TUNNEL_PORT);
+	fprintf(f, "  site_listen = \"%s:%u\";\n  control = \"%s\";\n"
+	    "  wg_name = \"%s\";\n", lab_ip_str(site->proxy_addr, a), LAB_SITE_PORT,
+	    files->control, files->wg_name);
+	if (lab->site_key)
+		fprintf(f, "  site_key = \"%s\";\n", files->site_key);
+	fprintf(f, "  hello_interval = %u;\n  dead_after = %u;\n  dad_moves = %u;\n"
+	    "  dad_window = %u;\n  dad_hold = %u;\n  log_level = \"%s\";\n};\n",
+	    lab->hello_ms, lab->dead_after, lab->dad_moves, lab->dad_window,
+	    lab->dad_hold, lab->log_level);
+	fprintf(f, "members = [");
+	for (h = 0, n = 0; h < lab->nhosts; h++)
+		if (lab->host[h].site == s)
+			fprintf(f, "%s \"%s\"", n++ ? "," : "",
+			    lab_ip_str(lab->host[h].addr, a));
+	fprintf(f, " ];\n");
+	/* The VANs that cross a peering of this site, and only those. */
+	fprintf(f, "vans = (");
+	for (v = 0, n = 0; v < lab->nvans; v++) {
+		if (!lab_proxy_carries(lab, s, v))
+			continue;
+		fprintf(f, "%s\n  { id = %u; name = \"%s\";", n++ ? "," : "",
+		    site->van_id[v], lab->van[v].name);
+		if (lab->van[v].flood_rate != 0 || lab->van[v].flood_burst != 0)
+			fprintf(f, " flood_rate = %u; flood_burst = %u;",
+			    lab->van[v].flood_rate, lab->van[v].flood_burst);
+		fprintf(f, " }");
+	}
+	fprintf(f, "%s);\n@include \"%s\"\n", n ? "\n" : " ", files->peering);
+}
+
+void
+lab_peering_conf(FILE *f, const struct lab *lab, unsigned s, const char *const *pub,
+    const char *const *psk)
+{
+	char a[16];
+	unsigned p, v, n, k = 0;
+
+	fprintf(f, "# The peerings of site %s: written by vanlab (vanplan's job, "
+	    "later).\npeers = (", lab->site[s].name);
+	for (p = 0; p < lab->npeerings; p++) {
+		int o = lab_peering_other(lab, p, s);
+
+		if (o < 0)
+			continue;
+		fprintf(f, "%s\n  { name = \"%s\";\n    public_key = \"%s\";\n"
+		    "    endpoint = \"%s:%u\";\n", k++ ? "," : "", lab->site[o].name,
+		    pub[o], lab_ip_str(lab->site[o].proxy_inet, a), LAB_TUNNEL_PORT);
+		if (lab->peering[p].psk)
+			fprintf(f, "    preshared_key = \"%s\";\n", psk[p]);
+		fprintf(f, "    vans = (");
+		for (v = 0, n = 0; v < lab->nvans; v++)
+			if (lab->peering[p].van[v])
+				fprintf(f, "%s\n      { local = %u; remote = %u; }  /* %s */",
+				    n++ ? "," : "", lab->site[s].van_id[v],
+				    lab->site[o].van_id[v], lab->van[v].name);
+		fprintf(f, "\n    );\n  }");
+	}
+	fprintf(f, "%s);\n", k ? "\n" : " ");
 }

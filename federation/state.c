@@ -198,20 +198,23 @@ state_load_lab(const struct state *st, char err[static LAB_ERR_MAX])
 }
 
 void
-state_site_key_path(const char *prefix, char out[static 256])
+state_site_key_path(const char *prefix, const struct lab *lab, unsigned s,
+    char out[static 256])
 {
-	snprintf(out, 256, STATE_ROOT "/%s/site.key", prefix);
+	if (lab_federated(lab))
+		snprintf(out, 256, STATE_ROOT "/%s/site-%s.key", prefix, lab->site[s].name);
+	else
+		snprintf(out, 256, STATE_ROOT "/%s/site.key", prefix);
 }
 
 int
-state_save_site_key(const struct state *st)
+state_write_key(const char *path, bool clamp, char *pub)
 {
-	char path[256], text[WG_KEY_B64_LEN + 2];
-	struct wg_key key;
+	char text[WG_KEY_B64_LEN + 2];
+	struct wg_key key, pk;
 	size_t len;
 	int fd, rc = -1;
 
-	state_site_key_path(st->prefix, path);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		fprintf(stderr, "vanlab: %s: %s\n", path, strerror(errno));
@@ -222,7 +225,17 @@ state_save_site_key(const struct state *st)
 		fprintf(stderr, "vanlab: chmod %s: %s\n", path, strerror(errno));
 		goto out;
 	}
-	randombytes_buf(key.b, sizeof(key.b));
+	if (clamp)
+		key_generate(&key, &wg_rng_default);	/* wg genkey */
+	else
+		randombytes_buf(key.b, sizeof(key.b));	/* wg genpsk */
+	if (pub != NULL) {
+		if (key_public(&pk, &key) == -1) {
+			fprintf(stderr, "vanlab: %s: no public key\n", path);
+			goto out;
+		}
+		key_to_base64(pub, &pk);
+	}
 	key_to_base64(text, &key);
 	len = strlen(text);
 	text[len++] = '\n';
@@ -239,6 +252,15 @@ out:
 		rc = -1;
 	}
 	return rc;
+}
+
+int
+state_save_site_key(const struct state *st, const struct lab *lab, unsigned s)
+{
+	char path[256];
+
+	state_site_key_path(st->prefix, lab, s, path);
+	return state_write_key(path, false, NULL);
 }
 
 struct edge_paths {
@@ -263,12 +285,65 @@ state_save_edge_conf(const struct state *st, const struct lab *lab, unsigned h)
 	state_host_path(st, lab, h, NULL, dir);
 	state_host_path(st, lab, h, "edge.conf", path);
 	state_host_path(st, lab, h, "edge.sock", sock);
-	state_site_key_path(st->prefix, key);
+	state_site_key_path(st->prefix, lab, lab->host[h].site, key);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		fprintf(stderr, "vanlab: mkdir %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
 	return replace_file(path, write_edge, lab, h, &p);
+}
+
+void
+state_proxy_path(const struct state *st, const struct lab *lab, unsigned s,
+    const char *file, char out[static 256])
+{
+	snprintf(out, 256, "%s/%s-gw%s%s", st->dir, lab->site[s].name, file ? "/" : "",
+	    file ? file : "");
+}
+
+struct proxy_args {
+	const struct lab_proxy_files *files;
+	const char *const *pub;
+	const char *const *psk;
+	bool peering;
+};
+
+static void
+write_proxy(FILE *f, const void *lab, unsigned s, const void *args)
+{
+	const struct proxy_args *p = args;
+
+	if (p->peering)
+		lab_peering_conf(f, lab, s, p->pub, p->psk);
+	else
+		lab_proxy_conf(f, lab, s, p->files);
+}
+
+int
+state_save_proxy_conf(const struct state *st, const struct lab *lab, unsigned s,
+    const char *const *pub, const char *const *psk)
+{
+	char dir[256], path[256], sock[256], key[256], site_key[256];
+	char wg[LAB_WG_NAME_MAX];
+	struct lab_proxy_files files = { sock, key, site_key, wg, "peering.conf" };
+	struct proxy_args args = { &files, pub, psk, false };
+
+	state_proxy_path(st, lab, s, NULL, dir);
+	state_proxy_path(st, lab, s, "proxy.sock", sock);
+	state_proxy_path(st, lab, s, "proxy.key", key);
+	state_site_key_path(st->prefix, lab, s, site_key);
+	lab_wg_name(lab, st->prefix, s, wg);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		fprintf(stderr, "vanlab: mkdir %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	state_proxy_path(st, lab, s, "peering.conf", path);
+	args.peering = true;
+	if (replace_file(path, write_proxy, lab, s, &args) == -1)
+		return -1;
+	state_proxy_path(st, lab, s, "proxy.conf", path);
+	args.peering = false;
+	return replace_file(path, write_proxy, lab, s, &args);
 }
 
 int

@@ -5,7 +5,13 @@
  *   netns              the namespaces created, one a line, each written
  *                      before it is created (so `down` finds a partial up)
  *   site.key           the site key, mode 0600, when the topology wants one
+ *                      (several sites: site-SITE.key, one per site)
  *   SITE-HOST/         per host: edge.conf, edge.log, edge.pid, edge.sock
+ *   SITE-gw/           several sites, per site's proxy: proxy.key (0600),
+ *                      proxy.conf, peering.conf, proxy.log, proxy.pid,
+ *                      proxy.sock, wg.name (its `wg` name: the UAPI socket
+ *                      /var/run/wireguard/NAME.sock is removed at down)
+ *   psk-A-B.key        a peering's preshared key, when it wants one
  *
  * Commands that change a lab hold an exclusive lock (flock) on the
  * directory, so a `down` cannot race a `migrate`.
@@ -19,7 +25,7 @@
 #include "federation/lab.h"
 
 #define STATE_ROOT	"/run/vanlab"
-#define STATE_NETNS_MAX	(LAB_HOST_MAX + LAB_VM_MAX + LAB_SITE_MAX + 8)
+#define STATE_NETNS_MAX	(LAB_HOST_MAX + LAB_VM_MAX + 2 * LAB_SITE_MAX + 8)
 
 struct state {
 	char		prefix[LAB_PREFIX_MAX];
@@ -43,16 +49,30 @@ void	state_path(const struct state *, const char *name, char out[static 256]);
 void	state_host_path(const struct state *, const struct lab *, unsigned h,
 	    const char *file, char out[static 256]);
 
-/* DIR/site.key: every host's vanedge reads the site key from there. */
-void	state_site_key_path(const char *prefix, char out[static 256]);
-/* A new random site key (32 bytes, WireGuard's base64) in DIR/site.key,
- * mode 0600; the file must not exist yet.  0 or -1 (reported). */
-int	state_save_site_key(const struct state *);
+/* DIR/site.key (several sites: DIR/site-SITE.key): the key of site s,
+ * which its hosts' vanedge and its vanproxy read. */
+void	state_site_key_path(const char *prefix, const struct lab *, unsigned s,
+	    char out[static 256]);
+/* A new random key in WireGuard's base64 at path, mode 0600; the file must
+ * not exist yet.  clamp: a private key (`wg genkey`), its public key in pub
+ * (WG_KEY_B64_LEN + 1 bytes) unless NULL; else 32 random bytes (`wg
+ * genpsk`).  0 or -1 (reported). */
+int	state_write_key(const char *path, bool clamp, char *pub);
+/* A new random site key for site s (state_site_key_path).  0 or -1. */
+int	state_save_site_key(const struct state *, const struct lab *, unsigned s);
 
 int	state_save_lab(const struct state *, const struct lab *);
 struct lab *state_load_lab(const struct state *, char err[static LAB_ERR_MAX]);
 /* Write the vanedge configuration of host h. */
 int	state_save_edge_conf(const struct state *, const struct lab *, unsigned h);
+
+/* DIR/SITE-gw/FILE (file NULL: the directory) */
+void	state_proxy_path(const struct state *, const struct lab *, unsigned s,
+	    const char *file, char out[static 256]);
+/* Write site s's proxy.conf and peering.conf (and make SITE-gw/): pub[k]
+ * is site k's public key, psk[p] peering p's preshared key file. */
+int	state_save_proxy_conf(const struct state *, const struct lab *, unsigned s,
+	    const char *const *pub, const char *const *psk);
 
 int	state_note_netns(const struct state *, const char *name);
 /* The namespaces noted, in order; count. */

@@ -4,10 +4,14 @@
  *   up:   namespaces (each noted in the state before it exists), switch
  *         and host links, VM namespaces with IPv6 off before any NIC is
  *         in them (quiet), vanedge per host (its taps exist once its
- *         control socket answers), taps into the VMs, then wait until
- *         every host sees its members alive and the VANs JOINed.
- *   down: daemons (by pid, after checking it is still our vanedge), any
- *         process left inside our namespaces, the namespaces, the state.
+ *         control socket answers); with several sites then the proxies'
+ *         keys and files and each vanproxy, one after another (gateway.c
+ *         says why); taps into the VMs, then wait until every host sees
+ *         its members alive and the VANs JOINed, and every proxy its
+ *         peers alive.
+ *   down: daemons (by pid, after checking it is still ours), any process
+ *         left inside our namespaces, the namespaces, a UAPI socket a
+ *         killed vanproxy left, the state.
  *   migrate: as a hypervisor's live migration: each VM's NIC stops (its
  *         old port stays), the new port and NIC come up, the VM's first
  *         frames go out, and only then is the old port detached; the state
@@ -27,6 +31,7 @@
 
 #include "edge/conf.h"		/* mac_str */
 #include "federation/daemon.h"
+#include "federation/gateway.h"
 #include "federation/netns.h"
 #include "federation/proc.h"
 #include "federation/resume.h"
@@ -34,7 +39,6 @@
 
 #define KILL_MS		3000	/* processes left in a namespace at down */
 #define PLUG_MS		5000	/* a VM's old NIC to disappear */
-#define LOG_TAIL	1500	/* bytes of a daemon log shown on failure */
 
 /* A namespace of ours: noted, created, IPv6 off unless wanted, lo up. */
 static int
@@ -49,17 +53,81 @@ make_ns(const struct state *st, const char *ns, bool ipv6)
 	return netns_ip(ns, false, "link", "set", "lo", "up", NULL);
 }
 
+/* A switch: a bridge br0 in its own namespace. */
+static int
+make_bridge(const struct state *st, const char *ns, uint32_t mtu)
+{
+	char m[16];
+
+	snprintf(m, sizeof(m), "%u", mtu);
+	/* No multicast snooping: the bridge would join 224.0.0.106 and send
+	 * IGMP reports of its own on a wire that carries the lab's UDP alone. */
+	if (make_ns(st, ns, false) == -1 ||
+	    netns_ip(ns, false, "link", "add", "br0", "mtu", m, "type", "bridge",
+	    "stp_state", "0", "forward_delay", "0", "mcast_snooping", "0", NULL) == -1 ||
+	    netns_ip(ns, false, "link", "set", "br0", "up", NULL) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 make_switch(const struct state *st, const struct lab *lab, unsigned s)
 {
-	char ns[LAB_NS_MAX], mtu[16];
+	char ns[LAB_NS_MAX];
 
 	lab_ns_switch(lab, st->prefix, s, ns);
-	snprintf(mtu, sizeof(mtu), "%u", lab_underlay_mtu(lab));
+	return make_bridge(st, ns, lab_underlay_mtu(lab));
+}
+
+/*
+ * The internet between the proxies carries a VM's largest frame in one
+ * datagram: VAN header, padding to 16, the tunnel's header and tag, UDP
+ * and IP (1500 for VMs of 1400).
+ */
+static uint32_t
+inet_mtu(const struct lab *lab)
+{
+	uint32_t need = (lab->mtu + 14 + 12 + 15) / 16 * 16 + 32 + 8 + 20;
+
+	return need > lab_underlay_mtu(lab) ? need : lab_underlay_mtu(lab);
+}
+
+/* A veth from switch namespace sw (port `port`, in br0) to ns (`dev`, with
+ * addr/plen); both ends up. */
+static int
+plug_link(const char *sw, const char *port, const char *ns, const char *dev,
+    uint32_t addr, unsigned plen, uint32_t mtu)
+{
+	char m[16], a[32], ip[16];
+
+	snprintf(m, sizeof(m), "%u", mtu);
+	snprintf(a, sizeof(a), "%s/%u", lab_ip_str(addr, ip), plen);
+	/* "name", "dev": a port called "a" is no abbreviation of "address". */
+	if (netns_ip(sw, false, "link", "add", "name", port, "type", "veth", "peer",
+	    "name", dev, "netns", ns, NULL) == -1 ||
+	    netns_ip(sw, false, "link", "set", "dev", port, "mtu", m, "master", "br0",
+	    "up", NULL) == -1 ||
+	    netns_ip(ns, false, "link", "set", "dev", dev, "mtu", m, "up", NULL) == -1 ||
+	    netns_ip(ns, false, "addr", "add", a, "dev", dev, NULL) == -1)
+		return -1;
+	return 0;
+}
+
+/* Site s's proxy: eth0 on its site's switch, eth1 on the internet. */
+static int
+make_proxy(const struct state *st, const struct lab *lab, unsigned s)
+{
+	const struct lab_site *site = &lab->site[s];
+	char ns[LAB_NS_MAX], sw[LAB_NS_MAX], inet[LAB_NS_MAX];
+
+	lab_ns_proxy(lab, st->prefix, s, ns);
+	lab_ns_switch(lab, st->prefix, s, sw);
+	lab_ns_inet(st->prefix, inet);
 	if (make_ns(st, ns, false) == -1 ||
-	    netns_ip(ns, false, "link", "add", "br0", "mtu", mtu, "type", "bridge",
-	    "stp_state", "0", "forward_delay", "0", NULL) == -1 ||
-	    netns_ip(ns, false, "link", "set", "br0", "up", NULL) == -1)
+	    plug_link(sw, "gw", ns, "eth0", site->proxy_addr, site->plen,
+	    lab_underlay_mtu(lab)) == -1 ||
+	    plug_link(inet, site->name, ns, "eth1", site->proxy_inet, lab->inet_plen,
+	    inet_mtu(lab)) == -1)
 		return -1;
 	return 0;
 }
@@ -68,22 +136,14 @@ static int
 make_host(const struct state *st, const struct lab *lab, unsigned h)
 {
 	const struct lab_host *host = &lab->host[h];
-	char ns[LAB_NS_MAX], sw[LAB_NS_MAX], mtu[16], addr[32], ip[16];
+	char ns[LAB_NS_MAX], sw[LAB_NS_MAX];
 
 	lab_ns_host(lab, st->prefix, h, ns);
 	lab_ns_switch(lab, st->prefix, host->site, sw);
-	snprintf(mtu, sizeof(mtu), "%u", lab_underlay_mtu(lab));
-	snprintf(addr, sizeof(addr), "%s/%u", lab_ip_str(host->addr, ip),
-	    lab->site[host->site].plen);
-	if (make_ns(st, ns, false) == -1 ||
-	    netns_ip(sw, false, "link", "add", host->name, "type", "veth", "peer",
-	    "name", "eth0", "netns", ns, NULL) == -1 ||
-	    netns_ip(sw, false, "link", "set", host->name, "mtu", mtu, "master", "br0",
-	    "up", NULL) == -1 ||
-	    netns_ip(ns, false, "link", "set", "eth0", "mtu", mtu, "up", NULL) == -1 ||
-	    netns_ip(ns, false, "addr", "add", addr, "dev", "eth0", NULL) == -1)
+	if (make_ns(st, ns, false) == -1)
 		return -1;
-	return 0;
+	return plug_link(sw, host->name, ns, "eth0", host->addr,
+	    lab->site[host->site].plen, lab_underlay_mtu(lab));
 }
 
 /* The tap host h's vanedge made for VM v becomes the VM's eth0. */
@@ -119,23 +179,11 @@ plug_vm(const char *prefix, const struct lab *lab, unsigned v, unsigned h)
 static void
 show_log_tail(const struct state *st, const struct lab *lab, unsigned h)
 {
-	char path[256], buf[LOG_TAIL + 1];
-	ssize_t n;
-	off_t size;
-	int fd;
+	char path[256], who[LAB_NAME_MAX + 8];
 
 	state_host_path(st, lab, h, "edge.log", path);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return;
-	size = lseek(fd, 0, SEEK_END);
-	lseek(fd, size > LOG_TAIL ? size - LOG_TAIL : 0, SEEK_SET);
-	n = read(fd, buf, LOG_TAIL);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	fprintf(stderr, "vanlab: --- %s (host %s) ---\n%s%s", path, lab->host[h].name,
-	    buf, buf[n - 1] == '\n' ? "" : "\n");
+	snprintf(who, sizeof(who), "host %s", lab->host[h].name);
+	daemon_log_tail(path, who);
 }
 
 /* Every host's control socket answers (its taps exist then). */
@@ -195,6 +243,14 @@ names_free(const struct lab *lab, const char *prefix)
 		lab_ns_vm(lab, prefix, i, ns);
 		taken = netns_exists(ns);
 	}
+	for (i = 0; lab_federated(lab) && i < lab->nsites && !taken; i++) {
+		lab_ns_proxy(lab, prefix, i, ns);
+		taken = netns_exists(ns);
+	}
+	if (lab_federated(lab) && !taken) {
+		lab_ns_inet(prefix, ns);
+		taken = netns_exists(ns);
+	}
 	if (taken)
 		fprintf(stderr, "vanlab: namespace %s exists already: another lab "
 		    "with prefix '%s'? (`vanlab down --prefix %s`, or choose another "
@@ -202,13 +258,58 @@ names_free(const struct lab *lab, const char *prefix)
 	return !taken;
 }
 
+/* Several sites: keys, files, and each proxy in turn (gateway.c says why). */
+static int
+start_proxies(const struct state *st, const struct lab *lab, pid_t *gw)
+{
+	unsigned s, v;
+
+	for (v = 0; v < lab->nvans; v++)
+		if (lab_van_loops(lab, v))
+			printf("vanlab: warning: the peerings that carry VAN %s make a "
+			    "loop; vanproxy drops the copies (`loop` drops) and logs it\n",
+			    lab->van[v].name);
+	if (gateway_prepare(st, lab) == -1)
+		return -1;
+	for (s = 0; s < lab->nsites; s++)
+		if ((gw[s] = gateway_start(st, lab, s)) == -1 ||
+		    gateway_wait_socket(st, lab, s, gw[s], DAEMON_SOCKET_MS) == -1)
+			return -1;
+	return 0;
+}
+
+static void
+print_up(const struct state *st, const struct lab *lab, const pid_t *pids,
+    const pid_t *gw)
+{
+	char ns[LAB_NS_MAX], ip[16], ip2[16], wg[LAB_WG_NAME_MAX];
+	unsigned h, s;
+
+	for (h = 0; h < lab->nhosts; h++) {
+		lab_ns_host(lab, st->prefix, h, ns);
+		printf("vanlab: host %-6s %-14s underlay %-15s vanedge pid %ld\n",
+		    lab->host[h].name, ns, lab_ip_str(lab->host[h].addr, ip),
+		    (long)pids[h]);
+	}
+	for (s = 0; lab_federated(lab) && s < lab->nsites; s++) {
+		lab_ns_proxy(lab, st->prefix, s, ns);
+		lab_wg_name(lab, st->prefix, s, wg);
+		printf("vanlab: proxy %-5s %-14s underlay %-15s internet %-15s vanproxy "
+		    "pid %ld, wg %s, %u peer%s\n", lab->site[s].name, ns,
+		    lab_ip_str(lab->site[s].proxy_addr, ip),
+		    lab_ip_str(lab->site[s].proxy_inet, ip2), (long)gw[s], wg,
+		    lab_proxy_peers(lab, s), lab_proxy_peers(lab, s) == 1 ? "" : "s");
+	}
+}
+
 int
 testbed_up(const struct lab *lab, const char *prefix)
 {
 	struct state st = { .lock_fd = -1 };
-	pid_t pids[LAB_HOST_MAX];
+	pid_t pids[LAB_HOST_MAX], gw[LAB_SITE_MAX];
 	char ns[LAB_NS_MAX];
 	long long t0 = proc_now_ms();
+	bool fed = lab_federated(lab);
 	unsigned s, h, v;
 	int ready_ms;
 
@@ -221,17 +322,35 @@ testbed_up(const struct lab *lab, const char *prefix)
 		return -1;
 	if (state_create(&st, prefix) == -1)
 		return -1;
-	printf("vanlab: lab %s: %u site%s, %u hosts, %u VANs, %u VMs\n", prefix,
+	printf("vanlab: lab %s: %u site%s, %u hosts, %u VANs, %u VMs", prefix,
 	    lab->nsites, lab->nsites == 1 ? "" : "s", lab->nhosts, lab->nvans, lab->nvms);
+	if (fed)
+		printf(", %u proxies, %u peering%s", lab->nsites, lab->npeerings,
+		    lab->npeerings == 1 ? "" : "s");
+	printf("\n");
 	fflush(stdout);
-	if (state_save_lab(&st, lab) == -1 ||
-	    (lab->site_key && state_save_site_key(&st) == -1))
+	for (h = 0; h < lab->nhosts; h++)
+		pids[h] = -1;
+	for (s = 0; s < lab->nsites; s++)
+		gw[s] = -1;
+	if (state_save_lab(&st, lab) == -1)
 		goto fail;
+	for (s = 0; lab->site_key && s < lab->nsites; s++)
+		if (state_save_site_key(&st, lab, s) == -1)
+			goto fail;
+	if (fed) {
+		lab_ns_inet(prefix, ns);
+		if (make_bridge(&st, ns, inet_mtu(lab)) == -1)
+			goto fail;
+	}
 	for (s = 0; s < lab->nsites; s++)
 		if (make_switch(&st, lab, s) == -1)
 			goto fail;
 	for (h = 0; h < lab->nhosts; h++)
 		if (make_host(&st, lab, h) == -1)
+			goto fail;
+	for (s = 0; fed && s < lab->nsites; s++)
+		if (make_proxy(&st, lab, s) == -1)
 			goto fail;
 	for (v = 0; v < lab->nvms; v++) {
 		lab_ns_vm(lab, prefix, v, ns);
@@ -239,12 +358,12 @@ testbed_up(const struct lab *lab, const char *prefix)
 			goto fail;
 	}
 	for (h = 0; h < lab->nhosts; h++)
-		pids[h] = -1;
-	for (h = 0; h < lab->nhosts; h++)
 		if (state_save_edge_conf(&st, lab, h) == -1 ||
 		    (pids[h] = daemon_start(&st, lab, h)) == -1)
 			goto fail;
 	if (wait_sockets(&st, lab, pids) == -1)
+		goto fail;
+	if (fed && start_proxies(&st, lab, gw) == -1)
 		goto fail;
 	for (v = 0; v < lab->nvms; v++)
 		if (plug_vm(prefix, lab, v, lab->vm[v].host) == -1)
@@ -253,18 +372,13 @@ testbed_up(const struct lab *lab, const char *prefix)
 	ready_ms = (int)(lab->hello_ms * (lab->dead_after + 2));
 	if (ready_ms < DAEMON_READY_MIN_MS)
 		ready_ms = DAEMON_READY_MIN_MS;
-	if (daemon_wait_ready(&st, lab, ready_ms) == -1)
+	if (daemon_wait_ready(&st, lab, ready_ms) == -1 ||
+	    (fed && gateway_wait_ready(&st, lab, ready_ms + GATEWAY_READY_EXTRA_MS) == -1))
 		goto fail;
-	for (h = 0; h < lab->nhosts; h++) {
-		char ip[16];
-
-		lab_ns_host(lab, prefix, h, ns);
-		printf("vanlab: host %-6s %-14s underlay %-15s vanedge pid %ld\n",
-		    lab->host[h].name, ns, lab_ip_str(lab->host[h].addr, ip),
-		    (long)pids[h]);
-	}
-	printf("vanlab: up in %.2f s: every host sees its members alive "
-	    "(state in %s)\n", (double)(proc_now_ms() - t0) / 1000, st.dir);
+	print_up(&st, lab, pids, gw);
+	printf("vanlab: up in %.2f s: every host sees its members alive%s "
+	    "(state in %s)\n", (double)(proc_now_ms() - t0) / 1000,
+	    fed ? ", every proxy its peers" : "", st.dir);
 	state_close(&st);
 	return 0;
 fail:
@@ -274,15 +388,21 @@ fail:
 	proc_interrupted = 0;
 	for (h = 0; h < lab->nhosts; h++)
 		show_log_tail(&st, lab, h);
+	for (s = 0; fed && s < lab->nsites; s++)
+		gateway_log_tail(&st, lab, s);
 	state_close(&st);
 	fprintf(stderr, "vanlab: up failed: tearing down what was built\n");
 	testbed_down(prefix, false);
 	return -1;
 }
 
-/* Every SITE-HOST directory with a pid file: stop its vanedge. */
+/*
+ * Every SITE-HOST directory with a pid file: stop its vanedge; every
+ * SITE-gw one: its vanproxy (uapi: then remove a UAPI socket it left,
+ * once no process of the lab runs any more).
+ */
 static int
-stop_daemons(const struct state *st)
+stop_daemons(const struct state *st, bool uapi)
 {
 	struct dirent *de;
 	DIR *d;
@@ -291,13 +411,19 @@ stop_daemons(const struct state *st)
 	if ((d = opendir(st->dir)) == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
-		char pidf[512], conf[512];
+		char dir[400], pidf[512], conf[512];
 
 		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
 			continue;
-		snprintf(pidf, sizeof(pidf), "%s/%s/edge.pid", st->dir, de->d_name);
-		snprintf(conf, sizeof(conf), "%s/%s/edge.conf", st->dir, de->d_name);
-		if (daemon_stop(pidf, conf) == -1)
+		snprintf(dir, sizeof(dir), "%s/%s", st->dir, de->d_name);
+		if (uapi) {
+			if (gateway_forget_uapi(dir) == -1)
+				rc = -1;
+			continue;
+		}
+		snprintf(pidf, sizeof(pidf), "%s/edge.pid", dir);
+		snprintf(conf, sizeof(conf), "%s/edge.conf", dir);
+		if (daemon_stop("vanedge", pidf, conf) == -1 || gateway_stop_dir(dir) == -1)
 			rc = -1;
 	}
 	closedir(d);
@@ -320,7 +446,7 @@ testbed_down(const char *prefix, bool verbose)
 			printf("vanlab: no lab with prefix '%s': nothing to do\n", prefix);
 		return 0;
 	}
-	if (stop_daemons(&st) == -1)
+	if (stop_daemons(&st, false) == -1)
 		rc = -1;
 	n = state_netns(&st, names, STATE_NETNS_MAX);
 	/* VMs were created last: delete them first. */
@@ -331,6 +457,8 @@ testbed_down(const char *prefix, bool verbose)
 		if (netns_delete(names[i]) == -1)
 			rc = -1;
 	}
+	if (rc == 0 && stop_daemons(&st, true) == -1)
+		rc = -1;
 	if (rc == 0 && state_remove(&st) == -1)
 		rc = -1;
 	state_close(&st);
@@ -390,9 +518,13 @@ move_check(const struct state *st, const struct lab *lab, const char *prefix,
 		    req->host);
 		return -1;
 	}
-	if (lab->host[mv->from].site != lab->host[h].site) {
-		fprintf(stderr, "vanlab: host %s is in another site: moving across sites "
-		    "needs vanproxy (issue 5)\n", req->host);
+	/* Across sites: the VAN must get there through the peerings. */
+	if (!lab_van_reaches(lab, lab->vm[v].van, lab->host[mv->from].site,
+	    lab->host[h].site)) {
+		fprintf(stderr, "vanlab: VAN %s of VM %s does not cross from site %s to "
+		    "site %s: no peerings carry it there\n", lab->van[lab->vm[v].van].name,
+		    req->vm, lab->site[lab->host[mv->from].site].name,
+		    lab->site[lab->host[h].site].name);
 		return -1;
 	}
 	if (daemon_pid(st, lab, mv->from) == -1 || daemon_pid(st, lab, mv->to) == -1) {
@@ -495,10 +627,16 @@ move_print(const struct lab *lab, const struct move *mv, bool learn)
 {
 	long long t0 = mv->t_stop;
 
-	printf("vanlab: VM %s moved from host %s to host %s: stopped, attached%s "
+	unsigned fs = lab->host[mv->from].site, ts = lab->host[mv->to].site;
+	char across[64] = "";
+
+	if (fs != ts)
+		snprintf(across, sizeof(across), " (site %s to site %s)", lab->site[fs].name,
+		    lab->site[ts].name);
+	printf("vanlab: VM %s moved from host %s to host %s%s: stopped, attached%s "
 	    "+%lld ms, eth0 up +%lld ms, first frame +%lld ms (%s, monotonic "
 	    "%lld.%09lld s), old port gone +%lld ms\n", lab->vm[mv->vm].name,
-	    lab->host[mv->from].name, lab->host[mv->to].name,
+	    lab->host[mv->from].name, lab->host[mv->to].name, across,
 	    learn ? " without MAC" : "", (mv->t_attach - t0) / 1000000,
 	    (mv->t_up - t0) / 1000000, (mv->t_frame - t0) / 1000000, mv->first,
 	    mv->t_frame / 1000000000LL, mv->t_frame % 1000000000LL,
@@ -512,9 +650,11 @@ moves_json(const struct lab *lab, const struct move *mv, unsigned n, bool learn)
 	unsigned i;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, "
-		    "s:I, s:I, s:I}", "vm", lab->vm[mv[i].vm].name,
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, "
+		    "s:I, s:I, s:I, s:I, s:I, s:I}", "vm", lab->vm[mv[i].vm].name,
 		    "from", lab->host[mv[i].from].name, "to", lab->host[mv[i].to].name,
+		    "from_site", lab->site[lab->host[mv[i].from].site].name,
+		    "to_site", lab->site[lab->host[mv[i].to].site].name,
 		    "first_frame", mv[i].first,
 		    "stop_ns", (json_int_t)mv[i].t_stop,
 		    "attach_ns", (json_int_t)mv[i].t_attach,

@@ -6,6 +6,9 @@
  *                      address, and its vanedge
  *   PREFIX-VM          a VM: eth0 is the tap its host's vanedge made,
  *                      moved in and renamed, with the VM's IP, MAC, MTU
+ *   PREFIX-SITE-gw     several sites: the site's proxy, eth0 on its
+ *                      switch, eth1 on the internet, and its vanproxy
+ *   PREFIX-inet        several sites: the internet switch (br0)
  *
  * and moving a VM from one host to another as a hypervisor would.
  */

@@ -1,8 +1,9 @@
 /*
  * vanlab.c — the lab's main: a table of commands, their options, and the
  * small commands (status, exec, ctl, check, demo) that only read the state
- * or chain others.  Building and tearing down is testbed.c, the report is
- * report.c, the topology model lab.c.
+ * or chain others.  Building and tearing down is testbed.c (and, with
+ * several sites, gateway.c for the proxies), the report is report.c, the
+ * topology model lab.c and labfed.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,8 +14,10 @@
 
 #include <sodium.h>
 
+#include "crypto/key.h"
 #include "edge/conf.h"		/* mac_str */
 #include "federation/daemon.h"
+#include "federation/gateway.h"
 #include "federation/lab.h"
 #include "federation/netns.h"
 #include "federation/proc.h"
@@ -28,6 +31,7 @@
 struct opts {
 	const char	*prefix;
 	const char	*edge;		/* check --edge HOST */
+	const char	*proxy;		/* check --proxy SITE */
 	bool		keep;		/* demo --keep */
 	bool		json;		/* migrate --json */
 	bool		learn;		/* migrate --learn */
@@ -133,31 +137,120 @@ cmd_migrate(struct opts *o, int argc, char **argv)
 	    o->json) == 0 ? 0 : 1;
 }
 
+/* check --proxy SITE: the proxy's files as `up` would write them, with
+ * keys made for the occasion (up makes its own). */
+static int
+check_proxy(const struct opts *o, const struct lab *lab, const char *site)
+{
+	static char pub[LAB_SITE_MAX][WG_KEY_B64_LEN + 1];
+	const char *pubp[LAB_SITE_MAX], *pskp[LAB_PEERING_MAX];
+	char dir[200], sock[256], key[256], site_key[256], wg[LAB_WG_NAME_MAX];
+	struct lab_proxy_files files = { sock, key, site_key, wg, "peering.conf" };
+	struct wg_key k, pk;
+	int s;
+	unsigned i;
+
+	if (!lab_federated(lab) || (s = lab_find_site(lab, site)) < 0) {
+		fprintf(stderr, "vanlab: no proxy of site '%s' in %s (a lab of several "
+		    "sites has one per site)\n", site, lab->file);
+		return 1;
+	}
+	for (i = 0; i < lab->nsites; i++) {
+		key_generate(&k, &wg_rng_default);
+		if (key_public(&pk, &k) == -1) {
+			key_wipe(&k);
+			return 1;
+		}
+		key_wipe(&k);
+		key_to_base64(pub[i], &pk);
+		pubp[i] = pub[i];
+	}
+	for (i = 0; i < lab->npeerings; i++)
+		pskp[i] = "(made by vanlab up)";
+	snprintf(dir, sizeof(dir), "%s/%s/%s-gw", STATE_ROOT, o->prefix, site);
+	snprintf(sock, sizeof(sock), "%s/proxy.sock", dir);
+	snprintf(key, sizeof(key), "%s/proxy.key", dir);
+	state_site_key_path(o->prefix, lab, (unsigned)s, site_key);
+	lab_wg_name(lab, o->prefix, (unsigned)s, wg);
+	printf("# %s/proxy.conf\n", dir);
+	lab_proxy_conf(stdout, lab, (unsigned)s, &files);
+	printf("\n# %s/peering.conf (the public keys here are examples: `up` makes "
+	    "the keys)\n", dir);
+	lab_peering_conf(stdout, lab, (unsigned)s, pubp, pskp);
+	return 0;
+}
+
 static int
 cmd_check(struct opts *o, int argc, char **argv)
 {
 	struct lab *lab;
-	int h;
+	int h, rc = 0;
 
 	(void)argc;
 	if ((lab = load_topology(argv[0])) == NULL)
 		return 1;
-	if (o->edge == NULL)
+	if (o->proxy != NULL)
+		rc = check_proxy(o, lab, o->proxy);
+	else if (o->edge == NULL)
 		lab_print(stdout, lab);
 	else if ((h = lab_find_host(lab, o->edge)) < 0) {
 		fprintf(stderr, "vanlab: no host '%s' in %s\n", o->edge, argv[0]);
-		lab_free(lab);
-		return 1;
+		rc = 1;
 	} else {
 		char sock[256], key[256];
 
 		snprintf(sock, sizeof(sock), "%s/%s/%s-%s/edge.sock", STATE_ROOT,
 		    o->prefix, lab->site[lab->host[h].site].name, lab->host[h].name);
-		state_site_key_path(o->prefix, key);
+		state_site_key_path(o->prefix, lab, lab->host[h].site, key);
 		lab_edge_conf(stdout, lab, (unsigned)h, sock, key);
 	}
 	lab_free(lab);
-	return 0;
+	return rc;
+}
+
+/* The proxies' lines of `status`; how many are not as they should be. */
+static int
+status_proxies(const struct opts *o, const struct state *st, const struct lab *lab)
+{
+	static const char *const show_peers[] = { "show", "peers", NULL };
+	char ns[LAB_NS_MAX], ip[16], ip2[16], wg[LAB_WG_NAME_MAX];
+	unsigned s;
+	int bad = 0;
+
+	printf("\n%-8s %-18s %-15s %-15s %-16s %-16s %s\n", "PROXY", "NAMESPACE",
+	    "UNDERLAY", "INTERNET", "VANPROXY", "WG", "PEERS");
+	for (s = 0; s < lab->nsites; s++) {
+		pid_t pid = gateway_pid(st, lab, s);
+		json_t *p = pid != -1 ? gateway_query(st, lab, s, show_peers, true) : NULL;
+		char daemon[32], peers[64] = "-", name[LAB_NAME_MAX + 4];
+		size_t k, alive = 0;
+		json_t *x;
+
+		if (pid == -1)
+			snprintf(daemon, sizeof(daemon), "NOT RUNNING");
+		else
+			snprintf(daemon, sizeof(daemon), "pid %ld", (long)pid);
+		if (json_is_array(p)) {
+			json_array_foreach(p, k, x) {
+				const char *ps = json_string_value(json_object_get(x, "state"));
+
+				alive += ps != NULL && strcmp(ps, "alive") == 0;
+			}
+			snprintf(peers, sizeof(peers), "%zu/%zu alive", alive,
+			    json_array_size(p));
+		} else if (pid != -1)
+			snprintf(peers, sizeof(peers), "NO ANSWER");
+		if (pid == -1 || !json_is_array(p) || alive != json_array_size(p))
+			bad++;
+		json_decref(p);
+		lab_ns_proxy(lab, o->prefix, s, ns);
+		lab_wg_name(lab, o->prefix, s, wg);
+		snprintf(name, sizeof(name), "%s-gw", lab->site[s].name);
+		printf("%-8s %-18s %-15s %-15s %-16s %-16s %s\n", name, ns,
+		    lab_ip_str(lab->site[s].proxy_addr, ip),
+		    lab_ip_str(lab->site[s].proxy_inet, ip2), daemon, wg, peers);
+	}
+	return bad;
 }
 
 static int
@@ -175,12 +268,12 @@ cmd_status(struct opts *o, int argc, char **argv)
 	if ((lab = open_lab(o, &st)) == NULL)
 		return 1;
 	printf("lab %s (state in %s)\n", o->prefix, st.dir);
-	if (lab->site_key) {
+	for (h = 0; lab->site_key && h < lab->nsites; h++) {
 		char key[256];
 
-		state_site_key_path(o->prefix, key);
-		printf("site key %s: every host's control messages are authenticated\n",
-		    key);
+		state_site_key_path(o->prefix, lab, h, key);
+		printf("site key %s: control messages in site %s are authenticated\n",
+		    key, lab->site[h].name);
 	}
 	printf("\n");
 	printf("%-8s %-18s %-15s %-16s %s\n", "HOST", "NAMESPACE", "UNDERLAY",
@@ -229,12 +322,31 @@ cmd_status(struct opts *o, int argc, char **argv)
 		    lab->van[vm->van].name, lab->host[vm->host].name, addr, mac,
 		    up ? "present" : "MISSING");
 	}
+	if (lab_federated(lab))
+		bad += status_proxies(o, &st, lab);
 	lab_free(lab);
 	state_close(&st);
 	return bad ? 1 : 0;
 }
 
-/* The namespace a short name stands for: a VM, a host, or SITE-sw. */
+/* Site s if name is "SITE-gw" of a lab of several sites, else -1. */
+static int
+proxy_named(const struct lab *lab, const char *name)
+{
+	unsigned s;
+
+	for (s = 0; lab_federated(lab) && s < lab->nsites; s++) {
+		size_t n = strlen(lab->site[s].name);
+
+		if (strncmp(name, lab->site[s].name, n) == 0 &&
+		    strcmp(name + n, "-gw") == 0)
+			return (int)s;
+	}
+	return -1;
+}
+
+/* The namespace a short name stands for: a VM, a host, SITE-sw, and with
+ * several sites SITE-gw and inet. */
 static int
 target_ns(const struct lab *lab, const char *prefix, const char *name,
     char ns[static LAB_NS_MAX])
@@ -242,6 +354,14 @@ target_ns(const struct lab *lab, const char *prefix, const char *name,
 	unsigned s;
 	int i;
 
+	if ((i = proxy_named(lab, name)) >= 0) {
+		lab_ns_proxy(lab, prefix, (unsigned)i, ns);
+		return 0;
+	}
+	if (lab_federated(lab) && strcmp(name, "inet") == 0) {
+		lab_ns_inet(prefix, ns);
+		return 0;
+	}
 	if ((i = lab_find_vm(lab, name)) >= 0) {
 		lab_ns_vm(lab, prefix, (unsigned)i, ns);
 		return 0;
@@ -308,19 +428,23 @@ cmd_ctl(struct opts *o, int argc, char **argv)
 
 	if ((lab = open_lab(o, &st)) == NULL)
 		return 1;
-	if ((h = lab_find_host(lab, argv[0])) < 0) {
+	if ((h = proxy_named(lab, argv[0])) >= 0)
+		state_proxy_path(&st, lab, (unsigned)h, "proxy.sock", sock);
+	else if ((h = lab_find_host(lab, argv[0])) >= 0)
+		state_host_path(&st, lab, (unsigned)h, "edge.sock", sock);
+	else {
 		fprintf(stderr, "vanlab: no host '%s' in lab %s\n", argv[0], o->prefix);
 		lab_free(lab);
 		return 1;
 	}
-	state_host_path(&st, lab, (unsigned)h, "edge.sock", sock);
 	lab_free(lab);
 	state_close(&st);
 	i = 1;
 	if (i < argc && strcmp(argv[i], "--") == 0)
 		i++;
 	if (i == argc || argc - i > ARGS_MAX) {
-		fprintf(stderr, "vanlab: ctl HOST -- VANCTL-ARGS... (at most %d words)\n",
+		fprintf(stderr, "vanlab: ctl HOST|SITE-gw -- VANCTL-ARGS... (at most %d "
+		    "words)\n",
 		    ARGS_MAX);
 		return 2;
 	}
@@ -335,6 +459,13 @@ cmd_ctl(struct opts *o, int argc, char **argv)
 	execvp(args[0], args);
 	fprintf(stderr, "vanlab: cannot run %s: %s\n", bin, strerror(errno));
 	return 127;
+}
+
+static int
+cmd_restart(struct opts *o, int argc, char **argv)
+{
+	(void)argc;
+	return gateway_restart(o->prefix, argv[0]) == 0 ? 0 : 1;
 }
 
 static int
@@ -384,13 +515,15 @@ static const struct command commands[] = {
 	{ "up", cmd_up, 1, 1, false, "up TOPOLOGY [--prefix P]" },
 	{ "down", cmd_down, 0, 0, false, "down [--prefix P]" },
 	{ "status", cmd_status, 0, 0, false, "status [--prefix P]" },
-	{ "exec", cmd_exec, 1, -1, true, "exec [--prefix P] VM|HOST [--] COMMAND..." },
-	{ "ctl", cmd_ctl, 1, -1, true, "ctl [--prefix P] HOST [--] VANCTL-ARGS..." },
+	{ "exec", cmd_exec, 1, -1, true,
+	  "exec [--prefix P] VM|HOST|SITE-sw|SITE-gw|inet [--] COMMAND..." },
+	{ "ctl", cmd_ctl, 1, -1, true, "ctl [--prefix P] HOST|SITE-gw [--] VANCTL-ARGS..." },
 	{ "migrate", cmd_migrate, 2, -1, false,
 	  "migrate [--prefix P] [--learn] [--json] VM HOST [VM HOST]..." },
 	{ "report", cmd_report, 0, 0, false, "report [--prefix P]" },
 	{ "demo", cmd_demo, 1, 1, false, "demo TOPOLOGY [--prefix P] [--keep]" },
-	{ "check", cmd_check, 1, 1, false, "check TOPOLOGY [--edge HOST]" },
+	{ "restart", cmd_restart, 1, 1, false, "restart [--prefix P] SITE-gw" },
+	{ "check", cmd_check, 1, 1, false, "check TOPOLOGY [--edge HOST | --proxy SITE]" },
 	{ NULL, NULL, 0, 0, false, NULL },
 };
 
@@ -415,13 +548,14 @@ main(int argc, char *argv[])
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "edge", required_argument, NULL, 'e' },
+		{ "proxy", required_argument, NULL, 'g' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "learn", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *c;
-	struct opts o = { NULL, NULL, false, false, false };
+	struct opts o = { NULL, NULL, NULL, false, false, false };
 	int ch, nargs;
 
 	if (argc > 0 && argv[0][0] != '\0')
@@ -449,9 +583,13 @@ main(int argc, char *argv[])
 			o.keep = true;
 			break;
 		case 'e':
-			if (c->run != cmd_check)
+		case 'g':
+			if (c->run != cmd_check || o.edge != NULL || o.proxy != NULL)
 				usage();
-			o.edge = optarg;
+			if (ch == 'e')
+				o.edge = optarg;
+			else
+				o.proxy = optarg;
 			break;
 		case 'j':
 		case 'l':

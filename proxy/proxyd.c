@@ -111,6 +111,14 @@ proxyd_flush(struct proxyd *d)
 	d->out->arena_used = 0;
 	if (d->br.ev_head != d->br.ev_tail)
 		report_events(d);
+	if (d->br.dump_due) {
+		/* A peer joined: tell it our routes once its JOINs are in. */
+		monotime_t soon = clock_mono() + MONO_MS(20);
+
+		d->br.dump_due = false;
+		if (soon < d->br_next)
+			d->br_next = soon;
+	}
 	rearm(d);
 }
 

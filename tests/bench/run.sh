@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # tests/bench/run.sh BUILD [anchors.sh options] — `make bench`.
 #
-# One run of ../shared/bench/anchors.sh with vanedge plugged in beside the
-# kernel's VXLAN + bridge path, in the same topology, by the same method:
-# TCP throughput, delivered 64-byte UDP packets per second and ping RTT,
-# printed as ratios to vxlan-bridge.  Then the migration gap (migrate.sh:
+# One run of ../shared/bench/anchors.sh with vanedge and vanproxy plugged in
+# beside the kernel's VXLAN + bridge path and the encrypted tunnels
+# wireguard-go, tinc (switch mode) and OpenVPN (tap), in the same topology,
+# by the same method: TCP throughput, delivered 64-byte UDP packets per
+# second and ping RTT, printed as ratios to vxlan-bridge, and vanproxy's
+# (encrypted VM-to-VM traffic across two sites: vanproxy-plugin.sh) to each
+# encrypted anchor — wireguard-go's TCP in particular (issue 5's goal: 10
+# times).  Then the migration gap (migrate.sh:
 # vanlab, BENCH_MIGRATIONS moves of each kind, default 10), and the crypto
 # engine's figures beside ../shared/bench/cryptolimit.c, when
 # tests/bench/crypto.sh exists.
@@ -22,8 +26,29 @@ mkdir -p "$out"
 echo "bench: results in $out"
 bash "$anchors" --install --out "$out/anchors" --prefix vfb \
   --plugin vanedge="$here/vanedge-plugin.sh" \
-  --only vxlan-bridge,vanedge "$@"
+  --plugin vanproxy="$here/vanproxy-plugin.sh" \
+  --only vxlan-bridge,vanedge,wireguard-go,tinc-switch,openvpn-tap,vanproxy "$@"
 rc=$?
+# vanproxy beside the encrypted anchors, from the medians of summary.tsv.
+if [ -f "$out/anchors/summary.tsv" ]; then
+  awk -F'\t' '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    { tcp[$1] = $col["tcp_gbps"]; udp[$1] = $col["udp_rx_kpps"]; rtt[$1] = $col["rtt_avg_us"] }
+    function r(a, b) { return (a != "" && b != "" && b + 0 > 0) ? sprintf("%.2fx", a / b) : "-" }
+    END {
+      if (!("vanproxy" in tcp)) { print "\nbench: no vanproxy result"; exit }
+      print "\n### vanproxy (two sites, encrypted VM to VM) beside the encrypted anchors\n"
+      print "| vanproxy / | TCP | UDP 64 B delivered pkt/s | ping RTT avg |"
+      print "| --- | --- | --- | --- |"
+      n = split("wireguard-go tinc-switch openvpn-tap vanedge", s, " ")
+      for (i = 1; i <= n; i++) if (s[i] in tcp)
+        printf "| %s | %s | %s | %s |\n", s[i], r(tcp["vanproxy"], tcp[s[i]]),
+            r(udp["vanproxy"], udp[s[i]]), r(rtt["vanproxy"], rtt[s[i]])
+      if ("wireguard-go" in tcp && tcp["wireguard-go"] + 0 > 0)
+        printf "\nvanproxy TCP %.3f Gbit/s, wireguard-go %.3f Gbit/s: %.2fx (goal: >= 10x)\n",
+            tcp["vanproxy"], tcp["wireguard-go"], tcp["vanproxy"] / tcp["wireguard-go"]
+    }' "$out/anchors/summary.tsv" | tee "$out/vanproxy.md"
+fi
 # The migration gap (issue 4), in a vanlab lab of its own, beside the ratios.
 BENCH_OUT_DIR=$out sh "$here/migrate.sh" "$build" | tee "$out/migrate.md" || rc=1
 if [ -x "$here/crypto.sh" ]; then

@@ -61,14 +61,32 @@ for f in lab-bad-*.conf; do
 done
 [ ! -d "$STATE" ] || fail "a refused topology left state behind"
 say "$n bad topologies: the exact FILE:LINE: message from check and up"
-# The shipped topologies check, and their edge configurations too.
-for t in "$TOP"/etc/lab/*.conf "$HERE/lab.conf"; do
+# The shipped topologies check, and their edge configurations too; with
+# several sites every proxy's files (vanproxy's own parser reads them in
+# test_lab, with real keys).
+n=0
+for t in "$TOP"/etc/lab/*.conf "$HERE"/lab.conf "$HERE"/fed*.conf; do
 	"$VANLAB" check "$t" >"$TMP/norm" || fail "vanlab check $t"
 	"$VANLAB" check "$TMP/norm" | cmp -s - "$TMP/norm" ||
 	    fail "vanlab check of $t is not a fixpoint"
-	for h in h1 h2 h3; do
+	hosts=$(sed -n 's/^      { name = "\([a-z0-9_]*\)"; address = .*/\1/p' "$TMP/norm")
+	[ -n "$hosts" ] || fail "no hosts in the normalised $t"
+	for h in $hosts; do
 		"$VANLAB" check --edge $h "$t" >"$TMP/edge.conf" || fail "check --edge $h $t"
 		"$VANEDGE" -n -f "$TMP/edge.conf" >/dev/null || fail "vanedge refuses $h of $t"
 	done
+	for s in $(sed -n 's/^  { name = "\([a-z0-9_]*\)"; underlay = .*/\1/p' "$TMP/norm"); do
+		if grep -q '^  internet = ' "$TMP/norm"; then
+			"$VANLAB" check --proxy $s "$t" >"$TMP/proxy.conf" ||
+			    fail "check --proxy $s $t"
+			grep -q "^  name = \"$s\";" "$TMP/proxy.conf" ||
+			    fail "check --proxy $s $t: not site $s's proxy"
+		else
+			"$VANLAB" check --proxy $s "$t" >/dev/null 2>&1 &&
+			    fail "check --proxy $s of one site $t succeeded"
+		fi
+	done
+	n=$((n + 1))
 done
-say "etc/lab topologies and lab.conf check; vanedge accepts their host files"
+say "$n lab topologies (etc/lab, lab.conf, fed*.conf) check; vanedge accepts their" \
+    "host files; each proxy's files are written"

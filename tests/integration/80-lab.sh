@@ -1,17 +1,38 @@
 # 80-lab — vanlab itself: the default lab's demo (up, report, down) passes
-# and leaves nothing; a refused start creates nothing; `down` is
+# and leaves nothing — the federation of three sites (`make lab`) and the
+# one-site lab; a refused start creates nothing; `down` is
 # idempotent and cleans up after a vanlab killed in the middle of `up`;
 # bad command lines get clear errors.
 . "$(dirname "$0")/lib.sh"
 
-leftovers() {	# namespaces, state or daemons of our prefix
+leftovers() {	# namespaces, state, daemons or UAPI sockets of our prefix
 	ip netns list | grep -q "^$PFX-" && return 0
 	[ -e "$STATE" ] && return 0
 	pgrep -f "$STATE/" >/dev/null && return 0
+	ls /var/run/wireguard/"$PFX"-*.sock >/dev/null 2>&1 && return 0
 	return 1
 }
 
-# The default lab, as `make lab` runs it.
+# The default lab, as `make lab` runs it: three sites, a proxy each.
+"$VANLAB" demo --prefix "$PFX" "$TOP/etc/lab/federation.conf" >"$TMP/demo" 2>&1 || {
+	cat "$TMP/demo" >&2
+	fail "vanlab demo etc/lab/federation.conf"
+}
+grep -q "every VAN connected and isolated" "$TMP/demo" || fail "no verdict in the federation demo"
+for v in blue red green; do
+	grep -q "^VAN $v .*: connected and isolated" "$TMP/demo" ||
+	    fail "no verdict for $v: $(grep "^VAN $v " "$TMP/demo")"
+done
+grep -q "^VAN blue .*(IDs a:100 b:200 c:300): 20/20 pings inside the VAN answered (16 across sites)" \
+    "$TMP/demo" || fail "blue across three sites: $(grep "^VAN blue " "$TMP/demo")"
+grep -q "^VAN green .* 2/2 between sites it does not join went unanswered" "$TMP/demo" ||
+    fail "green crossed sites: $(grep "^VAN green " "$TMP/demo")"
+[ "$(grep -c "^proxy of site .: vanctl show peers" "$TMP/demo")" = 3 ] ||
+    fail "the demo does not show the three proxies' peers"
+! leftovers || fail "the federation demo left something behind"
+say "demo of etc/lab/federation.conf: $(grep '^vanlab up in\|^vanlab: up in' "$TMP/demo"); $(grep '^vanlab report:' "$TMP/demo")"
+
+# The one-site lab.
 "$VANLAB" demo --prefix "$PFX" "$TOP/etc/lab/site.conf" >"$TMP/demo" 2>&1 || {
 	cat "$TMP/demo" >&2
 	fail "vanlab demo etc/lab/site.conf"
@@ -76,6 +97,9 @@ bad "a lab with prefix '$PFX' is up" up --prefix "$PFX" "$HERE/lab.conf"
 bad "no lab with prefix 'nosuch$$' is up" status --prefix "nosuch$$"
 bad "prefix 'Bad-Prefix': 1-16 of a-z 0-9" status --prefix Bad-Prefix
 bad "unknown command 'frob'" frob
+bad "no proxy 'a-gw' in lab $PFX" restart --prefix "$PFX" a-gw
+bad "no host 'a-gw' in lab $PFX" ctl --prefix "$PFX" a-gw -- show peers
+bad "no VM or host 'inet' in lab $PFX" exec --prefix "$PFX" inet -- true
 "$VANLAB" status --prefix "$PFX" >/dev/null || fail "status of a healthy lab"
 vm b1 true || fail "exec"
 [ "$(vm h2 cat /proc/sys/net/ipv6/conf/all/disable_ipv6)" = 1 ] || fail "IPv6 on in h2"

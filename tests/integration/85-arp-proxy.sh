@@ -38,11 +38,14 @@ poll 5 known h1 10.0.0.12 || fail "h1 never learnt b2's IPv4 address"
 poll 5 known h1 fd00::12 || fail "h1 never learnt b2's IPv6 address"
 say "h1's table: $(ctl h1 show neigh blue | jpy "sorted(n['address'] + ' ' + n['mac'] + ' ' + n['kind'] for n in j)")"
 
-# The questions' bytes: ARP "who-has 10.0.0.12 tell 10.0.0.11" from b1,
-# an NS's reserved word and target fd00::12; and the unanswerable one.
+# The questions' bytes: ARP "who-has 10.0.0.12 tell 10.0.0.11" broadcast
+# by b1; an NS for fd00::12 to its solicited-node group (ff02::1:ff00:12,
+# then ICMPv6 type 135); and the unanswerable one.  Unicast probes are no
+# questions: a VM that has an entry confirms it with the VM itself (here
+# b3, five seconds after b2 spoke to it, which a slow run sees).
 M1=$(echo $B1MAC | tr -d :)
-ARP12=hex:08060001080006040001${M1}0a00000b0000000000000a00000c
-NS12=hex:00000000fd000000000000000000000000000012
+ARP12=hex:ffffffffffff${M1}08060001080006040001${M1}0a00000b0000000000000a00000c
+NS12=hex:ff0200000000000000000001ff00001287
 ARP99=hex:08060001080006040001${M1}0a00000b0000000000000a000063
 
 bg vm h1 tcpdump -i eth0 -n -U -Z root -w "$TMP/h1.pcap" udp port 4797 2>"$TMP/h1.err"

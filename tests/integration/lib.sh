@@ -180,3 +180,36 @@ delivered() {
 	d_more() { [ "$(port_tx "$1" "$2")" -ge $((d0 + $3)) ]; }
 	poll 10 d_more "$1" "$2" "$3"
 }
+
+# Several sites (fed*.conf): SITE-gw is the proxy of a site.
+# pctl SITE ARGS... — vanctl --json against the proxy of SITE.
+pctl() {
+	s=$1
+	shift
+	"$VANLAB" ctl --prefix "$PFX" "$s-gw" -- --json "$@"
+}
+# wg_of SITE — the `wg` name of its proxy's tunnels.
+wg_of() { cat "$STATE/$1-gw/wg.name"; }
+# proxy_pid SITE
+proxy_pid() { cat "$STATE/$1-gw/proxy.pid"; }
+# peer_stat SITE PEER KEY... — a counter of the peer's row of `show stats`
+# (`peer_stat a b tx LEARN`, `peer_stat b a drops unmapped-van`; 0 if none).
+peer_stat() {
+	pctl "$1" show stats | jpy "([m for m in j['members'] if m['address']=='peer $2'] or [{}])[0].get('$3', {}).get('$4', 0)"
+}
+# pvan_stat SITE VAN_ID FIELD — a per-VAN counter of a proxy's `show stats`
+# (drops: pvan_stat SITE ID drops.REASON).
+pvan_stat() {
+	case $3 in
+	drops.*) f="['drops'].get('${3#drops.}', 0)" ;;
+	*) f="['$3']" ;;
+	esac
+	pctl "$1" show stats | jpy "[v for v in j['vans'] if v['id']==$2][0]$f"
+}
+# pfdb SITE VAN_ID MAC — where the proxy puts the MAC ("none" if unknown).
+pfdb() {
+	pctl "$1" show fdb "$2" |
+	    jpy "([e['where'] for e in j if e['mac']=='$3'] or ['none'])[0]"
+}
+# sink_count FILE — datagrams a udp-sink has counted so far.
+sink_count() { cat "$1" 2>/dev/null || echo 0; }

@@ -22,7 +22,7 @@ if [ -n "$missing" ]; then
 	echo "integration: missing:$missing (tests/deps.sh all installs them)" >&2
 	exit 1
 fi
-for p in vanlab vanedge vanctl; do
+for p in vanlab vanedge vanctl vanproxy; do
 	[ -x "$B/$p" ] || { echo "integration: $B/$p not built" >&2; exit 1; }
 done
 

@@ -45,6 +45,17 @@ timeout and says so with a non-zero exit.
   pcap-van FILE SRC_IP                the VAN messages from SRC_IP in a pcap:
                                       "TYPE EPOCH COUNTER HEX" (control with a
                                       trailer; EPOCH COUNTER "- -" otherwise)
+  pcap-wg FILE PORT IP...             a capture between proxies: every frame
+                                      is IPv4 UDP from PORT to PORT between the
+                                      IPs (or ARP for them, or an ICMP
+                                      unreachable quoting such a datagram),
+                                      every datagram a
+                                      WireGuard message (type 1-4, three zero
+                                      bytes, 148/92/64/>=32 bytes, transport a
+                                      multiple of 16); prints the counts, each
+                                      violation, exit 1 if any
+  pcap-grep FILE HEX...               occurrences of each byte string in the
+                                      frames of a pcap, one count a line
 """
 import base64
 import json
@@ -124,6 +135,7 @@ def udp_sink(bind, port, out, timeout):
 
 def udp_send(dst, port, count, gap_ms, text):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     for i in range(int(count)):
         s.sendto(("%s %d" % (text, i)).encode(), (dst, int(port)))
         if float(gap_ms) > 0:
@@ -404,8 +416,9 @@ def van_spoof(src, dst, port, *hexes):
         s.sendto(ip + udp, (dst, 0))
 
 
-def pcap_van(path, src):
-    """Classic pcap, Ethernet or Linux cooked (v1) captures, IPv4/UDP."""
+def pcap_frames(path):
+    """(link header length, frame) of each frame of a classic pcap,
+    Ethernet or Linux cooked (v1)."""
     b = open(path, "rb").read()
     magic = struct.unpack("<I", b[:4])[0]
     e = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
@@ -413,9 +426,85 @@ def pcap_van(path, src):
     off = 24
     while off + 16 <= len(b):
         incl = struct.unpack(e + "I", b[off + 8:off + 12])[0]
-        pkt = b[off + 16:off + 16 + incl]
+        yield (14 if link == 1 else 16), b[off + 16:off + 16 + incl]
         off += 16 + incl
-        l2 = 14 if link == 1 else 16
+
+
+WG_SIZES = {1: 148, 2: 92, 3: 64}
+
+
+def pcap_wg(path, port, *ips):
+    allowed = set(ips)
+    n = {"frames": 0, "arp": 0, "icmp_unreachable": 0, "type1": 0, "type2": 0,
+         "type3": 0, "type4": 0, "keepalive": 0, "violations": 0}
+    bad = []
+    for l2, pkt in pcap_frames(path):
+        n["frames"] += 1
+        ethertype = pkt[l2 - 2:l2]
+        why = None
+        if ethertype == b"\x08\x06" and len(pkt) >= l2 + 28:
+            n["arp"] += 1
+            spa = socket.inet_ntoa(pkt[l2 + 14:l2 + 18])
+            tpa = socket.inet_ntoa(pkt[l2 + 24:l2 + 28])
+            if spa not in allowed or tpa not in allowed:
+                why = "ARP %s -> %s" % (spa, tpa)
+        elif ethertype != b"\x08\x00" or len(pkt) < l2 + 28:
+            why = "not IPv4 (ethertype %s)" % ethertype.hex()
+        else:
+            ip = pkt[l2:]
+            ihl = (ip[0] & 15) * 4
+            src, dst = socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20])
+            sport, dport, ulen = struct.unpack("!HHH", ip[ihl:ihl + 6])
+            msg = ip[ihl + 8:ihl + ulen]
+            t = msg[0] if msg else 0
+            if src not in allowed or dst not in allowed:
+                why = "address %s -> %s" % (src, dst)
+            elif ip[9] == 1 and ip[ihl] == 3 and len(ip) >= ihl + 8 + 28:
+                # A kernel's "unreachable" for one of the tunnels' own
+                # datagrams (a proxy not listening for a moment): fine if
+                # the datagram it quotes is one.
+                q = ip[ihl + 8:]
+                qhl = (q[0] & 15) * 4
+                qs, qd = socket.inet_ntoa(q[12:16]), socket.inet_ntoa(q[16:20])
+                qp = struct.unpack("!HH", q[qhl:qhl + 4])
+                if q[9] != 17 or qs not in allowed or qd not in allowed or \
+                        qp != (int(port), int(port)):
+                    why = "ICMP %s -> %s about %s -> %s" % (src, dst, qs, qd)
+                else:
+                    n["icmp_unreachable"] += 1
+            elif ip[9] != 17:
+                why = "protocol %d %s -> %s" % (ip[9], src, dst)
+            elif sport != int(port) or dport != int(port):
+                why = "UDP port %d -> %d" % (sport, dport)
+            elif len(msg) < 4 or t not in (1, 2, 3, 4) or msg[1:4] != b"\0\0\0":
+                why = "not a WireGuard message: %s" % msg[:4].hex()
+            elif t in WG_SIZES and len(msg) != WG_SIZES[t]:
+                why = "type %d of %d bytes" % (t, len(msg))
+            elif t == 4 and (len(msg) < 32 or len(msg) % 16 != 0):
+                why = "transport of %d bytes" % len(msg)
+            else:
+                n["type%d" % t] += 1
+                n["keepalive"] += t == 4 and len(msg) == 32
+        if why is not None:
+            n["violations"] += 1
+            if len(bad) < 10:
+                bad.append(why)
+    print(" ".join("%s=%d" % kv for kv in n.items()))
+    for why in bad:
+        print("violation:", why)
+    sys.exit(1 if n["violations"] else 0)
+
+
+def pcap_grep(path, *hexes):
+    frames = [f for _, f in pcap_frames(path)]
+    for h in hexes:
+        needle = bytes.fromhex(h)
+        print(sum(f.count(needle) for f in frames))
+
+
+def pcap_van(path, src):
+    """Classic pcap, Ethernet or Linux cooked (v1) captures, IPv4/UDP."""
+    for l2, pkt in pcap_frames(path):
         if len(pkt) < l2 + 28 or pkt[l2 - 2:l2] != b"\x08\x00":
             continue
         ip = pkt[l2:]
@@ -440,7 +529,8 @@ COMMANDS = {
     "van-random": van_random, "ctl": ctl, "count": count,
     "probe-send": probe_send, "probe-recv": probe_recv, "probe-gap": probe_gap,
     "storm": storm, "garp": garp, "udp-df": udp_df, "learn-msg": learn_msg, "seal": seal,
-    "van-spoof": van_spoof, "pcap-van": pcap_van,
+    "van-spoof": van_spoof, "pcap-van": pcap_van, "pcap-wg": pcap_wg,
+    "pcap-grep": pcap_grep,
 }
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@
  * (names, MACs, addresses, member counts), the fixpoint of its normalised
  * form, the vanedge configuration it writes (read back by vanedge's own
  * parser, site key included), and the readiness judgement on vanctl's JSON.
+ * Several sites: the proxies' addresses and names, the peerings and what
+ * is derived from them, each proxy's configuration and peering file (read
+ * back by vanproxy's own parser, with keys made by state_write_key), and
+ * the proxies' readiness.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +26,10 @@
 #include "crypto/key.h"
 #include "edge/conf.h"
 #include "federation/daemon.h"
+#include "federation/gateway.h"
 #include "federation/lab.h"
+#include "federation/state.h"
+#include "proxy/conf.h"
 
 /* Two VANs on one subnet; b1 and r1 are twins (same IP, so same MAC). */
 #define VANS \
@@ -41,6 +48,44 @@
 	"          mac = \"02:aa:00:00:00:01\"; } ); },\n" \
 	"    { name = \"h3\"; address = \"10.77.1.99\"; }\n" \
 	"  ); } );\n"
+
+/* Two sites, a VM in a: a's settings on line 3, b's on line 5, then tail
+ * from line 7 on. */
+#define TWO(a, b, tail) \
+	VANS "sites = (\n" \
+	"  { name = \"a\"; underlay = \"10.77.1.0/24\";" a "\n" \
+	"    hosts = ( { name = \"h1\"; vms = ( { name = \"b1\"; van = \"blue\"; " \
+	"ip = \"10.0.0.1/24\"; } ); } ); },\n" \
+	"  { name = \"b\"; underlay = \"10.77.2.0/24\";" b "\n" \
+	"    hosts = ( { name = \"h2\"; } ); } );\n" tail
+
+/*
+ * Three sites: red crosses a-b, blue a-b-c (b has no VM: transit), green
+ * crosses none.  b and c give their own IDs (b's 200 is blue, a's red).
+ */
+#define FED \
+	"lab = { internet = \"10.76.0.0/24\"; hello_interval = 500; };\n" \
+	"vans = ( { name = \"blue\"; id = 100; }, { name = \"red\"; id = 200; },\n" \
+	"  { name = \"green\"; id = 300; } );\n" \
+	"sites = (\n" \
+	"  { name = \"a\"; underlay = \"10.77.1.0/24\";\n" \
+	"    hosts = ( { name = \"h1\"; vms = (\n" \
+	"        { name = \"b1\"; van = \"blue\"; ip = \"10.0.0.11/24\"; },\n" \
+	"        { name = \"r1\"; van = \"red\"; ip = \"10.0.0.11/24\"; } ); },\n" \
+	"      { name = \"h2\"; vms = ( { name = \"g1\"; van = \"green\"; " \
+	"ip = \"10.0.0.12/24\"; } ); } ); },\n" \
+	"  { name = \"b\"; underlay = \"10.77.2.0/24\";\n" \
+	"    van_ids = ( { van = \"blue\"; id = 200; }, { van = \"red\"; id = 100; } );\n" \
+	"    proxy = { address = \"10.77.2.2\"; internet = \"10.76.0.99\"; };\n" \
+	"    hosts = ( { name = \"h3\"; } ); },\n" \
+	"  { name = \"c\"; underlay = \"10.77.3.0/24\";\n" \
+	"    van_ids = ( { van = \"blue\"; id = 300; }, { van = \"green\"; id = 100; } );\n" \
+	"    hosts = ( { name = \"h4\"; vms = (\n" \
+	"        { name = \"b4\"; van = \"blue\"; ip = \"10.0.0.14/24\"; },\n" \
+	"        { name = \"r4\"; van = \"red\"; ip = \"10.0.0.14/24\"; } ); } ); } );\n" \
+	"peerings = (\n" \
+	"  { sites = [ \"a\", \"b\" ]; vans = [ \"blue\", \"red\" ]; },\n" \
+	"  { sites = ( \"b\", \"c\" ); vans = [ \"blue\" ]; preshared_key = true; } );\n"
 
 /* One site, one host, one VM of VAN blue, with `vm` as the VM's settings. */
 #define ONE_VM(vm) \
@@ -323,10 +368,98 @@ static const struct {
 	  "(n 8..26)" },
 	{ VANS "sites = ( { name = \"a\"; underlay = \"10.77.1.0/24\"; hosts = ( ); } );\n",
 	  "t.conf:2: 'hosts' is empty" },
-	{ VANS "sites = (\n { name = \"a\"; underlay = \"10.77.1.0/24\"; hosts = (\n"
-	  "{ name = \"h1\"; } ); },\n { name = \"b\"; underlay = \"10.77.2.0/24\"; "
-	  "hosts = ( { name = \"h2\"; } ); } );\n",
-	  "t.conf:5: one site only: several sites need vanproxy (issue 5)" },
+	{ VANS "sites = (\n {}, {}, {}, {}, {}, {}, {}, {}, {} );\n",
+	  "t.conf:2: more than 8 sites" },
+	/* One site: no proxy, no peerings, and the names of several sites'
+	 * namespaces are free. */
+	{ VANS "sites = ( { name = \"a\"; underlay = \"10.77.1.0/24\";\n"
+	  " proxy = { address = \"10.77.1.2\"; };\n"
+	  " hosts = ( { name = \"h1\"; vms = ( { name = \"b1\"; van = \"blue\"; "
+	  "ip = \"10.0.0.1/24\"; } ); } ); } );\n",
+	  "t.conf:3: 'proxy': a lab of one site has none (several sites have one each)" },
+	{ ONE_VM("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\";")
+	  "peerings = ( );\n",
+	  "t.conf:4: 'peerings': a lab of one site has no one to peer with" },
+	{ VANS "sites = ( { name = \"a\"; underlay = \"10.77.1.0/24\";\n"
+	  "  hosts = ( { name = \"gw\"; vms = ( { name = \"inet\"; van = \"blue\"; "
+	  "ip = \"10.0.0.1/24\"; } ); } ); } );\n",
+	  "t.conf:3: VM name 'inet' ok" },
+	/* Several sites. */
+	{ TWO("", "", ""), "t.conf:3: two sites ok" },
+	{ TWO(" proxy = { address = \"10.77.2.5\"; };", "", ""),
+	  "t.conf:3: site 'a': proxy address 10.77.2.5 is not a host address of "
+	  "10.77.1.0/24" },
+	{ TWO(" proxy = { address = \"10.77.1.255\"; };", "", ""),
+	  "t.conf:3: site 'a': proxy address 10.77.1.255 is not a host address of "
+	  "10.77.1.0/24" },
+	{ TWO(" proxy = { address = \"10.77.1.11\"; };", "", ""),
+	  "t.conf:3: site 'a': proxy address 10.77.1.11 already used by host 'h1'" },
+	{ TWO(" proxy = { address = \"10.77.1\"; };", "", ""),
+	  "t.conf:3: proxy address '10.77.1': not an IPv4 address" },
+	{ TWO(" proxy = { address = 5; };", "", ""),
+	  "t.conf:3: 'address' must be a string" },
+	{ TWO(" proxy = { internet = \"10.75.0.1\"; };", "", ""),
+	  "t.conf:3: site 'a': proxy internet address 10.75.0.1 is not a host "
+	  "address of the internet 10.76.0.0/24" },
+	{ TWO("", " proxy = { internet = \"10.76.0.11\"; };", ""),
+	  "t.conf:5: site 'b': proxy internet address 10.76.0.11 already used by "
+	  "site 'a'" },
+	{ TWO(" proxy = { mtu = 1500; };", "", ""),
+	  "t.conf:3: unknown setting 'mtu'" },
+	{ TWO(" proxy = \"10.77.1.2\";", "", ""),
+	  "t.conf:3: 'proxy' must be a group { address = \"...\"; internet = \"...\"; }" },
+	{ "lab = { internet = \"10.76.0.1/24\"; };\n" TWO("", "", ""),
+	  "t.conf:1: internet '10.76.0.1/24': not a network a.b.c.0/n (n 8..28)" },
+	{ "lab = { internet = \"10.77.0.0/16\"; };\n" TWO("", "", ""),
+	  "t.conf:4: site 'a': underlay 10.77.1.0/24 overlaps the internet "
+	  "10.77.0.0/16" },
+	{ VANS "sites = (\n"
+	  "  { name = \"a\"; underlay = \"10.77.0.0/16\"; hosts = ( { name = \"h1\"; vms = (\n"
+	  "    { name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; } ); } ); },\n"
+	  "  { name = \"b\"; underlay = \"10.77.2.0/24\"; hosts = ( { name = \"h2\"; } ); } );\n",
+	  "t.conf:5: site 'b': underlay 10.77.2.0/24 overlaps site 'a''s" },
+	{ VANS "sites = (\n"
+	  "  { name = \"a\"; underlay = \"10.77.1.0/24\"; hosts = ( { name = \"gw\"; } ); },\n"
+	  "  { name = \"b\"; underlay = \"10.77.2.0/24\"; hosts = ( { name = \"h2\"; } ); } );\n",
+	  "t.conf:3: the name 'gw' is the site's proxy" },
+	{ VANS "sites = (\n"
+	  "  { name = \"a\"; underlay = \"10.77.1.0/24\"; hosts = ( { name = \"h1\"; vms = (\n"
+	  "    { name = \"inet\"; van = \"blue\"; ip = \"10.0.0.1/24\"; } ); } ); },\n"
+	  "  { name = \"b\"; underlay = \"10.77.2.0/24\"; hosts = ( { name = \"h2\"; } ); } );\n",
+	  "t.conf:4: the name 'inet' is the internet switch" },
+	{ TWO("", "", "peerings = 5;\n"),
+	  "t.conf:7: 'peerings' must be a list ( { sites = [ ... ]; vans = [ ... ]; }, ... )" },
+	{ TWO("", "", "peerings = ( 5 );\n"),
+	  "t.conf:7: a peering is a group { sites = [ \"a\", \"b\" ]; vans = [ \"...\", ... ]; }" },
+	{ TWO("", "", "peerings = ( { vans = [ \"blue\" ]; } );\n"),
+	  "t.conf:7: peering without 'sites'" },
+	{ TWO("", "", "peerings = ( { sites = [ \"a\", \"b\" ]; } );\n"),
+	  "t.conf:7: peering without 'vans'" },
+	{ TWO("", "", "peerings = ( { sites = \"a\"; vans = [ \"blue\" ]; } );\n"),
+	  "t.conf:7: 'sites' must be a list of names [ \"...\", ... ]" },
+	{ TWO("", "", "peerings = ( { sites = [ 1, 2 ]; vans = [ \"blue\" ]; } );\n"),
+	  "t.conf:7: 'sites' must be a list of names [ \"...\", ... ]" },
+	{ TWO("", "", "peerings = ( { sites = [ \"a\" ]; vans = [ \"blue\" ]; } );\n"),
+	  "t.conf:7: a peering joins two sites: sites = [ \"a\", \"b\" ]" },
+	{ TWO("", "", "peerings = ( { sites = [ \"a\", \"x\" ]; vans = [ \"blue\" ]; } );\n"),
+	  "t.conf:7: peering: unknown site 'x'" },
+	{ TWO("", "", "peerings = ( { sites = [ \"a\", \"a\" ]; vans = [ \"blue\" ]; } );\n"),
+	  "t.conf:7: peering: site 'a' with itself" },
+	{ TWO("", "", "peerings = ( { sites = [ \"a\", \"b\" ]; vans = [ \"blue\" ]; },\n"
+	  "  { sites = ( \"b\", \"a\" ); vans = [ \"red\" ]; } );\n"),
+	  "t.conf:8: sites 'b' and 'a' peer already on line 7" },
+	{ TWO("", "", "peerings = ( { sites = [ \"a\", \"b\" ]; vans = [ \"blue\", \"pink\" ]; } );\n"),
+	  "t.conf:7: peering: unknown VAN 'pink'" },
+	{ TWO("", "", "peerings = ( { sites = [ \"a\", \"b\" ]; vans = [ \"red\", \"red\" ]; } );\n"),
+	  "t.conf:7: peering: VAN 'red' given twice" },
+	{ TWO("", "", "peerings = ( { sites = [ \"a\", \"b\" ]; vans = [ ]; } );\n"),
+	  "t.conf:7: peering: 'vans' is empty" },
+	{ TWO("", "", "peerings = ( { sites = [ \"a\", \"b\" ]; vans = [ \"blue\" ];\n"
+	  "  cost = 1; } );\n"),
+	  "t.conf:8: unknown setting 'cost'" },
+	{ TWO("", "", "peerings = ( { sites = [ \"a\", \"b\" ]; vans = [ \"blue\" ];\n"
+	  "  preshared_key = 1; } );\n"),
+	  "t.conf:8: 'preshared_key' must be true or false" },
 	{ VANS "sites = ( { name = \"a\"; underlay = \"10.77.1.0/24\";\n"
 	  "van_ids = ( { van = \"green\"; id = 5; } );\n hosts = ( { name = \"h1\"; } ); } );\n",
 	  "t.conf:3: unknown VAN 'green'" },
@@ -345,7 +478,7 @@ test_errors(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct lab *lab = lab_parse(bad[i].text, "t.conf", err);
 
-		if (strstr(bad[i].err, "' ok") != NULL) {
+		if (strstr(bad[i].err, " ok") != NULL) {
 			/* The longest name that fits is no error. */
 			if (lab == NULL)
 				fail_msg("case %zu: unexpected error %s", i, err);
@@ -586,6 +719,436 @@ test_settings(void **state)
 	lab_free(lab);
 }
 
+
+/* Several sites: defaults, explicit settings, derived values, names. */
+static void
+test_federation(void **state)
+{
+	struct lab *lab = parse_ok(FED);
+	char ns[LAB_NS_MAX], wg[LAB_WG_NAME_MAX], wg2[LAB_WG_NAME_MAX], ip[16];
+
+	(void)state;
+	assert_true(lab_federated(lab));
+	assert_int_equal(lab->nsites, 3);
+	assert_int_equal(lab->npeerings, 2);
+	assert_string_equal(lab_ip_str(lab->inet_net, ip), "10.76.0.0");
+	assert_int_equal(lab->inet_plen, 24);
+	/* Defaults: underlay net + 10, internet net + 11 + site index. */
+	assert_string_equal(lab_ip_str(lab->site[0].proxy_addr, ip), "10.77.1.10");
+	assert_string_equal(lab_ip_str(lab->site[0].proxy_inet, ip), "10.76.0.11");
+	assert_string_equal(lab_ip_str(lab->site[1].proxy_addr, ip), "10.77.2.2");
+	assert_string_equal(lab_ip_str(lab->site[1].proxy_inet, ip), "10.76.0.99");
+	assert_string_equal(lab_ip_str(lab->site[2].proxy_inet, ip), "10.76.0.13");
+	/* Per-site IDs: b's 200 is blue, a's 200 red. */
+	assert_int_equal(lab->site[0].van_id[1], 200);
+	assert_int_equal(lab->site[1].van_id[0], 200);
+	assert_int_equal(lab->site[1].van_id[2], 300);
+	assert_int_equal(lab->site[2].van_id[2], 100);
+	/* Peerings, by name; an array or a list. */
+	assert_int_equal(lab->peering[0].site[0], 0);
+	assert_int_equal(lab->peering[0].site[1], 1);
+	assert_true(lab->peering[0].van[0] && lab->peering[0].van[1]);
+	assert_false(lab->peering[0].van[2] || lab->peering[0].psk);
+	assert_true(lab->peering[1].van[0] && lab->peering[1].psk);
+	assert_false(lab->peering[1].van[1]);
+	assert_int_equal(lab_peering_other(lab, 1, 2), 1);
+	assert_int_equal(lab_peering_other(lab, 1, 0), -1);
+	assert_int_equal(lab_proxy_peers(lab, 0), 1);
+	assert_int_equal(lab_proxy_peers(lab, 1), 2);
+	assert_int_equal(lab_proxy_peers(lab, 2), 1);
+	/* What each proxy carries: b carries blue with no VM of its own. */
+	assert_true(lab_proxy_carries(lab, 1, 0));
+	assert_true(lab_proxy_carries(lab, 1, 1));
+	assert_false(lab_proxy_carries(lab, 2, 1));
+	assert_false(lab_proxy_carries(lab, 0, 2));
+	assert_int_equal(lab_proxy_van_members(lab, 0, 0), 2);	/* h1, b */
+	assert_int_equal(lab_proxy_van_members(lab, 1, 0), 2);	/* a, c */
+	assert_int_equal(lab_proxy_van_members(lab, 2, 0), 2);	/* h4, b */
+	assert_int_equal(lab_proxy_van_members(lab, 1, 1), 1);	/* a */
+	/* Where a VAN reaches, through peerings that carry it. */
+	assert_true(lab_van_reaches(lab, 0, 0, 2));
+	assert_true(lab_van_reaches(lab, 1, 0, 1));
+	assert_false(lab_van_reaches(lab, 1, 0, 2));
+	assert_false(lab_van_reaches(lab, 2, 0, 2));
+	assert_true(lab_van_reaches(lab, 2, 1, 1));
+	assert_false(lab_van_loops(lab, 0));
+	assert_true(lab_host_in_van(lab, 0, 1));
+	assert_false(lab_host_in_van(lab, 2, 0));
+	/* Names. */
+	lab_ns_proxy(lab, "vl", 1, ns);
+	assert_string_equal(ns, "vl-b-gw");
+	lab_ns_inet("vl", ns);
+	assert_string_equal(ns, "vl-inet");
+	assert_int_equal(lab_find_site(lab, "c"), 2);
+	assert_int_equal(lab_find_site(lab, "h1"), -1);
+	lab_wg_name(lab, "i12345", 1, wg);
+	assert_string_equal(wg, "i12345-b");
+	/* Too long for an interface name: a hash, still one per site. */
+	lab_wg_name(lab, "t1234567890abcde", 0, wg);
+	lab_wg_name(lab, "t1234567890abcde", 1, wg2);
+	assert_int_equal(strlen(wg), 10);
+	assert_memory_equal(wg, "vl", 2);
+	assert_string_not_equal(wg, wg2);
+	lab_free(lab);
+}
+
+/* A triangle of peerings carrying blue: a loop (a bad configuration). */
+static void
+test_loops(void **state)
+{
+	struct lab *lab = parse_ok(FED), *tri;
+	char *text;
+
+	(void)state;
+	lab->peering[2] = lab->peering[1];
+	lab->peering[2].site[0] = 0;	/* a - c, blue */
+	lab->peering[2].psk = false;
+	lab->npeerings = 3;
+	assert_true(lab_van_loops(lab, 0));
+	assert_false(lab_van_loops(lab, 1));
+	assert_true(lab_van_reaches(lab, 0, 2, 0));
+	/* Printed and read back: the loop is the topology's, not refused. */
+	text = print_to_string(lab);
+	tri = parse_ok(text);
+	assert_int_equal(tri->npeerings, 3);
+	assert_true(lab_van_loops(tri, 0));
+	free(text);
+	lab_free(tri);
+	lab_free(lab);
+}
+
+/* The normalised form of several sites parses to the same lab. */
+static void
+test_fed_fixpoint(void **state)
+{
+	struct lab *a = parse_ok(FED), *b;
+	char *one, *two;
+
+	(void)state;
+	one = print_to_string(a);
+	assert_non_null(strstr(one, "internet = \"10.76.0.0/24\";"));
+	assert_non_null(strstr(one, "proxy = { address = \"10.77.2.2\"; "
+	    "internet = \"10.76.0.99\"; };"));
+	assert_non_null(strstr(one, "{ sites = [ \"b\", \"c\" ]; vans = [ \"blue\" ]; "
+	    "preshared_key = true; }"));
+	b = parse_ok(one);
+	two = print_to_string(b);
+	assert_string_equal(one, two);
+	assert_int_equal(b->site[1].proxy_inet, a->site[1].proxy_inet);
+	assert_int_equal(b->npeerings, 2);
+	free(one);
+	free(two);
+	lab_free(a);
+	lab_free(b);
+}
+
+static char *
+write_temp(const char *dir, const char *name, void (*cb)(FILE *, void *), void *arg)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	cb(f, arg);
+	fclose(f);
+	return path;
+}
+
+struct proxy_args {
+	const struct lab		*lab;
+	unsigned			s;
+	const struct lab_proxy_files	*files;
+	const char *const		*pub, *const *psk;
+};
+
+static void
+write_proxy(FILE *f, void *arg)
+{
+	const struct proxy_args *a = arg;
+
+	lab_proxy_conf(f, a->lab, a->s, a->files);
+}
+
+static void
+write_peering(FILE *f, void *arg)
+{
+	const struct proxy_args *a = arg;
+
+	lab_peering_conf(f, a->lab, a->s, a->pub, a->psk);
+}
+
+/* Site s's proxy.conf and peering.conf, with keys from state_write_key,
+ * read by vanproxy's own parser. */
+static struct proxy_conf *
+load_proxy(const struct lab *lab, unsigned s, const char *dir, bool site_key)
+{
+	static char pub[LAB_SITE_MAX][WG_KEY_B64_LEN + 1];
+	const char *pubp[LAB_SITE_MAX], *pskp[LAB_PEERING_MAX];
+	char key[256], sk[256], psk[256], err[CONF_ERR_MAX], *conf;
+	char mine[WG_KEY_B64_LEN + 1];
+	struct lab_proxy_files files = { "/run/x/proxy.sock", key, sk, "vl-x",
+	    "peering.conf" };
+	struct proxy_args args = { lab, s, &files, pubp, pskp };
+	struct proxy_conf *pc;
+	struct stat sb;
+	unsigned i;
+
+	for (i = 0; i < lab->nsites; i++) {
+		snprintf(key, sizeof(key), "%s/%s.key", dir, lab->site[i].name);
+		unlink(key);
+		assert_int_equal(state_write_key(key, true, pub[i]), 0);
+		/* Mode 0600 whatever the umask, as vanproxy demands. */
+		assert_int_equal(stat(key, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0600);
+		pubp[i] = pub[i];
+	}
+	snprintf(psk, sizeof(psk), "%s/psk.key", dir);
+	unlink(psk);
+	assert_int_equal(state_write_key(psk, false, NULL), 0);
+	for (i = 0; i < lab->npeerings; i++)
+		pskp[i] = psk;
+	snprintf(sk, sizeof(sk), "%s/site.key", dir);
+	unlink(sk);
+	if (site_key)
+		assert_int_equal(state_write_key(sk, false, NULL), 0);
+	snprintf(key, sizeof(key), "%s/%s.key", dir, lab->site[s].name);
+	write_temp(dir, "peering.conf", write_peering, &args);
+	conf = write_temp(dir, "proxy.conf", write_proxy, &args);
+	pc = proxy_conf_load(conf, err);
+	if (pc == NULL)
+		fail_msg("vanproxy refuses it: %s", err);
+	/* Its public key is what the peers were told. */
+	key_to_base64(mine, &pc->public_key);
+	assert_string_equal(mine, pub[s]);
+	return pc;
+}
+
+/* The files load_proxy made, and the directory. */
+static void
+rm_dir(const char *dir)
+{
+	static const char *const names[] = { "a.key", "b.key", "c.key", "psk.key",
+	    "site.key", "peering.conf", "proxy.conf", NULL };
+	char path[256];
+	unsigned i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void
+test_proxy_conf(void **state)
+{
+	struct lab *lab = parse_ok(FED);
+	char dir[] = "/tmp/test_lab_XXXXXX", a[ADDR_STRLEN];
+	struct proxy_conf *pc;
+	const struct proxy_peer *pa, *pcc;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* b: transit for blue, two peers, its own IDs, a preshared key. */
+	pc = load_proxy(lab, 1, dir, false);
+	assert_string_equal(pc->name, "b");
+	assert_string_equal(addr_str(&pc->listen, a), "10.76.0.99:51820");
+	assert_string_equal(addr_str(&pc->site_listen, a), "10.77.2.2:4797");
+	assert_string_equal(pc->control, "/run/x/proxy.sock");
+	assert_string_equal(pc->wg_name, "vl-x");
+	assert_int_equal(pc->hello_ms, 500);
+	assert_false(pc->has_site_key);
+	assert_int_equal(pc->nmembers, 1);
+	assert_string_equal(addr_str(&pc->members[0], a), "10.77.2.11:4797");
+	/* Only what crosses a peering of b, by b's IDs: blue 200, red 100. */
+	assert_int_equal(pc->nvans, 2);
+	assert_non_null(proxy_conf_van(pc, 200));
+	assert_string_equal(proxy_conf_van(pc, 200)->name, "blue");
+	assert_non_null(proxy_conf_van(pc, 100));
+	assert_string_equal(proxy_conf_van(pc, 100)->name, "red");
+	assert_null(proxy_conf_van(pc, 300));	/* green crosses nothing */
+	assert_int_equal(pc->npeers, 2);
+	pa = proxy_conf_peer(pc, "a");
+	pcc = proxy_conf_peer(pc, "c");
+	assert_non_null(pa);
+	assert_non_null(pcc);
+	assert_true(pa->has_endpoint);
+	assert_string_equal(pa->endpoint_text, "10.76.0.11:51820");
+	assert_string_equal(pcc->endpoint_text, "10.76.0.13:51820");
+	assert_false(pa->has_psk);
+	assert_true(pcc->has_psk);
+	/* Rewriting: b's blue (200) is a's 100 and c's 300; red only to a. */
+	assert_int_equal(pa->npairs, 2);
+	assert_int_equal(proxy_peer_remote(pa, 200), 100);
+	assert_int_equal(proxy_peer_remote(pa, 100), 200);
+	assert_int_equal(pcc->npairs, 1);
+	assert_int_equal(proxy_peer_remote(pcc, 200), 300);
+	assert_int_equal(proxy_peer_remote(pcc, 100), 0);
+	proxy_conf_free(pc);
+
+	/* a, with a site key: one peer, its hosts as members. */
+	lab->site_key = true;
+	pc = load_proxy(lab, 0, dir, true);
+	assert_true(pc->has_site_key);
+	assert_int_equal(pc->nmembers, 2);
+	assert_string_equal(addr_str(&pc->listen, a), "10.76.0.11:51820");
+	assert_int_equal(pc->npeers, 1);
+	assert_int_equal(proxy_peer_remote(proxy_conf_peer(pc, "b"), 100), 200);
+	assert_int_equal(proxy_peer_remote(proxy_conf_peer(pc, "b"), 200), 100);
+	proxy_conf_free(pc);
+	lab_free(lab);
+	rm_dir(dir);
+}
+
+/* With several sites a host's members are its site's hosts and proxy. */
+static void
+test_fed_edge_conf(void **state)
+{
+	struct lab *lab = parse_ok(FED);
+	char path[] = "/tmp/test_lab_XXXXXX", err[CONF_ERR_MAX], a[ADDR_STRLEN];
+	struct edge_conf *conf;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	lab_edge_conf(f, lab, 2, "/run/x.sock", NULL);	/* h3, site b */
+	fclose(f);
+	conf = edge_conf_load(path, err);
+	if (conf == NULL)
+		fail_msg("vanedge refuses it: %s", err);
+	unlink(path);
+	assert_int_equal(conf->nmembers, 1);
+	assert_string_equal(addr_str(&conf->members[0], a), "10.77.2.2:4797");
+	/* Every VAN, by b's IDs. */
+	assert_int_equal(conf->nvans, 3);
+	assert_string_equal(edge_conf_van(conf, 200)->name, "blue");
+	assert_string_equal(edge_conf_van(conf, 100)->name, "red");
+	assert_string_equal(edge_conf_van(conf, 300)->name, "green");
+	edge_conf_free(conf);
+	lab_free(lab);
+}
+
+/* A proxy is ready when its peers are alive, handshaken and JOINed, its
+ * hosts (those that share a VAN with it) alive, its VANs JOINed. */
+static void
+test_gateway_ready(void **state)
+{
+	struct lab *lab = parse_ok(FED);
+	char why[256];
+	json_t *peers, *members, *vans;
+	static const char good_peers[] =
+	    "[{\"name\":\"a\",\"state\":\"alive\",\"handshake_age_s\":1,"
+	    "  \"vans\":[{\"local\":200,\"joined\":true},{\"local\":100,\"joined\":true}]},"
+	    " {\"name\":\"c\",\"state\":\"alive\",\"handshake_age_s\":0,"
+	    "  \"vans\":[{\"local\":200,\"joined\":true}]}]";
+
+	(void)state;
+	/* b: two peers; its host h3 has no VM, so it may be anything. */
+	peers = json_loads(good_peers, 0, NULL);
+	members = json_loads("[{\"address\":\"10.77.2.11:4797\",\"state\":\"unknown\"},"
+	    "{\"address\":\"peer a\",\"state\":\"alive\"},"
+	    "{\"address\":\"peer c\",\"state\":\"alive\"}]", 0, NULL);
+	vans = json_loads("[{\"id\":200,\"members\":2},{\"id\":100,\"members\":1}]",
+	    0, NULL);
+	assert_non_null(peers);
+	assert_non_null(members);
+	assert_non_null(vans);
+	if (!gateway_ready(lab, 1, peers, members, vans, why, sizeof(why)))
+		fail_msg("not ready: %s", why);
+	/* A peer not JOINed yet, without a handshake, dead, missing. */
+	json_object_set_new(json_array_get(json_object_get(json_array_get(peers, 1),
+	    "vans"), 0), "joined", json_false());
+	assert_false(gateway_ready(lab, 1, peers, members, vans, why, sizeof(why)));
+	assert_string_equal(why, "peer c has not JOINed VAN 200");
+	json_decref(peers);
+	peers = json_loads(good_peers, 0, NULL);
+	json_object_set_new(json_array_get(peers, 0), "handshake_age_s", json_null());
+	assert_false(gateway_ready(lab, 1, peers, members, vans, why, sizeof(why)));
+	assert_string_equal(why, "no handshake with peer a yet");
+	json_object_set_new(json_array_get(peers, 0), "handshake_age_s", json_integer(3));
+	json_object_set_new(json_array_get(peers, 0), "state", json_string("dead"));
+	assert_false(gateway_ready(lab, 1, peers, members, vans, why, sizeof(why)));
+	assert_string_equal(why, "peer a is dead");
+	json_array_remove(peers, 0);
+	assert_false(gateway_ready(lab, 1, peers, members, vans, why, sizeof(why)));
+	assert_string_equal(why, "1 peers, not 2");
+	json_decref(peers);
+	/* A VAN whose peer has not JOINed it from the proxy's side. */
+	peers = json_loads(good_peers, 0, NULL);
+	json_object_set_new(json_array_get(vans, 0), "members", json_integer(1));
+	assert_false(gateway_ready(lab, 1, peers, members, vans, why, sizeof(why)));
+	assert_string_equal(why, "VAN blue has 1 members, not 2");
+	json_decref(vans);
+	json_decref(members);
+	json_decref(peers);
+
+	/* a: h1 shares blue and red with the proxy and must be alive; h2
+	 * (green only) need not. */
+	peers = json_loads("[{\"name\":\"b\",\"state\":\"alive\",\"handshake_age_s\":1,"
+	    "\"vans\":[]}]", 0, NULL);
+	members = json_loads("[{\"address\":\"10.77.1.11:4797\",\"state\":\"unknown\"},"
+	    "{\"address\":\"10.77.1.12:4797\",\"state\":\"unknown\"},"
+	    "{\"address\":\"peer b\",\"state\":\"alive\"}]", 0, NULL);
+	vans = json_loads("[{\"id\":100,\"members\":2},{\"id\":200,\"members\":2}]",
+	    0, NULL);
+	assert_false(gateway_ready(lab, 0, peers, members, vans, why, sizeof(why)));
+	assert_string_equal(why, "host h1 is unknown");
+	json_object_set_new(json_array_get(members, 0), "state", json_string("alive"));
+	if (!gateway_ready(lab, 0, peers, members, vans, why, sizeof(why)))
+		fail_msg("not ready: %s", why);
+	json_array_remove(members, 1);
+	assert_false(gateway_ready(lab, 0, peers, members, vans, why, sizeof(why)));
+	assert_string_equal(why, "2 members, not 2 hosts and 1 peers");
+	assert_false(gateway_ready(lab, 0, NULL, members, vans, why, sizeof(why)));
+	assert_string_equal(why, "no answer");
+	json_decref(peers);
+	json_decref(members);
+	json_decref(vans);
+	lab_free(lab);
+}
+
+/* A host of several sites: its proxy is a member; it counts in the VANs it
+ * carries, and needs to be alive only if it shares one with the host. */
+static void
+test_fed_host_ready(void **state)
+{
+	struct lab *lab = parse_ok(FED);
+	char why[256];
+	json_t *members, *vans;
+
+	(void)state;
+	/* h2 (green only): its proxy carries no green, h1 shares nothing. */
+	members = json_loads("[{\"address\":\"10.77.1.11:4797\",\"state\":\"alive\"},"
+	    "{\"address\":\"10.77.1.10:4797\",\"state\":\"unknown\"}]", 0, NULL);
+	vans = json_loads("[{\"id\":100,\"members\":2},{\"id\":200,\"members\":2},"
+	    "{\"id\":300,\"members\":0}]", 0, NULL);
+	if (!daemon_ready(lab, 1, members, vans, why, sizeof(why)))
+		fail_msg("not ready: %s", why);
+	/* h1 (blue, red): the proxy must be alive, and count in both (and h2
+	 * in green). */
+	json_object_set_new(json_array_get(members, 0), "address",
+	    json_string("10.77.1.12:4797"));
+	json_object_set_new(json_array_get(vans, 0), "members", json_integer(1));
+	json_object_set_new(json_array_get(vans, 1), "members", json_integer(1));
+	json_object_set_new(json_array_get(vans, 2), "members", json_integer(1));
+	assert_false(daemon_ready(lab, 0, members, vans, why, sizeof(why)));
+	assert_string_equal(why, "member 10.77.1.10:4797 is unknown");
+	json_object_set_new(json_array_get(members, 1), "state", json_string("alive"));
+	if (!daemon_ready(lab, 0, members, vans, why, sizeof(why)))
+		fail_msg("not ready: %s", why);
+	json_array_remove(members, 1);
+	assert_false(daemon_ready(lab, 0, members, vans, why, sizeof(why)));
+	assert_string_equal(why, "1 members, not 2");
+	json_decref(members);
+	json_decref(vans);
+	lab_free(lab);
+}
+
 static void
 test_ready(void **state)
 {
@@ -630,6 +1193,13 @@ main(void)
 		cmocka_unit_test(test_edge_conf),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_ready),
+		cmocka_unit_test(test_federation),
+		cmocka_unit_test(test_loops),
+		cmocka_unit_test(test_fed_fixpoint),
+		cmocka_unit_test(test_proxy_conf),
+		cmocka_unit_test(test_fed_edge_conf),
+		cmocka_unit_test(test_gateway_ready),
+		cmocka_unit_test(test_fed_host_ready),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

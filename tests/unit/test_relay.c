@@ -54,6 +54,7 @@ static monotime_t	now;
 /* Every message between proxies, as sent, for the privacy checks. */
 static struct qmsg	*wiretap;
 static int		nwiretap;
+static bool		cut;		/* the tunnels drop everything */
 
 static int
 host_by_addr(const struct van_addr *a)
@@ -89,7 +90,7 @@ flush(struct bridge_out *o, void *arg)
 		peer = h->b.member[a->target].peer;
 		to = peer ? h->peer_host[a->target] :
 		    host_by_addr(&h->b.member[a->target].addr);
-		if (to < 0)
+		if (to < 0 || (peer && cut))
 			continue;
 		m = &q[qtail++ % QMAX];
 		assert_true(qtail - qhead < QMAX);
@@ -306,6 +307,7 @@ setup(void **state)
 	q = calloc(QMAX, sizeof(*q));
 	wiretap = calloc(QMAX, sizeof(*wiretap));
 	qhead = qtail = ndlog = nhosts = nwiretap = 0;
+	cut = false;
 	now = MONO_SEC(100);
 	return 0;
 }
@@ -523,6 +525,54 @@ test_cross_site_migration(void **state)
 }
 
 /*
+ * A's VM came while the tunnel was down: its announcement was lost, and
+ * B does not know it.  When B is back in touch it hears A's routes with
+ * A's federation sequence, so the VM's move into B is not a tie that A
+ * ignores: A follows at once, while the old port is still up.
+ */
+static void
+test_peer_back_hears_routes(void **state)
+{
+	const struct fdb_entry *e;
+	uint32_t sb;
+	uint64_t stale;
+	int pa1, pb1, h;
+
+	(void)state;
+	two_sites();
+	pb1 = port(b1, 300, 0x21);
+	cut = true;
+	advance(MONO_SEC(5));
+	sb = (uint32_t)hosts[pa].peer_slot[pb];
+	assert_int_equal(hosts[pa].b.member[sb].state, MEMBER_DEAD);
+	pa1 = port(a1, 100, 0x11);
+	e = entry(pa, 100, 0x11);
+	assert_non_null(e);
+	assert_int_equal(e->xseq, 1);
+	cut = false;
+	advance(MONO_SEC(2));
+	assert_int_equal(hosts[pa].b.member[sb].state, MEMBER_ALIVE);
+	e = entry(pb, 300, 0x11);
+	assert_non_null(e);
+	assert_true(hosts[pb].b.member[e->where].peer);
+	assert_int_equal(e->xseq, 1);
+	send_frame(b1, pb1, 0x11, 0x21, 1);
+	assert_int_equal(delivered(1, &h), 1);
+	assert_int_equal(h, a1);
+	/* The VM comes up in B; A's old port is still there. */
+	stale = vstats(pa, 100)->learn_stale;
+	port(b1, 300, 0x11);
+	e = entry(pa, 100, 0x11);
+	assert_true(hosts[pa].b.member[e->where].peer);
+	assert_int_equal(e->xseq, 2);
+	assert_int_equal(vstats(pa, 100)->learn_stale, stale);
+	port_del(a1, pa1);
+	send_frame(b1, pb1, 0x11, 0x21, 2);
+	assert_int_equal(delivered(2, &h), 1);
+	assert_int_equal(h, b1);
+}
+
+/*
  * A chain A - B - C where B has no node in the VAN (transit only): it
  * carries the VAN between its peers under its own ID for it, 500.
  */
@@ -679,6 +729,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_privacy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmapped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cross_site_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_back_hears_routes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_death_and_limits, setup, teardown),
