@@ -254,6 +254,19 @@ bridge_emit_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t ty
 	b->member[m].stats.tx_bytes += WIRE_HDR_LEN * segs + len;
 }
 
+void
+bridge_emit_made(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
+    const uint8_t *frame, size_t len)
+{
+	uint8_t *d;
+
+	out_reserve(o, len + BRIDGE_HEADROOM);
+	d = o->arena + o->arena_used + BRIDGE_HEADROOM;
+	memcpy(d, frame, len);
+	o->arena_used += len + BRIDGE_HEADROOM;
+	bridge_emit_frame(b, o, m, WIRE_DATA, v, WIRE_HOP_DEFAULT, d, len, 1);
+}
+
 /* Queue a control message: built by the caller into a stack buffer. */
 void
 bridge_emit_ctl(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,

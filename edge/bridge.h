@@ -117,6 +117,7 @@ struct bridge_member {
 	struct bucket	learn_in;	/* peers: LEARN / UNLEARN it may send */
 	uint32_t	xjoined;	/* peers: VANs mapped, in its IDs ... */
 	uint64_t	xjoined_digest;	/* ... and their digest */
+	uint32_t	frame_max;	/* peers: the largest frame its tunnel carries, 0 any */
 	bool		dump;		/* peers: our routes still to tell it */
 	uint32_t	dump_pos;	/* ... from this slot of the table on */
 	enum member_state state;
@@ -285,6 +286,12 @@ void	bridge_peer_unmap(struct bridge *, struct bridge_out *, uint32_t peer,
 	    uint32_t our_id, monotime_t now);
 void	bridge_peer_limits(struct bridge *, uint32_t peer, uint32_t macs,
 	    uint32_t flood_rate, uint32_t learn_rate);
+/*
+ * The largest frame the peer's tunnel carries (mtu_tunnel_frame_max), 0 for
+ * any: larger ones to it are dropped (over-mtu) and, from the site,
+ * answered with ICMP; TCP SYNs to and from it get an MSS that fits.
+ */
+void	bridge_peer_frame_max(struct bridge *, uint32_t peer, uint32_t frame_max);
 /* Its VAN ID for our VAN ID, or 0 when the VAN is not mapped to it. */
 uint32_t bridge_peer_van(const struct bridge *, uint32_t peer, uint32_t our_id);
 void	bridge_member_del(struct bridge *, uint32_t slot);

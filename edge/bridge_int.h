@@ -19,6 +19,9 @@ void		bridge_emit_ctl(struct bridge *, struct bridge_out *, uint32_t m,
 void		bridge_emit_frame(struct bridge *, struct bridge_out *, uint32_t m,
 		    uint8_t type, uint32_t v, uint8_t hop, const uint8_t *frame,
 		    size_t len, unsigned segs);
+/* A frame the bridge made (an answer, on the stack) to member m. */
+void		bridge_emit_made(struct bridge *, struct bridge_out *, uint32_t m,
+		    uint32_t v, const uint8_t *frame, size_t len);
 void		bridge_send_learn(struct bridge *, struct bridge_out *, uint32_t m,
 		    uint32_t v, const struct fdb_entry *);
 void		bridge_send_unlearn(struct bridge *, struct bridge_out *, uint32_t m,

@@ -64,6 +64,20 @@ mtu_frame_max(unsigned underlay_mtu, bool underlay_v6)
 	return underlay_mtu - over;
 }
 
+size_t
+mtu_tunnel_frame_max(unsigned tunnel_mtu, bool v6)
+{
+	unsigned over = (v6 ? MTU_IP6_HDR : MTU_IP4_HDR) + MTU_UDP_HDR + MTU_WG_OVERHEAD;
+	unsigned room;
+
+	if (tunnel_mtu < over + WIRE_HDR_LEN + ETH_HDR_LEN + MTU_IP4_MIN + 15)
+		return 0;
+	room = (tunnel_mtu - over) & ~15u;
+	if (room - WIRE_HDR_LEN > WIRE_FRAME_MAX)
+		return WIRE_FRAME_MAX;
+	return room - WIRE_HDR_LEN;
+}
+
 unsigned
 mtu_vm_mtu(size_t frame_max, bool tagged)
 {

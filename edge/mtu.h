@@ -56,6 +56,18 @@
  */
 size_t	mtu_frame_max(unsigned underlay_mtu, bool underlay_v6);
 
+/*
+ * Between proxies a VAN message (header and frame) is padded to a multiple
+ * of 16 and travels in a WireGuard-protocol transport message: its header
+ * (16) and tag (16) in a UDP datagram.  The largest frame that fits a
+ * tunnel path of tunnel_mtu bytes:
+ *   tunnel_mtu - IP - UDP - 32, rounded down to 16, - VAN header (12)
+ * (1428 over IPv4 and 1396 over IPv6 at 1500), at most WIRE_FRAME_MAX; 0
+ * as mtu_frame_max.
+ */
+#define MTU_WG_OVERHEAD		32
+size_t	mtu_tunnel_frame_max(unsigned tunnel_mtu, bool v6);
+
 /* The VM (IP) MTU that fits: frame_max - 14, - 4 more when tagged; >= 0. */
 unsigned mtu_vm_mtu(size_t frame_max, bool tagged);
 

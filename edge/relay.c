@@ -14,6 +14,7 @@
  */
 #include "edge/bridge.h"
 #include "edge/bridge_int.h"
+#include "edge/mtu.h"
 
 #include <string.h>
 
@@ -156,6 +157,13 @@ bridge_peer_limits(struct bridge *b, uint32_t m, uint32_t macs, uint32_t flood_r
 	mb->learn_in.rate = mb->learn_in.burst = learn_rate;
 }
 
+void
+bridge_peer_frame_max(struct bridge *b, uint32_t m, uint32_t frame_max)
+{
+	if (m < b->conf.member_max && b->member[m].peer)
+		b->member[m].frame_max = frame_max;
+}
+
 /* -------------------------------------------------------------- helpers --- */
 
 static bool
@@ -230,9 +238,53 @@ flood_looped(struct bridge *b, uint32_t v, uint32_t m, const uint8_t *frame,
  * peer on to another peer (transit, hop limit permitting).  True if the
  * frame was handled (sent, or dropped for its hop limit).
  */
+/*
+ * Does the frame fit peer t's tunnel?  A larger one is dropped and counted
+ * (the tunnel would be IP-fragmented, or not carried), and if it came from
+ * the site, answered to its sender as the next router would: ICMP
+ * "fragmentation needed" (IPv4 with DF) or "packet too big" (IPv6) with the
+ * MTU that fits, as DATA to the edge it came from, at most BRIDGE_ICMP_RATE
+ * a second.
+ */
+static bool
+peer_fits(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
+    uint32_t t, const uint8_t *frame, size_t len, monotime_t now)
+{
+	uint8_t answer[MTU_ICMP_MAX];
+	uint32_t max = b->member[t].frame_max;
+	size_t n;
+
+	if (max == 0 || len <= max)
+		return true;
+	b->van[v].stats.drops[DROP_OVER_MTU]++;
+	b->member[t].stats.drops[DROP_OVER_MTU]++;
+	if (!is_peer(b, m) &&
+	    (n = mtu_too_big(frame, len, max, answer, sizeof(answer))) > 0 &&
+	    bridge_bucket_take(&b->icmp, 1, now)) {
+		bridge_emit_made(b, o, m, v, answer, n);
+		b->van[v].stats.icmp_sent++;
+	}
+	return false;
+}
+
+/*
+ * A TCP SYN into or out of peer t's tunnel gets an MSS that fits it, so
+ * that VMs whose MTU their own site carries (1500 on a larger underlay)
+ * still talk across it.  The frame is ours (a receive buffer); sent later,
+ * so every tunnel it goes to gets the smallest of their limits.
+ */
+static void
+clamp_mss(struct bridge *b, uint32_t t, const uint8_t *frame, size_t len)
+{
+	if (b->member[t].frame_max != 0)
+		(void)mtu_clamp_mss((uint8_t *)(uintptr_t)frame, len,
+		    b->member[t].frame_max, false);
+}
+
 static bool
 relay_to(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
-    const struct fdb_entry *e, uint8_t hop, const uint8_t *frame, size_t len)
+    const struct fdb_entry *e, uint8_t hop, const uint8_t *frame, size_t len,
+    monotime_t now)
 {
 	uint32_t t;
 
@@ -241,6 +293,11 @@ relay_to(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	t = e->where;
 	if (!is_peer(b, t) && !is_peer(b, m))
 		return false;		/* inside the site: not the proxy's */
+	if (is_peer(b, t)) {
+		if (!peer_fits(b, o, m, v, t, frame, len, now))
+			return true;
+		clamp_mss(b, t, frame, len);
+	}
 	if (is_peer(b, t) && is_peer(b, m)) {
 		if (hop == 0) {
 			b->member[m].stats.drops[WIRE_ERR_HOP]++;
@@ -272,6 +329,8 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 
 	if (!bridge_frame_src_ok(b, v, m, frame))
 		return;
+	if (mb->peer)
+		clamp_mss(b, m, frame, len);
 	if (wm->hdr.type == WIRE_DATA) {
 		b->van[v].stats.data_rx++;
 		if (eth_is_multicast(frame) || eth_is_zero(frame)) {
@@ -281,7 +340,7 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		}
 		bridge_learn_src(b, v, frame + 6, m, now);
 		e = fdb_lookup(&b->fdb, b->van[v].id, frame);
-		if (relay_to(b, o, m, v, e, hop, frame, len))
+		if (relay_to(b, o, m, v, e, hop, frame, len, now))
 			return;
 		/* Not something we carry: the sender forgets it and floods. */
 		b->van[v].stats.drops[DROP_NOT_PROXY]++;
@@ -312,7 +371,7 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	e = eth_is_multicast(frame) ? NULL : fdb_lookup(&b->fdb, b->van[v].id, frame);
 	if (e != NULL && e->kind == FDB_REMOTE && !is_peer(b, e->where) && !mb->peer)
 		return;		/* inside the site: the member's flood got there */
-	if (relay_to(b, o, m, v, e, hop, frame, len)) {
+	if (relay_to(b, o, m, v, e, hop, frame, len, now)) {
 		/* Known, and behind us from m's side: say so (docs/proxy.md §2). */
 		if (e->reply_to != m || now - e->reply_at >= BRIDGE_REPLY_HOLDOFF) {
 			e->reply_to = m;
@@ -330,6 +389,9 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 				mb->stats.drops[WIRE_ERR_HOP]++;
 				continue;
 			}
+			if (!peer_fits(b, o, m, v, t, frame, len, now))
+				continue;
+			clamp_mss(b, t, frame, len);
 			bridge_emit_frame(b, o, t, WIRE_FLOOD, v,
 			    mb->peer ? hop : WIRE_HOP_DEFAULT, frame, len, 1);
 		} else if (mb->peer)

@@ -396,7 +396,7 @@ parse_settings(struct lab_ctx *c, const config_setting_t *g)
 {
 	static const char *const known[] = { "hello_interval", "dead_after", "mtu",
 	    "underlay_mtu", "ipv6", "site_key", "arp_proxy", "dad_moves",
-	    "dad_window", "dad_hold", "log_level", "internet", NULL };
+	    "dad_window", "dad_hold", "log_level", "internet", "internet_mtu", NULL };
 	static const char *const levels[] = { "error", "warning", "info", "debug",
 	    NULL };
 	struct lab *lab = c->lab;

@@ -130,6 +130,8 @@ struct lab {
 	char		log_level[8];
 	uint32_t	inet_net;	/* several sites: the internet switch */
 	uint8_t		inet_plen;
+	uint32_t	inet_mtu;	/* its MTU and the proxies' tunnel_mtu;
+					 * 0: lab_internet_mtu's default */
 	struct lab_van	van[LAB_VAN_MAX];
 	struct lab_site	site[LAB_SITE_MAX];
 	struct lab_host	host[LAB_HOST_MAX];
@@ -227,6 +229,9 @@ bool		lab_proxy_carries(const struct lab *, unsigned s, unsigned van);
 /* Members site s's proxy should see JOINed in VAN van: its hosts with a VM
  * in it and the peers it crosses to. */
 unsigned	lab_proxy_van_members(const struct lab *, unsigned s, unsigned van);
+/* The internet's MTU (and the proxies' tunnel_mtu): the setting, or one
+ * that carries the VMs' largest frame whole, at least the underlay's. */
+uint32_t	lab_internet_mtu(const struct lab *);
 /* Can VAN van get from site a to site b through peerings that carry it? */
 bool		lab_van_reaches(const struct lab *, unsigned van, unsigned a, unsigned b);
 /* Do the peerings that carry VAN van make a loop (a bad configuration:

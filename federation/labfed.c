@@ -175,6 +175,17 @@ host_of(uint32_t addr, uint32_t net, uint8_t plen)
 	return (addr & m) == net && (addr & ~m) != 0 && (addr & ~m) != ~m;
 }
 
+uint32_t
+lab_internet_mtu(const struct lab *lab)
+{
+	/* VAN header, padding to 16, the tunnel's header and tag, UDP, IPv4. */
+	uint32_t need = (lab->mtu + 14 + 12 + 15) / 16 * 16 + 32 + 8 + 20;
+
+	if (lab->inet_mtu != 0)
+		return lab->inet_mtu;
+	return need > lab_underlay_mtu(lab) ? need : lab_underlay_mtu(lab);
+}
+
 bool
 lab_parse_internet(struct lab_ctx *c, const config_setting_t *g)
 {
@@ -183,7 +194,8 @@ lab_parse_internet(struct lab_ctx *c, const config_setting_t *g)
 
 	if (g == NULL)
 		return true;
-	if (!lab_get_str(c, g, "internet", &net))
+	if (!lab_get_str(c, g, "internet", &net) ||
+	    !lab_get_u32(c, g, "internet_mtu", 576, LAB_UNDERLAY_MTU_MAX, &lab->inet_mtu))
 		return false;
 	if (net == NULL)
 		return true;

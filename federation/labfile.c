@@ -24,8 +24,8 @@ lab_print(FILE *f, const struct lab *lab)
 	    lab->arp_proxy ? "true" : "false", lab->dad_moves, lab->dad_window,
 	    lab->dad_hold, lab->log_level);
 	if (lab_federated(lab))
-		fprintf(f, "  internet = \"%s/%u\";\n", lab_ip_str(lab->inet_net, a),
-		    lab->inet_plen);
+		fprintf(f, "  internet = \"%s/%u\";\n  internet_mtu = %u;\n",
+		    lab_ip_str(lab->inet_net, a), lab->inet_plen, lab_internet_mtu(lab));
 	fprintf(f, "};\nvans = (");
 	for (i = 0; i < lab->nvans; i++) {
 		fprintf(f, "%s\n  { name = \"%s\"; id = %u;", i ? "," : "",
@@ -175,9 +175,10 @@ lab_proxy_conf(FILE *f, const struct lab *lab, unsigned s,
 	if (lab->site_key)
 		fprintf(f, "  site_key = \"%s\";\n", files->site_key);
 	fprintf(f, "  hello_interval = %u;\n  dead_after = %u;\n  dad_moves = %u;\n"
-	    "  dad_window = %u;\n  dad_hold = %u;\n  log_level = \"%s\";\n};\n",
+	    "  dad_window = %u;\n  dad_hold = %u;\n  tunnel_mtu = %u;\n"
+	    "  log_level = \"%s\";\n};\n",
 	    lab->hello_ms, lab->dead_after, lab->dad_moves, lab->dad_window,
-	    lab->dad_hold, lab->log_level);
+	    lab->dad_hold, lab_internet_mtu(lab), lab->log_level);
 	fprintf(f, "members = [");
 	for (h = 0, n = 0; h < lab->nhosts; h++)
 		if (lab->host[h].site == s)

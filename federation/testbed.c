@@ -79,19 +79,6 @@ make_switch(const struct state *st, const struct lab *lab, unsigned s)
 	return make_bridge(st, ns, lab_underlay_mtu(lab));
 }
 
-/*
- * The internet between the proxies carries a VM's largest frame in one
- * datagram: VAN header, padding to 16, the tunnel's header and tag, UDP
- * and IP (1500 for VMs of 1400).
- */
-static uint32_t
-inet_mtu(const struct lab *lab)
-{
-	uint32_t need = (lab->mtu + 14 + 12 + 15) / 16 * 16 + 32 + 8 + 20;
-
-	return need > lab_underlay_mtu(lab) ? need : lab_underlay_mtu(lab);
-}
-
 /* A veth from switch namespace sw (port `port`, in br0) to ns (`dev`, with
  * addr/plen); both ends up. */
 static int
@@ -127,7 +114,7 @@ make_proxy(const struct state *st, const struct lab *lab, unsigned s)
 	    plug_link(sw, "gw", ns, "eth0", site->proxy_addr, site->plen,
 	    lab_underlay_mtu(lab)) == -1 ||
 	    plug_link(inet, site->name, ns, "eth1", site->proxy_inet, lab->inet_plen,
-	    inet_mtu(lab)) == -1)
+	    lab_internet_mtu(lab)) == -1)
 		return -1;
 	return 0;
 }
@@ -340,7 +327,7 @@ testbed_up(const struct lab *lab, const char *prefix)
 			goto fail;
 	if (fed) {
 		lab_ns_inet(prefix, ns);
-		if (make_bridge(&st, ns, inet_mtu(lab)) == -1)
+		if (make_bridge(&st, ns, lab_internet_mtu(lab)) == -1)
 			goto fail;
 	}
 	for (s = 0; s < lab->nsites; s++)

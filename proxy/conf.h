@@ -30,6 +30,9 @@
 #define PROXY_CONF_DEFAULT_WG_NAME	"vanfed0"
 #define PROXY_CONF_DEFAULT_NAME		"proxy"
 #define PROXY_TUNNEL_PORT		51820
+/* The path between proxies: IP packets of this size get through whole. */
+#define PROXY_TUNNEL_MTU_DEFAULT	1500
+#define PROXY_TUNNEL_MTU_MIN		576
 #define PROXY_PEER_MAX			256	/* peers of one proxy */
 #define PROXY_PEER_VANS_MAX		4096	/* VAN pairs of one peering */
 #define PROXY_KEYFILE_MAX		(CONF_PATH_MAX * 4)
@@ -94,6 +97,7 @@ struct proxy_conf {
 	uint32_t	dad_moves;
 	uint32_t	dad_window_s;
 	uint32_t	dad_hold_s;
+	uint32_t	tunnel_mtu;	/* of the path between proxies */
 	enum log_level	log_level;
 	struct van_addr	*members;
 	unsigned	nmembers;

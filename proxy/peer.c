@@ -34,6 +34,7 @@
 #include "crypto/uapi.h"
 #include "crypto/wgdev_uapi.h"
 #include "edge/clock.h"
+#include "edge/mtu.h"
 
 /* -------------------------------------------------------------- lookup --- */
 
@@ -82,6 +83,31 @@ peer_del(struct proxyd *d, uint32_t m, monotime_t now)
 	memset(p, 0, sizeof(*p));
 }
 
+/*
+ * The largest frame the peer's tunnel carries: tunnel_mtu less the
+ * tunnel's overhead over the peer's address family (IPv4, an IPv4-mapped
+ * address included, or IPv6; not known yet: IPv6 unless the tunnel socket
+ * is IPv4 only).
+ */
+void
+peer_frame_max(struct proxyd *d, uint32_t m)
+{
+	struct wgdev_peer_info info;
+	bool v6 = !d->tunnel_v4;
+
+	if (!d->peers[m].used)
+		return;
+	if (wgdev_peer_info(d->dev, d->peers[m].handle, &info) == 0) {
+		if (info.endpoint.addr.sa.sa_family == AF_INET)
+			v6 = false;
+		else if (info.endpoint.addr.sa.sa_family == AF_INET6)
+			v6 = !IN6_IS_ADDR_V4MAPPED(&info.endpoint.addr.in6.sin6_addr);
+		sodium_memzero(&info, sizeof(info));
+	}
+	bridge_peer_frame_max(&d->br, m,
+	    (uint32_t)mtu_tunnel_frame_max(d->tunnel_mtu, v6));
+}
+
 static void
 peer_set_endpoint(struct proxyd *d, struct proxyd_peer *p, const struct proxy_peer *cp)
 {
@@ -90,6 +116,7 @@ peer_set_endpoint(struct proxyd *d, struct proxyd_peer *p, const struct proxy_pe
 	endpoint_clear(&none);
 	wgdev_peer_set_endpoint(d->dev, p->handle, cp->has_endpoint ? &cp->endpoint :
 	    &none);
+	peer_frame_max(d, (uint32_t)(p - d->peers));
 }
 
 static void
@@ -289,6 +316,9 @@ peer_event(void *ctx, uint32_t handle, enum wgdev_event ev)
 		log_info("peer %s: tunnel idle, session keys wiped", name);
 		break;
 	case WGDEV_EV_ENDPOINT_CHANGED:
+		if (p != NULL)
+			peer_frame_max(d, (uint32_t)(p - d->peers));
+		/* FALLTHROUGH */
 	case WGDEV_EV_COOKIE_SENT:
 		/* The network can make these happen: at most a few a second. */
 		if (!log_limit_ok(&d->tunnel_log, now))
@@ -359,6 +389,7 @@ peer_show(struct proxyd *d)
 		json_object_set_new(o, "hello_age_ms", mb->last_hello == 0 ? json_null() :
 		    json_integer(mono_to_ms(now - mb->last_hello)));
 		json_object_set_new(o, "macs_max", json_integer(mb->routes_max));
+		json_object_set_new(o, "frame_max", json_integer(mb->frame_max));
 		for (v = 0; v < d->br.conf.van_max; v++) {
 			uint32_t theirs;
 

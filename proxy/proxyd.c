@@ -237,6 +237,14 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 	apply_members(d, conf, now);
 	peer_apply_remove(d, conf);
 	apply_vans(d, conf, old != NULL, now);
+	d->tunnel_v4 = conf->listen.family == 4;
+	if (d->tunnel_mtu != conf->tunnel_mtu) {
+		uint32_t m;
+
+		d->tunnel_mtu = conf->tunnel_mtu;
+		for (m = 0; m < d->br.conf.member_max; m++)
+			peer_frame_max(d, m);
+	}
 	peer_apply_add(d, old, conf);
 
 	d->br.conf.hello_ms = conf->hello_ms;

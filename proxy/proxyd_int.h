@@ -55,6 +55,8 @@ struct tunnel_tx {
 struct proxyd {
 	struct event_base *base;
 	struct proxy_conf *conf;
+	uint32_t	tunnel_mtu;	/* the configuration's, applied */
+	bool		tunnel_v4;	/* the tunnel socket is IPv4 only */
 	struct bridge	br;
 	bool		br_ready;
 	struct bridge_out *out;
@@ -108,6 +110,8 @@ void	peer_apply_add(struct proxyd *, const struct proxy_conf *old,
 	    const struct proxy_conf *conf);
 void	peer_remove_all(struct proxyd *);
 void	peer_event(void *, uint32_t handle, enum wgdev_event);
+/* Tell the bridge what the peer's tunnel carries (tunnel_mtu, family). */
+void	peer_frame_max(struct proxyd *, uint32_t slot);
 const char *peer_member_name(void *, uint32_t m);
 json_t	*peer_show(struct proxyd *);
 json_t	*peer_tunnel_stats(struct proxyd *);

@@ -97,6 +97,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bridge_peer_map(&b, &out, (uint32_t)peers[1], 100, 500, now, &err);
 	bridge_peer_map(&b, &out, (uint32_t)peers[1], 200, 600, now, &err);
 	bridge_peer_limits(&b, (uint32_t)peers[1], 5, 50, 50);
+	/* Peer 1's tunnel is small: frames from the site too big for it (ICMP). */
+	bridge_peer_frame_max(&b, (uint32_t)peers[1], 90);
 	bridge_start(&b, &out, now);
 	flush(&out, NULL);
 

@@ -623,6 +623,47 @@ test_too_big6(void **state)
 	check_icmp6(out, n, 18, ip, 140, 82);
 }
 
+/*
+ * The tunnel's frame limit, against the datagram it makes: the largest
+ * frame's transport message fits tunnel_mtu, one byte more does not.
+ */
+static size_t
+tunnel_datagram(size_t frame, bool v6)
+{
+	size_t msg = WIRE_HDR_LEN + frame;
+
+	msg = (msg + 15) / 16 * 16;		/* padded to 16 */
+	return (v6 ? 40 : 20) + 8 + 16 + msg + 16;
+}
+
+static void
+test_tunnel(void **state)
+{
+	static const struct { unsigned mtu; bool v6; size_t frame; } t[] = {
+		{ 1500, false, 1428 }, { 1500, true, 1396 }, { 1420, false, 1348 },
+		{ 9000, false, 8916 }, { 65535, true, WIRE_FRAME_MAX }, { 100, false, 0 },
+	};
+	unsigned mtu;
+	size_t i, f;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_int_equal(mtu_tunnel_frame_max(t[i].mtu, t[i].v6), t[i].frame);
+	for (mtu = 0; mtu <= 9300; mtu++) {
+		for (i = 0; i < 2; i++) {
+			f = mtu_tunnel_frame_max(mtu, i == 1);
+			if (f == 0) {
+				assert_true(mtu < 200);
+				continue;
+			}
+			assert_true(f >= ETH_HDR_LEN + MTU_IP4_MIN);
+			assert_true(tunnel_datagram(f, i == 1) <= mtu);
+			if (f < WIRE_FRAME_MAX)
+				assert_true(tunnel_datagram(f + 1, i == 1) > mtu);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -634,6 +675,7 @@ main(void)
 		cmocka_unit_test(test_too_big4),
 		cmocka_unit_test(test_too_big4_refusals),
 		cmocka_unit_test(test_too_big6),
+		cmocka_unit_test(test_tunnel),
 	};
 
 	return cmocka_run_group_tests_name("mtu", tests, NULL, NULL);

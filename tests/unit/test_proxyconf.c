@@ -305,6 +305,7 @@ static const char golden[] =
     "  dad_moves = 5;\n"
     "  dad_window = 180;\n"
     "  dad_hold = 180;\n"
+    "  tunnel_mtu = 1500;\n"
     "  log_level = \"debug\";\n"
     "};\n"
     "members = [\n"

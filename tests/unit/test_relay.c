@@ -42,6 +42,8 @@ struct delivery {
 	int		host;
 	uint32_t	port;
 	uint32_t	tag;
+	size_t		len;
+	uint8_t		head[64];	/* the frame's first bytes */
 };
 
 static struct host	*hosts;
@@ -85,6 +87,8 @@ flush(struct bridge_out *o, void *arg)
 			d->host = h->idx;
 			d->port = a->target;
 			memcpy(&d->tag, a->data + 14, 4);
+			d->len = a->data_len;
+			memcpy(d->head, a->data, a->data_len < 64 ? a->data_len : 64);
 			continue;
 		}
 		peer = h->b.member[a->target].peer;
@@ -572,6 +576,121 @@ test_peer_back_hears_routes(void **state)
 	assert_int_equal(h, b1);
 }
 
+/* An IPv4 datagram with DF from ...:src to ...:dst: UDP of len bytes, or a
+ * TCP SYN with MSS 1460 (len 0). */
+static size_t
+ip4_frame(uint8_t *f, uint8_t dst, uint8_t src, size_t len)
+{
+	bool syn = len == 0;
+	size_t ip = syn ? 20 + 24 : len - 14;
+	uint32_t sum = 0;
+	size_t i;
+
+	memset(f, 0, 14 + ip);
+	f[0] = 2;
+	f[5] = dst;
+	f[6] = 2;
+	f[11] = src;
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[16] = (uint8_t)(ip >> 8);
+	f[17] = (uint8_t)ip;
+	f[20] = 0x40;		/* DF */
+	f[22] = 64;
+	f[23] = syn ? 6 : 17;
+	f[26] = 10; f[29] = src;
+	f[30] = 10; f[33] = dst;
+	for (i = 0; i < 20; i += 2)
+		sum += (uint32_t)(f[14 + i] << 8 | f[15 + i]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	f[24] = (uint8_t)(~sum >> 8);
+	f[25] = (uint8_t)~sum;
+	if (syn) {
+		f[34] = 0x9c; f[35] = 0x40;		/* 40000 -> 80 */
+		f[37] = 80;
+		f[46] = 6 << 4;			/* data offset 24 */
+		f[47] = 0x02;			/* SYN */
+		f[48] = 0xff; f[49] = 0xff;
+		f[54] = 2; f[55] = 4; f[56] = 1460 >> 8; f[57] = 1460 & 0xff;
+	}
+	return 14 + ip;
+}
+
+/*
+ * B's tunnel to A carries frames of up to 600 bytes: a larger datagram
+ * from B's VM is dropped at B's proxy, counted, and answered with ICMP
+ * "fragmentation needed" (MTU 586) from the destination's address; A's
+ * VM's SYN reaches B with an MSS that fits the tunnel, and B's with
+ * one that fits it going the other way.
+ */
+static void
+test_tunnel_mtu(void **state)
+{
+	uint8_t f[1600];
+	const struct delivery *d;
+	uint32_t sa;
+	size_t n;
+	int pa1, pb1, h, before;
+
+	(void)state;
+	two_sites();
+	pa1 = port(a1, 100, 0x11);
+	pb1 = port(b1, 300, 0x21);
+	bridge_peer_frame_max(&hosts[pb].b, (uint32_t)hosts[pb].peer_slot[pa], 600);
+	bridge_peer_frame_max(&hosts[pa].b, (uint32_t)hosts[pa].peer_slot[pb], 600);
+	send_frame(a1, pa1, 0x21, 0x11, 1);
+	send_frame(b1, pb1, 0x11, 0x21, 2);
+	assert_int_equal(delivered(2, &h), 1);
+	assert_int_equal(h, a1);
+
+	before = ndlog;
+	n = ip4_frame(f, 0x11, 0x21, 1000);
+	bridge_port_frame(&hosts[b1].b, &hosts[b1].out, (uint32_t)pb1, f, n, 1, now);
+	flush(&hosts[b1].out, &hosts[b1]);
+	run();
+	assert_int_equal(ndlog, before + 1);		/* the answer, nothing at A */
+	d = &dlog[before];
+	assert_int_equal(d->host, b1);
+	assert_int_equal(d->port, pb1);
+	assert_int_equal(d->head[5], 0x21);		/* to the sender's MAC */
+	assert_int_equal(d->head[11], 0x11);		/* from the destination's */
+	assert_int_equal(d->head[14 + 9], 1);		/* ICMP */
+	assert_int_equal(d->head[34], 3);		/* fragmentation needed */
+	assert_int_equal(d->head[35], 4);
+	assert_int_equal(d->head[40] << 8 | d->head[41], 600 - 14);
+	sa = (uint32_t)hosts[pb].peer_slot[pa];
+	assert_int_equal(hosts[pb].b.member[sa].stats.drops[DROP_OVER_MTU], 1);
+	assert_int_equal(vstats(pb, 300)->drops[DROP_OVER_MTU], 1);
+	assert_int_equal(vstats(pb, 300)->icmp_sent, 1);
+
+	/* One that fits goes through. */
+	before = ndlog;
+	n = ip4_frame(f, 0x11, 0x21, 600);
+	bridge_port_frame(&hosts[b1].b, &hosts[b1].out, (uint32_t)pb1, f, n, 1, now);
+	flush(&hosts[b1].out, &hosts[b1]);
+	run();
+	assert_int_equal(ndlog, before + 1);
+	assert_int_equal(dlog[before].host, a1);
+	assert_int_equal(dlog[before].len, 600);
+
+	/* SYNs both ways: the MSS that fits 600 - 14 - 20 - 20 = 546. */
+	before = ndlog;
+	n = ip4_frame(f, 0x21, 0x11, 0);
+	bridge_port_frame(&hosts[a1].b, &hosts[a1].out, (uint32_t)pa1, f, n, 1, now);
+	flush(&hosts[a1].out, &hosts[a1]);
+	run();
+	n = ip4_frame(f, 0x11, 0x21, 0);
+	bridge_port_frame(&hosts[b1].b, &hosts[b1].out, (uint32_t)pb1, f, n, 1, now);
+	flush(&hosts[b1].out, &hosts[b1]);
+	run();
+	assert_int_equal(ndlog, before + 2);
+	assert_int_equal(dlog[before].host, b1);
+	assert_int_equal(dlog[before].head[56] << 8 | dlog[before].head[57], 546);
+	assert_int_equal(dlog[before + 1].host, a1);
+	assert_int_equal(dlog[before + 1].head[56] << 8 | dlog[before + 1].head[57], 546);
+}
+
 /*
  * A chain A - B - C where B has no node in the VAN (transit only): it
  * carries the VAN between its peers under its own ID for it, 500.
@@ -730,6 +849,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unmapped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cross_site_migration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_back_hears_routes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tunnel_mtu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_death_and_limits, setup, teardown),
