@@ -1,0 +1,16 @@
+# federation/plan.mk — vanplan: the planner (plan.c, pure), the inventory
+# parser (planconf.c), the writers (planout.c), lint (planlint.c) and the
+# main (vanplan.c); its unit test, golden test and bench.  Kept apart from
+# federation/module.mk (vanlab) on purpose.
+
+PLAN_SRCS := federation/plan.c
+LIBVANPLAN := $(B)/libvanplan.a
+$(LIBVANPLAN): $(PLAN_SRCS:%.c=$(B)/%.o)
+
+FUZZ_LIB_SRCS += federation/plan.c
+
+$(B)/tests/unit/test_plan: $(B)/tests/unit/test_plan.o $(LIBVANPLAN) $(LIBVANCORE) $(LIBVANCRYPTO)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lm
+
+UNIT_TESTS += $(B)/tests/unit/test_plan
