@@ -9,8 +9,19 @@ $(LIBVANPLAN): $(PLAN_SRCS:%.c=$(B)/%.o)
 
 FUZZ_LIB_SRCS += federation/plan.c
 
-$(B)/tests/unit/test_plan: $(B)/tests/unit/test_plan.o $(LIBVANPLAN) $(LIBVANCORE) $(LIBVANCRYPTO)
+$(B)/tests/unit/test_plan: $(B)/tests/unit/test_plan.o $(LIBVANPLAN) $(B)/libvanproxy.a \
+		$(LIBVANCORE) $(LIBVANCRYPTO)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lm
 
 UNIT_TESTS += $(B)/tests/unit/test_plan
+
+# The rest of vanplan: not pure (libconfig, files), no libevent.
+PLAN_IO_SRCS := federation/planconf.c federation/planout.c federation/planlint.c
+$(LIBVANPLAN): $(PLAN_IO_SRCS:%.c=$(B)/%.o)
+
+$(B)/vanplan: $(B)/federation/vanplan.o $(LIBVANPLAN) $(B)/libvanproxy.a $(LIBVANCORE) \
+		$(LIBVANCRYPTO)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+PROGRAMS += $(B)/vanplan
