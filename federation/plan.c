@@ -294,7 +294,7 @@ check_input(const struct plan_input *in, struct plan_err *e)
 			for (j = 0; j < v->nmembers; j++)
 				if (v->members[j].site == p[i].a && v->members[j].id == p[i].b)
 					src = v->members[j].src;
-			fail(e, src, "site '%s': VAN ID %u is already VAN '%s''s",
+			fail(e, src, "site '%s' already gives ID %u to VAN '%s'",
 			    in->sites[p[i].a].name, p[i].b, in->vans[p[i - 1].i].name);
 			goto out;
 		}

@@ -25,3 +25,18 @@ $(B)/vanplan: $(B)/federation/vanplan.o $(LIBVANPLAN) $(B)/libvanproxy.a $(LIBVA
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 PROGRAMS += $(B)/vanplan
+
+# The golden test (tests/golden/plan.sh): the examples in etc/plan/ give
+# the files under tests/golden/plan/, vanproxy accepts them, lint agrees,
+# bad inventories give their messages.  It runs with the unit tests (and
+# with them under ASan/UBSan).  `make plan-golden-update` rewrites the
+# golden files from this build: review the diff before committing it.
+plan-golden: $(B)/vanplan $(B)/vanproxy
+	$(Q)tests/golden/plan.sh $(B)
+
+plan-golden-update: $(B)/vanplan $(B)/vanproxy
+	$(Q)tests/golden/plan.sh $(B) --update
+
+unit: plan-golden
+
+.PHONY: plan-golden plan-golden-update

@@ -310,18 +310,18 @@ write_site(const struct planconf *pc, const char *sdir, uint32_t s,
 	if (mkdir_p(path, err, errlen) == -1)
 		return -1;
 	snprintf(head, sizeof(head),
-	    "# peering.conf of site \"%s\"%s, written by vanplan from %s: its\n"
+	    "# peering.conf of site \"%s\", written by vanplan from %s: its\n"
 	    "# tunnels in the federation's tree (docs/proxy.md §6).  proxy.conf\n"
 	    "# includes it, and vans.conf for its `vans`.  Re-run vanplan rather\n"
-	    "# than edit it: the other sites' files say the same from their side.\n",
-	    site, when, inv);
+	    "# than edit it: the other sites' files say the same from their side.\n"
+	    "%s", site, inv, when);
 	if (put_file(sdir, "peering.conf", head, peering, err, errlen) == -1)
 		return -1;
 	snprintf(head, sizeof(head),
-	    "# vans.conf of site \"%s\"%s, written by vanplan from %s: the VANs\n"
+	    "# vans.conf of site \"%s\", written by vanplan from %s: the VANs\n"
 	    "# its proxy carries, with nodes here or in transit.  proxy.conf has\n"
-	    "# @include \"vans.conf\" in place of a `vans` list of its own.\n",
-	    site, when, inv);
+	    "# @include \"vans.conf\" in place of a `vans` list of its own.\n"
+	    "%s", site, inv, when);
 	return put_file(sdir, "vans.conf", head, vans, err, errlen);
 }
 
@@ -354,9 +354,10 @@ planout_write(const struct planconf *pc, const struct plan_result *r,
 		const struct plan_link *l = &pc->in.links[r->tree.links[i]];
 		const struct plan_link *sb = &pc->in.links[r->replace[i]];
 
-		snprintf(when, sizeof(when), " when tunnel %s-%s fails (standby %s-%s "
-		    "up)", pc->in.sites[l->a].name, pc->in.sites[l->b].name,
-		    pc->in.sites[sb->a].name, pc->in.sites[sb->b].name);
+		snprintf(when, sizeof(when), "# The tree when tunnel %s-%s has failed "
+		    "and standby tunnel %s-%s is up.\n", pc->in.sites[l->a].name,
+		    pc->in.sites[l->b].name, pc->in.sites[sb->a].name,
+		    pc->in.sites[sb->b].name);
 		for (s = 0; s < n; s++) {
 			if (bodies(pc, &r->failover[i], s, nb, &p, &v) == -1) {
 				snprintf(err, errlen, "out of memory");

@@ -658,8 +658,8 @@ test_errors(void **state)
 	expect_fail(&x, &x.sites[1], "site 's1': transit_ids 7..7 are all taken "
 	    "(VAN 'red' needs one)");
 	x.members[1][1] = (struct plan_member){ 2, 300, &x.members[1][1] };
-	expect_fail(&x, &x.members[1][1], "site 's2': VAN ID 300 is already VAN "
-	    "'blue''s");
+	expect_fail(&x, &x.members[1][1], "site 's2' already gives ID 300 to VAN "
+	    "'blue'");
 	x.members[1][1] = (struct plan_member){ 0, 400, &x.members[1][1] };
 	expect_fail(&x, &x.members[1][1], "VAN 'red': site 's0' given twice");
 	/* The chain has bridges only. */
