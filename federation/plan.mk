@@ -40,3 +40,10 @@ plan-golden-update: $(B)/vanplan $(B)/vanproxy
 unit: plan-golden
 
 .PHONY: plan-golden plan-golden-update
+
+# make bench: tests/bench/run.sh runs it (10000 sites, 100000 links).
+BENCH_PROGRAMS += $(B)/bench/plan-bench
+$(B)/bench/plan-bench: $(B)/tests/bench/plan_bench.o $(LIBVANPLAN) $(B)/libvanproxy.a \
+		$(LIBVANCORE) $(LIBVANCRYPTO)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
