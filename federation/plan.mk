@@ -7,8 +7,6 @@ PLAN_SRCS := federation/plan.c
 LIBVANPLAN := $(B)/libvanplan.a
 $(LIBVANPLAN): $(PLAN_SRCS:%.c=$(B)/%.o)
 
-FUZZ_LIB_SRCS += federation/plan.c
-
 $(B)/tests/unit/test_plan: $(B)/tests/unit/test_plan.o $(LIBVANPLAN) $(B)/libvanproxy.a \
 		$(LIBVANCORE) $(LIBVANCRYPTO)
 	@mkdir -p $(dir $@)
