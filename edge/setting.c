@@ -166,6 +166,63 @@ setting_listen(struct setting_ctx *c, const config_setting_t *g, const char *nam
 	return true;
 }
 
+/* A host name as DNS has them (the resolver checks the rest). */
+static bool
+host_name_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > SETTING_HOST_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+bool
+setting_endpoint(struct setting_ctx *c, const config_setting_t *s, const char *str,
+    uint16_t default_port, struct van_addr *a, char host[static SETTING_HOST_MAX + 1],
+    uint16_t *port, char *text, size_t tlen)
+{
+	char buf[ADDR_STRLEN];
+	const char *err, *colon;
+	unsigned long pn = default_port;
+	size_t hn;
+
+	host[0] = '\0';
+	if (addr_parse(str, default_port, a, &err)) {
+		if (a->port == 0)
+			return setting_fail(c, s, "endpoint '%s': port 0", str);
+		*port = a->port;
+		snprintf(text, tlen, "%s", addr_str(a, buf));
+		return true;
+	}
+	memset(a, 0, sizeof(*a));
+	colon = strrchr(str, ':');
+	hn = colon != NULL ? (size_t)(colon - str) : strlen(str);
+	/* Digits and dots, a bracket or colons: meant as an address. */
+	if ((str[0] >= '0' && str[0] <= '9' && strspn(str, "0123456789.") >= hn) ||
+	    str[0] == '[' || (colon != NULL && memchr(str, ':', hn) != NULL))
+		return setting_fail(c, s, "endpoint '%s': %s", str, err);
+	if (!host_name_ok(str, hn))
+		return setting_fail(c, s, "endpoint '%s': not an address or host name "
+		    "(a.b.c.d:port, [v6]:port, name:port)", str);
+	if (colon != NULL) {
+		char *end;
+
+		pn = strtoul(colon + 1, &end, 10);
+		if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || pn == 0 ||
+		    pn > 65535)
+			return setting_fail(c, s, "endpoint '%s': port 1..65535", str);
+	}
+	snprintf(host, SETTING_HOST_MAX + 1, "%.*s", (int)hn, str);
+	*port = (uint16_t)pn;
+	snprintf(text, tlen, "%s:%lu", host, pn);
+	return true;
+}
+
 bool
 setting_path(struct setting_ctx *c, const config_setting_t *g, const char *name,
     char *out, size_t max)

@@ -23,6 +23,7 @@
 #include "edge/log.h"
 
 #define SETTING_ERR_MAX	(4096 + 512)	/* a path and a message */
+#define SETTING_HOST_MAX	240	/* an endpoint's host name */
 
 struct setting_ctx {
 	const char	*file;		/* the file read, as named */
@@ -65,6 +66,18 @@ bool	setting_bool(struct setting_ctx *, const config_setting_t *g,
  */
 bool	setting_listen(struct setting_ctx *, const config_setting_t *g,
 	    const char *name, uint16_t default_port, struct van_addr *out);
+/*
+ * A tunnel endpoint, str, written in setting s: "a.b.c.d[:port]",
+ * "[v6][:port]" or "host.name[:port]" (port default_port; 0 refused).
+ * Syntax only, a name is not resolved: an address into *a, a name into
+ * host (a->family 0); its port into *port either way; the normalised text
+ * (an address as addr_str prints it, a name as "name:port") into text
+ * (tlen bytes).  Shared by vanproxy (which resolves names) and vanplan.
+ */
+bool	setting_endpoint(struct setting_ctx *, const config_setting_t *s,
+	    const char *str, uint16_t default_port, struct van_addr *a,
+	    char host[static SETTING_HOST_MAX + 1], uint16_t *port, char *text,
+	    size_t tlen);
 /* An absolute path shorter than max bytes, copied into out. */
 bool	setting_path(struct setting_ctx *, const config_setting_t *g,
 	    const char *name, char *out, size_t max);

@@ -29,7 +29,6 @@
 _Static_assert(CONF_ERR_MAX == SETTING_ERR_MAX, "one error buffer size");
 
 #define PROXY_RATE_MAX	100000000
-#define PROXY_HOST_MAX	240	/* an endpoint's host name, "host:port" fits */
 
 /* ------------------------------------------------------------- proxy --- */
 
@@ -196,26 +195,11 @@ parse_vans(struct setting_ctx *c, const config_setting_t *s, struct proxy_conf *
 
 /* ------------------------------------------------------------- peers --- */
 
-/* A host name as DNS has them (the resolver checks the rest). */
-static bool
-host_name_ok(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > PROXY_HOST_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '.'))
-			return false;
-	return true;
-}
-
 /*
  * "a.b.c.d[:port]", "[v6][:port]" or "host.name[:port]" (resolved now,
  * the first address the resolver gives); the port defaults to 51820.
  * The text kept is normalised: an address as printed, a name with its
- * port.
+ * port (edge/setting.c's setting_endpoint, which vanplan shares).
  */
 static bool
 parse_endpoint(struct setting_ctx *c, const config_setting_t *s, const char *str,
@@ -224,43 +208,23 @@ parse_endpoint(struct setting_ctx *c, const config_setting_t *s, const char *str
 	struct sockaddr_storage ss;
 	struct addrinfo hints, *res = NULL;
 	struct van_addr a;
-	const char *err, *colon;
-	char host[PROXY_HOST_MAX + 1], port[8];
-	unsigned long pn = PROXY_TUNNEL_PORT;
-	size_t hn;
+	char host[SETTING_HOST_MAX + 1], port[8];
+	uint16_t pn;
 	int rc;
 
 	if (strlen(str) >= sizeof(p->endpoint_text))
 		return setting_fail(c, s, "endpoint: too long");
-	if (addr_parse(str, PROXY_TUNNEL_PORT, &a, &err)) {
-		if (a.port == 0)
-			return setting_fail(c, s, "endpoint '%s': port 0", str);
+	if (!setting_endpoint(c, s, str, PROXY_TUNNEL_PORT, &a, host, &pn,
+	    p->endpoint_text, sizeof(p->endpoint_text)))
+		return false;
+	if (a.family != 0) {
 		if (endpoint_from_sockaddr(&p->endpoint, (struct sockaddr *)&ss,
 		    (socklen_t)addr_to_sockaddr(&a, false, &ss)) == -1)
 			return setting_fail(c, s, "endpoint '%s': not an address", str);
-		addr_str(&a, p->endpoint_text);
 		p->has_endpoint = true;
 		return true;
 	}
-	colon = strrchr(str, ':');
-	hn = colon != NULL ? (size_t)(colon - str) : strlen(str);
-	/* Digits and dots, a bracket or colons: meant as an address. */
-	if ((str[0] >= '0' && str[0] <= '9' && strspn(str, "0123456789.") >= hn) ||
-	    str[0] == '[' || (colon != NULL && memchr(str, ':', hn) != NULL))
-		return setting_fail(c, s, "endpoint '%s': %s", str, err);
-	if (!host_name_ok(str, hn))
-		return setting_fail(c, s, "endpoint '%s': not an address or host name "
-		    "(a.b.c.d:port, [v6]:port, name:port)", str);
-	if (colon != NULL) {
-		char *end;
-
-		pn = strtoul(colon + 1, &end, 10);
-		if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || pn == 0 ||
-		    pn > 65535)
-			return setting_fail(c, s, "endpoint '%s': port 1..65535", str);
-	}
-	snprintf(host, sizeof(host), "%.*s", (int)hn, str);
-	snprintf(port, sizeof(port), "%lu", pn);
+	snprintf(port, sizeof(port), "%u", pn);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_DGRAM;
@@ -272,7 +236,6 @@ parse_endpoint(struct setting_ctx *c, const config_setting_t *s, const char *str
 	freeaddrinfo(res);
 	if (rc == -1)
 		return setting_fail(c, s, "endpoint '%s': not an address", str);
-	snprintf(p->endpoint_text, sizeof(p->endpoint_text), "%s:%s", host, port);
 	p->has_endpoint = true;
 	return true;
 }

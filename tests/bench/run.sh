@@ -11,7 +11,7 @@
 # times).  Then the migration gap (migrate.sh:
 # vanlab, BENCH_MIGRATIONS moves of each kind, default 10), and the crypto
 # engine's figures beside ../shared/bench/cryptolimit.c, when
-# tests/bench/crypto.sh exists.
+# tests/bench/crypto.sh exists, and vanplan's planning time.
 # Extra arguments go to anchors.sh (e.g. --duration 5 --repeat 3).
 set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,6 +51,9 @@ if [ -f "$out/anchors/summary.tsv" ]; then
 fi
 # The migration gap (issue 4), in a vanlab lab of its own, beside the ratios.
 BENCH_OUT_DIR=$out sh "$here/migrate.sh" "$build" | tee "$out/migrate.md" || rc=1
+# vanplan (issue 6): 10000 sites, 100000 candidate links (plan_bench.c).
+echo
+"$build/bench/plan-bench" | tee "$out/vanplan.txt" || rc=1
 if [ -x "$here/crypto.sh" ]; then
   echo
   "$here/crypto.sh" "$build" | tee "$out/crypto.txt" || rc=1

@@ -1,0 +1,47 @@
+# federation/plan.mk — vanplan: the planner (plan.c, pure), the inventory
+# parser (planconf.c), the writers (planout.c), lint (planlint.c) and the
+# main (vanplan.c); its unit test, golden test and bench.  Kept apart from
+# federation/module.mk (vanlab) on purpose.
+
+PLAN_SRCS := federation/plan.c
+LIBVANPLAN := $(B)/libvanplan.a
+$(LIBVANPLAN): $(PLAN_SRCS:%.c=$(B)/%.o)
+
+$(B)/tests/unit/test_plan: $(B)/tests/unit/test_plan.o $(LIBVANPLAN) $(B)/libvanproxy.a \
+		$(LIBVANCORE) $(LIBVANCRYPTO)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lm
+
+UNIT_TESTS += $(B)/tests/unit/test_plan
+
+# The rest of vanplan: not pure (libconfig, files), no libevent.
+PLAN_IO_SRCS := federation/planconf.c federation/planout.c federation/planlint.c
+$(LIBVANPLAN): $(PLAN_IO_SRCS:%.c=$(B)/%.o)
+
+$(B)/vanplan: $(B)/federation/vanplan.o $(LIBVANPLAN) $(B)/libvanproxy.a $(LIBVANCORE) \
+		$(LIBVANCRYPTO)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+PROGRAMS += $(B)/vanplan
+
+# The golden test (tests/golden/plan.sh): the examples in etc/plan/ give
+# the files under tests/golden/plan/, vanproxy accepts them, lint agrees,
+# bad inventories give their messages.  It runs with the unit tests (and
+# with them under ASan/UBSan).  `make plan-golden-update` rewrites the
+# golden files from this build: review the diff before committing it.
+plan-golden: $(B)/vanplan $(B)/vanproxy
+	$(Q)tests/golden/plan.sh $(B)
+
+plan-golden-update: $(B)/vanplan $(B)/vanproxy
+	$(Q)tests/golden/plan.sh $(B) --update
+
+unit: plan-golden
+
+.PHONY: plan-golden plan-golden-update
+
+# make bench: tests/bench/run.sh runs it (10000 sites, 100000 links).
+BENCH_PROGRAMS += $(B)/bench/plan-bench
+$(B)/bench/plan-bench: $(B)/tests/bench/plan_bench.o $(LIBVANPLAN) $(B)/libvanproxy.a \
+		$(LIBVANCORE) $(LIBVANCRYPTO)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm

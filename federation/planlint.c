@@ -1,0 +1,630 @@
+/*
+ * planlint.c — see planlint.h.  A peering file is read as vanproxy reads
+ * it (the same settings, the same getters), without the proxy.conf around
+ * it: the site is named by the file's directory (or the file, NAME.conf).
+ * Every fault is counted and reported; reading goes on past them, so one
+ * run shows them all.
+ */
+#include "federation/planlint.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libconfig.h>
+
+#include "crypto/key.h"
+#include "proxy/conf.h"
+
+#define LINT_SITE_MAX	65536
+
+struct lint_pair {
+	uint32_t	local, remote;
+	int		line;
+};
+
+struct lint_peer {
+	char		name[PLAN_NAME_MAX];
+	uint32_t	site;		/* linted site index, PLAN_NONE: unknown */
+	struct wg_key	key;
+	char		endpoint[PLANCONF_ENDPOINT_MAX];	/* "": none */
+	struct lint_pair *pairs;
+	uint32_t	npairs;
+	int		line;
+};
+
+struct lint_site {
+	char		name[PLAN_NAME_MAX];
+	char		file[PLANCONF_PATH_MAX];
+	bool		has_vans;
+	char		vans_file[PLANCONF_PATH_MAX];
+	uint32_t	*vans;		/* declared IDs */
+	uint32_t	nvans;
+	struct lint_peer *peers;
+	uint32_t	npeers;
+	bool		read;		/* parsed without fault */
+};
+
+struct lint {
+	const struct planconf *inv;
+	struct lint_site *sites;
+	uint32_t	nsites;
+	FILE		*err;
+	int		faults;
+};
+
+static void fault(struct lint *, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+fault(struct lint *l, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(l->err, "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(l->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', l->err);
+	l->faults++;
+}
+
+/* ------------------------------------------------------------- reading --- */
+
+static bool
+read_pairs(struct setting_ctx *c, const config_setting_t *vs, struct lint_peer *p)
+{
+	static const char *const known[] = { "local", "remote", NULL };
+	uint32_t i, n;
+
+	if (config_setting_type(vs) != CONFIG_TYPE_LIST)
+		return setting_fail(c, vs, "'vans' of a peer must be a list "
+		    "( { local = N; remote = N; }, ... )");
+	n = (uint32_t)config_setting_length(vs);
+	if (n > PROXY_PEER_VANS_MAX)
+		return setting_fail(c, vs, "more than %d VAN pairs", PROXY_PEER_VANS_MAX);
+	if ((p->pairs = calloc((size_t)n + 1, sizeof(*p->pairs))) == NULL)
+		return setting_fail(c, vs, "out of memory");
+	for (i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(vs, i);
+		struct lint_pair *x = &p->pairs[i];
+		uint32_t j;
+
+		if (config_setting_type(s) != CONFIG_TYPE_GROUP ||
+		    !setting_only_known(c, s, known) ||
+		    config_setting_get_member(s, "local") == NULL ||
+		    config_setting_get_member(s, "remote") == NULL)
+			return setting_fail(c, s, "a VAN pair is a group { local = N; "
+			    "remote = N; }");
+		if (!setting_u32(c, s, "local", 1, UINT32_MAX, &x->local) ||
+		    !setting_u32(c, s, "remote", 1, UINT32_MAX, &x->remote))
+			return false;
+		x->line = (int)config_setting_source_line(s);
+		for (j = 0; j < i; j++)
+			if (p->pairs[j].local == x->local || p->pairs[j].remote == x->remote)
+				return setting_fail(c, s, "%s VAN %u already mapped in this "
+				    "peering on line %d", p->pairs[j].local == x->local ?
+				    "local" : "remote", p->pairs[j].local == x->local ?
+				    x->local : x->remote, p->pairs[j].line);
+		p->npairs++;
+	}
+	return true;
+}
+
+static bool
+read_peer(struct setting_ctx *c, const config_setting_t *s, struct lint_site *site)
+{
+	static const char *const known[] = { "name", "public_key", "endpoint",
+	    "preshared_key", "persistent_keepalive", "vans", "limits", NULL };
+	struct lint_peer *p = &site->peers[site->npeers];
+	const char *name = NULL, *pub = NULL, *ep = NULL, *str = NULL;
+	const config_setting_t *vs;
+	char host[SETTING_HOST_MAX + 1];
+	struct van_addr a;
+	uint32_t i, ka = 0;
+	uint16_t port;
+
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return setting_fail(c, s, "a peer is a group { name = \"...\"; ... }");
+	if (!setting_only_known(c, s, known) ||
+	    !setting_str(c, s, "name", &name) ||
+	    !setting_str(c, s, "public_key", &pub) ||
+	    !setting_str(c, s, "endpoint", &ep) ||
+	    !setting_str(c, s, "preshared_key", &str) ||
+	    !setting_u32(c, s, "persistent_keepalive", 0, 65535, &ka))
+		return false;
+	p->line = (int)config_setting_source_line(s);
+	site->npeers++;		/* owns pairs from here */
+	if (name == NULL || !conf_name_ok(name, PLAN_NAME_MAX))
+		return setting_fail(c, s, "a peer needs a 'name' of 1-%d of "
+		    "A-Z a-z 0-9 _ . -", PLAN_NAME_MAX - 1);
+	for (i = 0; i + 1 < site->npeers; i++)
+		if (strcmp(site->peers[i].name, name) == 0)
+			return setting_fail(c, s, "peer name '%s' already used on line %d",
+			    name, site->peers[i].line);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	if (pub == NULL || !key_from_base64(&p->key, pub, strlen(pub)))
+		return setting_fail(c, s, "peer '%s': public_key: not a key (44 "
+		    "characters of base64, as `wg pubkey` prints)", name);
+	if (ep != NULL && (strlen(ep) >= sizeof(p->endpoint) ||
+	    !setting_endpoint(c, config_setting_get_member(s, "endpoint"), ep,
+	    PROXY_TUNNEL_PORT, &a, host, &port, p->endpoint, sizeof(p->endpoint))))
+		return c->err[0] != '\0' ? false : setting_fail(c, s, "endpoint: too long");
+	if ((vs = config_setting_get_member(s, "vans")) != NULL &&
+	    !read_pairs(c, vs, p))
+		return false;
+	return true;
+}
+
+/* site->file: its peers; vans.conf beside it: its VANs. */
+static void
+read_site(struct lint *l, struct lint_site *site)
+{
+	static const char *const known[] = { "peers", NULL };
+	static const char *const vknown[] = { "vans", NULL };
+	char err[SETTING_ERR_MAX], dir[PLANCONF_PATH_MAX];
+	struct setting_ctx c = { site->file, err, NULL };
+	const config_setting_t *s;
+	config_t cfg;
+	uint32_t i, n;
+
+	err[0] = '\0';
+	config_init(&cfg);
+	if (!setting_read(&c, &cfg, site->file, dir, sizeof(dir)) ||
+	    !setting_only_known(&c, config_root_setting(&cfg), known))
+		goto fail;
+	if ((s = config_lookup(&cfg, "peers")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_LIST) {
+			setting_fail(&c, s, "'peers' must be a list ( { ... }, ... )");
+			goto fail;
+		}
+		n = (uint32_t)config_setting_length(s);
+		if (n > PROXY_PEER_MAX) {
+			setting_fail(&c, s, "more than %d peers", PROXY_PEER_MAX);
+			goto fail;
+		}
+		if ((site->peers = calloc((size_t)n + 1, sizeof(*site->peers))) == NULL)
+			goto fail;
+		for (i = 0; i < n; i++)
+			if (!read_peer(&c, config_setting_get_elem(s, i), site))
+				goto fail;
+	}
+	config_destroy(&cfg);
+	config_init(&cfg);
+	if (site->has_vans) {
+		c.file = site->vans_file;
+		if (!setting_read(&c, &cfg, site->vans_file, dir, sizeof(dir)) ||
+		    !setting_only_known(&c, config_root_setting(&cfg), vknown))
+			goto fail;
+		if ((s = config_lookup(&cfg, "vans")) != NULL) {
+			if (config_setting_type(s) != CONFIG_TYPE_LIST) {
+				setting_fail(&c, s, "'vans' must be a list ( { ... }, ... )");
+				goto fail;
+			}
+			n = (uint32_t)config_setting_length(s);
+			if ((site->vans = calloc((size_t)n + 1, sizeof(uint32_t))) == NULL)
+				goto fail;
+			for (i = 0; i < n; i++) {
+				const config_setting_t *v = config_setting_get_elem(s, i);
+
+				if (config_setting_type(v) != CONFIG_TYPE_GROUP ||
+				    config_setting_get_member(v, "id") == NULL) {
+					setting_fail(&c, v, "a VAN is a group { id = N; name = "
+					    "\"...\"; }");
+					goto fail;
+				}
+				if (!setting_u32(&c, v, "id", 1, UINT32_MAX,
+				    &site->vans[site->nvans]))
+					goto fail;
+				site->nvans++;
+			}
+		}
+	}
+	config_destroy(&cfg);
+	site->read = true;
+	return;
+fail:
+	config_destroy(&cfg);
+	if (err[0] == '\0')
+		snprintf(err, sizeof(err), "%s:0: out of memory", site->file);
+	fprintf(l->err, "%s\n", err);
+	l->faults++;
+}
+
+static bool
+is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void
+add_site(struct lint *l, const char *file, const char *name)
+{
+	struct lint_site *s;
+	char buf[PLANCONF_PATH_MAX], *d;
+
+	if (l->nsites == LINT_SITE_MAX) {
+		fault(l, file, 0, "more than %d peering files", LINT_SITE_MAX);
+		return;
+	}
+	s = &l->sites[l->nsites++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	snprintf(s->file, sizeof(s->file), "%s", file);
+	snprintf(buf, sizeof(buf), "%s", file);
+	d = dirname(buf);
+	snprintf(s->vans_file, sizeof(s->vans_file), "%s/vans.conf", d);
+	s->has_vans = is_file(s->vans_file);
+	if (!conf_name_ok(name, PLAN_NAME_MAX))
+		fault(l, file, 0, "site name '%s' (of the file's name): 1-%d of "
+		    "A-Z a-z 0-9 _ . -", name, PLAN_NAME_MAX - 1);
+}
+
+static int
+dirent_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* A file, a site's directory, or a directory of sites' directories. */
+static void
+add_path(struct lint *l, const char *path)
+{
+	char file[PLANCONF_PATH_MAX * 2], buf[PLANCONF_PATH_MAX], *base;
+	struct dirent **ents = NULL;
+	struct stat st;
+	int i, n, found = 0;
+
+	if (stat(path, &st) == -1) {
+		fault(l, path, 0, "%s", strerror(errno));
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s", path);
+	if (!S_ISDIR(st.st_mode)) {
+		base = basename(buf);
+		if (strcmp(base, "peering.conf") == 0) {
+			snprintf(buf, sizeof(buf), "%s", path);
+			base = basename(dirname(buf));
+		} else if (strlen(base) > 5 && strcmp(base + strlen(base) - 5, ".conf") == 0)
+			base[strlen(base) - 5] = '\0';
+		add_site(l, path, base);
+		return;
+	}
+	snprintf(file, sizeof(file), "%s/peering.conf", path);
+	if (is_file(file)) {
+		add_site(l, file, basename(buf));
+		return;
+	}
+	if ((n = scandir(path, &ents, NULL, dirent_cmp)) == -1) {
+		fault(l, path, 0, "%s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		/* failover/: the files of other trees, not this one's */
+		if (ents[i]->d_name[0] != '.' && strcmp(ents[i]->d_name, "failover") != 0) {
+			snprintf(file, sizeof(file), "%s/%s/peering.conf", path,
+			    ents[i]->d_name);
+			if (is_file(file)) {
+				add_site(l, file, ents[i]->d_name);
+				found++;
+			}
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (found == 0)
+		fault(l, path, 0, "no peering.conf here, nor in a directory below");
+}
+
+/* ------------------------------------------------------------ checking --- */
+
+static uint32_t
+site_by_name(const struct lint *l, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < l->nsites; i++)
+		if (strcmp(l->sites[i].name, name) == 0)
+			return i;
+	return PLAN_NONE;
+}
+
+static const struct lint_peer *
+peer_of(const struct lint_site *s, uint32_t site)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->npeers; i++)
+		if (s->peers[i].site == site)
+			return &s->peers[i];
+	return NULL;
+}
+
+static const struct lint_pair *
+pair_local(const struct lint_peer *p, uint32_t local)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->npairs; i++)
+		if (p->pairs[i].local == local)
+			return &p->pairs[i];
+	return NULL;
+}
+
+static bool
+has_u32(const uint32_t *v, uint32_t n, uint32_t x)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+/* What the others say of site t: the first saying is the reference. */
+struct saying {
+	const struct lint_peer *p;
+	const struct lint_site *by;
+};
+
+static void
+check_peer(struct lint *l, uint32_t a, const struct lint_peer *p,
+    struct saying *said)
+{
+	const struct lint_site *sa = &l->sites[a], *sb;
+	const struct lint_peer *back;
+	char pub[WG_KEY_B64_LEN + 1];
+	uint32_t i, b = p->site, inv;
+
+	if (b == PLAN_NONE) {
+		fault(l, sa->file, p->line, "peer '%s' is not among the sites linted",
+		    p->name);
+		return;
+	}
+	sb = &l->sites[b];
+	if (b == a) {
+		fault(l, sa->file, p->line, "site '%s' lists itself as a peer", p->name);
+		return;
+	}
+	if (said[b].p == NULL) {
+		said[b].p = p;
+		said[b].by = sa;
+	} else {
+		if (!key_equal(&said[b].p->key, &p->key))
+			fault(l, sa->file, p->line, "public key of '%s' differs from "
+			    "%s:%d's", p->name, said[b].by->file, said[b].p->line);
+		if (strcmp(said[b].p->endpoint, p->endpoint) != 0)
+			fault(l, sa->file, p->line, "endpoint of '%s' ('%s') differs from "
+			    "%s:%d's ('%s')", p->name, p->endpoint, said[b].by->file,
+			    said[b].p->line, said[b].p->endpoint);
+	}
+	if (l->inv != NULL && (inv = planconf_site(l->inv, p->name)) != PLAN_NONE) {
+		const struct planconf_site *ps = &l->inv->site[inv];
+
+		if (!key_equal(&ps->public_key, &p->key)) {
+			key_to_base64(pub, &ps->public_key);
+			fault(l, sa->file, p->line, "public key of '%s' is not the "
+			    "inventory's (%s)", p->name, pub);
+		}
+		if (strcmp(ps->endpoint, p->endpoint) != 0)
+			fault(l, sa->file, p->line, "endpoint of '%s' ('%s') is not the "
+			    "inventory's ('%s')", p->name, p->endpoint, ps->endpoint);
+	}
+	if (!sb->read)
+		return;
+	if ((back = peer_of(sb, a)) == NULL) {
+		fault(l, sa->file, p->line, "'%s' has no peer '%s' (%s): the tunnel "
+		    "is one-sided", p->name, sa->name, sb->file);
+		return;
+	}
+	for (i = 0; i < p->npairs; i++) {
+		const struct lint_pair *x = &p->pairs[i], *y = pair_local(back, x->remote);
+
+		if (sa->has_vans && !has_u32(sa->vans, sa->nvans, x->local))
+			fault(l, sa->file, x->line, "local VAN %u is not declared in %s "
+			    "(vanproxy refuses it)", x->local, sa->vans_file);
+		if (y == NULL)
+			fault(l, sa->file, x->line, "VAN %u goes to '%s' as %u, but %s "
+			    "has no pair for its %u: exported on one side only", x->local,
+			    p->name, x->remote, sb->file, x->remote);
+		else if (y->remote != x->local && a < b)
+			fault(l, sa->file, x->line, "VAN %u goes to '%s' as %u, but %s:%d "
+			    "maps its %u to our %u: not inverses", x->local, p->name,
+			    x->remote, sb->file, y->line, x->remote, y->remote);
+	}
+}
+
+/* ---------------------------------------------------------- the loops --- */
+
+static int
+u64_cmp(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static uint32_t
+node(const uint64_t *nodes, uint32_t n, uint32_t site, uint32_t id)
+{
+	uint64_t k = (uint64_t)site << 32 | id;
+	const uint64_t *hit = bsearch(&k, nodes, n, sizeof(k), u64_cmp);
+
+	return (uint32_t)(hit - nodes);
+}
+
+static uint32_t
+root(uint32_t *p, uint32_t x)
+{
+	while (p[x] != x)
+		x = p[x] = p[p[x]];
+	return x;
+}
+
+/*
+ * A VAN is a node per (site, ID); each pair both sides agree on joins two.
+ * A pair that joins two nodes already joined closes a loop.
+ */
+static void
+check_loops(struct lint *l)
+{
+	uint64_t *nodes = NULL;
+	uint32_t a, i, j, n = 0, cap = 0, *p = NULL;
+
+	for (a = 0; a < l->nsites; a++)
+		for (i = 0; i < l->sites[a].npeers; i++)
+			cap += 2 * l->sites[a].peers[i].npairs;
+	if ((nodes = malloc(((size_t)cap + 1) * sizeof(*nodes))) == NULL ||
+	    (p = malloc(((size_t)cap + 1) * sizeof(*p))) == NULL)
+		goto out;
+	for (a = 0; a < l->nsites; a++)
+		for (i = 0; i < l->sites[a].npeers; i++) {
+			const struct lint_peer *pe = &l->sites[a].peers[i];
+
+			for (j = 0; j < pe->npairs && pe->site != PLAN_NONE; j++) {
+				nodes[n++] = (uint64_t)a << 32 | pe->pairs[j].local;
+				nodes[n++] = (uint64_t)pe->site << 32 | pe->pairs[j].remote;
+			}
+		}
+	qsort(nodes, n, sizeof(*nodes), u64_cmp);
+	for (i = j = 0; i < n; i++)
+		if (j == 0 || nodes[i] != nodes[j - 1])
+			nodes[j++] = nodes[i];
+	n = j;
+	for (i = 0; i < n; i++)
+		p[i] = i;
+	for (a = 0; a < l->nsites; a++)
+		for (i = 0; i < l->sites[a].npeers; i++) {
+			const struct lint_peer *pe = &l->sites[a].peers[i], *back;
+			uint32_t b = pe->site;
+
+			if (b == PLAN_NONE || b <= a || !l->sites[b].read ||
+			    (back = peer_of(&l->sites[b], a)) == NULL)
+				continue;
+			for (j = 0; j < pe->npairs; j++) {
+				const struct lint_pair *x = &pe->pairs[j];
+				const struct lint_pair *y = pair_local(back, x->remote);
+				uint32_t u, v;
+
+				if (y == NULL || y->remote != x->local)
+					continue;
+				u = root(p, node(nodes, n, a, x->local));
+				v = root(p, node(nodes, n, b, x->remote));
+				if (u == v)
+					fault(l, l->sites[a].file, x->line, "VAN %u: the tunnel "
+					    "to '%s' closes a loop of its tunnels (frames would "
+					    "circle until the hop limit)", x->local, pe->name);
+				else
+					p[u] = v;
+			}
+		}
+out:
+	free(nodes);
+	free(p);
+}
+
+/* ------------------------------------------------------------------ run --- */
+
+struct keyed_say {
+	const struct wg_key *key;
+	uint32_t	site;
+};
+
+static int
+say_cmp(const void *x, const void *y)
+{
+	const struct keyed_say *a = x, *b = y;
+	int r = memcmp(a->key->b, b->key->b, WG_KEY_LEN);
+
+	return r ? r : a->site < b->site ? -1 : a->site > b->site;
+}
+
+int
+planlint_run(const struct planconf *inv, const char *const *paths, int npaths,
+    FILE *out, FILE *err)
+{
+	struct lint l = { inv, NULL, 0, err, 0 };
+	struct saying *said = NULL;
+	struct keyed_say *ks = NULL;
+	uint32_t a, i, nk = 0, tunnels = 0, pairs = 0;
+	int k;
+
+	if ((l.sites = calloc(LINT_SITE_MAX, sizeof(*l.sites))) == NULL) {
+		fprintf(err, "vanplan: out of memory\n");
+		return 1;
+	}
+	for (k = 0; k < npaths; k++)
+		add_path(&l, paths[k]);
+	for (a = 0; a < l.nsites; a++) {
+		for (i = 0; i < a; i++)
+			if (strcmp(l.sites[i].name, l.sites[a].name) == 0)
+				fault(&l, l.sites[a].file, 0, "site '%s' again (%s)",
+				    l.sites[a].name, l.sites[i].file);
+		read_site(&l, &l.sites[a]);
+	}
+	said = calloc((size_t)l.nsites + 1, sizeof(*said));
+	ks = calloc((size_t)l.nsites + 1, sizeof(*ks));
+	if (said == NULL || ks == NULL) {
+		fprintf(err, "vanplan: out of memory\n");
+		l.faults++;
+		goto out;
+	}
+	for (a = 0; a < l.nsites; a++)
+		for (i = 0; i < l.sites[a].npeers; i++)
+			l.sites[a].peers[i].site = site_by_name(&l, l.sites[a].peers[i].name);
+	for (a = 0; a < l.nsites; a++)
+		for (i = 0; i < l.sites[a].npeers; i++) {
+			check_peer(&l, a, &l.sites[a].peers[i], said);
+			tunnels += l.sites[a].peers[i].site > a &&
+			    l.sites[a].peers[i].site != PLAN_NONE;
+			pairs += l.sites[a].peers[i].npairs;
+		}
+	check_loops(&l);
+	/* One key, one site. */
+	for (a = 0; a < l.nsites; a++)
+		if (said[a].p != NULL) {
+			ks[nk].key = &said[a].p->key;
+			ks[nk++].site = a;
+		}
+	qsort(ks, nk, sizeof(*ks), say_cmp);
+	for (i = 1; i < nk; i++)
+		if (key_equal(ks[i].key, ks[i - 1].key))
+			fault(&l, said[ks[i].site].by->file, said[ks[i].site].p->line,
+			    "'%s' has the public key of '%s' (%s:%d)",
+			    l.sites[ks[i].site].name, l.sites[ks[i - 1].site].name,
+			    said[ks[i - 1].site].by->file, said[ks[i - 1].site].p->line);
+	if (inv != NULL) {
+		for (a = 0; a < inv->in.nsites; a++)
+			if (site_by_name(&l, inv->in.sites[a].name) == PLAN_NONE)
+				fault(&l, inv->file, inv->site[a].line, "site '%s' of the "
+				    "inventory: no peering file among those linted",
+				    inv->in.sites[a].name);
+		for (a = 0; a < l.nsites; a++)
+			if (planconf_site(inv, l.sites[a].name) == PLAN_NONE)
+				fault(&l, l.sites[a].file, 0, "site '%s' is not in the "
+				    "inventory %s", l.sites[a].name, inv->file);
+	}
+out:
+	if (l.faults == 0)
+		fprintf(out, "lint: %u sites, %u tunnels, %u VAN pairs: consistent\n",
+		    l.nsites, tunnels, pairs);
+	else
+		fprintf(err, "lint: %d fault%s\n", l.faults, l.faults == 1 ? "" : "s");
+	for (a = 0; a < l.nsites; a++) {
+		for (i = 0; i < l.sites[a].npeers; i++)
+			free(l.sites[a].peers[i].pairs);
+		free(l.sites[a].peers);
+		free(l.sites[a].vans);
+	}
+	free(l.sites);
+	free(said);
+	free(ks);
+	return l.faults;
+}

@@ -1,0 +1,27 @@
+/*
+ * planlint.h — `vanplan lint`: do a set of peering files (and the vans.conf
+ * beside each) make one consistent federation?  Peers list each other,
+ * agree on each site's key and endpoint, map each VAN both ways with
+ * inverse pairs (none exported on one side only), declare the VANs they
+ * map, and no VAN's tunnels close a loop.  With an inventory, the keys,
+ * endpoints and sites must be its own.
+ *
+ * Not pure: it reads the files (libconfig, edge/setting.c's getters) and
+ * reports each fault as "FILE:LINE: message".
+ */
+#ifndef FEDERATION_PLANLINT_H
+#define FEDERATION_PLANLINT_H
+
+#include <stdio.h>
+
+#include "federation/planconf.h"
+
+/*
+ * Lint the peering files that paths name (a file; a directory holding
+ * peering.conf; a directory of such directories).  inventory may be NULL.
+ * Faults go to err, the verdict to out; returns how many faults.
+ */
+int	planlint_run(const struct planconf *inventory, const char *const *paths,
+	    int npaths, FILE *out, FILE *err);
+
+#endif /* FEDERATION_PLANLINT_H */

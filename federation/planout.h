@@ -1,0 +1,38 @@
+/*
+ * planout.h — what vanplan writes from a plan: each site's peering.conf
+ * and vans.conf (docs/proxy.md §6, docs/vanplan.md §3), the files that
+ * change when a tree tunnel fails and its standby tunnel takes over, the
+ * summary (text or JSON) and a Graphviz picture.
+ *
+ * Not pure: it writes files and streams.  It decides nothing: the tree,
+ * the IDs and the figures are the planner's.
+ */
+#ifndef FEDERATION_PLANOUT_H
+#define FEDERATION_PLANOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "federation/plan.h"
+#include "federation/planconf.h"
+
+/*
+ * What vanproxy would refuse: too many VANs at a site, too many pairs in
+ * one peering or in all.  false with "FILE:LINE: message" (the site's).
+ */
+bool	planout_check(const struct planconf *, const struct plan_result *,
+	    char err[static SETTING_ERR_MAX]);
+/*
+ * DIR/SITE/peering.conf and DIR/SITE/vans.conf for every site; with
+ * standby tunnels, DIR/failover/A-B/SITE/... for the sites whose files
+ * change when tree link A-B fails.  Each file is written whole, then
+ * renamed into place.  -1 with a message in err.
+ */
+int	planout_write(const struct planconf *, const struct plan_result *,
+	    const char *dir, char *err, size_t errlen);
+void	planout_summary(FILE *, const struct planconf *, const struct plan_result *);
+void	planout_json(FILE *, const struct planconf *, const struct plan_result *);
+void	planout_dot(FILE *, const struct planconf *, const struct plan_result *);
+
+#endif /* FEDERATION_PLANOUT_H */
