@@ -83,8 +83,22 @@ gateway_prepare(const struct state *st, const struct lab *lab)
 		if (write_text(path, wg) == -1)
 			return -1;
 		state_proxy_path(st, lab, s, "proxy.key", path);
-		if (state_write_key(path, true, pub[s]) == -1)
+		if (lab->site[s].key[0] != '\0') {
+			char src[8192];
+
+			lab_path(lab, lab->site[s].key, src);
+			if (state_copy_key(path, src, pub[s]) == -1)
+				return -1;
+		} else if (state_write_key(path, true, pub[s]) == -1)
 			return -1;
+		/* A plan names each proxy's public key in its peers' files. */
+		if (lab->site[s].plan_pub[0] != '\0' &&
+		    strcmp(lab->site[s].plan_pub, pub[s]) != 0) {
+			fprintf(stderr, "vanlab: site %s: its private key's public key is "
+			    "%s, its peers' files (plan %s) say %s\n", lab->site[s].name,
+			    pub[s], lab->plan, lab->site[s].plan_pub);
+			return -1;
+		}
 		pubp[s] = pub[s];
 	}
 	for (p = 0; p < lab->npeerings; p++) {

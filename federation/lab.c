@@ -750,7 +750,8 @@ parse_site(struct lab_ctx *c, const config_setting_t *s, unsigned si)
 static bool
 parse_root(struct lab_ctx *c, const config_setting_t *root)
 {
-	static const char *const known[] = { "lab", "vans", "sites", "peerings", NULL };
+	static const char *const known[] = { "lab", "vans", "sites", "peerings", "plan",
+	    NULL };
 	const config_setting_t *s, *sites;
 	unsigned i, n;
 

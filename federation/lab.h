@@ -83,6 +83,8 @@ struct lab_site {
 	uint32_t	van_id[LAB_VAN_MAX];	/* this site's ID of each VAN */
 	uint32_t	proxy_addr;	/* several sites: its proxy on the underlay */
 	uint32_t	proxy_inet;	/* ... and on the internet switch */
+	char		key[4096];	/* proxy.private_key as written, "" = make one */
+	char		plan_pub[48];	/* planned: its public key in its peers' files */
 	int		line;
 };
 
@@ -128,6 +130,7 @@ struct lab {
 	uint32_t	dad_window;	/* seconds */
 	uint32_t	dad_hold;	/* seconds */
 	char		log_level[8];
+	char		plan[4096];	/* vanplan's output directory as written, "" none */
 	uint32_t	inet_net;	/* several sites: the internet switch */
 	uint8_t		inet_plen;
 	uint32_t	inet_mtu;	/* its MTU and the proxies' tunnel_mtu;
@@ -163,6 +166,8 @@ struct lab_proxy_files {
 	const char	*site_key;	/* the site's key (used when lab->site_key) */
 	const char	*wg_name;	/* `wg show NAME` */
 	const char	*peering;	/* the peering file, as @include names it */
+	const char	*vans;		/* vanplan's vans.conf likewise; NULL: the
+					 * VANs the topology's peerings carry */
 };
 /* vanproxy's proxy.conf of site s, which includes its peering file. */
 void		lab_proxy_conf(FILE *, const struct lab *, unsigned s,
@@ -229,6 +234,9 @@ bool		lab_proxy_carries(const struct lab *, unsigned s, unsigned van);
 /* Members site s's proxy should see JOINed in VAN van: its hosts with a VM
  * in it and the peers it crosses to. */
 unsigned	lab_proxy_van_members(const struct lab *, unsigned s, unsigned van);
+/* A path of the topology (`plan`, a key) as opened, absolute: relative to
+ * the topology file's directory. */
+void		lab_path(const struct lab *, const char *rel, char out[static 8192]);
 /* The internet's MTU (and the proxies' tunnel_mtu): the setting, or one
  * that carries the VMs' largest frame whole, at least the underlay's. */
 uint32_t	lab_internet_mtu(const struct lab *);

@@ -48,7 +48,8 @@ bool	lab_cidr_parse(const char *, unsigned min, unsigned max, uint32_t *ip,
 bool	lab_parse_proxy(struct lab_ctx *, const config_setting_t *s, unsigned si);
 /* The topology's `lab.internet` (g: the `lab` group, or NULL). */
 bool	lab_parse_internet(struct lab_ctx *, const config_setting_t *g);
-/* `peerings`, once every site is parsed (root: the file's root). */
+/* `peerings`, once every site is parsed (root: the file's root); or,
+ * with `plan`, the peerings that vanplan's peering files make. */
 bool	lab_parse_peerings(struct lab_ctx *, const config_setting_t *root);
 
 #endif /* FEDERATION_LAB_INT_H */

@@ -20,6 +20,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---------------------------------------------------------------- names --- */
 
@@ -227,10 +228,12 @@ proxy_addr(struct lab_ctx *c, const config_setting_t *g, const char *name,
 bool
 lab_parse_proxy(struct lab_ctx *c, const config_setting_t *s, unsigned si)
 {
-	static const char *const known[] = { "address", "internet", NULL };
+	static const char *const known[] = { "address", "internet", "private_key",
+	    NULL };
 	struct lab *lab = c->lab;
 	struct lab_site *site = &lab->site[si];
 	const config_setting_t *g = lab_member(s, "proxy"), *at;
+	const char *key = NULL;
 	char a[16], n[16];
 	unsigned i;
 
@@ -243,8 +246,15 @@ lab_parse_proxy(struct lab_ctx *c, const config_setting_t *s, unsigned si)
 	if (g != NULL && config_setting_type(g) != CONFIG_TYPE_GROUP)
 		return lab_fail(c, g, "'proxy' must be a group { address = \"...\"; "
 		    "internet = \"...\"; }");
-	if (g != NULL && !lab_only_known(c, g, known))
+	if (g != NULL && (!lab_only_known(c, g, known) ||
+	    !lab_get_str(c, g, "private_key", &key)))
 		return false;
+	if (key != NULL) {
+		if (*key == '\0' || strlen(key) >= sizeof(site->key))
+			return lab_fail(c, lab_member(g, "private_key"), "private_key: "
+			    "a file name");
+		snprintf(site->key, sizeof(site->key), "%s", key);
+	}
 	for (i = 0; i < si; i++)
 		if (nets_overlap(site->net, site->plen, lab->site[i].net,
 		    lab->site[i].plen))
@@ -367,12 +377,223 @@ parse_peering(struct lab_ctx *c, const config_setting_t *g)
 	return true;
 }
 
+void
+lab_path(const struct lab *lab, const char *rel, char out[static 8192])
+{
+	const char *slash = strrchr(lab->file, '/');
+	char cwd[4096];
+
+	if (rel[0] == '/')
+		snprintf(out, 8192, "%s", rel);
+	else if (slash != NULL && lab->file[0] == '/')
+		snprintf(out, 8192, "%.*s/%s", (int)(slash - lab->file), lab->file, rel);
+	else if (getcwd(cwd, sizeof(cwd)) == NULL)
+		snprintf(out, 8192, "%.*s%s%s", slash ? (int)(slash - lab->file) : 0,
+		    lab->file, slash ? "/" : "", rel);
+	else
+		snprintf(out, 8192, "%s/%.*s%s%s", cwd, slash ? (int)(slash - lab->file) : 0,
+		    lab->file, slash ? "/" : "", rel);
+}
+
+/* The peering of sites a and b, made if new; NULL when full. */
+static struct lab_peering *
+peering_of(struct lab *lab, unsigned a, unsigned b, int line)
+{
+	unsigned p;
+
+	for (p = 0; p < lab->npeerings; p++)
+		if (lab_peering_other(lab, p, a) == (int)b)
+			return &lab->peering[p];
+	if (lab->npeerings == LAB_PEERING_MAX)
+		return NULL;
+	p = lab->npeerings++;
+	memset(&lab->peering[p], 0, sizeof(lab->peering[p]));
+	lab->peering[p].site[0] = a;
+	lab->peering[p].site[1] = b;
+	lab->peering[p].line = line;
+	return &lab->peering[p];
+}
+
+/*
+ * One site's peering file, as vanplan wrote it (docs/vanplan.md): each peer
+ * a site of the lab, reached at its proxy's internet address, each pair of
+ * VAN IDs the two sites' IDs of one VAN.  what[p][v] |= 1 << k records that
+ * side k of peering p exports VAN v; the caller checks both sides agree.
+ */
+static bool
+parse_plan_site(struct lab_ctx *top, unsigned s, uint8_t what[][LAB_VAN_MAX])
+{
+	static const char *const known[] = { "name", "public_key", "endpoint",
+	    "preshared_key", "persistent_keepalive", "vans", "limits", NULL };
+	struct lab *lab = top->lab;
+	char dir[8192], path[8192 + 64];
+	struct lab_ctx c = *top;
+	const config_setting_t *peers;
+	config_t cfg;
+	bool ok = false;
+	unsigned i, j;
+
+	lab_path(lab, lab->plan, dir);
+	snprintf(path, sizeof(path), "%s/%s/peering.conf", dir, lab->site[s].name);
+	c.file = path;
+	config_init(&cfg);
+	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			lab_fail(&c, NULL, "cannot read site '%s''s peering file (vanplan "
+			    "plan INVENTORY -o %s)", lab->site[s].name, lab->plan);
+		else
+			snprintf(c.err, LAB_ERR_MAX, "%.3800s:%d: %.500s", path,
+			    config_error_line(&cfg), config_error_text(&cfg));
+		goto out;
+	}
+	if ((peers = lab_member(config_root_setting(&cfg), "peers")) == NULL ||
+	    config_setting_type(peers) != CONFIG_TYPE_LIST) {
+		lab_fail(&c, peers, "no list 'peers'");
+		goto out;
+	}
+	for (i = 0; i < (unsigned)config_setting_length(peers); i++) {
+		const config_setting_t *g = config_setting_get_elem(peers, i), *vans;
+		const char *name = NULL, *pub = NULL, *ep = NULL;
+		struct lab_peering *pr;
+		char want[32], a[16];
+		int o;
+
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+			lab_fail(&c, g, "a peer is a group { name = ...; ... }");
+			goto out;
+		}
+		if (!lab_only_known(&c, g, known) || !lab_get_str(&c, g, "name", &name) ||
+		    !lab_get_str(&c, g, "public_key", &pub) ||
+		    !lab_get_str(&c, g, "endpoint", &ep))
+			goto out;
+		if (name == NULL || (o = lab_find_site(lab, name)) < 0 ||
+		    (unsigned)o == s) {
+			lab_fail(&c, g, "peer '%s' is not another site of the lab",
+			    name ? name : "");
+			goto out;
+		}
+		if (lab_member(g, "preshared_key") != NULL) {
+			lab_fail(&c, lab_member(g, "preshared_key"), "peer '%s': a lab "
+			    "plan has no preshared keys (leave them out of the inventory)",
+			    name);
+			goto out;
+		}
+		if (pub == NULL || strlen(pub) >= sizeof(lab->site[o].plan_pub)) {
+			lab_fail(&c, g, "peer '%s' without a public_key", name);
+			goto out;
+		}
+		if (lab->site[o].plan_pub[0] != '\0' &&
+		    strcmp(lab->site[o].plan_pub, pub) != 0) {
+			lab_fail(&c, lab_member(g, "public_key"), "peer '%s': another "
+			    "public key than another site's peering file gives it", name);
+			goto out;
+		}
+		snprintf(lab->site[o].plan_pub, sizeof(lab->site[o].plan_pub), "%s", pub);
+		lab_ip_str(lab->site[o].proxy_inet, a);
+		snprintf(want, sizeof(want), "%s:%u", a, LAB_TUNNEL_PORT);
+		if (ep == NULL || (strcmp(ep, want) != 0 && strcmp(ep, a) != 0)) {
+			lab_fail(&c, g, "peer '%s': endpoint '%s', but its proxy is %s in "
+			    "this lab", name, ep ? ep : "(none)", want);
+			goto out;
+		}
+		if ((pr = peering_of(lab, s, (unsigned)o,
+		    (int)config_setting_source_line(g))) == NULL) {
+			lab_fail(&c, g, "more than %d peerings", LAB_PEERING_MAX);
+			goto out;
+		}
+		if ((vans = lab_member(g, "vans")) == NULL ||
+		    config_setting_type(vans) != CONFIG_TYPE_LIST) {
+			lab_fail(&c, g, "peer '%s' without a list 'vans'", name);
+			goto out;
+		}
+		for (j = 0; j < (unsigned)config_setting_length(vans); j++) {
+			const config_setting_t *pair = config_setting_get_elem(vans, j);
+			uint32_t local = 0, remote = 0;
+			unsigned v;
+
+			if (config_setting_type(pair) != CONFIG_TYPE_GROUP ||
+			    !lab_get_u32(&c, pair, "local", 1, UINT32_MAX, &local) ||
+			    !lab_get_u32(&c, pair, "remote", 1, UINT32_MAX, &remote) ||
+			    local == 0 || remote == 0) {
+				if (*c.err == '\0')
+					lab_fail(&c, pair, "a pair is { local = ID; remote = ID; }");
+				goto out;
+			}
+			for (v = 0; v < lab->nvans && lab->site[s].van_id[v] != local; v++)
+				;
+			if (v == lab->nvans) {
+				lab_fail(&c, pair, "local VAN %u is none of site '%s''s VAN "
+				    "IDs (van_ids)", local, lab->site[s].name);
+				goto out;
+			}
+			if (lab->site[o].van_id[v] != remote) {
+				lab_fail(&c, pair, "VAN '%s' is %u in site '%s', not %u",
+				    lab->van[v].name, lab->site[o].van_id[v], name, remote);
+				goto out;
+			}
+			pr->van[v] = true;
+			what[pr - lab->peering][v] |= (uint8_t)(1u << (pr->site[0] == s ?
+			    0 : 1));
+		}
+	}
+	ok = true;
+out:
+	config_destroy(&cfg);
+	return ok;
+}
+
+/* `plan`: vanplan's files make the peerings; both sides must agree. */
+static bool
+parse_plan(struct lab_ctx *c, const config_setting_t *root)
+{
+	const config_setting_t *g = lab_member(root, "plan");
+	static uint8_t what[LAB_PEERING_MAX][LAB_VAN_MAX];
+	struct lab *lab = c->lab;
+	const char *dir = NULL;
+	unsigned s, p, v;
+
+	if (!c->several)
+		return lab_fail(c, g, "'plan': a lab of one site has no peerings");
+	if (lab_member(root, "peerings") != NULL)
+		return lab_fail(c, lab_member(root, "peerings"), "'peerings' and "
+		    "'plan' both: the plan's peering files are the peerings");
+	if (config_setting_type(g) != CONFIG_TYPE_STRING ||
+	    *(dir = config_setting_get_string(g)) == '\0' ||
+	    strlen(dir) >= sizeof(lab->plan))
+		return lab_fail(c, g, "'plan' is the directory vanplan wrote: "
+		    "plan = \"DIR\";");
+	snprintf(lab->plan, sizeof(lab->plan), "%s", dir);
+	memset(what, 0, sizeof(what));
+	for (s = 0; s < lab->nsites; s++)
+		if (!parse_plan_site(c, s, what))
+			return false;
+	for (p = 0; p < lab->npeerings; p++)
+		for (v = 0; v < lab->nvans; v++)
+			if (what[p][v] == 1 || what[p][v] == 2) {
+				unsigned k = what[p][v] == 1 ? 0 : 1;
+
+				return lab_fail(c, g, "plan '%s': site '%s''s peering file "
+				    "carries VAN '%s' to '%s', whose file does not carry it "
+				    "back (vanplan lint)", dir,
+				    lab->site[lab->peering[p].site[k]].name, lab->van[v].name,
+				    lab->site[lab->peering[p].site[1 - k]].name);
+			}
+	for (s = 0; s < lab->nsites; s++)
+		if (lab->site[s].key[0] == '\0' && lab_proxy_peers(lab, s) > 0)
+			return lab_fail(c, g, "plan: site '%s' needs proxy = { "
+			    "private_key = \"FILE\"; } (the key of the public key its "
+			    "peers' files name)", lab->site[s].name);
+	return true;
+}
+
 bool
 lab_parse_peerings(struct lab_ctx *c, const config_setting_t *root)
 {
 	const config_setting_t *l = lab_member(root, "peerings");
 	unsigned i, n;
 
+	if (lab_member(root, "plan") != NULL)
+		return parse_plan(c, root);
 	if (l == NULL)
 		return true;
 	if (!c->several)

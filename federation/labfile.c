@@ -54,7 +54,14 @@ lab_print(FILE *f, const struct lab *lab)
 		if (lab_federated(lab)) {
 			fprintf(f, "\n    proxy = { address = \"%s\";",
 			    lab_ip_str(site->proxy_addr, a));
-			fprintf(f, " internet = \"%s\"; };", lab_ip_str(site->proxy_inet, a));
+			fprintf(f, " internet = \"%s\";", lab_ip_str(site->proxy_inet, a));
+			if (site->key[0] != '\0') {
+				char k[8192];
+
+				lab_path(lab, site->key, k);
+				fprintf(f, " private_key = \"%s\";", k);
+			}
+			fprintf(f, " };");
 		}
 		fprintf(f, "\n    hosts = (");
 		for (h = 0, i = 0; h < lab->nhosts; h++) {
@@ -86,6 +93,13 @@ lab_print(FILE *f, const struct lab *lab)
 		fprintf(f, "\n    ); }");
 	}
 	fprintf(f, "\n);\n");
+	if (lab->plan[0] != '\0') {
+		char dir[8192];
+
+		lab_path(lab, lab->plan, dir);
+		fprintf(f, "plan = \"%s\";\n", dir);
+		return;
+	}
 	if (lab->npeerings == 0)
 		return;
 	fprintf(f, "peerings = (");
@@ -185,6 +199,11 @@ lab_proxy_conf(FILE *f, const struct lab *lab, unsigned s,
 			fprintf(f, "%s \"%s\"", n++ ? "," : "",
 			    lab_ip_str(lab->host[h].addr, a));
 	fprintf(f, " ];\n");
+	if (files->vans != NULL) {
+		fprintf(f, "@include \"%s\"\n@include \"%s\"\n", files->vans,
+		    files->peering);
+		return;
+	}
 	/* The VANs that cross a peering of this site, and only those. */
 	fprintf(f, "vans = (");
 	for (v = 0, n = 0; v < lab->nvans; v++) {

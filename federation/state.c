@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "crypto/key.h"
+#include "crypto/keyfile.h"
 
 static int
 lock(struct state *st)
@@ -207,17 +208,23 @@ state_site_key_path(const char *prefix, const struct lab *lab, unsigned s,
 		snprintf(out, 256, STATE_ROOT "/%s/site.key", prefix);
 }
 
-int
-state_write_key(const char *path, bool clamp, char *pub)
+/* src NULL: a new key (clamp: a private key, else a preshared one). */
+static int
+write_key(const char *path, const char *src, bool clamp, char *pub)
 {
-	char text[WG_KEY_B64_LEN + 2];
+	char text[WG_KEY_B64_LEN + 2], err[512];
 	struct wg_key key, pk;
 	size_t len;
 	int fd, rc = -1;
 
+	if (src != NULL && keyfile_read(src, &key, err, sizeof(err)) == -1) {
+		fprintf(stderr, "vanlab: %s\n", err);
+		return -1;
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		fprintf(stderr, "vanlab: %s: %s\n", path, strerror(errno));
+		sodium_memzero(&key, sizeof(key));
 		return -1;
 	}
 	/* The umask may only have taken bits away: make it exactly 0600. */
@@ -225,7 +232,9 @@ state_write_key(const char *path, bool clamp, char *pub)
 		fprintf(stderr, "vanlab: chmod %s: %s\n", path, strerror(errno));
 		goto out;
 	}
-	if (clamp)
+	if (src != NULL)
+		;
+	else if (clamp)
 		key_generate(&key, &wg_rng_default);	/* wg genkey */
 	else
 		randombytes_buf(key.b, sizeof(key.b));	/* wg genpsk */
@@ -251,6 +260,48 @@ out:
 		fprintf(stderr, "vanlab: cannot write %s: %s\n", path, strerror(errno));
 		rc = -1;
 	}
+	return rc;
+}
+
+int
+state_write_key(const char *path, bool clamp, char *pub)
+{
+	return write_key(path, NULL, clamp, pub);
+}
+
+int
+state_copy_key(const char *path, const char *src, char *pub)
+{
+	return write_key(path, src, true, pub);
+}
+
+int
+state_copy_file(const char *path, const char *src)
+{
+	char buf[4096];
+	FILE *in, *out;
+	size_t n;
+	int rc = 0;
+
+	if ((in = fopen(src, "re")) == NULL) {
+		fprintf(stderr, "vanlab: %s: %s\n", src, strerror(errno));
+		return -1;
+	}
+	if ((out = fopen(path, "we")) == NULL) {
+		fprintf(stderr, "vanlab: %s: %s\n", path, strerror(errno));
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (ferror(in))
+		rc = -1;
+	fclose(in);
+	if (ferror(out) | fclose(out))
+		rc = -1;
+	if (rc == -1)
+		fprintf(stderr, "vanlab: cannot copy %s to %s\n", src, path);
 	return rc;
 }
 
@@ -325,7 +376,7 @@ state_save_proxy_conf(const struct state *st, const struct lab *lab, unsigned s,
 {
 	char dir[256], path[256], sock[256], key[256], site_key[256];
 	char wg[LAB_WG_NAME_MAX];
-	struct lab_proxy_files files = { sock, key, site_key, wg, "peering.conf" };
+	struct lab_proxy_files files = { sock, key, site_key, wg, "peering.conf", NULL };
 	struct proxy_args args = { &files, pub, psk, false };
 
 	state_proxy_path(st, lab, s, NULL, dir);
@@ -338,9 +389,24 @@ state_save_proxy_conf(const struct state *st, const struct lab *lab, unsigned s,
 		return -1;
 	}
 	state_proxy_path(st, lab, s, "peering.conf", path);
-	args.peering = true;
-	if (replace_file(path, write_proxy, lab, s, &args) == -1)
-		return -1;
+	if (lab->plan[0] != '\0') {
+		/* vanplan's files, beside proxy.conf (it @includes them). */
+		char plan[8192], src[8192 + 64];
+
+		lab_path(lab, lab->plan, plan);
+		snprintf(src, sizeof(src), "%s/%s/peering.conf", plan, lab->site[s].name);
+		if (state_copy_file(path, src) == -1)
+			return -1;
+		snprintf(src, sizeof(src), "%s/%s/vans.conf", plan, lab->site[s].name);
+		state_proxy_path(st, lab, s, "vans.conf", path);
+		if (state_copy_file(path, src) == -1)
+			return -1;
+		files.vans = "vans.conf";
+	} else {
+		args.peering = true;
+		if (replace_file(path, write_proxy, lab, s, &args) == -1)
+			return -1;
+	}
 	state_proxy_path(st, lab, s, "proxy.conf", path);
 	args.peering = false;
 	return replace_file(path, write_proxy, lab, s, &args);

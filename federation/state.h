@@ -58,6 +58,10 @@ void	state_site_key_path(const char *prefix, const struct lab *, unsigned s,
  * (WG_KEY_B64_LEN + 1 bytes) unless NULL; else 32 random bytes (`wg
  * genpsk`).  0 or -1 (reported). */
 int	state_write_key(const char *path, bool clamp, char *pub);
+/* The same with the key of file src (mode 0600, as vanproxy wants it). */
+int	state_copy_key(const char *path, const char *src, char *pub);
+/* Copy a text file (a plan's peering.conf, vans.conf). */
+int	state_copy_file(const char *path, const char *src);
 /* A new random site key for site s (state_site_key_path).  0 or -1. */
 int	state_save_site_key(const struct state *, const struct lab *, unsigned s);
 

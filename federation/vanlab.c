@@ -145,7 +145,7 @@ check_proxy(const struct opts *o, const struct lab *lab, const char *site)
 	static char pub[LAB_SITE_MAX][WG_KEY_B64_LEN + 1];
 	const char *pubp[LAB_SITE_MAX], *pskp[LAB_PEERING_MAX];
 	char dir[200], sock[256], key[256], site_key[256], wg[LAB_WG_NAME_MAX];
-	struct lab_proxy_files files = { sock, key, site_key, wg, "peering.conf" };
+	struct lab_proxy_files files = { sock, key, site_key, wg, "peering.conf", NULL };
 	struct wg_key k, pk;
 	int s;
 	unsigned i;
@@ -173,6 +173,16 @@ check_proxy(const struct opts *o, const struct lab *lab, const char *site)
 	state_site_key_path(o->prefix, lab, (unsigned)s, site_key);
 	lab_wg_name(lab, o->prefix, (unsigned)s, wg);
 	printf("# %s/proxy.conf\n", dir);
+	if (lab->plan[0] != '\0') {
+		char plan[8192];
+
+		files.vans = "vans.conf";
+		lab_proxy_conf(stdout, lab, (unsigned)s, &files);
+		lab_path(lab, lab->plan, plan);
+		printf("\n# peering.conf and vans.conf: copies of vanplan's %s/%s/\n",
+		    plan, site);
+		return 0;
+	}
 	lab_proxy_conf(stdout, lab, (unsigned)s, &files);
 	printf("\n# %s/peering.conf (the public keys here are examples: `up` makes "
 	    "the keys)\n", dir);

@@ -244,6 +244,8 @@ static const struct {
 	  "t.conf:1: 'dad_hold' must be an integer" },
 	{ "lab = { site_key = true; key = \"/k\"; };\n" BODY,
 	  "t.conf:1: unknown setting 'key'" },
+	{ "plan = \"out\";\n" BODY,
+	  "t.conf:1: 'plan': a lab of one site has no peerings" },
 	{ "vans = ( { name = \"blue\"; id = 1;\n flood_rate = -1; } );\n",
 	  "t.conf:2: 'flood_rate' must be 0..100000000" },
 	{ "vans = ( { name = \"blue\"; id = 1; flood_burst = 100000001; } );\n",
@@ -889,7 +891,7 @@ load_proxy(const struct lab *lab, unsigned s, const char *dir, bool site_key)
 	char key[256], sk[256], psk[256], err[CONF_ERR_MAX], *conf;
 	char mine[WG_KEY_B64_LEN + 1];
 	struct lab_proxy_files files = { "/run/x/proxy.sock", key, sk, "vl-x",
-	    "peering.conf" };
+	    "peering.conf", NULL };
 	struct proxy_args args = { lab, s, &files, pubp, pskp };
 	struct proxy_conf *pc;
 	struct stat sb;
