@@ -33,6 +33,7 @@ wait_for() {
 
 side() {  # side A|B HOST VM LOCAL REMOTE OVERLAY_ADDR MAC
   local s=$1 host=$2 vm=$3 local=$4 remote=$5 addr=$6 mac=$7 conf=$AN_WORK/edge-$1.conf
+  rm -f "$(sock "$s")"
   cat >"$conf" <<CONF
 edge = { listen = "$local"; control = "$(sock "$s")"; };
 members = [ "$remote" ];
@@ -40,7 +41,8 @@ vans = ( { id = $VAN; name = "bench"; ports = ( { tap = "$TAP"; mac = "$mac"; } 
 CONF
   ip netns exec "$host" "$vanedge" -f "$conf" >"$AN_LOGS/vanedge-$s.log" 2>&1 </dev/null &
   echo "$! $s" >>"$AN_PIDS"
-  wait_for 10 test -S "$(sock "$s")" || { echo "vanedge $s did not start" >&2; return 1; }
+  # Its answer, not the socket file: a killed run may have left the file.
+  wait_for 10 "$vanctl" -s "$(sock "$s")" show ports || { echo "vanedge $s did not start" >&2; return 1; }
   ip -n "$host" link set "$TAP" netns "$vm" || return 1
   ip -n "$vm" link set "$TAP" mtu "$AN_OV_MTU" || return 1
   ip -n "$vm" addr add "$addr/$AN_OV_PREFIX" dev "$TAP" || return 1

@@ -43,6 +43,7 @@ wait_for() {
 site() {
   local s=$1 host=$2 vm=$3 ul=$4 peer=$5 peer_ul=$6 van=$7 its=$8 addr=$9 mac=${10}
   local w=$AN_WORK
+  rm -f "$(esock "$s")" "$(psock "$s")" "/var/run/wireguard/$(wgname "$s").sock"
   cat >"$w/proxy-$s.conf" <<CONF
 proxy = { name = "$s"; private_key = "$w/$s.key"; listen = "$ul:51820";
   site_listen = "127.0.0.2:4797"; control = "$(psock "$s")"; wg_name = "$(wgname "$s")"; };
@@ -58,10 +59,11 @@ vans = ( { id = $van; name = "bench"; ports = ( { tap = "$TAP"; mac = "$mac"; } 
 CONF
   ip netns exec "$host" "$vanproxy" -f "$w/proxy-$s.conf" >"$AN_LOGS/vanproxy-$s.log" 2>&1 </dev/null &
   echo "$! $s" >>"$AN_PIDS"
-  wait_for 10 test -S "$(psock "$s")" || { echo "vanproxy $s did not start" >&2; return 1; }
+  # Its answer, not the socket file: a killed run may have left the file.
+  wait_for 10 "$vanctl" -s "$(psock "$s")" show vans || { echo "vanproxy $s did not start" >&2; return 1; }
   ip netns exec "$host" "$vanedge" -f "$w/edge-$s.conf" >"$AN_LOGS/vanedge-$s.log" 2>&1 </dev/null &
   echo "$! $s" >>"$AN_PIDS"
-  wait_for 10 test -S "$(esock "$s")" || { echo "vanedge $s did not start" >&2; return 1; }
+  wait_for 10 "$vanctl" -s "$(esock "$s")" show ports || { echo "vanedge $s did not start" >&2; return 1; }
   ip -n "$host" link set "$TAP" netns "$vm" || return 1
   ip -n "$vm" link set "$TAP" mtu "$AN_OV_MTU" || return 1
   ip -n "$vm" addr add "$addr/$AN_OV_PREFIX" dev "$TAP" || return 1
