@@ -254,9 +254,9 @@ bridge_emit_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t ty
 	b->member[m].stats.tx_bytes += WIRE_HDR_LEN * segs + len;
 }
 
-void
-bridge_emit_made(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
-    const uint8_t *frame, size_t len)
+/* A frame the bridge made, on the caller's stack: into the arena. */
+static const uint8_t *
+arena_copy(struct bridge_out *o, const uint8_t *frame, size_t len)
 {
 	uint8_t *d;
 
@@ -264,7 +264,15 @@ bridge_emit_made(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	d = o->arena + o->arena_used + BRIDGE_HEADROOM;
 	memcpy(d, frame, len);
 	o->arena_used += len + BRIDGE_HEADROOM;
-	bridge_emit_frame(b, o, m, WIRE_DATA, v, WIRE_HOP_DEFAULT, d, len, 1);
+	return d;
+}
+
+void
+bridge_emit_made(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
+    const uint8_t *frame, size_t len)
+{
+	bridge_emit_frame(b, o, m, WIRE_DATA, v, WIRE_HOP_DEFAULT,
+	    arena_copy(o, frame, len), len, 1);
 }
 
 /* Queue a control message: built by the caller into a stack buffer. */
@@ -1008,13 +1016,7 @@ static void
 emit_port_made(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t p,
     const uint8_t *frame, size_t len)
 {
-	uint8_t *d;
-
-	out_reserve(o, len + BRIDGE_HEADROOM);
-	d = o->arena + o->arena_used + BRIDGE_HEADROOM;
-	memcpy(d, frame, len);
-	o->arena_used += len + BRIDGE_HEADROOM;
-	emit_port(b, o, v, p, d, len, 1);
+	emit_port(b, o, v, p, arena_copy(o, frame, len), len, 1);
 }
 
 /*

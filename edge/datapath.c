@@ -27,6 +27,7 @@
 
 #include "edge/clock.h"
 #include "edge/mtu.h"
+#include "edge/site.h"
 
 /* Write one frame to a port, with a tap header when the taps want one. */
 static void
@@ -342,43 +343,18 @@ datapath_udp_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct edged *d = arg;
 	monotime_t now = clock_mono();
-	uint64_t *strangers = &d->br.stats.drops[DROP_NOT_MEMBER];
-	struct van_addr from, stranger;
+	struct van_addr stranger;
 	bool knocked = false;
-	int round, n, i;
+	int round, n;
 
 	(void)fd;
 	(void)what;
 	for (round = 0; round < UDP_ROUNDS; round++) {
 		n = udp_recv(&d->udp, &d->rx);
-		for (i = 0; i < n; i++) {
-			uint64_t before = *strangers;
-			size_t len = d->rx.msg[i].msg_len, off, seg;
-
-			if (!addr_from_sockaddr((struct sockaddr *)&d->rx.from[i],
-			    d->rx.msg[i].msg_hdr.msg_namelen, &from))
-				continue;
-			/* GRO: datagrams of seg bytes back to back, the last shorter. */
-			seg = d->rx.seg[i] ? d->rx.seg[i] : len;
-			off = 0;
-			do	/* an empty datagram, too, is a (short) message */
-				bridge_input(&d->br, d->out, &from, d->rx.buf[i] + off,
-				    len - off < seg ? len - off : seg, now);
-			while ((off += seg) < len);
-			if (*strangers != before) {
-				stranger = from;
-				knocked = true;
-			}
-		}
+		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &stranger);
 		edged_flush(d);
 		if (n < UDP_BATCH)
 			break;
 	}
-	if (knocked && log_limit_ok(&d->nonmember_log, now)) {
-		char a[ADDR_STRLEN];
-
-		log_warn("dropped a message from %s, not a site member "
-		    "(%llu from non-members so far)", addr_str(&stranger, a),
-		    (unsigned long long)*strangers);
-	}
+	site_report_strangers(&d->br, &d->nonmember_log, knocked, &stranger, now);
 }

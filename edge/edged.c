@@ -27,6 +27,7 @@
 #include "edge/mtu.h"
 #include "edge/offload.h"
 #include "edge/show.h"
+#include "edge/site.h"
 #include "edge/tap.h"
 #include "edge/udp.h"
 
@@ -157,8 +158,10 @@ port_detach(struct edged *d, struct edged_port *p, bool keep_fd)
 /* ------------------------------------------------------ configuration --- */
 
 static void
-member_sockaddr(struct edged *d, uint32_t m)
+member_sockaddr(void *arg, uint32_t m)
 {
+	struct edged *d = arg;
+
 	d->msalen[m] = (socklen_t)addr_to_sockaddr(&d->br.member[m].addr, d->udp.v6,
 	    &d->msa[m]);
 }
@@ -210,7 +213,7 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static CONF_ERR_MA
 	const struct edge_conf *old = d->conf;
 	int *newfd = NULL;
 	unsigned i, j, k = 0, nnew = 0;
-	uint32_t p, m;
+	uint32_t p;
 	const char *e;
 	monotime_t now = clock_mono();
 
@@ -242,29 +245,8 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static CONF_ERR_MA
 		}
 
 	/* 2. Members: drop the ones gone, add the new ones. */
-	for (m = 0; m < d->br.conf.member_max; m++) {
-		if (!d->br.member[m].used)
-			continue;
-		for (i = 0; i < conf->nmembers; i++)
-			if (addr_eq(&conf->members[i], &d->br.member[m].addr))
-				break;
-		if (i == conf->nmembers)
-			bridge_member_del(&d->br, m);
-	}
-	for (i = 0; i < conf->nmembers; i++) {
-		int slot;
-
-		if (bridge_member_find(&d->br, &conf->members[i]) >= 0)
-			continue;
-		slot = bridge_member_add(&d->br, d->out, &conf->members[i], now, &e);
-		if (slot < 0) {
-			char a[ADDR_STRLEN];
-
-			log_err("member %s: %s", addr_str(&conf->members[i], a), e);
-			continue;
-		}
-		member_sockaddr(d, (uint32_t)slot);
-	}
+	site_members_apply(&d->br, d->out, conf->members, conf->nmembers, now,
+	    member_sockaddr, d);
 
 	/* 3. Ports of the old configuration that are gone or changed. */
 	for (p = 0; p < d->br.conf.port_max; p++) {

@@ -7,7 +7,7 @@ CORE_PURE_SRCS := edge/wire.c edge/fdb.c edge/idmap.c edge/addr.c edge/bridge.c 
 	edge/offload.c edge/request.c edge/show.c \
 	edge/neigh.c edge/arpnd.c edge/mtu.c
 CORE_IO_SRCS := edge/log.c edge/setting.c edge/conf.c edge/tap.c edge/udp.c edge/ctl.c \
-	edge/priv.c
+	edge/priv.c edge/site.c
 LIBVANCORE := $(B)/libvancore.a
 
 $(LIBVANCORE): $(CORE_PURE_SRCS:%.c=$(B)/%.o) $(CORE_IO_SRCS:%.c=$(B)/%.o)

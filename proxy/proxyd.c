@@ -32,6 +32,7 @@
 #include "edge/clock.h"
 #include "edge/ctl.h"
 #include "edge/show.h"
+#include "edge/site.h"
 #include "proxy/uapi_sock.h"
 
 /* ---------------------------------------------------------------- time --- */
@@ -142,43 +143,12 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 /* ------------------------------------------------------ configuration --- */
 
 static void
-member_sockaddr(struct proxyd *d, uint32_t m)
+member_sockaddr(void *arg, uint32_t m)
 {
+	struct proxyd *d = arg;
+
 	d->msalen[m] = (socklen_t)addr_to_sockaddr(&d->br.member[m].addr, d->site.v6,
 	    &d->msa[m]);
-}
-
-/* Site members: drop the ones gone, add the new ones. */
-static void
-apply_members(struct proxyd *d, const struct proxy_conf *conf, monotime_t now)
-{
-	const char *e;
-	unsigned i;
-	uint32_t m;
-
-	for (m = 0; m < d->br.conf.member_max; m++) {
-		if (!d->br.member[m].used || d->br.member[m].peer)
-			continue;
-		for (i = 0; i < conf->nmembers; i++)
-			if (addr_eq(&conf->members[i], &d->br.member[m].addr))
-				break;
-		if (i == conf->nmembers)
-			bridge_member_del(&d->br, m);
-	}
-	for (i = 0; i < conf->nmembers; i++) {
-		int slot;
-
-		if (bridge_member_find(&d->br, &conf->members[i]) >= 0)
-			continue;
-		slot = bridge_member_add(&d->br, d->out, &conf->members[i], now, &e);
-		if (slot < 0) {
-			char a[ADDR_STRLEN];
-
-			log_err("member %s: %s", addr_str(&conf->members[i], a), e);
-			continue;
-		}
-		member_sockaddr(d, (uint32_t)slot);
-	}
 }
 
 /* VANs: gone (their pairs are unmapped already), new, renamed. */
@@ -234,7 +204,8 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 		wgdev_set_private_key(d->dev, &conf->private_key, wnow);
 		log_warn("private key changed: every peer needs our new public key");
 	}
-	apply_members(d, conf, now);
+	site_members_apply(&d->br, d->out, conf->members, conf->nmembers, now,
+	    member_sockaddr, d);
 	peer_apply_remove(d, conf);
 	apply_vans(d, conf, old != NULL, now);
 	d->tunnel_v4 = conf->listen.family == 4;

@@ -1,0 +1,38 @@
+/*
+ * site.h — what vanedge and vanproxy do alike with their site: read a batch
+ * of VAN messages from the site's underlay socket into the bridge, say who
+ * knocked without being a member, and follow the configuration's list of
+ * site members.  The daemons' own data (sockets, address caches) stay
+ * theirs; these functions work on the bridge and the receive batch.
+ */
+#ifndef EDGE_SITE_H
+#define EDGE_SITE_H
+
+#include <stdbool.h>
+
+#include "edge/addr.h"
+#include "edge/bridge.h"
+#include "edge/log.h"
+#include "edge/udp.h"
+
+/*
+ * Feed the n datagrams of rx to the bridge (a GRO datagram as the messages
+ * it holds).  Returns whether one of them came from a non-member; *stranger
+ * is then the last such sender.
+ */
+bool	site_input(struct bridge *, struct bridge_out *, const struct udp_rx *,
+	    int n, monotime_t now, struct van_addr *stranger);
+/* After the batches of one wake-up: log a knock (rate-limited by lim). */
+void	site_report_strangers(const struct bridge *, struct log_limit *lim,
+	    bool knocked, const struct van_addr *stranger, monotime_t now);
+/*
+ * Make the bridge's site members (peers are not touched) those of the
+ * configuration: the ones gone are removed, new ones added, and added(arg,
+ * slot) called for each (the daemon caches its socket address); one that
+ * cannot be added is logged and skipped.
+ */
+void	site_members_apply(struct bridge *, struct bridge_out *,
+	    const struct van_addr *members, unsigned n, monotime_t now,
+	    void (*added)(void *, uint32_t slot), void *arg);
+
+#endif /* EDGE_SITE_H */
