@@ -57,6 +57,12 @@ timer_stop(struct timer_state *t)
 	t->sent_last_minute = false;
 }
 
+bool
+timer_armed(const struct timer_state *t, enum timer_id id)
+{
+	return armed(t, id);
+}
+
 void
 timer_event_data_sent(struct timer_state *t, const struct wg_timing *tm,
     uint64_t now, uint64_t jitter)

@@ -64,6 +64,8 @@ void	timer_init(struct timer_state *);
 /* Every deadline disarmed, counters reset; the interval is kept. */
 void	timer_stop(struct timer_state *);
 
+/* Is it armed?  (A caller draws jitter only when it will be used.) */
+bool	timer_armed(const struct timer_state *, enum timer_id);
 void	timer_event_data_sent(struct timer_state *, const struct wg_timing *,
 	    uint64_t now, uint64_t jitter);
 void	timer_event_data_received(struct timer_state *,

@@ -249,7 +249,8 @@ after_send(struct wgdev *dev, struct peer *p, size_t payload_len,
 {
 	timer_event_authenticated_traversal(&p->timers, now.mono);
 	timer_event_authenticated_sent(&p->timers);
-	if (payload_len > 0)
+	/* The jitter (a random draw) only when the timer is armed anew. */
+	if (payload_len > 0 && !timer_armed(&p->timers, TIMER_NEW_HANDSHAKE))
 		timer_event_data_sent(&p->timers, &dev->timing, now.mono,
 		    jitter(dev));
 	keep_key_fresh_sending(dev, p, now);

@@ -107,18 +107,23 @@ port_out(struct edged *d, const struct bridge_act *a)
 	}
 }
 
-/* A super-frame for a member: cut it once (floods reuse the cut), send. */
+/*
+ * A super-frame for a member: cut it once (floods reuse the cut) and queue
+ * the segments, which the send batch coalesces into UDP_SEGMENT sends.
+ */
 static void
 member_out_gso(struct edged *d, const struct bridge_act *a)
 {
 	const struct sockaddr *to = (struct sockaddr *)&d->msa[a->target];
 	socklen_t tolen = d->msalen[a->target];
 	struct vnet_hdr h;
-	unsigned i, k;
+	unsigned i;
 
 	if (d->tso_src != a->data || memcmp(d->tso_hdr, a->hdr, WIRE_HDR_LEN) != 0) {
 		struct tcp_layout lay;
 
+		/* Queued segments point into tsobuf: they go first. */
+		udp_tx_flush(&d->udp, &d->tx);
 		vnet_hdr_get(a->data - VNET_HDR_LEN, &h);
 		/* Segments must fit the underlay, whatever MSS the VM used. */
 		if (d->br.conf.frame_max != 0 &&
@@ -139,35 +144,10 @@ member_out_gso(struct edged *d, const struct bridge_act *a)
 		d->tso_src = a->data;
 		memcpy(d->tso_hdr, a->hdr, WIRE_HDR_LEN);
 	}
-	/* What is queued for sendmmsg goes first: no reordering. */
-	udp_tx_flush(&d->udp, &d->tx);
-	for (i = 0; i < d->tso_n; i += k) {
-		size_t len;
-
-		k = d->tso_n - i;
-		if (k > UDP_GSO_SEGS)
-			k = UDP_GSO_SEGS;
-		if (k * d->tso_stride > UDP_GSO_BYTES)
-			k = (unsigned)(UDP_GSO_BYTES / d->tso_stride);
-		if (k == 0)
-			k = 1;
-		len = (k - 1) * d->tso_stride +
-		    (i + k == d->tso_n ? d->tso_last : d->tso_stride);
-		if (d->udp.gso && k > 1 && udp_send_gso(&d->udp, to, tolen,
-		    d->tsobuf + i * d->tso_stride, len, (uint16_t)d->tso_stride) == 0) {
-			d->gso_sends++;
-			continue;
-		}
-		if (k > 1 && d->udp.gso) {
-			/* A failure of this send alone (no route, ...). */
-			d->br.member[a->target].stats.drops[DROP_TX_ERROR] += k;
-			continue;
-		}
-		for (unsigned j = i; j < i + k; j++)
-			udp_tx_add(&d->udp, &d->tx, to, tolen, NULL, 0,
-			    d->tsobuf + j * d->tso_stride,
-			    j + 1 == d->tso_n ? d->tso_last : d->tso_stride, a->target);
-	}
+	for (i = 0; i < d->tso_n; i++)
+		udp_tx_add(&d->udp, &d->tx, to, tolen, NULL, 0,
+		    d->tsobuf + i * d->tso_stride,
+		    i + 1 == d->tso_n ? d->tso_last : d->tso_stride, a->target);
 }
 
 void

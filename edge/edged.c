@@ -449,11 +449,13 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
 		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,
 		    "rejected", (json_int_t)cs->rejected));
-		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
 		    "tap_read_errors", (json_int_t)d->tap_read_errors,
 		    "tap_pauses", (json_int_t)d->tap_pauses,
 		    "offload_errors", (json_int_t)d->offload_errors,
-		    "gso_sends", (json_int_t)d->gso_sends,
+		    "gso_sends", (json_int_t)d->tx.gso_sends,
+		    "gso_fallbacks", (json_int_t)d->tx.gso_fallbacks,
+		    "gso", d->udp.gso,
 		    "gro_writes", (json_int_t)d->gro_writes,
 		    "reloads", (json_int_t)d->reloads,
 		    "reload_failures", (json_int_t)d->reload_failures));

@@ -66,7 +66,6 @@ struct edged {
 	struct log_limit nonmember_log;
 	uint64_t	tap_read_errors;
 	uint64_t	offload_errors;	/* frames from taps we could not cut */
-	uint64_t	gso_sends;	/* UDP_SEGMENT sends */
 	uint64_t	gro_writes;	/* merged frames written to taps */
 	uint64_t	tap_pauses;	/* taps not read a while: flood limit */
 	uint64_t	reloads, reload_failures;

@@ -16,7 +16,8 @@ FUZZ_LIB_SRCS += $(CORE_PURE_SRCS)
 
 UNIT_TESTS += $(B)/tests/unit/test_wire $(B)/tests/unit/test_fdb \
 	$(B)/tests/unit/test_bridge $(B)/tests/unit/test_relay $(B)/tests/unit/test_offload \
-	$(B)/tests/unit/test_neigh $(B)/tests/unit/test_arpnd $(B)/tests/unit/test_mtu
+	$(B)/tests/unit/test_neigh $(B)/tests/unit/test_arpnd $(B)/tests/unit/test_mtu \
+	$(B)/tests/unit/test_udp
 FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request \
 	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay
 

@@ -75,6 +75,7 @@ udp_open(struct udp_sock *u, const struct van_addr *listen, const char **err)
 	/* Merged reads of trains of equal datagrams; not fatal if refused. */
 	u->gro = setsockopt(fd, SOL_UDP, UDP_GRO, &(int){ 1 }, sizeof(int)) == 0;
 	u->gso = true;
+	u->gso_strikes = 0;
 	u->fd = fd;
 	return 0;
 fail:
@@ -163,9 +164,16 @@ udp_recv(struct udp_sock *u, struct udp_rx *rx)
 void
 udp_tx_init(struct udp_tx *tx, void (*on_error)(uint32_t, int, void *), void *arg)
 {
-	tx->n = 0;
+	memset(tx, 0, sizeof(*tx));
 	tx->on_error = on_error;
 	tx->arg = arg;
+}
+
+static bool
+same_dest(const struct msghdr *h, const struct sockaddr *to, socklen_t tolen)
+{
+	return h->msg_namelen == tolen &&
+	    (h->msg_name == to || memcmp(h->msg_name, to, tolen) == 0);
 }
 
 void
@@ -173,83 +181,128 @@ udp_tx_add(struct udp_sock *u, struct udp_tx *tx, const struct sockaddr *to,
     socklen_t tolen, const void *hdr, size_t hdrlen, const void *data,
     size_t datalen, uint32_t tag)
 {
+	size_t len = hdrlen + datalen;
+	uint8_t per = hdrlen > 0 ? 2 : 1;
+	struct udp_txm *m;
 	struct msghdr *h;
-	unsigned k = 0;
 
-	if (tx->n == UDP_BATCH)
+	if (tx->n > 0 && u->gso) {
+		m = &tx->m[tx->n - 1];
+		h = &tx->msg[tx->n - 1].msg_hdr;
+		if (m->tag == tag && m->per == per && !m->closed &&
+		    len <= m->seg && len > 0 && m->count < UDP_GSO_SEGS &&
+		    m->bytes + len <= UDP_GSO_BYTES &&
+		    tx->niov + per <= UDP_BATCH * 2 && same_dest(h, to, tolen))
+			goto append;
+	}
+	if (tx->n == UDP_BATCH || tx->niov + per > UDP_BATCH * 2)
 		udp_tx_flush(u, tx);
-	tx->tag[tx->n] = tag;
+	m = &tx->m[tx->n];
 	h = &tx->msg[tx->n].msg_hdr;
 	memset(h, 0, sizeof(*h));
 	h->msg_name = (void *)(uintptr_t)to;
 	h->msg_namelen = tolen;
-	if (hdrlen > 0) {
-		tx->iov[tx->n][k].iov_base = (void *)(uintptr_t)hdr;
-		tx->iov[tx->n][k++].iov_len = hdrlen;
-	}
-	tx->iov[tx->n][k].iov_base = (void *)(uintptr_t)data;
-	tx->iov[tx->n][k++].iov_len = datalen;
-	h->msg_iov = tx->iov[tx->n];
-	h->msg_iovlen = k;
+	h->msg_iov = &tx->iov[tx->niov];
+	m->tag = tag;
+	m->bytes = 0;
+	m->seg = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
+	m->count = 0;
+	m->per = per;
+	m->closed = len > UINT16_MAX;
 	tx->n++;
+append:
+	if (hdrlen > 0) {
+		tx->iov[tx->niov].iov_base = (void *)(uintptr_t)hdr;
+		tx->iov[tx->niov++].iov_len = hdrlen;
+	}
+	tx->iov[tx->niov].iov_base = (void *)(uintptr_t)data;
+	tx->iov[tx->niov++].iov_len = datalen;
+	h->msg_iovlen += per;
+	m->bytes += (uint32_t)len;
+	m->count++;
+	if (len < m->seg)
+		m->closed = true;
+}
+
+/* EINVAL may be a refusal of the option or of this one send (MTU). */
+static void
+gso_refused(struct udp_sock *u, int err)
+{
+	if (err == EIO || err == ENOPROTOOPT || err == EOPNOTSUPP ||
+	    (err == EINVAL && ++u->gso_strikes >= UDP_GSO_STRIKES))
+		u->gso = false;
+}
+
+/* Message i of the batch, one datagram at a time. */
+static void
+send_each(struct udp_sock *u, struct udp_tx *tx, unsigned i)
+{
+	struct msghdr *h = &tx->msg[i].msg_hdr, one;
+	const struct udp_txm *m = &tx->m[i];
+	unsigned j;
+
+	for (j = 0; j < m->count; j++) {
+		memset(&one, 0, sizeof(one));
+		one.msg_name = h->msg_name;
+		one.msg_namelen = h->msg_namelen;
+		one.msg_iov = h->msg_iov + j * m->per;
+		one.msg_iovlen = m->per;
+		while (sendmsg(u->fd, &one, 0) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (tx->on_error != NULL)
+				tx->on_error(m->tag, errno, tx->arg);
+			break;
+		}
+	}
 }
 
 void
 udp_tx_flush(struct udp_sock *u, struct udp_tx *tx)
 {
-	unsigned sent = 0;
+	unsigned sent = 0, i;
 
+	for (i = 0; i < tx->n; i++) {
+		struct msghdr *h = &tx->msg[i].msg_hdr;
+		struct cmsghdr *c;
+
+		tx->datagrams += tx->m[i].count;
+		if (tx->m[i].count < 2)
+			continue;
+		h->msg_control = tx->ctl[i].b;
+		h->msg_controllen = sizeof(tx->ctl[i].b);
+		c = CMSG_FIRSTHDR(h);
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+		memcpy(CMSG_DATA(c), &tx->m[i].seg, sizeof(uint16_t));
+	}
 	while (sent < tx->n) {
 		int n = sendmmsg(u->fd, tx->msg + sent, tx->n - sent, 0);
 
 		if (n == -1) {
+			const struct udp_txm *m = &tx->m[sent];
+
 			if (errno == EINTR)
 				continue;
-			/* This message cannot go (no route, too big, ...): skip it. */
-			if (tx->on_error != NULL)
-				tx->on_error(tx->tag[sent], errno, tx->arg);
+			if (m->count > 1) {
+				/* Refused as coalesced: each on its own. */
+				gso_refused(u, errno);
+				tx->gso_fallbacks++;
+				send_each(u, tx, sent);
+			} else if (tx->on_error != NULL)
+				/* It cannot go (no route, too big, ...). */
+				tx->on_error(m->tag, errno, tx->arg);
 			sent++;
 			continue;
 		}
+		for (i = sent; i < sent + (unsigned)n; i++)
+			if (tx->m[i].count > 1) {
+				tx->gso_sends++;
+				u->gso_strikes = 0;
+			}
 		sent += (unsigned)n;
 	}
 	tx->n = 0;
-}
-
-int
-udp_send_gso(struct udp_sock *u, const struct sockaddr *to, socklen_t tolen,
-    const void *buf, size_t len, uint16_t seg)
-{
-	union {
-		uint8_t		b[CMSG_SPACE(sizeof(uint16_t))];
-		struct cmsghdr	align;
-	} ctl;
-	struct iovec iov = { (void *)(uintptr_t)buf, len };
-	struct msghdr h;
-	struct cmsghdr *c;
-
-	memset(&h, 0, sizeof(h));
-	memset(&ctl, 0, sizeof(ctl));
-	h.msg_name = (void *)(uintptr_t)to;
-	h.msg_namelen = tolen;
-	h.msg_iov = &iov;
-	h.msg_iovlen = 1;
-	h.msg_control = ctl.b;
-	h.msg_controllen = sizeof(ctl.b);
-	c = CMSG_FIRSTHDR(&h);
-	c->cmsg_level = SOL_UDP;
-	c->cmsg_type = UDP_SEGMENT;
-	c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-	memcpy(CMSG_DATA(c), &seg, sizeof(seg));
-	while (sendmsg(u->fd, &h, 0) == -1) {
-		if (errno == EINTR)
-			continue;
-		/* Refused as such (old kernel, a device without checksum
-		 * offload): never again on this socket. */
-		if (errno == EINVAL || errno == ENOPROTOOPT || errno == EIO ||
-		    errno == EOPNOTSUPP)
-			u->gso = false;
-		return -1;
-	}
-	return 0;
+	tx->niov = 0;
 }

@@ -19,6 +19,8 @@
 #define UDP_BUFSZ	65536		/* a datagram, or several merged by GRO */
 #define UDP_GSO_SEGS	64		/* segments per UDP_SEGMENT send */
 #define UDP_GSO_BYTES	65000		/* bytes per UDP_SEGMENT send */
+/* Coalesced sends refused with EINVAL in a row before we stop trying. */
+#define UDP_GSO_STRIKES	8
 #define UDP_SOCKBUF	(4 << 20)	/* SO_RCVBUF / SO_SNDBUF wanted */
 
 struct udp_sock {
@@ -26,6 +28,7 @@ struct udp_sock {
 	bool		v6;		/* AF_INET6: send to IPv4 as mapped */
 	bool		gro;		/* UDP_GRO on: a read may hold several */
 	bool		gso;		/* UDP_SEGMENT sends work (so far) */
+	uint8_t		gso_strikes;	/* refusals in a row that may be ours */
 };
 
 struct udp_rx {
@@ -38,13 +41,37 @@ struct udp_rx {
 	uint8_t		(*buf)[UDP_BUFSZ];
 };
 
+/*
+ * A send batch.  Consecutive datagrams to one destination with one tag, all
+ * of one length but the last, which may be shorter, are coalesced into one
+ * message sent with UDP_SEGMENT (one skb through the stack, split by the
+ * device or the receiver's GRO), up to UDP_GSO_SEGS / UDP_GSO_BYTES each.
+ * Order is kept: only the newest message grows.
+ */
+struct udp_txm {
+	uint32_t	tag;
+	uint32_t	bytes;		/* all its datagrams */
+	uint16_t	seg;		/* length of its first datagram */
+	uint16_t	count;		/* datagrams */
+	uint8_t		per;		/* iovecs per datagram: 1 or 2 */
+	bool		closed;		/* a shorter datagram ended it */
+};
+
 struct udp_tx {
-	unsigned	n;
+	unsigned	n;		/* messages */
+	unsigned	niov;
 	void		(*on_error)(uint32_t tag, int err, void *arg);
 	void		*arg;
-	uint32_t	tag[UDP_BATCH];
+	uint64_t	datagrams;	/* handed to the kernel, sent or not */
+	uint64_t	gso_sends;	/* messages of more than one datagram */
+	uint64_t	gso_fallbacks;	/* such messages refused, sent one by one */
+	struct udp_txm	m[UDP_BATCH];
 	struct mmsghdr	msg[UDP_BATCH];
-	struct iovec	iov[UDP_BATCH][2];
+	struct iovec	iov[UDP_BATCH * 2];
+	union {
+		uint8_t		b[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr	align;
+	}		ctl[UDP_BATCH];
 };
 
 /* family 0 in listen: every address of both families. */
@@ -59,19 +86,17 @@ int	udp_recv(struct udp_sock *, struct udp_rx *);
 /* on_error(tag, errno, arg) is told of each message that could not go. */
 void	udp_tx_init(struct udp_tx *, void (*on_error)(uint32_t, int, void *),
 	    void *arg);
-/* Queue hdr+data to `to`; sends the batch first when it is full. */
+/*
+ * Queue the datagram hdr+data to `to` (hdr may be NULL); both stay the
+ * caller's until the next flush.  Sends the batch first when it is full.
+ */
 void	udp_tx_add(struct udp_sock *, struct udp_tx *, const struct sockaddr *to,
 	    socklen_t tolen, const void *hdr, size_t hdrlen, const void *data,
 	    size_t datalen, uint32_t tag);
-/* Send what is queued. */
-void	udp_tx_flush(struct udp_sock *, struct udp_tx *);
 /*
- * One send of len bytes cut by the kernel into datagrams of seg bytes (the
- * last may be shorter): UDP_SEGMENT.  0, or -1 with errno; when the kernel
- * refuses the option itself, u->gso turns false and the caller sends the
- * datagrams one by one from then on.
+ * Send what is queued.  A coalesced message the kernel refuses is sent
+ * again one datagram at a time, and on_error hears of each datagram that
+ * could not go.
  */
-int	udp_send_gso(struct udp_sock *, const struct sockaddr *to, socklen_t tolen,
-	    const void *buf, size_t len, uint16_t seg);
-
+void	udp_tx_flush(struct udp_sock *, struct udp_tx *);
 #endif /* EDGE_UDP_H */

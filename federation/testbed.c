@@ -114,7 +114,14 @@ make_proxy(const struct state *st, const struct lab *lab, unsigned s)
 	    plug_link(sw, "gw", ns, "eth0", site->proxy_addr, site->plen,
 	    lab_underlay_mtu(lab)) == -1 ||
 	    plug_link(inet, site->name, ns, "eth1", site->proxy_inet, lab->inet_plen,
-	    lab_internet_mtu(lab)) == -1)
+	    lab_internet_mtu(lab)) == -1 ||
+	    /*
+	     * The internet is a wire: the proxy's train of tunnel datagrams
+	     * (one UDP_SEGMENT send) crosses it one datagram at a time, as a
+	     * NIC sends it, not as the one skb a veth would pass on.
+	     */
+	    netns_ip(ns, false, "link", "set", "dev", "eth1", "gso_max_segs", "1",
+	    NULL) == -1)
 		return -1;
 	return 0;
 }

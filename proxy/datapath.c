@@ -7,12 +7,14 @@
  * Both sockets are EV_READ|EV_PERSIST events that drain up to PROXY_ROUNDS
  * recvmmsg batches of UDP_BATCH into one set of fixed buffers and flush
  * the bridge's actions after each batch (frames in actions point into
- * those buffers).  A message to a peer is built once in d->plain — room
- * for the transport header, the VAN header and frame, room for padding
- * and tag — its padding count written into the VAN header (byte 3) and
- * encrypted in place by wgdev_send; every datagram the device emits goes
- * through datapath_dev_send into a sendmmsg batch of fixed slots.  No
- * allocation per packet.
+ * those buffers).  A message to a peer is built once in the next slot of
+ * the tunnel batch — room for the transport header, the VAN header and
+ * frame, room for padding and tag — its padding count written into the
+ * VAN header (byte 3), and encrypted in place by wgdev_send; every
+ * datagram the device emits goes through datapath_dev_send into that
+ * batch, which sends trains of equal datagrams to one peer as one
+ * UDP_SEGMENT message (and the site batch does the same toward members).
+ * No allocation per packet.
  *
  * Not here: decisions (the bridge's), the protocol (crypto/'s), peers'
  * configuration (peer.c).  Segmentation offloads: a proxy has no taps, so
@@ -31,23 +33,39 @@
 
 /* ---------------------------------------------------------------- out --- */
 
-/* One message to peer slot m: VAN header and payload, padded, encrypted. */
+/* Send what the tunnel batch holds; its slots are free again. */
+static void
+tun_flush(struct proxyd *d)
+{
+	udp_tx_flush(&d->tun, &d->tun_tx.tx);
+	d->tun_tx.used = 0;
+}
+
+/*
+ * One message to peer slot m: VAN header and payload, padded, encrypted
+ * in place in the next slot of the tunnel batch, which datapath_dev_send
+ * then queues as it is.
+ */
 static void
 peer_out(struct proxyd *d, const struct bridge_act *a, struct wg_now now)
 {
 	const struct proxyd_peer *p = &d->peers[a->target];
-	uint8_t *msg = d->plain + WG_TRANSPORT_HDR_LEN;
+	struct tunnel_tx *t = &d->tun_tx;
 	size_t len = a->hdr_len + a->data_len;
+	uint8_t *msg;
 
 	if (!p->used || len < WIRE_HDR_LEN || len > WIRE_MSG_MAX || a->segs > 1) {
 		bridge_count_tx_error(&d->br, a);
 		return;
 	}
+	if (t->used == UDP_BATCH)
+		tun_flush(d);
+	msg = t->buf[t->used] + WG_TRANSPORT_HDR_LEN;
 	memcpy(msg, a->hdr, a->hdr_len);
 	memcpy(msg + a->hdr_len, a->data, a->data_len);
 	/* Byte 3: reserved (0) and the padding WGDEV_SEND_PAD16 will add. */
 	msg[3] = (uint8_t)wgdev_pad16(len);
-	if (wgdev_send(d->dev, p->handle, d->plain, PROXY_PLAIN_MAX, len,
+	if (wgdev_send(d->dev, p->handle, t->buf[t->used], PROXY_PLAIN_MAX, len,
 	    WGDEV_SEND_PAD16, now) == -1)
 		bridge_count_tx_error(&d->br, a);
 }
@@ -77,7 +95,7 @@ datapath_out(struct bridge_out *o, void *arg)
 			    a->hdr, a->hdr_len, a->data, a->data_len, a->target);
 	}
 	udp_tx_flush(&d->site, &d->site_tx);
-	udp_tx_flush(&d->tun, &d->tun_tx.tx);
+	tun_flush(d);
 }
 
 void
@@ -101,8 +119,11 @@ datapath_tun_error(uint32_t tag, int err, void *arg)
 }
 
 /*
- * ops.send of the device: copy the datagram into the next slot of the
- * batch (pkt is only valid during the call); a full batch goes first.
+ * ops.send of the device: the datagram into the next slot of the batch (a
+ * message peer_out built is there already; anything else is copied, as pkt
+ * is only valid during the call).  A full batch goes first.  Datagrams to
+ * the address of the one before share its sockaddr, so that the batch can
+ * coalesce them.
  */
 void
 datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
@@ -110,7 +131,7 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 {
 	struct proxyd *d = ctx;
 	struct tunnel_tx *t = &d->tun_tx;
-	struct sockaddr_storage *sa;
+	struct sockaddr_storage sa;
 	socklen_t salen;
 	unsigned i;
 
@@ -118,14 +139,10 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 		d->tun_tx_errors++;
 		return;
 	}
-	if (t->tx.n == UDP_BATCH)
-		udp_tx_flush(&d->tun, &t->tx);
-	i = t->tx.n;
-	sa = &t->sa[i];
-	memset(sa, 0, sizeof(*sa));
+	memset(&sa, 0, sizeof(sa));
 	if (d->tun.v6 && to->addr.sa.sa_family == AF_INET) {
 		/* A dual-stack socket sends to IPv4 as a mapped address. */
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
 
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = to->addr.in4.sin_port;
@@ -138,11 +155,22 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 		return;
 	} else {
 		salen = endpoint_socklen(to);
-		memcpy(sa, &to->addr, salen);
+		memcpy(&sa, &to->addr, salen);
 	}
-	memcpy(t->buf[i], pkt, len);
-	udp_tx_add(&d->tun, &t->tx, (struct sockaddr *)sa, salen, NULL, 0, t->buf[i],
-	    len, UINT32_MAX);
+	if (t->used == UDP_BATCH) {
+		if (pkt >= t->buf[0] && pkt < t->buf[UDP_BATCH]) {
+			d->tun_tx_errors++;	/* never: peer_out flushes first */
+			return;
+		}
+		tun_flush(d);
+	}
+	i = t->used++;
+	if (pkt != t->buf[i])
+		memmove(t->buf[i], pkt, len);
+	t->sa[i] = sa;
+	t->salen[i] = salen;
+	udp_tx_add(&d->tun, &t->tx, (struct sockaddr *)&t->sa[i], salen, NULL, 0,
+	    t->buf[i], len, UINT32_MAX);
 	d->tun_tx_count++;
 }
 
@@ -245,8 +273,7 @@ datapath_init(struct proxyd *d)
 	udp_tx_init(&d->site_tx, datapath_site_error, d);
 	udp_tx_init(&d->tun_tx.tx, datapath_tun_error, d);
 	d->tun_tx.buf = calloc(UDP_BATCH, sizeof(*d->tun_tx.buf));
-	d->plain = calloc(1, PROXY_PLAIN_MAX);
-	return d->tun_tx.buf == NULL || d->plain == NULL ? -1 : 0;
+	return d->tun_tx.buf == NULL ? -1 : 0;
 }
 
 void
@@ -255,11 +282,9 @@ datapath_free(struct proxyd *d)
 	/* Tenants' frames, decrypted: not left in freed memory. */
 	if (d->rx.buf != NULL)
 		sodium_memzero(d->rx.buf, UDP_BATCH * sizeof(*d->rx.buf));
-	if (d->plain != NULL)
-		sodium_memzero(d->plain, PROXY_PLAIN_MAX);
+	if (d->tun_tx.buf != NULL)
+		sodium_memzero(d->tun_tx.buf, UDP_BATCH * sizeof(*d->tun_tx.buf));
 	udp_rx_free(&d->rx);
 	free(d->tun_tx.buf);
-	free(d->plain);
 	d->tun_tx.buf = NULL;
-	d->plain = NULL;
 }

@@ -427,9 +427,12 @@ peer_tunnel_stats(struct proxyd *d)
 		if (d->wg_events[i] != 0)
 			json_object_set_new(events, wgdev_event_str((enum wgdev_event)i),
 			    json_integer((json_int_t)d->wg_events[i]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:o, s:o}",
 	    "rx_datagrams", (json_int_t)d->tun_rx_count,
 	    "tx_datagrams", (json_int_t)d->tun_tx_count,
+	    "gso_sends", (json_int_t)d->tun_tx.tx.gso_sends,
+	    "gso_fallbacks", (json_int_t)d->tun_tx.tx.gso_fallbacks,
+	    "gso", d->tun.gso,
 	    "tx_errors", (json_int_t)d->tun_tx_errors,
 	    "uapi_refused", (json_int_t)d->uapi_refused,
 	    "orphans", (json_int_t)d->tun_data_orphans,

@@ -321,7 +321,10 @@ ctl_show(struct proxyd *d, int argc, char **argv, char *err, size_t errlen)
 		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,
 		    "rejected", (json_int_t)cs->rejected));
 		json_object_set_new(s, "tunnel", peer_tunnel_stats(d));
-		json_object_set_new(s, "daemon", json_pack("{s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:b, s:I, s:I}",
+		    "site_gso_sends", (json_int_t)d->site_tx.gso_sends,
+		    "site_gso_fallbacks", (json_int_t)d->site_tx.gso_fallbacks,
+		    "site_gso", d->site.gso,
 		    "reloads", (json_int_t)d->reloads,
 		    "reload_failures", (json_int_t)d->reload_failures));
 		return s;

@@ -48,9 +48,13 @@ struct proxyd_peer {
 /* Ciphertext waiting for one sendmmsg on the tunnel socket. */
 struct tunnel_tx {
 	struct udp_tx	tx;
-	uint8_t		(*buf)[WG_DATAGRAM_MAX];	/* [UDP_BATCH] */
+	unsigned	used;		/* slots taken */
+	uint8_t		(*buf)[WG_DATAGRAM_MAX];	/* [UDP_BATCH] slots */
 	struct sockaddr_storage sa[UDP_BATCH];
+	socklen_t	salen[UDP_BATCH];
 };
+
+_Static_assert(PROXY_PLAIN_MAX <= WG_DATAGRAM_MAX, "a message fits a slot");
 
 struct proxyd {
 	struct event_base *base;
@@ -67,7 +71,6 @@ struct proxyd {
 	struct udp_rx	rx;		/* both sockets: flushed before reuse */
 	struct udp_tx	site_tx;
 	struct tunnel_tx tun_tx;
-	uint8_t		*plain;		/* [PROXY_PLAIN_MAX]: one message to a peer */
 	struct sockaddr_storage *msa;	/* per member slot (site members) */
 	socklen_t	*msalen;
 	struct proxyd_peer *peers;	/* per member slot (peers) */
