@@ -151,6 +151,7 @@ struct bridge_conf {
 	uint32_t	neigh_max;	/* addresses of the ARP/ND proxy, 0: default */
 	bool		arp_proxy;	/* answer ARP and ND from the table */
 	uint32_t	frame_max;	/* largest frame to a member, 0: any */
+	uint32_t	refresh_ms;	/* proxies: every route to every peer again, 0: never */
 	uint64_t	epoch;		/* non-zero, larger at each start (time) */
 	uint8_t		hashkey[16];	/* random: keys every table */
 	bool		auth;		/* site key: seal and check control */
@@ -242,6 +243,8 @@ struct bridge {
 	uint64_t	joined_digest;
 	monotime_t	next_hello;
 	monotime_t	next_dump;	/* proxies: the next batch of relay_dump */
+	monotime_t	next_refresh;	/* proxies: the next refresh_ms round, 0: unset */
+	uint64_t	refreshes;	/* refresh rounds begun */
 	bool		dump_due;	/* a peer joined: the daemon ticks soon */
 	uint32_t	hello_rounds;
 	uint64_t	auth_counter;	/* of the last control message sealed */

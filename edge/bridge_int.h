@@ -99,6 +99,8 @@ void		bridge_sync_macs(struct bridge *, struct bridge_out *, uint32_t m,
 
 /* relay.c: the proxy's decisions (conf.proxy). */
 monotime_t	relay_dump(struct bridge *, struct bridge_out *, monotime_t now);
+/* Every refresh_ms: each live peer hears all our routes again; when next. */
+monotime_t	relay_refresh(struct bridge *, monotime_t now);
 void		relay_input(struct bridge *, struct bridge_out *, uint32_t m, uint32_t v,
 		    const struct wire_msg *, monotime_t now);
 

@@ -344,8 +344,10 @@ bridge_tick(struct bridge *b, struct bridge_out *o, monotime_t now)
 	}
 	next = b->next_hello;
 	if (b->conf.proxy) {
-		monotime_t d = relay_dump(b, o, now);
+		monotime_t r = relay_refresh(b, now), d = relay_dump(b, o, now);
 
+		if (r < next)
+			next = r;
 		if (d < next)
 			next = d;
 	}

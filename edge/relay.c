@@ -565,6 +565,44 @@ relay_dump(struct bridge *b, struct bridge_out *o, monotime_t now)
 	return pending ? b->next_dump : MONO_NEVER;
 }
 
+/*
+ * The periodic round: a LEARN lost on a live tunnel (a datagram dropped
+ * between proxies, a rate limit at the peer) is otherwise only mended at
+ * the peer's next JOIN or revival.  Each live peer not already hearing a
+ * dump hears one; to a peer that has the route already, a LEARN only
+ * refreshes it (nothing is announced again), and a peer that knows newer
+ * answers with its own.  Paced as relay_dump.
+ */
+monotime_t
+relay_refresh(struct bridge *b, monotime_t now)
+{
+	monotime_t every = MONO_MS((monotime_t)b->conf.refresh_ms);
+	uint32_t m;
+
+	if (b->conf.refresh_ms == 0) {
+		b->next_refresh = 0;
+		return MONO_NEVER;
+	}
+	/* The first tick, or a shorter period since the last round. */
+	if (b->next_refresh == 0 || b->next_refresh > now + every) {
+		b->next_refresh = now + every;
+		return b->next_refresh;
+	}
+	if (now < b->next_refresh)
+		return b->next_refresh;
+	b->refreshes++;
+	for (m = 0; m < b->conf.member_max; m++) {
+		struct bridge_member *mb = &b->member[m];
+
+		if (mb->used && mb->peer && mb->state == MEMBER_ALIVE && !mb->dump) {
+			mb->dump = true;
+			mb->dump_pos = 0;
+		}
+	}
+	b->next_refresh = now + every;
+	return b->next_refresh;
+}
+
 void
 relay_input(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
     const struct wire_msg *wm, monotime_t now)

@@ -38,7 +38,8 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	static const char *const known[] = { "name", "private_key", "listen",
 	    "site_listen", "control", "wg_name", "site_key", "hello_interval",
 	    "dead_after", "fdb_max", "member_routes_max", "dad_moves",
-	    "dad_window", "dad_hold", "log_level", "tunnel_mtu", NULL };
+	    "dad_window", "dad_hold", "log_level", "tunnel_mtu", "route_refresh",
+	    NULL };
 	const char *name = NULL, *wg_name = NULL, *str = NULL;
 	struct wg_key key;
 	bool has = false;
@@ -64,7 +65,8 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    !setting_u32(c, g, "dad_window", 1, 86400, &conf->dad_window_s) ||
 	    !setting_u32(c, g, "dad_hold", 1, 86400, &conf->dad_hold_s) ||
 	    !setting_u32(c, g, "tunnel_mtu", PROXY_TUNNEL_MTU_MIN, 65535,
-	    &conf->tunnel_mtu))
+	    &conf->tunnel_mtu) ||
+	    !setting_u32(c, g, "route_refresh", 0, 86400, &conf->route_refresh_s))
 		return false;
 	if (name != NULL) {
 		if (!conf_name_ok(name, BRIDGE_NAME_MAX))
@@ -440,6 +442,7 @@ proxy_conf_load(const char *path, char err[static CONF_ERR_MAX])
 	conf->dad_window_s = BRIDGE_DAD_WINDOW_MS_DEFAULT / 1000;
 	conf->dad_hold_s = BRIDGE_DAD_HOLD_MS_DEFAULT / 1000;
 	conf->tunnel_mtu = PROXY_TUNNEL_MTU_DEFAULT;
+	conf->route_refresh_s = PROXY_ROUTE_REFRESH_DEFAULT;
 	conf->log_level = LOG_LVL_INFO;
 
 	root = config_root_setting(&cfg);
@@ -557,6 +560,7 @@ proxy_conf_print(FILE *f, const struct proxy_conf *conf)
 	fprintf(f, "  dad_window = %u;\n", conf->dad_window_s);
 	fprintf(f, "  dad_hold = %u;\n", conf->dad_hold_s);
 	fprintf(f, "  tunnel_mtu = %u;\n", conf->tunnel_mtu);
+	fprintf(f, "  route_refresh = %u;\n", conf->route_refresh_s);
 	fprintf(f, "  log_level = \"%s\";\n", log_level_str(conf->log_level));
 	fprintf(f, "};\n");
 	fprintf(f, "members = [");

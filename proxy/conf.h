@@ -32,6 +32,7 @@
 #define PROXY_TUNNEL_PORT		51820
 /* The path between proxies: IP packets of this size get through whole. */
 #define PROXY_TUNNEL_MTU_DEFAULT	1500
+#define PROXY_ROUTE_REFRESH_DEFAULT	60	/* s: our routes to each peer again */
 #define PROXY_TUNNEL_MTU_MIN		576
 #define PROXY_PEER_MAX			256	/* peers of one proxy */
 #define PROXY_PEER_VANS_MAX		4096	/* VAN pairs of one peering */
@@ -98,6 +99,7 @@ struct proxy_conf {
 	uint32_t	dad_window_s;
 	uint32_t	dad_hold_s;
 	uint32_t	tunnel_mtu;	/* of the path between proxies */
+	uint32_t	route_refresh_s;	/* 0: never */
 	enum log_level	log_level;
 	struct van_addr	*members;
 	unsigned	nmembers;

@@ -224,6 +224,7 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 	d->br.conf.dad_moves = conf->dad_moves;
 	d->br.conf.dad_window_ms = conf->dad_window_s * 1000;
 	d->br.conf.dad_hold_ms = conf->dad_hold_s * 1000;
+	d->br.conf.refresh_ms = conf->route_refresh_s * 1000;
 	if (old != NULL && (old->has_site_key != conf->has_site_key ||
 	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0))
 		log_warn("site key %s: every member needs the same one",
@@ -321,7 +322,8 @@ ctl_show(struct proxyd *d, int argc, char **argv, char *err, size_t errlen)
 		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,
 		    "rejected", (json_int_t)cs->rejected));
 		json_object_set_new(s, "tunnel", peer_tunnel_stats(d));
-		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:b, s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:b, s:I, s:I}",
+		    "route_refreshes", (json_int_t)d->br.refreshes,
 		    "site_gso_sends", (json_int_t)d->site_tx.gso_sends,
 		    "site_gso_fallbacks", (json_int_t)d->site_tx.gso_fallbacks,
 		    "site_gso", d->site.gso,

@@ -306,6 +306,7 @@ static const char golden[] =
     "  dad_window = 180;\n"
     "  dad_hold = 180;\n"
     "  tunnel_mtu = 1500;\n"
+    "  route_refresh = 60;\n"
     "  log_level = \"debug\";\n"
     "};\n"
     "members = [\n"
@@ -439,6 +440,8 @@ static const struct bad bads[] = {
 	  "proxy.conf:2: name 'a b': 1-31 of A-Z a-z 0-9 _ . -" },
 	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  hello_interval = 5; };\n", NULL,
 	  "proxy.conf:2: 'hello_interval' must be 10..60000" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  route_refresh = 90000; };\n", NULL,
+	  "proxy.conf:2: 'route_refresh' must be 0..86400" },
 	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  site_key = \"@DIR@/open.psk\"; };\n",
 	  NULL, "proxy.conf:2: site_key: @DIR@/open.psk: key file is accessible by "
 	  "group or others (mode 0640); refusing it: chmod 600 it" },

@@ -57,6 +57,7 @@ static monotime_t	now;
 static struct qmsg	*wiretap;
 static int		nwiretap;
 static bool		cut;		/* the tunnels drop everything */
+static bool		lose_learns;	/* the tunnels drop LEARN messages */
 
 static int
 host_by_addr(const struct van_addr *a)
@@ -94,7 +95,8 @@ flush(struct bridge_out *o, void *arg)
 		peer = h->b.member[a->target].peer;
 		to = peer ? h->peer_host[a->target] :
 		    host_by_addr(&h->b.member[a->target].addr);
-		if (to < 0 || (peer && cut))
+		if (to < 0 || (peer && cut) ||
+		    (peer && lose_learns && a->type == WIRE_LEARN))
 			continue;
 		m = &q[qtail++ % QMAX];
 		assert_true(qtail - qhead < QMAX);
@@ -311,7 +313,7 @@ setup(void **state)
 	q = calloc(QMAX, sizeof(*q));
 	wiretap = calloc(QMAX, sizeof(*wiretap));
 	qhead = qtail = ndlog = nhosts = nwiretap = 0;
-	cut = false;
+	cut = lose_learns = false;
 	now = MONO_SEC(100);
 	return 0;
 }
@@ -574,6 +576,65 @@ test_peer_back_hears_routes(void **state)
 	send_frame(b1, pb1, 0x11, 0x21, 2);
 	assert_int_equal(delivered(2, &h), 1);
 	assert_int_equal(h, b1);
+}
+
+/*
+ * A LEARN lost on a live tunnel: the peer does not hear of the VM until
+ * the next refresh round (route_refresh), and then does; without rounds,
+ * never.  A route the peer has already is only noted there.
+ */
+static void
+test_refresh_mends_lost_learn(void **state)
+{
+	const struct fdb_entry *e;
+	uint64_t learn_rx;
+	int pa1, h;
+
+	(void)state;
+	two_sites();
+	hosts[pa].b.conf.refresh_ms = 30000;
+	advance(MONO_SEC(2));
+	assert_int_equal(hosts[pa].b.member[hosts[pa].peer_slot[pb]].state, MEMBER_ALIVE);
+	lose_learns = true;
+	pa1 = port(a1, 100, 0x11);
+	advance(MONO_SEC(1));
+	lose_learns = false;
+	assert_null(entry(pb, 300, 0x11));
+	/* HELLOs flow, the peer stays alive: nothing else repeats it. */
+	advance(MONO_SEC(20));
+	assert_null(entry(pb, 300, 0x11));
+	assert_int_equal(hosts[pa].b.refreshes, 0);
+	advance(MONO_SEC(12));
+	assert_int_equal(hosts[pa].b.refreshes, 1);
+	e = entry(pb, 300, 0x11);
+	assert_non_null(e);
+	assert_true(hosts[pb].b.member[e->where].peer);
+	assert_int_equal(e->xseq, 1);
+	send_frame(b1, port(b1, 300, 0x21), 0x11, 0x21, 1);
+	assert_int_equal(delivered(1, &h), 1);
+	assert_int_equal(h, a1);
+	/* The next round: B notes what it has, tells its site nothing new. */
+	learn_rx = vstats(b1, 300)->learn_rx;
+	advance(MONO_SEC(31));
+	assert_int_equal(hosts[pa].b.refreshes, 2);
+	assert_int_equal(vstats(b1, 300)->learn_rx, learn_rx);
+	(void)pa1;
+}
+
+static void
+test_no_refresh_no_mend(void **state)
+{
+	(void)state;
+	two_sites();
+	hosts[pa].b.conf.refresh_ms = 0;
+	advance(MONO_SEC(2));
+	lose_learns = true;
+	port(a1, 100, 0x11);
+	advance(MONO_SEC(1));
+	lose_learns = false;
+	advance(MONO_SEC(120));
+	assert_null(entry(pb, 300, 0x11));
+	assert_int_equal(hosts[pa].b.refreshes, 0);
 }
 
 /* An IPv4 datagram with DF from ...:src to ...:dst: UDP of len bytes, or a
@@ -849,6 +910,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unmapped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cross_site_migration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_back_hears_routes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_mends_lost_learn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_refresh_no_mend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tunnel_mtu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop, setup, teardown),
