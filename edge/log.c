@@ -63,6 +63,9 @@ log_level_str(enum log_level lvl)
 	return "?";
 }
 
+static void log_v(enum log_level, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 log_v(enum log_level lvl, const char *fmt, va_list ap)
 {

@@ -57,7 +57,7 @@ netns_delete(const char *name)
 }
 
 int
-netns_ip(const char *ns, bool quiet, ...)
+netns_ip(const char *ns, int quiet, ...)
 {
 	char *argv[NETNS_ARGS_MAX + 4];
 	struct proc_spec p = { .argv = argv, .out_fd = -1, .err_fd = -1,

@@ -23,8 +23,8 @@ int	netns_add(const char *name);
 int	netns_delete(const char *name);
 
 /* `ip -n NS WORD...` (NULL-terminated); ns NULL: plain `ip`.  0 or -1
- * (reported, unless quiet). */
-int	netns_ip(const char *ns, bool quiet, ...) __attribute__((sentinel));
+ * (reported, unless quiet; an int: va_start needs an unpromoted type). */
+int	netns_ip(const char *ns, int quiet, ...) __attribute__((sentinel));
 
 /* Write value to /proc/sys/KEY (dots as slashes) inside ns; a key the
  * kernel lacks (no IPv6) is not an error when optional. */
