@@ -5,7 +5,9 @@
 # between the two proxies' internet addresses, port 51820 to 51820, or an
 # ARP between them, or the ICMP "port unreachable" of a proxy's kernel
 # about a tunnel datagram while that proxy restarts; every datagram a
-# WireGuard message: type 1-4 in its first byte and three zero bytes, 148
+# WireGuard message no larger than the wire's MTU (the proxies' trains of
+# datagrams, sent as one UDP_SEGMENT each, are cut into datagrams before
+# the wire): type 1-4 in its first byte and three zero bytes, 148
 # bytes for an initiation, 92 for a response, 64 for a cookie reply, at
 # least 32 and a multiple of 16 for transport data.  Initiations,
 # responses and transport data are all seen, none dropped by the capture,
@@ -41,6 +43,13 @@ bg vm b4 python3 "$T" tcp-recv 0.0.0.0 5001 "$TMP/b4.tcp" 30
 poll 10 test -e "$TMP/b4.tcp.ready" || fail "tcp-recv in b4"
 vm b1 python3 "$T" tcp-send 10.0.0.14 5001 5 2000000 30 >/dev/null || fail "tcp-send b1 -> b4"
 poll 10 test -s "$TMP/b4.tcp" || fail "TCP b1 -> b4 did not finish"
+# The proxies sent trains of tunnel datagrams as single UDP_SEGMENT sends;
+# the wire (checked below) still carries them one by one.
+gso=0
+for s in a b; do
+	gso=$((gso + $(pctl $s show stats | jpy "j['tunnel']['gso_sends']")))
+done
+[ "$gso" -gt 0 ] || fail "no coalesced tunnel send"
 # The kernel hands tcpdump its buffer within a second (no immediate mode:
 # fewer wake-ups, nothing dropped on a busy machine).
 sleep 1.5
