@@ -19,25 +19,26 @@
 #include <libconfig.h>
 
 #include "edge/conf.h"		/* mac_parse, mac_str, conf_name_ok */
+#include "edge/setting.h"
+
+/* The shared helpers (edge/setting.c) read the same files the same way. */
+static struct setting_ctx
+setting_of(const struct lab_ctx *c)
+{
+	return (struct setting_ctx){ c->file, c->err, NULL };
+}
 
 bool
 lab_fail(struct lab_ctx *c, const config_setting_t *s, const char *fmt, ...)
 {
+	struct setting_ctx sc = setting_of(c);
 	char msg[512];
-	const char *file = c->file;
-	int line = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (s != NULL) {
-		line = (int)config_setting_source_line(s);
-		if (config_setting_source_file(s) != NULL)
-			file = config_setting_source_file(s);
-	}
-	snprintf(c->err, LAB_ERR_MAX, "%s:%d: %s", file, line, msg);
-	return false;
+	return setting_fail(&sc, s, "%s", msg);
 }
 
 /* --------------------------------------------------------------- values --- */
@@ -304,52 +305,27 @@ lab_van_peers(const struct lab *lab, unsigned h, unsigned van)
 bool
 lab_only_known(struct lab_ctx *c, const config_setting_t *s, const char *const *allowed)
 {
-	int i, n = config_setting_length(s);
+	struct setting_ctx sc = setting_of(c);
 
-	for (i = 0; i < n; i++) {
-		const config_setting_t *k = config_setting_get_elem(s, (unsigned)i);
-		const char *name = config_setting_name(k);
-		const char *const *a;
-
-		for (a = allowed; *a != NULL && strcmp(*a, name) != 0; a++)
-			;
-		if (*a == NULL)
-			return lab_fail(c, k, "unknown setting '%s'", name);
-	}
-	return true;
+	return setting_only_known(&sc, s, allowed);
 }
 
 bool
 lab_get_u32(struct lab_ctx *c, const config_setting_t *g, const char *name,
     uint32_t min, uint32_t max, uint32_t *out)
 {
-	const config_setting_t *s = config_setting_get_member(g, name);
-	long long v;
+	struct setting_ctx sc = setting_of(c);
 
-	if (s == NULL)
-		return true;
-	if (config_setting_type(s) != CONFIG_TYPE_INT &&
-	    config_setting_type(s) != CONFIG_TYPE_INT64)
-		return lab_fail(c, s, "'%s' must be an integer", name);
-	v = config_setting_get_int64(s);
-	if (v < min || v > max)
-		return lab_fail(c, s, "'%s' must be %u..%u", name, min, max);
-	*out = (uint32_t)v;
-	return true;
+	return setting_u32(&sc, g, name, min, max, out);
 }
 
 bool
 lab_get_str(struct lab_ctx *c, const config_setting_t *g, const char *name,
     const char **out)
 {
-	const config_setting_t *s = config_setting_get_member(g, name);
+	struct setting_ctx sc = setting_of(c);
 
-	if (s == NULL)
-		return true;
-	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return lab_fail(c, s, "'%s' must be a string", name);
-	*out = config_setting_get_string(s);
-	return true;
+	return setting_str(&sc, g, name, out);
 }
 
 /* A required list; n is its length, at most max. */
@@ -381,14 +357,9 @@ lab_member(const config_setting_t *g, const char *name)
 bool
 lab_get_bool(struct lab_ctx *c, const config_setting_t *g, const char *name, bool *out)
 {
-	const config_setting_t *s = lab_member(g, name);
+	struct setting_ctx sc = setting_of(c);
 
-	if (s == NULL)
-		return true;
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-		return lab_fail(c, s, "'%s' must be true or false", name);
-	*out = config_setting_get_bool(s);
-	return true;
+	return setting_bool(&sc, g, name, out);
 }
 
 static bool
