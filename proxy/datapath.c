@@ -121,9 +121,8 @@ datapath_tun_error(uint32_t tag, int err, void *arg)
 /*
  * ops.send of the device: the datagram into the next slot of the batch (a
  * message peer_out built is there already; anything else is copied, as pkt
- * is only valid during the call).  A full batch goes first.  Datagrams to
- * the address of the one before share its sockaddr, so that the batch can
- * coalesce them.
+ * is only valid during the call).  A full batch goes first.  The batch
+ * coalesces datagrams of one size to one address into UDP_SEGMENT sends.
  */
 void
 datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
@@ -131,31 +130,14 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 {
 	struct proxyd *d = ctx;
 	struct tunnel_tx *t = &d->tun_tx;
-	struct sockaddr_storage sa;
+	struct sockaddr_storage *sa;
 	socklen_t salen;
 	unsigned i;
 
-	if (len > WG_DATAGRAM_MAX || !endpoint_is_set(to)) {
-		d->tun_tx_errors++;
+	if (len > WG_DATAGRAM_MAX || !endpoint_is_set(to) ||
+	    (!d->tun.v6 && to->addr.sa.sa_family == AF_INET6)) {
+		d->tun_tx_errors++;	/* an IPv4 socket cannot reach IPv6 */
 		return;
-	}
-	memset(&sa, 0, sizeof(sa));
-	if (d->tun.v6 && to->addr.sa.sa_family == AF_INET) {
-		/* A dual-stack socket sends to IPv4 as a mapped address. */
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = to->addr.in4.sin_port;
-		s6->sin6_addr.s6_addr[10] = 0xff;
-		s6->sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&s6->sin6_addr.s6_addr[12], &to->addr.in4.sin_addr, 4);
-		salen = sizeof(*s6);
-	} else if (!d->tun.v6 && to->addr.sa.sa_family == AF_INET6) {
-		d->tun_tx_errors++;	/* an IPv4 socket cannot reach it */
-		return;
-	} else {
-		salen = endpoint_socklen(to);
-		memcpy(&sa, &to->addr, salen);
 	}
 	if (t->used == UDP_BATCH) {
 		if (pkt >= t->buf[0] && pkt < t->buf[UDP_BATCH]) {
@@ -165,11 +147,25 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 		tun_flush(d);
 	}
 	i = t->used++;
+	sa = &t->sa[i];
+	memset(sa, 0, sizeof(*sa));
+	if (d->tun.v6 && to->addr.sa.sa_family == AF_INET) {
+		/* A dual-stack socket sends to IPv4 as a mapped address. */
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = to->addr.in4.sin_port;
+		s6->sin6_addr.s6_addr[10] = 0xff;
+		s6->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&s6->sin6_addr.s6_addr[12], &to->addr.in4.sin_addr, 4);
+		salen = sizeof(*s6);
+	} else {
+		salen = endpoint_socklen(to);
+		memcpy(sa, &to->addr, salen);
+	}
 	if (pkt != t->buf[i])
 		memmove(t->buf[i], pkt, len);
-	t->sa[i] = sa;
-	t->salen[i] = salen;
-	udp_tx_add(&d->tun, &t->tx, (struct sockaddr *)&t->sa[i], salen, NULL, 0,
+	udp_tx_add(&d->tun, &t->tx, (struct sockaddr *)sa, salen, NULL, 0,
 	    t->buf[i], len, UINT32_MAX);
 	d->tun_tx_count++;
 }

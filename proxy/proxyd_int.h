@@ -51,7 +51,6 @@ struct tunnel_tx {
 	unsigned	used;		/* slots taken */
 	uint8_t		(*buf)[WG_DATAGRAM_MAX];	/* [UDP_BATCH] slots */
 	struct sockaddr_storage sa[UDP_BATCH];
-	socklen_t	salen[UDP_BATCH];
 };
 
 _Static_assert(PROXY_PLAIN_MAX <= WG_DATAGRAM_MAX, "a message fits a slot");
