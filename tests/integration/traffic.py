@@ -35,8 +35,12 @@ timeout and says so with a non-zero exit.
   storm IFACE SECONDS                 broadcast frames out of IFACE as fast as
                                       it goes; prints how many
   garp IFACE IP                       one gratuitous ARP for IP from IFACE's MAC
-  udp-df DST PORT SIZE                one UDP datagram of SIZE bytes with DF;
-                                      prints "sent|refused" and the path MTU
+  udp-df DST PORT SIZE [WAIT]         one UDP datagram of SIZE bytes with DF;
+                                      with WAIT, keeps the socket up to WAIT
+                                      seconds for an ICMP error (the kernel
+                                      caches a path MTU only while the
+                                      socket exists); prints "sent|refused"
+                                      and the path MTU
   learn-msg VAN MAC SEQ               a LEARN (no trailer), hex
   seal HEX EPOCH COUNTER KEYFILE      that control message with the site
                                       key's trailer (KEYFILE - : a random key)
@@ -62,6 +66,7 @@ import json
 import hashlib
 import os
 import random
+import select
 import socket
 import struct
 import sys
@@ -364,18 +369,24 @@ def garp(ifname, ip):
     s.send((b"\xff" * 6 + mac + b"\x08\x06" + arp).ljust(60, b"\0"))
 
 
-IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_MTU = 10, 2, 14
+IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_RECVERR, IP_MTU = 10, 2, 11, 14
 
 
-def udp_df(dst, port, size):
+def udp_df(dst, port, size, wait="0"):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
+    s.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
     s.connect((dst, int(port)))
     try:
         s.send(b"m" * int(size))
         what = "sent"
     except OSError:
         what = "refused"
+    if what == "sent" and float(wait) > 0:
+        p = select.poll()
+        p.register(s, select.POLLERR)
+        if p.poll(float(wait) * 1000):
+            s.recvmsg(2048, 512, socket.MSG_ERRQUEUE)
     print(what, s.getsockopt(socket.IPPROTO_IP, IP_MTU))
 
 
