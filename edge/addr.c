@@ -121,6 +121,15 @@ addr_eq(const struct van_addr *a, const struct van_addr *b)
 	    memcmp(a->ip, b->ip, a->family == 4 ? 4 : 16) == 0;
 }
 
+bool
+addr_is_any(const struct van_addr *a)
+{
+	static const uint8_t zero[16];
+
+	return a->family == 0 ||
+	    memcmp(a->ip, zero, a->family == 4 ? 4 : 16) == 0;
+}
+
 uint64_t
 addr_key(const struct van_addr *a)
 {

@@ -33,6 +33,8 @@ bool	addr_parse(const char *s, uint16_t default_port, struct van_addr *,
 /* Print; returns buf. */
 char	*addr_str(const struct van_addr *, char buf[static ADDR_STRLEN]);
 bool	addr_eq(const struct van_addr *, const struct van_addr *);
+/* A listening address of every address: family 0, 0.0.0.0 or ::. */
+bool	addr_is_any(const struct van_addr *);
 /* A 64-bit fingerprint (family, address, port) to key tables with. */
 uint64_t addr_key(const struct van_addr *);
 

@@ -145,7 +145,7 @@ member_out_gso(struct edged *d, const struct bridge_act *a)
 		memcpy(d->tso_hdr, a->hdr, WIRE_HDR_LEN);
 	}
 	for (i = 0; i < d->tso_n; i++)
-		udp_tx_add(&d->udp, &d->tx, to, tolen, NULL, 0,
+		udp_tx_add(&d->udp, &d->tx, to, tolen, NULL, NULL, 0,
 		    d->tsobuf + i * d->tso_stride,
 		    i + 1 == d->tso_n ? d->tso_last : d->tso_stride, a->target);
 }
@@ -165,7 +165,7 @@ datapath_out(struct bridge_out *o, void *arg)
 			member_out_gso(d, a);
 		else
 			udp_tx_add(&d->udp, &d->tx, (struct sockaddr *)&d->msa[a->target],
-			    d->msalen[a->target], a->hdr, a->hdr_len, a->data,
+			    d->msalen[a->target], NULL, a->hdr, a->hdr_len, a->data,
 			    a->data_len, a->target);
 	}
 	if (o->n > 0)

@@ -76,6 +76,7 @@ udp_open(struct udp_sock *u, const struct van_addr *listen, const char **err)
 	u->gro = setsockopt(fd, SOL_UDP, UDP_GRO, &(int){ 1 }, sizeof(int)) == 0;
 	u->gso = true;
 	u->gso_strikes = 0;
+	u->local = false;
 	u->fd = fd;
 	return 0;
 fail:
@@ -91,6 +92,50 @@ udp_close(struct udp_sock *u)
 	if (u->fd != -1)
 		close(u->fd);
 	u->fd = -1;
+}
+
+int
+udp_want_local(struct udp_sock *u)
+{
+	/* On a dual-stack socket IPV6_RECVPKTINFO reports IPv4 too, mapped. */
+	if (u->v6 ? setsockopt(u->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO,
+	    &(int){ 1 }, sizeof(int)) : setsockopt(u->fd, IPPROTO_IP,
+	    IP_PKTINFO, &(int){ 1 }, sizeof(int)))
+		return -1;
+	u->local = true;
+	return 0;
+}
+
+/* The local address of a received datagram from its PKTINFO message. */
+static void
+local_from_cmsg(const struct cmsghdr *c, struct udp_local *l)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+	    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+		struct in_pktinfo pi;
+
+		memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+		l->family = AF_INET;
+		l->ifindex = 0;
+		l->addr.in4 = pi.ipi_addr;	/* the header's destination */
+	} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+	    c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+		struct in6_pktinfo pi;
+
+		memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+		if (memcmp(pi.ipi6_addr.s6_addr, mapped, 12) == 0) {
+			l->family = AF_INET;
+			l->ifindex = 0;
+			memcpy(&l->addr.in4, &pi.ipi6_addr.s6_addr[12], 4);
+		} else {
+			l->family = AF_INET6;
+			l->ifindex = IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr) ?
+			    (uint32_t)pi.ipi6_ifindex : 0;
+			l->addr.in6 = pi.ipi6_addr;
+		}
+	}
 }
 
 int
@@ -130,9 +175,9 @@ udp_recv(struct udp_sock *u, struct udp_rx *rx)
 		h->msg_namelen = sizeof(rx->from[i]);
 		h->msg_iov = &rx->iov[i];
 		h->msg_iovlen = 1;
-		if (u->gro) {
-			h->msg_control = rx->ctl[i];
-			h->msg_controllen = sizeof(rx->ctl[i]);
+		if (u->gro || u->local) {
+			h->msg_control = rx->ctl[i].b;
+			h->msg_controllen = sizeof(rx->ctl[i].b);
 		}
 	}
 	n = recvmmsg(u->fd, rx->msg, UDP_BATCH, MSG_DONTWAIT, NULL);
@@ -146,7 +191,11 @@ udp_recv(struct udp_sock *u, struct udp_rx *rx)
 		struct cmsghdr *c;
 
 		rx->seg[i] = 0;
-		for (c = u->gro ? CMSG_FIRSTHDR(h) : NULL; c != NULL; c = CMSG_NXTHDR(h, c))
+		rx->local[i].family = 0;
+		for (c = u->gro || u->local ? CMSG_FIRSTHDR(h) : NULL; c != NULL;
+		    c = CMSG_NXTHDR(h, c)) {
+			if (u->local)
+				local_from_cmsg(c, &rx->local[i]);
 			if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
 			    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
 				int seg;
@@ -156,6 +205,7 @@ udp_recv(struct udp_sock *u, struct udp_rx *rx)
 				    (unsigned)seg < rx->msg[i].msg_len)
 					rx->seg[i] = (uint16_t)seg;
 			}
+		}
 	}
 	rx->n = (unsigned)n;
 	return n;
@@ -176,11 +226,84 @@ same_dest(const struct msghdr *h, const struct sockaddr *to, socklen_t tolen)
 	    (h->msg_name == to || memcmp(h->msg_name, to, tolen) == 0);
 }
 
+static bool
+same_src(const struct udp_local *a, const struct udp_local *b)
+{
+	if (a->family != b->family)
+		return false;
+	switch (a->family) {
+	case AF_INET:
+		return a->addr.in4.s_addr == b->addr.in4.s_addr;
+	case AF_INET6:
+		return a->ifindex == b->ifindex &&
+		    memcmp(&a->addr.in6, &b->addr.in6, 16) == 0;
+	default:
+		return true;
+	}
+}
+
+/*
+ * The control messages of a send: UDP_SEGMENT when seg is not 0, the
+ * source address when src has one.  On a dual-stack socket the source of
+ * an IPv4 datagram is given as a mapped IPv6 address.
+ */
+static void
+set_ctl(const struct udp_sock *u, struct msghdr *h, void *buf, size_t size,
+    uint16_t seg, const struct udp_local *src)
+{
+	struct cmsghdr *c;
+	size_t used = 0;
+
+	h->msg_control = buf;
+	h->msg_controllen = size;
+	c = CMSG_FIRSTHDR(h);
+	if (seg != 0) {
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+		memcpy(CMSG_DATA(c), &seg, sizeof(uint16_t));
+		used += CMSG_SPACE(sizeof(uint16_t));
+		c = (struct cmsghdr *)((uint8_t *)buf + used);
+	}
+	if (src->family != 0 && u->v6) {
+		struct in6_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		if (src->family == AF_INET) {
+			pi.ipi6_addr.s6_addr[10] = 0xff;
+			pi.ipi6_addr.s6_addr[11] = 0xff;
+			memcpy(&pi.ipi6_addr.s6_addr[12], &src->addr.in4, 4);
+		} else {
+			pi.ipi6_addr = src->addr.in6;
+			pi.ipi6_ifindex = src->ifindex;
+		}
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		used += CMSG_SPACE(sizeof(pi));
+	} else if (src->family == AF_INET) {
+		struct in_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = src->addr.in4;
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		used += CMSG_SPACE(sizeof(pi));
+	}
+	h->msg_controllen = used;
+	if (used == 0)
+		h->msg_control = NULL;
+}
+
 void
 udp_tx_add(struct udp_sock *u, struct udp_tx *tx, const struct sockaddr *to,
-    socklen_t tolen, const void *hdr, size_t hdrlen, const void *data,
-    size_t datalen, uint32_t tag)
+    socklen_t tolen, const struct udp_local *src, const void *hdr,
+    size_t hdrlen, const void *data, size_t datalen, uint32_t tag)
 {
+	static const struct udp_local any;
 	size_t len = hdrlen + datalen;
 	uint8_t per = hdrlen > 0 ? 2 : 1;
 	struct udp_txm *m;
@@ -192,7 +315,8 @@ udp_tx_add(struct udp_sock *u, struct udp_tx *tx, const struct sockaddr *to,
 		if (m->tag == tag && m->per == per && !m->closed &&
 		    len <= m->seg && len > 0 && m->count < UDP_GSO_SEGS &&
 		    m->bytes + len <= UDP_GSO_BYTES &&
-		    tx->niov + per <= UDP_BATCH * 2 && same_dest(h, to, tolen))
+		    tx->niov + per <= UDP_BATCH * 2 && same_dest(h, to, tolen) &&
+		    same_src(&m->src, src != NULL ? src : &any))
 			goto append;
 	}
 	if (tx->n == UDP_BATCH || tx->niov + per > UDP_BATCH * 2)
@@ -203,6 +327,7 @@ udp_tx_add(struct udp_sock *u, struct udp_tx *tx, const struct sockaddr *to,
 	h->msg_name = (void *)(uintptr_t)to;
 	h->msg_namelen = tolen;
 	h->msg_iov = &tx->iov[tx->niov];
+	m->src = src != NULL ? *src : any;
 	m->tag = tag;
 	m->bytes = 0;
 	m->seg = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
@@ -233,13 +358,40 @@ gso_refused(struct udp_sock *u, int err)
 		u->gso = false;
 }
 
-/* Message i of the batch, one datagram at a time. */
-static void
+/*
+ * A send from src failed with err: it may be the source that was refused
+ * (IPv4 says "network unreachable", IPv6 "invalid").
+ */
+static bool
+src_suspect(const struct udp_local *src, int err)
+{
+	return src->family != 0 &&
+	    (err == EINVAL || err == EADDRNOTAVAIL || err == ENETUNREACH);
+}
+
+/*
+ * Message i of the batch, one datagram at a time.  A datagram refused with
+ * a source is tried again without; if that goes, the source was refused:
+ * it is dropped for the rest of the message, and counted.  Returns whether
+ * it was.
+ */
+static int
+send_one(int fd, const struct msghdr *h)
+{
+	while (sendmsg(fd, h, 0) == -1)
+		if (errno != EINTR)
+			return errno;
+	return 0;
+}
+
+static bool
 send_each(struct udp_sock *u, struct udp_tx *tx, unsigned i)
 {
 	struct msghdr *h = &tx->msg[i].msg_hdr, one;
-	const struct udp_txm *m = &tx->m[i];
+	struct udp_txm *m = &tx->m[i];
+	bool refused = false;
 	unsigned j;
+	int err;
 
 	for (j = 0; j < m->count; j++) {
 		memset(&one, 0, sizeof(one));
@@ -247,14 +399,27 @@ send_each(struct udp_sock *u, struct udp_tx *tx, unsigned i)
 		one.msg_namelen = h->msg_namelen;
 		one.msg_iov = h->msg_iov + j * m->per;
 		one.msg_iovlen = m->per;
-		while (sendmsg(u->fd, &one, 0) == -1) {
-			if (errno == EINTR)
+		set_ctl(u, &one, tx->ctl[i].b, sizeof(tx->ctl[i].b), 0, &m->src);
+		if ((err = send_one(u->fd, &one)) == 0)
+			continue;
+		if (src_suspect(&m->src, err)) {
+			struct udp_local src = m->src;
+
+			m->src.family = 0;
+			set_ctl(u, &one, tx->ctl[i].b, sizeof(tx->ctl[i].b), 0,
+			    &m->src);
+			if ((err = send_one(u->fd, &one)) == 0) {
+				/* Not our address (any more?). */
+				tx->src_fallbacks++;
+				refused = true;
 				continue;
-			if (tx->on_error != NULL)
-				tx->on_error(m->tag, errno, tx->arg);
-			break;
+			}
+			m->src = src;		/* something else */
 		}
+		if (tx->on_error != NULL)
+			tx->on_error(m->tag, err, tx->arg);
 	}
+	return refused;
 }
 
 void
@@ -263,34 +428,35 @@ udp_tx_flush(struct udp_sock *u, struct udp_tx *tx)
 	unsigned sent = 0, i;
 
 	for (i = 0; i < tx->n; i++) {
-		struct msghdr *h = &tx->msg[i].msg_hdr;
-		struct cmsghdr *c;
+		const struct udp_txm *m = &tx->m[i];
 
-		tx->datagrams += tx->m[i].count;
-		if (tx->m[i].count < 2)
-			continue;
-		h->msg_control = tx->ctl[i].b;
-		h->msg_controllen = sizeof(tx->ctl[i].b);
-		c = CMSG_FIRSTHDR(h);
-		c->cmsg_level = SOL_UDP;
-		c->cmsg_type = UDP_SEGMENT;
-		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-		memcpy(CMSG_DATA(c), &tx->m[i].seg, sizeof(uint16_t));
+		tx->datagrams += m->count;
+		set_ctl(u, &tx->msg[i].msg_hdr, tx->ctl[i].b, sizeof(tx->ctl[i].b),
+		    m->count > 1 ? m->seg : 0, &m->src);
 	}
 	while (sent < tx->n) {
 		int n = sendmmsg(u->fd, tx->msg + sent, tx->n - sent, 0);
 
 		if (n == -1) {
-			const struct udp_txm *m = &tx->m[sent];
+			struct udp_txm *m = &tx->m[sent];
 
 			if (errno == EINTR)
 				continue;
 			if (m->count > 1) {
-				/* Refused as coalesced: each on its own. */
-				gso_refused(u, errno);
-				tx->gso_fallbacks++;
+				int err = errno;
+
+				/*
+				 * Refused as coalesced: each on its own.  If
+				 * that finds the source refused, it was not
+				 * the coalescing that was.
+				 */
+				if (!send_each(u, tx, sent)) {
+					gso_refused(u, err);
+					tx->gso_fallbacks++;
+				}
+			} else if (src_suspect(&m->src, errno))
 				send_each(u, tx, sent);
-			} else if (tx->on_error != NULL)
+			else if (tx->on_error != NULL)
 				/* It cannot go (no route, too big, ...). */
 				tx->on_error(m->tag, errno, tx->arg);
 			sent++;

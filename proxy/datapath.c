@@ -92,7 +92,7 @@ datapath_out(struct bridge_out *o, void *arg)
 		else
 			udp_tx_add(&d->site, &d->site_tx,
 			    (struct sockaddr *)&d->msa[a->target], d->msalen[a->target],
-			    a->hdr, a->hdr_len, a->data, a->data_len, a->target);
+			    NULL, a->hdr, a->hdr_len, a->data, a->data_len, a->target);
 	}
 	udp_tx_flush(&d->site, &d->site_tx);
 	tun_flush(d);
@@ -131,6 +131,7 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 	struct proxyd *d = ctx;
 	struct tunnel_tx *t = &d->tun_tx;
 	struct sockaddr_storage *sa;
+	struct udp_local src;
 	socklen_t salen;
 	unsigned i;
 
@@ -165,7 +166,17 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 	}
 	if (pkt != t->buf[i])
 		memmove(t->buf[i], pkt, len);
-	udp_tx_add(&d->tun, &t->tx, (struct sockaddr *)sa, salen, NULL, 0,
+	/* From the address the peer called (a multi-homed gateway). */
+	memset(&src, 0, sizeof(src));
+	if (to->local_family == AF_INET) {
+		src.family = AF_INET;
+		src.addr.in4 = to->local.in4;
+	} else if (to->local_family == AF_INET6) {
+		src.family = AF_INET6;
+		src.ifindex = to->local_ifindex;
+		src.addr.in6 = to->local.in6;
+	}
+	udp_tx_add(&d->tun, &t->tx, (struct sockaddr *)sa, salen, &src, NULL, 0,
 	    t->buf[i], len, UINT32_MAX);
 	d->tun_tx_count++;
 }
@@ -191,6 +202,18 @@ datapath_site_read(evutil_socket_t fd, short what, void *arg)
 			break;
 	}
 	site_report_strangers(&d->br, &d->nonmember_log, knocked, &stranger, now);
+}
+
+/* The address a datagram came to: the sticky source of the reply [8]. */
+static void
+local_to_endpoint(const struct udp_local *l, struct wg_endpoint *ep)
+{
+	ep->local_family = l->family;
+	ep->local_ifindex = l->ifindex;
+	if (l->family == AF_INET)
+		ep->local.in4 = l->addr.in4;
+	else if (l->family == AF_INET6)
+		ep->local.in6 = l->addr.in6;
 }
 
 /* One datagram of the tunnel socket: the device's, then the bridge's. */
@@ -246,6 +269,7 @@ datapath_tun_read(evutil_socket_t fd, short what, void *arg)
 			if (endpoint_from_sockaddr(&src, (struct sockaddr *)&d->rx.from[i],
 			    d->rx.msg[i].msg_hdr.msg_namelen) == -1)
 				continue;
+			local_to_endpoint(&d->rx.local[i], &src);
 			seg = d->rx.seg[i] ? d->rx.seg[i] : len;
 			off = 0;
 			do

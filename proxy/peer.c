@@ -23,6 +23,7 @@
  */
 #include "proxy/proxyd_int.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -116,6 +117,7 @@ peer_set_endpoint(struct proxyd *d, struct proxyd_peer *p, const struct proxy_pe
 	endpoint_clear(&none);
 	wgdev_peer_set_endpoint(d->dev, p->handle, cp->has_endpoint ? &cp->endpoint :
 	    &none);
+	p->remote = cp->has_endpoint ? cp->endpoint : none;
 	peer_frame_max(d, (uint32_t)(p - d->peers));
 }
 
@@ -286,6 +288,26 @@ peer_remove_all(struct proxyd *d)
 
 /* -------------------------------------------------------------- events --- */
 
+/*
+ * Whether the peer's address (not our sticky source) changed since we last
+ * looked; notes the new one.
+ */
+static bool
+peer_moved(struct proxyd *d, struct proxyd_peer *p)
+{
+	struct wgdev_peer_info info;
+	bool moved;
+
+	if (wgdev_peer_info(d->dev, p->handle, &info) != 0)
+		return false;
+	info.endpoint.local_family = 0;
+	info.endpoint.local_ifindex = 0;
+	moved = !endpoint_equal(&p->remote, &info.endpoint);
+	p->remote = info.endpoint;
+	sodium_memzero(&info, sizeof(info));
+	return moved;
+}
+
 void
 peer_event(void *ctx, uint32_t handle, enum wgdev_event ev)
 {
@@ -316,8 +338,11 @@ peer_event(void *ctx, uint32_t handle, enum wgdev_event ev)
 		log_info("peer %s: tunnel idle, session keys wiped", name);
 		break;
 	case WGDEV_EV_ENDPOINT_CHANGED:
-		if (p != NULL)
+		if (p != NULL) {
 			peer_frame_max(d, (uint32_t)(p - d->peers));
+			if (!peer_moved(d, p))
+				break;	/* only our address, the sticky source */
+		}
 		/* FALLTHROUGH */
 	case WGDEV_EV_COOKIE_SENT:
 		/* The network can make these happen: at most a few a second. */
@@ -327,13 +352,10 @@ peer_event(void *ctx, uint32_t handle, enum wgdev_event ev)
 			log_warn("tunnel socket under load: answering handshakes with "
 			    "cookie replies");
 		else {
-			struct wgdev_peer_info info;
 			char ep[ENDPOINT_TEXT_MAX] = "?";
 
-			if (p != NULL && wgdev_peer_info(d->dev, handle, &info) == 0) {
-				endpoint_format(&info.endpoint, ep);
-				sodium_memzero(&info, sizeof(info));
-			}
+			if (p != NULL)
+				endpoint_format(&p->remote, ep);
 			log_info("peer %s: endpoint now %s (roaming)", name, ep);
 		}
 		break;
@@ -343,6 +365,18 @@ peer_event(void *ctx, uint32_t handle, enum wgdev_event ev)
 }
 
 /* ---------------------------------------------------------------- show --- */
+
+/* Our address a peer's datagrams come to and ours leave from; null: any. */
+static json_t *
+local_json(const struct wg_endpoint *ep)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if ((ep->local_family != AF_INET && ep->local_family != AF_INET6) ||
+	    inet_ntop(ep->local_family, &ep->local, s, sizeof(s)) == NULL)
+		return json_null();
+	return json_string(s);
+}
 
 json_t *
 peer_show(struct proxyd *d)
@@ -374,6 +408,7 @@ peer_show(struct proxyd *d)
 		    "routes", (int)mb->routes);
 		json_object_set_new(o, "endpoint", endpoint_format(&info.endpoint, ep) > 0 ?
 		    json_string(ep) : json_null());
+		json_object_set_new(o, "local_address", local_json(&info.endpoint));
 		if (info.last_handshake_wall == 0) {
 			json_object_set_new(o, "latest_handshake", json_null());
 			json_object_set_new(o, "handshake_age_s", json_null());
@@ -427,12 +462,13 @@ peer_tunnel_stats(struct proxyd *d)
 		if (d->wg_events[i] != 0)
 			json_object_set_new(events, wgdev_event_str((enum wgdev_event)i),
 			    json_integer((json_int_t)d->wg_events[i]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:o, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
 	    "rx_datagrams", (json_int_t)d->tun_rx_count,
 	    "tx_datagrams", (json_int_t)d->tun_tx_count,
 	    "gso_sends", (json_int_t)d->tun_tx.tx.gso_sends,
 	    "gso_fallbacks", (json_int_t)d->tun_tx.tx.gso_fallbacks,
 	    "gso", d->tun.gso,
+	    "src_fallbacks", (json_int_t)d->tun_tx.tx.src_fallbacks,
 	    "tx_errors", (json_int_t)d->tun_tx_errors,
 	    "uapi_refused", (json_int_t)d->uapi_refused,
 	    "orphans", (json_int_t)d->tun_data_orphans,

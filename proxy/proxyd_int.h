@@ -41,6 +41,7 @@ struct proxyd_peer {
 	bool		used;
 	bool		up;		/* a session since the last give-up */
 	uint32_t	handle;		/* wgdev peer */
+	struct wg_endpoint remote;	/* its address as last logged */
 	char		name[BRIDGE_NAME_MAX];
 	char		label[BRIDGE_NAME_MAX + 8];	/* "peer NAME" */
 };

@@ -30,7 +30,11 @@
 #                   with invalid IP version"); counters mirror; REF's IP
 #                   packets are counted as not VAN (bad-version); REF
 #                   initiates (a ping) and vanproxy answers; REF changes
-#                   port: vanproxy roams with it (digest §12, "vanproxy")
+#                   port: vanproxy roams with it (digest §12, "vanproxy");
+#                   REF calls a second address of vanproxy's (IPv4, IPv6):
+#                   vanproxy answers from it, so REF stays there; the
+#                   address is removed: vanproxy sends from the kernel's
+#                   choice (counted) and REF follows
 #
 # INTEROP_ONLY="name ..." runs only the scenarios named; INTEROP_KEEP=1
 # keeps the logs.
@@ -411,6 +415,26 @@ ref_initiated() {
 	dut_log_grew 'handshake response sent' "$1"
 }
 dut_endpoint_is() { [ "$(show1 "$IF_DUT" endpoints)" = "$1" ]; }
+ref_endpoint_is() { [ "$(show1 "$IF_REF" endpoints)" = "$1" ]; }
+# vanproxy's address for REF (show peers: local_address; "None": any)
+dut_local_is() {
+	[ "$(vp_json show peers | python3 -c 'import json,sys
+print(json.load(sys.stdin)[0]["local_address"])')" = "$1" ]
+}
+vp_tunnel() {
+	vp_json show stats | python3 -c 'import json,sys
+print(json.load(sys.stdin)["tunnel"][sys.argv[1]])' "$1"
+}
+# REF called vanproxy at $1: vanproxy answers from there, REF stays.
+ref_stays() {
+	local v0
+	ping1 "$NS_REF" 10.232.0.2
+	dut_local_is "$2" || return 1
+	# two more of vanproxy's messages decrypted by REF since then
+	v0=$(count 'Packet with invalid IP version' "$REF_LOG")
+	wait_until 5 log_grew 'Packet with invalid IP version' $((v0 + 1)) &&
+	    ref_endpoint_is "$1"
+}
 
 s_vanproxy() {
 	local conf=$WORK/vanproxy.conf n0 t0 v0
@@ -479,6 +503,32 @@ s_vanproxy() {
 	check "REF gets vanproxy's messages at its new port" \
 	    wait_until 5 log_grew 'Packet with invalid IP version' "$v0"
 	check "vanproxy logged the roaming" grep -q 'endpoint now 10.231.0.1:51830' "$DUT_LOG"
+	# A multi-homed gateway: REF calls a second address of ours, and
+	# vanproxy (listening on every address) answers from it.  REF follows
+	# the source of what it authenticates, so it stays at that address;
+	# from the kernel's choice (10.231.0.2, fd00:231::2) it would move.
+	ip -n "$NS_DUT" addr add 10.231.0.12/24 dev "$V_DUT" &&
+	ip -n "$NS_DUT" addr add fd00:231::12/64 dev "$V_DUT" nodad &&
+	in_ref wg set "$IF_REF" peer "$DUT_PUB" endpoint 10.231.0.12:51821 ||
+	    { bad "a second address"; return; }
+	check "REF calls 10.231.0.12: vanproxy answers from it, REF stays" \
+	    wait_until 10 ref_stays 10.231.0.12:51821 10.231.0.12
+	check "vanproxy sent nothing from another source (src_fallbacks 0)" \
+	    test "$(vp_tunnel src_fallbacks)" = 0
+	in_ref wg set "$IF_REF" peer "$DUT_PUB" endpoint "[fd00:231::12]:51821"
+	check "REF calls fd00:231::12: vanproxy answers from it, REF stays" \
+	    wait_until 10 ref_stays "[fd00:231::12]:51821" fd00:231::12
+	in_ref wg set "$IF_REF" peer "$DUT_PUB" endpoint 10.231.0.12:51821
+	check "back to 10.231.0.12" wait_until 10 ref_stays 10.231.0.12:51821 10.231.0.12
+	# The address goes: vanproxy's next message leaves from the kernel's
+	# choice (counted), REF follows it, and its packets arrive again.
+	ip -n "$NS_DUT" addr del 10.231.0.12/24 dev "$V_DUT"
+	check "address removed: REF follows vanproxy to 10.231.0.2:51821" \
+	    wait_until 10 ref_endpoint_is 10.231.0.2:51821
+	check "vanproxy counted the refused source (src_fallbacks)" \
+	    test "$(vp_tunnel src_fallbacks)" -ge 1
+	check "vanproxy's address for REF is 10.231.0.2 again" \
+	    wait_until 10 ref_stays 10.231.0.2:51821 10.231.0.2
 	check "wg set on vanproxy: adding a peer is refused" \
 	    sh -c "! wg set '$IF_DUT' peer '$(wg genkey | wg pubkey)' 2>/dev/null"
 }

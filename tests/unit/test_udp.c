@@ -17,11 +17,13 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "edge/udp.h"
 
@@ -136,7 +138,7 @@ add(struct pair *p, uint8_t (*bufs)[2000], const size_t *lens, unsigned n,
 	for (k = 0; k < n; k++) {
 		fill(bufs[k], lens[k], k);
 		udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&p->to, sizeof(p->to),
-		    hdrlen ? bufs[k] : NULL, hdrlen, bufs[k] + hdrlen,
+		    NULL, hdrlen ? bufs[k] : NULL, hdrlen, bufs[k] + hdrlen,
 		    lens[k] - hdrlen, tag);
 	}
 }
@@ -210,19 +212,19 @@ test_what_is_not_merged(void **state)
 	expect(p, 5, lens, 0, &reads);
 
 	/* Another tag, another address, another shape: a new message each. */
-	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&p->to, sizeof(p->to), NULL, 0,
-	    bufs[0], 100, 1);
-	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&p->to, sizeof(p->to), NULL, 0,
-	    bufs[1], 100, 2);
-	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&other, sizeof(other), NULL, 0,
-	    bufs[2], 100, 2);
-	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&other, sizeof(other), bufs[3], 10,
-	    bufs[3] + 10, 90, 2);
+	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&p->to, sizeof(p->to),
+	    NULL, NULL, 0, bufs[0], 100, 1);
+	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&p->to, sizeof(p->to),
+	    NULL, NULL, 0, bufs[1], 100, 2);
+	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&other, sizeof(other),
+	    NULL, NULL, 0, bufs[2], 100, 2);
+	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&other, sizeof(other),
+	    NULL, bufs[3], 10, bufs[3] + 10, 90, 2);
 	assert_int_equal(p->b.n, 4);
 	/* The same address in another buffer is the same address. */
 	memcpy(bufs[4], &other, sizeof(other));
-	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)bufs[4], sizeof(other), bufs[5], 10,
-	    bufs[5] + 10, 90, 2);
+	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)bufs[4], sizeof(other),
+	    NULL, bufs[5], 10, bufs[5] + 10, 90, 2);
 	assert_int_equal(p->b.n, 4);
 	assert_int_equal(p->b.m[3].count, 2);
 	p->b.n = 0;			/* not sent */
@@ -313,20 +315,260 @@ test_error_counted_per_datagram(void **state)
 	(void)state;
 	/* An IPv4 socket cannot send to an IPv6 address. */
 	for (k = 0; k < 5; k++)
-		udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&v6, sizeof(v6), NULL, 0,
-		    bufs[k], 600, 42);
+		udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&v6, sizeof(v6),
+		    NULL, NULL, 0, bufs[k], 600, 42);
 	assert_int_equal(p->b.n, 1);
 	udp_tx_flush(&p->tx, &p->b);
 	assert_int_equal(p->errors, 5);
 	assert_int_equal(p->error_tag, 42);
 	assert_true(p->tx.gso);		/* not the option's fault */
 	/* Alone, too. */
-	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&v6, sizeof(v6), NULL, 0,
-	    bufs[0], 600, 43);
+	udp_tx_add(&p->tx, &p->b, (struct sockaddr *)&v6, sizeof(v6),
+	    NULL, NULL, 0, bufs[0], 600, 43);
 	udp_tx_flush(&p->tx, &p->b);
 	assert_int_equal(p->errors, 6);
 	assert_int_equal(p->error_tag, 43);
 	pair_free(p);
+}
+
+/*
+ * The sticky source.  A socket bound to every address (family 0: both
+ * families; else 0.0.0.0) hears from a plain socket on 127.0.0.1 that
+ * called one of loopback's other addresses (all of 127.0.0.0/8 is local).
+ */
+struct local_pair {
+	struct udp_sock		u;
+	struct udp_rx		r;
+	struct udp_tx		b;
+	int			peer;		/* the caller */
+	struct sockaddr_storage	peer_sa;	/* as u sees it */
+	socklen_t		peer_len;
+	uint16_t		port;		/* u's */
+	unsigned		errors;
+};
+
+static void
+local_error(uint32_t tag, int err, void *arg)
+{
+	struct local_pair *l = arg;
+
+	(void)tag;
+	(void)err;
+	l->errors++;
+}
+
+static struct local_pair *
+local_new(uint8_t family)
+{
+	struct local_pair *l = calloc(1, sizeof(*l));
+	struct van_addr a = { .family = family, .port = 0 };
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	const char *e;
+
+	assert_non_null(l);
+	l->peer = -1;
+	if (udp_open(&l->u, &a, &e) == -1) {
+		free(l);
+		return NULL;		/* no IPv6 here */
+	}
+	assert_false(l->u.local);
+	assert_int_equal(udp_want_local(&l->u), 0);
+	assert_int_equal(getsockname(l->u.fd, (struct sockaddr *)&ss, &len), 0);
+	l->port = ntohs(ss.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	assert_int_equal(udp_rx_init(&l->r), 0);
+	udp_tx_init(&l->b, local_error, l);
+	return l;
+}
+
+static void
+local_free(struct local_pair *l)
+{
+	udp_rx_free(&l->r);
+	udp_close(&l->u);
+	if (l->peer != -1)
+		close(l->peer);
+	free(l);
+}
+
+/* A new caller (on 127.0.0.1 or ::1) sends to `to` at u's port. */
+static void
+local_call(struct local_pair *l, int family, const char *to)
+{
+	struct sockaddr_storage ss;
+	struct pollfd pfd = { l->u.fd, POLLIN, 0 };
+	socklen_t len;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(l->port);
+		assert_int_equal(inet_pton(AF_INET, to, &s4->sin_addr), 1);
+		len = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(l->port);
+		assert_int_equal(inet_pton(AF_INET6, to, &s6->sin6_addr), 1);
+		len = sizeof(*s6);
+	}
+	if (l->peer != -1)
+		close(l->peer);
+	l->peer = socket(family, SOCK_DGRAM, 0);
+	assert_true(l->peer != -1);
+	assert_int_equal(sendto(l->peer, "hello", 5, 0, (struct sockaddr *)&ss,
+	    len), 5);
+	assert_int_equal(poll(&pfd, 1, 2000), 1);
+	assert_int_equal(udp_recv(&l->u, &l->r), 1);
+	l->peer_len = l->r.msg[0].msg_hdr.msg_namelen;
+	memcpy(&l->peer_sa, &l->r.from[0], l->peer_len);
+}
+
+static void
+local_str(const struct udp_local *lo, char *out, size_t outlen)
+{
+	assert_true(lo->family == AF_INET || lo->family == AF_INET6);
+	assert_non_null(inet_ntop(lo->family, &lo->addr, out, (socklen_t)outlen));
+}
+
+/* n datagrams from u to the caller, from src. */
+static void
+local_answer(struct local_pair *l, const struct udp_local *src, unsigned n)
+{
+	static uint8_t buf[1000];
+	unsigned k;
+
+	for (k = 0; k < n; k++)
+		udp_tx_add(&l->u, &l->b, (struct sockaddr *)&l->peer_sa,
+		    l->peer_len, src, NULL, 0, buf, sizeof(buf), 5);
+	udp_tx_flush(&l->u, &l->b);
+}
+
+/* The caller gets n datagrams, each from the address `from`. */
+static void
+check_answers(struct local_pair *l, unsigned n, const char *from)
+{
+	char got[INET6_ADDRSTRLEN], buf[2000];
+	unsigned k;
+
+	for (k = 0; k < n; k++) {
+		struct sockaddr_storage ss;
+		struct pollfd pfd = { l->peer, POLLIN, 0 };
+		socklen_t len = sizeof(ss);
+		const void *ip;
+
+		assert_int_equal(poll(&pfd, 1, 2000), 1);
+		assert_true(recvfrom(l->peer, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&ss, &len) > 0);
+		ip = ss.ss_family == AF_INET ?
+		    (const void *)&((struct sockaddr_in *)&ss)->sin_addr :
+		    (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
+		assert_non_null(inet_ntop(ss.ss_family, ip, got, sizeof(got)));
+		assert_string_equal(got, from);
+	}
+}
+
+static void
+test_local_is_sticky(void **state)
+{
+	static const uint8_t families[2] = { 4, 0 };
+	struct udp_local src, none = { 0 };
+	char s[INET6_ADDRSTRLEN];
+	unsigned f;
+
+	(void)state;
+	for (f = 0; f < 2; f++) {
+		struct local_pair *l = local_new(families[f]);
+
+		if (l == NULL) {
+			assert_int_equal(families[f], 0);
+			continue;
+		}
+		/* Called at 127.0.0.9: that is where it came to. */
+		local_call(l, AF_INET, "127.0.0.9");
+		src = l->r.local[0];
+		local_str(&src, s, sizeof(s));
+		assert_string_equal(s, "127.0.0.9");
+		assert_int_equal(src.ifindex, 0);
+		/* Answered from there, alone and coalesced; the kernel's
+		 * own choice is 127.0.0.1. */
+		local_answer(l, &src, 1);
+		check_answers(l, 1, "127.0.0.9");
+		local_answer(l, &src, 4);
+		assert_int_equal(l->b.gso_sends, 1);
+		check_answers(l, 4, "127.0.0.9");
+		local_answer(l, &none, 1);
+		check_answers(l, 1, "127.0.0.1");
+		local_answer(l, NULL, 1);
+		check_answers(l, 1, "127.0.0.1");
+		assert_int_equal(l->b.src_fallbacks, 0);
+		assert_int_equal(l->errors, 0);
+		if (families[f] == 0) {
+			/* A dual-stack socket: IPv6 too. */
+			local_call(l, AF_INET6, "::1");
+			src = l->r.local[0];
+			local_str(&src, s, sizeof(s));
+			assert_string_equal(s, "::1");
+			local_answer(l, &src, 3);
+			check_answers(l, 3, "::1");
+			assert_int_equal(l->b.src_fallbacks, 0);
+		}
+		local_free(l);
+	}
+}
+
+static void
+test_local_not_merged(void **state)
+{
+	struct local_pair *l = local_new(4);
+	static uint8_t buf[1000];
+	struct udp_local a, b;
+	unsigned k;
+
+	(void)state;
+	local_call(l, AF_INET, "127.0.0.9");
+	a = l->r.local[0];
+	b = a;
+	b.addr.in4.s_addr = htonl(0x7f00000a);	/* 127.0.0.10 */
+	for (k = 0; k < 6; k++)
+		udp_tx_add(&l->u, &l->b, (struct sockaddr *)&l->peer_sa,
+		    l->peer_len, k < 3 ? &a : &b, NULL, 0, buf, sizeof(buf), 5);
+	assert_int_equal(l->b.n, 2);		/* a message per source */
+	udp_tx_flush(&l->u, &l->b);
+	assert_int_equal(l->b.gso_sends, 2);
+	check_answers(l, 3, "127.0.0.9");
+	check_answers(l, 3, "127.0.0.10");
+	local_free(l);
+}
+
+static void
+test_local_gone(void **state)
+{
+	struct local_pair *l = local_new(4);
+	struct udp_local gone;
+
+	(void)state;
+	local_call(l, AF_INET, "127.0.0.9");
+	gone = l->r.local[0];
+	/* Not an address of this host (any more): sent from the kernel's
+	 * choice instead, and counted; not an error, not the option's fault. */
+	assert_int_equal(inet_pton(AF_INET, "192.0.2.1", &gone.addr.in4), 1);
+	local_answer(l, &gone, 1);
+	check_answers(l, 1, "127.0.0.1");
+	assert_int_equal(l->b.src_fallbacks, 1);
+	local_answer(l, &gone, 5);
+	check_answers(l, 5, "127.0.0.1");
+	assert_int_equal(l->b.src_fallbacks, 2);
+	assert_int_equal(l->b.gso_fallbacks, 0);
+	assert_true(l->u.gso);
+	assert_int_equal(l->u.gso_strikes, 0);
+	assert_int_equal(l->errors, 0);
+	local_free(l);
 }
 
 int
@@ -339,6 +581,9 @@ main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_refused_gso_goes_one_by_one),
 		cmocka_unit_test(test_error_counted_per_datagram),
+		cmocka_unit_test(test_local_is_sticky),
+		cmocka_unit_test(test_local_not_merged),
+		cmocka_unit_test(test_local_gone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
