@@ -45,7 +45,7 @@ site() {
   local w=$AN_WORK
   rm -f "$(esock "$s")" "$(psock "$s")" "/var/run/wireguard/$(wgname "$s").sock"
   cat >"$w/proxy-$s.conf" <<CONF
-proxy = { name = "$s"; private_key = "$w/$s.key"; listen = "$ul:51820";
+proxy = { name = "$s"; private_key = "$w/$s.key"; listen = "[::]:51820";
   site_listen = "127.0.0.2:4797"; control = "$(psock "$s")"; wg_name = "$(wgname "$s")"; };
 members = [ "127.0.0.1:4797" ];
 vans = ( { id = $van; name = "bench"; } );
