@@ -145,7 +145,7 @@ member_out_gso(struct edged *d, const struct bridge_act *a)
 		memcpy(d->tso_hdr, a->hdr, WIRE_HDR_LEN);
 	}
 	for (i = 0; i < d->tso_n; i++)
-		udp_tx_add(&d->udp, &d->tx, to, tolen, NULL, NULL, 0,
+		udp_tx_add(&d->udp, &d->tx, to, tolen, &d->mlocal[a->target], NULL, 0,
 		    d->tsobuf + i * d->tso_stride,
 		    i + 1 == d->tso_n ? d->tso_last : d->tso_stride, a->target);
 }
@@ -165,7 +165,8 @@ datapath_out(struct bridge_out *o, void *arg)
 			member_out_gso(d, a);
 		else
 			udp_tx_add(&d->udp, &d->tx, (struct sockaddr *)&d->msa[a->target],
-			    d->msalen[a->target], NULL, a->hdr, a->hdr_len, a->data,
+			    d->msalen[a->target], &d->mlocal[a->target], a->hdr,
+			    a->hdr_len, a->data,
 			    a->data_len, a->target);
 	}
 	if (o->n > 0)
@@ -331,7 +332,8 @@ datapath_udp_read(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (round = 0; round < UDP_ROUNDS; round++) {
 		n = udp_recv(&d->udp, &d->rx);
-		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &stranger);
+		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &stranger,
+		    d->udp.local ? d->mlocal : NULL);
 		edged_flush(d);
 		if (n < UDP_BATCH)
 			break;

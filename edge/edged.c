@@ -164,6 +164,7 @@ member_sockaddr(void *arg, uint32_t m)
 
 	d->msalen[m] = (socklen_t)addr_to_sockaddr(&d->br.member[m].addr, d->udp.v6,
 	    &d->msa[m]);
+	memset(&d->mlocal[m], 0, sizeof(d->mlocal[m]));	/* until it calls */
 }
 
 static int
@@ -584,12 +585,13 @@ edged_new(struct edge_conf *conf, char err[static CONF_ERR_MAX])
 	d->out = malloc(sizeof(*d->out));
 	d->msa = calloc(d->br.conf.member_max, sizeof(*d->msa));
 	d->msalen = calloc(d->br.conf.member_max, sizeof(*d->msalen));
+	d->mlocal = calloc(d->br.conf.member_max, sizeof(*d->mlocal));
 	d->ports = calloc(d->br.conf.port_max, sizeof(*d->ports));
 	d->tapbuf = calloc(TAP_BATCH, sizeof(*d->tapbuf));
 	d->tsobuf = malloc(TSO_BUFSZ);
 	d->grobuf = malloc(VNET_HDR_LEN + OFFLOAD_FRAME_MAX);
 	if (d->out == NULL || d->msa == NULL || d->msalen == NULL ||
-	    d->ports == NULL || d->tapbuf == NULL || d->tsobuf == NULL ||
+	    d->mlocal == NULL || d->ports == NULL || d->tapbuf == NULL || d->tsobuf == NULL ||
 	    d->grobuf == NULL || udp_rx_init(&d->rx) == -1) {
 		snprintf(err, CONF_ERR_MAX, "out of memory");
 		goto fail;
@@ -612,6 +614,10 @@ edged_new(struct edge_conf *conf, char err[static CONF_ERR_MAX])
 		    strerror(errno));
 		goto fail;
 	}
+	/* On every address: each member is sent to from where it calls us. */
+	if (addr_is_any(&conf->listen) && udp_want_local(&d->udp) == -1)
+		log_warn("listen: no IP_PKTINFO (%s): messages leave from the "
+		    "route's source address", strerror(errno));
 	if (!conf->offload) {
 		(void)setsockopt(d->udp.fd, SOL_UDP, UDP_GRO, &(int){ 0 }, sizeof(int));
 		d->udp.gro = false;
@@ -694,6 +700,7 @@ edged_free(struct edged *d)
 	free(d->tsobuf);
 	free(d->tapbuf);
 	free(d->ports);
+	free(d->mlocal);
 	free(d->msalen);
 	free(d->msa);
 	free(d->out);

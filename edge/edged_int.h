@@ -49,6 +49,7 @@ struct edged {
 	struct udp_tx	tx;
 	struct sockaddr_storage *msa;	/* per member slot */
 	socklen_t	*msalen;
+	struct udp_local *mlocal;	/* per member slot: our address it calls */
 	struct edged_port *ports;	/* per port slot; fd -1 when free */
 	uint8_t		(*tapbuf)[TAP_BUFSZ];
 	bool		vnet;		/* taps carry a virtio_net_hdr */

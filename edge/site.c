@@ -7,7 +7,7 @@
 
 bool
 site_input(struct bridge *b, struct bridge_out *o, const struct udp_rx *rx, int n,
-    monotime_t now, struct van_addr *stranger)
+    monotime_t now, struct van_addr *stranger, struct udp_local *mlocal)
 {
 	uint64_t *strangers = &b->stats.drops[DROP_NOT_MEMBER];
 	struct van_addr from;
@@ -17,10 +17,15 @@ site_input(struct bridge *b, struct bridge_out *o, const struct udp_rx *rx, int 
 	for (i = 0; i < n; i++) {
 		uint64_t before = *strangers;
 		size_t len = rx->msg[i].msg_len, off, seg;
+		monotime_t hello = 0;
+		int m = -1;
 
 		if (!addr_from_sockaddr((const struct sockaddr *)&rx->from[i],
 		    rx->msg[i].msg_hdr.msg_namelen, &from))
 			continue;
+		if (mlocal != NULL && rx->local[i].family != 0 &&
+		    (m = bridge_member_find(b, &from)) >= 0)
+			hello = b->member[m].last_hello;
 		/* GRO: datagrams of seg bytes back to back, the last shorter. */
 		seg = rx->seg[i] ? rx->seg[i] : len;
 		off = 0;
@@ -28,6 +33,9 @@ site_input(struct bridge *b, struct bridge_out *o, const struct udp_rx *rx, int 
 			bridge_input(b, o, &from, rx->buf[i] + off,
 			    len - off < seg ? len - off : seg, now);
 		while ((off += seg) < len);
+		/* Only a HELLO the bridge took (keyed, with a site key). */
+		if (m >= 0 && b->member[m].used && b->member[m].last_hello != hello)
+			mlocal[m] = rx->local[i];
 		if (*strangers != before) {
 			*stranger = from;
 			knocked = true;

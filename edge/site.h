@@ -18,10 +18,13 @@
 /*
  * Feed the n datagrams of rx to the bridge (a GRO datagram as the messages
  * it holds).  Returns whether one of them came from a non-member; *stranger
- * is then the last such sender.
+ * is then the last such sender.  With mlocal (per member slot; the socket
+ * reports local addresses), a member's accepted HELLO notes the address it
+ * came to: where that member knows us, so what we send it leaves from there.
  */
 bool	site_input(struct bridge *, struct bridge_out *, const struct udp_rx *,
-	    int n, monotime_t now, struct van_addr *stranger);
+	    int n, monotime_t now, struct van_addr *stranger,
+	    struct udp_local *mlocal);
 /* After the batches of one wake-up: log a knock (rate-limited by lim). */
 void	site_report_strangers(const struct bridge *, struct log_limit *lim,
 	    bool knocked, const struct van_addr *stranger, monotime_t now);

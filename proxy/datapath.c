@@ -92,7 +92,7 @@ datapath_out(struct bridge_out *o, void *arg)
 		else
 			udp_tx_add(&d->site, &d->site_tx,
 			    (struct sockaddr *)&d->msa[a->target], d->msalen[a->target],
-			    NULL, a->hdr, a->hdr_len, a->data, a->data_len, a->target);
+			    &d->mlocal[a->target], a->hdr, a->hdr_len, a->data, a->data_len, a->target);
 	}
 	udp_tx_flush(&d->site, &d->site_tx);
 	tun_flush(d);
@@ -196,7 +196,8 @@ datapath_site_read(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (round = 0; round < PROXY_ROUNDS; round++) {
 		n = udp_recv(&d->site, &d->rx);
-		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &stranger);
+		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &stranger,
+		    d->site.local ? d->mlocal : NULL);
 		proxyd_flush(d);
 		if (n < UDP_BATCH)
 			break;

@@ -149,6 +149,7 @@ member_sockaddr(void *arg, uint32_t m)
 
 	d->msalen[m] = (socklen_t)addr_to_sockaddr(&d->br.member[m].addr, d->site.v6,
 	    &d->msa[m]);
+	memset(&d->mlocal[m], 0, sizeof(d->mlocal[m]));	/* until it calls */
 }
 
 /* VANs: gone (their pairs are unmapped already), new, renamed. */
@@ -450,8 +451,10 @@ proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
 	d->out = malloc(sizeof(*d->out));
 	d->msa = calloc(d->br.conf.member_max, sizeof(*d->msa));
 	d->msalen = calloc(d->br.conf.member_max, sizeof(*d->msalen));
+	d->mlocal = calloc(d->br.conf.member_max, sizeof(*d->mlocal));
 	d->peers = calloc(d->br.conf.member_max, sizeof(*d->peers));
-	if (d->out == NULL || d->msa == NULL || d->msalen == NULL || d->peers == NULL ||
+	if (d->out == NULL || d->msa == NULL || d->msalen == NULL ||
+	    d->mlocal == NULL || d->peers == NULL ||
 	    datapath_init(d) == -1) {
 		snprintf(err, CONF_ERR_MAX, "out of memory");
 		goto fail;
@@ -477,6 +480,14 @@ proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
 	    open_socket(d, &d->tun, &conf->listen, "listen", &d->tun_ev,
 	    datapath_tun_read, err) == -1)
 		goto fail;
+	/* Bound to every address: answer each peer from the one it calls,
+	 * send to each site member from the one it calls. */
+	if (addr_is_any(&conf->listen) && udp_want_local(&d->tun) == -1)
+		log_warn("listen: no IP_PKTINFO (%s): replies leave from the "
+		    "route's source address", strerror(errno));
+	if (addr_is_any(&conf->site_listen) && udp_want_local(&d->site) == -1)
+		log_warn("site_listen: no IP_PKTINFO (%s): messages leave from "
+		    "the route's source address", strerror(errno));
 	wgdev_set_listen_port(d->dev, conf->listen.port);
 	d->timer = evtimer_new(d->base, timer_cb, d);
 	if (d->timer == NULL) {
@@ -569,6 +580,7 @@ proxyd_free(struct proxyd *d)
 	wgdev_free(d->dev);
 	datapath_free(d);
 	free(d->peers);
+	free(d->mlocal);
 	free(d->msalen);
 	free(d->msa);
 	free(d->out);

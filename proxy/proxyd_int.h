@@ -73,6 +73,7 @@ struct proxyd {
 	struct tunnel_tx tun_tx;
 	struct sockaddr_storage *msa;	/* per member slot (site members) */
 	socklen_t	*msalen;
+	struct udp_local *mlocal;	/* per member slot: our address it calls */
 	struct proxyd_peer *peers;	/* per member slot (peers) */
 	struct event	*timer;
 	monotime_t	br_next;	/* the bridge's next deadline */
