@@ -18,23 +18,29 @@ site_input(struct bridge *b, struct bridge_out *o, const struct udp_rx *rx, int 
 		uint64_t before = *strangers;
 		size_t len = rx->msg[i].msg_len, off, seg;
 		monotime_t hello = 0;
-		int m = -1;
+		int m;
 
 		if (!addr_from_sockaddr((const struct sockaddr *)&rx->from[i],
 		    rx->msg[i].msg_hdr.msg_namelen, &from))
 			continue;
-		if (mlocal != NULL && rx->local[i].family != 0 &&
-		    (m = bridge_member_find(b, &from)) >= 0)
+		/* One lookup for all the messages of a GRO datagram. */
+		if ((m = bridge_member_find(b, &from)) >= 0)
 			hello = b->member[m].last_hello;
 		/* GRO: datagrams of seg bytes back to back, the last shorter. */
 		seg = rx->seg[i] ? rx->seg[i] : len;
 		off = 0;
-		do	/* an empty datagram, too, is a (short) message */
-			bridge_input(b, o, &from, rx->buf[i] + off,
-			    len - off < seg ? len - off : seg, now);
-		while ((off += seg) < len);
+		do {	/* an empty datagram, too, is a (short) message */
+			size_t l = len - off < seg ? len - off : seg;
+
+			if (m >= 0)
+				bridge_input_member(b, o, (uint32_t)m,
+				    rx->buf[i] + off, l, now);
+			else	/* counted as from a non-member */
+				bridge_input(b, o, &from, rx->buf[i] + off, l, now);
+		} while ((off += seg) < len);
 		/* Only a HELLO the bridge took (keyed, with a site key). */
-		if (m >= 0 && b->member[m].used && b->member[m].last_hello != hello)
+		if (mlocal != NULL && m >= 0 && b->member[m].used &&
+		    b->member[m].last_hello != hello)
 			mlocal[m] = rx->local[i];
 		if (*strangers != before) {
 			*stranger = from;

@@ -92,7 +92,8 @@ datapath_out(struct bridge_out *o, void *arg)
 		else
 			udp_tx_add(&d->site, &d->site_tx,
 			    (struct sockaddr *)&d->msa[a->target], d->msalen[a->target],
-			    &d->mlocal[a->target], a->hdr, a->hdr_len, a->data, a->data_len, a->target);
+			    &d->mlocal[a->target], a->hdr, a->hdr_len, a->data,
+			    a->data_len, a->target);
 	}
 	udp_tx_flush(&d->site, &d->site_tx);
 	tun_flush(d);
@@ -116,6 +117,33 @@ datapath_tun_error(uint32_t tag, int err, void *arg)
 	(void)tag;
 	(void)err;
 	d->tun_tx_errors++;
+}
+
+/* The address a datagram came to: the sticky source of the reply [8]. */
+static void
+local_to_endpoint(const struct udp_local *l, struct wg_endpoint *ep)
+{
+	ep->local_family = l->family;
+	ep->local_ifindex = l->ifindex;
+	if (l->family == AF_INET)
+		ep->local.in4 = l->addr.in4;
+	else if (l->family == AF_INET6)
+		ep->local.in6 = l->addr.in6;
+}
+
+/* ... and the source address of what we send it. */
+static void
+local_from_endpoint(const struct wg_endpoint *ep, struct udp_local *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->family = ep->local_family;
+	l->ifindex = ep->local_ifindex;
+	if (ep->local_family == AF_INET)
+		l->addr.in4 = ep->local.in4;
+	else if (ep->local_family == AF_INET6)
+		l->addr.in6 = ep->local.in6;
+	else
+		l->family = 0;
 }
 
 /*
@@ -166,16 +194,7 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 	}
 	if (pkt != t->buf[i])
 		memmove(t->buf[i], pkt, len);
-	/* From the address the peer called (a multi-homed gateway). */
-	memset(&src, 0, sizeof(src));
-	if (to->local_family == AF_INET) {
-		src.family = AF_INET;
-		src.addr.in4 = to->local.in4;
-	} else if (to->local_family == AF_INET6) {
-		src.family = AF_INET6;
-		src.ifindex = to->local_ifindex;
-		src.addr.in6 = to->local.in6;
-	}
+	local_from_endpoint(to, &src);	/* from the address the peer called */
 	udp_tx_add(&d->tun, &t->tx, (struct sockaddr *)sa, salen, &src, NULL, 0,
 	    t->buf[i], len, UINT32_MAX);
 	d->tun_tx_count++;
@@ -203,18 +222,6 @@ datapath_site_read(evutil_socket_t fd, short what, void *arg)
 			break;
 	}
 	site_report_strangers(&d->br, &d->nonmember_log, knocked, &stranger, now);
-}
-
-/* The address a datagram came to: the sticky source of the reply [8]. */
-static void
-local_to_endpoint(const struct udp_local *l, struct wg_endpoint *ep)
-{
-	ep->local_family = l->family;
-	ep->local_ifindex = l->ifindex;
-	if (l->family == AF_INET)
-		ep->local.in4 = l->addr.in4;
-	else if (l->family == AF_INET6)
-		ep->local.in6 = l->addr.in6;
 }
 
 /* One datagram of the tunnel socket: the device's, then the bridge's. */
