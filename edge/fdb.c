@@ -4,6 +4,13 @@
  * deleted entries never degrades lookups.  The load factor stays at or below
  * one half because the slot count is at least twice the entry limit.
  *
+ * The owner lists are doubly linked through slot indices (lprev, lnext),
+ * with a head and a length per list.  Invariant, between calls: an entry
+ * in slot i on list l has list == l, its neighbours' links and, if it is
+ * first, list l's head name slot i; a free slot or an entry on no list is
+ * named by no link.  Whoever moves an entry re-points those names
+ * (fdb_list_moved), and whoever frees a slot first unlinks its entry.
+ *
  * Pure.  The only library call is libsodium's crypto_shorthash (SipHash-2-4),
  * a computation.
  */
@@ -13,6 +20,11 @@
 #include <string.h>
 
 #include <sodium.h>
+
+struct fdb_list {
+	uint32_t	head;		/* first slot, or FDB_LIST_NONE */
+	uint32_t	len;
+};
 
 static uint32_t
 fdb_hash(const struct fdb *t, uint32_t van, const uint8_t mac[static 6])
@@ -54,9 +66,28 @@ fdb_init(struct fdb *t, uint32_t max, const uint8_t key[static FDB_HASHKEY_LEN])
 	return 0;
 }
 
+int
+fdb_lists_init(struct fdb *t, uint32_t nlists)
+{
+	uint32_t l;
+
+	if (nlists == 0)
+		return 0;
+	if (t->list != NULL || nlists > FDB_LISTS_LIMIT)
+		return -1;
+	t->list = calloc(nlists, sizeof(*t->list));
+	if (t->list == NULL)
+		return -1;
+	for (l = 0; l < nlists; l++)
+		t->list[l].head = FDB_LIST_NONE;
+	t->nlists = nlists;
+	return 0;
+}
+
 void
 fdb_free(struct fdb *t)
 {
+	free(t->list);
 	free(t->slot);
 	sodium_memzero(t, sizeof(*t));
 }
@@ -97,20 +128,68 @@ fdb_insert(struct fdb *t, uint32_t van, const uint8_t mac[static 6], bool *creat
 	memcpy(t->slot[i].mac, mac, 6);
 	/* Not FDB_FREE from here on, or a lookup would stop at this slot. */
 	t->slot[i].kind = FDB_LOCAL;
+	t->slot[i].list = FDB_LIST_NONE;
+	t->slot[i].lprev = FDB_LIST_NONE;
+	t->slot[i].lnext = FDB_LIST_NONE;
 	t->count++;
 	*created = true;
 	return &t->slot[i];
 }
 
+/* Take the entry in slot i off its list, if it is on one. */
+static void
+fdb_unlink(struct fdb *t, uint32_t i)
+{
+	struct fdb_entry *e = &t->slot[i];
+	struct fdb_list *l;
+
+	if (e->list == FDB_LIST_NONE)
+		return;
+	l = &t->list[e->list];
+	if (e->lprev != FDB_LIST_NONE)
+		t->slot[e->lprev].lnext = e->lnext;
+	else
+		l->head = e->lnext;
+	if (e->lnext != FDB_LIST_NONE)
+		t->slot[e->lnext].lprev = e->lprev;
+	l->len--;
+	e->list = e->lprev = e->lnext = FDB_LIST_NONE;
+}
+
 /*
- * Free slot i and shift back every later entry of the cluster that may live
- * at or before i (its home is not cyclically in (i, j]).
+ * The entry now in slot i was just copied there from another slot: point
+ * its neighbours (or its list's head) at slot i.  Neither neighbour is
+ * slot i itself, which held no live entry before the copy.
  */
 static void
-fdb_remove_slot(struct fdb *t, uint32_t i)
+fdb_list_moved(struct fdb *t, uint32_t i)
+{
+	const struct fdb_entry *e = &t->slot[i];
+
+	if (e->list == FDB_LIST_NONE)
+		return;
+	if (e->lprev != FDB_LIST_NONE)
+		t->slot[e->lprev].lnext = i;
+	else
+		t->list[e->list].head = i;
+	if (e->lnext != FDB_LIST_NONE)
+		t->slot[e->lnext].lprev = i;
+}
+
+/*
+ * Free slot i and shift back every later entry of the cluster that may live
+ * at or before i (its home is not cyclically in (i, j]).  Each shifted entry
+ * moves once, to an earlier slot of the cluster, taking its list links with
+ * it.  If track is not NULL and names a slot whose entry moves, it is
+ * rewritten to name the entry's new slot, so that a caller holding a slot
+ * index of another entry still holds that entry's afterwards.
+ */
+static void
+fdb_remove_slot(struct fdb *t, uint32_t i, uint32_t *track)
 {
 	uint32_t j = i;
 
+	fdb_unlink(t, i);
 	for (;;) {
 		uint32_t home;
 
@@ -122,6 +201,9 @@ fdb_remove_slot(struct fdb *t, uint32_t i)
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
 		t->slot[i] = t->slot[j];
+		fdb_list_moved(t, i);
+		if (track != NULL && *track == j)
+			*track = i;
 		i = j;
 	}
 	memset(&t->slot[i], 0, sizeof(t->slot[i]));
@@ -135,7 +217,7 @@ fdb_remove(struct fdb *t, uint32_t van, const uint8_t mac[static 6])
 
 	if (e == NULL)
 		return false;
-	fdb_remove_slot(t, (uint32_t)(e - t->slot));
+	fdb_remove_slot(t, (uint32_t)(e - t->slot), NULL);
 	return true;
 }
 
@@ -148,7 +230,7 @@ fdb_purge(struct fdb *t, bool (*match)(const struct fdb_entry *, void *), void *
 		struct fdb_entry *e = &t->slot[i];
 
 		if (e->kind != FDB_FREE && match(e, arg)) {
-			fdb_remove_slot(t, i);
+			fdb_remove_slot(t, i, NULL);
 			n++;
 			continue;	/* slot i may hold a shifted entry now */
 		}
@@ -167,4 +249,81 @@ fdb_next(struct fdb *t, uint32_t *pos)
 			return e;
 	}
 	return NULL;
+}
+
+void
+fdb_link(struct fdb *t, struct fdb_entry *e, uint32_t list)
+{
+	uint32_t i = (uint32_t)(e - t->slot);
+	struct fdb_list *l;
+
+	if (list >= t->nlists)
+		list = FDB_LIST_NONE;
+	if (e->list == list)
+		return;
+	fdb_unlink(t, i);
+	if (list == FDB_LIST_NONE)
+		return;
+	l = &t->list[list];
+	e->list = list;
+	e->lprev = FDB_LIST_NONE;
+	e->lnext = l->head;
+	if (l->head != FDB_LIST_NONE)
+		t->slot[l->head].lprev = i;
+	l->head = i;
+	l->len++;
+}
+
+uint32_t
+fdb_list_len(const struct fdb *t, uint32_t list)
+{
+	return list < t->nlists ? t->list[list].len : 0;
+}
+
+/*
+ * Walk the list from its head along lnext, noting each entry's successor
+ * (nxt) before asking match about it.  Removing the entry at cur does two
+ * things to the list: it unlinks cur, which keeps the order of the others
+ * and leaves nxt where the walk goes next; and it shifts later entries of
+ * cur's cluster back, each with its links (fdb_list_moved), among them
+ * perhaps nxt, which fdb_remove_slot then rewrites to its new slot.  Nothing
+ * else changes the table meanwhile (match must not), so the walk visits the
+ * entries that were on the list, in their order, each exactly once: none is
+ * skipped because nxt always names the next one wherever it now is, and
+ * none is seen twice because the walk only moves forward along lnext and
+ * removal never reorders.  An entry already visited and refused may be
+ * shifted too; it is behind the walk and stays so.
+ */
+uint32_t
+fdb_purge_list(struct fdb *t, uint32_t list,
+    bool (*match)(const struct fdb_entry *, void *), void *arg)
+{
+	uint32_t cur, nxt, n = 0;
+
+	if (list >= t->nlists)
+		return 0;
+	for (cur = t->list[list].head; cur != FDB_LIST_NONE; cur = nxt) {
+		nxt = t->slot[cur].lnext;
+		if (match != NULL && !match(&t->slot[cur], arg))
+			continue;
+		fdb_remove_slot(t, cur, &nxt);
+		n++;
+	}
+	return n;
+}
+
+struct fdb_entry *
+fdb_list_first(struct fdb *t, uint32_t list)
+{
+	if (list >= t->nlists || t->list[list].head == FDB_LIST_NONE)
+		return NULL;
+	return &t->slot[t->list[list].head];
+}
+
+struct fdb_entry *
+fdb_list_next(struct fdb *t, const struct fdb_entry *e)
+{
+	if (e->list == FDB_LIST_NONE || e->lnext == FDB_LIST_NONE)
+		return NULL;
+	return &t->slot[e->lnext];
 }
