@@ -47,6 +47,13 @@ keyfile_read(const char *path, struct wg_key *key, char *err, size_t errlen)
 		    path, (unsigned)(st.st_mode & 07777));
 		goto out;
 	}
+	/* Another user who owns it may chmod it, or put their own key there. */
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(err, errlen, "%s: key file is owned by uid %u, neither root "
+		    "nor this daemon's user (uid %u); refusing it: chown it",
+		    path, (unsigned)st.st_uid, (unsigned)geteuid());
+		goto out;
+	}
 	for (;;) {
 		n = read(fd, buf + len, sizeof(buf) - len);
 		if (n == -1 && errno == EINTR)

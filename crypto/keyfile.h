@@ -14,7 +14,8 @@
 
 /*
  * Read the key in path into *key.  Refuses a file that its group or others
- * may read or write (a secret must be 0600 or stricter), anything that is
+ * may read or write (a secret must be 0600 or stricter), one owned by
+ * another user than root or the caller's effective user, anything that is
  * not a regular file, and any text that is not one canonical base64 key.
  * Returns 0, or -1 with a message naming the file in err.  Every buffer
  * that held key text is wiped; *key is wiped on failure.

@@ -22,6 +22,8 @@
 #define NONE		UINT32_MAX
 
 static void	out_reserve(struct bridge_out *, size_t arena_len);
+static void	learn_in(struct bridge *, struct bridge_out *, uint32_t, uint32_t,
+		    const struct wire_learn *, monotime_t);
 
 /* --------------------------------------------------------------- names --- */
 
@@ -50,6 +52,17 @@ drop_reason_str(enum drop_reason r)
 		[DROP_LOOP] = "loop",
 		[DROP_LEARN_LIMIT] = "learn-limit",
 		[DROP_NOT_PROXY] = "not-relayed",
+		[DROP_SEQ_JUMP] = "seq-jump",
+		[DROP_STATIC_CLAIM] = "static-claim",
+		[DROP_CLAIM_DENIED] = "claim-denied",
+		[DROP_SITE_CLAIM] = "site-claim",
+		[DROP_ADDR_CONFLICT] = "addr-conflict",
+		[DROP_OLD_AUTH] = "old-auth",
+		[DROP_NEW_EPOCH] = "new-epoch",
+		[DROP_EPOCH_LIMIT] = "epoch-limit",
+		[DROP_JOIN_CAP] = "join-cap",
+		[DROP_JOIN_FOREIGN] = "join-foreign",
+		[DROP_SYNC_LIMIT] = "sync-limit",
 	};
 
 	if ((unsigned)r < WIRE_ERR_COUNT)
@@ -101,11 +114,23 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 	b->member = calloc(b->conf.member_max, sizeof(*b->member));
 	b->hold = calloc(BRIDGE_UNLEARN_CACHE, sizeof(*b->hold));
 	b->memo = calloc(BRIDGE_SEQ_CACHE, sizeof(*b->memo));
+	b->pend = calloc(BRIDGE_PEND_CACHE, sizeof(*b->pend));
+	b->memb_node = calloc(b->conf.memb_max, sizeof(*b->memb_node));
+	if (b->memb_node != NULL) {
+		uint32_t n;
+
+		for (n = 0; n < b->conf.memb_max; n++)
+			b->memb_node[n].next = n + 1 < b->conf.memb_max ? n + 1 : NONE;
+	}
+	b->memb_free = 0;
 	if (conf->proxy) {
 		k[0][1] ^= 0x11;
 		k[1][1] ^= 0x22;
 		b->seen = calloc(BRIDGE_SEEN_CACHE, sizeof(*b->seen));
-		if (b->seen == NULL ||
+		b->claims = calloc(b->conf.member_max, sizeof(*b->claims));
+		b->claimers = calloc(b->conf.member_max, sizeof(*b->claimers));
+		if (b->seen == NULL || b->claims == NULL ||
+		    b->claimers == NULL ||
 		    idmap_init(&b->xmap_out, BRIDGE_PEER_VANS_MAX, k[0]) == -1 ||
 		    idmap_init(&b->xmap_in, BRIDGE_PEER_VANS_MAX, k[1]) == -1) {
 			bridge_free(b);
@@ -115,8 +140,9 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 		k[1][1] ^= 0x22;
 	}
 	if (b->van == NULL || b->port == NULL || b->member == NULL ||
-	    b->hold == NULL || b->memo == NULL ||
+	    b->hold == NULL || b->memo == NULL || b->memb_node == NULL || b->pend == NULL ||
 	    fdb_init(&b->fdb, conf->fdb_max, conf->hashkey) == -1 ||
+	    fdb_lists_init(&b->fdb, b->conf.member_max + b->conf.port_max) == -1 ||
 	    idmap_init(&b->van_by_id, b->conf.van_max, k[0]) == -1 ||
 	    idmap_init(&b->member_by_addr, b->conf.member_max, k[1]) == -1 ||
 	    idmap_init(&b->memb, b->conf.memb_max, k[2]) == -1 ||
@@ -146,6 +172,12 @@ bridge_free(struct bridge *b)
 	if (b->xmap_in.slot != NULL)
 		idmap_free(&b->xmap_in);
 	free(b->seen);
+	free(b->pend);
+	free(b->claims);
+	free(b->claimers);
+	free(b->memb_node);
+	if (b->member != NULL)
+		sodium_memzero(b->member, b->conf.member_max * sizeof(*b->member));
 	free(b->van);
 	free(b->port);
 	free(b->member);
@@ -275,38 +307,47 @@ bridge_emit_made(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	    arena_copy(o, frame, len), len, 1);
 }
 
-/* Queue a control message: built by the caller into a stack buffer. */
+/*
+ * Queue a control message: built by the caller into a stack buffer.  With
+ * a site key it is sealed for m (member_seal, which may ask for a second,
+ * differently sealed copy); a peer's tunnel authenticates for it.
+ */
 void
 bridge_emit_ctl(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t type,
     const uint8_t *msg, size_t len)
 {
 	struct bridge_act *a;
 	uint8_t *p;
+	size_t sealed;
+	int pass = 0;
 
 	if (len == 0)
 		return;
-	out_reserve(o, len + WIRE_AUTH_LEN);
-	p = o->arena + o->arena_used;
-	memcpy(p, msg, len);
-	if (b->conf.auth && !b->member[m].peer) {
-		/* One counter for all members: each sees gaps, never a repeat.
-		 * A peer's tunnel authenticates for it. */
-		len = wire_auth_seal(p, len, len + WIRE_AUTH_LEN, b->conf.epoch,
-		    ++b->auth_counter, b->conf.site_key);
-		if (len == 0)
-			return;
-	}
-	a = &o->act[o->n++];
-	a->kind = BRIDGE_ACT_MEMBER;
-	a->type = type;
-	a->hdr_len = 0;
-	a->segs = 1;
-	a->target = m;
-	a->data = p;
-	a->data_len = len;
-	o->arena_used += len;
-	b->member[m].stats.tx_msgs[type]++;
-	b->member[m].stats.tx_bytes += len;
+	do {
+		out_reserve(o, len + WIRE_AUTH_LEN);
+		p = o->arena + o->arena_used;
+		memcpy(p, msg, len);
+		sealed = len;
+		if (b->conf.auth && !b->member[m].peer) {
+			if ((sealed = member_seal(b, m, p, len, len + WIRE_AUTH_LEN,
+			    &pass)) == 0) {
+				b->member[m].stats.drops[DROP_TX_ERROR]++;
+				return;
+			}
+		} else
+			pass = 2;
+		a = &o->act[o->n++];
+		a->kind = BRIDGE_ACT_MEMBER;
+		a->type = type;
+		a->hdr_len = 0;
+		a->segs = 1;
+		a->target = m;
+		a->data = p;
+		a->data_len = sealed;
+		o->arena_used += sealed;
+		b->member[m].stats.tx_msgs[type]++;
+		b->member[m].stats.tx_bytes += sealed;
+	} while (pass == 1);
 }
 
 void
@@ -373,6 +414,13 @@ bridge_send_membership(struct bridge *b, struct bridge_out *o, uint32_t m,
 
 /* -------------------------------------------------- forwarding entries --- */
 
+/* The list of the entries through member m (FDB_REMOTE) or on port p. */
+static uint32_t
+route_list(const struct bridge *b, uint8_t kind, uint32_t where)
+{
+	return kind == FDB_REMOTE ? where : b->conf.member_max + where;
+}
+
 /* Counters follow every entry that goes; call before removing e. */
 static void
 fdb_forget(struct bridge *b, const struct fdb_entry *e)
@@ -407,6 +455,8 @@ bridge_fdb_set(struct bridge *b, struct fdb_entry *e, uint32_t van, uint8_t kind
 		b->van[van].fdb_remote++;
 	} else
 		b->van[van].fdb_local++;
+	/* On its member's or port's list: purged with them, not by a scan. */
+	fdb_link(&b->fdb, e, route_list(b, kind, where));
 }
 
 static struct seq_memo *
@@ -427,13 +477,18 @@ memo_keep(struct bridge *b, const struct fdb_entry *e, monotime_t now)
 {
 	struct seq_memo *s;
 
+	bool same;
+
 	if (e->seq == 0 && e->xseq == 0)
 		return;
 	s = memo_slot(b, e->van, e->mac);
+	/* A newer sequence noted for it (memo_note) stays: it was heard. */
+	same = s->at != 0 && now - s->at < BRIDGE_SEQ_KEEP && s->van == e->van &&
+	    memcmp(s->mac, e->mac, 6) == 0;
+	s->seq = same ? wire_seq_max(s->seq, e->seq) : e->seq;
+	s->xseq = same ? wire_seq_max(s->xseq, e->xseq) : e->xseq;
 	s->van = e->van;
 	memcpy(s->mac, e->mac, 6);
-	s->seq = e->seq;
-	s->xseq = e->xseq;
 	s->inside = e->kind == FDB_REMOTE && e->where < b->conf.member_max &&
 	    !b->member[e->where].peer;
 	s->at = now == 0 ? 1 : now;
@@ -449,12 +504,59 @@ memo_note(struct bridge *b, const struct fdb_entry *e, uint32_t seq, monotime_t 
 	struct seq_memo *s = memo_slot(b, e->van, e->mac);
 
 	if (!(s->at != 0 && s->van == e->van && memcmp(s->mac, e->mac, 6) == 0) ||
-	    s->seq < seq) {
+	    wire_seq_newer(seq, s->seq)) {
 		s->van = e->van;
 		memcpy(s->mac, e->mac, 6);
 		s->seq = seq;
 		s->at = now == 0 ? 1 : now;
 	}
+}
+
+/* The slot of (VAN, MAC)'s refused claim: keyed, members choose MACs. */
+static struct claim_pend *
+pend_slot(const struct bridge *b, uint32_t van_id, const uint8_t mac[static 6])
+{
+	uint8_t in[10], out[crypto_shorthash_BYTES];
+	uint64_t h;
+
+	memcpy(in, &van_id, 4);
+	memcpy(in + 4, mac, 6);
+	crypto_shorthash(out, in, sizeof(in), b->conf.hashkey);
+	memcpy(&h, out, sizeof(h));
+	return &b->pend[h % BRIDGE_PEND_CACHE];
+}
+
+void
+bridge_pend_keep(struct bridge *b, uint32_t v, uint32_t m, const struct wire_learn *l,
+    monotime_t now)
+{
+	struct claim_pend *p = pend_slot(b, b->van[v].id, l->mac);
+
+	p->van = b->van[v].id;
+	p->member = m;
+	p->at = now == 0 ? 1 : now;
+	p->learn = *l;
+}
+
+bool
+bridge_pend_take(struct bridge *b, uint32_t v, const uint8_t mac[static 6],
+    monotime_t now, uint32_t *m, struct wire_learn *l)
+{
+	struct claim_pend *p = pend_slot(b, b->van[v].id, mac);
+	monotime_t at = p->at;
+
+	if (at == 0 || p->van != b->van[v].id || memcmp(p->learn.mac, mac, 6) != 0)
+		return false;
+	p->at = 0;
+	*m = p->member;
+	/* Its member still there (a peer: still mapping the VAN), as a LEARN
+	 * arriving now would need. */
+	if (now - at >= BRIDGE_PEND_KEEP || *m >= b->conf.member_max ||
+	    !b->member[*m].used ||
+	    (b->member[*m].peer && bridge_peer_van(b, *m, b->van[v].id) == 0))
+		return false;
+	*l = p->learn;
+	return true;
 }
 
 uint32_t
@@ -465,7 +567,7 @@ bridge_xseq_known(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6]
 	uint32_t seq = e != NULL ? e->xseq : 0;
 
 	if (s->at != 0 && now - s->at < BRIDGE_SEQ_KEEP && s->van == van_id &&
-	    memcmp(s->mac, mac, 6) == 0 && s->xseq > seq)
+	    memcmp(s->mac, mac, 6) == 0 && wire_seq_newer(s->xseq, seq))
 		seq = s->xseq;
 	return seq;
 }
@@ -489,7 +591,7 @@ bridge_seq_known(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
 	uint32_t seq = e != NULL ? e->seq : 0;
 
 	if (s->at != 0 && now - s->at < BRIDGE_SEQ_KEEP && s->van == van_id &&
-	    memcmp(s->mac, mac, 6) == 0 && s->seq > seq)
+	    memcmp(s->mac, mac, 6) == 0 && wire_seq_newer(s->seq, seq))
 		seq = s->seq;
 	return seq;
 }
@@ -546,7 +648,7 @@ fdb_purge_where(struct bridge *b, uint8_t kind, uint32_t where, uint32_t van_id,
 
 	if (kind == FDB_REMOTE && b->member[where].routes == 0)
 		return 0;
-	return fdb_purge(&b->fdb, purge_match, &p);
+	return fdb_purge_list(&b->fdb, route_list(b, kind, where), purge_match, &p);
 }
 
 uint32_t
@@ -625,7 +727,7 @@ bridge_port_backoff(struct bridge *b, uint32_t p, monotime_t now)
 	return now + (wait > BRIDGE_THROTTLE_MIN ? wait : BRIDGE_THROTTLE_MIN);
 }
 
-void
+struct bridge_event *
 bridge_report(struct bridge *b, uint8_t type, uint32_t v, uint32_t m,
     const uint8_t mac[static 6])
 {
@@ -633,7 +735,7 @@ bridge_report(struct bridge *b, uint8_t type, uint32_t v, uint32_t m,
 
 	if (b->ev_head - b->ev_tail == BRIDGE_EVENTS) {
 		b->ev_lost++;
-		return;
+		return NULL;
 	}
 	ev = &b->events[b->ev_head++ % BRIDGE_EVENTS];
 	memset(ev, 0, sizeof(*ev));
@@ -642,6 +744,36 @@ bridge_report(struct bridge *b, uint8_t type, uint32_t v, uint32_t m,
 	ev->van_id = b->van[v].id;
 	memcpy(ev->mac, mac, 6);
 	ev->where = m;
+	return ev;
+}
+
+/*
+ * A claim of member m that breaks a rule (reason): counted for the VAN and
+ * the member, and reported as ev_type (at most the events ring: the I/O
+ * layer rate-limits its log).  Returns the report, NULL if the ring is full.
+ */
+struct bridge_event *
+bridge_refuse(struct bridge *b, uint32_t v, uint32_t m, enum drop_reason reason,
+    uint8_t ev_type, const uint8_t mac[static 6])
+{
+	b->van[v].stats.drops[reason]++;
+	b->member[m].stats.drops[reason]++;
+	return bridge_report(b, ev_type, v, m, mac);
+}
+
+bool
+bridge_seq_ok(struct bridge *b, uint32_t v, uint32_t m, const uint8_t mac[static 6],
+    uint32_t seq, uint32_t known)
+{
+	struct bridge_event *ev;
+
+	if (!wire_seq_newer(seq, known) || wire_seq_reachable(seq, known))
+		return true;
+	if ((ev = bridge_refuse(b, v, m, DROP_SEQ_JUMP, BRIDGE_EV_SEQ_JUMP, mac)) != NULL) {
+		ev->seq = seq;
+		ev->moves = known;
+	}
+	return false;
 }
 
 bool
@@ -800,6 +932,7 @@ bridge_van_add(struct bridge *b, uint32_t id, const char *name, const char **err
 	for (m = 0; m < b->conf.member_max; m++)
 		if (b->member[m].used && member_in_van(b, m, id))
 			van->members[m / 64] |= 1ULL << (m % 64);
+	member_van_configured(b, id, true);
 	b->nvans++;
 	return (int)v;
 }
@@ -838,6 +971,7 @@ bridge_van_del(struct bridge *b, struct bridge_out *o, uint32_t v,
 	fdb_purge(&b->fdb, van_purge_match, &p);
 	neigh_forget_van(&b->neigh, van->id);
 	idmap_del(&b->van_by_id, van->id);
+	member_van_configured(b, p.id, false);
 	memset(van, 0, sizeof(*van));
 	b->nvans--;
 	return 0;
@@ -933,7 +1067,8 @@ bridge_port_add(struct bridge *b, struct bridge_out *o, uint32_t v,
 		/* The VM's MAC is here now: one higher than any binding known. */
 		port->has_mac = true;
 		memcpy(port->mac, mac, 6);
-		e->seq = bridge_seq_known(b, van->id, mac, created ? NULL : e, now) + 1;
+		e->seq = wire_seq_next(bridge_seq_known(b, van->id, mac, created ? NULL : e,
+		    now));
 		bridge_fdb_set(b, e, v, FDB_LOCAL, p, created, now);
 		e->flags |= FDB_F_STATIC;
 		if (b->started)
@@ -947,9 +1082,9 @@ bridge_port_del(struct bridge *b, struct bridge_out *o, uint32_t p, monotime_t n
 {
 	struct bridge_port *port;
 	struct bridge_van *van;
-	uint32_t *link;
+	struct wire_learn l;
+	uint32_t *link, m;
 
-	(void)now;
 	if (p >= b->conf.port_max || !b->port[p].used)
 		return;
 	port = &b->port[p];
@@ -962,8 +1097,11 @@ bridge_port_del(struct bridge *b, struct bridge_out *o, uint32_t p, monotime_t n
 		struct purge_arg pa = { b, FDB_LOCAL, p, 0, b->started ? o : NULL,
 		    now };
 
-		fdb_purge(&b->fdb, purge_match, &pa);
+		fdb_purge_list(&b->fdb, route_list(b, FDB_LOCAL, p), purge_match, &pa);
 	}
+	/* A claim on its configured MAC, refused while it was here: now true. */
+	if (port->has_mac && bridge_pend_take(b, port->van, port->mac, now, &m, &l))
+		learn_in(b, o, m, port->van, &l, now);
 	van->nports--;
 	bridge_van_presence(b, o, port->van, true);
 	memset(port, 0, sizeof(*port));
@@ -1053,8 +1191,10 @@ arpnd_answer_local(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t 
 
 	if (pk->kind != ARPND_ARP_REQUEST && pk->kind != ARPND_NS)
 		return false;
-	/* Only for a MAC that is still bound: never for one that left. */
+	/* Only for a MAC that is still bound, never for one that left, nor
+	 * for an address two MACs claim (bridge_learn_addrs). */
 	if (pk->answerable && (ne = neigh_lookup(&b->neigh, id, &pk->target)) != NULL &&
+	    !(ne->flags & NEIGH_F_DISPUTED) &&
 	    (fe = fdb_lookup(&b->fdb, id, ne->mac)) != NULL &&
 	    !(fe->kind == FDB_LOCAL && fe->where == p) &&
 	    (n = arpnd_answer(pk, ne, answer, sizeof(answer))) > 0) {
@@ -1180,7 +1320,7 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 	if (e == NULL) {
 		if ((e = bridge_fdb_new(b, v, src, NONE)) != NULL) {
 			bridge_fdb_set(b, e, v, FDB_LOCAL, p, true, now);
-			e->seq = bridge_seq_known(b, van->id, src, NULL, now) + 1;
+			e->seq = wire_seq_next(bridge_seq_known(b, van->id, src, NULL, now));
 			announce(b, o, v, e);
 		}
 	} else if (e->kind == FDB_LOCAL && e->where == p) {
@@ -1191,7 +1331,7 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 		bool was_here = e->kind == FDB_LOCAL;
 
 		bridge_fdb_set(b, e, v, FDB_LOCAL, p, false, now);
-		e->seq = bridge_seq_known(b, van->id, src, e, now) + 1;
+		e->seq = wire_seq_next(bridge_seq_known(b, van->id, src, e, now));
 		if (!was_here || addr_news)
 			announce(b, o, v, e);
 	}
@@ -1314,47 +1454,99 @@ flood_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	flood_local(b, o, v, NONE, frame, wm->payload_len, 1);
 }
 
-/* The addresses an accepted LEARN carries: the sender's list, in its order. */
-void
-bridge_learn_addrs(struct bridge *b, uint32_t v, const struct wire_learn *l, monotime_t now)
+/*
+ * Does a MAC "here" use the address, as member m sees it: on an edge a VM
+ * on a port; on a proxy, for a peer's claim, a VM of the site (behind a
+ * site member)?  Such a binding is never taken over by m's LEARN.
+ */
+static bool
+addr_held(struct bridge *b, uint32_t van_id, uint32_t m, const uint8_t mac[static 6])
 {
+	const struct fdb_entry *e = fdb_lookup(&b->fdb, van_id, mac);
+
+	if (e == NULL)
+		return false;
+	if (!b->conf.proxy)
+		return e->kind == FDB_LOCAL;
+	return b->member[m].peer && e->kind == FDB_REMOTE &&
+	    e->where < b->conf.member_max && !b->member[e->where].peer;
+}
+
+/*
+ * The addresses an accepted LEARN from m carries: the sender's list, in
+ * its order — but for an address a MAC here uses (addr_held) the claim is
+ * refused (addr-conflict, reported; the local VM must let it go first, as
+ * for MACs) and, on an edge, the address is disputed: the ARP/ND proxy no
+ * longer answers for it and floods the question instead, so that whoever
+ * really has it answers, until the local VM uses it again.  A peer's
+ * addresses must also be its to claim (relay_addr_ok).
+ */
+void
+bridge_learn_addrs(struct bridge *b, uint32_t v, uint32_t m, const struct wire_learn *l,
+    monotime_t now)
+{
+	uint32_t id = b->van[v].id;
+	struct bridge_event *ev;
 	unsigned i;
 
 	if (l->naddr == 0)
 		return;
-	neigh_forget_mac(&b->neigh, b->van[v].id, l->mac);
-	for (i = l->naddr; i-- > 0; )
-		(void)neigh_learn(&b->neigh, b->van[v].id, &l->addr[i], l->mac,
-		    NEIGH_REMOTE, 0, now, NULL);
+	neigh_forget_mac(&b->neigh, id, l->mac);
+	for (i = l->naddr; i-- > 0; ) {
+		const struct neigh_entry *ne = neigh_lookup(&b->neigh, id, &l->addr[i]);
+
+		if (ne != NULL && memcmp(ne->mac, l->mac, 6) != 0 &&
+		    addr_held(b, id, m, ne->mac)) {
+			if (!b->conf.proxy)
+				neigh_dispute(&b->neigh, id, &l->addr[i]);
+			if ((ev = bridge_refuse(b, v, m, DROP_ADDR_CONFLICT,
+			    BRIDGE_EV_ADDR_CONFLICT, l->mac)) != NULL)
+				ev->addr = l->addr[i];
+			continue;
+		}
+		if (b->member[m].peer && !relay_addr_ok(b, m, &l->addr[i])) {
+			if ((ev = bridge_refuse(b, v, m, DROP_CLAIM_DENIED,
+			    BRIDGE_EV_CLAIM_DENIED, l->mac)) != NULL)
+				ev->addr = l->addr[i];
+			continue;
+		}
+		(void)neigh_learn(&b->neigh, id, &l->addr[i], l->mac, NEIGH_REMOTE, 0,
+		    now, NULL);
+	}
 }
 
 /*
- * A LEARN: the binding with the highest mobility sequence wins.  A newer
- * one moves the MAC to the sender (also away from here: the VM left); an
- * equal one from the member that has it refreshes it; an older one is
- * stale — if the MAC is ours, the sender is told our binding.
+ * A LEARN: the binding with the newest mobility sequence wins.  A newer
+ * one moves the MAC to the sender (also away from here: the VM left —
+ * unless it is a port's configured MAC, which stays until its port goes);
+ * an equal one from the member that has it refreshes it; an older one is
+ * stale — if the MAC is ours, the sender is told our binding.  A sequence
+ * out of reach of the one known is refused (bridge_seq_ok).
  */
 static void
 learn_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
     const struct wire_learn *l, monotime_t now)
 {
+	uint32_t id = b->van[v].id;
 	struct fdb_entry *e;
 
 	b->van[v].stats.learn_rx++;
-	e = fdb_lookup(&b->fdb, b->van[v].id, l->mac);
+	e = fdb_lookup(&b->fdb, id, l->mac);
+	if (!bridge_seq_ok(b, v, m, l->mac, l->seq, bridge_seq_known(b, id, l->mac, e, now)))
+		return;
 	if (e == NULL) {
 		if ((e = bridge_fdb_new(b, v, l->mac, m)) != NULL) {
 			bridge_fdb_set(b, e, v, FDB_REMOTE, m, true, now);
 			e->seq = l->seq;
-			bridge_learn_addrs(b, v, l, now);
+			bridge_learn_addrs(b, v, m, l, now);
 		}
 		return;
 	}
 	if (e->kind == FDB_REMOTE && e->where == m) {
-		if (l->seq >= e->seq) {
+		if (!wire_seq_newer(e->seq, l->seq)) {
 			e->seq = l->seq;
 			e->updated = now;
-			bridge_learn_addrs(b, v, l, now);
+			bridge_learn_addrs(b, v, m, l, now);
 		}
 		return;
 	}
@@ -1371,22 +1563,38 @@ learn_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		 * VM's next frame here, if it is here, announces it higher.)
 		 */
 		e->flags |= FDB_F_OUTBID;
-		e->seq = l->seq + 1;
+		e->seq = wire_seq_next(l->seq);
 		b->van[v].stats.reannounces++;
 		announce(b, o, v, e);
 		return;
 	}
-	if (l->seq > e->seq) {
+	if (wire_seq_newer(l->seq, e->seq)) {
+		if (e->kind == FDB_LOCAL && (e->flags & FDB_F_STATIC)) {
+			/*
+			 * A port's configured MAC: the VM is on that port for as
+			 * long as the port is attached, whoever claims it; a VM
+			 * that moved is let go when its old port goes (withdraw).
+			 * Refused before the duplicate detection: a claim that
+			 * breaks the rules never counts as a move.
+			 */
+			bridge_refuse(b, v, m, DROP_STATIC_CLAIM, BRIDGE_EV_STATIC_CLAIM,
+			    l->mac);
+			/* Taken when the port goes (bridge_port_del), and its
+			 * sequence known: a comeback here outbids it. */
+			bridge_pend_keep(b, v, m, l, now);
+			memo_note(b, e, l->seq, now);
+			return;
+		}
 		if (bridge_fdb_room(b, v, m) && bridge_may_move(b, v, e, now)) {
 			bridge_fdb_set(b, e, v, FDB_REMOTE, m, false, now);
 			e->seq = l->seq;
-			bridge_learn_addrs(b, v, l, now);
+			bridge_learn_addrs(b, v, m, l, now);
 		} else
 			memo_note(b, e, l->seq, now);
 		return;
 	}
 	b->van[v].stats.learn_stale++;
-	if (e->kind == FDB_LOCAL && l->seq < e->seq &&
+	if (e->kind == FDB_LOCAL && wire_seq_newer(e->seq, l->seq) &&
 	    (e->reply_to != m || now - e->reply_at >= BRIDGE_REPLY_HOLDOFF)) {
 		e->reply_to = m;
 		e->reply_at = now;
@@ -1406,37 +1614,9 @@ unlearn_in(struct bridge *b, uint32_t m, uint32_t v, const struct wire_unlearn *
 		bridge_fdb_drop(b, e, now);
 }
 
-/*
- * With a site key, a control message must carry a tag that verifies, from
- * the member's current boot epoch or a newer one (then the member
- * restarted), with a counter not seen before in that epoch.  Returns 0 or
- * the drop reason.  Without a key, trailers are not checked.
- */
-static int
-control_auth(struct bridge *b, uint32_t m, const uint8_t *msg,
-    const struct wire_msg *wm, monotime_t now)
-{
-	struct bridge_member *mb = &b->member[m];
-
-	if (!b->conf.auth || mb->peer)
-		return 0;
-	if (!wm->has_auth)
-		return DROP_NO_AUTH;
-	if (!wire_auth_check(msg, wm, b->conf.site_key))
-		return DROP_BAD_AUTH;
-	if (wm->auth.epoch < mb->epoch)
-		return DROP_REPLAY;
-	if (wm->hdr.type == WIRE_HELLO && wm->body.hello.epoch != wm->auth.epoch)
-		return WIRE_ERR_BODY;
-	member_epoch(b, m, wm->auth.epoch, now);
-	if (!replay_check(&mb->window, wm->auth.counter, UINT64_MAX))
-		return DROP_REPLAY;
-	return 0;
-}
-
 void
 bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from,
-    const uint8_t *msg, size_t len, monotime_t now)
+    const struct van_addr *to, const uint8_t *msg, size_t len, monotime_t now)
 {
 	int mi;
 
@@ -1445,12 +1625,12 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 		b->stats.drops[DROP_NOT_MEMBER]++;
 		return;
 	}
-	bridge_input_member(b, o, (uint32_t)mi, msg, len, now);
+	bridge_input_member(b, o, (uint32_t)mi, to, msg, len, now);
 }
 
 void
 bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
-    const uint8_t *msg, size_t len, monotime_t now)
+    const struct van_addr *to, const uint8_t *msg, size_t len, monotime_t now)
 {
 	struct wire_msg wm;
 	struct bridge_member *mb;
@@ -1468,13 +1648,13 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 		return;
 	}
 	if (wire_is_control(wm.hdr.type) &&
-	    (err = control_auth(b, m, msg, &wm, now)) != 0) {
+	    (err = member_auth_in(b, m, to, msg, &wm, now)) != 0) {
 		mb->stats.drops[err]++;
 		return;
 	}
 	mb->stats.rx_msgs[wm.hdr.type]++;
 	if (wm.hdr.type == WIRE_HELLO) {
-		member_hello_in(b, o, m, &wm, now);
+		member_hello_in(b, o, m, to, &wm, now);
 		return;
 	}
 	if (mb->peer) {
@@ -1502,6 +1682,17 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 		return;
 	}
 	v = (uint32_t)vi;
+	/* What one member may send us: a peer's limits, or the site's. */
+	if (wm.hdr.type == WIRE_FLOOD && !bridge_bucket_take(&mb->flood_in, 1, now)) {
+		mb->stats.drops[DROP_FLOOD_LIMIT]++;
+		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
+		return;
+	}
+	if ((wm.hdr.type == WIRE_LEARN || wm.hdr.type == WIRE_UNLEARN) &&
+	    !bridge_bucket_take(&mb->learn_in, 1, now)) {
+		mb->stats.drops[DROP_LEARN_LIMIT]++;
+		return;
+	}
 	if (b->conf.proxy) {
 		relay_input(b, o, m, v, &wm, now);
 		return;

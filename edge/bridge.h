@@ -18,6 +18,7 @@
 
 #include "crypto/replay.h"
 #include "edge/addr.h"
+#include "edge/claims.h"
 #include "edge/fdb.h"
 #include "edge/idmap.h"
 #include "edge/monotime.h"
@@ -65,6 +66,17 @@
 #define BRIDGE_HELLO_MS_MIN	10
 #define BRIDGE_HELLO_MS_MAX	60000
 #define BRIDGE_DEAD_COUNT_DEFAULT 3
+/* Memberships kept of one member, and of those of VANs not configured here. */
+#define BRIDGE_MEMB_PER_MEMBER	BRIDGE_VAN_MAX
+#define BRIDGE_MEMB_FOREIGN	256
+/* Claims refused while a binding here held the MAC, kept until it goes. */
+#define BRIDGE_PEND_CACHE	1024
+#define BRIDGE_PEND_KEEP	MONO_SEC(10)
+/* Site members' defaults (docs/protocol.md §8): floods and LEARN/UNLEARN
+ * per second from one member, and its share of the table (fdb_max / N). */
+#define BRIDGE_MEMBER_FLOOD_DEFAULT	10000
+#define BRIDGE_MEMBER_LEARN_DEFAULT	5000
+#define BRIDGE_MEMBER_ROUTES_SHARE	4
 
 #define MEMBER_WORDS		(BRIDGE_MEMBER_MAX / 64)
 
@@ -113,8 +125,8 @@ struct bridge_member {
 	bool		peer;		/* another site's proxy, over a tunnel */
 	struct van_addr	addr;		/* site members: underlay address */
 	uint32_t	routes_max;	/* 0: conf.member_routes_max */
-	struct bucket	flood_in;	/* peers: floods it may send us */
-	struct bucket	learn_in;	/* peers: LEARN / UNLEARN it may send */
+	struct bucket	flood_in;	/* floods it may send us */
+	struct bucket	learn_in;	/* LEARN / UNLEARN it may send */
 	uint32_t	xjoined;	/* peers: VANs mapped, in its IDs ... */
 	uint64_t	xjoined_digest;	/* ... and their digest */
 	uint32_t	frame_max;	/* peers: the largest frame its tunnel carries, 0 any */
@@ -122,11 +134,30 @@ struct bridge_member {
 	uint32_t	dump_pos;	/* ... from this slot of the table on */
 	enum member_state state;
 	uint64_t	epoch;		/* its boot epoch, 0 = not heard */
+	monotime_t	epoch_at;	/* ... since (one change per interval) */
 	bool		fresh;		/* new epoch, no HELLO of it processed yet */
 	struct replay_window window;	/* auth counters of this epoch */
+	/*
+	 * Site key (docs/protocol.md §7): our address as it knows us, the
+	 * pair keys of both directions (derived when first needed), our
+	 * counter toward it; v2: it sealed with its pair key (site_key_compat
+	 * then sends it version 2 too).
+	 */
+	struct van_addr	self;		/* family 0: conf.self */
+	struct van_addr	rx_to;		/* the address rx_key is for */
+	bool		tx_ok, rx_ok, v2;
+	uint8_t		tx_key[WIRE_KEY_LEN];
+	uint8_t		rx_key[WIRE_KEY_LEN];
+	uint64_t	tx_counter;
 	uint32_t	interval_ms;	/* its HELLO interval */
 	uint32_t	van_count;	/* our view of its VAN set */
 	uint64_t	van_digest;
+	uint32_t	memb_head;	/* its memberships kept (a list of nodes) */
+	uint32_t	nmemb;		/* ... how many */
+	uint32_t	nforeign;	/* ... of VANs not configured here */
+	uint32_t	over;		/* JOINs counted in the digest, not kept */
+	bool		want_sync;	/* ask it for its JOINs at the next tick */
+	monotime_t	sync_answered;	/* its last HELLO+SYNC we answered */
 	uint32_t	shared;		/* its VANs that have local ports here */
 	uint32_t	routes;		/* forwarding entries through it */
 	monotime_t	last_hello;	/* HELLO received */
@@ -152,10 +183,15 @@ struct bridge_conf {
 	bool		arp_proxy;	/* answer ARP and ND from the table */
 	uint32_t	frame_max;	/* largest frame to a member, 0: any */
 	uint32_t	refresh_ms;	/* proxies: every route to every peer again, 0: never */
+	uint32_t	member_flood_rate;	/* site members: floods/s, 0 = any */
+	uint32_t	member_learn_rate;	/* ... LEARN and UNLEARN/s, 0 = any */
 	uint64_t	epoch;		/* non-zero, larger at each start (time) */
 	uint8_t		hashkey[16];	/* random: keys every table */
-	bool		auth;		/* site key: seal and check control */
-	uint8_t		site_key[32];
+	struct van_addr	self;		/* our address, when one for all members */
+	/* Site key: set with bridge_set_auth, which forgets derived keys. */
+	bool		auth;		/* seal and check control */
+	bool		auth_compat;	/* also version 1 (site_key_compat) */
+	uint8_t		site_key[WIRE_KEY_LEN];
 };
 
 enum bridge_act_kind {
@@ -187,6 +223,11 @@ struct bridge_out {
 enum bridge_event_type {
 	BRIDGE_EV_DAD_FREEZE = 1,	/* a MAC moves too often: frozen */
 	BRIDGE_EV_LOOP,			/* a flood came back from a peer: a loop */
+	BRIDGE_EV_SEQ_JUMP,		/* a LEARN's sequence too far ahead: refused */
+	BRIDGE_EV_STATIC_CLAIM,		/* a claim on a port's configured MAC */
+	BRIDGE_EV_CLAIM_DENIED,		/* a peer's claim outside its claims */
+	BRIDGE_EV_SITE_CLAIM,		/* a peer's claim on a MAC of the site */
+	BRIDGE_EV_ADDR_CONFLICT,	/* a claim on an address used here */
 };
 
 struct bridge_event {
@@ -196,6 +237,8 @@ struct bridge_event {
 	uint8_t		mac[6];
 	uint32_t	where;		/* port or member slot */
 	uint32_t	moves;
+	uint32_t	seq;		/* SEQ_JUMP: the claim's; known: moves */
+	struct wire_addr addr;		/* ADDR_CONFLICT, CLAIM_DENIED: the address */
 };
 
 /* The sequence a removed binding had, so a comeback announces higher. */
@@ -215,6 +258,21 @@ struct flood_seen {
 	monotime_t	at;
 };
 
+/* A LEARN refused while a binding here held its MAC (bridge_pend_keep). */
+struct claim_pend {
+	uint32_t	van;		/* VAN ID */
+	uint32_t	member;
+	monotime_t	at;		/* 0: free */
+	struct wire_learn learn;
+};
+
+/* A membership kept: (member, VAN ID), on the member's list. */
+struct memb_node {
+	uint32_t	van_id;
+	uint32_t	prev, next;	/* node indices; UINT32_MAX ends */
+	bool		foreign;	/* of a VAN not configured here */
+};
+
 struct unlearn_hold {
 	uint32_t	van;
 	uint32_t	member;
@@ -229,13 +287,19 @@ struct bridge {
 	struct bucket	icmp;		/* "too big" answers */
 	struct idmap	van_by_id;	/* VAN ID -> slot */
 	struct idmap	member_by_addr;	/* addr_key -> slot */
-	struct idmap	memb;		/* member << 32 | VAN ID -> 1 */
+	struct idmap	memb;		/* member << 32 | VAN ID -> node */
+	struct memb_node *memb_node;	/* [conf.memb_max] */
+	uint32_t	memb_free;	/* free nodes, through next */
 	struct bridge_van *van;		/* [BRIDGE_VAN_MAX] */
 	struct bridge_port *port;	/* [BRIDGE_PORT_MAX] */
 	struct bridge_member *member;	/* [BRIDGE_MEMBER_MAX] */
 	struct unlearn_hold *hold;	/* [BRIDGE_UNLEARN_CACHE] */
 	struct seq_memo	*memo;		/* [BRIDGE_SEQ_CACHE] */
 	struct flood_seen *seen;	/* [BRIDGE_SEEN_CACHE], proxies */
+	struct claim_pend *pend;	/* [BRIDGE_PEND_CACHE] */
+	struct claims	*claims;	/* [member_max], proxies: by peer */
+	uint32_t	*claimers;	/* [member_max]: peers with a claims list */
+	uint32_t	nclaimers;
 	struct idmap	xmap_out;	/* peer << 32 | our VAN ID -> its VAN ID */
 	struct idmap	xmap_in;	/* peer << 32 | its VAN ID -> our VAN ID */
 	uint32_t	nvans, nports, nmembers;
@@ -247,7 +311,6 @@ struct bridge {
 	uint64_t	refreshes;	/* refresh rounds begun */
 	bool		dump_due;	/* a peer joined: the daemon ticks soon */
 	uint32_t	hello_rounds;
-	uint64_t	auth_counter;	/* of the last control message sealed */
 	struct bridge_event events[BRIDGE_EVENTS];
 	uint32_t	ev_head, ev_tail;
 	uint64_t	ev_lost;
@@ -310,13 +373,44 @@ void	bridge_start(struct bridge *, struct bridge_out *, monotime_t now);
  */
 void	bridge_port_frame(struct bridge *, struct bridge_out *, uint32_t port,
 	    const uint8_t *frame, size_t len, unsigned segs, monotime_t now);
-/* A UDP payload from the underlay. */
+/*
+ * A UDP payload from the underlay, from `from` to `to` (the local address
+ * it came to, with our port; NULL: the one we are known by, see
+ * bridge_member_self).
+ */
 void	bridge_input(struct bridge *, struct bridge_out *,
-	    const struct van_addr *from, const uint8_t *msg, size_t len,
-	    monotime_t now);
+	    const struct van_addr *from, const struct van_addr *to,
+	    const uint8_t *msg, size_t len, monotime_t now);
 /* A message from member slot m (a peer: the plaintext of its tunnel). */
 void	bridge_input_member(struct bridge *, struct bridge_out *, uint32_t m,
-	    const uint8_t *msg, size_t len, monotime_t now);
+	    const struct van_addr *to, const uint8_t *msg, size_t len,
+	    monotime_t now);
+/*
+ * Our address (with our port) as site member m knows us: what messages to
+ * it are sealed with and must leave from (conf.self until this is set).
+ * The bridge follows it by itself to the address m's HELLOs come to.
+ */
+void	bridge_member_self(struct bridge *, uint32_t m, const struct van_addr *);
+/* Our address toward m: its self, else conf.self (family 0: none known). */
+const struct van_addr *bridge_member_self_get(const struct bridge *, uint32_t m);
+/*
+ * The site key (NULL: none) and whether version 1 trailers are still
+ * accepted and, to members not heard with version 2 yet, sent
+ * (docs/protocol.md §7, "Upgrading a site").  Forgets every derived key.
+ */
+void	bridge_set_auth(struct bridge *, const uint8_t *key, bool compat);
+/*
+ * Limits of every site member (peers have their own): routes through one
+ * (0 = any), floods and LEARN/UNLEARN per second from one (0 = none).
+ */
+void	bridge_site_limits(struct bridge *, uint32_t routes_max,
+	    uint32_t flood_rate, uint32_t learn_rate);
+/*
+ * What peer m may claim (docs/proxy.md §5): copied; NULL or lists not set
+ * are the default (what no other peer's list and no binding of this site
+ * holds).
+ */
+int	bridge_peer_claims(struct bridge *, uint32_t peer, const struct claims *);
 /* Timers: HELLOs, dead members.  Returns the next deadline. */
 monotime_t bridge_tick(struct bridge *, struct bridge_out *, monotime_t now);
 

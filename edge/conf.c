@@ -67,7 +67,8 @@ parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *c
 	static const char *const known[] = { "listen", "control", "hello_interval",
 	    "dead_after", "fdb_max", "offload", "log_level", "site_key",
 	    "member_routes_max", "dad_moves", "dad_window", "dad_hold",
-	    "underlay_mtu", "arp_proxy", NULL };
+	    "underlay_mtu", "arp_proxy", "site_key_compat", "member_flood_rate",
+	    "member_learn_rate", NULL };
 	const char *listen = NULL, *control = NULL, *level = NULL;
 	const char *keyfile = NULL;
 	struct wg_key key;
@@ -84,6 +85,10 @@ parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *c
 	    !setting_u32(c, g, "fdb_max", 16, FDB_MAX_LIMIT, &conf->fdb_max) ||
 	    !setting_u32(c, g, "member_routes_max", 0, FDB_MAX_LIMIT,
 	    &conf->member_routes_max) ||
+	    !setting_u32(c, g, "member_flood_rate", 0, CONF_RATE_MAX,
+	    &conf->member_flood_rate) ||
+	    !setting_u32(c, g, "member_learn_rate", 0, CONF_RATE_MAX,
+	    &conf->member_learn_rate) ||
 	    !setting_u32(c, g, "dad_moves", 1, 1000, &conf->dad_moves) ||
 	    !setting_u32(c, g, "dad_window", 1, 86400, &conf->dad_window_s) ||
 	    !setting_u32(c, g, "dad_hold", 1, 86400, &conf->dad_hold_s) ||
@@ -99,6 +104,7 @@ parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *c
 	}
 	return setting_bool(c, g, "offload", &conf->offload) &&
 	    setting_bool(c, g, "arp_proxy", &conf->arp_proxy) &&
+	    setting_bool(c, g, "site_key_compat", &conf->site_key_compat) &&
 	    setting_listen(c, g, "listen", WIRE_DEFAULT_PORT, &conf->listen) &&
 	    setting_path(c, g, "control", conf->control, CONF_PATH_MAX) &&
 	    setting_log_level(c, g, "log_level", &conf->log_level);
@@ -164,8 +170,8 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct edge_conf *co
 		return setting_fail(c, s, "VAN without 'id'");
 	if (!setting_u32(c, s, "id", 1, UINT32_MAX, &v->id) ||
 	    !setting_u32(c, s, "fdb_max", 0, FDB_MAX_LIMIT, &v->fdb_max) ||
-	    !setting_u32(c, s, "flood_rate", 0, 100000000, &v->flood_rate) ||
-	    !setting_u32(c, s, "flood_burst", 0, 100000000, &v->flood_burst))
+	    !setting_u32(c, s, "flood_rate", 0, CONF_RATE_MAX, &v->flood_rate) ||
+	    !setting_u32(c, s, "flood_burst", 0, CONF_RATE_MAX, &v->flood_burst))
 		return false;
 	for (i = 0; i < conf->nvans; i++)
 		if (conf->vans[i].id == v->id)
@@ -264,12 +270,17 @@ edge_conf_load(const char *path, char err[static CONF_ERR_MAX])
 	conf->dad_window_s = BRIDGE_DAD_WINDOW_MS_DEFAULT / 1000;
 	conf->dad_hold_s = BRIDGE_DAD_HOLD_MS_DEFAULT / 1000;
 	conf->log_level = LOG_LVL_INFO;
+	conf->member_routes_max = CONF_ROUTES_UNSET;
+	conf->member_flood_rate = BRIDGE_MEMBER_FLOOD_DEFAULT;
+	conf->member_learn_rate = BRIDGE_MEMBER_LEARN_DEFAULT;
 
 	root = config_root_setting(&cfg);
 	if (!setting_only_known(&c, root, known))
 		goto fail;
 	if ((s = config_lookup(&cfg, "edge")) != NULL && !parse_edge(&c, s, conf))
 		goto fail;
+	if (conf->member_routes_max == CONF_ROUTES_UNSET)
+		conf->member_routes_max = conf->fdb_max / BRIDGE_MEMBER_ROUTES_SHARE;
 	if ((s = config_lookup(&cfg, "members")) != NULL && !parse_members(&c, s, conf))
 		goto fail;
 	if ((s = config_lookup(&cfg, "vans")) != NULL) {
@@ -343,11 +354,16 @@ edge_conf_print(FILE *f, const struct edge_conf *conf)
 	fprintf(f, "  dead_after = %u;\n", conf->dead_count);
 	fprintf(f, "  fdb_max = %u;\n", conf->fdb_max);
 	fprintf(f, "  offload = %s;\n", conf->offload ? "true" : "false");
-	if (conf->has_site_key)
+	if (conf->has_site_key) {
 		fprintf(f, "  site_key = \"%s\";\n", conf->site_key_file);
+		if (conf->site_key_compat)
+			fprintf(f, "  site_key_compat = true;\n");
+	}
 	fprintf(f, "  underlay_mtu = %u;\n", conf->underlay_mtu);
 	fprintf(f, "  arp_proxy = %s;\n", conf->arp_proxy ? "true" : "false");
 	fprintf(f, "  member_routes_max = %u;\n", conf->member_routes_max);
+	fprintf(f, "  member_flood_rate = %u;\n", conf->member_flood_rate);
+	fprintf(f, "  member_learn_rate = %u;\n", conf->member_learn_rate);
 	fprintf(f, "  dad_moves = %u;\n", conf->dad_moves);
 	fprintf(f, "  dad_window = %u;\n", conf->dad_window_s);
 	fprintf(f, "  dad_hold = %u;\n", conf->dad_hold_s);

@@ -23,6 +23,9 @@
 #define CONF_IFNAMSIZ		16	/* IFNAMSIZ: 15 characters and a NUL */
 #define CONF_PATH_MAX		108	/* sun_path */
 #define CONF_ERR_MAX		(4096 + 512)	/* a path and a message */
+#define CONF_RATE_MAX		100000000	/* any per-second rate */
+/* member_routes_max not set: fdb_max / BRIDGE_MEMBER_ROUTES_SHARE. */
+#define CONF_ROUTES_UNSET	UINT32_MAX
 #define CONF_TAP_MAX		BRIDGE_PORT_MAX
 
 struct conf_port {
@@ -52,6 +55,8 @@ struct edge_conf {
 	uint32_t	fdb_max;
 	bool		offload;	/* tap checksum/TSO offloads, UDP GSO/GRO */
 	uint32_t	member_routes_max;	/* routes through one member, 0 = any */
+	uint32_t	member_flood_rate;	/* floods/s from one member, 0 = any */
+	uint32_t	member_learn_rate;	/* LEARN/UNLEARN/s from one, 0 = any */
 	uint32_t	underlay_mtu;	/* MTU of the underlay path between members */
 	bool		arp_proxy;	/* answer ARP and ND from the table */
 	uint32_t	dad_moves;	/* duplicate-address detection */
@@ -59,6 +64,7 @@ struct edge_conf {
 	uint32_t	dad_hold_s;
 	char		site_key_file[CONF_PATH_MAX * 4];	/* "" = none */
 	bool		has_site_key;
+	bool		site_key_compat;	/* version 1 trailers too (upgrade) */
 	uint8_t		site_key[32];	/* read from site_key_file; wiped */
 	enum log_level	log_level;
 	struct van_addr	*members;

@@ -175,26 +175,27 @@ datapath_out(struct bridge_out *o, void *arg)
 	d->tso_src = NULL;	/* the buffers are reused after a flush */
 }
 
-/* What the bridge wants an operator to know. */
+/* What the bridge wants an operator to know; at most a few a second. */
 static void
 report_events(struct edged *d)
 {
 	struct bridge_event ev;
-	char mac[18], where[ADDR_STRLEN];
+	char where[ADDR_STRLEN + 8];
+	monotime_t now = clock_mono();
 
 	while (bridge_event_next(&d->br, &ev)) {
-		if (ev.type != BRIDGE_EV_DAD_FREEZE)
+		/* Freezes are few by themselves; claims come from the network. */
+		if (ev.type != BRIDGE_EV_DAD_FREEZE && !log_limit_ok(&d->bridge_log, now))
 			continue;
-		mac_str(ev.mac, mac);
 		if (ev.kind == FDB_LOCAL)
 			snprintf(where, sizeof(where), "port %s",
 			    ev.where < d->br.conf.port_max && d->ports[ev.where].fd != -1 ?
 			    d->ports[ev.where].name : "?");
-		else
+		else if (ev.where < d->br.conf.member_max)
 			addr_str(&d->br.member[ev.where].addr, where);
-		log_warn("VAN %u: MAC %s moved %u times in %u s: duplicate? frozen at %s "
-		    "for %u s", ev.van_id, mac, ev.moves, d->br.conf.dad_window_ms / 1000,
-		    where, d->br.conf.dad_hold_ms / 1000);
+		else
+			snprintf(where, sizeof(where), "?");
+		site_log_event(&d->br, &ev, where);
 	}
 }
 
@@ -332,8 +333,8 @@ datapath_udp_read(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (round = 0; round < UDP_ROUNDS; round++) {
 		n = udp_recv(&d->udp, &d->rx);
-		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &stranger,
-		    d->udp.local ? d->mlocal : NULL);
+		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &d->listen,
+		    &stranger, d->udp.local ? d->mlocal : NULL);
 		edged_flush(d);
 		if (n < UDP_BATCH)
 			break;

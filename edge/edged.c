@@ -165,6 +165,7 @@ member_sockaddr(void *arg, uint32_t m)
 	d->msalen[m] = (socklen_t)addr_to_sockaddr(&d->br.member[m].addr, d->udp.v6,
 	    &d->msa[m]);
 	memset(&d->mlocal[m], 0, sizeof(d->mlocal[m]));	/* until it calls */
+	site_member_self(&d->br, m, &d->listen);
 }
 
 static int
@@ -339,7 +340,8 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static CONF_ERR_MA
 	/* 6. Settings that apply at once. */
 	d->br.conf.hello_ms = conf->hello_ms;
 	d->br.conf.dead_count = conf->dead_count;
-	d->br.conf.member_routes_max = conf->member_routes_max;
+	bridge_site_limits(&d->br, conf->member_routes_max, conf->member_flood_rate,
+	    conf->member_learn_rate);
 	d->br.conf.dad_moves = conf->dad_moves;
 	d->br.conf.dad_window_ms = conf->dad_window_s * 1000;
 	d->br.conf.dad_hold_ms = conf->dad_hold_s * 1000;
@@ -349,8 +351,11 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static CONF_ERR_MA
 		    conf->has_site_key ? "changed" : "removed");
 	d->br.conf.arp_proxy = conf->arp_proxy;
 	d->br.conf.frame_max = (uint32_t)edged_frame_max(conf);
-	d->br.conf.auth = conf->has_site_key;
-	memcpy(d->br.conf.site_key, conf->site_key, sizeof(d->br.conf.site_key));
+	if (old == NULL || old->has_site_key != conf->has_site_key ||
+	    old->site_key_compat != conf->site_key_compat ||
+	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0)
+		bridge_set_auth(&d->br, conf->has_site_key ? conf->site_key : NULL,
+		    conf->site_key_compat);
 	for (i = 0; i < conf->nvans; i++) {
 		int v = van_slot(d, conf->vans[i].id);
 
@@ -559,6 +564,7 @@ edged_new(struct edge_conf *conf, char err[static CONF_ERR_MAX])
 	}
 	d->udp.fd = -1;
 	d->nonmember_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
+	d->bridge_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
 	memset(&bc, 0, sizeof(bc));
 	bc.fdb_max = conf->fdb_max;
 	bc.hello_ms = conf->hello_ms;
@@ -614,6 +620,9 @@ edged_new(struct edge_conf *conf, char err[static CONF_ERR_MAX])
 		    strerror(errno));
 		goto fail;
 	}
+	d->listen = conf->listen;
+	if (addr_is_any(&d->listen))
+		d->listen.family = 0;
 	/* On every address: each member is sent to from where it calls us. */
 	if (addr_is_any(&conf->listen) && udp_want_local(&d->udp) == -1)
 		log_warn("listen: no IP_PKTINFO (%s): messages leave from the "

@@ -44,6 +44,7 @@ struct edged {
 	bool		br_ready;
 	struct bridge_out *out;
 	struct udp_sock	udp;
+	struct van_addr	listen;		/* its address (family 0: every one), port */
 	struct event	*udp_ev;
 	struct udp_rx	rx;
 	struct udp_tx	tx;
@@ -64,7 +65,7 @@ struct edged {
 	struct event	*timer;
 	struct event	*sig[4];
 	struct ctl	*ctl;
-	struct log_limit nonmember_log;
+	struct log_limit nonmember_log, bridge_log;
 	uint64_t	tap_read_errors;
 	uint64_t	offload_errors;	/* frames from taps we could not cut */
 	uint64_t	gro_writes;	/* merged frames written to taps */

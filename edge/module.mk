@@ -3,6 +3,7 @@
 # directly); CORE_IO_SRCS own sockets, taps, timers and the control socket.
 
 CORE_PURE_SRCS := edge/wire.c edge/fdb.c edge/idmap.c edge/addr.c edge/bridge.c \
+	edge/claims.c \
 	edge/member.c edge/relay.c \
 	edge/offload.c edge/request.c edge/show.c \
 	edge/neigh.c edge/arpnd.c edge/mtu.c
@@ -30,3 +31,9 @@ $(B)/vanctl: $(B)/edge/vanctl.o
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 PROGRAMS += $(B)/vanedge $(B)/vanctl
+
+# make bench: tests/bench/run.sh runs it (what a forged member costs an edge).
+BENCH_PROGRAMS += $(B)/bench/attack-bench
+$(B)/bench/attack-bench: $(B)/tests/bench/attack_bench.o $(LIBVANCORE) $(LIBVANCRYPTO)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

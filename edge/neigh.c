@@ -322,7 +322,7 @@ new_flags(uint8_t old, unsigned how, bool same_mac)
 		f &= (uint8_t)~NEIGH_F_ROUTER;
 	if (!(how & NEIGH_L_WEAK))
 		f &= (uint8_t)~NEIGH_F_WEAK;
-	return f;
+	return f & (uint8_t)~NEIGH_F_DISPUTED;
 }
 
 enum neigh_result
@@ -423,6 +423,17 @@ neigh_remove(struct neigh *t, uint32_t van, const struct wire_addr *a)
 	if (e == NULL)
 		return false;
 	entry_delete(t, (uint32_t)(e - t->ent));
+	return true;
+}
+
+bool
+neigh_dispute(struct neigh *t, uint32_t van, const struct wire_addr *a)
+{
+	const struct neigh_entry *e = neigh_lookup(t, van, a);
+
+	if (e == NULL)
+		return false;
+	t->ent[e - t->ent].flags |= NEIGH_F_DISPUTED;
 	return true;
 }
 

@@ -50,6 +50,8 @@ enum neigh_kind {
 /* neigh_entry.flags */
 #define NEIGH_F_ROUTER	0x01	/* the node said it is an IPv6 router (NA R=1, RA) */
 #define NEIGH_F_WEAK	0x02	/* bound only by NAs without Override (anycast, proxy) */
+#define NEIGH_F_DISPUTED 0x04	/* another MAC claims it too: not answered
+				   for until the next learn of it */
 
 /* neigh_learn flags: what the packet that taught the binding said. */
 #define NEIGH_L_ROUTER	0x01	/* NA with R=1, or a Router Advertisement */
@@ -120,7 +122,8 @@ bool	neigh_addr_valid(const struct wire_addr *);
  *   NEIGH_F_ROUTER  set by NEIGH_L_ROUTER, cleared by NEIGH_L_HOST; with
  *                   neither it is kept while the MAC stays, 0 on a move;
  *   NEIGH_F_WEAK    set when a weak learn binds an unknown address, kept
- *                   by weak refreshes, cleared by any learn without WEAK.
+ *                   by weak refreshes, cleared by any learn without WEAK;
+ *   NEIGH_F_DISPUTED cleared by any learn.
  * prev may be NULL.
  */
 enum neigh_result neigh_learn(struct neigh *, uint32_t van, const struct wire_addr *,
@@ -131,6 +134,8 @@ const struct neigh_entry *neigh_lookup(const struct neigh *, uint32_t van,
 	    const struct wire_addr *);
 
 bool	neigh_remove(struct neigh *, uint32_t van, const struct wire_addr *);
+/* Mark the address disputed (NEIGH_F_DISPUTED); false if it is not bound. */
+bool	neigh_dispute(struct neigh *, uint32_t van, const struct wire_addr *);
 
 /* Remove every address of (van, mac) — it moved away or left; how many. */
 unsigned neigh_forget_mac(struct neigh *, uint32_t van, const uint8_t mac[static ETH_ALEN_]);

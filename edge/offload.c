@@ -197,7 +197,7 @@ offload_csum(uint8_t *frame, size_t len, uint16_t start, uint16_t offset)
 bool
 offload_tcp_layout(const uint8_t *f, size_t len, struct tcp_layout *lay)
 {
-	size_t l3 = 14, l4, doff;
+	size_t l3 = 14, l4, doff, end;
 	uint16_t type;
 
 	if (len < 14)
@@ -221,19 +221,23 @@ offload_tcp_layout(const uint8_t *f, size_t len, struct tcp_layout *lay)
 		    tot < ihl || l3 + tot > len)
 			return false;
 		l4 = l3 + ihl;
+		end = l3 + tot;
 		lay->v6 = false;
 	} else if (type == ETH_P_IPV6_) {
 		if (len < l3 + 40 || f[l3] >> 4 != 6 || f[l3 + 6] != IPPROTO_TCP_ ||
 		    l3 + 40 + (size_t)get16(f + l3 + 4) > len)
 			return false;
 		l4 = l3 + 40;
+		end = l4 + get16(f + l3 + 4);
 		lay->v6 = true;
 	} else
 		return false;
-	if (len < l4 + 20)
+	/* The TCP header within the IP packet, not just within the frame:
+	 * its payload (end - payload) is never negative. */
+	if (end < l4 + 20)
 		return false;
 	doff = (size_t)(f[l4 + 12] >> 4) * 4;
-	if (doff < 20 || l4 + doff > len)
+	if (doff < 20 || l4 + doff > end)
 		return false;
 	lay->l3 = (uint16_t)l3;
 	lay->l4 = (uint16_t)l4;

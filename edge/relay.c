@@ -44,11 +44,10 @@ bridge_peer_add(struct bridge *b, monotime_t now, const char **err)
 		return -1;
 	}
 	mb = &b->member[m];
-	memset(mb, 0, sizeof(*mb));
-	mb->used = true;
+	member_reset(b, m);
 	mb->peer = true;
-	mb->state = MEMBER_UNKNOWN;
 	mb->state_since = now;
+	memset(&b->claims[m], 0, sizeof(b->claims[m]));
 	b->nmembers++;
 	return (int)m;
 }
@@ -141,7 +140,62 @@ bridge_peer_del(struct bridge *b, struct bridge_out *o, uint32_t m, monotime_t n
 	for (v = 0; v < b->conf.van_max; v++)
 		if (b->van[v].used)
 			peer_unmap(b, o, m, b->van[v].id, now, false);
+	(void)bridge_peer_claims(b, m, NULL);
 	bridge_member_del(b, m);
+}
+
+int
+bridge_peer_claims(struct bridge *b, uint32_t m, const struct claims *c)
+{
+	uint32_t i;
+
+	if (m >= b->conf.member_max || !b->member[m].used || !b->member[m].peer)
+		return -1;
+	if (c != NULL)
+		b->claims[m] = *c;
+	else
+		memset(&b->claims[m], 0, sizeof(b->claims[m]));
+	/* The peers with a list of their own: the others may not claim it. */
+	for (i = 0; i < b->nclaimers && b->claimers[i] != m; i++)
+		;
+	if (i < b->nclaimers && !b->claims[m].has_macs && !b->claims[m].has_prefixes)
+		b->claimers[i] = b->claimers[--b->nclaimers];
+	else if (i == b->nclaimers && (b->claims[m].has_macs || b->claims[m].has_prefixes))
+		b->claimers[b->nclaimers++] = m;
+	return 0;
+}
+
+/*
+ * May peer m claim the MAC (docs/proxy.md §5)?  Its peering's list if it
+ * has one; else anything no other peer's list holds.  (A MAC bound in the
+ * site is refused apart: site-claim, learn_from_peer.)
+ */
+static bool
+mac_ok(const struct bridge *b, uint32_t m, const uint8_t mac[static 6])
+{
+	uint32_t i;
+
+	if (b->claims[m].has_macs)
+		return claims_mac_in(&b->claims[m], mac);
+	for (i = 0; i < b->nclaimers; i++)
+		if (b->claimers[i] != m && b->claims[b->claimers[i]].has_macs &&
+		    claims_mac_in(&b->claims[b->claimers[i]], mac))
+			return false;
+	return true;
+}
+
+bool
+relay_addr_ok(const struct bridge *b, uint32_t m, const struct wire_addr *a)
+{
+	uint32_t i;
+
+	if (b->claims[m].has_prefixes)
+		return claims_addr_in(&b->claims[m], a);
+	for (i = 0; i < b->nclaimers; i++)
+		if (b->claimers[i] != m && b->claims[b->claimers[i]].has_prefixes &&
+		    claims_addr_in(&b->claims[b->claimers[i]], a))
+			return false;
+	return true;
 }
 
 void
@@ -314,6 +368,24 @@ relay_to(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 
 /* ------------------------------------------------------------- frames --- */
 
+/*
+ * Source learning from m's frame, but a peer's frame never moves a MAC
+ * bound in the site: it may be a VM arriving there (its old host lets it
+ * go soon), or a peer claiming what is not its; either way the site's
+ * binding stands until the site's edges withdraw it.
+ */
+static void
+relay_learn_src(struct bridge *b, uint32_t v, const uint8_t mac[static 6], uint32_t m,
+    monotime_t now)
+{
+	const struct fdb_entry *e;
+
+	if (is_peer(b, m) && (e = fdb_lookup(&b->fdb, b->van[v].id, mac)) != NULL &&
+	    e->where != m && !is_peer(b, e->where))
+		return;
+	bridge_learn_src(b, v, mac, m, now);
+}
+
 static void
 relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
     const struct wire_msg *wm, monotime_t now)
@@ -329,8 +401,15 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 
 	if (!bridge_frame_src_ok(b, v, m, frame))
 		return;
-	if (mb->peer)
+	if (mb->peer) {
+		/* A frame is a claim on its source MAC too. */
+		if (!mac_ok(b, m, frame + 6)) {
+			bridge_refuse(b, v, m, DROP_CLAIM_DENIED, BRIDGE_EV_CLAIM_DENIED,
+			    frame + 6);
+			return;
+		}
 		clamp_mss(b, m, frame, len);
+	}
 	if (wm->hdr.type == WIRE_DATA) {
 		b->van[v].stats.data_rx++;
 		if (eth_is_multicast(frame) || eth_is_zero(frame)) {
@@ -338,7 +417,7 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 			mb->stats.drops[DROP_BAD_DST]++;
 			return;
 		}
-		bridge_learn_src(b, v, frame + 6, m, now);
+		relay_learn_src(b, v, frame + 6, m, now);
 		e = fdb_lookup(&b->fdb, b->van[v].id, frame);
 		if (relay_to(b, o, m, v, e, hop, frame, len, now))
 			return;
@@ -350,11 +429,6 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	}
 
 	b->van[v].stats.flood_rx++;
-	if (mb->peer && !bridge_bucket_take(&mb->flood_in, 1, now)) {
-		mb->stats.drops[DROP_FLOOD_LIMIT]++;
-		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
-		return;
-	}
 	if (!bridge_bucket_take(&b->van[v].flood, 1, now)) {
 		mb->stats.drops[DROP_FLOOD_LIMIT]++;
 		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
@@ -367,7 +441,7 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 			bridge_report(b, BRIDGE_EV_LOOP, v, m, frame + 6);
 		return;
 	}
-	bridge_learn_src(b, v, frame + 6, m, now);
+	relay_learn_src(b, v, frame + 6, m, now);
 	e = eth_is_multicast(frame) ? NULL : fdb_lookup(&b->fdb, b->van[v].id, frame);
 	if (e != NULL && e->kind == FDB_REMOTE && !is_peer(b, e->where) && !mb->peer)
 		return;		/* inside the site: the member's flood got there */
@@ -415,15 +489,18 @@ static void
 learn_from_site(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
     const struct wire_learn *l, monotime_t now)
 {
-	struct fdb_entry *e = fdb_lookup(&b->fdb, b->van[v].id, l->mac);
+	uint32_t id = b->van[v].id;
+	struct fdb_entry *e = fdb_lookup(&b->fdb, id, l->mac);
 	/*
 	 * Outside: behind a peer, or unknown — unless it was in the site a
 	 * moment ago (a VM detached from one host, attached to another): the
 	 * peers never heard it left, so they hear nothing now either.
 	 */
 	bool outside = e != NULL ? is_peer(b, e->where) :
-	    !bridge_was_inside(b, b->van[v].id, l->mac, now);
+	    !bridge_was_inside(b, id, l->mac, now);
 
+	if (!bridge_seq_ok(b, v, m, l->mac, l->seq, bridge_seq_known(b, id, l->mac, e, now)))
+		return;
 	if (e == NULL) {
 		if ((e = bridge_fdb_new(b, v, l->mac, m)) == NULL)
 			return;
@@ -431,11 +508,11 @@ learn_from_site(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		e->seq = l->seq;
 		e->xseq = 0;
 	} else if (e->where == m) {
-		if (l->seq < e->seq)
+		if (wire_seq_newer(e->seq, l->seq))
 			goto stale;
 		e->seq = l->seq;
 		e->updated = now;
-	} else if (l->seq > e->seq || (l->seq == e->seq && outside)) {
+	} else if (wire_seq_newer(l->seq, e->seq) || (l->seq == e->seq && outside)) {
 		/*
 		 * A tie between an edge and a peer goes to the edge: an edge
 		 * announces only a MAC on one of its ports, and it may not have
@@ -448,17 +525,17 @@ learn_from_site(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		e->seq = l->seq;
 	} else
 		goto stale;
-	bridge_learn_addrs(b, v, l, now);
+	bridge_learn_addrs(b, v, m, l, now);
 	if (outside) {
 		/* It entered this site (a VM arrived): one higher for the peers. */
-		e->xseq = bridge_xseq_known(b, b->van[v].id, l->mac, e, now) + 1;
+		e->xseq = wire_seq_next(bridge_xseq_known(b, id, l->mac, e, now));
 		announce_peers(b, o, v, e, NONE);
 	}
 	return;
 stale:
 	b->van[v].stats.learn_stale++;
 	/* The member is behind the times on a MAC outside: tell it. */
-	if (is_peer(b, e->where) && l->seq < e->seq &&
+	if (is_peer(b, e->where) && wire_seq_newer(e->seq, l->seq) &&
 	    (e->reply_to != m || now - e->reply_at >= BRIDGE_REPLY_HOLDOFF)) {
 		e->reply_to = m;
 		e->reply_at = now;
@@ -466,47 +543,73 @@ stale:
 	}
 }
 
-/*
- * A LEARN from a peer, in the federation's sequence space.  A MAC now
- * outside (new, or moved out of the site or to another peer) is announced
- * into the site as behind the proxy, with a site sequence one higher than
- * any the site's edges know, and relayed to the other peers.
- */
+static void	learn_from_peer(struct bridge *, struct bridge_out *, uint32_t,
+		    uint32_t, const struct wire_learn *, monotime_t);
+
+static void
+pend_apply(struct bridge *b, struct bridge_out *o, uint32_t v,
+    const uint8_t mac[static 6], monotime_t now)
+{
+	struct wire_learn l;
+	uint32_t m;
+
+	if (bridge_pend_take(b, v, mac, now, &m, &l) && is_peer(b, m))
+		learn_from_peer(b, o, m, v, &l, now);
+}
+
 static void
 learn_from_peer(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
     const struct wire_learn *l, monotime_t now)
 {
-	struct fdb_entry *e = fdb_lookup(&b->fdb, b->van[v].id, l->mac);
+	uint32_t id = b->van[v].id;
+	struct fdb_entry *e = fdb_lookup(&b->fdb, id, l->mac);
 
+	if (!mac_ok(b, m, l->mac)) {
+		bridge_refuse(b, v, m, DROP_CLAIM_DENIED, BRIDGE_EV_CLAIM_DENIED, l->mac);
+		return;
+	}
+	if (!bridge_seq_ok(b, v, m, l->mac, l->seq, bridge_xseq_known(b, id, l->mac, e,
+	    now)))
+		return;
 	if (e == NULL) {
 		if ((e = bridge_fdb_new(b, v, l->mac, m)) == NULL)
 			return;
 		bridge_fdb_set(b, e, v, FDB_REMOTE, m, true, now);
-		e->seq = bridge_seq_known(b, b->van[v].id, l->mac, NULL, now) + 1;
+		e->seq = wire_seq_next(bridge_seq_known(b, id, l->mac, NULL, now));
 		e->xseq = l->seq;
 	} else if (e->where == m) {
-		if (l->seq < e->xseq)
+		if (wire_seq_newer(e->xseq, l->seq))
 			goto stale;
 		e->xseq = l->seq;
 		e->updated = now;
-		bridge_learn_addrs(b, v, l, now);
+		bridge_learn_addrs(b, v, m, l, now);
 		return;		/* nothing new for anyone */
-	} else if (l->seq > e->xseq) {
+	} else if (wire_seq_newer(l->seq, e->xseq)) {
+		if (!is_peer(b, e->where)) {
+			/*
+			 * Bound in the site: a peer's claim never takes it until
+			 * the site's edge withdraws it (a VM that moved to the
+			 * peer's site leaves its old port soon; pend_apply then).
+			 */
+			bridge_pend_keep(b, v, m, l, now);
+			bridge_refuse(b, v, m, DROP_SITE_CLAIM, BRIDGE_EV_SITE_CLAIM, l->mac);
+			return;
+		}
 		if (!bridge_fdb_room(b, v, m) || !bridge_may_move(b, v, e, now))
 			return;
 		bridge_fdb_set(b, e, v, FDB_REMOTE, m, false, now);
-		e->seq = bridge_seq_known(b, b->van[v].id, l->mac, e, now) + 1;
+		e->seq = wire_seq_next(bridge_seq_known(b, id, l->mac, e, now));
 		e->xseq = l->seq;
 	} else
 		goto stale;
-	bridge_learn_addrs(b, v, l, now);
+	bridge_learn_addrs(b, v, m, l, now);
 	announce_site(b, o, v, e);
 	announce_peers(b, o, v, e, m);
 	return;
 stale:
 	b->van[v].stats.learn_stale++;
 	/* Our binding is newer and ours (in the site): tell the peer. */
-	if (!is_peer(b, e->where) && l->seq < e->xseq &&
+	if (!is_peer(b, e->where) && wire_seq_newer(e->xseq, l->seq) &&
 	    (e->reply_to != m || now - e->reply_at >= BRIDGE_REPLY_HOLDOFF)) {
 		e->reply_to = m;
 		e->reply_at = now;
@@ -617,10 +720,6 @@ relay_input(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		return;
 	case WIRE_LEARN:
 	case WIRE_UNLEARN:
-		if (mb->peer && !bridge_bucket_take(&mb->learn_in, 1, now)) {
-			mb->stats.drops[DROP_LEARN_LIMIT]++;
-			return;
-		}
 		break;
 	default:
 		return;
@@ -636,6 +735,9 @@ relay_input(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	/* UNLEARN: a route through m that m disowns goes; nobody else hears. */
 	b->van[v].stats.unlearn_rx++;
 	e = fdb_lookup(&b->fdb, b->van[v].id, wm->body.unlearn.mac);
-	if (e != NULL && e->kind == FDB_REMOTE && e->where == m)
+	if (e != NULL && e->kind == FDB_REMOTE && e->where == m) {
 		bridge_fdb_drop(b, e, now);
+		if (!mb->peer)
+			pend_apply(b, o, v, wm->body.unlearn.mac, now);
+	}
 }

@@ -162,10 +162,11 @@ show_neigh(const struct bridge *b, uint32_t van_id, monotime_t now)
 			continue;
 		memcpy(a.ip, e->addr.bytes, 16);
 		inet_ntop(a.family == 4 ? AF_INET : AF_INET6, a.ip, ip, sizeof(ip));
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:o, s:s, s:b, s:I}",
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:o, s:s, s:b, s:b, s:I}",
 		    "van", (json_int_t)e->van, "address", ip, "mac", mac_json(e->mac),
 		    "kind", neigh_kind_str((enum neigh_kind)e->kind),
 		    "router", (e->flags & NEIGH_F_ROUTER) != 0,
+		    "disputed", (e->flags & NEIGH_F_DISPUTED) != 0,
 		    "age_ms", (json_int_t)mono_to_ms(now - e->updated)));
 	}
 	return arr;
@@ -194,6 +195,11 @@ show_members(const struct bridge *b, show_member_name mname, void *arg,
 		    "routes", (int)mb->routes, "epoch", epoch);
 		json_object_set_new(o, "hello_age_ms", mb->last_hello == 0 ? json_null() :
 		    json_integer(mono_to_ms(now - mb->last_hello)));
+		/* Memberships kept (vans counts those only counted, too). */
+		json_object_set_new(o, "vans_kept", json_integer((json_int_t)mb->nmemb));
+		/* The trailer it seals with, once heard (site key only). */
+		json_object_set_new(o, "auth", !b->conf.auth || mb->peer || mb->epoch == 0 ?
+		    json_null() : json_string(mb->v2 ? "pair-key" : "site-key"));
 		json_array_append_new(arr, o);
 	}
 	return arr;

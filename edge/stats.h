@@ -38,6 +38,19 @@ enum drop_reason {
 	DROP_LOOP,		/* a flood that came back (proxy) */
 	DROP_LEARN_LIMIT,	/* a peer's LEARN / UNLEARN rate exhausted */
 	DROP_NOT_PROXY,		/* frame to a MAC that is neither here nor out */
+	DROP_SEQ_JUMP,		/* a LEARN's sequence too far ahead of the known */
+	DROP_STATIC_CLAIM,	/* a claim on a port's configured MAC */
+	DROP_CLAIM_DENIED,	/* a peer's claim outside what its peering allows */
+	DROP_SITE_CLAIM,	/* a peer's claim on a MAC bound in this site */
+	DROP_ADDR_CONFLICT,	/* a claim on an address a MAC here uses */
+	DROP_OLD_AUTH,		/* a version 1 trailer, site_key_compat off */
+	DROP_NEW_EPOCH,		/* a new epoch's message before its HELLO */
+	DROP_EPOCH_LIMIT,	/* a second epoch change within an interval */
+	DROP_JOIN_CAP,		/* the member's memberships at their cap */
+	DROP_JOIN_FOREIGN,	/* a JOIN of a VAN not carried here, over the
+				   allowance: counted in its digest, not kept */
+	DROP_SYNC_LIMIT,	/* a HELLO+SYNC within an interval of the last:
+				   not answered */
 	DROP_REASON_COUNT
 };
 

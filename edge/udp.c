@@ -106,6 +106,45 @@ udp_want_local(struct udp_sock *u)
 	return 0;
 }
 
+void
+udp_local_addr(const struct udp_local *l, uint16_t port, struct van_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (l->family == AF_INET) {
+		a->family = 4;
+		memcpy(a->ip, &l->addr.in4, 4);
+	} else if (l->family == AF_INET6) {
+		a->family = 6;
+		memcpy(a->ip, &l->addr.in6, 16);
+	} else
+		return;
+	a->port = port;
+}
+
+int
+udp_source_for(const struct van_addr *to, uint16_t port, struct van_addr *src)
+{
+	struct sockaddr_storage ss, me;
+	socklen_t len = sizeof(me);
+	size_t tolen;
+	int fd, rc = -1, saved;
+
+	memset(src, 0, sizeof(*src));
+	tolen = addr_to_sockaddr(to, false, &ss);
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&ss, (socklen_t)tolen) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&me, &len) == 0 &&
+	    addr_from_sockaddr((struct sockaddr *)&me, len, src)) {
+		src->port = port;
+		rc = 0;
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
 /* The local address of a received datagram from its PKTINFO message. */
 static void
 local_from_cmsg(const struct cmsghdr *c, struct udp_local *l)

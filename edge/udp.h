@@ -108,6 +108,14 @@ void	udp_close(struct udp_sock *);
  */
 int	udp_want_local(struct udp_sock *);
 
+/* A local address as an underlay address with `port` (family 0: none). */
+void	udp_local_addr(const struct udp_local *, uint16_t port, struct van_addr *);
+/*
+ * The address the kernel's route picks to send to `to` (a connected scratch
+ * socket, no packet sent), with `port`.  -1 (errno) without a route.
+ */
+int	udp_source_for(const struct van_addr *to, uint16_t port, struct van_addr *src);
+
 int	udp_rx_init(struct udp_rx *);
 void	udp_rx_free(struct udp_rx *);
 /* Up to UDP_BATCH messages without blocking: count, 0 when none, -1 error. */

@@ -267,6 +267,7 @@ wire_decode(const uint8_t *buf, size_t len, struct wire_msg *m)
 	m->payload = buf + WIRE_HDR_LEN;
 	m->payload_len = len - WIRE_HDR_LEN - h->pad;
 	m->has_auth = (h->flags & WIRE_F_AUTH) != 0;
+	m->pair = m->has_auth && (h->flags & WIRE_F_PAIR) != 0;
 	if (m->has_auth) {
 		/* [header][body][epoch][counter][tag][padding] */
 		const uint8_t *t;
@@ -436,27 +437,28 @@ wire_encode_empty(uint8_t *out, size_t cap, const struct wire_hdr *h)
 
 static void
 auth_tag(uint8_t tag[static WIRE_TAG_LEN], const uint8_t *msg, size_t len,
-    const uint8_t key[static 32])
+    const uint8_t key[static WIRE_KEY_LEN])
 {
 	/* Keyed BLAKE2b, 16 bytes: a MAC (RFC 7693 §2.5 keyed mode). */
-	crypto_generichash(tag, WIRE_TAG_LEN, msg, len, key, 32);
+	crypto_generichash(tag, WIRE_TAG_LEN, msg, len, key, WIRE_KEY_LEN);
 }
 
 size_t
 wire_auth_seal(uint8_t *msg, size_t len, size_t cap, uint64_t epoch,
-    uint64_t counter, const uint8_t key[static 32])
+    uint64_t counter, const uint8_t key[static WIRE_KEY_LEN], bool pair)
 {
+	uint8_t flags = pair ? WIRE_F_AUTH | WIRE_F_PAIR : WIRE_F_AUTH;
 	struct wire_buf b;
 
 	if (len < WIRE_HDR_LEN || !wire_is_control(msg[0] & 0x0f))
 		return 0;
-	msg[1] |= WIRE_F_AUTH;
+	msg[1] = (uint8_t)((msg[1] & ~WIRE_F_PAIR) | flags);
 	wire_buf_init(&b, msg, cap);
 	b.len = len;
 	wire_put_u64(&b, epoch);
 	wire_put_u64(&b, counter);
 	if (b.bad || cap - b.len < WIRE_TAG_LEN) {
-		msg[1] &= (uint8_t)~WIRE_F_AUTH;
+		msg[1] &= (uint8_t)~flags;
 		return 0;
 	}
 	auth_tag(msg + b.len, msg, b.len, key);
@@ -465,7 +467,7 @@ wire_auth_seal(uint8_t *msg, size_t len, size_t cap, uint64_t epoch,
 
 bool
 wire_auth_check(const uint8_t *msg, const struct wire_msg *m,
-    const uint8_t key[static 32])
+    const uint8_t key[static WIRE_KEY_LEN])
 {
 	uint8_t tag[WIRE_TAG_LEN];
 	bool ok;
@@ -476,6 +478,35 @@ wire_auth_check(const uint8_t *msg, const struct wire_msg *m,
 	ok = crypto_verify_16(tag, m->auth.tag) == 0;
 	sodium_memzero(tag, sizeof(tag));
 	return ok;
+}
+
+void
+wire_auth_id(uint8_t out[static WIRE_ID_LEN], uint8_t family,
+    const uint8_t ip[static 16], uint16_t port)
+{
+	memset(out, 0, WIRE_ID_LEN);
+	out[0] = family;
+	memcpy(out + 1, ip, family == 4 ? 4 : 16);
+	out[17] = (uint8_t)(port >> 8);
+	out[18] = (uint8_t)port;
+}
+
+void
+wire_auth_pair_key(uint8_t out[static WIRE_KEY_LEN],
+    const uint8_t site_key[static WIRE_KEY_LEN],
+    const uint8_t from[static WIRE_ID_LEN], const uint8_t to[static WIRE_ID_LEN])
+{
+	static const char label[] = "vanfed site pair key v2";
+	crypto_generichash_state st;
+
+	/* Distinct from the tags (other input length, a label): a tag never
+	 * equals a key, and each direction of each pair has its own key. */
+	crypto_generichash_init(&st, site_key, WIRE_KEY_LEN, WIRE_KEY_LEN);
+	crypto_generichash_update(&st, (const uint8_t *)label, sizeof(label) - 1);
+	crypto_generichash_update(&st, from, WIRE_ID_LEN);
+	crypto_generichash_update(&st, to, WIRE_ID_LEN);
+	crypto_generichash_final(&st, out, WIRE_KEY_LEN);
+	sodium_memzero(&st, sizeof(st));
 }
 
 /*

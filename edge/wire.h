@@ -35,14 +35,28 @@ enum wire_type {
 #define WIRE_F_SYNC	0x01	/* HELLO: "send me all your JOINs";
 				   JOIN: sent in answer to such a request */
 #define WIRE_F_AUTH	0x80	/* control message ends with an auth trailer */
+#define WIRE_F_PAIR	0x40	/* AUTH: the tag is keyed by the pair key of
+				   sender and receiver (trailer version 2);
+				   without it, by the site key (version 1) */
 
 /*
  * The authentication trailer of a control message inside a site: the
- * sender's boot epoch, its message counter and a 16-byte tag (keyed
- * BLAKE2b with the site key over everything before the tag).
+ * sender's boot epoch, its message counter toward this receiver and a
+ * 16-byte tag (keyed BLAKE2b over everything before the tag), keyed by the
+ * pair key of sender and receiver (wire_auth_pair_key), docs/protocol.md §7.
  */
 #define WIRE_AUTH_LEN		32
 #define WIRE_TAG_LEN		16
+#define WIRE_KEY_LEN		32	/* site key, pair keys */
+#define WIRE_ID_LEN		19	/* an underlay identity: family, address, port */
+
+/*
+ * Mobility sequences (docs/protocol.md §3) are compared as serial numbers
+ * (RFC 1982) in 32 bits, with 0 meaning "none" and older than any other; a
+ * LEARN may move a binding at most WIRE_SEQ_JUMP_MAX ahead of the sequence
+ * known for it.
+ */
+#define WIRE_SEQ_JUMP_MAX	65536
 
 /* ---------------------------------------------------- Ethernet, limits --- */
 
@@ -105,6 +119,7 @@ struct wire_msg {
 	const uint8_t	*payload;	/* frame or control body, padding removed */
 	size_t		payload_len;
 	bool		has_auth;	/* hdr.flags & WIRE_F_AUTH: auth is valid */
+	bool		pair;		/* ... and keyed by the pair key (WIRE_F_PAIR) */
 	struct wire_auth auth;
 	union {
 		struct wire_learn	learn;
@@ -188,14 +203,58 @@ wire_is_control(unsigned type)
 
 /*
  * Append the auth trailer to the control message msg[0..len) (capacity
- * cap): sets WIRE_F_AUTH, writes epoch, counter and the tag keyed by key.
- * Returns the new length, or 0 when it does not fit.
+ * cap): sets WIRE_F_AUTH (and WIRE_F_PAIR if pair: key is a pair key),
+ * writes epoch, counter and the tag keyed by key.  Returns the new length,
+ * or 0 when it does not fit.
  */
 size_t	wire_auth_seal(uint8_t *msg, size_t len, size_t cap, uint64_t epoch,
-	    uint64_t counter, const uint8_t key[static 32]);
+	    uint64_t counter, const uint8_t key[static WIRE_KEY_LEN], bool pair);
 /* Does the message's tag verify with key?  (Constant time.) */
 bool	wire_auth_check(const uint8_t *msg, const struct wire_msg *,
-	    const uint8_t key[static 32]);
+	    const uint8_t key[static WIRE_KEY_LEN]);
+/*
+ * The key of the messages that `from` sends to `to`, two underlay
+ * identities (wire_auth_id): keyed BLAKE2b-256, key the site key, over a
+ * label and both identities.  One key per direction of each pair.
+ */
+void	wire_auth_pair_key(uint8_t out[static WIRE_KEY_LEN],
+	    const uint8_t site_key[static WIRE_KEY_LEN],
+	    const uint8_t from[static WIRE_ID_LEN], const uint8_t to[static WIRE_ID_LEN]);
+/* An identity: family (4, 6), 16 address bytes (IPv4: 4 and zeros), port. */
+void	wire_auth_id(uint8_t out[static WIRE_ID_LEN], uint8_t family,
+	    const uint8_t ip[static 16], uint16_t port);
+
+/* Sequences (WIRE_SEQ_JUMP_MAX): is a newer than b? */
+static inline bool
+wire_seq_newer(uint32_t a, uint32_t b)
+{
+	if (a == 0)
+		return false;
+	if (b == 0)
+		return true;
+	return (int32_t)(a - b) > 0;
+}
+
+/* a is newer than b: is it within reach (b unknown, or a - b small)? */
+static inline bool
+wire_seq_reachable(uint32_t a, uint32_t b)
+{
+	return b == 0 || a - b <= WIRE_SEQ_JUMP_MAX;
+}
+
+/* The newer of a and b. */
+static inline uint32_t
+wire_seq_max(uint32_t a, uint32_t b)
+{
+	return wire_seq_newer(a, b) ? a : b;
+}
+
+/* The sequence after s: it wraps from 0xffffffff to 1, never to 0 (none). */
+static inline uint32_t
+wire_seq_next(uint32_t s)
+{
+	return s == UINT32_MAX ? 1 : s + 1;
+}
 
 /* The term one VAN ID adds to a member's VAN set digest (order-free sum). */
 uint64_t	wire_van_digest(uint32_t van_id);

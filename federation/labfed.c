@@ -424,7 +424,7 @@ static bool
 parse_plan_site(struct lab_ctx *top, unsigned s, uint8_t what[][LAB_VAN_MAX])
 {
 	static const char *const known[] = { "name", "public_key", "endpoint",
-	    "preshared_key", "persistent_keepalive", "vans", "limits", NULL };
+	    "preshared_key", "persistent_keepalive", "vans", "limits", "claims", NULL };
 	struct lab *lab = top->lab;
 	char dir[8192], path[8192 + 64];
 	struct lab_ctx c = *top;

@@ -119,7 +119,7 @@ static bool
 read_peer(struct setting_ctx *c, const config_setting_t *s, struct lint_site *site)
 {
 	static const char *const known[] = { "name", "public_key", "endpoint",
-	    "preshared_key", "persistent_keepalive", "vans", "limits", NULL };
+	    "preshared_key", "persistent_keepalive", "vans", "limits", "claims", NULL };
 	struct lint_peer *p = &site->peers[site->npeers];
 	const char *name = NULL, *pub = NULL, *ep = NULL, *str = NULL;
 	const config_setting_t *vs;

@@ -28,7 +28,7 @@
 
 _Static_assert(CONF_ERR_MAX == SETTING_ERR_MAX, "one error buffer size");
 
-#define PROXY_RATE_MAX	100000000
+#define PROXY_RATE_MAX	CONF_RATE_MAX
 
 /* ------------------------------------------------------------- proxy --- */
 
@@ -39,7 +39,7 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    "site_listen", "control", "wg_name", "site_key", "hello_interval",
 	    "dead_after", "fdb_max", "member_routes_max", "dad_moves",
 	    "dad_window", "dad_hold", "log_level", "tunnel_mtu", "route_refresh",
-	    NULL };
+	    "site_key_compat", "member_flood_rate", "member_learn_rate", NULL };
 	const char *name = NULL, *wg_name = NULL, *str = NULL;
 	struct wg_key key;
 	bool has = false;
@@ -61,6 +61,11 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    !setting_u32(c, g, "fdb_max", 16, FDB_MAX_LIMIT, &conf->fdb_max) ||
 	    !setting_u32(c, g, "member_routes_max", 0, FDB_MAX_LIMIT,
 	    &conf->member_routes_max) ||
+	    !setting_u32(c, g, "member_flood_rate", 0, PROXY_RATE_MAX,
+	    &conf->member_flood_rate) ||
+	    !setting_u32(c, g, "member_learn_rate", 0, PROXY_RATE_MAX,
+	    &conf->member_learn_rate) ||
+	    !setting_bool(c, g, "site_key_compat", &conf->site_key_compat) ||
 	    !setting_u32(c, g, "dad_moves", 1, 1000, &conf->dad_moves) ||
 	    !setting_u32(c, g, "dad_window", 1, 86400, &conf->dad_window_s) ||
 	    !setting_u32(c, g, "dad_hold", 1, 86400, &conf->dad_hold_s) ||
@@ -293,12 +298,79 @@ parse_limits(struct setting_ctx *c, const config_setting_t *s, struct proxy_peer
 	    setting_u32(c, s, "learn_rate", 0, PROXY_RATE_MAX, &p->learn_rate);
 }
 
+/* One of claims' lists: strings, each parsed by parse_one into out[i]. */
+static bool
+parse_claim_list(struct setting_ctx *c, const config_setting_t *g, const char *key,
+    unsigned max, uint16_t *n, bool *has,
+    bool (*parse_one)(const char *, void *, const char **), void *out, size_t size)
+{
+	const config_setting_t *l = config_setting_get_member(g, key);
+	const char *str, *err;
+	int i, len;
+
+	if (l == NULL)
+		return true;
+	if (config_setting_type(l) != CONFIG_TYPE_ARRAY &&
+	    config_setting_type(l) != CONFIG_TYPE_LIST)
+		return setting_fail(c, l, "claims: '%s' must be a list [ \"...\", ... ]", key);
+	len = config_setting_length(l);
+	if ((unsigned)len > max)
+		return setting_fail(c, l, "claims: more than %u %s", max, key);
+	for (i = 0; i < len; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+
+		if ((str = config_setting_get_string(e)) == NULL)
+			return setting_fail(c, e, "claims: '%s' holds strings", key);
+		if (!parse_one(str, (uint8_t *)out + (size_t)i * size, &err))
+			return setting_fail(c, e, "claims: '%s': %s", str, err);
+	}
+	*n = (uint16_t)len;
+	*has = true;
+	return true;
+}
+
+static bool
+claim_mac(const char *s, void *out, const char **err)
+{
+	return claims_parse_macs(s, out, err);
+}
+
+static bool
+claim_prefix(const char *s, void *out, const char **err)
+{
+	return claims_parse_prefix(s, out, err);
+}
+
+/*
+ * claims = { macs = [ "02:00:5e", ... ]; prefixes = [ "10.1.0.0/16", ... ]; }:
+ * what the peer may claim (docs/proxy.md §5).  A list left out is the
+ * default: what no other peer's list and no binding of this site holds.
+ */
+static bool
+parse_claims(struct setting_ctx *c, const config_setting_t *g, struct proxy_peer *p)
+{
+	static const char *const known[] = { "macs", "prefixes", NULL };
+	struct claims *cl;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return setting_fail(c, g, "'claims' must be a group { macs = [ ... ]; "
+		    "prefixes = [ ... ]; }");
+	if (!setting_only_known(c, g, known))
+		return false;
+	if ((cl = p->claims = calloc(1, sizeof(*p->claims))) == NULL)
+		return setting_fail(c, g, "out of memory");
+	return parse_claim_list(c, g, "macs", CLAIMS_MACS_MAX, &cl->nmacs, &cl->has_macs,
+	    claim_mac, cl->mac, sizeof(cl->mac[0])) &&
+	    parse_claim_list(c, g, "prefixes", CLAIMS_PREFIXES_MAX, &cl->nprefixes,
+	    &cl->has_prefixes, claim_prefix, cl->prefix, sizeof(cl->prefix[0]));
+}
+
 static bool
 parse_peer(struct setting_ctx *c, const config_setting_t *s, struct proxy_conf *conf,
     unsigned *total_pairs)
 {
 	static const char *const known[] = { "name", "public_key", "endpoint",
-	    "preshared_key", "persistent_keepalive", "vans", "limits", NULL };
+	    "preshared_key", "persistent_keepalive", "vans", "limits", "claims", NULL };
 	struct proxy_peer *p = &conf->peers[conf->npeers];
 	const config_setting_t *vs, *ls, *k;
 	const char *name = NULL, *pub = NULL, *ep = NULL, *str = NULL;
@@ -380,6 +452,9 @@ parse_peer(struct setting_ctx *c, const config_setting_t *s, struct proxy_conf *
 	if ((ls = config_setting_get_member(s, "limits")) != NULL &&
 	    !parse_limits(c, ls, p))
 		return false;
+	if ((ls = config_setting_get_member(s, "claims")) != NULL &&
+	    !parse_claims(c, ls, p))
+		return false;
 	return true;
 }
 
@@ -444,12 +519,17 @@ proxy_conf_load(const char *path, char err[static CONF_ERR_MAX])
 	conf->tunnel_mtu = PROXY_TUNNEL_MTU_DEFAULT;
 	conf->route_refresh_s = PROXY_ROUTE_REFRESH_DEFAULT;
 	conf->log_level = LOG_LVL_INFO;
+	conf->member_routes_max = CONF_ROUTES_UNSET;
+	conf->member_flood_rate = BRIDGE_MEMBER_FLOOD_DEFAULT;
+	conf->member_learn_rate = BRIDGE_MEMBER_LEARN_DEFAULT;
 
 	root = config_root_setting(&cfg);
 	if (!setting_only_known(&c, root, known))
 		goto fail;
 	if ((g = config_lookup(&cfg, "proxy")) != NULL && !parse_proxy(&c, g, conf))
 		goto fail;
+	if (conf->member_routes_max == CONF_ROUTES_UNSET)
+		conf->member_routes_max = conf->fdb_max / BRIDGE_MEMBER_ROUTES_SHARE;
 	if (!load_private_key(&c, g, conf, conf->private_key_file[0] != '\0'))
 		goto fail;
 	if ((s = config_lookup(&cfg, "members")) != NULL &&
@@ -479,6 +559,7 @@ proxy_conf_free(struct proxy_conf *conf)
 		return;
 	for (i = 0; i < conf->npeers; i++) {
 		free(conf->peers[i].pairs);
+		free(conf->peers[i].claims);
 		key_wipe(&conf->peers[i].psk);
 	}
 	free(conf->peers);
@@ -535,6 +616,32 @@ print_listen(FILE *f, const char *name, const struct van_addr *a)
 		fprintf(f, "  %s = \"%s\";\n", name, addr_str(a, s));
 }
 
+static void
+print_claims(FILE *f, const struct claims *cl)
+{
+	char buf[56];
+	unsigned i;
+
+	fprintf(f, "\n    claims = {");
+	if (cl->has_macs) {
+		fprintf(f, " macs = [");
+		for (i = 0; i < cl->nmacs; i++) {
+			claims_print_macs(&cl->mac[i], buf);
+			fprintf(f, "%s \"%s\"", i ? "," : "", buf);
+		}
+		fprintf(f, " ];");
+	}
+	if (cl->has_prefixes) {
+		fprintf(f, " prefixes = [");
+		for (i = 0; i < cl->nprefixes; i++) {
+			claims_print_prefix(&cl->prefix[i], buf);
+			fprintf(f, "%s \"%s\"", i ? "," : "", buf);
+		}
+		fprintf(f, " ];");
+	}
+	fprintf(f, " };");
+}
+
 void
 proxy_conf_print(FILE *f, const struct proxy_conf *conf)
 {
@@ -550,12 +657,17 @@ proxy_conf_print(FILE *f, const struct proxy_conf *conf)
 	print_listen(f, "site_listen", &conf->site_listen);
 	fprintf(f, "  control = \"%s\";\n", conf->control);
 	fprintf(f, "  wg_name = \"%s\";\n", conf->wg_name);
-	if (conf->has_site_key)
+	if (conf->has_site_key) {
 		fprintf(f, "  site_key = \"%s\";\n", conf->site_key_file);
+		if (conf->site_key_compat)
+			fprintf(f, "  site_key_compat = true;\n");
+	}
 	fprintf(f, "  hello_interval = %u;\n", conf->hello_ms);
 	fprintf(f, "  dead_after = %u;\n", conf->dead_count);
 	fprintf(f, "  fdb_max = %u;\n", conf->fdb_max);
 	fprintf(f, "  member_routes_max = %u;\n", conf->member_routes_max);
+	fprintf(f, "  member_flood_rate = %u;\n", conf->member_flood_rate);
+	fprintf(f, "  member_learn_rate = %u;\n", conf->member_learn_rate);
 	fprintf(f, "  dad_moves = %u;\n", conf->dad_moves);
 	fprintf(f, "  dad_window = %u;\n", conf->dad_window_s);
 	fprintf(f, "  dad_hold = %u;\n", conf->dad_hold_s);
@@ -597,8 +709,11 @@ proxy_conf_print(FILE *f, const struct proxy_conf *conf)
 			fprintf(f, "%s\n      { local = %u; remote = %u; }", j ? "," : "",
 			    p->pairs[j].local, p->pairs[j].remote);
 		fprintf(f, "%s);\n", p->npairs ? "\n    " : " ");
-		fprintf(f, "    limits = { macs = %u; flood_rate = %u; learn_rate = %u; };"
-		    " }", p->macs, p->flood_rate, p->learn_rate);
+		fprintf(f, "    limits = { macs = %u; flood_rate = %u; learn_rate = %u; };",
+		    p->macs, p->flood_rate, p->learn_rate);
+		if (p->claims != NULL)
+			print_claims(f, p->claims);
+		fprintf(f, " }");
 	}
 	fprintf(f, "%s);\n", conf->npeers ? "\n" : " ");
 }

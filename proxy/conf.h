@@ -21,6 +21,7 @@
 #include "crypto/wg.h"
 #include "edge/addr.h"
 #include "edge/bridge.h"
+#include "edge/claims.h"
 #include "edge/conf.h"
 #include "edge/log.h"
 
@@ -73,6 +74,7 @@ struct proxy_peer {
 	uint32_t	macs;		/* routes behind it, 0: no limit */
 	uint32_t	flood_rate;	/* floods per second from it, 0: none */
 	uint32_t	learn_rate;	/* LEARN/UNLEARN per second, 0: none */
+	struct claims	*claims;	/* what it may claim; NULL: the default */
 	struct proxy_pair *pairs;
 	unsigned	npairs;
 	int		line;
@@ -90,11 +92,14 @@ struct proxy_conf {
 	char		wg_name[PROXY_WG_NAME_MAX];
 	char		site_key_file[PROXY_KEYFILE_MAX];	/* "" = none */
 	bool		has_site_key;
+	bool		site_key_compat;	/* version 1 trailers too (upgrade) */
 	uint8_t		site_key[32];	/* wiped by proxy_conf_free */
 	uint32_t	hello_ms;
 	uint32_t	dead_count;
 	uint32_t	fdb_max;
 	uint32_t	member_routes_max;	/* site members; 0 = any */
+	uint32_t	member_flood_rate;	/* floods/s from one, 0 = any */
+	uint32_t	member_learn_rate;	/* LEARN/UNLEARN/s from one, 0 = any */
 	uint32_t	dad_moves;
 	uint32_t	dad_window_s;
 	uint32_t	dad_hold_s;

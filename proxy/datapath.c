@@ -215,8 +215,8 @@ datapath_site_read(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (round = 0; round < PROXY_ROUNDS; round++) {
 		n = udp_recv(&d->site, &d->rx);
-		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &stranger,
-		    d->site.local ? d->mlocal : NULL);
+		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &d->site_listen,
+		    &stranger, d->site.local ? d->mlocal : NULL);
 		proxyd_flush(d);
 		if (n < UDP_BATCH)
 			break;
@@ -243,7 +243,7 @@ tun_datagram(struct proxyd *d, uint8_t *pkt, size_t len,
 	}
 	m = (uint32_t)(p - d->peers);
 	/* The VAN codec strips the padding the header counts. */
-	bridge_input_member(&d->br, d->out, m, pkt + rx.off, rx.len,
+	bridge_input_member(&d->br, d->out, m, NULL, pkt + rx.off, rx.len,
 	    (monotime_t)wnow.mono);
 }
 

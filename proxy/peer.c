@@ -181,6 +181,7 @@ peer_add(struct proxyd *d, const struct proxy_peer *cp, struct wg_now wnow)
 	peer_set_endpoint(d, p, cp);
 	bridge_peer_limits(&d->br, (uint32_t)slot, cp->macs, cp->flood_rate,
 	    cp->learn_rate);
+	(void)bridge_peer_claims(&d->br, (uint32_t)slot, cp->claims);
 	log_info("peer %s added (%s)", cp->name, cp->has_endpoint ?
 	    cp->endpoint_text : "no endpoint: it calls us");
 	peer_map(d, (uint32_t)slot, cp, now);
@@ -267,6 +268,7 @@ peer_apply_add(struct proxyd *d, const struct proxy_conf *old,
 		if (op == NULL || op->keepalive != cp->keepalive)
 			wgdev_peer_set_keepalive(d->dev, p->handle, cp->keepalive, wnow);
 		bridge_peer_limits(&d->br, m, cp->macs, cp->flood_rate, cp->learn_rate);
+		(void)bridge_peer_claims(&d->br, m, cp->claims);
 		peer_map(d, m, cp, (monotime_t)wnow.mono);
 	}
 }

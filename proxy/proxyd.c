@@ -78,7 +78,7 @@ static void
 report_events(struct proxyd *d)
 {
 	struct bridge_event ev;
-	char mac[18], where[ADDR_STRLEN + BRIDGE_NAME_MAX];
+	char where[ADDR_STRLEN + BRIDGE_NAME_MAX];
 	monotime_t now = clock_mono();
 
 	while (bridge_event_next(&d->br, &ev)) {
@@ -86,21 +86,13 @@ report_events(struct proxyd *d)
 
 		if (!log_limit_ok(&d->bridge_log, now))
 			continue;
-		mac_str(ev.mac, mac);
 		if (name != NULL)
 			snprintf(where, sizeof(where), "%s", name);
 		else if (ev.where < d->br.conf.member_max)
 			addr_str(&d->br.member[ev.where].addr, where);
 		else
 			snprintf(where, sizeof(where), "?");
-		if (ev.type == BRIDGE_EV_LOOP)
-			log_warn("VAN %u: a flood (source MAC %s) came back from %s: "
-			    "the peerings make a loop; dropped", ev.van_id, mac, where);
-		else if (ev.type == BRIDGE_EV_DAD_FREEZE)
-			log_warn("VAN %u: MAC %s moved %u times in %u s: duplicate? frozen "
-			    "at %s for %u s", ev.van_id, mac, ev.moves,
-			    d->br.conf.dad_window_ms / 1000, where,
-			    d->br.conf.dad_hold_ms / 1000);
+		site_log_event(&d->br, &ev, where);
 	}
 }
 
@@ -150,6 +142,7 @@ member_sockaddr(void *arg, uint32_t m)
 	d->msalen[m] = (socklen_t)addr_to_sockaddr(&d->br.member[m].addr, d->site.v6,
 	    &d->msa[m]);
 	memset(&d->mlocal[m], 0, sizeof(d->mlocal[m]));	/* until it calls */
+	site_member_self(&d->br, m, &d->site_listen);
 }
 
 /* VANs: gone (their pairs are unmapped already), new, renamed. */
@@ -221,7 +214,8 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 
 	d->br.conf.hello_ms = conf->hello_ms;
 	d->br.conf.dead_count = conf->dead_count;
-	d->br.conf.member_routes_max = conf->member_routes_max;
+	bridge_site_limits(&d->br, conf->member_routes_max, conf->member_flood_rate,
+	    conf->member_learn_rate);
 	d->br.conf.dad_moves = conf->dad_moves;
 	d->br.conf.dad_window_ms = conf->dad_window_s * 1000;
 	d->br.conf.dad_hold_ms = conf->dad_hold_s * 1000;
@@ -230,8 +224,11 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0))
 		log_warn("site key %s: every member needs the same one",
 		    conf->has_site_key ? "changed" : "removed");
-	d->br.conf.auth = conf->has_site_key;
-	memcpy(d->br.conf.site_key, conf->site_key, sizeof(d->br.conf.site_key));
+	if (old == NULL || old->has_site_key != conf->has_site_key ||
+	    old->site_key_compat != conf->site_key_compat ||
+	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0)
+		bridge_set_auth(&d->br, conf->has_site_key ? conf->site_key : NULL,
+		    conf->site_key_compat);
 	log_set_level(conf->log_level);
 	if (old != NULL) {
 		if (old->fdb_max != conf->fdb_max)
@@ -485,6 +482,9 @@ proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
 	if (addr_is_any(&conf->listen) && udp_want_local(&d->tun) == -1)
 		log_warn("listen: no IP_PKTINFO (%s): replies leave from the "
 		    "route's source address", strerror(errno));
+	d->site_listen = conf->site_listen;
+	if (addr_is_any(&d->site_listen))
+		d->site_listen.family = 0;
 	if (addr_is_any(&conf->site_listen) && udp_want_local(&d->site) == -1)
 		log_warn("site_listen: no IP_PKTINFO (%s): messages leave from "
 		    "the route's source address", strerror(errno));

@@ -74,6 +74,7 @@ struct proxyd {
 	struct sockaddr_storage *msa;	/* per member slot (site members) */
 	socklen_t	*msalen;
 	struct udp_local *mlocal;	/* per member slot: our address it calls */
+	struct van_addr	site_listen;	/* the site socket's address (0: every), port */
 	struct proxyd_peer *peers;	/* per member slot (peers) */
 	struct event	*timer;
 	monotime_t	br_next;	/* the bridge's next deadline */

@@ -11,7 +11,8 @@
 # times).  Then the migration gap (migrate.sh:
 # vanlab, BENCH_MIGRATIONS moves of each kind, default 10), and the crypto
 # engine's figures beside ../shared/bench/cryptolimit.c, when
-# tests/bench/crypto.sh exists, and vanplan's planning time.
+# tests/bench/crypto.sh exists, vanplan's planning time, and what a forger
+# of a member's address costs an edge (attack_bench.c).
 # Extra arguments go to anchors.sh (e.g. --duration 5 --repeat 3).
 set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -54,6 +55,9 @@ BENCH_OUT_DIR=$out sh "$here/migrate.sh" "$build" | tee "$out/migrate.md" || rc=
 # vanplan (issue 6): 10000 sites, 100000 candidate links (plan_bench.c).
 echo
 "$build/bench/plan-bench" | tee "$out/vanplan.txt" || rc=1
+# What forging a member's address costs an edge (issue 17).
+echo
+"$build/bench/attack-bench" | tee "$out/attack.md" || rc=1
 if [ -x "$here/crypto.sh" ]; then
   echo
   "$here/crypto.sh" "$build" | tee "$out/crypto.txt" || rc=1

@@ -3,8 +3,10 @@
  * messages and port frames.  The input is a script: each record picks a
  * sender (a member, a stranger, or a local port), a time step and bytes.
  * Invariants checked after every record: a frame is only ever delivered to
- * a port of the VAN it came from, and the forwarding table's per-VAN and
- * per-member counters agree with its contents.
+ * a port of the VAN it came from; the forwarding table's per-VAN and
+ * per-member counters, and its per-member and per-port lists, agree with
+ * its contents; each member's memberships kept agree with its count; and
+ * port 0's configured MAC stays on port 0 whatever the members claim.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,6 +65,7 @@ check_counts(void)
 {
 	uint32_t pos = 0, v, m, local[8] = { 0 }, remote[8] = { 0 }, routes[8] = { 0 };
 	struct fdb_entry *e;
+	int i;
 
 	while ((e = fdb_next(&b.fdb, &pos)) != NULL) {
 		int vi = bridge_van_find(&b, e->van);
@@ -81,8 +84,33 @@ check_counts(void)
 		    b.van[v].fdb_remote != remote[v]))
 			abort();
 	for (m = 0; m < b.conf.member_max; m++)
-		if (b.member[m].used && b.member[m].routes != routes[m])
+		if (b.member[m].used && (b.member[m].routes != routes[m] ||
+		    fdb_list_len(&b.fdb, m) != routes[m]))
 			abort();
+	for (i = 0; i < 4; i++) {
+		uint32_t p = (uint32_t)ports[i], n = 0;
+
+		for (pos = 0; (e = fdb_next(&b.fdb, &pos)) != NULL; )
+			if (e->kind == FDB_LOCAL && e->where == p)
+				n++;
+		if (fdb_list_len(&b.fdb, b.conf.member_max + p) != n)
+			abort();
+	}
+	e = fdb_lookup(&b.fdb, 100, (const uint8_t[6]){ 2, 0, 0, 0, 0, 0 });
+	if (e == NULL || e->kind != FDB_LOCAL || e->where != (uint32_t)ports[0] ||
+	    !(e->flags & FDB_F_STATIC))
+		abort();
+	for (m = 0; m < b.conf.member_max; m++) {
+		uint32_t k, n = 0;
+
+		if (!b.member[m].used)
+			continue;
+		for (k = b.member[m].memb_head; k != UINT32_MAX; k = b.memb_node[k].next)
+			n++;
+		if (n != b.member[m].nmemb || b.member[m].nforeign > n ||
+		    b.member[m].van_count != n + b.member[m].over)
+			abort();
+	}
 }
 
 int
@@ -97,6 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int i;
 
 	memset(c.hashkey, 7, sizeof(c.hashkey));
+	addr_parse("10.0.0.9", 4797, &c.self, &err);	/* ours, to seal with */
 	/* Odd first bytes: with a site key (fixed, so a corpus can seal). */
 	if (size > 0 && (data[0] & 1)) {
 		c.auth = true;
@@ -146,10 +175,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct wire_msg wm;
 
 			cur_van = wire_decode(msg, len, &wm) == WIRE_OK ? wm.hdr.dst_van : 0;
-			bridge_input(&b, &out, &members[who % 8], msg, len, now);
+			bridge_input(&b, &out, &members[who % 8], NULL, msg, len, now);
 		} else if (who % 8 == 3) {
 			cur_van = 0;
-			bridge_input(&b, &out, &stranger, msg, len, now);
+			bridge_input(&b, &out, &stranger, NULL, msg, len, now);
 		} else if (who % 8 == 4) {
 			cur_van = 0;
 			bridge_tick(&b, &out, now);

@@ -72,7 +72,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    merged != payload + takes * orig.payload)
 			abort();
 	}
-	(void)gro_add(&g, frame, len);
+	/* GRO takes a frame only with its TCP payload inside its IP packet
+	 * inside the frame: what it keeps is never longer than the frame. */
+	if (gro_add(&g, frame, len) == GRO_STARTED &&
+	    (!offload_tcp_layout(frame, len, &lay) || g.len > len || g.mss == 0 ||
+	    g.mss > len - lay.payload))
+		abort();
 	if (!gro_empty(&g))
 		(void)gro_take(&g);
 	(void)offload_csum(frame, len, h.csum_start, h.csum_offset);

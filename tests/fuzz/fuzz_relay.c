@@ -5,7 +5,10 @@
  * from any of them (records: [who][dt][len][bytes]).  Invariants: what
  * goes to a peer carries exactly a pair of its peering (or 0/0 in a
  * HELLO), what goes to a site member the same ID both ways; a proxy never
- * writes to a port; the table's counters agree with its contents.
+ * writes to a port; the table's counters and per-member lists agree with
+ * its contents; nothing is behind the second peer that its claims (MACs
+ * 02:00:00:00:00:00/44) do not allow; and a message from a peer never moves
+ * a MAC that was behind a site member (the site must let it go first).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -65,8 +68,27 @@ check_counts(void)
 		routes[e->where]++;
 	}
 	for (m = 0; m < b.conf.member_max; m++)
-		if (b.member[m].used && b.member[m].routes != routes[m])
+		if (b.member[m].used && (b.member[m].routes != routes[m] ||
+		    fdb_list_len(&b.fdb, m) != routes[m]))
 			abort();
+	for (pos = 0; (e = fdb_next(&b.fdb, &pos)) != NULL; )
+		if (e->where == (uint32_t)peers[1] && (e->mac[0] != 2 || e->mac[1] != 0 ||
+		    e->mac[2] != 0 || e->mac[3] != 0 || e->mac[4] != 0 || e->mac[5] > 0xf))
+			abort();
+}
+
+/* The MACs behind site members now (at most the table's size). */
+static unsigned
+inside(struct fdb_entry *keep, unsigned max)
+{
+	uint32_t pos = 0;
+	struct fdb_entry *e;
+	unsigned n = 0;
+
+	while ((e = fdb_next(&b.fdb, &pos)) != NULL && n < max)
+		if (!b.member[e->where].peer)
+			keep[n++] = *e;
+	return n;
 }
 
 int
@@ -97,6 +119,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bridge_peer_map(&b, &out, (uint32_t)peers[1], 100, 500, now, &err);
 	bridge_peer_map(&b, &out, (uint32_t)peers[1], 200, 600, now, &err);
 	bridge_peer_limits(&b, (uint32_t)peers[1], 5, 50, 50);
+	{
+		struct claims cl;
+
+		memset(&cl, 0, sizeof(cl));
+		cl.has_macs = true;
+		cl.nmacs = 1;
+		if (!claims_parse_macs("02:00:00:00:00:00/44", &cl.mac[0], &err))
+			abort();
+		bridge_peer_claims(&b, (uint32_t)peers[1], &cl);
+	}
 	/* Peer 1's tunnel is small: frames from the site too big for it (ICMP). */
 	bridge_peer_frame_max(&b, (uint32_t)peers[1], 90);
 	bridge_start(&b, &out, now);
@@ -117,13 +149,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (who % 6) {
 		case 0:
 		case 1:
-			bridge_input(&b, &out, &site[who % 6], msg, len, now);
+			bridge_input(&b, &out, &site[who % 6], NULL, msg, len, now);
 			break;
 		case 2:
-		case 3:
-			bridge_input_member(&b, &out, (uint32_t)peers[who % 6 - 2], msg,
+		case 3: {
+			static struct fdb_entry was[64];
+			unsigned n = inside(was, 64), k;
+
+			bridge_input_member(&b, &out, (uint32_t)peers[who % 6 - 2], NULL, msg,
 			    len, now);
+			flush(&out, NULL);
+			for (k = 0; k < n; k++) {
+				const struct fdb_entry *e = fdb_lookup(&b.fdb, was[k].van,
+				    was[k].mac);
+
+				if (e != NULL && b.member[e->where].peer)
+					abort();
+			}
 			break;
+		}
 		case 4:
 			bridge_tick(&b, &out, now);
 			break;

@@ -64,7 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t k;
 
 		memcpy(sealed, out, n);
-		k = wire_auth_seal(sealed, n, sizeof(sealed), 7, 9, key);
+		k = wire_auth_seal(sealed, n, sizeof(sealed), 7, 9, key, (data[0] & 1) != 0);
 		if (k != n + WIRE_AUTH_LEN || wire_decode(sealed, k, &m2) != WIRE_OK ||
 		    !m2.has_auth || m2.auth.epoch != 7 || m2.auth.counter != 9 ||
 		    !wire_auth_check(sealed, &m2, key) || wire_auth_check(sealed, &m2, other))

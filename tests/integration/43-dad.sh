@@ -1,14 +1,17 @@
-# 43-dad — duplicate-address detection: a clone of b1 (same MAC, same IP)
-# appears on h3 — a port attached there without a MAC, its tap the NIC of a
-# namespace of its own — and the two announce themselves in turn
-# (gratuitous ARPs), so the binding of their MAC moves between h1 and h3
-# with every frame.  With dad_moves = 3 in the topology, the first host to
-# see a fourth move in the window freezes the MAC where it is, logs it
-# ("duplicate? frozen") and refuses later moves (counted).  That host stops
-# announcing, so the others see no more moves: the binding settles while
-# the two go on (no announcement, no move), instead of ping-ponging.
-# Frames to the MAC still flow, and the red twin (r1, same MAC in VAN red)
-# is not touched.
+# 43-dad — duplicate-address detection, and a port's configured MAC
+# defended: two clones of b1 (same MAC, same IP) appear, one on h3 and one
+# on h2 — ports attached there without a MAC, each tap the NIC of a
+# namespace of its own — and announce themselves in turn (gratuitous ARPs),
+# so the binding of their MAC moves between h2 and h3 with every frame.
+# With dad_moves = 3 in the topology, the first host to see a fourth move
+# in the window freezes the MAC where it is, logs it ("duplicate? frozen")
+# and refuses later moves (counted).  That host stops announcing, so the
+# others see no more moves: the binding settles while the two go on (no
+# announcement, no move), instead of ping-ponging.  b1 itself, on h1,
+# has the MAC configured on its port: h1 never lets a claim take it (each
+# one counted as static-claim, and logged), never moves or freezes it, and
+# its own VMs still reach b1.  Frames to the MAC still flow, and the red
+# twin (r1, same MAC in VAN red) is not touched.
 . "$(dirname "$0")/lib.sh"
 sed 's/^lab = { /lab = { dad_moves = 3; /' "$HERE/lab.conf" >"$TMP/lab.conf"
 lab_up "$TMP/lab.conf"
@@ -16,40 +19,46 @@ B1MAC=02:00:0a:00:00:0b
 ping_ok b3 10.0.0.11 || fail "b3 -> b1"
 rs=$(fdb_field h2 red $B1MAC seq)
 
-# The clone: a port without a MAC on h3, its tap in namespace PFX-dup.
-D=$PFX-dup
-EXTRA_NS=$D
-ip netns add $D || fail "ip netns add"
-ip netns exec $D sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6'
-"$VANLAB" ctl --prefix "$PFX" h3 -- attach blue t-dup >/dev/null || fail "attach t-dup"
-ip -n $PFX-a-h3 link set t-dup netns $D &&
-    ip -n $D link set t-dup address $B1MAC mtu 1400 up &&
-    ip -n $D addr add 10.0.0.11/24 dev t-dup || fail "the clone's NIC"
+# The clones: a port without a MAC on h3 and on h2, each tap in a namespace.
+D3=$PFX-dup3 D2=$PFX-dup2
+EXTRA_NS="$D3 $D2"
+clone() {	# clone NS HOST TAP
+	ip netns add "$1" || fail "ip netns add $1"
+	ip netns exec "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6'
+	"$VANLAB" ctl --prefix "$PFX" "$2" -- attach blue "$3" >/dev/null ||
+	    fail "attach $3 on $2"
+	ip -n "$PFX-a-$2" link set "$3" netns "$1" &&
+	    ip -n "$1" link set "$3" address $B1MAC mtu 1400 up &&
+	    ip -n "$1" addr add 10.0.0.11/24 dev "$3" || fail "the clone's NIC on $2"
+}
+clone $D3 h3 t-dup3
+clone $D2 h2 t-dup2
 
 where_all() { for h in h1 h2 h3; do printf '%s ' "$(fdb_where $h blue $B1MAC)"; done; }
 frozen_any() {
-	for h in h1 h2 h3; do
+	for h in h2 h3; do
 		[ "$(fdb_field $h blue $B1MAC frozen_ms)" -gt 0 ] && return 0
 	done
 	return 1
 }
-i=0
 # settled HOST TAP — the host has the MAC on TAP, or has frozen it.
 settled() {
 	[ "$(fdb_where "$1" blue $B1MAC)" = "$2" ] ||
 	    [ "$(fdb_field "$1" blue $B1MAC frozen_ms)" -gt 0 ]
 }
+sc0=$(van_stat h1 blue drops | jpy "j.get('static-claim', 0)")
+i=0
 while [ $i -lt 8 ] && ! frozen_any; do
-	vm b1 python3 "$T" garp eth0 10.0.0.11 || fail "garp from b1"
-	poll 2 settled h1 t-b1 || fail "h1 neither took b1's frame nor froze the MAC"
-	ip netns exec $D python3 "$T" garp t-dup 10.0.0.11 || fail "garp from the clone"
-	poll 2 settled h3 t-dup || fail "h3 neither took the clone's frame nor froze the MAC"
+	ip netns exec $D3 python3 "$T" garp t-dup3 10.0.0.11 || fail "garp from the clone on h3"
+	poll 2 settled h3 t-dup3 || fail "h3 neither took its clone's frame nor froze the MAC"
+	ip netns exec $D2 python3 "$T" garp t-dup2 10.0.0.11 || fail "garp from the clone on h2"
+	poll 2 settled h2 t-dup2 || fail "h2 neither took its clone's frame nor froze the MAC"
 	i=$((i + 1))
 done
 frozen_any || fail "nothing frozen after $i rounds: $(where_all)"
-say "after $i rounds of gratuitous ARPs from both: h1 h2 h3 put the MAC at $(where_all)"
+say "after $i rounds of gratuitous ARPs from both clones: h1 h2 h3 put the MAC at $(where_all)"
 nf=0
-for h in h1 h2 h3; do
+for h in h2 h3; do
 	f=$(van_stat $h blue dad_freezes); m=$(van_stat $h blue moves)
 	z=$(fdb_field $h blue $B1MAC frozen_ms)
 	say "$h: moves $m, dad_freezes $f, frozen for $z ms"
@@ -62,17 +71,29 @@ for h in h1 h2 h3; do
 done
 [ "$nf" -ge 1 ] || fail "no host counts a freeze"
 
+# h1: b1's port has the MAC configured; no claim moved it, each was counted.
+sc=$(($(van_stat h1 blue drops | jpy "j.get('static-claim', 0)") - sc0))
+say "h1: b1 stays on t-b1 (moves $(van_stat h1 blue moves), frozen" \
+    "$(fdb_field h1 blue $B1MAC frozen_ms) ms); static-claim +$sc"
+[ "$(fdb_where h1 blue $B1MAC)" = t-b1 ] || fail "h1 let a claim take b1's configured MAC"
+[ "$(van_stat h1 blue moves)" -eq 0 ] || fail "h1 moved the MAC"
+[ "$(fdb_field h1 blue $B1MAC frozen_ms)" = 0 ] || fail "h1 froze b1's configured MAC"
+[ "$sc" -ge 1 ] || fail "h1 counted no static-claim"
+grep -q "claims MAC $B1MAC, a port's configured MAC here: refused (static-claim)" \
+    "$STATE/a-h1/edge.log" || fail "h1 did not log the claims"
+ping_ok b4 10.0.0.11 || fail "b4 (h1) does not reach b1 on its own host"
+
 # It stays put while both go on: the later moves are refused and counted.
 w0=$(where_all)
 announces() { a=0; for h in h1 h2 h3; do a=$((a + $(van_stat $h blue announces))); done; echo $a; }
 a0=$(announces)
-r0=0; for h in h1 h2 h3; do r0=$((r0 + $(van_stat $h blue moves_refused))); done
+r0=0; for h in h2 h3; do r0=$((r0 + $(van_stat $h blue moves_refused))); done
 for i in 1 2 3; do
-	vm b1 python3 "$T" garp eth0 10.0.0.11 || fail "garp"
-	ip netns exec $D python3 "$T" garp t-dup 10.0.0.11 || fail "garp"
+	ip netns exec $D3 python3 "$T" garp t-dup3 10.0.0.11 || fail "garp"
+	ip netns exec $D2 python3 "$T" garp t-dup2 10.0.0.11 || fail "garp"
 done
 refused() {
-	r=0; for h in h1 h2 h3; do r=$((r + $(van_stat $h blue moves_refused))); done
+	r=0; for h in h2 h3; do r=$((r + $(van_stat $h blue moves_refused))); done
 	[ "$r" -gt "$r0" ]
 }
 poll 5 refused || fail "no move refused after the freeze"

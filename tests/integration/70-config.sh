@@ -90,3 +90,16 @@ for t in "$TOP"/etc/lab/*.conf "$HERE"/lab.conf "$HERE"/fed*.conf; do
 done
 say "$n lab topologies (etc/lab, lab.conf, fed*.conf) check; vanedge accepts their" \
     "host files; each proxy's files are written"
+
+# A site key another user owns, even at mode 0600, is refused: its owner
+# could chmod it or put a key of its own there (docs/security.md).
+( umask 077 && wg genkey >"$TMP/site.key" ) || fail "wg genkey"
+chown 65534:65534 "$TMP/site.key" || fail "chown"
+printf 'edge = {\n  site_key = "%s";\n};\n' "$TMP/site.key" >"$TMP/owned.conf"
+"$VANEDGE" -n -f "$TMP/owned.conf" >/dev/null 2>"$TMP/err" &&
+    fail "vanedge took a site key owned by uid 65534"
+want="$TMP/owned.conf:2: site_key: $TMP/site.key: key file is owned by uid 65534, neither root nor this daemon's user (uid 0); refusing it: chown it"
+[ "$(cat "$TMP/err")" = "$want" ] || fail "key owner: got '$(cat "$TMP/err")'"
+chown 0:0 "$TMP/site.key" && "$VANEDGE" -n -f "$TMP/owned.conf" >/dev/null ||
+    fail "the same key owned by root is refused"
+say "a site key file owned by another user is refused with FILE:LINE; owned by root it loads"

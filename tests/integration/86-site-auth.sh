@@ -1,21 +1,33 @@
 # 86-site-auth — with a site key, control messages forged by an address
 # outside the site, sent without the key or with a wrong one, tampered
-# with, or replayed are dropped and counted, and the daemon keeps serving.
+# with, replayed — also from another member's address or to another
+# member — are dropped and counted, nobody is cut off, and the daemon keeps
+# serving (docs/protocol.md §7, docs/security.md).
 #
 # vanlab makes the key (mode 0600, in its state) and gives it to every
 # host.  A namespace on the underlay switch that is not a member ("x",
-# 10.77.1.200) sends them all, most with h2's address and port as source
-# (IP_HDRINCL), to h1:
-#   - a genuine HELLO of h2, captured on h1's underlay, sent again:
-#     from x's own address (not-member), from h2's (replay);
+# 10.77.1.200) sends them all, most with a member's address and port as
+# source (IP_HDRINCL):
+#   - a genuine HELLO of h2 to h1, captured on h1's underlay, sent again
+#     to h1: from x's own address (not-member), from h2's (replay);
 #   - the same HELLO without its trailer (no-auth), with a byte changed
 #     (bad-auth); a LEARN without a trailer (no-auth); a LEARN sealed with a
 #     random key (bad-auth); a HELLO announcing a "restart" of h2, sealed
 #     with a random key (bad-auth: no restart may follow); a DATA message
-#     with the AUTH flag (bad-trailer);
+#     with the AUTH flag (bad-trailer); a LEARN sealed as before pair keys,
+#     with the site key itself (old-auth: site_key_compat is off); a LEARN
+#     sealed for h2 -> h1 but of an epoch h2 never announced (new-epoch: an
+#     epoch changes by a HELLO only);
+#   - a genuine HELLO of h3, the newest member, captured on its way to h1:
+#     sent to h1 from h2's address (the attack that used to move h2 to h3's
+#     epoch, after which every genuine message of h2 was dropped as a
+#     replay: now bad-auth, as the tag names sender and receiver), and to
+#     h2 from h3's own address (bad-auth: it was sealed for h1);
 #   - and, so that the test can tell the key from a malformed message, a
-#     LEARN sealed with the site key itself, h2's epoch and a fresh counter:
-#     that one is accepted (its MAC appears behind h2).
+#     LEARN sealed with the pair key of h2 -> h1, h2's epoch and a fresh
+#     counter: that one is accepted (its MAC appears behind h2).
+# Afterwards h2 is alive on h1 with its own epoch, never restarted, and its
+# genuine messages still count (no replay drops) for several HELLOs.
 . "$(dirname "$0")/lib.sh"
 sed 's/^lab = { /lab = { site_key = true; /' "$HERE/lab.conf" >"$TMP/lab.conf"
 lab_up "$TMP/lab.conf"
@@ -39,75 +51,102 @@ ip -n $PFX-a-sw link set x master br0 up &&
     ip -n $X link set lo up && ip -n $X link set eth0 up &&
     ip -n $X addr add 10.77.1.200/24 dev eth0 || fail "x on the underlay"
 
-# A genuine HELLO of h2 to h1, captured on h1's underlay.
-bg vm h1 tcpdump -i eth0 -n -U -Z root -w "$TMP/cap.pcap" src host 10.77.1.12 \
-    and udp port 4797 2>"$TMP/cap.err"
+# Genuine HELLOs of h2 and h3 to h1, captured on h1's underlay.
+bg vm h1 tcpdump -i eth0 -n -U -Z root -w "$TMP/cap.pcap" udp port 4797 and \
+    '(' src host 10.77.1.12 or src host 10.77.1.13 ')' 2>"$TMP/cap.err"
 cap=$BG
 poll 10 grep -q "listening on" "$TMP/cap.err" || fail "tcpdump did not start"
-hello() { python3 "$T" pcap-van "$TMP/cap.pcap" 10.77.1.12 | awk '$1 == 7 && $2 != "-"' | head -1; }
-have_hello() { [ -n "$(hello)" ]; }
-poll 5 have_hello || fail "no authenticated HELLO from h2 captured"
+hello() { python3 "$T" pcap-van "$TMP/cap.pcap" "$1" | awk '$1 == 7 && $2 != "-"' | head -1; }
+have_hellos() { [ -n "$(hello 10.77.1.12)" ] && [ -n "$(hello 10.77.1.13)" ]; }
+poll 5 have_hellos || fail "no authenticated HELLOs from h2 and h3 captured"
 stop $cap
 read -r _ EPOCH CTR HELLO <<EOF
-$(hello)
+$(hello 10.77.1.12)
 EOF
-[ -n "$HELLO" ] || fail "no HELLO"
-say "captured h2's HELLO: epoch $EPOCH, counter $CTR"
+read -r _ EPOCH3 _ HELLO3 <<EOF
+$(hello 10.77.1.13)
+EOF
+[ -n "$HELLO" ] && [ -n "$HELLO3" ] || fail "no HELLO"
+[ "$EPOCH3" -gt "$EPOCH" ] || fail "h3 is not the newest member ($EPOCH3 <= $EPOCH)"
+python3 -c 'import sys; sys.exit(not bytes.fromhex(sys.argv[1])[1] & 0x40)' "$HELLO" ||
+    fail "h2's HELLO is not sealed with a pair key"
+say "captured HELLOs to h1: h2's (epoch $EPOCH, counter $CTR) and h3's (epoch $EPOCH3)"
 
-NOAUTH=$(python3 -c 'import sys; m = bytearray.fromhex(sys.argv[1]); m[1] &= 0x7f; print(m[:-32].hex())' "$HELLO")
+H2=10.77.1.12:4797 H1=10.77.1.11:4797
+NOAUTH=$(python3 -c 'import sys; m = bytearray.fromhex(sys.argv[1]); m[1] &= 0x3f; print(m[:-32].hex())' "$HELLO")
 TAMPER=$(python3 -c 'import sys; m = bytearray.fromhex(sys.argv[1]); m[20] ^= 1; print(m.hex())' "$HELLO")
 RESTART=$(python3 -c 'import sys, struct
-m = bytearray.fromhex(sys.argv[1])[:-32]; m[1] &= 0x7f
+m = bytearray.fromhex(sys.argv[1])[:-32]; m[1] &= 0x3f
 m[12:20] = struct.pack("!Q", int(sys.argv[2]) + 1); print(m.hex())' "$HELLO" "$EPOCH")
-RESTART=$(python3 "$T" seal "$RESTART" $((EPOCH + 1)) 1 -)
+RESTART=$(python3 "$T" seal "$RESTART" $((EPOCH + 1)) 1 - $H2 $H1)
 L1=$(python3 "$T" learn-msg 100 02:00:de:ad:00:01 1)
 L2=$(python3 "$T" learn-msg 100 02:00:de:ad:00:02 1)
 L3=$(python3 "$T" learn-msg 100 02:00:de:ad:00:03 1)
-GOOD=$(python3 "$T" seal "$L1" "$EPOCH" $((CTR + 3000)) "$KEY")
-WRONG=$(python3 "$T" seal "$L2" "$EPOCH" $((CTR + 3001)) -)
+L4=$(python3 "$T" learn-msg 100 02:00:de:ad:00:04 1)
+L5=$(python3 "$T" learn-msg 100 02:00:de:ad:00:05 1)
+GOOD=$(python3 "$T" seal "$L1" "$EPOCH" $((CTR + 3000)) "$KEY" $H2 $H1)
+WRONG=$(python3 "$T" seal "$L2" "$EPOCH" $((CTR + 3001)) - $H2 $H1)
+V1=$(python3 "$T" seal "$L4" "$EPOCH" $((CTR + 3002)) "$KEY")
+NEWEPOCH=$(python3 "$T" seal "$L5" $((EPOCH + 7)) 1 "$KEY" $H2 $H1)
 FRAME=02000a00000c02000a00000b0800$(printf '%092d' 0)
 DATAAUTH=118010000000006400000064$FRAME
 
-drops() { ctl h1 show stats | jpy "[m for m in j['members'] if m['address']=='10.77.1.12:4797'][0]['drops']"; }
+stat_of() { ctl "$1" show stats | jpy "[m for m in j['members'] if m['address']=='$2:4797'][0]['$3']"; }
+drops() { stat_of h1 10.77.1.12 drops; }
 drop() { drops | jpy "j.get('$1', 0)"; }
-restarts() { ctl h1 show stats | jpy "[m for m in j['members'] if m['address']=='10.77.1.12:4797'][0]['restarts']"; }
+restarts() { stat_of h1 10.77.1.12 restarts; }
 nm() { ctl h1 show stats | jpy "j['global']['drops'].get('not-member', 0)"; }
+h3bad() { stat_of h2 10.77.1.13 drops | jpy "j.get('bad-auth', 0)"; }
 r0=$(drop replay); n0=$(drop no-auth); b0=$(drop bad-auth); t0=$(drop bad-trailer)
-nm0=$(nm); rs0=$(restarts); ep0=$(member epoch h1 10.77.1.12)
+o0=$(drop old-auth); e0=$(drop new-epoch)
+nm0=$(nm); rs0=$(restarts); ep0=$(member epoch h1 10.77.1.12); x0=$(h3bad)
 [ "$ep0" = "$(printf %016x "$EPOCH")" ] || fail "h1 knows h2's epoch as $ep0"
 
 ip netns exec $X python3 "$T" van 10.77.1.200:4797 10.77.1.11 4797 "$HELLO" ||
     fail "sending from x"
-ip netns exec $X python3 "$T" van-spoof 10.77.1.12:4797 10.77.1.11 4797 \
-    "$HELLO" "$NOAUTH" "$L3" "$TAMPER" "$WRONG" "$RESTART" "$DATAAUTH" "$GOOD" ||
-    fail "sending forgeries from x"
+ip netns exec $X python3 "$T" van-spoof $H2 10.77.1.11 4797 \
+    "$HELLO" "$NOAUTH" "$L3" "$TAMPER" "$WRONG" "$RESTART" "$DATAAUTH" "$V1" \
+    "$NEWEPOCH" "$HELLO3" "$GOOD" || fail "sending forgeries from x"
+ip netns exec $X python3 "$T" van-spoof 10.77.1.13:4797 10.77.1.12 4797 "$HELLO3" ||
+    fail "sending h3's HELLO to h2"
 counted() {
 	[ "$(nm)" -ge $((nm0 + 1)) ] && [ "$(drop replay)" -ge $((r0 + 1)) ] &&
-	    [ "$(drop no-auth)" -ge $((n0 + 2)) ] && [ "$(drop bad-auth)" -ge $((b0 + 3)) ] &&
-	    [ "$(drop bad-trailer)" -ge $((t0 + 1)) ]
+	    [ "$(drop no-auth)" -ge $((n0 + 2)) ] && [ "$(drop bad-auth)" -ge $((b0 + 4)) ] &&
+	    [ "$(drop bad-trailer)" -ge $((t0 + 1)) ] && [ "$(drop old-auth)" -ge $((o0 + 1)) ] &&
+	    [ "$(drop new-epoch)" -ge $((e0 + 1)) ] && [ "$(h3bad)" -ge $((x0 + 1)) ]
 }
 poll 5 counted || fail "h1: not-member +$(($(nm) - nm0)), member h2 drops $(drops)"
 dr=$(($(drop replay) - r0)); dn=$(($(drop no-auth) - n0))
 db=$(($(drop bad-auth) - b0)); dt=$(($(drop bad-trailer) - t0))
+do=$(($(drop old-auth) - o0)); de=$(($(drop new-epoch) - e0))
 say "h1 counts: not-member +$(($(nm) - nm0)); from h2's address: replay +$dr," \
-    "no-auth +$dn, bad-auth +$db, bad-trailer +$dt"
-[ "$dr" -eq 1 ] && [ "$dn" -eq 2 ] && [ "$db" -eq 3 ] && [ "$dt" -eq 1 ] ||
-    fail "drops not as sent: $(drops)"
+    "no-auth +$dn, bad-auth +$db, bad-trailer +$dt, old-auth +$do, new-epoch +$de;" \
+    "h2 counts h3's HELLO for h1 as bad-auth +$(($(h3bad) - x0))"
+[ "$dr" -eq 1 ] && [ "$dn" -eq 2 ] && [ "$db" -eq 4 ] && [ "$dt" -eq 1 ] &&
+    [ "$do" -eq 1 ] && [ "$de" -eq 1 ] || fail "drops not as sent: $(drops)"
 
-# The one sealed with the site key went through; the others changed nothing.
+# The one sealed for h2 -> h1 went through; the others changed nothing.
 good() { [ "$(fdb_where h1 blue 02:00:de:ad:00:01)" = "10.77.1.12:4797" ]; }
-poll 5 good || fail "the LEARN sealed with the site key was not accepted"
-for m in 02:00:de:ad:00:02 02:00:de:ad:00:03; do
+poll 5 good || fail "the LEARN sealed with the pair key was not accepted"
+for m in 02:00:de:ad:00:02 02:00:de:ad:00:03 02:00:de:ad:00:04 02:00:de:ad:00:05; do
 	[ "$(fdb_where h1 blue $m)" = none ] || fail "a forged LEARN for $m was applied"
 done
-[ "$(restarts)" -eq "$rs0" ] || fail "h1 believed the forged restart of h2"
+[ "$(restarts)" -eq "$rs0" ] || fail "h1 believed a forged restart of h2"
 [ "$(member epoch h1 10.77.1.12)" = "$ep0" ] || fail "h2's epoch changed on h1"
-say "only the LEARN sealed with the site key was applied; no forged restart"
+say "only the LEARN sealed for h2 -> h1 was applied; no forged restart, h2's epoch kept"
 
-# Still serving: h2 alive, no routes lost, traffic in both VANs.
+# h2 is not cut off: for several HELLOs its genuine messages count.
+hellos() { stat_of h1 10.77.1.12 rx | jpy "j['HELLO']"; }
+r1=$(drop replay); a0=$(hellos)
+more_hellos() { [ "$(hellos)" -ge $((a0 + 8)) ]; }
+poll 10 more_hellos || fail "h2's HELLOs no longer count on h1"
+[ "$(drop replay)" -eq "$r1" ] || fail "h1 drops h2's genuine messages as replays"
 [ "$(member state h1 10.77.1.12)" = alive ] || fail "h2 is not alive on h1"
+say "h2 stays alive on h1: 8 more HELLOs accepted, none taken for a replay"
+
+# Still serving: traffic in both VANs.
 ping_ok b1 10.0.0.12 || fail "b1 -> b2 after the forgeries"
 ping_ok r2 10.0.0.11 || fail "r2 -> r1 after the forgeries"
 ping_ok b3 10.0.0.14 || fail "b3 -> b4 after the forgeries"
 kill -0 "$(pidof_edge h1)" || fail "h1's vanedge is gone"
-say "h1 keeps serving: h2 alive (epoch unchanged), pings pass in both VANs"
+say "h1 keeps serving: pings pass in both VANs"

@@ -169,10 +169,11 @@ streams_stop() {
 	STREAMS=""
 	rm -f "$TMP/streams.stop"
 }
-# stream_gaps ID MOVES_FILE [VM] — one line per move (of VM, the stream's
-# receiver; traffic.py probe-gap).
+# stream_gaps ID MOVES_FILE [VM [SRC_HOST]] — one line per move (of VM, the
+# stream's receiver; from SRC_HOST, the sender's host, if given: traffic.py
+# probe-gap).
 stream_gaps() {
-	python3 "$T" probe-gap "$TMP/$1.sent" "$TMP/$1.recv" "$2" 1000 ${3:-}
+	python3 "$T" probe-gap "$TMP/$1.sent" "$TMP/$1.recv" "$2" 1000 ${3:-} ${4:-}
 }
 # delivered HOST TAP N — poll until the port got N more frames than now.
 delivered() {

@@ -27,11 +27,13 @@ timeout and says so with a non-zero exit.
   probe-recv BIND PORT OUT SECONDS    receive probes until the sender's end
                                       mark or SECONDS; OUT gets "SEQ SENT_NS
                                       RECV_NS" (OUT.ready once bound)
-  probe-gap SENT RECEIVED MOVES_JSON INTERVAL_US [VM]
+  probe-gap SENT RECEIVED MOVES_JSON INTERVAL_US [VM [SRC_HOST]]
                                       per move (of VM) in `vanlab migrate
                                       --json` output (several concatenated):
                                       the stream's outage and the gap after
-                                      the VM's first frame, one line each
+                                      the VM's first frame (after the old
+                                      port's detach for a move away from
+                                      SRC_HOST), one line each
   storm IFACE SECONDS                 broadcast frames out of IFACE as fast as
                                       it goes; prints how many
   garp IFACE IP                       one gratuitous ARP for IP from IFACE's MAC
@@ -42,10 +44,22 @@ timeout and says so with a non-zero exit.
                                       socket exists); prints "sent|refused"
                                       and the path MTU
   learn-msg VAN MAC SEQ               a LEARN (no trailer), hex
-  seal HEX EPOCH COUNTER KEYFILE      that control message with the site
-                                      key's trailer (KEYFILE - : a random key)
+  seal HEX EPOCH COUNTER KEYFILE [FROM TO]
+                                      that control message with the site
+                                      key's trailer (KEYFILE - : a random key),
+                                      keyed for FROM -> TO ("ip:port" each;
+                                      version 2), else by the site key
+                                      itself (version 1)
   van-spoof SRC_IP:PORT DST PORT HEX...  datagrams with a forged source
                                       (IP_HDRINCL)
+  flood-joins SRC DST PORT FIRST COUNT  forged JOINs of VAN IDs FIRST..
+  flood-srcmacs SRC DST PORT VAN DMAC COUNT
+                                      forged DATA to DMAC from COUNT source
+                                      MACs
+  epoch-churn SRC DST PORT VAN EPOCH COUNT
+                                      forged JOIN, HELLO of a new epoch, COUNT
+                                      times
+  frame IFACE HEX...                  raw Ethernet frames out of IFACE
   pcap-van FILE SRC_IP                the VAN messages from SRC_IP in a pcap:
                                       "TYPE EPOCH COUNTER HEX" (control with a
                                       trailer; EPOCH COUNTER "- -" otherwise)
@@ -298,13 +312,16 @@ def json_objects(text):
         yield o
 
 
-def probe_gap(sent_log, recv_log, moves_json, interval_us, vm=None):
+def probe_gap(sent_log, recv_log, moves_json, interval_us, vm=None, src_host=None):
     """One line per move: away_ms (detach to first frame), outage_ms (the
     longest silence of the stream around the move), lost, back_ms (when
     the stream came back, from the VM's first frame: negative = before
     it), gap_ms (from the first frame to the first probe sent after it,
     and after the last one lost, that arrived) and lost_after (probes sent
-    after the first frame that never arrived)."""
+    after the first frame that never arrived).  For a move away from
+    SRC_HOST, the stream's own host, the reference is the old port's detach
+    instead of the first frame (ref=detach): that host keeps a port's
+    configured MAC on the port until it goes."""
     sent = [tuple(map(int, l.split())) for l in open(sent_log)]
     got = {int(l.split()[0]) for l in open(recv_log)}
     moves = []
@@ -318,13 +335,16 @@ def probe_gap(sent_log, recv_log, moves_json, interval_us, vm=None):
     last = max(got)
     for k, m in enumerate(moves):
         d, ff = m["stop_ns"], m["first_frame_ns"]
+        ref = "first-frame"
+        if src_host is not None and m["from"] == src_host:
+            ff, ref = max(ff, m["detach_ns"]), "detach"
         e = moves[k + 1]["stop_ns"] if k + 1 < len(moves) else sent[-1][1] + 1
         win = [(q, t) for q, t in sent if d - 50_000_000 <= t < e and q <= last]
         before = [t for q, t in sent if t < d - 50_000_000 and q in got]
         ok = [t for q, t in win if q in got]
         lost = [t for q, t in win if q not in got]
-        name = "move=%d vm=%s from=%s to=%s mac=%s" % (
-            k + 1, m["vm"], m["from"], m["to"], m["mac"])
+        name = "move=%d vm=%s from=%s to=%s mac=%s ref=%s" % (
+            k + 1, m["vm"], m["from"], m["to"], m["mac"], ref)
         if not before or not ok:
             print("%s: no probe arrived %s it" % (
                 name, "before" if not before else "after"))
@@ -396,13 +416,25 @@ def learn_msg(van, mac, seq):
     print((bytes([0x13, 0, 16, 0]) + ids + body).hex())
 
 
-def seal(hexmsg, epoch, counter, keyfile):
+def underlay_id(addr):
+    """docs/protocol.md §7: family, 16 address bytes, port (IPv4 "ip:port")."""
+    ip, port = addr.rsplit(":", 1)
+    return bytes([4]) + socket.inet_aton(ip) + bytes(12) + struct.pack("!H", int(port))
+
+
+def seal(hexmsg, epoch, counter, keyfile, sender=None, receiver=None):
+    """Version 2 (the pair key of SENDER -> RECEIVER) when they are given,
+    else version 1 (the site key itself, as before pair keys)."""
     m = bytearray(bytes.fromhex(hexmsg))
     if keyfile == "-":
         key = os.urandom(32)
     else:
         key = base64.b64decode(open(keyfile).read().strip())
-    m[1] |= 0x80
+    m[1] = (m[1] & ~0x40) | 0x80
+    if sender is not None:
+        key = hashlib.blake2b(b"vanfed site pair key v2" + underlay_id(sender) +
+                              underlay_id(receiver), digest_size=32, key=key).digest()
+        m[1] |= 0x40
     m += struct.pack("!QQ", int(epoch), int(counter))
     m += hashlib.blake2b(bytes(m), digest_size=16, key=key).digest()
     print(bytes(m).hex())
@@ -415,16 +447,72 @@ def ip_checksum(h):
     return ~s & 0xffff
 
 
-def van_spoof(src, dst, port, *hexes):
+def spoofer(src, dst, port):
+    """A function sending one UDP payload from SRC "ip:port" (forged)."""
     sip, sport = src.rsplit(":", 1)
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-    for h in hexes:
-        p = bytes.fromhex(h)
+
+    sent = [0]
+
+    def send(p):
+        sent[0] += 1
+        if sent[0] % 500 == 0:
+            time.sleep(0.002)	# paced: the receiver's socket buffer holds the rest
         udp = udp_header(sport, port, p) + p	# checksum 0: none (IPv4)
         ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000,
                          64, 17, 0, socket.inet_aton(sip), socket.inet_aton(dst))
         ip = ip[:10] + struct.pack("!H", ip_checksum(ip)) + ip[12:]
-        s.sendto(ip + udp, (dst, 0))
+        while True:
+            try:
+                s.sendto(ip + udp, (dst, 0))
+                return
+            except BlockingIOError:
+                time.sleep(0.001)
+    return send
+
+
+def van_spoof(src, dst, port, *hexes):
+    send = spoofer(src, dst, port)
+    for h in hexes:
+        send(bytes.fromhex(h))
+
+
+def join_msg(van):
+    return bytes([0x15, 0, 16, 0]) + struct.pack("!II", van, van)
+
+
+def flood_joins(src, dst, port, first, count):
+    """JOINs of VAN IDs FIRST.. (COUNT of them), from a forged SRC."""
+    send = spoofer(src, dst, port)
+    for v in range(int(first), int(first) + int(count)):
+        send(join_msg(v))
+
+
+def flood_srcmacs(src, dst, port, van, dmac, count):
+    """DATA frames to DMAC from COUNT different (random, unicast) source MACs."""
+    send = spoofer(src, dst, port)
+    hdr = bytes([0x11, 0, 16, 0]) + struct.pack("!II", int(van), int(van))
+    d = bytes.fromhex(dmac.replace(":", ""))
+    for i in range(int(count)):
+        smac = bytes([0x06]) + struct.pack("!I", i) + os.urandom(1)
+        send(hdr + d + smac + b"\x08\x00" + bytes(46))
+
+
+def epoch_churn(src, dst, port, van, epoch, count):
+    """COUNT pairs: a JOIN of VAN, then a HELLO of a new epoch EPOCH + i."""
+    send = spoofer(src, dst, port)
+    for i in range(1, int(count) + 1):
+        send(join_msg(int(van)))
+        send(bytes([0x17, 0, 16, 0]) + bytes(8) +
+             struct.pack("!QIIQ", int(epoch) + i, 250, 0, 0))
+
+
+def frame(ifname, *hexes):
+    """Raw Ethernet frames out of IFACE, as they are."""
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((ifname, 0))
+    for h in hexes:
+        s.send(bytes.fromhex(h))
 
 
 def pcap_frames(path):
@@ -546,7 +634,8 @@ COMMANDS = {
     "probe-send": probe_send, "probe-recv": probe_recv, "probe-gap": probe_gap,
     "storm": storm, "garp": garp, "udp-df": udp_df, "learn-msg": learn_msg, "seal": seal,
     "van-spoof": van_spoof, "pcap-van": pcap_van, "pcap-wg": pcap_wg,
-    "pcap-grep": pcap_grep,
+    "pcap-grep": pcap_grep, "flood-joins": flood_joins, "flood-srcmacs": flood_srcmacs,
+    "epoch-churn": epoch_churn, "frame": frame,
 }
 
 if __name__ == "__main__":

@@ -242,6 +242,41 @@ test_gro_refusals(void **state)
 	assert_int_equal(gro_add(&g, out + stride, last), GRO_MERGED);
 	memcpy(other, out + stride, last);
 	assert_int_equal(gro_add(&g, other, last), GRO_NO);
+	gro_take(&g);
+	/*
+	 * The IP packet ends inside the TCP header (issue: its payload length
+	 * came out negative, mss 65516, and a malformed GSO header went to the
+	 * tap): not TCP to GRO or to the layout, the frame goes as it is.  Its
+	 * Ethernet padding holds the rest of the header, so the frame itself is
+	 * long enough.
+	 */
+	for (int v6 = 0; v6 <= 1; v6++) {
+		struct tcp_layout lay;
+		size_t hl;
+
+		len = make_super(f, v6, 100, 0x10, &h, 1000);
+		hl = (size_t)h.hdr_len;
+		assert_true(offload_tcp_layout(f, len, &lay));
+		if (!v6) {
+			f[14 + 2] = 0;
+			f[14 + 3] = 20 + 10;	/* 10 bytes of the 32-byte TCP header */
+		} else {
+			f[14 + 4] = 0;
+			f[14 + 5] = 10;
+		}
+		assert_true(len >= hl);
+		assert_false(offload_tcp_layout(f, len, &lay));
+		assert_int_equal(gro_add(&g, f, len), GRO_PLAIN);
+		assert_true(gro_empty(&g));
+		/* At the end of the TCP header exactly: a segment without payload. */
+		if (!v6)
+			f[14 + 3] = 20 + 32;
+		else
+			f[14 + 5] = 32;
+		assert_true(offload_tcp_layout(f, len, &lay));
+		assert_int_equal(lay.payload, hl);
+		assert_int_equal(gro_add(&g, f, len), GRO_PLAIN);
+	}
 	free(f);
 	free(out);
 	free(gbuf);

@@ -161,6 +161,9 @@ static const char good_peering[] =
     "    persistent_keepalive = 25;\n"
     "    vans = ( { local = 100; remote = 300; }, { local = 200; remote = 310; } );\n"
     "    limits = { macs = 100; flood_rate = 20; learn_rate = 0; };\n"
+    "    claims = { macs = [ \"02:00:5e\", \"02:00:00:00:01:00/40\",\n"
+    "      \"02:10:00:00:00:01-02:10:00:00:00:09\", \"02:20:00:00:00:07\" ];\n"
+    "      prefixes = [ \"10.1.0.0/16\", \"fd00:1::/64\", \"192.0.2.7\" ]; };\n"
     "  },\n"
     "  { name = \"c\"; public_key = \"@PUB2@\"; endpoint = \"[2001:db8:c::1]\";\n"
     "    vans = ( { local = 100; remote = 100; } ); }\n"
@@ -217,6 +220,34 @@ test_good(void **state)
 	assert_int_equal(b->flood_rate, 20);
 	assert_int_equal(b->learn_rate, 0);
 	assert_int_equal(b->line, 2);
+	/* Its claims: the OUI, the /40, the range, the one MAC; 3 prefixes. */
+	assert_non_null(b->claims);
+	assert_true(b->claims->has_macs && b->claims->has_prefixes);
+	assert_int_equal(b->claims->nmacs, 4);
+	assert_true(claims_mac_in(b->claims, (const uint8_t[6]){ 2, 0, 0x5e, 1, 2, 3 }));
+	assert_true(claims_mac_in(b->claims, (const uint8_t[6]){ 2, 0, 0, 0, 1, 0xff }));
+	assert_false(claims_mac_in(b->claims, (const uint8_t[6]){ 2, 0, 0, 0, 2, 0 }));
+	assert_true(claims_mac_in(b->claims, (const uint8_t[6]){ 2, 0x10, 0, 0, 0, 9 }));
+	assert_false(claims_mac_in(b->claims, (const uint8_t[6]){ 2, 0x10, 0, 0, 0, 10 }));
+	assert_true(claims_mac_in(b->claims, (const uint8_t[6]){ 2, 0x20, 0, 0, 0, 7 }));
+	assert_false(claims_mac_in(b->claims, (const uint8_t[6]){ 2, 0x20, 0, 0, 0, 8 }));
+	{
+		struct wire_addr w = { .family = 4, .bytes = { 10, 1, 200, 3 } };
+
+		assert_true(claims_addr_in(b->claims, &w));
+		w.bytes[1] = 2;
+		assert_false(claims_addr_in(b->claims, &w));
+		memcpy(w.bytes, (const uint8_t[4]){ 192, 0, 2, 7 }, 4);
+		assert_true(claims_addr_in(b->claims, &w));
+		w.bytes[3] = 8;
+		assert_false(claims_addr_in(b->claims, &w));
+		w.family = 6;
+		memcpy(w.bytes, (const uint8_t[16]){ 0xfd, 0, 0, 1, 0, 0, 0, 0, 9 }, 16);
+		assert_true(claims_addr_in(b->claims, &w));
+		w.bytes[7] = 1;
+		assert_false(claims_addr_in(b->claims, &w));
+	}
+	assert_null(c->claims);
 	/* c: the defaults of a peer; the port of an endpoint defaults too. */
 	assert_string_equal(c->endpoint_text, "[2001:db8:c::1]:51820");
 	assert_false(c->has_psk);
@@ -301,7 +332,9 @@ static const char golden[] =
     "  hello_interval = 500;\n"
     "  dead_after = 3;\n"
     "  fdb_max = 65536;\n"
-    "  member_routes_max = 0;\n"
+    "  member_routes_max = 16384;\n"
+    "  member_flood_rate = 10000;\n"
+    "  member_learn_rate = 5000;\n"
     "  dad_moves = 5;\n"
     "  dad_window = 180;\n"
     "  dad_hold = 180;\n"
@@ -327,7 +360,11 @@ static const char golden[] =
     "      { local = 100; remote = 300; },\n"
     "      { local = 200; remote = 310; }\n"
     "    );\n"
-    "    limits = { macs = 100; flood_rate = 20; learn_rate = 0; }; },\n"
+    "    limits = { macs = 100; flood_rate = 20; learn_rate = 0; };\n"
+    "    claims = { macs = [ \"02:00:5e:00:00:00-02:00:5e:ff:ff:ff\","
+    " \"02:00:00:00:01:00-02:00:00:00:01:ff\", \"02:10:00:00:00:01-02:10:00:00:00:09\","
+    " \"02:20:00:00:00:07\" ]; prefixes = [ \"10.1.0.0/16\", \"fd00:1::/64\","
+    " \"192.0.2.7/32\" ]; }; },\n"
     "  { name = \"c\";\n"
     "    public_key = \"@PUB2@\";\n"
     "    endpoint = \"[2001:db8:c::1]:51820\";\n"
@@ -512,6 +549,25 @@ static const struct bad bads[] = {
 	  "peering.conf:3: unknown setting 'flows'" },
 	{ INC, "peers = (\n" PEER1 "\n    limits = { learn_rate = \"fast\"; }; }\n);\n",
 	  "peering.conf:3: 'learn_rate' must be an integer" },
+	{ INC, "peers = (\n" PEER1 "\n    claims = { macs = [ \"02:00\" ]; }; }\n);\n",
+	  "peering.conf:3: claims: '02:00': a MAC claim is an OUI (02:00:5e), a MAC, "
+	  "MAC/BITS or MAC-MAC" },
+	{ INC, "peers = (\n" PEER1 "\n    claims = { macs = [ \"02:00:00:00:00:01/40\" ]; }; }\n);\n",
+	  "peering.conf:3: claims: '02:00:00:00:00:01/40': a MAC prefix has no bits set "
+	  "after its length" },
+	{ INC, "peers = (\n" PEER1 "\n    claims = { macs = [ \"02:00:00:00:00:09-02:00:00:00:00:01\" ]; }; }\n);\n",
+	  "peering.conf:3: claims: '02:00:00:00:00:09-02:00:00:00:00:01': a MAC range goes "
+	  "from the lower MAC to the higher" },
+	{ INC, "peers = (\n" PEER1 "\n    claims = { prefixes = [ \"10.1.0.0/33\" ]; }; }\n);\n",
+	  "peering.conf:3: claims: '10.1.0.0/33': an IPv4 prefix has 0-32 bits" },
+	{ INC, "peers = (\n" PEER1 "\n    claims = { prefixes = [ \"10.1.0.1/16\" ]; }; }\n);\n",
+	  "peering.conf:3: claims: '10.1.0.1/16': a prefix has no bits set after its length" },
+	{ INC, "peers = (\n" PEER1 "\n    claims = { prefixes = [ 5 ]; }; }\n);\n",
+	  "peering.conf:3: claims: 'prefixes' holds strings" },
+	{ INC, "peers = (\n" PEER1 "\n    claims = { ouis = [ ]; }; }\n);\n",
+	  "peering.conf:3: unknown setting 'ouis'" },
+	{ INC, "peers = (\n" PEER1 "\n    claims = 1; }\n);\n",
+	  "peering.conf:3: 'claims' must be a group { macs = [ ... ]; prefixes = [ ... ]; }" },
 	{ INC, "peers = (\n" PEER1 "\n    limits = 5; }\n);\n",
 	  "peering.conf:3: 'limits' must be a group { macs = N; flood_rate = N; "
 	  "learn_rate = N; }" },

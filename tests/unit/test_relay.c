@@ -125,10 +125,10 @@ run(void)
 		memcpy(copy, m->buf, m->len);
 		if (m->peer)
 			bridge_input_member(&h->b, &h->out,
-			    (uint32_t)h->peer_slot[m->from], copy, m->len, now);
+			    (uint32_t)h->peer_slot[m->from], NULL, copy, m->len, now);
 		else
-			bridge_input(&h->b, &h->out, &hosts[m->from].addr, copy,
-			    m->len, now);
+			bridge_input(&h->b, &h->out, &hosts[m->from].addr, &h->addr,
+			    copy, m->len, now);
 		flush(&h->out, h);
 	}
 }
@@ -482,7 +482,7 @@ test_unmapped(void **state)
 		memset(msg + 12, 0xff, 6);
 		msg[12 + 6] = 2;
 		msg[12 + 11] = 0x66;
-		bridge_input_member(&hosts[pa].b, &hosts[pa].out, slot, msg, 12 + 60, now);
+		bridge_input_member(&hosts[pa].b, &hosts[pa].out, slot, NULL, msg, 12 + 60, now);
 		flush(&hosts[pa].out, &hosts[pa]);
 		run();
 	}
@@ -534,7 +534,8 @@ test_cross_site_migration(void **state)
  * A's VM came while the tunnel was down: its announcement was lost, and
  * B does not know it.  When B is back in touch it hears A's routes with
  * A's federation sequence, so the VM's move into B is not a tie that A
- * ignores: A follows at once, while the old port is still up.
+ * ignores: A holds it while the old port is still up (a peer never takes
+ * a MAC from the site), and follows the moment that port goes.
  */
 static void
 test_peer_back_hears_routes(void **state)
@@ -569,10 +570,13 @@ test_peer_back_hears_routes(void **state)
 	stale = vstats(pa, 100)->learn_stale;
 	port(b1, 300, 0x11);
 	e = entry(pa, 100, 0x11);
+	assert_false(hosts[pa].b.member[e->where].peer);
+	assert_int_equal(vstats(pa, 100)->drops[DROP_SITE_CLAIM], 1);
+	port_del(a1, pa1);
+	e = entry(pa, 100, 0x11);
 	assert_true(hosts[pa].b.member[e->where].peer);
 	assert_int_equal(e->xseq, 2);
 	assert_int_equal(vstats(pa, 100)->learn_stale, stale);
-	port_del(a1, pa1);
 	send_frame(b1, pb1, 0x11, 0x21, 2);
 	assert_int_equal(delivered(2, &h), 1);
 	assert_int_equal(h, b1);
@@ -803,7 +807,7 @@ test_transit(void **state)
 		msg[12 + 6] = 2;
 		msg[12 + 11] = 0x11;
 		memcpy(msg + 12 + 14, &(uint32_t){ 4 }, 4);
-		bridge_input_member(&hosts[pb_].b, &hosts[pb_].out, slot, msg,
+		bridge_input_member(&hosts[pb_].b, &hosts[pb_].out, slot, NULL, msg,
 		    sizeof(msg), now);
 		flush(&hosts[pb_].out, &hosts[pb_]);
 		run();
@@ -877,7 +881,7 @@ test_peer_death_and_limits(void **state)
 	bridge_peer_limits(&hosts[pa].b, slot, 3, 0, 5);
 	for (i = 0; i < 8; i++) {
 		memcpy(l.mac, (const uint8_t[6]){ 2, 0, 0, 0, 1, (uint8_t)i }, 6);
-		bridge_input_member(&hosts[pa].b, &hosts[pa].out, slot, msg,
+		bridge_input_member(&hosts[pa].b, &hosts[pa].out, slot, NULL, msg,
 		    wire_encode_learn(msg, sizeof(msg), &hd, &l), now);
 		flush(&hosts[pa].out, &hosts[pa]);
 		run();
@@ -901,6 +905,302 @@ test_peer_death_and_limits(void **state)
 	(void)pa1;
 }
 
+/* Hand proxy h a message from its peer, the proxy `from` (its plaintext). */
+static void
+from_peer(int h, int from, const uint8_t *msg, size_t len)
+{
+	static uint8_t copy[WIRE_MSG_MAX];
+
+	memcpy(copy, msg, len);
+	bridge_input_member(&hosts[h].b, &hosts[h].out, (uint32_t)hosts[h].peer_slot[from],
+	    NULL, copy, len, now);
+	flush(&hosts[h].out, &hosts[h]);
+	run();
+}
+
+/* Hand host h a message from site member `from`. */
+static void
+from_site(int h, int from, const uint8_t *msg, size_t len)
+{
+	static uint8_t copy[WIRE_MSG_MAX];
+
+	memcpy(copy, msg, len);
+	bridge_input(&hosts[h].b, &hosts[h].out, &hosts[from].addr, &hosts[h].addr, copy,
+	    len, now);
+	flush(&hosts[h].out, &hosts[h]);
+	run();
+}
+
+/* A LEARN of 02::last with seq, IDs src -> dst, and IPv4 addresses 10.0.x.y. */
+static size_t
+learn(uint8_t *out, uint32_t src, uint32_t dst, uint8_t last, uint32_t seq,
+    unsigned naddr, const uint8_t (*ip)[4])
+{
+	struct wire_hdr hd = { .hop = 16, .src_van = src, .dst_van = dst };
+	struct wire_learn l = { .seq = seq, .naddr = (uint8_t)naddr };
+	unsigned i;
+
+	memcpy(l.mac, (const uint8_t[6]){ 2, 0, 0, 0, 0, last }, 6);
+	for (i = 0; i < naddr; i++) {
+		l.addr[i].family = 4;
+		memcpy(l.addr[i].bytes, ip[i], 4);
+	}
+	return wire_encode_learn(out, WIRE_CTL_MAX, &hd, &l);
+}
+
+static int
+port_any(int h, uint32_t van_id)
+{
+	const char *err;
+	int p;
+
+	p = bridge_port_add(&hosts[h].b, &hosts[h].out,
+	    (uint32_t)bridge_van_find(&hosts[h].b, van_id), NULL, now, &err);
+	assert_true(p >= 0);
+	flush(&hosts[h].out, &hosts[h]);
+	run();
+	return p;
+}
+
+static bool
+behind(int h, uint32_t van_id, uint8_t last, int who)
+{
+	const struct fdb_entry *e = entry(h, van_id, last);
+
+	/* A host of another site is a peer, known by its slot only. */
+	int m = hosts[h].site != hosts[who].site ? hosts[h].peer_slot[who] :
+	    bridge_member_find(&hosts[h].b, &hosts[who].addr);
+
+	return e != NULL && e->kind == FDB_REMOTE && m >= 0 && e->where == (uint32_t)m;
+}
+
+/*
+ * A peer never takes a MAC the site has (issue: pb's LEARN with any higher
+ * sequence stole A's VM, and pa re-announced it into A, even to the VM's
+ * own host): neither by LEARN, whatever its sequence, nor by a frame from
+ * it.  Its claim waits until the site's edge withdraws the MAC, and is then
+ * taken at once (a VM that moved to B's site).
+ */
+static void
+test_peer_cannot_take_site_mac(void **state)
+{
+	uint8_t msg[WIRE_CTL_MAX];
+	uint32_t slot;
+	int p12, h;
+
+	(void)state;
+	two_sites();
+	port(a1, 100, 0x11);			/* configured MAC */
+	p12 = port_any(a2, 100);
+	send_frame(a2, p12, 0xff, 0x12, 1);	/* learnt MAC */
+	port(b1, 300, 0x21);
+	slot = (uint32_t)hosts[pa].peer_slot[pb];
+	assert_true(behind(pa, 100, 0x11, a1));
+	assert_true(behind(pa, 100, 0x12, a2));
+	from_peer(pa, pb, msg, learn(msg, 300, 100, 0x11, 1000, 0, NULL));
+	from_peer(pa, pb, msg, learn(msg, 300, 100, 0x12, 1000, 0, NULL));
+	assert_true(behind(pa, 100, 0x11, a1));
+	assert_true(behind(pa, 100, 0x12, a2));
+	assert_int_equal(vstats(pa, 100)->drops[DROP_SITE_CLAIM], 2);
+	assert_int_equal(hosts[pa].b.member[slot].stats.drops[DROP_SITE_CLAIM], 2);
+	/* 0xfffffff0 is not newer than 1 (serial numbers): stale, answered. */
+	from_peer(pa, pb, msg, learn(msg, 300, 100, 0x12, 0xfffffff0u, 0, NULL));
+	assert_true(behind(pa, 100, 0x12, a2));
+	assert_int_equal(vstats(pa, 100)->drops[DROP_SITE_CLAIM], 2);
+	/* Nothing was re-announced into the site: a2 and a1 agree as before. */
+	assert_true(behind(a2, 100, 0x11, a1));
+	assert_true(behind(a1, 100, 0x12, a2));
+	/* A frame from pb with 0x12 as its source moves nothing either. */
+	{
+		uint8_t f[12 + 60];
+		struct wire_hdr hd = { .type = WIRE_FLOOD, .hop = 16, .src_van = 300,
+		    .dst_van = 100 };
+
+		memset(f, 0, sizeof(f));
+		wire_put_hdr(f, &hd);
+		memset(f + 12, 0xff, 6);
+		f[12 + 6] = 2;
+		f[12 + 11] = 0x12;
+		memcpy(f + 12 + 14, &(uint32_t){ 9 }, 4);
+		from_peer(pa, pb, f, sizeof(f));
+	}
+	assert_true(behind(pa, 100, 0x12, a2));
+	send_frame(a1, 0, 0x12, 0x11, 2);
+	assert_int_equal(delivered(2, &h), 1);
+	assert_int_equal(h, a2);
+	/* The VM behind 0x12 leaves a2 (its port goes): pb's claim is taken. */
+	port_del(a2, p12);
+	assert_true(behind(pa, 100, 0x12, pb));
+	assert_true(behind(a1, 100, 0x12, pa));
+	/* 0x11's port stays: it stays in the site. */
+	assert_true(behind(pa, 100, 0x11, a1));
+}
+
+/*
+ * Sequences wrap as serial numbers (issue: a peer set a MAC's federation
+ * sequence to 0xffffffff; its owner took it back with known + 1 = 0, which
+ * every other proxy ignored as stale, for good).  C claims A's future VM
+ * first; when it comes up in A, B follows A.
+ */
+static void
+test_sequence_wrap_across_sites(void **state)
+{
+	uint8_t msg[WIRE_CTL_MAX];
+	int pc_, pta, ptb, h;
+
+	(void)state;
+	a1 = host_new(1, false);
+	pa = host_new(1, true);
+	b1 = host_new(2, false);
+	pb = host_new(2, true);
+	pc_ = host_new(3, true);
+	van(a1, 100);
+	van(pa, 100);
+	van(b1, 300);
+	van(pb, 300);
+	van(pc_, 700);
+	site_members(1);
+	site_members(2);
+	peering(pa, pb, 100, 300, 0);
+	peering(pb, pc_, 300, 700, 0);
+	start_all();
+	ptb = port(b1, 300, 0x21);
+	from_peer(pb, pc_, msg, learn(msg, 700, 300, 0x44, UINT32_MAX, 0, NULL));
+	assert_true(behind(pb, 300, 0x44, pc_));
+	assert_true(behind(pa, 100, 0x44, pb));
+	assert_int_equal(entry(pa, 100, 0x44)->xseq, UINT32_MAX);
+	pta = port(a1, 100, 0x44);
+	assert_int_equal(entry(pa, 100, 0x44)->xseq, 1);
+	assert_true(behind(pb, 300, 0x44, pa));
+	send_frame(b1, ptb, 0x44, 0x21, 1);
+	assert_int_equal(delivered(1, &h), 1);
+	assert_int_equal(h, a1);
+	/* And a claim half the space ahead of what B knows is refused. */
+	from_peer(pb, pc_, msg, learn(msg, 700, 300, 0x44, 1 + 0x7fffffffu, 0, NULL));
+	assert_true(behind(pb, 300, 0x44, pa));
+	assert_int_equal(vstats(pb, 300)->drops[DROP_SEQ_JUMP], 1);
+	(void)pta;
+}
+
+/*
+ * What a peering's claims allow (docs/proxy.md §5): a peer with a list may
+ * claim what is on it; one without, what no other peer's list holds; a
+ * claim outside is dropped and counted, a frame from a MAC outside too; an
+ * address outside its prefixes is not taken, nor relayed into the site.
+ */
+static void
+test_claims(void **state)
+{
+	uint8_t msg[WIRE_CTL_MAX];
+	const uint8_t ips[2][4] = { { 10, 2, 0, 5 }, { 10, 1, 0, 9 } };
+	struct claims cl;
+	const char *err;
+	struct wire_addr w = { .family = 4 };
+	uint32_t sb, sc;
+	int pc_;
+
+	(void)state;
+	a1 = host_new(1, false);
+	pa = host_new(1, true);
+	pb = host_new(2, true);
+	pc_ = host_new(3, true);
+	van(a1, 100);
+	van(pa, 100);
+	van(pb, 300);
+	van(pc_, 700);
+	site_members(1);
+	peering(pa, pb, 100, 300, 0);
+	peering(pa, pc_, 100, 700, 0);
+	start_all();
+	port(a1, 100, 0x11);
+	sb = (uint32_t)hosts[pa].peer_slot[pb];
+	sc = (uint32_t)hosts[pa].peer_slot[pc_];
+	memset(&cl, 0, sizeof(cl));
+	cl.has_macs = cl.has_prefixes = true;
+	cl.nmacs = cl.nprefixes = 1;
+	assert_true(claims_parse_macs("02:00:00:00:00:20-02:00:00:00:00:2f", &cl.mac[0],
+	    &err));
+	assert_true(claims_parse_prefix("10.2.0.0/16", &cl.prefix[0], &err));
+	assert_int_equal(bridge_peer_claims(&hosts[pa].b, sb, &cl), 0);
+
+	/* b: its own MAC, with an address of its own and one that is not. */
+	from_peer(pa, pb, msg, learn(msg, 300, 100, 0x21, 1, 2, ips));
+	assert_true(behind(pa, 100, 0x21, pb));
+	assert_int_equal(hosts[pa].b.member[sb].stats.drops[DROP_CLAIM_DENIED], 1);
+	memcpy(w.bytes, ips[0], 4);
+	assert_non_null(neigh_lookup(&hosts[pa].b.neigh, 100, &w));
+	assert_non_null(neigh_lookup(&hosts[a1].b.neigh, 100, &w));
+	memcpy(w.bytes, ips[1], 4);
+	assert_null(neigh_lookup(&hosts[pa].b.neigh, 100, &w));
+	assert_null(neigh_lookup(&hosts[a1].b.neigh, 100, &w));
+	/* b: a MAC off its list, by LEARN and by frame. */
+	from_peer(pa, pb, msg, learn(msg, 300, 100, 0x35, 1, 0, NULL));
+	assert_null(entry(pa, 100, 0x35));
+	{
+		uint8_t f[12 + 60];
+		struct wire_hdr hd = { .type = WIRE_FLOOD, .hop = 16, .src_van = 300,
+		    .dst_van = 100 };
+
+		memset(f, 0, sizeof(f));
+		wire_put_hdr(f, &hd);
+		memset(f + 12, 0xff, 6);
+		f[12 + 6] = 2;
+		f[12 + 11] = 0x36;
+		memcpy(f + 12 + 14, &(uint32_t){ 9 }, 4);
+		from_peer(pa, pb, f, sizeof(f));
+	}
+	assert_null(entry(pa, 100, 0x36));
+	assert_int_equal(delivered(9, NULL), 0);
+	assert_int_equal(hosts[pa].b.member[sb].stats.drops[DROP_CLAIM_DENIED], 3);
+	/* c, without a list: not what b's list holds, anything else. */
+	from_peer(pa, pc_, msg, learn(msg, 700, 100, 0x22, 5, 0, NULL));
+	assert_null(entry(pa, 100, 0x22));
+	assert_int_equal(hosts[pa].b.member[sc].stats.drops[DROP_CLAIM_DENIED], 1);
+	from_peer(pa, pc_, msg, learn(msg, 700, 100, 0x37, 5, 1, ips));
+	assert_true(behind(pa, 100, 0x37, pc_));
+	memcpy(w.bytes, ips[0], 4);	/* b's prefix: not c's */
+	assert_true(memcmp(neigh_lookup(&hosts[pa].b.neigh, 100, &w)->mac,
+	    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x21 }, 6) == 0);
+	assert_int_equal(hosts[pa].b.member[sc].stats.drops[DROP_CLAIM_DENIED], 2);
+	/* Without a list, b may claim anything no one else's list holds. */
+	assert_int_equal(bridge_peer_claims(&hosts[pa].b, sb, NULL), 0);
+	from_peer(pa, pb, msg, learn(msg, 300, 100, 0x35, 2, 0, NULL));
+	assert_true(behind(pa, 100, 0x35, pb));
+}
+
+/*
+ * An address a VM of the site uses is never taken by a peer's claim (issue:
+ * the ARP/ND proxy then answered the site's VMs with the peer's MAC); the
+ * claim is counted, and not relayed into the site.
+ */
+static void
+test_peer_address_conflict(void **state)
+{
+	uint8_t msg[WIRE_CTL_MAX];
+	const uint8_t ip[1][4] = { { 10, 0, 0, 11 } };
+	struct wire_addr w = { .family = 4, .bytes = { 10, 0, 0, 11 } };
+	const struct neigh_entry *ne;
+
+	(void)state;
+	two_sites();
+	port(a1, 100, 0x11);
+	port(a2, 100, 0x12);
+	/* a1 says 0x11 uses 10.0.0.11 (as its LEARN after an ARP would). */
+	from_site(pa, a1, msg, learn(msg, 100, 100, 0x11,
+	    entry(a1, 100, 0x11)->seq, 1, ip));
+	from_site(a2, a1, msg, learn(msg, 100, 100, 0x11,
+	    entry(a1, 100, 0x11)->seq, 1, ip));
+	assert_non_null(ne = neigh_lookup(&hosts[pa].b.neigh, 100, &w));
+	assert_int_equal(ne->mac[5], 0x11);
+	/* pb claims 10.0.0.11 for its 0x21. */
+	from_peer(pa, pb, msg, learn(msg, 300, 100, 0x21, 1, 1, ip));
+	assert_true(behind(pa, 100, 0x21, pb));
+	assert_int_equal(neigh_lookup(&hosts[pa].b.neigh, 100, &w)->mac[5], 0x11);
+	assert_int_equal(vstats(pa, 100)->drops[DROP_ADDR_CONFLICT], 1);
+	assert_int_equal(neigh_lookup(&hosts[a2].b.neigh, 100, &w)->mac[5], 0x11);
+	assert_true(behind(a2, 100, 0x21, pa));
+}
+
 int
 main(void)
 {
@@ -916,6 +1216,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_transit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_death_and_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_cannot_take_site_mac, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sequence_wrap_across_sites, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_address_conflict, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("relay", tests, NULL, NULL);

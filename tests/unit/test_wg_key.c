@@ -226,6 +226,17 @@ test_keyfile(void **state)
 	write_key_file(path, text, 0620);		/* group-writable */
 	assert_int_equal(keyfile_read(path, &k, err, sizeof(err)), -1);
 
+	/* Owned by another user: refused even at 0600 (it could chmod it). */
+	write_key_file(path, text, 0600);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(keyfile_read(path, &k, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "owned by uid 65534"));
+		assert_true(key_is_zero(&k));
+		assert_int_equal(chown(path, 0, 0), 0);
+		assert_int_equal(keyfile_read(path, &k, err, sizeof(err)), 0);
+	}
+
 	write_key_file(path, "not a key\n", 0600);
 	assert_int_equal(keyfile_read(path, &k, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a WireGuard key"));
