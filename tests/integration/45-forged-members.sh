@@ -26,14 +26,7 @@
 . "$(dirname "$0")/lib.sh"
 lab_up
 
-X=$PFX-x
-EXTRA_NS=$X
-ip netns add $X || fail "ip netns add"
-ip netns exec $X sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6'
-ip -n $PFX-a-sw link add name x type veth peer name eth0 netns $X || fail "veth"
-ip -n $PFX-a-sw link set x master br0 up &&
-    ip -n $X link set lo up && ip -n $X link set eth0 up &&
-    ip -n $X addr add 10.77.1.200/24 dev eth0 || fail "x on the underlay"
+intruder
 H2=10.77.1.12:4797 H3=10.77.1.13:4797 H1=10.77.1.11
 spoof() { ip netns exec $X python3 "$T" "$@" || fail "x: $1"; }
 mstat() { ctl h1 show stats | jpy "[m for m in j['members'] if m['address']=='$1:4797'][0]$2"; }

@@ -42,14 +42,7 @@ ping_ok b1 10.0.0.12 || fail "b1 -> b2 before"
 say "site key $KEY (mode 600) on every host; traffic flows"
 
 # x: a namespace on the underlay switch that is not a member.
-X=$PFX-x
-EXTRA_NS=$X
-ip netns add $X || fail "ip netns add"
-ip netns exec $X sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6'
-ip -n $PFX-a-sw link add name x type veth peer name eth0 netns $X || fail "veth"
-ip -n $PFX-a-sw link set x master br0 up &&
-    ip -n $X link set lo up && ip -n $X link set eth0 up &&
-    ip -n $X addr add 10.77.1.200/24 dev eth0 || fail "x on the underlay"
+intruder
 
 # Genuine HELLOs of h2 and h3 to h1, captured on h1's underlay.
 bg vm h1 tcpdump -i eth0 -n -U -Z root -w "$TMP/cap.pcap" udp port 4797 and \

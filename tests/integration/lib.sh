@@ -119,6 +119,19 @@ ping_ok() {
 
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
+# intruder — namespace $PFX-x ($X) on site a's underlay switch, 10.77.1.200,
+# not a member: it sends what a scenario forges (IP_HDRINCL for sources).
+intruder() {
+	X=$PFX-x
+	EXTRA_NS="$EXTRA_NS $X"
+	ip netns add $X || fail "ip netns add"
+	ip netns exec $X sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6'
+	ip -n $PFX-a-sw link add name x type veth peer name eth0 netns $X || fail "veth"
+	ip -n $PFX-a-sw link set x master br0 up &&
+	    ip -n $X link set lo up && ip -n $X link set eth0 up &&
+	    ip -n $X addr add 10.77.1.200/24 dev eth0 || fail "x on the underlay"
+}
+
 pidof_edge() { cat "$STATE/a-$1/edge.pid"; }
 
 T=$HERE/traffic.py

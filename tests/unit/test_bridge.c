@@ -662,6 +662,14 @@ test_bad_input(void **state)
 	host_flush(&hosts[1]);
 	assert_int_equal(hosts[1].b.stats.drops[DROP_NOT_MEMBER], 1);
 	assert_int_equal(ndlog, 0);
+	/* A member's frame comes from its address and port: another port of
+	 * the same address is not the member (docs/security.md). */
+	stranger = hosts[0].addr;
+	stranger.port = 4798;
+	bridge_input(&hosts[1].b, &hosts[1].out, &stranger, NULL, msg, sizeof(msg), now);
+	host_flush(&hosts[1]);
+	assert_int_equal(hosts[1].b.stats.drops[DROP_NOT_MEMBER], 2);
+	assert_int_equal(ndlog, 0);
 
 	/* Garbage, truncated, wrong version, unknown VAN, VAN mismatch. */
 	bridge_input(&hosts[1].b, &hosts[1].out, &hosts[0].addr, NULL, msg, 5, now);
