@@ -58,7 +58,7 @@ enum wg_msg_type {
 #define WG_PAD_MULTIPLE		16
 #define WG_MTU_DEFAULT		1420	/* wireguard-go's TUN default */
 /* Largest plaintext we encrypt or accept: an IPv4/IPv6 jumbo is not ours to
- * carry; a VAN message (edge/wire.h WIRE_MSG_MAX) is at most 9243 bytes. */
+ * carry; a VAN message (edge/van/wire.h WIRE_MSG_MAX) is at most 9243 bytes. */
 #define WG_PAYLOAD_MAX		9600
 #define WG_DATAGRAM_MAX		(WG_TRANSPORT_MIN_LEN + WG_PAYLOAD_MAX)
 

@@ -1,19 +1,28 @@
-# edge/module.mk — the VAN core (libvancore.a) and the vanedge and vanctl
-# programs.  CORE_PURE_SRCS are the pure files (fuzzed and unit-tested
-# directly); CORE_IO_SRCS own sockets, taps, timers and the control socket.
+# edge/module.mk — the VAN core in layers (docs/architecture.md), and the
+# vanedge and vanctl programs:
+#   edge/van/      libvan.a     the pure core: decisions, tables, codecs;
+#                               fuzzed and unit-tested directly
+#   edge/rim/      libvanrim.a  the I/O vanedge and vanproxy share: sockets,
+#                               taps, the control socket, logs, the getters
+#                               of the configuration parsers, JSON views
+#   edge/vanedge/  vanedge      (libvanedge.a: its configuration, which the
+#                               lab's tests read too)
+#   edge/vanctl/   vanctl
+VAN_SRCS := edge/van/wire.c edge/van/fdb.c edge/van/idmap.c edge/van/addr.c \
+	edge/van/mac.c edge/van/bridge.c edge/van/member.c edge/van/relay.c \
+	edge/van/claims.c edge/van/offload.c edge/van/request.c edge/van/neigh.c \
+	edge/van/arpnd.c edge/van/mtu.c
+RIM_SRCS := edge/rim/log.c edge/rim/setting.c edge/rim/tap.c edge/rim/udp.c \
+	edge/rim/ctl.c edge/rim/priv.c edge/rim/site.c edge/rim/show.c
+LIBVAN := $(B)/libvan.a
+LIBVANRIM := $(B)/libvanrim.a
+# What a program built on the core links, in link order.
+LIBVANCORE := $(LIBVANRIM) $(LIBVAN)
 
-CORE_PURE_SRCS := edge/wire.c edge/fdb.c edge/idmap.c edge/addr.c edge/bridge.c \
-	edge/claims.c \
-	edge/member.c edge/relay.c \
-	edge/offload.c edge/request.c edge/show.c \
-	edge/neigh.c edge/arpnd.c edge/mtu.c
-CORE_IO_SRCS := edge/log.c edge/setting.c edge/conf.c edge/tap.c edge/udp.c edge/ctl.c \
-	edge/priv.c edge/site.c
-LIBVANCORE := $(B)/libvancore.a
+$(LIBVAN): $(VAN_SRCS:%.c=$(B)/%.o)
+$(LIBVANRIM): $(RIM_SRCS:%.c=$(B)/%.o)
 
-$(LIBVANCORE): $(CORE_PURE_SRCS:%.c=$(B)/%.o) $(CORE_IO_SRCS:%.c=$(B)/%.o)
-
-FUZZ_LIB_SRCS += $(CORE_PURE_SRCS)
+FUZZ_LIB_SRCS += $(VAN_SRCS)
 
 UNIT_TESTS += $(B)/tests/unit/test_wire $(B)/tests/unit/test_fdb \
 	$(B)/tests/unit/test_bridge $(B)/tests/unit/test_relay $(B)/tests/unit/test_offload \
@@ -22,12 +31,15 @@ UNIT_TESTS += $(B)/tests/unit/test_wire $(B)/tests/unit/test_fdb \
 FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request \
 	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay
 
-EDGED_SRCS := edge/edged.c edge/datapath.c
+LIBVANEDGE := $(B)/libvanedge.a
+$(LIBVANEDGE): $(B)/edge/vanedge/conf.o
+EDGED_SRCS := edge/vanedge/edged.c edge/vanedge/datapath.c
 
-$(B)/vanedge: $(B)/edge/vanedge.o $(EDGED_SRCS:%.c=$(B)/%.o) $(LIBVANCORE) $(LIBVANCRYPTO)
+$(B)/vanedge: $(B)/edge/vanedge/vanedge.o $(EDGED_SRCS:%.c=$(B)/%.o) $(LIBVANEDGE) \
+		$(LIBVANCORE) $(LIBVANCRYPTO)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/vanctl: $(B)/edge/vanctl.o
+$(B)/vanctl: $(B)/edge/vanctl/vanctl.o
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 PROGRAMS += $(B)/vanedge $(B)/vanctl

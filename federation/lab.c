@@ -18,10 +18,11 @@
 
 #include <libconfig.h>
 
-#include "edge/conf.h"		/* mac_parse, mac_str, conf_name_ok */
-#include "edge/setting.h"
+#include "edge/van/mac.h"
+#include "edge/rim/setting.h"
+#include "edge/rim/setting.h"
 
-/* The shared helpers (edge/setting.c) read the same files the same way. */
+/* The shared helpers (edge/rim/setting.c) read the same files the same way. */
 static struct setting_ctx
 setting_of(const struct lab_ctx *c)
 {
@@ -424,7 +425,7 @@ parse_vans(struct lab_ctx *c, const config_setting_t *root)
 		v->line = (int)config_setting_source_line(s);
 		if (name == NULL)
 			return lab_fail(c, s, "VAN without 'name'");
-		if (!conf_name_ok(name, BRIDGE_NAME_MAX))
+		if (!setting_name_ok(name, BRIDGE_NAME_MAX))
 			return lab_fail(c, lab_member(s, "name"),
 			    "VAN name '%s': 1-%d of A-Z a-z 0-9 _ . -", name,
 			    BRIDGE_NAME_MAX - 1);

@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "edge/bridge.h"	/* BRIDGE_NAME_MAX: VAN names */
+#include "edge/van/bridge.h"	/* BRIDGE_NAME_MAX: VAN names */
 
 /* Named limits: a topology is small, and every array is fixed. */
 #define LAB_SITE_MAX		8	/* several: a proxy each */

@@ -7,7 +7,7 @@
  */
 #include "federation/lab.h"
 
-#include "edge/conf.h"		/* mac_str */
+#include "edge/van/mac.h"
 
 void
 lab_print(FILE *f, const struct lab *lab)

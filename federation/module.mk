@@ -19,7 +19,8 @@ $(B)/vanlab: $(B)/federation/vanlab.o $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)
 PROGRAMS += $(B)/vanlab
 
 # The unit test needs libvanlab as well as what every test links.
-$(B)/tests/unit/test_lab: $(B)/tests/unit/test_lab.o $(LIBVANLAB) $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)
+$(B)/tests/unit/test_lab: $(B)/tests/unit/test_lab.o $(LIBVANLAB) $(LIBVANPROXY) $(LIBVANEDGE) \
+		$(LIBVANCORE) $(LIBVANCRYPTO)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 

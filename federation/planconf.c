@@ -7,7 +7,7 @@
  * whole graph (IDs twice in a site, cycles of forced links, sites that
  * cannot be joined, bounds) is the planner's to say.
  *
- * The typed getters and their messages are edge/setting.c's, shared with
+ * The typed getters and their messages are edge/rim/setting.c's, shared with
  * the daemons; numbers that may be fractions (costs) are this file's.
  */
 #include "federation/planconf.h"
@@ -22,7 +22,7 @@
 #include <sodium.h>
 
 #include "crypto/key.h"
-#include "edge/conf.h"
+#include "edge/rim/setting.h"
 #include "proxy/conf.h"
 
 #define RATE_MAX	100000000	/* as vanproxy's limits */
@@ -98,7 +98,7 @@ static bool
 name_ok(struct setting_ctx *c, const config_setting_t *s, const char *what,
     const char *name)
 {
-	if (!conf_name_ok(name, PLAN_NAME_MAX) || strcmp(name, ".") == 0 ||
+	if (!setting_name_ok(name, PLAN_NAME_MAX) || strcmp(name, ".") == 0 ||
 	    strcmp(name, "..") == 0)
 		return setting_fail(c, s, "%s name '%s': 1-%d of A-Z a-z 0-9 _ . - "
 		    "(not . or ..)", what, name, PLAN_NAME_MAX - 1);

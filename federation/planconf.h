@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "crypto/wg.h"
-#include "edge/setting.h"
+#include "edge/rim/setting.h"
 #include "federation/plan.h"
 
 #define PLANCONF_ENDPOINT_MAX	256

@@ -139,7 +139,7 @@ read_peer(struct setting_ctx *c, const config_setting_t *s, struct lint_site *si
 		return false;
 	p->line = (int)config_setting_source_line(s);
 	site->npeers++;		/* owns pairs from here */
-	if (name == NULL || !conf_name_ok(name, PLAN_NAME_MAX))
+	if (name == NULL || !setting_name_ok(name, PLAN_NAME_MAX))
 		return setting_fail(c, s, "a peer needs a 'name' of 1-%d of "
 		    "A-Z a-z 0-9 _ . -", PLAN_NAME_MAX - 1);
 	for (i = 0; i + 1 < site->npeers; i++)
@@ -261,7 +261,7 @@ add_site(struct lint *l, const char *file, const char *name)
 	d = dirname(buf);
 	snprintf(s->vans_file, sizeof(s->vans_file), "%s/vans.conf", d);
 	s->has_vans = is_file(s->vans_file);
-	if (!conf_name_ok(name, PLAN_NAME_MAX))
+	if (!setting_name_ok(name, PLAN_NAME_MAX))
 		fault(l, file, 0, "site name '%s' (of the file's name): 1-%d of "
 		    "A-Z a-z 0-9 _ . -", name, PLAN_NAME_MAX - 1);
 }

@@ -6,7 +6,7 @@
  * map, and no VAN's tunnels close a loop.  With an inventory, the keys,
  * endpoints and sites must be its own.
  *
- * Not pure: it reads the files (libconfig, edge/setting.c's getters) and
+ * Not pure: it reads the files (libconfig, edge/rim/setting.c's getters) and
  * reports each fault as "FILE:LINE: message".
  */
 #ifndef FEDERATION_PLANLINT_H

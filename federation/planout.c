@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "crypto/key.h"
-#include "edge/bridge.h"
+#include "edge/van/bridge.h"
 #include "proxy/conf.h"
 
 static const char *

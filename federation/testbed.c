@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "edge/conf.h"		/* mac_str */
+#include "edge/van/mac.h"
 #include "federation/daemon.h"
 #include "federation/gateway.h"
 #include "federation/netns.h"

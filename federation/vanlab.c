@@ -15,7 +15,7 @@
 #include <sodium.h>
 
 #include "crypto/key.h"
-#include "edge/conf.h"		/* mac_str */
+#include "edge/van/mac.h"
 #include "federation/daemon.h"
 #include "federation/gateway.h"
 #include "federation/lab.h"

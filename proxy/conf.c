@@ -8,7 +8,7 @@
  * file (an included file by its own name) and the line.
  *
  * Nothing is applied here; a bad file changes nothing.  Shared getters and
- * their messages are edge/setting.c's, so both daemons speak alike.
+ * their messages are edge/rim/setting.c's, so both daemons speak alike.
  */
 #include "proxy/conf.h"
 
@@ -23,12 +23,10 @@
 #include "crypto/endpoint.h"
 #include "crypto/key.h"
 #include "crypto/keyfile.h"
-#include "edge/setting.h"
-#include "edge/wire.h"
+#include "edge/rim/setting.h"
+#include "edge/van/wire.h"
 
-_Static_assert(CONF_ERR_MAX == SETTING_ERR_MAX, "one error buffer size");
-
-#define PROXY_RATE_MAX	CONF_RATE_MAX
+#define PROXY_RATE_MAX	SETTING_RATE_MAX
 
 /* ------------------------------------------------------------- proxy --- */
 
@@ -74,14 +72,14 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    !setting_u32(c, g, "route_refresh", 0, 86400, &conf->route_refresh_s))
 		return false;
 	if (name != NULL) {
-		if (!conf_name_ok(name, BRIDGE_NAME_MAX))
+		if (!setting_name_ok(name, BRIDGE_NAME_MAX))
 			return setting_fail(c, config_setting_get_member(g, "name"),
 			    "name '%s': 1-%d of A-Z a-z 0-9 _ . -", name,
 			    BRIDGE_NAME_MAX - 1);
 		snprintf(conf->name, sizeof(conf->name), "%s", name);
 	}
 	if (wg_name != NULL) {
-		if (!conf_name_ok(wg_name, PROXY_WG_NAME_MAX))
+		if (!setting_name_ok(wg_name, PROXY_WG_NAME_MAX))
 			return setting_fail(c, config_setting_get_member(g, "wg_name"),
 			    "wg_name '%s': 1-%d of A-Z a-z 0-9 _ . -", wg_name,
 			    PROXY_WG_NAME_MAX - 1);
@@ -89,7 +87,7 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	}
 	if (!setting_listen(c, g, "listen", PROXY_TUNNEL_PORT, &conf->listen) ||
 	    !setting_listen(c, g, "site_listen", WIRE_DEFAULT_PORT, &conf->site_listen) ||
-	    !setting_path(c, g, "control", conf->control, CONF_PATH_MAX) ||
+	    !setting_path(c, g, "control", conf->control, SETTING_PATH_MAX) ||
 	    !setting_log_level(c, g, "log_level", &conf->log_level))
 		return false;
 	/* One socket each: both on one address and port cannot be. */
@@ -166,7 +164,7 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct proxy_conf *c
 			return setting_fail(c, config_setting_get_member(s, "id"),
 			    "VAN ID %u already used on line %d", v->id, conf->vans[i].line);
 	if (name != NULL) {
-		if (!conf_name_ok(name, BRIDGE_NAME_MAX))
+		if (!setting_name_ok(name, BRIDGE_NAME_MAX))
 			return setting_fail(c, config_setting_get_member(s, "name"),
 			    "name '%s': 1-%d of A-Z a-z 0-9 _ . -", name,
 			    BRIDGE_NAME_MAX - 1);
@@ -206,7 +204,7 @@ parse_vans(struct setting_ctx *c, const config_setting_t *s, struct proxy_conf *
  * "a.b.c.d[:port]", "[v6][:port]" or "host.name[:port]" (resolved now,
  * the first address the resolver gives); the port defaults to 51820.
  * The text kept is normalised: an address as printed, a name with its
- * port (edge/setting.c's setting_endpoint, which vanplan shares).
+ * port (edge/rim/setting.c's setting_endpoint, which vanplan shares).
  */
 static bool
 parse_endpoint(struct setting_ctx *c, const config_setting_t *s, const char *str,
@@ -397,7 +395,7 @@ parse_peer(struct setting_ctx *c, const config_setting_t *s, struct proxy_conf *
 
 	if (name == NULL)
 		return setting_fail(c, s, "peer without 'name'");
-	if (!conf_name_ok(name, BRIDGE_NAME_MAX))
+	if (!setting_name_ok(name, BRIDGE_NAME_MAX))
 		return setting_fail(c, config_setting_get_member(s, "name"),
 		    "peer name '%s': 1-%d of A-Z a-z 0-9 _ . -", name,
 		    BRIDGE_NAME_MAX - 1);
@@ -483,7 +481,7 @@ parse_peers(struct setting_ctx *c, const config_setting_t *s, struct proxy_conf 
 /* -------------------------------------------------------------- load --- */
 
 struct proxy_conf *
-proxy_conf_load(const char *path, char err[static CONF_ERR_MAX])
+proxy_conf_load(const char *path, char err[static SETTING_ERR_MAX])
 {
 	static const char *const known[] = { "proxy", "members", "vans", "peers",
 	    NULL };
@@ -497,7 +495,7 @@ proxy_conf_load(const char *path, char err[static CONF_ERR_MAX])
 	config_init(&cfg);
 	if ((dir = malloc(strlen(path) + 1)) == NULL ||
 	    (conf = calloc(1, sizeof(*conf))) == NULL) {
-		snprintf(err, CONF_ERR_MAX, "%s:0: out of memory", path);
+		snprintf(err, SETTING_ERR_MAX, "%s:0: out of memory", path);
 		goto fail;
 	}
 	/* Included files (the peering) by a name that opens them. */
@@ -519,7 +517,7 @@ proxy_conf_load(const char *path, char err[static CONF_ERR_MAX])
 	conf->tunnel_mtu = PROXY_TUNNEL_MTU_DEFAULT;
 	conf->route_refresh_s = PROXY_ROUTE_REFRESH_DEFAULT;
 	conf->log_level = LOG_LVL_INFO;
-	conf->member_routes_max = CONF_ROUTES_UNSET;
+	conf->member_routes_max = SETTING_ROUTES_UNSET;
 	conf->member_flood_rate = BRIDGE_MEMBER_FLOOD_DEFAULT;
 	conf->member_learn_rate = BRIDGE_MEMBER_LEARN_DEFAULT;
 
@@ -528,7 +526,7 @@ proxy_conf_load(const char *path, char err[static CONF_ERR_MAX])
 		goto fail;
 	if ((g = config_lookup(&cfg, "proxy")) != NULL && !parse_proxy(&c, g, conf))
 		goto fail;
-	if (conf->member_routes_max == CONF_ROUTES_UNSET)
+	if (conf->member_routes_max == SETTING_ROUTES_UNSET)
 		conf->member_routes_max = conf->fdb_max / BRIDGE_MEMBER_ROUTES_SHARE;
 	if (!load_private_key(&c, g, conf, conf->private_key_file[0] != '\0'))
 		goto fail;

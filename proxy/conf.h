@@ -19,11 +19,12 @@
 #include <stdio.h>
 
 #include "crypto/wg.h"
-#include "edge/addr.h"
-#include "edge/bridge.h"
-#include "edge/claims.h"
-#include "edge/conf.h"
-#include "edge/log.h"
+#include "edge/van/addr.h"
+#include "edge/van/bridge.h"
+#include "edge/van/claims.h"
+#include "edge/van/mac.h"
+#include "edge/rim/setting.h"
+#include "edge/rim/log.h"
 
 #define PROXY_CONF_DEFAULT_PATH		"/etc/van/proxy.conf"
 #define PROXY_CONF_DEFAULT_CONTROL	"/run/van/proxy.sock"
@@ -37,7 +38,7 @@
 #define PROXY_TUNNEL_MTU_MIN		576
 #define PROXY_PEER_MAX			256	/* peers of one proxy */
 #define PROXY_PEER_VANS_MAX		4096	/* VAN pairs of one peering */
-#define PROXY_KEYFILE_MAX		(CONF_PATH_MAX * 4)
+#define PROXY_KEYFILE_MAX		(SETTING_PATH_MAX * 4)
 #define PROXY_ENDPOINT_MAX		256	/* "host:port" as written */
 #define PROXY_WG_NAME_MAX		16	/* IFNAMSIZ, as `wg` wants */
 /* Peer limits when `limits` does not say (0 in the file: none). */
@@ -88,7 +89,7 @@ struct proxy_conf {
 	struct wg_key	public_key;
 	struct van_addr	listen;		/* tunnels; family 0: every address */
 	struct van_addr	site_listen;	/* the site underlay; likewise */
-	char		control[CONF_PATH_MAX];
+	char		control[SETTING_PATH_MAX];
 	char		wg_name[PROXY_WG_NAME_MAX];
 	char		site_key_file[PROXY_KEYFILE_MAX];	/* "" = none */
 	bool		has_site_key;
@@ -115,7 +116,7 @@ struct proxy_conf {
 };
 
 /* Parse and check PATH; NULL with err = "FILE:LINE: message" on error. */
-struct proxy_conf *proxy_conf_load(const char *path, char err[static CONF_ERR_MAX]);
+struct proxy_conf *proxy_conf_load(const char *path, char err[static SETTING_ERR_MAX]);
 void	proxy_conf_free(struct proxy_conf *);
 /*
  * The configuration with every default made explicit, in a fixed order,

@@ -28,8 +28,8 @@
 #include <sodium.h>
 
 #include "crypto/endpoint.h"
-#include "edge/clock.h"
-#include "edge/site.h"
+#include "edge/rim/clock.h"
+#include "edge/rim/site.h"
 
 /* ---------------------------------------------------------------- out --- */
 

@@ -34,8 +34,8 @@
 #include "crypto/key.h"
 #include "crypto/uapi.h"
 #include "crypto/wgdev_uapi.h"
-#include "edge/clock.h"
-#include "edge/mtu.h"
+#include "edge/rim/clock.h"
+#include "edge/van/mtu.h"
 
 /* -------------------------------------------------------------- lookup --- */
 

@@ -3,7 +3,7 @@
  * proxy mode, the tunnel device, both sockets, the timer, signals, the
  * control socket, the UAPI socket; configuration applied at start and at
  * reload; the control requests.  Every forwarding decision is the
- * bridge's (edge/bridge.c, edge/relay.c), every tunnel one the device's
+ * bridge's (edge/van/bridge.c, edge/van/relay.c), every tunnel one the device's
  * (crypto/wgdev.c); this file applies configuration and keeps time.
  *
  * The data path is datapath.c; the peers (tunnel + bridge slot, `show
@@ -29,10 +29,10 @@
 #include <sodium.h>
 
 #include "crypto/key.h"
-#include "edge/clock.h"
-#include "edge/ctl.h"
-#include "edge/show.h"
-#include "edge/site.h"
+#include "edge/rim/clock.h"
+#include "edge/rim/ctl.h"
+#include "edge/rim/show.h"
+#include "edge/rim/site.h"
 #include "proxy/uapi_sock.h"
 
 /* ---------------------------------------------------------------- time --- */
@@ -247,7 +247,7 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 }
 
 static int
-proxyd_reload(struct proxyd *d, char err[static CONF_ERR_MAX])
+proxyd_reload(struct proxyd *d, char err[static SETTING_ERR_MAX])
 {
 	struct proxy_conf *conf;
 
@@ -342,7 +342,7 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 	if (strcmp(argv[0], "show") == 0)
 		return ctl_show(d, argc, argv, err, errlen);
 	if (strcmp(argv[0], "reload") == 0 && argc == 1) {
-		char cerr[CONF_ERR_MAX];
+		char cerr[SETTING_ERR_MAX];
 
 		if (proxyd_reload(d, cerr) == -1) {
 			snprintf(err, errlen, "%s", cerr);
@@ -360,7 +360,7 @@ static void
 sig_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct proxyd *d = arg;
-	char err[CONF_ERR_MAX];
+	char err[SETTING_ERR_MAX];
 
 	(void)what;
 	if (sig == SIGHUP) {
@@ -378,19 +378,19 @@ static char	*listen_str(const struct van_addr *, char buf[static ADDR_STRLEN]);
 static int
 open_socket(struct proxyd *d, struct udp_sock *u, const struct van_addr *a,
     const char *what, struct event **ev, event_callback_fn cb,
-    char err[static CONF_ERR_MAX])
+    char err[static SETTING_ERR_MAX])
 {
 	char s[ADDR_STRLEN];
 	const char *e;
 
 	if (udp_open(u, a, &e) == -1) {
-		snprintf(err, CONF_ERR_MAX, "%s:0: %s %s: %s: %s", d->conf->file, what,
+		snprintf(err, SETTING_ERR_MAX, "%s:0: %s %s: %s: %s", d->conf->file, what,
 		    listen_str(a, s), e, strerror(errno));
 		return -1;
 	}
 	*ev = event_new(d->base, u->fd, EV_READ | EV_PERSIST, cb, d);
 	if (*ev == NULL || event_add(*ev, NULL) == -1) {
-		snprintf(err, CONF_ERR_MAX, "cannot set up events");
+		snprintf(err, SETTING_ERR_MAX, "cannot set up events");
 		return -1;
 	}
 	return 0;
@@ -409,7 +409,7 @@ boot_epoch(void)
 }
 
 struct proxyd *
-proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
+proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 {
 	static const int sigs[4] = { SIGTERM, SIGINT, SIGHUP, 0 };
 	struct uapi_sock_ops uops;
@@ -421,7 +421,7 @@ proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
 	int i;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
-		snprintf(err, CONF_ERR_MAX, "out of memory");
+		snprintf(err, SETTING_ERR_MAX, "out of memory");
 		proxy_conf_free(conf);
 		return NULL;
 	}
@@ -441,7 +441,7 @@ proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
 	bc.epoch = boot_epoch();
 	randombytes_buf(bc.hashkey, sizeof(bc.hashkey));
 	if (bridge_init(&d->br, &bc) == -1) {
-		snprintf(err, CONF_ERR_MAX, "cannot set up the bridge (memory?)");
+		snprintf(err, SETTING_ERR_MAX, "cannot set up the bridge (memory?)");
 		goto fail;
 	}
 	d->br_ready = true;
@@ -453,7 +453,7 @@ proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
 	if (d->out == NULL || d->msa == NULL || d->msalen == NULL ||
 	    d->mlocal == NULL || d->peers == NULL ||
 	    datapath_init(d) == -1) {
-		snprintf(err, CONF_ERR_MAX, "out of memory");
+		snprintf(err, SETTING_ERR_MAX, "out of memory");
 		goto fail;
 	}
 	bridge_out_init(d->out, datapath_out, d);
@@ -464,12 +464,12 @@ proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
 	wc.payload_max = WIRE_MSG_MAX;
 	wc.ops = (struct wgdev_ops){ datapath_dev_send, peer_event, d };
 	if ((d->dev = wgdev_new(&wc)) == NULL) {
-		snprintf(err, CONF_ERR_MAX, "cannot set up the tunnel device (memory?)");
+		snprintf(err, SETTING_ERR_MAX, "cannot set up the tunnel device (memory?)");
 		goto fail;
 	}
 
 	if ((d->base = event_base_new()) == NULL) {
-		snprintf(err, CONF_ERR_MAX, "cannot create the event loop");
+		snprintf(err, SETTING_ERR_MAX, "cannot create the event loop");
 		goto fail;
 	}
 	if (open_socket(d, &d->site, &conf->site_listen, "site_listen", &d->site_ev,
@@ -491,13 +491,13 @@ proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
 	wgdev_set_listen_port(d->dev, conf->listen.port);
 	d->timer = evtimer_new(d->base, timer_cb, d);
 	if (d->timer == NULL) {
-		snprintf(err, CONF_ERR_MAX, "cannot set up events");
+		snprintf(err, SETTING_ERR_MAX, "cannot set up events");
 		goto fail;
 	}
 	for (i = 0; sigs[i] != 0; i++) {
 		d->sig[i] = evsignal_new(d->base, sigs[i], sig_cb, d);
 		if (d->sig[i] == NULL || event_add(d->sig[i], NULL) == -1) {
-			snprintf(err, CONF_ERR_MAX, "cannot set up signals");
+			snprintf(err, SETTING_ERR_MAX, "cannot set up signals");
 			goto fail;
 		}
 	}
@@ -508,14 +508,14 @@ proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX])
 	proxyd_apply(d, conf);
 	d->conf = conf;
 	if ((d->ctl = ctl_open(d->base, conf->control, ctl_handle, d, &e)) == NULL) {
-		snprintf(err, CONF_ERR_MAX, "%s:0: control socket %s: %s: %s",
+		snprintf(err, SETTING_ERR_MAX, "%s:0: control socket %s: %s: %s",
 		    conf->file, conf->control, e, strerror(errno));
 		goto fail;
 	}
 	uops = (struct uapi_sock_ops){ peer_uapi_get, peer_uapi_set, peer_uapi_log, d };
 	if ((d->uapi = uapi_sock_open(d->base, NULL, conf->wg_name, &uops, uerr,
 	    sizeof(uerr))) == NULL) {
-		snprintf(err, CONF_ERR_MAX, "%s:0: wg_name %s: %s", conf->file,
+		snprintf(err, SETTING_ERR_MAX, "%s:0: wg_name %s: %s", conf->file,
 		    conf->wg_name, uerr);
 		goto fail;
 	}

@@ -13,7 +13,7 @@
 struct proxyd;
 
 /* Open everything conf names (taking conf); NULL with err on failure. */
-struct proxyd	*proxyd_new(struct proxy_conf *conf, char err[static CONF_ERR_MAX]);
+struct proxyd	*proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX]);
 /* Run until SIGTERM or SIGINT; 0, or -1 if the loop failed. */
 int		proxyd_run(struct proxyd *);
 void		proxyd_free(struct proxyd *);

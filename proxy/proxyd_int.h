@@ -15,9 +15,9 @@
 #include <jansson.h>
 
 #include "crypto/wgdev.h"
-#include "edge/bridge.h"
-#include "edge/log.h"
-#include "edge/udp.h"
+#include "edge/van/bridge.h"
+#include "edge/rim/log.h"
+#include "edge/rim/udp.h"
 #include "proxy/conf.h"
 
 struct ctl;

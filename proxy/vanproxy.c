@@ -10,8 +10,8 @@
 
 #include <sodium.h>
 
-#include "edge/log.h"
-#include "edge/priv.h"
+#include "edge/rim/log.h"
+#include "edge/rim/priv.h"
 #include "proxy/conf.h"
 #include "proxy/proxyd.h"
 
@@ -29,7 +29,7 @@ int
 main(int argc, char *argv[])
 {
 	const char *file = PROXY_CONF_DEFAULT_PATH, *e;
-	char err[CONF_ERR_MAX];
+	char err[SETTING_ERR_MAX];
 	struct proxy_conf *conf;
 	struct proxyd *d;
 	bool check = false, debug = false;

@@ -6,7 +6,7 @@
 # may need in FUZZ_LIB_SRCS.  Every test links every library of the project;
 # the archive linker takes what it needs.
 
-TEST_LINK_LIBS = $(LIBVANCORE) $(LIBVANCRYPTO)
+TEST_LINK_LIBS = $(LIBVANEDGE) $(LIBVANCORE) $(LIBVANCRYPTO)
 
 $(B)/tests/%.o: ALL_CFLAGS += $(TEST_CFLAGS)
 

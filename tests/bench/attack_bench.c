@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "edge/bridge.h"
+#include "edge/van/bridge.h"
 
 #define MESSAGES	200000
 #define OTHERS		8	/* members holding the table's routes */

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edge/arpnd.h"
-#include "edge/neigh.h"
+#include "edge/van/arpnd.h"
+#include "edge/van/neigh.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

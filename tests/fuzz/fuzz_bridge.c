@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edge/bridge.h"
+#include "edge/van/bridge.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

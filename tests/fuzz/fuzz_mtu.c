@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edge/mtu.h"
-#include "edge/offload.h"
+#include "edge/van/mtu.h"
+#include "edge/van/offload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edge/wire.h"
+#include "edge/van/wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

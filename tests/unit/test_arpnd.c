@@ -33,8 +33,8 @@
 
 #include <cmocka.h>
 
-#include "edge/arpnd.h"
-#include "edge/neigh.h"
+#include "edge/van/arpnd.h"
+#include "edge/van/neigh.h"
 
 /* arp_req (60 bytes) */
 static const uint8_t arp_req[] = {

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "edge/bridge.h"
+#include "edge/van/bridge.h"
 
 #define HOSTS		4
 #define QMAX		4096

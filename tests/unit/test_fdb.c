@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "edge/fdb.h"
-#include "edge/idmap.h"
+#include "edge/van/fdb.h"
+#include "edge/van/idmap.h"
 
 static const uint8_t key[16] = "0123456789abcdef";
 

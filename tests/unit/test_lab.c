@@ -24,7 +24,7 @@
 #include <jansson.h>
 
 #include "crypto/key.h"
-#include "edge/conf.h"
+#include "edge/vanedge/conf.h"
 #include "federation/daemon.h"
 #include "federation/gateway.h"
 #include "federation/lab.h"
@@ -569,7 +569,7 @@ static void
 test_edge_conf(void **state)
 {
 	struct lab *lab = parse_ok(GOOD);
-	char path[] = "/tmp/test_lab_XXXXXX", err[CONF_ERR_MAX], a[ADDR_STRLEN];
+	char path[] = "/tmp/test_lab_XXXXXX", err[SETTING_ERR_MAX], a[ADDR_STRLEN];
 	struct edge_conf *conf;
 	const struct conf_van *blue, *red;
 	FILE *f;
@@ -641,7 +641,7 @@ test_settings(void **state)
 {
 	struct lab *lab = parse_ok(ISSUE4), *again;
 	char path[] = "/tmp/test_lab_XXXXXX", key_path[] = "/tmp/test_key_XXXXXX";
-	char err[CONF_ERR_MAX], b64[WG_KEY_B64_LEN + 1], ip6[46], *one, *two;
+	char err[SETTING_ERR_MAX], b64[WG_KEY_B64_LEN + 1], ip6[46], *one, *two;
 	const struct conf_van *blue, *red;
 	struct edge_conf *conf;
 	struct wg_key key;
@@ -888,7 +888,7 @@ load_proxy(const struct lab *lab, unsigned s, const char *dir, bool site_key)
 {
 	static char pub[LAB_SITE_MAX][WG_KEY_B64_LEN + 1];
 	const char *pubp[LAB_SITE_MAX], *pskp[LAB_PEERING_MAX];
-	char key[256], sk[256], psk[256], err[CONF_ERR_MAX], *conf;
+	char key[256], sk[256], psk[256], err[SETTING_ERR_MAX], *conf;
 	char mine[WG_KEY_B64_LEN + 1];
 	struct lab_proxy_files files = { "/run/x/proxy.sock", key, sk, "vl-x",
 	    "peering.conf", NULL };
@@ -1009,7 +1009,7 @@ static void
 test_fed_edge_conf(void **state)
 {
 	struct lab *lab = parse_ok(FED);
-	char path[] = "/tmp/test_lab_XXXXXX", err[CONF_ERR_MAX], a[ADDR_STRLEN];
+	char path[] = "/tmp/test_lab_XXXXXX", err[SETTING_ERR_MAX], a[ADDR_STRLEN];
 	struct edge_conf *conf;
 	FILE *f;
 	int fd;

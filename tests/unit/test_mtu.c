@@ -42,8 +42,8 @@
 
 #include <cmocka.h>
 
-#include "edge/mtu.h"
-#include "edge/offload.h"
+#include "edge/van/mtu.h"
+#include "edge/van/offload.h"
 
 /* IPv4 SYN, MSS 1460 (Linux options) (74 bytes) */
 static const uint8_t syn4[] = {

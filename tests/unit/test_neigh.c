@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "edge/neigh.h"
+#include "edge/van/neigh.h"
 
 static const uint8_t key[16] = "0123456789abcdef";
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "edge/offload.h"
+#include "edge/van/offload.h"
 
 /* RFC 1071, the slow way: big-endian 16-bit words. */
 static uint16_t

@@ -84,7 +84,7 @@ put(const char *name, const char *text)
 }
 
 static struct proxy_conf *
-load(const char *name, char err[static CONF_ERR_MAX])
+load(const char *name, char err[static SETTING_ERR_MAX])
 {
 	char path[128];
 
@@ -172,7 +172,7 @@ static const char good_peering[] =
 static void
 test_good(void **state)
 {
-	char err[CONF_ERR_MAX], a[ADDR_STRLEN];
+	char err[SETTING_ERR_MAX], a[ADDR_STRLEN];
 	const struct proxy_peer *b, *c;
 	struct proxy_conf *conf;
 	const struct sockaddr_in *in4;
@@ -262,7 +262,7 @@ test_good(void **state)
 static void
 test_defaults(void **state)
 {
-	char err[CONF_ERR_MAX], a[ADDR_STRLEN];
+	char err[SETTING_ERR_MAX], a[ADDR_STRLEN];
 	struct proxy_conf *conf;
 	struct wg_key pub;
 	char b64[WG_KEY_B64_LEN + 1];
@@ -298,7 +298,7 @@ test_defaults(void **state)
 static void
 test_endpoint_name(void **state)
 {
-	char err[CONF_ERR_MAX];
+	char err[SETTING_ERR_MAX];
 	struct proxy_conf *conf;
 	const struct proxy_peer *p;
 
@@ -391,7 +391,7 @@ print_conf(const struct proxy_conf *conf)
 static void
 test_print(void **state)
 {
-	char err[CONF_ERR_MAX], path[128], *out, *again, *want;
+	char err[SETTING_ERR_MAX], path[128], *out, *again, *want;
 	struct proxy_conf *conf;
 	FILE *f;
 	long n;
@@ -592,7 +592,7 @@ expand(const char *s, char *out, size_t len)
 static void
 test_errors(void **state)
 {
-	char err[CONF_ERR_MAX], want[1024], tail[900];
+	char err[SETTING_ERR_MAX], want[1024], tail[900];
 	struct proxy_conf *conf;
 	size_t i;
 
@@ -615,7 +615,7 @@ test_errors(void **state)
 static void
 test_default_key(void **state)
 {
-	char err[CONF_ERR_MAX], want[CONF_ERR_MAX];
+	char err[SETTING_ERR_MAX], want[SETTING_ERR_MAX];
 	struct proxy_conf *conf;
 
 	(void)state;
@@ -642,7 +642,7 @@ test_default_key(void **state)
 static void
 test_relative(void **state)
 {
-	char err[CONF_ERR_MAX], cwd[4096], path[128], want[256];
+	char err[SETTING_ERR_MAX], cwd[4096], path[128], want[256];
 	struct proxy_conf *conf;
 
 	(void)state;

@@ -1,5 +1,5 @@
 /*
- * test_relay.c — the proxy's decisions (edge/relay.c, docs/proxy.md), in a
+ * test_relay.c — the proxy's decisions (edge/van/relay.c, docs/proxy.md), in a
  * simulated federation: sites of edges and one proxy each, proxies joined
  * as peers, every message carried in memory (a proxy-to-proxy message as
  * the plaintext its tunnel would carry), every delivery to a port recorded
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "edge/bridge.h"
+#include "edge/van/bridge.h"
 
 #define HOSTS	9
 #define QMAX	8192

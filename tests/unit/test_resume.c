@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "edge/arpnd.h"
-#include "edge/neigh.h"
+#include "edge/van/arpnd.h"
+#include "edge/van/neigh.h"
 #include "federation/resume.h"
 
 static const uint8_t mac[6] = { 0x02, 0x00, 0x0a, 0x00, 0x00, 0x0b };

@@ -25,7 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "edge/udp.h"
+#include "edge/rim/udp.h"
 
 struct pair {
 	struct udp_sock		tx, rx;

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "edge/wire.h"
+#include "edge/van/wire.h"
 
 static const uint8_t mac_a[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0a };
 

@@ -1,0 +1,124 @@
+/*
+ * log.c — see log.h.
+ */
+#include "edge/rim/log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *log_prog = "van";
+static enum log_level log_lvl = LOG_LVL_INFO;
+static enum log_level log_floor = LOG_LVL_ERR;
+
+void
+log_init(const char *prog, enum log_level lvl)
+{
+	log_prog = prog;
+	log_lvl = lvl;
+}
+
+void
+log_set_level(enum log_level lvl)
+{
+	log_lvl = lvl > log_floor ? lvl : log_floor;
+}
+
+void
+log_set_floor(enum log_level lvl)
+{
+	log_floor = lvl;
+	if (log_lvl < lvl)
+		log_lvl = lvl;
+}
+
+bool
+log_level_parse(const char *s, enum log_level *lvl)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+	unsigned i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*lvl = (enum log_level)i;
+			return true;
+		}
+	return false;
+}
+
+const char *
+log_level_str(enum log_level lvl)
+{
+	switch (lvl) {
+	case LOG_LVL_ERR:
+		return "error";
+	case LOG_LVL_WARN:
+		return "warning";
+	case LOG_LVL_INFO:
+		return "info";
+	case LOG_LVL_DEBUG:
+		return "debug";
+	}
+	return "?";
+}
+
+static void log_v(enum log_level, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
+static void
+log_v(enum log_level lvl, const char *fmt, va_list ap)
+{
+	static const char *const tag[] = { "error: ", "warning: ", "", "debug: " };
+	char line[1024];
+
+	if (lvl > log_lvl)
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	fprintf(stderr, "%s: %s%s\n", log_prog, tag[lvl], line);
+}
+
+#define LOG_FN(name, lvl)			\
+void						\
+name(const char *fmt, ...)			\
+{						\
+	va_list ap;				\
+						\
+	va_start(ap, fmt);			\
+	log_v(lvl, fmt, ap);			\
+	va_end(ap);				\
+}
+
+LOG_FN(log_err, LOG_LVL_ERR)
+LOG_FN(log_warn, LOG_LVL_WARN)
+LOG_FN(log_info, LOG_LVL_INFO)
+LOG_FN(log_debug, LOG_LVL_DEBUG)
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_v(LOG_LVL_ERR, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+bool
+log_limit_ok(struct log_limit *l, monotime_t now)
+{
+	if (l->last == 0)
+		l->tokens = l->burst;
+	else
+		l->tokens += (double)(now - l->last) / 1e9 * l->per_sec;
+	if (l->tokens > l->burst)
+		l->tokens = l->burst;
+	l->last = now;
+	if (l->tokens >= 1) {
+		l->tokens -= 1;
+		return true;
+	}
+	l->suppressed++;
+	return false;
+}

@@ -1,0 +1,41 @@
+/*
+ * log.h — daemon logging: one line per event to stderr (journald adds the
+ * time and the unit), with a level, and a token bucket for messages that
+ * packets from the network can trigger.  Pure code never logs.
+ */
+#ifndef EDGE_RIM_LOG_H
+#define EDGE_RIM_LOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "edge/van/monotime.h"
+
+enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+void	log_init(const char *prog, enum log_level);
+void	log_set_level(enum log_level);
+/* Never log less than this (vanedge -d), whatever log_set_level says. */
+void	log_set_floor(enum log_level);
+bool	log_level_parse(const char *, enum log_level *);
+const char *log_level_str(enum log_level);
+
+void	log_err(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Start-up failures only: log and exit(1). */
+void	fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* At most `burst` messages, refilled at `per_sec`; counts what it held back. */
+struct log_limit {
+	uint32_t	per_sec;
+	uint32_t	burst;
+	double		tokens;
+	monotime_t	last;
+	uint64_t	suppressed;
+};
+
+bool	log_limit_ok(struct log_limit *, monotime_t now);
+
+#endif /* EDGE_RIM_LOG_H */

@@ -1,0 +1,290 @@
+/*
+ * show.c — JSON views of a bridge for the control socket: VANs, ports, the
+ * forwarding table, members and counters.  Field names are the contract
+ * with vanctl and with scripts (docs/vanctl.md).
+ *
+ * Pure apart from allocating the JSON it returns.
+ */
+#include "edge/rim/show.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "edge/van/mac.h"
+
+static json_t *
+drops_json(const uint64_t *drops)
+{
+	json_t *o = json_object();
+	int r;
+
+	for (r = 1; r < DROP_REASON_COUNT; r++)
+		if (drops[r] != 0)
+			json_object_set_new(o, drop_reason_str((enum drop_reason)r),
+			    json_integer((json_int_t)drops[r]));
+	return o;
+}
+
+static uint64_t
+drops_total(const uint64_t *drops)
+{
+	uint64_t t = 0;
+	int r;
+
+	for (r = 0; r < DROP_REASON_COUNT; r++)
+		t += drops[r];
+	return t;
+}
+
+static json_t *
+mac_json(const uint8_t mac[static 6])
+{
+	char s[18];
+
+	mac_str(mac, s);
+	return json_string(s);
+}
+
+static json_t *
+addr_json(const struct van_addr *a)
+{
+	char s[ADDR_STRLEN];
+
+	return json_string(addr_str(a, s));
+}
+
+/* A member as the views name it: its address, or what the owner says. */
+static json_t *
+member_json(const struct bridge *b, uint32_t m, show_member_name name, void *arg)
+{
+	const char *s = name != NULL ? name(arg, m) : NULL;
+
+	return s != NULL ? json_string(s) : addr_json(&b->member[m].addr);
+}
+
+json_t *
+show_vans(const struct bridge *b)
+{
+	json_t *arr = json_array();
+	uint32_t v, m;
+
+	for (v = 0; v < b->conf.van_max; v++) {
+		const struct bridge_van *van = &b->van[v];
+		unsigned members = 0;
+
+		if (!van->used)
+			continue;
+		for (m = 0; m < b->conf.member_max; m++)
+			if (b->member[m].used && member_bit(van->members, m))
+				members++;
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:i, s:i, s:i, s:i}",
+		    "id", (json_int_t)van->id, "name", van->name,
+		    "ports", (int)van->nports, "members", (int)members,
+		    "fdb_local", (int)van->fdb_local, "fdb_remote", (int)van->fdb_remote));
+	}
+	return arr;
+}
+
+json_t *
+show_ports(const struct bridge *b, show_port_name name, void *arg)
+{
+	json_t *arr = json_array();
+	uint32_t p;
+
+	for (p = 0; p < b->conf.port_max; p++) {
+		const struct bridge_port *port = &b->port[p];
+		json_t *o;
+
+		if (!port->used)
+			continue;
+		o = json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I}",
+		    "tap", name(arg, p), "van", (json_int_t)b->van[port->van].id,
+		    "van_name", b->van[port->van].name, "state", port->up ? "up" : "down",
+		    "rx_frames", (json_int_t)port->stats.rx_frames,
+		    "tx_frames", (json_int_t)port->stats.tx_frames,
+		    "rx_bytes", (json_int_t)port->stats.rx_bytes,
+		    "tx_bytes", (json_int_t)port->stats.tx_bytes,
+		    "drops", (json_int_t)port->stats.drops);
+		json_object_set_new(o, "mac", port->has_mac ? mac_json(port->mac) :
+		    json_string("any"));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+json_t *
+show_fdb(struct bridge *b, uint32_t van_id, show_port_name name,
+    show_member_name mname, void *arg, monotime_t now)
+{
+	json_t *arr = json_array();
+	struct fdb_entry *e;
+	uint32_t pos = 0;
+
+	while ((e = fdb_next(&b->fdb, &pos)) != NULL) {
+		json_t *o;
+
+		if (van_id != 0 && e->van != van_id)
+			continue;
+		o = json_pack("{s:I, s:o, s:s}", "van", (json_int_t)e->van,
+		    "mac", mac_json(e->mac),
+		    "kind", e->kind == FDB_LOCAL ? "local" : "remote");
+		if (e->kind == FDB_LOCAL)
+			json_object_set_new(o, "where", json_string(name != NULL ?
+			    name(arg, e->where) : "?"));
+		else
+			json_object_set_new(o, "where", member_json(b, e->where, mname, arg));
+		json_object_set_new(o, "age_ms", json_integer(mono_to_ms(now - e->updated)));
+		json_object_set_new(o, "static", json_boolean(e->flags & FDB_F_STATIC));
+		json_object_set_new(o, "seq", json_integer(e->seq));
+		if (b->conf.proxy)
+			json_object_set_new(o, "xseq", json_integer(e->xseq));
+		json_object_set_new(o, "frozen_ms", e->frozen_until > now ?
+		    json_integer(mono_to_ms(e->frozen_until - now)) : json_integer(0));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+json_t *
+show_neigh(const struct bridge *b, uint32_t van_id, monotime_t now)
+{
+	json_t *arr = json_array();
+	const struct neigh_entry *e;
+	uint32_t pos = 0;
+
+	while ((e = neigh_next(&b->neigh, &pos)) != NULL) {
+		char ip[INET6_ADDRSTRLEN];
+		struct van_addr a = { .family = e->addr.family };
+
+		if (van_id != 0 && e->van != van_id)
+			continue;
+		memcpy(a.ip, e->addr.bytes, 16);
+		inet_ntop(a.family == 4 ? AF_INET : AF_INET6, a.ip, ip, sizeof(ip));
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:o, s:s, s:b, s:b, s:I}",
+		    "van", (json_int_t)e->van, "address", ip, "mac", mac_json(e->mac),
+		    "kind", neigh_kind_str((enum neigh_kind)e->kind),
+		    "router", (e->flags & NEIGH_F_ROUTER) != 0,
+		    "disputed", (e->flags & NEIGH_F_DISPUTED) != 0,
+		    "age_ms", (json_int_t)mono_to_ms(now - e->updated)));
+	}
+	return arr;
+}
+
+json_t *
+show_members(const struct bridge *b, show_member_name mname, void *arg,
+    monotime_t now)
+{
+	json_t *arr = json_array();
+	uint32_t m;
+
+	for (m = 0; m < b->conf.member_max; m++) {
+		const struct bridge_member *mb = &b->member[m];
+		char epoch[20];
+		json_t *o;
+
+		if (!mb->used)
+			continue;
+		snprintf(epoch, sizeof(epoch), "%016llx", (unsigned long long)mb->epoch);
+		o = json_pack("{s:o, s:s, s:I, s:i, s:i, s:i, s:s}",
+		    "address", member_json(b, m, mname, arg),
+		    "state", member_state_str(mb->state),
+		    "state_ms", (json_int_t)mono_to_ms(now - mb->state_since),
+		    "vans", (int)mb->van_count, "shared", (int)mb->shared,
+		    "routes", (int)mb->routes, "epoch", epoch);
+		json_object_set_new(o, "hello_age_ms", mb->last_hello == 0 ? json_null() :
+		    json_integer(mono_to_ms(now - mb->last_hello)));
+		/* Memberships kept (vans counts those only counted, too). */
+		json_object_set_new(o, "vans_kept", json_integer((json_int_t)mb->nmemb));
+		/* The trailer it seals with, once heard (site key only). */
+		json_object_set_new(o, "auth", !b->conf.auth || mb->peer || mb->epoch == 0 ?
+		    json_null() : json_string(mb->v2 ? "pair-key" : "site-key"));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static json_t *
+msgs_json(const uint64_t *by_type)
+{
+	json_t *o = json_object();
+	unsigned t;
+
+	for (t = 1; t <= WIRE_TYPE_MAX; t++)
+		json_object_set_new(o, wire_type_str(t), json_integer((json_int_t)by_type[t]));
+	return o;
+}
+
+json_t *
+show_stats(const struct bridge *b, show_member_name mname, void *arg)
+{
+	json_t *vans = json_array(), *members = json_array();
+	uint32_t v, m;
+
+	for (v = 0; v < b->conf.van_max; v++) {
+		const struct bridge_van *van = &b->van[v];
+		const struct van_stats *s = &van->stats;
+
+		if (!van->used)
+			continue;
+		json_t *o = json_pack(
+		    "{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+		    " s:I, s:I, s:o}",
+		    "id", (json_int_t)van->id, "name", van->name,
+		    "frames_in", (json_int_t)s->frames_in,
+		    "frames_out", (json_int_t)s->frames_out,
+		    "data_tx", (json_int_t)s->data_tx, "data_rx", (json_int_t)s->data_rx,
+		    "flood_tx", (json_int_t)s->flood_tx,
+		    "flood_copies", (json_int_t)s->flood_copies,
+		    "flood_rx", (json_int_t)s->flood_rx,
+		    "learn_tx", (json_int_t)s->learn_tx, "learn_rx", (json_int_t)s->learn_rx,
+		    "unlearn_tx", (json_int_t)s->unlearn_tx,
+		    "unlearn_rx", (json_int_t)s->unlearn_rx,
+		    "learn_fail", (json_int_t)s->learn_fail,
+		    "drops_total", (json_int_t)drops_total(s->drops),
+		    "drops", drops_json(s->drops));
+
+		json_object_set_new(o, "announces", json_integer((json_int_t)s->announces));
+		json_object_set_new(o, "withdraws", json_integer((json_int_t)s->withdraws));
+		json_object_set_new(o, "moves", json_integer((json_int_t)s->moves));
+		json_object_set_new(o, "learn_stale", json_integer((json_int_t)s->learn_stale));
+		json_object_set_new(o, "dad_freezes", json_integer((json_int_t)s->dad_freezes));
+		json_object_set_new(o, "moves_refused",
+		    json_integer((json_int_t)s->moves_refused));
+		json_object_set_new(o, "arp_answered", json_integer((json_int_t)s->arp_answered));
+		json_object_set_new(o, "nd_answered", json_integer((json_int_t)s->nd_answered));
+		json_object_set_new(o, "arpnd_flooded",
+		    json_integer((json_int_t)s->arpnd_flooded));
+		json_object_set_new(o, "icmp_sent", json_integer((json_int_t)s->icmp_sent));
+		json_object_set_new(o, "reannounces", json_integer((json_int_t)s->reannounces));
+		if (b->conf.proxy) {
+			json_object_set_new(o, "relayed", json_integer((json_int_t)s->relayed));
+			json_object_set_new(o, "transit", json_integer((json_int_t)s->transit));
+		}
+		json_array_append_new(vans, o);
+	}
+	for (m = 0; m < b->conf.member_max; m++) {
+		const struct bridge_member *mb = &b->member[m];
+		const struct member_stats *s = &mb->stats;
+
+		if (!mb->used)
+			continue;
+		json_array_append_new(members, json_pack(
+		    "{s:o, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:o}",
+		    "address", member_json(b, m, mname, arg),
+		    "rx_bytes", (json_int_t)s->rx_bytes, "tx_bytes", (json_int_t)s->tx_bytes,
+		    "rx", msgs_json(s->rx_msgs), "tx", msgs_json(s->tx_msgs),
+		    "restarts", (json_int_t)s->restarts, "deaths", (json_int_t)s->deaths,
+		    "syncs", (json_int_t)s->syncs,
+		    "drops_total", (json_int_t)drops_total(s->drops),
+		    "drops", drops_json(s->drops)));
+		json_object_set_new(json_array_get(members, json_array_size(members) - 1),
+		    "learn_refused", json_integer((json_int_t)s->learn_refused));
+	}
+	return json_pack("{s:{s:I, s:I, s:o}, s:o, s:o}",
+	    "global", "rx_msgs", (json_int_t)b->stats.rx_msgs,
+	    "drops_total", (json_int_t)drops_total(b->stats.drops),
+	    "drops", drops_json(b->stats.drops),
+	    "vans", vans, "members", members);
+}

@@ -1,0 +1,167 @@
+/*
+ * site.c — see site.h.
+ */
+#include "edge/rim/site.h"
+
+#include <stdio.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include "edge/van/mac.h"
+
+bool
+site_input(struct bridge *b, struct bridge_out *o, const struct udp_rx *rx, int n,
+    monotime_t now, const struct van_addr *listen, struct van_addr *stranger,
+    struct udp_local *mlocal)
+{
+	uint64_t *strangers = &b->stats.drops[DROP_NOT_MEMBER];
+	struct van_addr from, to;
+	bool knocked = false;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t before = *strangers;
+		size_t len = rx->msg[i].msg_len, off, seg;
+		monotime_t hello = 0;
+		int m;
+
+		if (!addr_from_sockaddr((const struct sockaddr *)&rx->from[i],
+		    rx->msg[i].msg_hdr.msg_namelen, &from))
+			continue;
+		/* Where it came to: the socket's one address, or the datagram's. */
+		if (mlocal != NULL)
+			udp_local_addr(&rx->local[i], listen->port, &to);
+		else
+			to = *listen;
+		/* One lookup for all the messages of a GRO datagram. */
+		if ((m = bridge_member_find(b, &from)) >= 0)
+			hello = b->member[m].last_hello;
+		/* GRO: datagrams of seg bytes back to back, the last shorter. */
+		seg = rx->seg[i] ? rx->seg[i] : len;
+		off = 0;
+		do {	/* an empty datagram, too, is a (short) message */
+			size_t l = len - off < seg ? len - off : seg;
+
+			if (m >= 0)
+				bridge_input_member(b, o, (uint32_t)m, &to,
+				    rx->buf[i] + off, l, now);
+			else	/* counted as from a non-member */
+				bridge_input(b, o, &from, &to, rx->buf[i] + off, l, now);
+		} while ((off += seg) < len);
+		/* Only a HELLO the bridge took (keyed, with a site key). */
+		if (mlocal != NULL && m >= 0 && b->member[m].used &&
+		    b->member[m].last_hello != hello)
+			mlocal[m] = rx->local[i];
+		if (*strangers != before) {
+			*stranger = from;
+			knocked = true;
+		}
+	}
+	return knocked;
+}
+
+void
+site_member_self(struct bridge *b, uint32_t m, const struct van_addr *listen)
+{
+	struct van_addr self;
+
+	if (listen->family != 0)
+		self = *listen;
+	else if (udp_source_for(&b->member[m].addr, listen->port, &self) == -1)
+		return;		/* no route: its first HELLO tells us */
+	bridge_member_self(b, m, &self);
+}
+
+void
+site_report_strangers(const struct bridge *b, struct log_limit *lim, bool knocked,
+    const struct van_addr *stranger, monotime_t now)
+{
+	char a[ADDR_STRLEN];
+
+	if (!knocked || !log_limit_ok(lim, now))
+		return;
+	log_warn("dropped a message from %s, not a site member "
+	    "(%llu from non-members so far)", addr_str(stranger, a),
+	    (unsigned long long)b->stats.drops[DROP_NOT_MEMBER]);
+}
+
+void
+site_members_apply(struct bridge *b, struct bridge_out *o,
+    const struct van_addr *members, unsigned n, monotime_t now,
+    void (*added)(void *, uint32_t), void *arg)
+{
+	const char *e;
+	unsigned i;
+	uint32_t m;
+
+	for (m = 0; m < b->conf.member_max; m++) {
+		if (!b->member[m].used || b->member[m].peer)
+			continue;
+		for (i = 0; i < n; i++)
+			if (addr_eq(&members[i], &b->member[m].addr))
+				break;
+		if (i == n)
+			bridge_member_del(b, m);
+	}
+	for (i = 0; i < n; i++) {
+		int slot;
+
+		if (bridge_member_find(b, &members[i]) >= 0)
+			continue;
+		if ((slot = bridge_member_add(b, o, &members[i], now, &e)) < 0) {
+			char a[ADDR_STRLEN];
+
+			log_err("member %s: %s", addr_str(&members[i], a), e);
+			continue;
+		}
+		added(arg, (uint32_t)slot);
+	}
+}
+
+void
+site_log_event(const struct bridge *b, const struct bridge_event *ev, const char *where)
+{
+	char mac[18], a[INET6_ADDRSTRLEN];
+
+	mac_str(ev->mac, mac);
+	switch (ev->type) {
+	case BRIDGE_EV_DAD_FREEZE:
+		log_warn("VAN %u: MAC %s moved %u times in %u s: duplicate? frozen at "
+		    "%s for %u s", ev->van_id, mac, ev->moves,
+		    b->conf.dad_window_ms / 1000, where, b->conf.dad_hold_ms / 1000);
+		break;
+	case BRIDGE_EV_LOOP:
+		log_warn("VAN %u: a flood (source MAC %s) came back from %s: the "
+		    "peerings make a loop; dropped", ev->van_id, mac, where);
+		break;
+	case BRIDGE_EV_SEQ_JUMP:
+		log_warn("VAN %u: %s claims MAC %s with sequence %u, too far ahead "
+		    "of %u: refused (seq-jump)", ev->van_id, where, mac, ev->seq,
+		    ev->moves);
+		break;
+	case BRIDGE_EV_STATIC_CLAIM:
+		log_warn("VAN %u: %s claims MAC %s, a port's configured MAC here: "
+		    "refused (static-claim)", ev->van_id, where, mac);
+		break;
+	case BRIDGE_EV_SITE_CLAIM:
+		log_info("VAN %u: %s claims MAC %s, which the site has: held until "
+		    "the site lets it go (site-claim)", ev->van_id, where, mac);
+		break;
+	case BRIDGE_EV_CLAIM_DENIED:
+		if (ev->addr.family != 0)
+			log_warn("VAN %u: %s claims address %s for MAC %s, not its to "
+			    "claim: refused (claim-denied)", ev->van_id, where,
+			    inet_ntop(ev->addr.family == 4 ? AF_INET : AF_INET6,
+			    ev->addr.bytes, a, sizeof(a)), mac);
+		else
+			log_warn("VAN %u: %s claims MAC %s, not its to claim: refused "
+			    "(claim-denied)", ev->van_id, where, mac);
+		break;
+	case BRIDGE_EV_ADDR_CONFLICT:
+		log_warn("VAN %u: %s claims address %s for MAC %s, but a MAC here uses "
+		    "it: refused (addr-conflict)", ev->van_id, where,
+		    inet_ntop(ev->addr.family == 4 ? AF_INET : AF_INET6, ev->addr.bytes,
+		    a, sizeof(a)), mac);
+		break;
+	}
+}

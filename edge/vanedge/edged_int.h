@@ -1,0 +1,84 @@
+/*
+ * edged_int.h — the vanedge daemon's state, shared by edged.c (lifetime,
+ * configuration, control) and datapath.c (moving frames); nothing else
+ * includes it.
+ */
+#ifndef EDGE_VANEDGE_EDGED_INT_H
+#define EDGE_VANEDGE_EDGED_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <event2/util.h>
+
+#include "edge/van/bridge.h"
+#include "edge/vanedge/conf.h"
+#include "edge/rim/log.h"
+#include "edge/van/offload.h"
+#include "edge/rim/udp.h"
+
+struct ctl;
+struct event;
+struct event_base;
+
+#define TAP_BATCH	64
+#define TAP_BUFSZ	(VNET_HDR_LEN + OFFLOAD_FRAME_MAX)
+#define UDP_ROUNDS	4
+#define TSO_BUFSZ	(OFFLOAD_FRAME_MAX + OFFLOAD_SEGS_MAX * (WIRE_HDR_LEN + 128))
+
+struct edged_port {
+	struct edged	*d;
+	int		fd;
+	struct event	*ev;
+	struct event	*resume;	/* ends a pause of reading (flood limit) */
+	uint32_t	slot;
+	bool		from_conf;
+	char		name[SETTING_IFNAMSIZ];
+};
+
+struct edged {
+	struct event_base *base;
+	struct edge_conf *conf;
+	struct bridge	br;
+	bool		br_ready;
+	struct bridge_out *out;
+	struct udp_sock	udp;
+	struct van_addr	listen;		/* its address (family 0: every one), port */
+	struct event	*udp_ev;
+	struct udp_rx	rx;
+	struct udp_tx	tx;
+	struct sockaddr_storage *msa;	/* per member slot */
+	socklen_t	*msalen;
+	struct udp_local *mlocal;	/* per member slot: our address it calls */
+	struct edged_port *ports;	/* per port slot; fd -1 when free */
+	uint8_t		(*tapbuf)[TAP_BUFSZ];
+	bool		vnet;		/* taps carry a virtio_net_hdr */
+	uint8_t		*tsobuf;	/* segments of one super-frame */
+	const uint8_t	*tso_src;	/* ... cut from this frame */
+	uint8_t		tso_hdr[WIRE_HDR_LEN];	/* ... with this VAN header */
+	unsigned	tso_n;
+	size_t		tso_stride, tso_last;
+	struct gro	gro;
+	uint32_t	gro_port;
+	uint8_t		*grobuf;
+	struct event	*timer;
+	struct event	*sig[4];
+	struct ctl	*ctl;
+	struct log_limit nonmember_log, bridge_log;
+	uint64_t	tap_read_errors;
+	uint64_t	offload_errors;	/* frames from taps we could not cut */
+	uint64_t	gro_writes;	/* merged frames written to taps */
+	uint64_t	tap_pauses;	/* taps not read a while: flood limit */
+	uint64_t	reloads, reload_failures;
+};
+
+/* datapath.c */
+void	datapath_out(struct bridge_out *, void *);	/* bridge_out flush */
+void	edged_flush(struct edged *);
+void	datapath_tx_error(uint32_t member, int err, void *);
+void	datapath_tap_read(evutil_socket_t, short, void *);
+void	datapath_tap_resume(evutil_socket_t, short, void *);
+void	datapath_udp_read(evutil_socket_t, short, void *);
+
+#endif /* EDGE_VANEDGE_EDGED_INT_H */

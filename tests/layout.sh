@@ -1,0 +1,54 @@
+#!/bin/sh
+# tests/layout.sh — the include rules of docs/architecture.md, checked on
+# every C file: which folder may include which, and that the pure core
+# (edge/van/, crypto/) neither includes the event loop, JSON or
+# configuration libraries nor reads a clock.  Prints every violation;
+# exits 1 if there is one.  `make check` runs it (target `layout`).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+# may FILE PREFIX... — every project include of FILE starts with one of the
+# PREFIXes (a project include is "dir/file.h"; <...> are system headers).
+may() {
+	f=$1
+	shift
+	grep -o '^#include "[^"]*"' "$f" | sed 's/^#include "//; s/"$//' | while read -r inc; do
+		ok=0
+		for p in "$@"; do
+			case $inc in "$p"*) ok=1 ;; esac
+		done
+		[ $ok = 1 ] || echo "$f includes $inc"
+	done
+}
+# pure FILE — no libevent, jansson, libconfig, and no clock.
+pure() {
+	grep -nE '^#include <(event2/|jansson|libconfig|cmocka)' "$1" | sed "s|^|$1:|"
+	grep -nE '\b(clock_gettime|gettimeofday|time|clock|timespec_get)[[:space:]]*\(' "$1" |
+	    grep -vE '^[0-9]+:[[:space:]]*(\*|/\*)' | sed "s|^|$1:|"
+}
+
+out=$(
+for f in edge/van/*.[ch]; do
+	# crypto/replay.h: the replay window both engines use (the site key's).
+	may "$f" edge/van/ crypto/replay.h crypto/wg.h
+	pure "$f"
+done
+for f in crypto/*.[ch]; do
+	may "$f" crypto/
+	pure "$f"
+done
+for f in edge/rim/*.[ch]; do may "$f" edge/van/ edge/rim/ crypto/; done
+for f in edge/vanedge/*.[ch]; do may "$f" edge/van/ edge/rim/ edge/vanedge/ crypto/; done
+for f in edge/vanctl/*.[ch]; do may "$f" edge/van/ edge/rim/; done
+for f in proxy/*.[ch]; do may "$f" edge/van/ edge/rim/ crypto/ proxy/; done
+for f in federation/*.[ch] federation/*/*.[ch]; do
+	[ -f "$f" ] || continue
+	may "$f" edge/van/ edge/rim/ crypto/ proxy/conf.h federation/
+done
+)
+if [ -n "$out" ]; then
+	echo "$out" | sed 's/^/layout: /'
+	exit 1
+fi
+n=$(ls edge/van/*.[ch] edge/rim/*.[ch] edge/vanedge/*.[ch] edge/vanctl/*.[ch] proxy/*.[ch] \
+    crypto/*.[ch] federation/*.[ch] federation/*/*.[ch] 2>/dev/null | wc -l)
+echo "layout: $n files keep the include rules of docs/architecture.md"
