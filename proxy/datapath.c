@@ -55,7 +55,7 @@ peer_out(struct proxyd *d, const struct bridge_act *a, struct wg_now now)
 	uint8_t *msg;
 
 	if (!p->used || len < WIRE_HDR_LEN || len > WIRE_MSG_MAX || a->segs > 1) {
-		bridge_count_tx_error(&d->br, a);
+		bridge_count_tx_error(d->br, a);
 		return;
 	}
 	if (t->used == UDP_BATCH)
@@ -67,7 +67,7 @@ peer_out(struct proxyd *d, const struct bridge_act *a, struct wg_now now)
 	msg[3] = (uint8_t)wgdev_pad16(len);
 	if (wgdev_send(d->dev, p->handle, t->buf[t->used], PROXY_PLAIN_MAX, len,
 	    WGDEV_SEND_PAD16, now) == -1)
-		bridge_count_tx_error(&d->br, a);
+		bridge_count_tx_error(d->br, a);
 }
 
 void
@@ -80,15 +80,16 @@ datapath_out(struct bridge_out *o, void *arg)
 	for (i = 0; i < o->n; i++) {
 		const struct bridge_act *a = &o->act[i];
 
-		if (a->kind != BRIDGE_ACT_MEMBER || a->target >= d->br.conf.member_max ||
-		    !d->br.member[a->target].used) {
-			bridge_count_tx_error(&d->br, a);
+		if (a->kind != BRIDGE_ACT_MEMBER) {
+			bridge_count_tx_error(d->br, a);
 			continue;
 		}
-		if (d->br.member[a->target].peer)
+		if (bridge_member_is_peer(d->br, a->target))
 			peer_out(d, a, now);
+		else if (bridge_member_addr(d->br, a->target) == NULL)
+			bridge_count_tx_error(d->br, a);	/* gone */
 		else if (a->segs > 1)
-			bridge_count_tx_error(&d->br, a);	/* never: no ports */
+			bridge_count_tx_error(d->br, a);	/* never: no ports */
 		else
 			udp_tx_add(&d->site, &d->site_tx,
 			    (struct sockaddr *)&d->msa[a->target], d->msalen[a->target],
@@ -105,8 +106,7 @@ datapath_site_error(uint32_t member, int err, void *arg)
 	struct proxyd *d = arg;
 
 	(void)err;
-	if (member < d->br.conf.member_max)
-		d->br.member[member].stats.drops[DROP_TX_ERROR]++;
+	bridge_count_member_error(d->br, member);
 }
 
 void
@@ -215,13 +215,13 @@ datapath_site_read(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (round = 0; round < PROXY_ROUNDS; round++) {
 		n = udp_recv(&d->site, &d->rx);
-		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &d->site_listen,
+		knocked |= site_input(d->br, d->out, &d->rx, n, now, &d->site_listen,
 		    &stranger, d->site.local ? d->mlocal : NULL);
 		proxyd_flush(d);
 		if (n < UDP_BATCH)
 			break;
 	}
-	site_report_strangers(&d->br, &d->nonmember_log, knocked, &stranger, now);
+	site_report_strangers(d->br, &d->nonmember_log, knocked, &stranger, now);
 }
 
 /* One datagram of the tunnel socket: the device's, then the bridge's. */
@@ -243,7 +243,7 @@ tun_datagram(struct proxyd *d, uint8_t *pkt, size_t len,
 	}
 	m = (uint32_t)(p - d->peers);
 	/* The VAN codec strips the padding the header counts. */
-	bridge_input_member(&d->br, d->out, m, NULL, pkt + rx.off, rx.len,
+	bridge_input_member(d->br, d->out, m, NULL, pkt + rx.off, rx.len,
 	    (monotime_t)wnow.mono);
 }
 

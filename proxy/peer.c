@@ -44,7 +44,7 @@ peer_by_name(struct proxyd *d, const char *name, uint32_t *slot)
 {
 	uint32_t m;
 
-	for (m = 0; m < d->br.conf.member_max; m++)
+	for (m = 0; m < d->size.member_max; m++)
 		if (d->peers[m].used && strcmp(d->peers[m].name, name) == 0) {
 			*slot = m;
 			return &d->peers[m];
@@ -68,7 +68,7 @@ peer_member_name(void *arg, uint32_t m)
 {
 	struct proxyd *d = arg;
 
-	return m < d->br.conf.member_max && d->peers[m].used ? d->peers[m].label : NULL;
+	return m < d->size.member_max && d->peers[m].used ? d->peers[m].label : NULL;
 }
 
 /* ----------------------------------------------------------- add, del --- */
@@ -79,7 +79,7 @@ peer_del(struct proxyd *d, uint32_t m, monotime_t now)
 	struct proxyd_peer *p = &d->peers[m];
 
 	log_info("peer %s removed", p->name);
-	bridge_peer_del(&d->br, d->out, m, now);
+	bridge_peer_del(d->br, d->out, m, now);
 	wgdev_peer_remove(d->dev, p->handle);
 	memset(p, 0, sizeof(*p));
 }
@@ -105,7 +105,7 @@ peer_frame_max(struct proxyd *d, uint32_t m)
 			v6 = !IN6_IS_ADDR_V4MAPPED(&info.endpoint.addr.in6.sin6_addr);
 		sodium_memzero(&info, sizeof(info));
 	}
-	bridge_peer_frame_max(&d->br, m,
+	bridge_peer_frame_max(d->br, m,
 	    (uint32_t)mtu_tunnel_frame_max(d->tunnel_mtu, v6));
 }
 
@@ -140,9 +140,9 @@ peer_map(struct proxyd *d, uint32_t m, const struct proxy_peer *cp, monotime_t n
 	for (i = 0; i < cp->npairs; i++) {
 		const struct proxy_pair *x = &cp->pairs[i];
 
-		if (bridge_peer_van(&d->br, m, x->local) == x->remote)
+		if (bridge_peer_van(d->br, m, x->local) == x->remote)
 			continue;
-		if (bridge_peer_map(&d->br, d->out, m, x->local, x->remote, now, &e) == -1)
+		if (bridge_peer_map(d->br, d->out, m, x->local, x->remote, now, &e) == -1)
 			log_err("peer %s: our VAN %u as its VAN %u: %s", cp->name, x->local,
 			    x->remote, e);
 		else
@@ -165,7 +165,7 @@ peer_add(struct proxyd *d, const struct proxy_peer *cp, struct wg_now wnow)
 		    cp->name, wgdev_peer_capacity(d->dev));
 		return;
 	}
-	if ((slot = bridge_peer_add(&d->br, now, &e)) < 0) {
+	if ((slot = bridge_peer_add(d->br, now, &e)) < 0) {
 		log_err("peer %s: %s", cp->name, e);
 		wgdev_peer_remove(d->dev, handle);
 		return;
@@ -179,9 +179,9 @@ peer_add(struct proxyd *d, const struct proxy_peer *cp, struct wg_now wnow)
 	wgdev_peer_set_user(d->dev, handle, p);
 	peer_set_psk(d, p, cp);
 	peer_set_endpoint(d, p, cp);
-	bridge_peer_limits(&d->br, (uint32_t)slot, cp->macs, cp->flood_rate,
+	bridge_peer_limits(d->br, (uint32_t)slot, cp->macs, cp->flood_rate,
 	    cp->learn_rate);
-	(void)bridge_peer_claims(&d->br, (uint32_t)slot, cp->claims);
+	(void)bridge_peer_claims(d->br, (uint32_t)slot, cp->claims);
 	log_info("peer %s added (%s)", cp->name, cp->has_endpoint ?
 	    cp->endpoint_text : "no endpoint: it calls us");
 	peer_map(d, (uint32_t)slot, cp, now);
@@ -200,7 +200,7 @@ peer_apply_remove(struct proxyd *d, const struct proxy_conf *conf)
 	monotime_t now = clock_mono();
 	uint32_t m, v;
 
-	for (m = 0; m < d->br.conf.member_max; m++) {
+	for (m = 0; m < d->size.member_max; m++) {
 		struct proxyd_peer *p = &d->peers[m];
 		const struct proxy_peer *cp;
 		struct wgdev_peer_info info;
@@ -216,14 +216,13 @@ peer_apply_remove(struct proxyd *d, const struct proxy_conf *conf)
 			peer_del(d, m, now);
 			continue;
 		}
-		for (v = 0; v < d->br.conf.van_max; v++) {
-			uint32_t id = d->br.van[v].id, theirs;
+		for (v = 0; v < d->size.van_max; v++) {
+			uint32_t id = bridge_van_id(d->br, v), theirs;
 
-			if (!d->br.van[v].used ||
-			    (theirs = bridge_peer_van(&d->br, m, id)) == 0 ||
+			if (id == 0 || (theirs = bridge_peer_van(d->br, m, id)) == 0 ||
 			    proxy_peer_remote(cp, id) == theirs)
 				continue;
-			bridge_peer_unmap(&d->br, d->out, m, id, now);
+			bridge_peer_unmap(d->br, d->out, m, id, now);
 			log_info("peer %s: VAN %u (its %u) no longer crosses", p->name, id,
 			    theirs);
 		}
@@ -267,8 +266,8 @@ peer_apply_add(struct proxyd *d, const struct proxy_conf *old,
 		}
 		if (op == NULL || op->keepalive != cp->keepalive)
 			wgdev_peer_set_keepalive(d->dev, p->handle, cp->keepalive, wnow);
-		bridge_peer_limits(&d->br, m, cp->macs, cp->flood_rate, cp->learn_rate);
-		(void)bridge_peer_claims(&d->br, m, cp->claims);
+		bridge_peer_limits(d->br, m, cp->macs, cp->flood_rate, cp->learn_rate);
+		(void)bridge_peer_claims(d->br, m, cp->claims);
 		peer_map(d, m, cp, (monotime_t)wnow.mono);
 	}
 }
@@ -280,7 +279,7 @@ peer_remove_all(struct proxyd *d)
 
 	if (d->peers == NULL)
 		return;
-	for (m = 0; m < d->br.conf.member_max; m++)
+	for (m = 0; m < d->size.member_max; m++)
 		if (d->peers[m].used) {
 			if (d->dev != NULL)
 				wgdev_peer_remove(d->dev, d->peers[m].handle);
@@ -388,14 +387,15 @@ peer_show(struct proxyd *d)
 	json_t *arr = json_array();
 	uint32_t m, v;
 
-	for (m = 0; m < d->br.conf.member_max; m++) {
+	for (m = 0; m < d->size.member_max; m++) {
 		const struct proxyd_peer *p = &d->peers[m];
-		const struct bridge_member *mb = &d->br.member[m];
+		struct bridge_member_view mv, *mb = &mv;
 		struct wgdev_peer_info info;
 		char pub[WG_KEY_B64_LEN + 1], ep[ENDPOINT_TEXT_MAX];
 		json_t *o, *vans;
 
-		if (!p->used || wgdev_peer_info(d->dev, p->handle, &info) != 0)
+		if (!p->used || !bridge_member_view(d->br, m, &mv) ||
+		    wgdev_peer_info(d->dev, p->handle, &info) != 0)
 			continue;
 		vans = json_array();
 		key_to_base64(pub, &info.public_key);
@@ -427,16 +427,17 @@ peer_show(struct proxyd *d)
 		    json_integer(mono_to_ms(now - mb->last_hello)));
 		json_object_set_new(o, "macs_max", json_integer(mb->routes_max));
 		json_object_set_new(o, "frame_max", json_integer(mb->frame_max));
-		for (v = 0; v < d->br.conf.van_max; v++) {
+		for (v = 0; v < d->size.van_max; v++) {
+			struct bridge_van_view vv;
 			uint32_t theirs;
 
-			if (!d->br.van[v].used ||
-			    (theirs = bridge_peer_van(&d->br, m, d->br.van[v].id)) == 0)
+			if (!bridge_van_view(d->br, v, &vv) ||
+			    (theirs = bridge_peer_van(d->br, m, vv.id)) == 0)
 				continue;
 			json_array_append_new(vans, json_pack("{s:I, s:s, s:I, s:b}",
-			    "local", (json_int_t)d->br.van[v].id, "name", d->br.van[v].name,
+			    "local", (json_int_t)vv.id, "name", vv.name,
 			    "remote", (json_int_t)theirs,
-			    "joined", member_bit(d->br.van[v].members, m)));
+			    "joined", bridge_van_joined(d->br, v, m)));
 		}
 		json_object_set_new(o, "vans", vans);
 		sodium_memzero(&info, sizeof(info));

@@ -81,18 +81,18 @@ report_events(struct proxyd *d)
 	char where[ADDR_STRLEN + BRIDGE_NAME_MAX];
 	monotime_t now = clock_mono();
 
-	while (bridge_event_next(&d->br, &ev)) {
+	while (bridge_event_next(d->br, &ev)) {
 		const char *name = peer_member_name(d, ev.where);
 
 		if (!log_limit_ok(&d->bridge_log, now))
 			continue;
 		if (name != NULL)
 			snprintf(where, sizeof(where), "%s", name);
-		else if (ev.where < d->br.conf.member_max)
-			addr_str(&d->br.member[ev.where].addr, where);
+		else if (bridge_member_addr(d->br, ev.where) != NULL)
+			addr_str(bridge_member_addr(d->br, ev.where), where);
 		else
 			snprintf(where, sizeof(where), "?");
-		site_log_event(&d->br, &ev, where);
+		site_log_event(&ev, where);
 	}
 }
 
@@ -102,13 +102,12 @@ proxyd_flush(struct proxyd *d)
 	datapath_out(d->out, d);
 	d->out->n = 0;
 	d->out->arena_used = 0;
-	if (d->br.ev_head != d->br.ev_tail)
+	if (bridge_events_pending(d->br))
 		report_events(d);
-	if (d->br.dump_due) {
+	if (bridge_take_dump_due(d->br)) {
 		/* A peer joined: tell it our routes once its JOINs are in. */
 		monotime_t soon = clock_mono() + MONO_MS(20);
 
-		d->br.dump_due = false;
 		if (soon < d->br_next)
 			d->br_next = soon;
 	}
@@ -125,7 +124,7 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	d->armed = MONO_NEVER;
-	d->br_next = bridge_tick(&d->br, d->out, now);
+	d->br_next = bridge_tick(d->br, d->out, now);
 	if (d->br_next == MONO_NEVER)
 		d->br_next = now + MONO_SEC(1);
 	wgdev_tick(d->dev, wnow);
@@ -139,10 +138,10 @@ member_sockaddr(void *arg, uint32_t m)
 {
 	struct proxyd *d = arg;
 
-	d->msalen[m] = (socklen_t)addr_to_sockaddr(&d->br.member[m].addr, d->site.v6,
+	d->msalen[m] = (socklen_t)addr_to_sockaddr(bridge_member_addr(d->br, m), d->site.v6,
 	    &d->msa[m]);
 	memset(&d->mlocal[m], 0, sizeof(d->mlocal[m]));	/* until it calls */
-	site_member_self(&d->br, m, &d->site_listen);
+	site_member_self(d->br, m, &d->site_listen);
 }
 
 /* VANs: gone (their pairs are unmapped already), new, renamed. */
@@ -154,16 +153,17 @@ apply_vans(struct proxyd *d, const struct proxy_conf *conf, bool reload,
 	unsigned i;
 	int v;
 
-	for (i = 0; i < d->br.conf.van_max; i++)
-		if (d->br.van[i].used && proxy_conf_van(conf, d->br.van[i].id) == NULL) {
-			log_info("VAN %u removed", d->br.van[i].id);
-			bridge_van_del(&d->br, d->out, i, now, &e);
+	for (i = 0; i < d->size.van_max; i++)
+		if (bridge_van_id(d->br, i) != 0 &&
+		    proxy_conf_van(conf, bridge_van_id(d->br, i)) == NULL) {
+			log_info("VAN %u removed", bridge_van_id(d->br, i));
+			bridge_van_del(d->br, d->out, i, now, &e);
 		}
 	for (i = 0; i < conf->nvans; i++) {
-		if (bridge_van_find(&d->br, conf->vans[i].id) >= 0)
+		if (bridge_van_find(d->br, conf->vans[i].id) >= 0)
 			continue;
 		/* A temporary name avoids a clash with a VAN renamed below. */
-		if (bridge_van_add(&d->br, conf->vans[i].id, NULL, &e) < 0) {
+		if (bridge_van_add(d->br, conf->vans[i].id, NULL, &e) < 0) {
 			log_err("%s:%d: VAN %u: %s", conf->file, conf->vans[i].line,
 			    conf->vans[i].id, e);
 			continue;
@@ -171,12 +171,16 @@ apply_vans(struct proxyd *d, const struct proxy_conf *conf, bool reload,
 		if (reload)
 			log_info("VAN %u added", conf->vans[i].id);
 	}
-	/* Names are unique in conf: set them all, no clash check. */
+	/* Names are unique in conf, but a VAN renamed may hold another's name
+	 * of the old file: a temporary name first (v<id> is not a name). */
 	for (i = 0; i < conf->nvans; i++)
-		if ((v = bridge_van_find(&d->br, conf->vans[i].id)) >= 0) {
-			snprintf(d->br.van[v].name, sizeof(d->br.van[v].name), "%s",
-			    conf->vans[i].name);
-			bridge_van_limits(&d->br, (uint32_t)v, conf->vans[i].fdb_max,
+		if ((v = bridge_van_find(d->br, conf->vans[i].id)) >= 0)
+			(void)bridge_van_rename(d->br, (uint32_t)v, "", &e);
+	for (i = 0; i < conf->nvans; i++)
+		if ((v = bridge_van_find(d->br, conf->vans[i].id)) >= 0) {
+			if (bridge_van_rename(d->br, (uint32_t)v, conf->vans[i].name, &e) == -1)
+				log_err("VAN %u: %s", conf->vans[i].id, e);
+			bridge_van_limits(d->br, (uint32_t)v, conf->vans[i].fdb_max,
 			    conf->vans[i].flood_rate, conf->vans[i].flood_burst);
 		}
 }
@@ -198,7 +202,7 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 		wgdev_set_private_key(d->dev, &conf->private_key, wnow);
 		log_warn("private key changed: every peer needs our new public key");
 	}
-	site_members_apply(&d->br, d->out, conf->members, conf->nmembers, now,
+	site_members_apply(d->br, d->out, conf->members, conf->nmembers, now,
 	    member_sockaddr, d);
 	peer_apply_remove(d, conf);
 	apply_vans(d, conf, old != NULL, now);
@@ -207,19 +211,26 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 		uint32_t m;
 
 		d->tunnel_mtu = conf->tunnel_mtu;
-		for (m = 0; m < d->br.conf.member_max; m++)
+		for (m = 0; m < d->size.member_max; m++)
 			peer_frame_max(d, m);
 	}
 	peer_apply_add(d, old, conf);
 
-	d->br.conf.hello_ms = conf->hello_ms;
-	d->br.conf.dead_count = conf->dead_count;
-	bridge_site_limits(&d->br, conf->member_routes_max, conf->member_flood_rate,
-	    conf->member_learn_rate);
-	d->br.conf.dad_moves = conf->dad_moves;
-	d->br.conf.dad_window_ms = conf->dad_window_s * 1000;
-	d->br.conf.dad_hold_ms = conf->dad_hold_s * 1000;
-	d->br.conf.refresh_ms = conf->route_refresh_s * 1000;
+	{
+		struct bridge_conf bc = { .hello_ms = conf->hello_ms,
+		    .dead_count = conf->dead_count, .dad_moves = conf->dad_moves,
+		    .dad_window_ms = conf->dad_window_s * 1000,
+		    .dad_hold_ms = conf->dad_hold_s * 1000,
+		    .refresh_ms = conf->route_refresh_s * 1000,
+		    .member_routes_max = conf->member_routes_max,
+		    .member_flood_rate = conf->member_flood_rate,
+		    .member_learn_rate = conf->member_learn_rate };
+		const char *e;
+
+		/* The parser checked the ranges; the core checks them again. */
+		if (bridge_set_conf(d->br, &bc, &e) == -1)
+			log_err("settings not applied: %s", e);
+	}
 	if (old != NULL && (old->has_site_key != conf->has_site_key ||
 	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0))
 		log_warn("site key %s: every member needs the same one",
@@ -227,7 +238,7 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 	if (old == NULL || old->has_site_key != conf->has_site_key ||
 	    old->site_key_compat != conf->site_key_compat ||
 	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0)
-		bridge_set_auth(&d->br, conf->has_site_key ? conf->site_key : NULL,
+		bridge_set_auth(d->br, conf->has_site_key ? conf->site_key : NULL,
 		    conf->site_key_compat);
 	log_set_level(conf->log_level);
 	if (old != NULL) {
@@ -281,9 +292,9 @@ van_arg(struct proxyd *d, const char *s, char *err, size_t errlen)
 
 	id = strtoul(s, &end, 10);
 	if (*s >= '0' && *s <= '9' && *end == '\0' && id <= UINT32_MAX)
-		v = bridge_van_find(&d->br, (uint32_t)id);
+		v = bridge_van_find(d->br, (uint32_t)id);
 	else
-		v = bridge_van_find_name(&d->br, s);
+		v = bridge_van_find_name(d->br, s);
 	if (v < 0)
 		snprintf(err, errlen, "unknown VAN '%s'", s);
 	return v;
@@ -296,24 +307,24 @@ ctl_show(struct proxyd *d, int argc, char **argv, char *err, size_t errlen)
 	int v = 0;
 
 	if (argc == 2 && strcmp(argv[1], "vans") == 0)
-		return show_vans(&d->br);
+		return show_vans(d->br);
 	if (argc == 2 && strcmp(argv[1], "members") == 0)
-		return show_members(&d->br, peer_member_name, d, now);
+		return show_members(d->br, peer_member_name, d, now);
 	if (argc == 2 && strcmp(argv[1], "peers") == 0)
 		return peer_show(d);
 	if ((argc == 2 || argc == 3) && strcmp(argv[1], "fdb") == 0) {
 		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
 			return NULL;
-		return show_fdb(&d->br, argc == 3 ? d->br.van[v].id : 0, NULL,
+		return show_fdb(d->br, argc == 3 ? bridge_van_id(d->br, (uint32_t)v) : 0, NULL,
 		    peer_member_name, d, now);
 	}
 	if ((argc == 2 || argc == 3) && strcmp(argv[1], "neigh") == 0) {
 		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
 			return NULL;
-		return show_neigh(&d->br, argc == 3 ? d->br.van[v].id : 0, now);
+		return show_neigh(d->br, argc == 3 ? bridge_van_id(d->br, (uint32_t)v) : 0, now);
 	}
 	if (argc == 2 && strcmp(argv[1], "stats") == 0) {
-		json_t *s = show_stats(&d->br, peer_member_name, d);
+		json_t *s = show_stats(d->br, peer_member_name, d);
 		const struct ctl_stats *cs = ctl_stats(d->ctl);
 
 		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
@@ -321,7 +332,7 @@ ctl_show(struct proxyd *d, int argc, char **argv, char *err, size_t errlen)
 		    "rejected", (json_int_t)cs->rejected));
 		json_object_set_new(s, "tunnel", peer_tunnel_stats(d));
 		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:b, s:I, s:I}",
-		    "route_refreshes", (json_int_t)d->br.refreshes,
+		    "route_refreshes", (json_int_t)bridge_refreshes(d->br),
 		    "site_gso_sends", (json_int_t)d->site_tx.gso_sends,
 		    "site_gso_fallbacks", (json_int_t)d->site_tx.gso_fallbacks,
 		    "site_gso", d->site.gso,
@@ -440,16 +451,16 @@ proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 	bc.dead_count = conf->dead_count;
 	bc.epoch = boot_epoch();
 	randombytes_buf(bc.hashkey, sizeof(bc.hashkey));
-	if (bridge_init(&d->br, &bc) == -1) {
+	if ((d->br = bridge_new(&bc)) == NULL) {
 		snprintf(err, SETTING_ERR_MAX, "cannot set up the bridge (memory?)");
 		goto fail;
 	}
-	d->br_ready = true;
+	bridge_size(d->br, &d->size);
 	d->out = malloc(sizeof(*d->out));
-	d->msa = calloc(d->br.conf.member_max, sizeof(*d->msa));
-	d->msalen = calloc(d->br.conf.member_max, sizeof(*d->msalen));
-	d->mlocal = calloc(d->br.conf.member_max, sizeof(*d->mlocal));
-	d->peers = calloc(d->br.conf.member_max, sizeof(*d->peers));
+	d->msa = calloc(d->size.member_max, sizeof(*d->msa));
+	d->msalen = calloc(d->size.member_max, sizeof(*d->msalen));
+	d->mlocal = calloc(d->size.member_max, sizeof(*d->mlocal));
+	d->peers = calloc(d->size.member_max, sizeof(*d->peers));
 	if (d->out == NULL || d->msa == NULL || d->msalen == NULL ||
 	    d->mlocal == NULL || d->peers == NULL ||
 	    datapath_init(d) == -1) {
@@ -542,13 +553,14 @@ proxyd_run(struct proxyd *d)
 	char a[ADDR_STRLEN], s[ADDR_STRLEN], pub[WG_KEY_B64_LEN + 1];
 	monotime_t now = clock_mono();
 
-	bridge_start(&d->br, d->out, now);
+	bridge_start(d->br, d->out, now);
 	d->br_next = now;	/* the first tick arms the HELLO rounds */
 	proxyd_flush(d);
 	key_to_base64(pub, &d->conf->public_key);
+	bridge_size(d->br, &d->size);
 	log_info("%s running: %u VANs, %u site members, %u peers; site %s, "
 	    "tunnels %s (public key %s), control %s, wg %s", d->conf->name,
-	    d->br.nvans, d->conf->nmembers, d->conf->npeers,
+	    d->size.nvans, d->conf->nmembers, d->conf->npeers,
 	    listen_str(&d->conf->site_listen, s), listen_str(&d->conf->listen, a),
 	    pub, d->conf->control, uapi_sock_path(d->uapi));
 	return event_base_dispatch(d->base) == -1 ? -1 : 0;
@@ -584,8 +596,7 @@ proxyd_free(struct proxyd *d)
 	free(d->msalen);
 	free(d->msa);
 	free(d->out);
-	if (d->br_ready)
-		bridge_free(&d->br);
+	bridge_free(d->br);
 	proxy_conf_free(d->conf);
 	free(d);
 }

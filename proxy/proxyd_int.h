@@ -61,8 +61,8 @@ struct proxyd {
 	struct proxy_conf *conf;
 	uint32_t	tunnel_mtu;	/* the configuration's, applied */
 	bool		tunnel_v4;	/* the tunnel socket is IPv4 only */
-	struct bridge	br;
-	bool		br_ready;
+	struct bridge	*br;		/* the core (opaque) */
+	struct bridge_size size;	/* its slots, for our tables */
 	struct bridge_out *out;
 	struct wgdev	*dev;
 	struct udp_sock	site;		/* the site underlay: plain VAN messages */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/layout.sh — the include rules of docs/architecture.md, checked on
-# every C file: which folder may include which, and that the pure core
+# every C file: which folder may include which, that the bridge's fields
+# (edge/van/bridge_int.h) stay inside the core, and that the pure core
 # (edge/van/, crypto/) neither includes the event loop, JSON or
 # configuration libraries nor reads a clock.  Prints every violation;
 # exits 1 if there is one.  `make check` runs it (target `layout`).
@@ -36,6 +37,10 @@ for f in crypto/*.[ch]; do
 	may "$f" crypto/
 	pure "$f"
 done
+# The bridge is opaque: only the core (and its tests) see its fields.
+grep -l '^#include "edge/van/bridge_int.h"' edge/rim/*.[ch] edge/vanedge/*.[ch] \
+    edge/vanctl/*.[ch] proxy/*.[ch] federation/*.[ch] federation/*/*.[ch] 2>/dev/null |
+    sed 's/$/ includes edge\/van\/bridge_int.h (the bridge is opaque: bridge.h)/'
 for f in edge/rim/*.[ch]; do may "$f" edge/van/ edge/rim/ crypto/; done
 for f in edge/vanedge/*.[ch]; do may "$f" edge/van/ edge/rim/ edge/vanedge/ crypto/; done
 for f in edge/vanctl/*.[ch]; do may "$f" edge/van/ edge/rim/; done

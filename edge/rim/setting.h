@@ -20,13 +20,14 @@
 
 #include "crypto/wg.h"
 #include "edge/van/addr.h"
+#include "edge/van/van.h"
 #include "edge/rim/log.h"
 
 #define SETTING_ERR_MAX	(4096 + 512)	/* a path and a message */
 #define SETTING_HOST_MAX	240	/* an endpoint's host name */
 #define SETTING_IFNAMSIZ	16	/* IFNAMSIZ: 15 characters and a NUL */
 #define SETTING_PATH_MAX	108	/* sun_path */
-#define SETTING_RATE_MAX	100000000	/* any per-second rate */
+#define SETTING_RATE_MAX	BRIDGE_RATE_MAX	/* any per-second rate */
 /* member_routes_max not set: fdb_max / BRIDGE_MEMBER_ROUTES_SHARE. */
 #define SETTING_ROUTES_UNSET	UINT32_MAX
 

@@ -3,6 +3,7 @@
  * forwarding table, members and counters.  Field names are the contract
  * with vanctl and with scripts (docs/vanctl.md).
  *
+ * It reads the bridge through its views (bridge.h), never its fields.
  * Pure apart from allocating the JSON it returns.
  */
 #include "edge/rim/show.h"
@@ -61,28 +62,29 @@ member_json(const struct bridge *b, uint32_t m, show_member_name name, void *arg
 {
 	const char *s = name != NULL ? name(arg, m) : NULL;
 
-	return s != NULL ? json_string(s) : addr_json(&b->member[m].addr);
+	const struct van_addr *a;
+
+	if (s != NULL)
+		return json_string(s);
+	return (a = bridge_member_addr(b, m)) != NULL ? addr_json(a) : json_string("?");
 }
 
 json_t *
 show_vans(const struct bridge *b)
 {
 	json_t *arr = json_array();
-	uint32_t v, m;
+	struct bridge_van_view van;
+	struct bridge_size size;
+	uint32_t v;
 
-	for (v = 0; v < b->conf.van_max; v++) {
-		const struct bridge_van *van = &b->van[v];
-		unsigned members = 0;
-
-		if (!van->used)
+	bridge_size(b, &size);
+	for (v = 0; v < size.van_max; v++) {
+		if (!bridge_van_view(b, v, &van))
 			continue;
-		for (m = 0; m < b->conf.member_max; m++)
-			if (b->member[m].used && member_bit(van->members, m))
-				members++;
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:i, s:i, s:i, s:i}",
-		    "id", (json_int_t)van->id, "name", van->name,
-		    "ports", (int)van->nports, "members", (int)members,
-		    "fdb_local", (int)van->fdb_local, "fdb_remote", (int)van->fdb_remote));
+		    "id", (json_int_t)van.id, "name", van.name,
+		    "ports", (int)van.nports, "members", (int)van.nmembers,
+		    "fdb_local", (int)van.fdb_local, "fdb_remote", (int)van.fdb_remote));
 	}
 	return arr;
 }
@@ -91,23 +93,26 @@ json_t *
 show_ports(const struct bridge *b, show_port_name name, void *arg)
 {
 	json_t *arr = json_array();
+	struct bridge_port_view port;
+	struct bridge_van_view van;
+	struct bridge_size size;
 	uint32_t p;
 
-	for (p = 0; p < b->conf.port_max; p++) {
-		const struct bridge_port *port = &b->port[p];
+	bridge_size(b, &size);
+	for (p = 0; p < size.port_max; p++) {
 		json_t *o;
 
-		if (!port->used)
+		if (!bridge_port_view(b, p, &port) || !bridge_van_view(b, port.van, &van))
 			continue;
 		o = json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I}",
-		    "tap", name(arg, p), "van", (json_int_t)b->van[port->van].id,
-		    "van_name", b->van[port->van].name, "state", port->up ? "up" : "down",
-		    "rx_frames", (json_int_t)port->stats.rx_frames,
-		    "tx_frames", (json_int_t)port->stats.tx_frames,
-		    "rx_bytes", (json_int_t)port->stats.rx_bytes,
-		    "tx_bytes", (json_int_t)port->stats.tx_bytes,
-		    "drops", (json_int_t)port->stats.drops);
-		json_object_set_new(o, "mac", port->has_mac ? mac_json(port->mac) :
+		    "tap", name(arg, p), "van", (json_int_t)van.id,
+		    "van_name", van.name, "state", port.up ? "up" : "down",
+		    "rx_frames", (json_int_t)port.stats->rx_frames,
+		    "tx_frames", (json_int_t)port.stats->tx_frames,
+		    "rx_bytes", (json_int_t)port.stats->rx_bytes,
+		    "tx_bytes", (json_int_t)port.stats->tx_bytes,
+		    "drops", (json_int_t)port.stats->drops);
+		json_object_set_new(o, "mac", port.has_mac ? mac_json(port.mac) :
 		    json_string("any"));
 		json_array_append_new(arr, o);
 	}
@@ -115,14 +120,16 @@ show_ports(const struct bridge *b, show_port_name name, void *arg)
 }
 
 json_t *
-show_fdb(struct bridge *b, uint32_t van_id, show_port_name name,
+show_fdb(const struct bridge *b, uint32_t van_id, show_port_name name,
     show_member_name mname, void *arg, monotime_t now)
 {
 	json_t *arr = json_array();
-	struct fdb_entry *e;
+	const struct fdb_entry *e;
+	struct bridge_size size;
 	uint32_t pos = 0;
 
-	while ((e = fdb_next(&b->fdb, &pos)) != NULL) {
+	bridge_size(b, &size);
+	while ((e = bridge_fdb_next(b, &pos)) != NULL) {
 		json_t *o;
 
 		if (van_id != 0 && e->van != van_id)
@@ -138,7 +145,7 @@ show_fdb(struct bridge *b, uint32_t van_id, show_port_name name,
 		json_object_set_new(o, "age_ms", json_integer(mono_to_ms(now - e->updated)));
 		json_object_set_new(o, "static", json_boolean(e->flags & FDB_F_STATIC));
 		json_object_set_new(o, "seq", json_integer(e->seq));
-		if (b->conf.proxy)
+		if (size.proxy)
 			json_object_set_new(o, "xseq", json_integer(e->xseq));
 		json_object_set_new(o, "frozen_ms", e->frozen_until > now ?
 		    json_integer(mono_to_ms(e->frozen_until - now)) : json_integer(0));
@@ -154,7 +161,7 @@ show_neigh(const struct bridge *b, uint32_t van_id, monotime_t now)
 	const struct neigh_entry *e;
 	uint32_t pos = 0;
 
-	while ((e = neigh_next(&b->neigh, &pos)) != NULL) {
+	while ((e = bridge_neigh_next(b, &pos)) != NULL) {
 		char ip[INET6_ADDRSTRLEN];
 		struct van_addr a = { .family = e->addr.family };
 
@@ -177,29 +184,31 @@ show_members(const struct bridge *b, show_member_name mname, void *arg,
     monotime_t now)
 {
 	json_t *arr = json_array();
+	struct bridge_member_view mb;
+	struct bridge_size size;
 	uint32_t m;
 
-	for (m = 0; m < b->conf.member_max; m++) {
-		const struct bridge_member *mb = &b->member[m];
+	bridge_size(b, &size);
+	for (m = 0; m < size.member_max; m++) {
 		char epoch[20];
 		json_t *o;
 
-		if (!mb->used)
+		if (!bridge_member_view(b, m, &mb))
 			continue;
-		snprintf(epoch, sizeof(epoch), "%016llx", (unsigned long long)mb->epoch);
+		snprintf(epoch, sizeof(epoch), "%016llx", (unsigned long long)mb.epoch);
 		o = json_pack("{s:o, s:s, s:I, s:i, s:i, s:i, s:s}",
 		    "address", member_json(b, m, mname, arg),
-		    "state", member_state_str(mb->state),
-		    "state_ms", (json_int_t)mono_to_ms(now - mb->state_since),
-		    "vans", (int)mb->van_count, "shared", (int)mb->shared,
-		    "routes", (int)mb->routes, "epoch", epoch);
-		json_object_set_new(o, "hello_age_ms", mb->last_hello == 0 ? json_null() :
-		    json_integer(mono_to_ms(now - mb->last_hello)));
+		    "state", member_state_str(mb.state),
+		    "state_ms", (json_int_t)mono_to_ms(now - mb.state_since),
+		    "vans", (int)mb.van_count, "shared", (int)mb.shared,
+		    "routes", (int)mb.routes, "epoch", epoch);
+		json_object_set_new(o, "hello_age_ms", mb.last_hello == 0 ? json_null() :
+		    json_integer(mono_to_ms(now - mb.last_hello)));
 		/* Memberships kept (vans counts those only counted, too). */
-		json_object_set_new(o, "vans_kept", json_integer((json_int_t)mb->nmemb));
+		json_object_set_new(o, "vans_kept", json_integer((json_int_t)mb.vans_kept));
 		/* The trailer it seals with, once heard (site key only). */
-		json_object_set_new(o, "auth", !b->conf.auth || mb->peer || mb->epoch == 0 ?
-		    json_null() : json_string(mb->v2 ? "pair-key" : "site-key"));
+		json_object_set_new(o, "auth", mb.auth == NULL ? json_null() :
+		    json_string(mb.auth));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -220,18 +229,23 @@ json_t *
 show_stats(const struct bridge *b, show_member_name mname, void *arg)
 {
 	json_t *vans = json_array(), *members = json_array();
+	const struct global_stats *g = bridge_global_stats(b);
+	struct bridge_member_view mb;
+	struct bridge_van_view van;
+	struct bridge_size size;
 	uint32_t v, m;
 
-	for (v = 0; v < b->conf.van_max; v++) {
-		const struct bridge_van *van = &b->van[v];
-		const struct van_stats *s = &van->stats;
+	bridge_size(b, &size);
+	for (v = 0; v < size.van_max; v++) {
+		const struct van_stats *s;
 
-		if (!van->used)
+		if (!bridge_van_view(b, v, &van))
 			continue;
+		s = van.stats;
 		json_t *o = json_pack(
 		    "{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
 		    " s:I, s:I, s:o}",
-		    "id", (json_int_t)van->id, "name", van->name,
+		    "id", (json_int_t)van.id, "name", van.name,
 		    "frames_in", (json_int_t)s->frames_in,
 		    "frames_out", (json_int_t)s->frames_out,
 		    "data_tx", (json_int_t)s->data_tx, "data_rx", (json_int_t)s->data_rx,
@@ -258,18 +272,18 @@ show_stats(const struct bridge *b, show_member_name mname, void *arg)
 		    json_integer((json_int_t)s->arpnd_flooded));
 		json_object_set_new(o, "icmp_sent", json_integer((json_int_t)s->icmp_sent));
 		json_object_set_new(o, "reannounces", json_integer((json_int_t)s->reannounces));
-		if (b->conf.proxy) {
+		if (size.proxy) {
 			json_object_set_new(o, "relayed", json_integer((json_int_t)s->relayed));
 			json_object_set_new(o, "transit", json_integer((json_int_t)s->transit));
 		}
 		json_array_append_new(vans, o);
 	}
-	for (m = 0; m < b->conf.member_max; m++) {
-		const struct bridge_member *mb = &b->member[m];
-		const struct member_stats *s = &mb->stats;
+	for (m = 0; m < size.member_max; m++) {
+		const struct member_stats *s;
 
-		if (!mb->used)
+		if (!bridge_member_view(b, m, &mb))
 			continue;
+		s = mb.stats;
 		json_array_append_new(members, json_pack(
 		    "{s:o, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:o}",
 		    "address", member_json(b, m, mname, arg),
@@ -283,8 +297,8 @@ show_stats(const struct bridge *b, show_member_name mname, void *arg)
 		    "learn_refused", json_integer((json_int_t)s->learn_refused));
 	}
 	return json_pack("{s:{s:I, s:I, s:o}, s:o, s:o}",
-	    "global", "rx_msgs", (json_int_t)b->stats.rx_msgs,
-	    "drops_total", (json_int_t)drops_total(b->stats.drops),
-	    "drops", drops_json(b->stats.drops),
+	    "global", "rx_msgs", (json_int_t)g->rx_msgs,
+	    "drops_total", (json_int_t)drops_total(g->drops),
+	    "drops", drops_json(g->drops),
 	    "vans", vans, "members", members);
 }

@@ -21,7 +21,7 @@ typedef const char *(*show_member_name)(void *arg, uint32_t m);
 json_t	*show_vans(const struct bridge *);
 json_t	*show_ports(const struct bridge *, show_port_name, void *);
 /* van_id 0: every VAN.  Either callback may be NULL; both get arg. */
-json_t	*show_fdb(struct bridge *, uint32_t van_id, show_port_name,
+json_t	*show_fdb(const struct bridge *, uint32_t van_id, show_port_name,
 	    show_member_name, void *arg, monotime_t now);
 json_t	*show_members(const struct bridge *, show_member_name, void *,
 	    monotime_t now);

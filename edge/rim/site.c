@@ -14,7 +14,7 @@ site_input(struct bridge *b, struct bridge_out *o, const struct udp_rx *rx, int 
     monotime_t now, const struct van_addr *listen, struct van_addr *stranger,
     struct udp_local *mlocal)
 {
-	uint64_t *strangers = &b->stats.drops[DROP_NOT_MEMBER];
+	const uint64_t *strangers = &bridge_global_stats(b)->drops[DROP_NOT_MEMBER];
 	struct van_addr from, to;
 	bool knocked = false;
 	int i;
@@ -22,7 +22,7 @@ site_input(struct bridge *b, struct bridge_out *o, const struct udp_rx *rx, int 
 	for (i = 0; i < n; i++) {
 		uint64_t before = *strangers;
 		size_t len = rx->msg[i].msg_len, off, seg;
-		monotime_t hello = 0;
+		bool hello = false;
 		int m;
 
 		if (!addr_from_sockaddr((const struct sockaddr *)&rx->from[i],
@@ -34,8 +34,7 @@ site_input(struct bridge *b, struct bridge_out *o, const struct udp_rx *rx, int 
 		else
 			to = *listen;
 		/* One lookup for all the messages of a GRO datagram. */
-		if ((m = bridge_member_find(b, &from)) >= 0)
-			hello = b->member[m].last_hello;
+		m = bridge_member_find(b, &from);
 		/* GRO: datagrams of seg bytes back to back, the last shorter. */
 		seg = rx->seg[i] ? rx->seg[i] : len;
 		off = 0;
@@ -43,14 +42,13 @@ site_input(struct bridge *b, struct bridge_out *o, const struct udp_rx *rx, int 
 			size_t l = len - off < seg ? len - off : seg;
 
 			if (m >= 0)
-				bridge_input_member(b, o, (uint32_t)m, &to,
-				    rx->buf[i] + off, l, now);
+				hello |= bridge_input_member(b, o, (uint32_t)m, &to,
+				    rx->buf[i] + off, l, now) == WIRE_HELLO;
 			else	/* counted as from a non-member */
 				bridge_input(b, o, &from, &to, rx->buf[i] + off, l, now);
 		} while ((off += seg) < len);
 		/* Only a HELLO the bridge took (keyed, with a site key). */
-		if (mlocal != NULL && m >= 0 && b->member[m].used &&
-		    b->member[m].last_hello != hello)
+		if (mlocal != NULL && hello)
 			mlocal[m] = rx->local[i];
 		if (*strangers != before) {
 			*stranger = from;
@@ -67,7 +65,8 @@ site_member_self(struct bridge *b, uint32_t m, const struct van_addr *listen)
 
 	if (listen->family != 0)
 		self = *listen;
-	else if (udp_source_for(&b->member[m].addr, listen->port, &self) == -1)
+	else if (bridge_member_addr(b, m) == NULL ||
+	    udp_source_for(bridge_member_addr(b, m), listen->port, &self) == -1)
 		return;		/* no route: its first HELLO tells us */
 	bridge_member_self(b, m, &self);
 }
@@ -82,7 +81,7 @@ site_report_strangers(const struct bridge *b, struct log_limit *lim, bool knocke
 		return;
 	log_warn("dropped a message from %s, not a site member "
 	    "(%llu from non-members so far)", addr_str(stranger, a),
-	    (unsigned long long)b->stats.drops[DROP_NOT_MEMBER]);
+	    (unsigned long long)bridge_global_stats(b)->drops[DROP_NOT_MEMBER]);
 }
 
 void
@@ -90,15 +89,18 @@ site_members_apply(struct bridge *b, struct bridge_out *o,
     const struct van_addr *members, unsigned n, monotime_t now,
     void (*added)(void *, uint32_t), void *arg)
 {
+	const struct van_addr *a;
+	struct bridge_size size;
 	const char *e;
 	unsigned i;
 	uint32_t m;
 
-	for (m = 0; m < b->conf.member_max; m++) {
-		if (!b->member[m].used || b->member[m].peer)
-			continue;
+	bridge_size(b, &size);
+	for (m = 0; m < size.member_max; m++) {
+		if ((a = bridge_member_addr(b, m)) == NULL)
+			continue;		/* unused, or a peer */
 		for (i = 0; i < n; i++)
-			if (addr_eq(&members[i], &b->member[m].addr))
+			if (addr_eq(&members[i], a))
 				break;
 		if (i == n)
 			bridge_member_del(b, m);
@@ -109,9 +111,9 @@ site_members_apply(struct bridge *b, struct bridge_out *o,
 		if (bridge_member_find(b, &members[i]) >= 0)
 			continue;
 		if ((slot = bridge_member_add(b, o, &members[i], now, &e)) < 0) {
-			char a[ADDR_STRLEN];
+			char text[ADDR_STRLEN];
 
-			log_err("member %s: %s", addr_str(&members[i], a), e);
+			log_err("member %s: %s", addr_str(&members[i], text), e);
 			continue;
 		}
 		added(arg, (uint32_t)slot);
@@ -119,7 +121,7 @@ site_members_apply(struct bridge *b, struct bridge_out *o,
 }
 
 void
-site_log_event(const struct bridge *b, const struct bridge_event *ev, const char *where)
+site_log_event(const struct bridge_event *ev, const char *where)
 {
 	char mac[18], a[INET6_ADDRSTRLEN];
 
@@ -128,7 +130,7 @@ site_log_event(const struct bridge *b, const struct bridge_event *ev, const char
 	case BRIDGE_EV_DAD_FREEZE:
 		log_warn("VAN %u: MAC %s moved %u times in %u s: duplicate? frozen at "
 		    "%s for %u s", ev->van_id, mac, ev->moves,
-		    b->conf.dad_window_ms / 1000, where, b->conf.dad_hold_ms / 1000);
+		    ev->window_ms / 1000, where, ev->hold_ms / 1000);
 		break;
 	case BRIDGE_EV_LOOP:
 		log_warn("VAN %u: a flood (source MAC %s) came back from %s: the "

@@ -46,7 +46,6 @@ void	site_members_apply(struct bridge *, struct bridge_out *,
 	    void (*added)(void *, uint32_t slot), void *arg);
 
 /* Log what the bridge reports (bridge_event_next); where: port or member. */
-void	site_log_event(const struct bridge *, const struct bridge_event *,
-	    const char *where);
+void	site_log_event(const struct bridge_event *, const char *where);
 
 #endif /* EDGE_RIM_SITE_H */

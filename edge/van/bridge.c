@@ -74,6 +74,71 @@ drop_reason_str(enum drop_reason r)
 
 /* -------------------------------------------------------------- set-up --- */
 
+/* Range checks of what bridge_set_conf may change (van.h's limits). */
+static const char *
+conf_check(const struct bridge_conf *c)
+{
+	if (c->hello_ms < BRIDGE_HELLO_MS_MIN || c->hello_ms > BRIDGE_HELLO_MS_MAX)
+		return "hello interval out of range";
+	if (c->dead_count < BRIDGE_DEAD_COUNT_MIN || c->dead_count > BRIDGE_DEAD_COUNT_MAX)
+		return "dead count out of range";
+	if (c->dad_moves > BRIDGE_DAD_MOVES_MAX ||
+	    c->dad_window_ms > BRIDGE_DAD_SECONDS_MAX * 1000u ||
+	    c->dad_hold_ms > BRIDGE_DAD_SECONDS_MAX * 1000u)
+		return "duplicate-address detection setting out of range";
+	if (c->refresh_ms > BRIDGE_REFRESH_S_MAX * 1000u)
+		return "route refresh out of range";
+	if (c->frame_max != 0 && (c->frame_max < ETH_HDR_LEN ||
+	    c->frame_max > BRIDGE_GSO_FRAME_MAX))
+		return "largest frame out of range";
+	if (c->member_routes_max > FDB_MAX_LIMIT || c->member_flood_rate > BRIDGE_RATE_MAX ||
+	    c->member_learn_rate > BRIDGE_RATE_MAX)
+		return "member limit out of range";
+	return NULL;
+}
+
+struct bridge *
+bridge_new(const struct bridge_conf *conf)
+{
+	struct bridge *b;
+
+	if (conf_check(conf) != NULL || (b = malloc(sizeof(*b))) == NULL)
+		return NULL;
+	if (bridge_init(b, conf) == -1) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void
+bridge_free(struct bridge *b)
+{
+	if (b == NULL)
+		return;
+	bridge_fini(b);
+	free(b);
+}
+
+int
+bridge_set_conf(struct bridge *b, const struct bridge_conf *c, const char **err)
+{
+	if ((*err = conf_check(c)) != NULL)
+		return -1;
+	b->conf.hello_ms = c->hello_ms;
+	b->conf.dead_count = c->dead_count;
+	b->conf.dad_moves = c->dad_moves ? c->dad_moves : BRIDGE_DAD_MOVES_DEFAULT;
+	b->conf.dad_window_ms = c->dad_window_ms ? c->dad_window_ms :
+	    BRIDGE_DAD_WINDOW_MS_DEFAULT;
+	b->conf.dad_hold_ms = c->dad_hold_ms ? c->dad_hold_ms : BRIDGE_DAD_HOLD_MS_DEFAULT;
+	b->conf.arp_proxy = c->arp_proxy;
+	b->conf.frame_max = c->frame_max;
+	b->conf.refresh_ms = c->refresh_ms;
+	bridge_site_limits(b, c->member_routes_max, c->member_flood_rate,
+	    c->member_learn_rate);
+	return 0;
+}
+
 int
 bridge_init(struct bridge *b, const struct bridge_conf *conf)
 {
@@ -133,7 +198,7 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 		    b->claimers == NULL ||
 		    idmap_init(&b->xmap_out, BRIDGE_PEER_VANS_MAX, k[0]) == -1 ||
 		    idmap_init(&b->xmap_in, BRIDGE_PEER_VANS_MAX, k[1]) == -1) {
-			bridge_free(b);
+			bridge_fini(b);
 			return -1;
 		}
 		k[0][1] ^= 0x11;
@@ -148,14 +213,14 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 	    idmap_init(&b->memb, b->conf.memb_max, k[2]) == -1 ||
 	    neigh_init(&b->neigh, b->conf.neigh_max ? b->conf.neigh_max :
 	    NEIGH_MAX_DEFAULT, k[3]) == -1) {
-		bridge_free(b);
+		bridge_fini(b);
 		return -1;
 	}
 	return 0;
 }
 
 void
-bridge_free(struct bridge *b)
+bridge_fini(struct bridge *b)
 {
 	if (b->fdb.slot != NULL)
 		fdb_free(&b->fdb);
@@ -710,6 +775,8 @@ bridge_event(struct bridge *b, uint8_t type, uint32_t v, const struct fdb_entry 
 	memcpy(ev->mac, e->mac, 6);
 	ev->where = e->where;
 	ev->moves = e->moves;
+	ev->window_ms = b->conf.dad_window_ms;
+	ev->hold_ms = b->conf.dad_hold_ms;
 }
 
 monotime_t
@@ -1614,7 +1681,7 @@ unlearn_in(struct bridge *b, uint32_t m, uint32_t v, const struct wire_unlearn *
 		bridge_fdb_drop(b, e, now);
 }
 
-void
+int
 bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from,
     const struct van_addr *to, const uint8_t *msg, size_t len, monotime_t now)
 {
@@ -1623,12 +1690,12 @@ bridge_input(struct bridge *b, struct bridge_out *o, const struct van_addr *from
 	if ((mi = bridge_member_find(b, from)) < 0) {
 		b->stats.rx_msgs++;
 		b->stats.drops[DROP_NOT_MEMBER]++;
-		return;
+		return 0;
 	}
-	bridge_input_member(b, o, (uint32_t)mi, to, msg, len, now);
+	return bridge_input_member(b, o, (uint32_t)mi, to, msg, len, now);
 }
 
-void
+int
 bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
     const struct van_addr *to, const uint8_t *msg, size_t len, monotime_t now)
 {
@@ -1640,62 +1707,61 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 
 	b->stats.rx_msgs++;
 	if (m >= b->conf.member_max || !b->member[m].used)
-		return;
+		return 0;
 	mb = &b->member[m];
 	mb->stats.rx_bytes += len;
 	if ((err = wire_decode(msg, len, &wm)) != WIRE_OK) {
 		mb->stats.drops[err]++;
-		return;
+		return 0;
 	}
 	if (wire_is_control(wm.hdr.type) &&
 	    (err = member_auth_in(b, m, to, msg, &wm, now)) != 0) {
 		mb->stats.drops[err]++;
-		return;
+		return 0;
 	}
 	mb->stats.rx_msgs[wm.hdr.type]++;
 	if (wm.hdr.type == WIRE_HELLO) {
-		member_hello_in(b, o, m, to, &wm, now);
-		return;
+		return member_hello_in(b, o, m, to, &wm, now) ? WIRE_HELLO : 0;
 	}
 	if (mb->peer) {
 		/* Only a pair of the peering crosses it (docs/proxy.md §4). */
 		if (!idmap_get(&b->xmap_in, (uint64_t)m << 32 | wm.hdr.src_van, &ours) ||
 		    ours != wm.hdr.dst_van) {
 			mb->stats.drops[DROP_UNMAPPED]++;
-			return;
+			return 0;
 		}
 	} else if (wm.hdr.src_van != wm.hdr.dst_van) {
 		mb->stats.drops[DROP_VAN_MISMATCH]++;
-		return;
+		return 0;
 	}
 	/* Memberships are kept for VANs we do not have too (HELLO digest). */
 	if (wm.hdr.type == WIRE_JOIN) {
 		member_join(b, o, m, wm.hdr.dst_van);
-		return;
+		return WIRE_JOIN;
 	}
 	if (wm.hdr.type == WIRE_LEAVE) {
 		member_leave(b, m, wm.hdr.dst_van, now);
-		return;
+		return WIRE_LEAVE;
 	}
 	if ((vi = bridge_van_find(b, wm.hdr.dst_van)) < 0) {
 		mb->stats.drops[DROP_UNKNOWN_VAN]++;
-		return;
+		return 0;
 	}
 	v = (uint32_t)vi;
 	/* What one member may send us: a peer's limits, or the site's. */
 	if (wm.hdr.type == WIRE_FLOOD && !bridge_bucket_take(&mb->flood_in, 1, now)) {
 		mb->stats.drops[DROP_FLOOD_LIMIT]++;
 		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
-		return;
+		return 0;
 	}
 	if ((wm.hdr.type == WIRE_LEARN || wm.hdr.type == WIRE_UNLEARN) &&
 	    !bridge_bucket_take(&mb->learn_in, 1, now)) {
 		mb->stats.drops[DROP_LEARN_LIMIT]++;
-		return;
+		return 0;
 	}
 	if (b->conf.proxy) {
 		relay_input(b, o, m, v, &wm, now);
-		return;
+		return wm.hdr.type;
 	}
 	switch (wm.hdr.type) {
 	case WIRE_DATA:
@@ -1711,4 +1777,5 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 		unlearn_in(b, m, v, &wm.body.unlearn, now);
 		break;
 	}
+	return wm.hdr.type;
 }

@@ -8,6 +8,11 @@
  * actions in a struct bridge_out, which the I/O layer flushes (the bridge
  * calls out->flush itself when the batch is full).  Frames in actions point
  * into the caller's buffers, which must stay valid until the flush.
+ *
+ * Opaque, as OpenBSD's wg_noise is behind if_wg: the I/O layer changes the
+ * bridge only through these calls (settings through bridge_set_conf, which
+ * checks them against van.h's limits) and reads it through the views at
+ * the end of this file; the fields are bridge_int.h's, the core's own.
  */
 #ifndef EDGE_VAN_BRIDGE_H
 #define EDGE_VAN_BRIDGE_H
@@ -16,103 +21,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crypto/replay.h"
 #include "edge/van/van.h"
 #include "edge/van/addr.h"
 #include "edge/van/claims.h"
 #include "edge/van/fdb.h"
-#include "edge/van/idmap.h"
 #include "edge/van/monotime.h"
 #include "edge/van/neigh.h"
 #include "edge/van/stats.h"
 #include "edge/van/wire.h"
 
-#define MEMBER_WORDS		(BRIDGE_MEMBER_MAX / 64)
+/* Opaque: its fields are the core's (bridge_int.h); the I/O layer calls. */
+struct bridge;
 
 enum member_state {
 	MEMBER_UNKNOWN = 0,	/* not heard lately; floods still go to it */
 	MEMBER_ALIVE,		/* HELLO within the dead time */
 	MEMBER_DEAD,		/* went silent while sharing VANs: no routes */
-};
-
-struct bridge_port {
-	bool		used;
-	bool		up;		/* can deliver (tap open) */
-	bool		flood_limited;	/* its last flood met an empty bucket */
-	bool		has_mac;	/* may only send from mac */
-	uint8_t		mac[6];
-	uint32_t	van;		/* VAN slot */
-	uint32_t	next;		/* next port of the VAN, or UINT32_MAX */
-	struct port_stats stats;
-};
-
-/* A token bucket: rate per second, burst; rate 0 = unlimited. */
-struct bucket {
-	uint32_t	rate;
-	uint32_t	burst;
-	double		tokens;
-	monotime_t	last;
-};
-
-struct bridge_van {
-	bool		used;
-	uint32_t	id;
-	char		name[BRIDGE_NAME_MAX];
-	uint32_t	npeers;		/* peers it is mapped to (proxy) */
-	uint32_t	fdb_max;	/* this VAN's share of the table, 0 = any */
-	struct bucket	flood;		/* flooded frames, both directions */
-	uint32_t	nports;		/* local ports */
-	uint32_t	first_port;	/* list through bridge_port.next */
-	uint32_t	fdb_local;	/* forwarding entries of this VAN */
-	uint32_t	fdb_remote;
-	uint64_t	members[MEMBER_WORDS];	/* members that JOINed */
-	struct van_stats stats;
-};
-
-struct bridge_member {
-	bool		used;
-	bool		peer;		/* another site's proxy, over a tunnel */
-	struct van_addr	addr;		/* site members: underlay address */
-	uint32_t	routes_max;	/* 0: conf.member_routes_max */
-	struct bucket	flood_in;	/* floods it may send us */
-	struct bucket	learn_in;	/* LEARN / UNLEARN it may send */
-	uint32_t	xjoined;	/* peers: VANs mapped, in its IDs ... */
-	uint64_t	xjoined_digest;	/* ... and their digest */
-	uint32_t	frame_max;	/* peers: the largest frame its tunnel carries, 0 any */
-	bool		dump;		/* peers: our routes still to tell it */
-	uint32_t	dump_pos;	/* ... from this slot of the table on */
-	enum member_state state;
-	uint64_t	epoch;		/* its boot epoch, 0 = not heard */
-	monotime_t	epoch_at;	/* ... since (one change per interval) */
-	bool		fresh;		/* new epoch, no HELLO of it processed yet */
-	struct replay_window window;	/* auth counters of this epoch */
-	/*
-	 * Site key (docs/protocol.md §7): our address as it knows us, the
-	 * pair keys of both directions (derived when first needed), our
-	 * counter toward it; v2: it sealed with its pair key (site_key_compat
-	 * then sends it version 2 too).
-	 */
-	struct van_addr	self;		/* family 0: conf.self */
-	struct van_addr	rx_to;		/* the address rx_key is for */
-	bool		tx_ok, rx_ok, v2;
-	uint8_t		tx_key[WIRE_KEY_LEN];
-	uint8_t		rx_key[WIRE_KEY_LEN];
-	uint64_t	tx_counter;
-	uint32_t	interval_ms;	/* its HELLO interval */
-	uint32_t	van_count;	/* our view of its VAN set */
-	uint64_t	van_digest;
-	uint32_t	memb_head;	/* its memberships kept (a list of nodes) */
-	uint32_t	nmemb;		/* ... how many */
-	uint32_t	nforeign;	/* ... of VANs not configured here */
-	uint32_t	over;		/* JOINs counted in the digest, not kept */
-	bool		want_sync;	/* ask it for its JOINs at the next tick */
-	monotime_t	sync_answered;	/* its last HELLO+SYNC we answered */
-	uint32_t	shared;		/* its VANs that have local ports here */
-	uint32_t	routes;		/* forwarding entries through it */
-	monotime_t	last_hello;	/* HELLO received */
-	monotime_t	sync_at;	/* resync last requested */
-	monotime_t	state_since;
-	struct member_stats stats;
 };
 
 struct bridge_conf {
@@ -186,89 +110,22 @@ struct bridge_event {
 	uint8_t		mac[6];
 	uint32_t	where;		/* port or member slot */
 	uint32_t	moves;
+	uint32_t	window_ms, hold_ms;	/* DAD_FREEZE: dad_window, dad_hold */
 	uint32_t	seq;		/* SEQ_JUMP: the claim's; known: moves */
 	struct wire_addr addr;		/* ADDR_CONFLICT, CLAIM_DENIED: the address */
 };
 
-/* The sequence a removed binding had, so a comeback announces higher. */
-struct seq_memo {
-	uint32_t	van;
-	uint32_t	seq;
-	uint32_t	xseq;
-	uint8_t		mac[6];
-	bool		inside;		/* proxy: it was behind a site member */
-	monotime_t	at;
-};
-
-/* A FLOOD seen lately (proxy): the same one from another peer is a loop. */
-struct flood_seen {
-	uint64_t	print;		/* VAN, length, first bytes */
-	uint32_t	member;
-	monotime_t	at;
-};
-
-/* A LEARN refused while a binding here held its MAC (bridge_pend_keep). */
-struct claim_pend {
-	uint32_t	van;		/* VAN ID */
-	uint32_t	member;
-	monotime_t	at;		/* 0: free */
-	struct wire_learn learn;
-};
-
-/* A membership kept: (member, VAN ID), on the member's list. */
-struct memb_node {
-	uint32_t	van_id;
-	uint32_t	prev, next;	/* node indices; UINT32_MAX ends */
-	bool		foreign;	/* of a VAN not configured here */
-};
-
-struct unlearn_hold {
-	uint32_t	van;
-	uint32_t	member;
-	uint8_t		mac[6];
-	monotime_t	at;
-};
-
-struct bridge {
-	struct bridge_conf conf;
-	struct fdb	fdb;
-	struct neigh	neigh;		/* addresses of MACs: the ARP/ND proxy */
-	struct bucket	icmp;		/* "too big" answers */
-	struct idmap	van_by_id;	/* VAN ID -> slot */
-	struct idmap	member_by_addr;	/* addr_key -> slot */
-	struct idmap	memb;		/* member << 32 | VAN ID -> node */
-	struct memb_node *memb_node;	/* [conf.memb_max] */
-	uint32_t	memb_free;	/* free nodes, through next */
-	struct bridge_van *van;		/* [BRIDGE_VAN_MAX] */
-	struct bridge_port *port;	/* [BRIDGE_PORT_MAX] */
-	struct bridge_member *member;	/* [BRIDGE_MEMBER_MAX] */
-	struct unlearn_hold *hold;	/* [BRIDGE_UNLEARN_CACHE] */
-	struct seq_memo	*memo;		/* [BRIDGE_SEQ_CACHE] */
-	struct flood_seen *seen;	/* [BRIDGE_SEEN_CACHE], proxies */
-	struct claim_pend *pend;	/* [BRIDGE_PEND_CACHE] */
-	struct claims	*claims;	/* [member_max], proxies: by peer */
-	uint32_t	*claimers;	/* [member_max]: peers with a claims list */
-	uint32_t	nclaimers;
-	struct idmap	xmap_out;	/* peer << 32 | our VAN ID -> its VAN ID */
-	struct idmap	xmap_in;	/* peer << 32 | its VAN ID -> our VAN ID */
-	uint32_t	nvans, nports, nmembers;
-	uint32_t	joined;		/* local VANs with ports (JOINed) */
-	uint64_t	joined_digest;
-	monotime_t	next_hello;
-	monotime_t	next_dump;	/* proxies: the next batch of relay_dump */
-	monotime_t	next_refresh;	/* proxies: the next refresh_ms round, 0: unset */
-	uint64_t	refreshes;	/* refresh rounds begun */
-	bool		dump_due;	/* a peer joined: the daemon ticks soon */
-	uint32_t	hello_rounds;
-	struct bridge_event events[BRIDGE_EVENTS];
-	uint32_t	ev_head, ev_tail;
-	uint64_t	ev_lost;
-	bool		started;
-	struct global_stats stats;
-};
-
-int	bridge_init(struct bridge *, const struct bridge_conf *);
+/* A bridge for conf (checked: NULL on a bad value, or no memory). */
+struct bridge *bridge_new(const struct bridge_conf *);
 void	bridge_free(struct bridge *);
+/*
+ * The settings that may change while it runs — hello_ms, dead_count, the
+ * dad_* values (0: defaults), arp_proxy, frame_max, refresh_ms and the
+ * member_* limits — from conf; the rest of conf (sizes, proxy, epoch,
+ * keys, self) is bridge_new's.  -1 with err when a value is out of range:
+ * then nothing changes.
+ */
+int	bridge_set_conf(struct bridge *, const struct bridge_conf *, const char **err);
 
 /* Configuration and control: slots or -1 with errno-free error strings. */
 int	bridge_van_add(struct bridge *, uint32_t id, const char *name,
@@ -325,13 +182,15 @@ void	bridge_port_frame(struct bridge *, struct bridge_out *, uint32_t port,
 /*
  * A UDP payload from the underlay, from `from` to `to` (the local address
  * it came to, with our port; NULL: the one we are known by, see
- * bridge_member_self).
+ * bridge_member_self).  Returns the message's type if it was taken (past
+ * the checks of membership, format and, with a site key, authentication),
+ * else 0.
  */
-void	bridge_input(struct bridge *, struct bridge_out *,
+int	bridge_input(struct bridge *, struct bridge_out *,
 	    const struct van_addr *from, const struct van_addr *to,
 	    const uint8_t *msg, size_t len, monotime_t now);
 /* A message from member slot m (a peer: the plaintext of its tunnel). */
-void	bridge_input_member(struct bridge *, struct bridge_out *, uint32_t m,
+int	bridge_input_member(struct bridge *, struct bridge_out *, uint32_t m,
 	    const struct van_addr *to, const uint8_t *msg, size_t len,
 	    monotime_t now);
 /*
@@ -349,12 +208,6 @@ const struct van_addr *bridge_member_self_get(const struct bridge *, uint32_t m)
  */
 void	bridge_set_auth(struct bridge *, const uint8_t *key, bool compat);
 /*
- * Limits of every site member (peers have their own): routes through one
- * (0 = any), floods and LEARN/UNLEARN per second from one (0 = none).
- */
-void	bridge_site_limits(struct bridge *, uint32_t routes_max,
-	    uint32_t flood_rate, uint32_t learn_rate);
-/*
  * What peer m may claim (docs/proxy.md §5): copied; NULL or lists not set
  * are the default (what no other peer's list and no binding of this site
  * holds).
@@ -368,6 +221,14 @@ void	bridge_out_init(struct bridge_out *,
 /* Count an I/O failure of action a (the I/O layer reports it back). */
 void	bridge_count_tx_error(struct bridge *, const struct bridge_act *);
 
+/*
+ * A VAN's name: unique (refused while another VAN has it), or "" for none
+ * (a reload renames in two passes: all to "", then to their new names).
+ */
+int	bridge_van_rename(struct bridge *, uint32_t van_slot, const char *name,
+	    const char **err);
+/* Count a send that failed toward member m (the socket's error callback). */
+void	bridge_count_member_error(struct bridge *, uint32_t m);
 /* Per-VAN limits: table share (0 = any), flood rate and burst (0 = none). */
 void	bridge_van_limits(struct bridge *, uint32_t van_slot, uint32_t fdb_max,
 	    uint32_t flood_rate, uint32_t flood_burst);
@@ -382,17 +243,79 @@ monotime_t bridge_port_backoff(struct bridge *, uint32_t p, monotime_t now);
 
 const char *member_state_str(enum member_state);
 
-static inline bool
-member_bit(const uint64_t *set, uint32_t m)
-{
-	return (set[m / 64] >> (m % 64)) & 1;
-}
+/* ------------------------------------------------------------- views --- */
 
-/* Has this host (or proxy) a reason to be in the VAN: ports, or peers? */
-static inline bool
-van_present(const struct bridge_van *van)
-{
-	return van->nports > 0 || van->npeers > 0;
-}
+/*
+ * What the I/O layer reads (vanctl's views, logs, its own tables sized by
+ * the slots): copies and pointers to counters, valid until the next call
+ * that changes the bridge.  Slots run from 0 below the *_max; a view of an
+ * unused slot is false.
+ */
+struct bridge_size {
+	uint32_t	van_max, port_max, member_max;	/* slots */
+	uint32_t	nvans, nports, nmembers;	/* used */
+	bool		proxy;
+};
+
+struct bridge_van_view {
+	uint32_t	id;
+	const char	*name;
+	uint32_t	nports;
+	uint32_t	nmembers;	/* members that JOINed it */
+	uint32_t	fdb_local, fdb_remote;
+	const struct van_stats *stats;
+};
+
+struct bridge_port_view {
+	uint32_t	van;		/* VAN slot */
+	bool		up;
+	bool		has_mac;	/* may send from mac only */
+	uint8_t		mac[6];
+	const struct port_stats *stats;
+};
+
+struct bridge_member_view {
+	const struct van_addr *addr;	/* site members; peers have none */
+	bool		peer;
+	enum member_state state;
+	monotime_t	state_since;
+	monotime_t	last_hello;	/* 0: none */
+	uint64_t	epoch;		/* 0: not heard */
+	uint32_t	van_count;	/* VANs it has JOINed, as we count */
+	uint32_t	vans_kept;	/* ... of them kept (docs/protocol.md §5) */
+	uint32_t	shared;		/* of them with local ports */
+	uint32_t	routes;		/* forwarding entries through it */
+	uint32_t	routes_max;	/* peers: its own limit, 0: the site's */
+	uint32_t	frame_max;	/* peers: largest frame its tunnel carries */
+	const char	*auth;		/* its trailer, NULL: no site key or not heard */
+	const struct member_stats *stats;
+};
+
+void	bridge_size(const struct bridge *, struct bridge_size *);
+bool	bridge_van_view(const struct bridge *, uint32_t v, struct bridge_van_view *);
+bool	bridge_port_view(const struct bridge *, uint32_t p, struct bridge_port_view *);
+bool	bridge_member_view(const struct bridge *, uint32_t m, struct bridge_member_view *);
+/* One field each: a VAN's ID (0: slot unused), a site member's address
+ * (NULL: unused or a peer), whether m is a peer. */
+uint32_t bridge_van_id(const struct bridge *, uint32_t v);
+const struct van_addr *bridge_member_addr(const struct bridge *, uint32_t m);
+bool	bridge_member_is_peer(const struct bridge *, uint32_t m);
+/* Has member m JOINed VAN slot v? */
+bool	bridge_van_joined(const struct bridge *, uint32_t v, uint32_t m);
+const struct global_stats *bridge_global_stats(const struct bridge *);
+/* The largest frame to a member (bridge_conf.frame_max), 0: any. */
+uint32_t bridge_frame_max(const struct bridge *);
+/* Iterate the forwarding table and the ARP/ND table: *pos = 0 first. */
+const struct fdb_entry *bridge_fdb_next(const struct bridge *, uint32_t *pos);
+const struct neigh_entry *bridge_neigh_next(const struct bridge *, uint32_t *pos);
+/* Reports waiting (bridge_event_next)? */
+bool	bridge_events_pending(const struct bridge *);
+/*
+ * Proxies: a peer joined or came back and hears our routes (relay_dump):
+ * true once, so that the daemon runs the timer soon.
+ */
+bool	bridge_take_dump_due(struct bridge *);
+/* Proxies: route_refresh rounds begun. */
+uint64_t bridge_refreshes(const struct bridge *);
 
 #endif /* EDGE_VAN_BRIDGE_H */

@@ -1,6 +1,9 @@
 /*
- * bridge_int.h — what bridge.c and member.c share, and nothing else uses:
- * the two halves of one pure bridge.
+ * bridge_int.h — the bridge's state and what its files share: bridge.c
+ * (entry points, frames, LEARN/UNLEARN), member.c (members, memberships,
+ * HELLO, the site key), relay.c (the proxy's decisions) and bridge_view.c
+ * (what the I/O layer may read).  Only the core (edge/van/) and its tests
+ * include it: to everyone else struct bridge is opaque (bridge.h).
  */
 #ifndef EDGE_VAN_BRIDGE_INT_H
 #define EDGE_VAN_BRIDGE_INT_H
@@ -9,7 +12,196 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/replay.h"
 #include "edge/van/bridge.h"
+#include "edge/van/idmap.h"
+
+/* ------------------------------------------------------------- state --- */
+
+#define MEMBER_WORDS		(BRIDGE_MEMBER_MAX / 64)
+
+struct bridge_port {
+	bool		used;
+	bool		up;		/* can deliver (tap open) */
+	bool		flood_limited;	/* its last flood met an empty bucket */
+	bool		has_mac;	/* may only send from mac */
+	uint8_t		mac[6];
+	uint32_t	van;		/* VAN slot */
+	uint32_t	next;		/* next port of the VAN, or UINT32_MAX */
+	struct port_stats stats;
+};
+
+/* A token bucket: rate per second, burst; rate 0 = unlimited. */
+struct bucket {
+	uint32_t	rate;
+	uint32_t	burst;
+	double		tokens;
+	monotime_t	last;
+};
+
+struct bridge_van {
+	bool		used;
+	uint32_t	id;
+	char		name[BRIDGE_NAME_MAX];
+	uint32_t	npeers;		/* peers it is mapped to (proxy) */
+	uint32_t	fdb_max;	/* this VAN's share of the table, 0 = any */
+	struct bucket	flood;		/* flooded frames, both directions */
+	uint32_t	nports;		/* local ports */
+	uint32_t	first_port;	/* list through bridge_port.next */
+	uint32_t	fdb_local;	/* forwarding entries of this VAN */
+	uint32_t	fdb_remote;
+	uint64_t	members[MEMBER_WORDS];	/* members that JOINed */
+	struct van_stats stats;
+};
+
+struct bridge_member {
+	bool		used;
+	bool		peer;		/* another site's proxy, over a tunnel */
+	struct van_addr	addr;		/* site members: underlay address */
+	uint32_t	routes_max;	/* 0: conf.member_routes_max */
+	struct bucket	flood_in;	/* floods it may send us */
+	struct bucket	learn_in;	/* LEARN / UNLEARN it may send */
+	uint32_t	xjoined;	/* peers: VANs mapped, in its IDs ... */
+	uint64_t	xjoined_digest;	/* ... and their digest */
+	uint32_t	frame_max;	/* peers: the largest frame its tunnel carries, 0 any */
+	bool		dump;		/* peers: our routes still to tell it */
+	uint32_t	dump_pos;	/* ... from this slot of the table on */
+	enum member_state state;
+	uint64_t	epoch;		/* its boot epoch, 0 = not heard */
+	monotime_t	epoch_at;	/* ... since (one change per interval) */
+	bool		fresh;		/* new epoch, no HELLO of it processed yet */
+	struct replay_window window;	/* auth counters of this epoch */
+	/*
+	 * Site key (docs/protocol.md §7): our address as it knows us, the
+	 * pair keys of both directions (derived when first needed), our
+	 * counter toward it; v2: it sealed with its pair key (site_key_compat
+	 * then sends it version 2 too).
+	 */
+	struct van_addr	self;		/* family 0: conf.self */
+	struct van_addr	rx_to;		/* the address rx_key is for */
+	bool		tx_ok, rx_ok, v2;
+	uint8_t		tx_key[WIRE_KEY_LEN];
+	uint8_t		rx_key[WIRE_KEY_LEN];
+	uint64_t	tx_counter;
+	uint32_t	interval_ms;	/* its HELLO interval */
+	uint32_t	van_count;	/* our view of its VAN set */
+	uint64_t	van_digest;
+	uint32_t	memb_head;	/* its memberships kept (a list of nodes) */
+	uint32_t	nmemb;		/* ... how many */
+	uint32_t	nforeign;	/* ... of VANs not configured here */
+	uint32_t	over;		/* JOINs counted in the digest, not kept */
+	bool		want_sync;	/* ask it for its JOINs at the next tick */
+	monotime_t	sync_answered;	/* its last HELLO+SYNC we answered */
+	uint32_t	shared;		/* its VANs that have local ports here */
+	uint32_t	routes;		/* forwarding entries through it */
+	monotime_t	last_hello;	/* HELLO received */
+	monotime_t	sync_at;	/* resync last requested */
+	monotime_t	state_since;
+	struct member_stats stats;
+};
+
+/* The sequence a removed binding had, so a comeback announces higher. */
+struct seq_memo {
+	uint32_t	van;
+	uint32_t	seq;
+	uint32_t	xseq;
+	uint8_t		mac[6];
+	bool		inside;		/* proxy: it was behind a site member */
+	monotime_t	at;
+};
+
+/* A FLOOD seen lately (proxy): the same one from another peer is a loop. */
+struct flood_seen {
+	uint64_t	print;		/* VAN, length, first bytes */
+	uint32_t	member;
+	monotime_t	at;
+};
+
+/* A LEARN refused while a binding here held its MAC (bridge_pend_keep). */
+struct claim_pend {
+	uint32_t	van;		/* VAN ID */
+	uint32_t	member;
+	monotime_t	at;		/* 0: free */
+	struct wire_learn learn;
+};
+
+/* A membership kept: (member, VAN ID), on the member's list. */
+struct memb_node {
+	uint32_t	van_id;
+	uint32_t	prev, next;	/* node indices; UINT32_MAX ends */
+	bool		foreign;	/* of a VAN not configured here */
+};
+
+struct unlearn_hold {
+	uint32_t	van;
+	uint32_t	member;
+	uint8_t		mac[6];
+	monotime_t	at;
+};
+
+struct bridge {
+	struct bridge_conf conf;
+	struct fdb	fdb;
+	struct neigh	neigh;		/* addresses of MACs: the ARP/ND proxy */
+	struct bucket	icmp;		/* "too big" answers */
+	struct idmap	van_by_id;	/* VAN ID -> slot */
+	struct idmap	member_by_addr;	/* addr_key -> slot */
+	struct idmap	memb;		/* member << 32 | VAN ID -> node */
+	struct memb_node *memb_node;	/* [conf.memb_max] */
+	uint32_t	memb_free;	/* free nodes, through next */
+	struct bridge_van *van;		/* [BRIDGE_VAN_MAX] */
+	struct bridge_port *port;	/* [BRIDGE_PORT_MAX] */
+	struct bridge_member *member;	/* [BRIDGE_MEMBER_MAX] */
+	struct unlearn_hold *hold;	/* [BRIDGE_UNLEARN_CACHE] */
+	struct seq_memo	*memo;		/* [BRIDGE_SEQ_CACHE] */
+	struct flood_seen *seen;	/* [BRIDGE_SEEN_CACHE], proxies */
+	struct claim_pend *pend;	/* [BRIDGE_PEND_CACHE] */
+	struct claims	*claims;	/* [member_max], proxies: by peer */
+	uint32_t	*claimers;	/* [member_max]: peers with a claims list */
+	uint32_t	nclaimers;
+	struct idmap	xmap_out;	/* peer << 32 | our VAN ID -> its VAN ID */
+	struct idmap	xmap_in;	/* peer << 32 | its VAN ID -> our VAN ID */
+	uint32_t	nvans, nports, nmembers;
+	uint32_t	joined;		/* local VANs with ports (JOINed) */
+	uint64_t	joined_digest;
+	monotime_t	next_hello;
+	monotime_t	next_dump;	/* proxies: the next batch of relay_dump */
+	monotime_t	next_refresh;	/* proxies: the next refresh_ms round, 0: unset */
+	uint64_t	refreshes;	/* refresh rounds begun */
+	bool		dump_due;	/* a peer joined: the daemon ticks soon */
+	uint32_t	hello_rounds;
+	struct bridge_event events[BRIDGE_EVENTS];
+	uint32_t	ev_head, ev_tail;
+	uint64_t	ev_lost;
+	bool		started;
+	struct global_stats stats;
+};
+
+static inline bool
+member_bit(const uint64_t *set, uint32_t m)
+{
+	return (set[m / 64] >> (m % 64)) & 1;
+}
+
+/* Has this host (or proxy) a reason to be in the VAN: ports, or peers? */
+static inline bool
+van_present(const struct bridge_van *van)
+{
+	return van->nports > 0 || van->npeers > 0;
+}
+
+/* ------------------------------------------------------------ helpers --- */
+
+/*
+ * A bridge in place (the core's tests embed one; the I/O layer has
+ * bridge_new and bridge_free): 0, or -1 for a bad size or no memory;
+ * bridge_fini frees what bridge_init allocated.
+ */
+int		bridge_init(struct bridge *, const struct bridge_conf *);
+void		bridge_fini(struct bridge *);
+/* Every site member's limits (bridge_set_conf). */
+void		bridge_site_limits(struct bridge *, uint32_t routes_max,
+		    uint32_t flood_rate, uint32_t learn_rate);
 
 /* bridge.c: actions and the forwarding table. */
 bool		bridge_hdr(struct bridge *, uint32_t m, uint8_t type, uint32_t van_id,
@@ -136,7 +328,8 @@ void		member_join(struct bridge *, struct bridge_out *, uint32_t m,
 		    uint32_t van_id);
 void		member_leave(struct bridge *, uint32_t m, uint32_t van_id,
 		    monotime_t now);
-void		member_hello_in(struct bridge *, struct bridge_out *, uint32_t m,
+/* A HELLO from m: false if refused (a second restart within an interval). */
+bool		member_hello_in(struct bridge *, struct bridge_out *, uint32_t m,
 		    const struct van_addr *to, const struct wire_msg *, monotime_t now);
 /*
  * A message of boot epoch `epoch` came from m: a new one means m restarted

@@ -239,11 +239,11 @@ fdb_purge(struct fdb *t, bool (*match)(const struct fdb_entry *, void *), void *
 	return n;
 }
 
-struct fdb_entry *
-fdb_next(struct fdb *t, uint32_t *pos)
+const struct fdb_entry *
+fdb_next(const struct fdb *t, uint32_t *pos)
 {
 	while (*pos <= t->mask) {
-		struct fdb_entry *e = &t->slot[(*pos)++];
+		const struct fdb_entry *e = &t->slot[(*pos)++];
 
 		if (e->kind != FDB_FREE)
 			return e;

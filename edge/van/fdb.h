@@ -96,7 +96,7 @@ uint32_t fdb_purge(struct fdb *, bool (*match)(const struct fdb_entry *, void *)
 	    void *arg);
 
 /* Iterate: start with *pos = 0; NULL at the end.  No removal meanwhile. */
-struct fdb_entry *fdb_next(struct fdb *, uint32_t *pos);
+const struct fdb_entry *fdb_next(const struct fdb *, uint32_t *pos);
 
 /*
  * Owner lists.  fdb_lists_init, once, after fdb_init (entries may exist

@@ -540,7 +540,7 @@ member_auth_in(struct bridge *b, uint32_t m, const struct van_addr *to,
 	return 0;
 }
 
-void
+bool
 member_hello_in(struct bridge *b, struct bridge_out *o, uint32_t m,
     const struct van_addr *to, const struct wire_msg *wm, monotime_t now)
 {
@@ -551,7 +551,7 @@ member_hello_in(struct bridge *b, struct bridge_out *o, uint32_t m,
 	/* With a site key the trailer's check took the new epoch already. */
 	if (member_epoch(b, m, h->epoch, now) < 0) {
 		mb->stats.drops[DROP_EPOCH_LIMIT]++;
-		return;
+		return false;
 	}
 	fresh = mb->fresh;
 	mb->fresh = false;
@@ -585,13 +585,14 @@ member_hello_in(struct bridge *b, struct bridge_out *o, uint32_t m,
 	 * was lost: forget its VANs and ask for all of them (once per interval).
 	 */
 	if (fresh || (h->van_count == mb->van_count && h->van_digest == mb->van_digest))
-		return;
+		return true;
 	if (mb->sync_at != 0 && now - mb->sync_at < MONO_MS(b->conf.hello_ms))
-		return;
+		return true;
 	mb->sync_at = now;
 	mb->stats.syncs++;
 	memb_clear(b, m);
 	send_hello(b, o, m, WIRE_F_SYNC);
+	return true;
 }
 
 /* Every site member's limits (docs/protocol.md §8). */

@@ -120,6 +120,12 @@ enum wire_type {
 #define BRIDGE_HELLO_MS_MIN	10
 #define BRIDGE_HELLO_MS_MAX	60000
 #define BRIDGE_DEAD_COUNT_DEFAULT 3
+#define BRIDGE_DEAD_COUNT_MIN	2	/* intervals of silence before dead */
+#define BRIDGE_DEAD_COUNT_MAX	100
+#define BRIDGE_DAD_MOVES_MAX	1000
+#define BRIDGE_DAD_SECONDS_MAX	86400	/* dad_window, dad_hold */
+#define BRIDGE_REFRESH_S_MAX	86400	/* route_refresh */
+#define BRIDGE_RATE_MAX		100000000	/* any per-second rate */
 /* Memberships kept of one member, and of those of VANs not configured here. */
 #define BRIDGE_MEMB_PER_MEMBER	BRIDGE_VAN_MAX
 #define BRIDGE_MEMB_FOREIGN	256

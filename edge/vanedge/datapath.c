@@ -38,7 +38,7 @@ port_write(struct edged *d, uint32_t p, const uint8_t *frame, size_t len,
 	ssize_t n;
 
 	if (fd == -1) {
-		bridge_count_tx_error(&d->br, a);
+		bridge_count_tx_error(d->br, a);
 		return;
 	}
 	/*
@@ -46,8 +46,8 @@ port_write(struct edged *d, uint32_t p, const uint8_t *frame, size_t len,
 	 * segments our underlay cannot carry, whatever the peer's site allows.
 	 * The frame is ours to change (an rx buffer or the bridge's arena).
 	 */
-	if (segs <= 1 && d->br.conf.frame_max != 0)
-		(void)mtu_clamp_mss((uint8_t *)(uintptr_t)frame, len, d->br.conf.frame_max,
+	if (segs <= 1 && bridge_frame_max(d->br) != 0)
+		(void)mtu_clamp_mss((uint8_t *)(uintptr_t)frame, len, bridge_frame_max(d->br),
 		    false);
 	if (d->vnet) {
 		/* The contract of the data path: these bytes are ours. */
@@ -59,7 +59,7 @@ port_write(struct edged *d, uint32_t p, const uint8_t *frame, size_t len,
 	} else
 		n = write(fd, frame, len);
 	if (n == -1)
-		bridge_count_tx_error(&d->br, a);
+		bridge_count_tx_error(d->br, a);
 }
 
 static void
@@ -74,7 +74,7 @@ gro_flush(struct edged *d, const struct bridge_act *a)
 		d->gro_writes++;
 	n = gro_take(&d->gro);
 	if (fd == -1 || write(fd, d->grobuf, n) == -1)
-		bridge_count_tx_error(&d->br, a);
+		bridge_count_tx_error(d->br, a);
 }
 
 /* A frame for a port: merged with the segments before it when it can be. */
@@ -126,17 +126,17 @@ member_out_gso(struct edged *d, const struct bridge_act *a)
 		udp_tx_flush(&d->udp, &d->tx);
 		vnet_hdr_get(a->data - VNET_HDR_LEN, &h);
 		/* Segments must fit the underlay, whatever MSS the VM used. */
-		if (d->br.conf.frame_max != 0 &&
+		if (bridge_frame_max(d->br) != 0 &&
 		    offload_tcp_layout(a->data, a->data_len, &lay) &&
-		    lay.payload < d->br.conf.frame_max &&
-		    lay.payload + h.gso_size > d->br.conf.frame_max)
-			h.gso_size = (uint16_t)(d->br.conf.frame_max - lay.payload);
+		    lay.payload < bridge_frame_max(d->br) &&
+		    lay.payload + h.gso_size > bridge_frame_max(d->br))
+			h.gso_size = (uint16_t)(bridge_frame_max(d->br) - lay.payload);
 		d->tso_src = NULL;
 		d->tso_n = offload_tso(a->data, a->data_len, &h, d->tsobuf, TSO_BUFSZ,
 		    WIRE_HDR_LEN, &d->tso_stride, &d->tso_last);
 		if (d->tso_n == 0) {
 			d->offload_errors++;
-			bridge_count_tx_error(&d->br, a);
+			bridge_count_tx_error(d->br, a);
 			return;
 		}
 		for (i = 0; i < d->tso_n; i++)
@@ -183,19 +183,19 @@ report_events(struct edged *d)
 	char where[ADDR_STRLEN + 8];
 	monotime_t now = clock_mono();
 
-	while (bridge_event_next(&d->br, &ev)) {
+	while (bridge_event_next(d->br, &ev)) {
 		/* Freezes are few by themselves; claims come from the network. */
 		if (ev.type != BRIDGE_EV_DAD_FREEZE && !log_limit_ok(&d->bridge_log, now))
 			continue;
 		if (ev.kind == FDB_LOCAL)
 			snprintf(where, sizeof(where), "port %s",
-			    ev.where < d->br.conf.port_max && d->ports[ev.where].fd != -1 ?
+			    ev.where < d->size.port_max && d->ports[ev.where].fd != -1 ?
 			    d->ports[ev.where].name : "?");
-		else if (ev.where < d->br.conf.member_max)
-			addr_str(&d->br.member[ev.where].addr, where);
+		else if (bridge_member_addr(d->br, ev.where) != NULL)
+			addr_str(bridge_member_addr(d->br, ev.where), where);
 		else
 			snprintf(where, sizeof(where), "?");
-		site_log_event(&d->br, &ev, where);
+		site_log_event(&ev, where);
 	}
 }
 
@@ -205,7 +205,7 @@ edged_flush(struct edged *d)
 	datapath_out(d->out, d);
 	d->out->n = 0;
 	d->out->arena_used = 0;
-	if (d->br.ev_head != d->br.ev_tail)
+	if (bridge_events_pending(d->br))
 		report_events(d);
 }
 
@@ -215,8 +215,7 @@ datapath_tx_error(uint32_t member, int err, void *arg)
 	struct edged *d = arg;
 
 	(void)err;
-	if (member < d->br.conf.member_max)
-		d->br.member[member].stats.drops[DROP_TX_ERROR]++;
+	bridge_count_member_error(d->br, member);
 }
 
 /*
@@ -241,8 +240,8 @@ tap_read_one(struct edged *d, int fd, uint8_t *buf, unsigned *segs, bool *stop)
 		return 0;
 	}
 	if (!d->vnet) {
-		if (d->br.conf.frame_max != 0)
-			(void)mtu_clamp_mss(frame, (size_t)n, d->br.conf.frame_max, false);
+		if (bridge_frame_max(d->br) != 0)
+			(void)mtu_clamp_mss(frame, (size_t)n, bridge_frame_max(d->br), false);
 		return (size_t)n;
 	}
 	if (n < VNET_HDR_LEN) {
@@ -256,8 +255,8 @@ tap_read_one(struct edged *d, int fd, uint8_t *buf, unsigned *segs, bool *stop)
 		d->offload_errors++;
 		return 0;
 	}
-	if (*segs == 1 && d->br.conf.frame_max != 0)
-		(void)mtu_clamp_mss(frame, (size_t)n, d->br.conf.frame_max,
+	if (*segs == 1 && bridge_frame_max(d->br) != 0)
+		(void)mtu_clamp_mss(frame, (size_t)n, bridge_frame_max(d->br),
 		    (h.flags & VNET_F_NEEDS_CSUM) != 0);
 	if (*segs == 1 && (h.flags & VNET_F_NEEDS_CSUM)) {
 		/* One segment: complete its checksum now, send it as it is. */
@@ -284,7 +283,7 @@ datapath_tap_read(evutil_socket_t fd, short what, void *arg)
 		size_t n = tap_read_one(d, fd, d->tapbuf[i], &segs, &stop);
 
 		if (n > 0)
-			bridge_port_frame(&d->br, d->out, p->slot,
+			bridge_port_frame(d->br, d->out, p->slot,
 			    d->tapbuf[i] + VNET_HDR_LEN, n, segs, now);
 	}
 	edged_flush(d);
@@ -294,7 +293,7 @@ datapath_tap_read(evutil_socket_t fd, short what, void *arg)
 	 * sender's context, instead of this thread reading it to drop it.
 	 */
 	{
-		monotime_t until = bridge_port_backoff(&d->br, p->slot, now);
+		monotime_t until = bridge_port_backoff(d->br, p->slot, now);
 
 		if (until != 0) {
 			struct timeval tv = {
@@ -333,11 +332,11 @@ datapath_udp_read(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (round = 0; round < UDP_ROUNDS; round++) {
 		n = udp_recv(&d->udp, &d->rx);
-		knocked |= site_input(&d->br, d->out, &d->rx, n, now, &d->listen,
+		knocked |= site_input(d->br, d->out, &d->rx, n, now, &d->listen,
 		    &stranger, d->udp.local ? d->mlocal : NULL);
 		edged_flush(d);
 		if (n < UDP_BATCH)
 			break;
 	}
-	site_report_strangers(&d->br, &d->nonmember_log, knocked, &stranger, now);
+	site_report_strangers(d->br, &d->nonmember_log, knocked, &stranger, now);
 }

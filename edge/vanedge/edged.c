@@ -40,7 +40,7 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	next = bridge_tick(&d->br, d->out, now);
+	next = bridge_tick(d->br, d->out, now);
 	edged_flush(d);
 	if (next == MONO_NEVER)
 		next = now + MONO_SEC(1);
@@ -58,7 +58,7 @@ port_by_name(struct edged *d, const char *name)
 {
 	uint32_t p;
 
-	for (p = 0; p < d->br.conf.port_max; p++)
+	for (p = 0; p < d->size.port_max; p++)
 		if (d->ports[p].fd != -1 && strcmp(d->ports[p].name, name) == 0)
 			return &d->ports[p];
 	return NULL;
@@ -69,7 +69,7 @@ port_name(void *arg, uint32_t p)
 {
 	struct edged *d = arg;
 
-	return p < d->br.conf.port_max && d->ports[p].fd != -1 ? d->ports[p].name : "?";
+	return p < d->size.port_max && d->ports[p].fd != -1 ? d->ports[p].name : "?";
 }
 
 /* Register an open tap fd as a port of VAN slot v; closes fd on failure. */
@@ -81,7 +81,7 @@ port_register(struct edged *d, int fd, const char *name, uint32_t v,
 	const char *e;
 	int slot;
 
-	slot = bridge_port_add(&d->br, d->out, v, mac, clock_mono(), &e);
+	slot = bridge_port_add(d->br, d->out, v, mac, clock_mono(), &e);
 	if (slot < 0) {
 		snprintf(err, errlen, "tap %s: %s", name, e);
 		close(fd);
@@ -101,7 +101,7 @@ port_register(struct edged *d, int fd, const char *name, uint32_t v,
 			event_free(p->ev);
 		if (p->resume != NULL)
 			event_free(p->resume);
-		bridge_port_del(&d->br, d->out, p->slot, clock_mono());
+		bridge_port_del(d->br, d->out, p->slot, clock_mono());
 		close(fd);
 		p->fd = -1;
 		p->ev = NULL;
@@ -109,7 +109,7 @@ port_register(struct edged *d, int fd, const char *name, uint32_t v,
 		return -1;
 	}
 	edged_flush(d);
-	log_info("port %s attached to VAN %u", name, d->br.van[v].id);
+	log_info("port %s attached to VAN %u", name, bridge_van_id(d->br, v));
 	return slot;
 }
 
@@ -144,7 +144,7 @@ port_detach(struct edged *d, struct edged_port *p, bool keep_fd)
 	log_info("port %s detached", p->name);
 	event_free(p->ev);
 	event_free(p->resume);
-	bridge_port_del(&d->br, d->out, p->slot, clock_mono());
+	bridge_port_del(d->br, d->out, p->slot, clock_mono());
 	edged_flush(d);
 	p->fd = -1;
 	p->ev = NULL;
@@ -162,16 +162,16 @@ member_sockaddr(void *arg, uint32_t m)
 {
 	struct edged *d = arg;
 
-	d->msalen[m] = (socklen_t)addr_to_sockaddr(&d->br.member[m].addr, d->udp.v6,
+	d->msalen[m] = (socklen_t)addr_to_sockaddr(bridge_member_addr(d->br, m), d->udp.v6,
 	    &d->msa[m]);
 	memset(&d->mlocal[m], 0, sizeof(d->mlocal[m]));	/* until it calls */
-	site_member_self(&d->br, m, &d->listen);
+	site_member_self(d->br, m, &d->listen);
 }
 
 static int
 van_slot(struct edged *d, uint32_t id)
 {
-	return bridge_van_find(&d->br, id);
+	return bridge_van_find(d->br, id);
 }
 
 static const struct conf_port *
@@ -247,27 +247,27 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 		}
 
 	/* 2. Members: drop the ones gone, add the new ones. */
-	site_members_apply(&d->br, d->out, conf->members, conf->nmembers, now,
+	site_members_apply(d->br, d->out, conf->members, conf->nmembers, now,
 	    member_sockaddr, d);
 
 	/* 3. Ports of the old configuration that are gone or changed. */
-	for (p = 0; p < d->br.conf.port_max; p++) {
+	for (p = 0; p < d->size.port_max; p++) {
 		struct edged_port *port = &d->ports[p];
 		const struct conf_port *cp;
+		struct bridge_port_view pv;
 		uint32_t vid;
 
-		if (port->fd == -1)
+		if (port->fd == -1 || !bridge_port_view(d->br, port->slot, &pv))
 			continue;
 		cp = conf_port_find(conf, port->name, &vid);
 		if (cp == NULL) {
 			/* Attached by vanctl: stays while its VAN does. */
 			if (!port->from_conf && edge_conf_van(conf,
-			    d->br.van[d->br.port[p].van].id) != NULL)
+			    bridge_van_id(d->br, pv.van)) != NULL)
 				continue;
 			port_detach(d, port, false);
-		} else if (vid != d->br.van[d->br.port[p].van].id ||
-		    cp->has_mac != d->br.port[p].has_mac ||
-		    (cp->has_mac && memcmp(cp->mac, d->br.port[p].mac, 6) != 0)) {
+		} else if (vid != bridge_van_id(d->br, pv.van) || cp->has_mac != pv.has_mac ||
+		    (cp->has_mac && memcmp(cp->mac, pv.mac, 6) != 0)) {
 			/* Same tap, other VAN or MAC: re-register its fd. */
 			char name[SETTING_IFNAMSIZ];
 			int fd;
@@ -283,25 +283,29 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 	}
 
 	/* 4. VANs: gone, new, renamed. */
-	for (i = 0; i < d->br.conf.van_max; i++)
-		if (d->br.van[i].used && edge_conf_van(conf, d->br.van[i].id) == NULL) {
-			for (p = 0; p < d->br.conf.port_max; p++)
-				if (d->ports[p].fd != -1 && d->br.port[p].van == i)
+	for (i = 0; i < d->size.van_max; i++)
+		if (bridge_van_id(d->br, i) != 0 &&
+		    edge_conf_van(conf, bridge_van_id(d->br, i)) == NULL) {
+			struct bridge_port_view pv;
+
+			for (p = 0; p < d->size.port_max; p++)
+				if (d->ports[p].fd != -1 &&
+				    bridge_port_view(d->br, d->ports[p].slot, &pv) &&
+				    pv.van == i)
 					port_detach(d, &d->ports[p], false);
-			log_info("VAN %u removed", d->br.van[i].id);
-			bridge_van_del(&d->br, d->out, i, now, &e);
+			log_info("VAN %u removed", bridge_van_id(d->br, i));
+			bridge_van_del(d->br, d->out, i, now, &e);
 		}
 	for (i = 0; i < conf->nvans; i++) {
 		int v = van_slot(d, conf->vans[i].id);
 
 		if (v >= 0) {
-			/* Names are unique in conf: set them all, no clash check. */
-			snprintf(d->br.van[v].name, sizeof(d->br.van[v].name), "%s",
-			    conf->vans[i].name);
+			/* Renamed in two passes: another may have its name now. */
+			(void)bridge_van_rename(d->br, (uint32_t)v, "", &e);
 			continue;
 		}
 		/* A temporary name avoids a clash with a VAN renamed below. */
-		v = bridge_van_add(&d->br, conf->vans[i].id, NULL, &e);
+		v = bridge_van_add(d->br, conf->vans[i].id, NULL, &e);
 		if (v < 0) {
 			log_err("%s:%d: VAN %u: %s", conf->file, conf->vans[i].line,
 			    conf->vans[i].id, e);
@@ -313,9 +317,10 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 	for (i = 0; i < conf->nvans; i++) {
 		int v = van_slot(d, conf->vans[i].id);
 
-		if (v >= 0)
-			snprintf(d->br.van[v].name, sizeof(d->br.van[v].name), "%s",
-			    conf->vans[i].name);
+		if (v >= 0 && bridge_van_rename(d->br, (uint32_t)v, conf->vans[i].name,
+		    &e) == -1)
+			log_err("%s:%d: VAN %u: %s", conf->file, conf->vans[i].line,
+			    conf->vans[i].id, e);
 	}
 
 	/* 5. New ports, with the fds opened in step 1 or kept in step 3. */
@@ -338,29 +343,34 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 	free(newfd);
 
 	/* 6. Settings that apply at once. */
-	d->br.conf.hello_ms = conf->hello_ms;
-	d->br.conf.dead_count = conf->dead_count;
-	bridge_site_limits(&d->br, conf->member_routes_max, conf->member_flood_rate,
-	    conf->member_learn_rate);
-	d->br.conf.dad_moves = conf->dad_moves;
-	d->br.conf.dad_window_ms = conf->dad_window_s * 1000;
-	d->br.conf.dad_hold_ms = conf->dad_hold_s * 1000;
+	{
+		struct bridge_conf bc = { .hello_ms = conf->hello_ms,
+		    .dead_count = conf->dead_count, .dad_moves = conf->dad_moves,
+		    .dad_window_ms = conf->dad_window_s * 1000,
+		    .dad_hold_ms = conf->dad_hold_s * 1000, .arp_proxy = conf->arp_proxy,
+		    .frame_max = (uint32_t)edged_frame_max(conf),
+		    .member_routes_max = conf->member_routes_max,
+		    .member_flood_rate = conf->member_flood_rate,
+		    .member_learn_rate = conf->member_learn_rate };
+
+		/* The parser checked the ranges; the core checks them again. */
+		if (bridge_set_conf(d->br, &bc, &e) == -1)
+			log_err("settings not applied: %s", e);
+	}
 	if (old != NULL && (old->has_site_key != conf->has_site_key ||
 	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0))
 		log_warn("site key %s: every member needs the same one",
 		    conf->has_site_key ? "changed" : "removed");
-	d->br.conf.arp_proxy = conf->arp_proxy;
-	d->br.conf.frame_max = (uint32_t)edged_frame_max(conf);
 	if (old == NULL || old->has_site_key != conf->has_site_key ||
 	    old->site_key_compat != conf->site_key_compat ||
 	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0)
-		bridge_set_auth(&d->br, conf->has_site_key ? conf->site_key : NULL,
+		bridge_set_auth(d->br, conf->has_site_key ? conf->site_key : NULL,
 		    conf->site_key_compat);
 	for (i = 0; i < conf->nvans; i++) {
 		int v = van_slot(d, conf->vans[i].id);
 
 		if (v >= 0)
-			bridge_van_limits(&d->br, (uint32_t)v, conf->vans[i].fdb_max,
+			bridge_van_limits(d->br, (uint32_t)v, conf->vans[i].fdb_max,
 			    conf->vans[i].flood_rate, conf->vans[i].flood_burst);
 	}
 	log_set_level(conf->log_level);
@@ -416,7 +426,7 @@ van_arg(struct edged *d, const char *s, char *err, size_t errlen)
 	if (*s >= '0' && *s <= '9' && *end == '\0' && id <= UINT32_MAX)
 		v = van_slot(d, (uint32_t)id);
 	else
-		v = bridge_van_find_name(&d->br, s);
+		v = bridge_van_find_name(d->br, s);
 	if (v < 0)
 		snprintf(err, errlen, "unknown VAN '%s'", s);
 	return v;
@@ -428,17 +438,17 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 	monotime_t now = clock_mono();
 
 	if (argc == 2 && strcmp(argv[1], "vans") == 0)
-		return show_vans(&d->br);
+		return show_vans(d->br);
 	if (argc == 2 && strcmp(argv[1], "ports") == 0)
-		return show_ports(&d->br, port_name, d);
+		return show_ports(d->br, port_name, d);
 	if (argc == 2 && strcmp(argv[1], "members") == 0)
-		return show_members(&d->br, NULL, NULL, now);
+		return show_members(d->br, NULL, NULL, now);
 	if ((argc == 2 || argc == 3) && strcmp(argv[1], "fdb") == 0) {
 		int v = 0;
 
 		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
 			return NULL;
-		return show_fdb(&d->br, argc == 3 ? d->br.van[v].id : 0, port_name, NULL, d,
+		return show_fdb(d->br, argc == 3 ? bridge_van_id(d->br, (uint32_t)v) : 0, port_name, NULL, d,
 		    now);
 	}
 	if ((argc == 2 || argc == 3) && strcmp(argv[1], "neigh") == 0) {
@@ -446,10 +456,10 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 
 		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
 			return NULL;
-		return show_neigh(&d->br, argc == 3 ? d->br.van[v].id : 0, now);
+		return show_neigh(d->br, argc == 3 ? bridge_van_id(d->br, (uint32_t)v) : 0, now);
 	}
 	if (argc == 2 && strcmp(argv[1], "stats") == 0) {
-		json_t *s = show_stats(&d->br, NULL, NULL);
+		json_t *s = show_stats(d->br, NULL, NULL);
 		const struct ctl_stats *cs = ctl_stats(d->ctl);
 
 		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
@@ -498,7 +508,7 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 		if (slot < 0)
 			return NULL;
 		return json_pack("{s:s, s:I}", "tap", argv[2], "van",
-		    (json_int_t)d->br.van[v].id);
+		    (json_int_t)bridge_van_id(d->br, (uint32_t)v));
 	}
 	if (strcmp(argv[0], "detach") == 0) {
 		struct edged_port *p;
@@ -583,16 +593,16 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 		if (bc.epoch == 0)
 			bc.epoch = 1;
 	}
-	if (bridge_init(&d->br, &bc) == -1) {
+	if ((d->br = bridge_new(&bc)) == NULL) {
 		snprintf(err, SETTING_ERR_MAX, "cannot set up the bridge (memory?)");
 		goto fail;
 	}
-	d->br_ready = true;
+	bridge_size(d->br, &d->size);
 	d->out = malloc(sizeof(*d->out));
-	d->msa = calloc(d->br.conf.member_max, sizeof(*d->msa));
-	d->msalen = calloc(d->br.conf.member_max, sizeof(*d->msalen));
-	d->mlocal = calloc(d->br.conf.member_max, sizeof(*d->mlocal));
-	d->ports = calloc(d->br.conf.port_max, sizeof(*d->ports));
+	d->msa = calloc(d->size.member_max, sizeof(*d->msa));
+	d->msalen = calloc(d->size.member_max, sizeof(*d->msalen));
+	d->mlocal = calloc(d->size.member_max, sizeof(*d->mlocal));
+	d->ports = calloc(d->size.port_max, sizeof(*d->ports));
 	d->tapbuf = calloc(TAP_BATCH, sizeof(*d->tapbuf));
 	d->tsobuf = malloc(TSO_BUFSZ);
 	d->grobuf = malloc(VNET_HDR_LEN + OFFLOAD_FRAME_MAX);
@@ -602,7 +612,7 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 		snprintf(err, SETTING_ERR_MAX, "out of memory");
 		goto fail;
 	}
-	for (p = 0; p < d->br.conf.port_max; p++)
+	for (p = 0; p < d->size.port_max; p++)
 		d->ports[p].fd = -1;
 	d->vnet = conf->offload;
 	gro_init(&d->gro, d->grobuf);
@@ -668,11 +678,12 @@ edged_run(struct edged *d)
 {
 	char a[ADDR_STRLEN];
 
-	bridge_start(&d->br, d->out, clock_mono());
+	bridge_start(d->br, d->out, clock_mono());
 	edged_flush(d);
 	timer_cb(-1, 0, d);
+	bridge_size(d->br, &d->size);
 	log_info("running: %u VANs, %u ports, %u members, underlay %s, control %s",
-	    d->br.nvans, d->br.nports, d->br.nmembers,
+	    d->size.nvans, d->size.nports, d->size.nmembers,
 	    d->conf->listen.family ? addr_str(&d->conf->listen, a) : "[::]:*",
 	    d->conf->control);
 	return event_base_dispatch(d->base) == -1 ? -1 : 0;
@@ -688,7 +699,7 @@ edged_free(struct edged *d)
 		return;
 	ctl_close(d->ctl);
 	if (d->ports != NULL)
-		for (p = 0; p < d->br.conf.port_max; p++)
+		for (p = 0; p < d->size.port_max; p++)
 			if (d->ports[p].fd != -1) {
 				event_free(d->ports[p].ev);
 				event_free(d->ports[p].resume);
@@ -713,8 +724,7 @@ edged_free(struct edged *d)
 	free(d->msalen);
 	free(d->msa);
 	free(d->out);
-	if (d->br_ready)
-		bridge_free(&d->br);
+	bridge_free(d->br);
 	edge_conf_free(d->conf);
 	free(d);
 }

@@ -40,8 +40,8 @@ struct edged_port {
 struct edged {
 	struct event_base *base;
 	struct edge_conf *conf;
-	struct bridge	br;
-	bool		br_ready;
+	struct bridge	*br;		/* the core (opaque) */
+	struct bridge_size size;	/* its slots, for our tables */
 	struct bridge_out *out;
 	struct udp_sock	udp;
 	struct van_addr	listen;		/* its address (family 0: every one), port */

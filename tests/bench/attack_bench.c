@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "edge/van/bridge.h"
+#include "edge/van/bridge_int.h"	/* the core's tests look inside */
 
 #define MESSAGES	200000
 #define OTHERS		8	/* members holding the table's routes */
@@ -133,7 +134,7 @@ churn(bool new_epochs, uint64_t *restarts, uint32_t *fdb)
 	t = seconds() - t0;
 	*restarts = b.member[0].stats.restarts;
 	*fdb = b.fdb.count;
-	bridge_free(&b);
+	bridge_fini(&b);
 	return t / (2.0 * MESSAGES) * 1e9;
 }
 
@@ -177,6 +178,6 @@ main(void)
 	    "bytes out (%.1fx; sync-limit %llu)\n", VANS, (unsigned long long)in,
 	    (unsigned long long)out_bytes, (double)out_bytes / (double)in,
 	    (unsigned long long)b.member[0].stats.drops[DROP_SYNC_LIMIT]);
-	bridge_free(&b);
+	bridge_fini(&b);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "edge/van/bridge.h"
+#include "edge/van/bridge_int.h"	/* the core's tests look inside */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -64,7 +65,7 @@ static void
 check_counts(void)
 {
 	uint32_t pos = 0, v, m, local[8] = { 0 }, remote[8] = { 0 }, routes[8] = { 0 };
-	struct fdb_entry *e;
+	const struct fdb_entry *e;
 	int i;
 
 	while ((e = fdb_next(&b.fdb, &pos)) != NULL) {
@@ -194,6 +195,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(msg);
 		check_counts();
 	}
-	bridge_free(&b);
+	bridge_fini(&b);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "edge/van/bridge.h"
+#include "edge/van/bridge_int.h"	/* the core's tests look inside */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -60,7 +61,7 @@ static void
 check_counts(void)
 {
 	uint32_t pos = 0, m, routes[8] = { 0 };
-	struct fdb_entry *e;
+	const struct fdb_entry *e;
 
 	while ((e = fdb_next(&b.fdb, &pos)) != NULL) {
 		if (e->kind != FDB_REMOTE)
@@ -82,7 +83,7 @@ static unsigned
 inside(struct fdb_entry *keep, unsigned max)
 {
 	uint32_t pos = 0;
-	struct fdb_entry *e;
+	const struct fdb_entry *e;
 	unsigned n = 0;
 
 	while ((e = fdb_next(&b.fdb, &pos)) != NULL && n < max)
@@ -185,6 +186,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bridge_peer_del(&b, &out, (uint32_t)peers[i], now);
 	flush(&out, NULL);
 	check_counts();
-	bridge_free(&b);
+	bridge_fini(&b);
 	return 0;
 }

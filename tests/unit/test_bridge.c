@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "edge/van/bridge.h"
+#include "edge/van/bridge_int.h"	/* the core's tests look inside */
 
 #define HOSTS		4
 #define QMAX		4096
@@ -244,7 +245,7 @@ teardown(void **state)
 
 	(void)state;
 	for (i = 0; i < nhosts; i++)
-		bridge_free(&hosts[i].b);
+		bridge_fini(&hosts[i].b);
 	free(hosts);
 	free(q);
 	return 0;
@@ -581,7 +582,7 @@ test_restart(void **state)
 	assert_int_equal(hosts[0].b.member[m].van_count, 1);
 
 	/* B restarts with nothing attached. */
-	bridge_free(&hosts[1].b);
+	bridge_fini(&hosts[1].b);
 	host_init(1, 9999);
 	bridge_van_add(&hosts[1].b, 100, "blue", &err);
 	bridge_member_add(&hosts[1].b, &hosts[1].out, &hosts[0].addr, now, &err);
@@ -1271,7 +1272,7 @@ test_site_key_compat(void **state)
 	inject(0, 1, msg, n);
 	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_REPLAY], 1);
 	/* Host 1 is upgraded (restarts): both speak version 2 from its HELLO on. */
-	bridge_free(&hosts[1].b);
+	bridge_fini(&hosts[1].b);
 	host_init(1, 5000);
 	bridge_van_add(&hosts[1].b, 100, "blue", &(const char *){ NULL });
 	bridge_member_add(&hosts[1].b, &hosts[1].out, &hosts[0].addr, now,
