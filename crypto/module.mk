@@ -2,6 +2,7 @@
 # keyfile.c's one file read), its unit tests, fuzz targets and bench.
 CRYPTO_SRCS := \
 	crypto/aead.c \
+	crypto/bucket.c \
 	crypto/cookie.c \
 	crypto/endpoint.c \
 	crypto/hash.c \
@@ -24,7 +25,7 @@ $(LIBVANCRYPTO): $(CRYPTO_SRCS:%.c=$(B)/%.o)
 FUZZ_LIB_SRCS += $(CRYPTO_SRCS)
 
 CRYPTO_TESTS := wg_hash wg_key wg_message wg_noise wg_cookie wg_replay \
-	wg_transport wg_timer wg_table wg_uapi wgdev
+	wg_transport wg_timer wg_table wg_uapi wgdev bucket
 UNIT_TESTS += $(CRYPTO_TESTS:%=$(B)/tests/unit/test_%)
 
 CRYPTO_FUZZ := wg_msg wg_dev wg_uapi wg_key wg_replay

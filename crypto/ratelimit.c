@@ -7,8 +7,6 @@
 #include <sodium.h>
 #include <string.h>
 
-#define RATELIMIT_COST	(WG_NSEC / WG_RATELIMIT_PER_SEC)
-#define RATELIMIT_MAX	(RATELIMIT_COST * WG_RATELIMIT_BURST)
 #define RATELIMIT_SETS	(WG_RATELIMIT_ENTRIES / RATELIMIT_WAYS)
 
 void
@@ -56,27 +54,16 @@ ratelimit_allow(struct ratelimit *r, const struct wg_endpoint *src,
 			break;
 		}
 		if (set[i].family == 0 ||
-		    (victim->family != 0 && set[i].last < victim->last))
+		    (victim->family != 0 && set[i].bucket.last < victim->bucket.last))
 			victim = &set[i];
 	}
 	if (e == NULL) {
-		/* A new source starts with a full bucket, minus this packet. */
-		victim->family = family;
-		memcpy(victim->addr, addr, sizeof(addr));
-		victim->last = now;
-		victim->tokens = RATELIMIT_MAX - RATELIMIT_COST;
-		return true;
+		/* A new source starts with a full bucket (this packet from it). */
+		e = victim;
+		e->family = family;
+		memcpy(e->addr, addr, sizeof(addr));
+		memset(&e->bucket, 0, sizeof(e->bucket));
+		bucket_set(&e->bucket, WG_RATELIMIT_PER_SEC, WG_RATELIMIT_BURST);
 	}
-	if (now > e->last) {
-		if (now - e->last >= RATELIMIT_MAX - e->tokens)
-			e->tokens = RATELIMIT_MAX;
-		else
-			e->tokens += now - e->last;
-	}
-	e->last = now;
-	if (e->tokens >= RATELIMIT_COST) {
-		e->tokens -= RATELIMIT_COST;
-		return true;
-	}
-	return false;
+	return bucket_take(&e->bucket, 1, now);
 }

@@ -15,14 +15,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "crypto/bucket.h"
 #include "crypto/wg.h"
 
 #define RATELIMIT_WAYS	4
 
 struct ratelimit_entry {
 	uint8_t		addr[16];
-	uint64_t	last;		/* mono ns of the last packet */
-	uint64_t	tokens;		/* ns of credit */
+	struct bucket	bucket;		/* its last refill: the last packet */
 	uint8_t		family;		/* 0: free */
 };
 

@@ -439,9 +439,9 @@ proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 	d->site.fd = d->tun.fd = -1;
 	d->armed = MONO_NEVER;
 	d->br_next = MONO_NEVER;
-	d->nonmember_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
-	d->bridge_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
-	d->tunnel_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
+	d->nonmember_log = LOG_LIMIT(1, 5);
+	d->bridge_log = LOG_LIMIT(1, 5);
+	d->tunnel_log = LOG_LIMIT(1, 5);
 	d->conf = conf;		/* for messages; applied below */
 
 	memset(&bc, 0, sizeof(bc));

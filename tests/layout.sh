@@ -29,8 +29,9 @@ pure() {
 
 out=$(
 for f in edge/van/*.[ch]; do
-	# crypto/replay.h: the replay window both engines use (the site key's).
-	may "$f" edge/van/ crypto/replay.h crypto/wg.h
+	# crypto/replay.h, crypto/bucket.h: the replay window and token bucket
+	# both engines use.
+	may "$f" edge/van/ crypto/replay.h crypto/bucket.h crypto/wg.h
 	pure "$f"
 done
 for f in crypto/*.[ch]; do

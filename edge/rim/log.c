@@ -108,17 +108,8 @@ fatal(const char *fmt, ...)
 bool
 log_limit_ok(struct log_limit *l, monotime_t now)
 {
-	if (l->last == 0)
-		l->tokens = l->burst;
-	else
-		l->tokens += (double)(now - l->last) / 1e9 * l->per_sec;
-	if (l->tokens > l->burst)
-		l->tokens = l->burst;
-	l->last = now;
-	if (l->tokens >= 1) {
-		l->tokens -= 1;
+	if (bucket_take(&l->bucket, 1, (uint64_t)now))
 		return true;
-	}
 	l->suppressed++;
 	return false;
 }

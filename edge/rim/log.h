@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "crypto/bucket.h"
 #include "edge/van/monotime.h"
 
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
@@ -27,14 +28,13 @@ void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Start-up failures only: log and exit(1). */
 void	fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* At most `burst` messages, refilled at `per_sec`; counts what it held back. */
+/* At most b messages, r a second (LOG_LIMIT(r, b)); counts what it held back. */
 struct log_limit {
-	uint32_t	per_sec;
-	uint32_t	burst;
-	double		tokens;
-	monotime_t	last;
+	struct bucket	bucket;
 	uint64_t	suppressed;
 };
+#define LOG_LIMIT(r, b)	\
+	((struct log_limit){ .bucket = { .rate = (r), .burst = (b) } })
 
 bool	log_limit_ok(struct log_limit *, monotime_t now);
 

@@ -158,8 +158,7 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 	if (b->conf.van_max > BRIDGE_VAN_MAX || b->conf.port_max > BRIDGE_PORT_MAX ||
 	    b->conf.member_max > BRIDGE_MEMBER_MAX)
 		return -1;
-	b->icmp.rate = BRIDGE_ICMP_RATE;
-	b->icmp.burst = BRIDGE_ICMP_RATE;
+	bucket_set(&b->icmp, BRIDGE_ICMP_RATE, BRIDGE_ICMP_RATE);
 	if (b->conf.dad_moves == 0)
 		b->conf.dad_moves = BRIDGE_DAD_MOVES_DEFAULT;
 	if (b->conf.dad_window_ms == 0)
@@ -788,9 +787,8 @@ bridge_port_backoff(struct bridge *b, uint32_t p, monotime_t now)
 	if (p >= b->conf.port_max || !b->port[p].used || !b->port[p].flood_limited)
 		return 0;
 	k = &b->van[b->port[p].van].flood;
-	if (k->rate == 0 || k->tokens >= 1)
+	if ((wait = (monotime_t)bucket_wait(k, 1)) == 0)
 		return 0;
-	wait = (monotime_t)((1 - k->tokens) * 1e9 / k->rate);
 	return now + (wait > BRIDGE_THROTTLE_MIN ? wait : BRIDGE_THROTTLE_MIN);
 }
 
@@ -1191,10 +1189,7 @@ bridge_van_limits(struct bridge *b, uint32_t v, uint32_t fdb_max,
 	if (v >= b->conf.van_max || !van->used)
 		return;
 	van->fdb_max = fdb_max;
-	van->flood.rate = flood_rate;
-	van->flood.burst = flood_burst ? flood_burst : flood_rate;
-	if (van->flood.tokens > van->flood.burst)
-		van->flood.tokens = van->flood.burst;
+	bucket_set(&van->flood, flood_rate, flood_burst);
 }
 
 

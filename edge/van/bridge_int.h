@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/bucket.h"
 #include "crypto/replay.h"
 #include "edge/van/bridge.h"
 #include "edge/van/idmap.h"
@@ -31,13 +32,6 @@ struct bridge_port {
 	struct port_stats stats;
 };
 
-/* A token bucket: rate per second, burst; rate 0 = unlimited. */
-struct bucket {
-	uint32_t	rate;
-	uint32_t	burst;
-	double		tokens;
-	monotime_t	last;
-};
 
 struct bridge_van {
 	bool		used;
@@ -282,23 +276,11 @@ bool		bridge_frame_src_ok(struct bridge *, uint32_t v, uint32_t m,
 		    (uint32_t)__builtin_ctzll(bits), (bits) &= (bits) - 1, 1); )	\
 			if ((b)->member[m].state != MEMBER_DEAD)
 
-/* Take n tokens if there are (a rate of 0 is no limit). */
+/* Take n tokens of bucket k at now (crypto/bucket.h: rate 0 is no limit). */
 static inline bool
 bridge_bucket_take(struct bucket *k, unsigned n, monotime_t now)
 {
-	if (k->rate == 0)
-		return true;
-	if (k->last == 0)
-		k->tokens = k->burst;
-	else
-		k->tokens += (double)(now - k->last) * k->rate / 1e9;
-	if (k->tokens > k->burst)
-		k->tokens = k->burst;
-	k->last = now;
-	if (k->tokens < n)
-		return false;
-	k->tokens -= n;
-	return true;
+	return bucket_take(k, n, (uint64_t)now);
 }
 
 void		bridge_send_membership(struct bridge *, struct bridge_out *,

@@ -302,8 +302,8 @@ bridge_member_add(struct bridge *b, struct bridge_out *o,
 	member_reset(b, m);
 	mb->addr = *a;
 	mb->state_since = now;
-	mb->flood_in.rate = mb->flood_in.burst = b->conf.member_flood_rate;
-	mb->learn_in.rate = mb->learn_in.burst = b->conf.member_learn_rate;
+	bucket_set(&mb->flood_in, b->conf.member_flood_rate, 0);
+	bucket_set(&mb->learn_in, b->conf.member_learn_rate, 0);
 	b->nmembers++;
 	if (b->started) {
 		send_hello(b, o, m, WIRE_F_SYNC);
@@ -610,12 +610,8 @@ bridge_site_limits(struct bridge *b, uint32_t routes_max, uint32_t flood_rate,
 
 		if (!mb->used || mb->peer)
 			continue;
-		mb->flood_in.rate = mb->flood_in.burst = flood_rate;
-		mb->learn_in.rate = mb->learn_in.burst = learn_rate;
-		if (mb->flood_in.tokens > flood_rate)
-			mb->flood_in.tokens = flood_rate;
-		if (mb->learn_in.tokens > learn_rate)
-			mb->learn_in.tokens = learn_rate;
+		bucket_set(&mb->flood_in, flood_rate, 0);
+		bucket_set(&mb->learn_in, learn_rate, 0);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "edge/van/offload.h"
+#include "edge/van/bytes.h"
 
 
 #define IP4_DF		0x4000
@@ -31,19 +32,6 @@
 #define TCP_MSS_OPTS	20	/* MSS options one SYN may carry: all of 40 bytes */
 
 #define IP6_EXT_MAX	8	/* extension headers walked looking for ICMPv6 */
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 /* ---------------------------------------------------------------- sizes --- */
 
@@ -99,8 +87,8 @@ static size_t
 ip_end(const uint8_t *f, const struct tcp_layout *lay)
 {
 	if (!lay->v6)
-		return lay->l3 + (size_t)get16(f + lay->l3 + 2);
-	return lay->l3 + MTU_IP6_HDR + (size_t)get16(f + lay->l3 + 4);
+		return lay->l3 + (size_t)bytes_be16(f + lay->l3 + 2);
+	return lay->l3 + MTU_IP6_HDR + (size_t)bytes_be16(f + lay->l3 + 4);
 }
 
 /*
@@ -117,12 +105,12 @@ csum_update16(uint8_t *field, size_t at, uint16_t old, uint16_t new)
 		old = (uint16_t)(old << 8 | old >> 8);
 		new = (uint16_t)(new << 8 | new >> 8);
 	}
-	sum = (uint16_t)~get16(field);
+	sum = (uint16_t)~bytes_be16(field);
 	sum += (uint16_t)~old;
 	sum += new;
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
-	put16(field, (uint16_t)~sum);
+	bytes_put_be16(field, (uint16_t)~sum);
 }
 
 bool
@@ -162,11 +150,11 @@ mtu_clamp_mss(uint8_t *f, size_t len, size_t frame_max, bool csum_partial)
 		c.off = start + olen;
 	}
 	for (i = 0; i < n; i++) {
-		uint16_t mss = get16(f + at[i]);
+		uint16_t mss = bytes_be16(f + at[i]);
 
 		if (mss <= limit)
 			continue;
-		put16(f + at[i], (uint16_t)limit);
+		bytes_put_be16(f + at[i], (uint16_t)limit);
 		if (!csum_partial)
 			csum_update16(f + lay.l4 + 16, at[i] - lay.l4, mss, (uint16_t)limit);
 		changed = true;
@@ -243,8 +231,8 @@ too_big4(struct wire_cur *c, const struct l2 *e, unsigned mtu, uint8_t *out, siz
 	if (wire_cur_left(c) < MTU_IP4_HDR || ip[0] >> 4 != 4)
 		return 0;
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	tot = get16(ip + 2);
-	frag = get16(ip + 6);
+	tot = bytes_be16(ip + 2);
+	frag = bytes_be16(ip + 6);
 	if (ihl < MTU_IP4_HDR || tot < ihl || tot > wire_cur_left(c) || tot <= mtu ||
 	    csum_fold(csum_add(0, ip, ihl)) != 0)
 		return 0;
@@ -323,7 +311,7 @@ icmp6_error(const uint8_t *ip, size_t plen)
 			hl = ((size_t)p[off + 1] + 2) * 4;
 			break;
 		case 44:			/* fragment */
-			if (plen - off < 8 || (get16(p + off + 2) & 0xfff8) != 0)
+			if (plen - off < 8 || (bytes_be16(p + off + 2) & 0xfff8) != 0)
 				return false;
 			hl = 8;
 			break;
@@ -350,7 +338,7 @@ too_big6(struct wire_cur *c, const struct l2 *e, unsigned mtu, uint8_t *out, siz
 
 	if (wire_cur_left(c) < MTU_IP6_HDR || ip[0] >> 4 != 6)
 		return 0;
-	plen = get16(ip + 4);
+	plen = bytes_be16(ip + 4);
 	if (MTU_IP6_HDR + plen > wire_cur_left(c) || MTU_IP6_HDR + plen <= mtu ||
 	    !ip6_host(ip + 8) || !ip6_host(ip + 24) || icmp6_error(ip, plen))
 		return 0;

@@ -11,6 +11,7 @@
  */
 #include "edge/van/offload.h"
 #include "edge/van/van.h"
+#include "edge/van/bytes.h"
 
 #include <string.h>
 
@@ -25,56 +26,15 @@
 
 #define GRO_SEGS_MAX	64
 
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static void
-put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
 void
 vnet_hdr_get(const uint8_t p[static VNET_HDR_LEN], struct vnet_hdr *h)
 {
 	h->flags = p[0];
 	h->gso_type = p[1];
-	h->hdr_len = le16(p + 2);
-	h->gso_size = le16(p + 4);
-	h->csum_start = le16(p + 6);
-	h->csum_offset = le16(p + 8);
+	h->hdr_len = bytes_le16(p + 2);
+	h->gso_size = bytes_le16(p + 4);
+	h->csum_start = bytes_le16(p + 6);
+	h->csum_offset = bytes_le16(p + 8);
 }
 
 void
@@ -82,10 +42,10 @@ vnet_hdr_put(uint8_t p[static VNET_HDR_LEN], const struct vnet_hdr *h)
 {
 	p[0] = h->flags;
 	p[1] = h->gso_type;
-	put_le16(p + 2, h->hdr_len);
-	put_le16(p + 4, h->gso_size);
-	put_le16(p + 6, h->csum_start);
-	put_le16(p + 8, h->csum_offset);
+	bytes_put_le16(p + 2, h->hdr_len);
+	bytes_put_le16(p + 4, h->gso_size);
+	bytes_put_le16(p + 6, h->csum_start);
+	bytes_put_le16(p + 8, h->csum_offset);
 }
 
 /* ------------------------------------------------------------ checksum --- */
@@ -157,11 +117,11 @@ pseudo_sum(const uint8_t *frame, const struct tcp_layout *lay, uint32_t l4len)
 		memcpy(ph, frame + lay->l3 + 12, 8);	/* source, destination */
 		ph[8] = 0;
 		ph[9] = IPPROTO_TCP;
-		put16(ph + 10, (uint16_t)l4len);
+		bytes_put_be16(ph + 10, (uint16_t)l4len);
 		return csum_add(0, ph, 12);
 	}
 	memcpy(ph, frame + lay->l3 + 8, 32);
-	put32(ph + 32, l4len);
+	bytes_put_be32(ph + 32, l4len);
 	ph[36] = ph[37] = ph[38] = 0;
 	ph[39] = IPPROTO_TCP;
 	return csum_add(0, ph, 40);
@@ -199,11 +159,11 @@ offload_tcp_layout(const uint8_t *f, size_t len, struct tcp_layout *lay)
 
 	if (len < 14)
 		return false;
-	type = get16(f + 12);
+	type = bytes_be16(f + 12);
 	if (type == ETHERTYPE_VLAN) {
 		if (len < 18)
 			return false;
-		type = get16(f + 16);
+		type = bytes_be16(f + 16);
 		l3 = 18;
 	}
 	if (type == ETHERTYPE_IP) {
@@ -212,9 +172,9 @@ offload_tcp_layout(const uint8_t *f, size_t len, struct tcp_layout *lay)
 		if (len < l3 + 20 || f[l3] >> 4 != 4)
 			return false;
 		ihl = (size_t)(f[l3] & 0x0f) * 4;
-		tot = get16(f + l3 + 2);
+		tot = bytes_be16(f + l3 + 2);
 		if (ihl < 20 || f[l3 + 9] != IPPROTO_TCP ||
-		    (get16(f + l3 + 6) & 0x3fff) != 0 ||	/* a fragment */
+		    (bytes_be16(f + l3 + 6) & 0x3fff) != 0 ||	/* a fragment */
 		    tot < ihl || l3 + tot > len)
 			return false;
 		l4 = l3 + ihl;
@@ -222,10 +182,10 @@ offload_tcp_layout(const uint8_t *f, size_t len, struct tcp_layout *lay)
 		lay->v6 = false;
 	} else if (type == ETHERTYPE_IPV6) {
 		if (len < l3 + 40 || f[l3] >> 4 != 6 || f[l3 + 6] != IPPROTO_TCP ||
-		    l3 + 40 + (size_t)get16(f + l3 + 4) > len)
+		    l3 + 40 + (size_t)bytes_be16(f + l3 + 4) > len)
 			return false;
 		l4 = l3 + 40;
-		end = l4 + get16(f + l3 + 4);
+		end = l4 + bytes_be16(f + l3 + 4);
 		lay->v6 = true;
 	} else
 		return false;
@@ -247,8 +207,8 @@ static size_t
 ip_end(const uint8_t *f, const struct tcp_layout *lay)
 {
 	if (!lay->v6)
-		return lay->l3 + (size_t)get16(f + lay->l3 + 2);
-	return lay->l3 + 40 + (size_t)get16(f + lay->l3 + 4);
+		return lay->l3 + (size_t)bytes_be16(f + lay->l3 + 2);
+	return lay->l3 + 40 + (size_t)bytes_be16(f + lay->l3 + 4);
 }
 
 static bool
@@ -287,8 +247,8 @@ ipv4_fix(uint8_t *f, const struct tcp_layout *lay, size_t end, uint16_t id)
 	uint8_t *ip = f + lay->l3;
 	size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
 
-	put16(ip + 2, (uint16_t)(end - lay->l3));
-	put16(ip + 4, id);
+	bytes_put_be16(ip + 2, (uint16_t)(end - lay->l3));
+	bytes_put_be16(ip + 4, id);
 	ip[10] = ip[11] = 0;
 	store_csum(ip + 10, csum_fold(csum_add(0, ip, ihl)));
 }
@@ -315,10 +275,10 @@ offload_tso(const uint8_t *f, size_t len, const struct vnet_hdr *h, uint8_t *out
 	*last_len = prefix + hl + (payload - (n - 1) * mss);
 	if ((n - 1) * *stride + *last_len > cap)
 		return 0;
-	seq0 = get32(f + lay.l4 + 4);
+	seq0 = bytes_be32(f + lay.l4 + 4);
 	flags0 = f[lay.l4 + 13];
 	if (!lay.v6)
-		id0 = get16(f + lay.l3 + 4);
+		id0 = bytes_be16(f + lay.l3 + 4);
 	for (i = 0; i < n; i++) {
 		uint8_t *s = out + i * *stride + prefix, *th = s + lay.l4;
 		size_t plen = i + 1 < n ? mss : payload - (n - 1) * mss;
@@ -329,8 +289,8 @@ offload_tso(const uint8_t *f, size_t len, const struct vnet_hdr *h, uint8_t *out
 		if (!lay.v6)
 			ipv4_fix(s, &lay, hl + plen, (uint16_t)(id0 + i));
 		else
-			put16(s + lay.l3 + 4, (uint16_t)(hl - lay.l3 - 40 + plen));
-		put32(th + 4, seq0 + (uint32_t)(i * mss));
+			bytes_put_be16(s + lay.l3 + 4, (uint16_t)(hl - lay.l3 - 40 + plen));
+		bytes_put_be32(th + 4, seq0 + (uint32_t)(i * mss));
 		th[13] = flags0;
 		if (i + 1 < n)
 			th[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
@@ -400,7 +360,7 @@ gro_add(struct gro *g, const uint8_t *seg, size_t len)
 	end = ip_end(seg, &lay);
 	plen = end - lay.payload;
 	flags = seg[lay.l4 + 13];
-	seq = get32(seg + lay.l4 + 4);
+	seq = bytes_be32(seg + lay.l4 + 4);
 	if (plen == 0 || end > len || (flags & (TCP_SYN | TCP_RST | TCP_URG)) ||
 	    !(flags & TCP_ACK) || (flags & TCP_CWR))
 		return g->segs ? GRO_NO : GRO_PLAIN;
@@ -446,9 +406,9 @@ gro_take(struct gro *g)
 		uint16_t partial = (uint16_t)~csum_fold(pseudo_sum(f, &g->lay, l4len));
 
 		if (!g->lay.v6)
-			ipv4_fix(f, &g->lay, g->len, get16(f + g->lay.l3 + 4));
+			ipv4_fix(f, &g->lay, g->len, bytes_be16(f + g->lay.l3 + 4));
 		else
-			put16(f + g->lay.l3 + 4, (uint16_t)(g->len - g->lay.l3 - 40));
+			bytes_put_be16(f + g->lay.l3 + 4, (uint16_t)(g->len - g->lay.l3 - 40));
 		store_csum(f + g->lay.l4 + 16, partial);
 		h.flags = VNET_F_NEEDS_CSUM;
 		h.gso_type = g->lay.v6 ? VNET_GSO_TCPV6 : VNET_GSO_TCPV4;

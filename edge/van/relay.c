@@ -207,8 +207,8 @@ bridge_peer_limits(struct bridge *b, uint32_t m, uint32_t macs, uint32_t flood_r
 	if (m >= b->conf.member_max || !mb->peer)
 		return;
 	mb->routes_max = macs;
-	mb->flood_in.rate = mb->flood_in.burst = flood_rate;
-	mb->learn_in.rate = mb->learn_in.burst = learn_rate;
+	bucket_set(&mb->flood_in, flood_rate, 0);
+	bucket_set(&mb->learn_in, learn_rate, 0);
 }
 
 void

@@ -573,8 +573,8 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 		return NULL;
 	}
 	d->udp.fd = -1;
-	d->nonmember_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
-	d->bridge_log = (struct log_limit){ .per_sec = 1, .burst = 5 };
+	d->nonmember_log = LOG_LIMIT(1, 5);
+	d->bridge_log = LOG_LIMIT(1, 5);
 	memset(&bc, 0, sizeof(bc));
 	bc.fdb_max = conf->fdb_max;
 	bc.hello_ms = conf->hello_ms;
