@@ -14,7 +14,9 @@
  * datagram the device emits goes through datapath_dev_send into that
  * batch, which sends trains of equal datagrams to one peer as one
  * UDP_SEGMENT message (and the site batch does the same toward members).
- * No allocation per packet.
+ * No allocation per packet.  datapath_flush ends each batch of work: the
+ * actions out, the bridge's reports logged, the daemon's one timer armed
+ * at the next deadline.
  *
  * Not here: decisions (the bridge's), the protocol (crypto/'s), peers'
  * configuration (peer.c).  Segmentation offloads: a proxy has no taps, so
@@ -26,6 +28,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <event2/event.h>
 
 #include "crypto/endpoint.h"
 #include "edge/rim/clock.h"
@@ -74,7 +77,7 @@ void
 datapath_out(struct bridge_out *o, void *arg)
 {
 	struct proxyd *d = arg;
-	struct wg_now now = proxyd_now();	/* once for the batch */
+	struct wg_now now = clock_wg_now();	/* once for the batch */
 	unsigned i;
 
 	for (i = 0; i < o->n; i++) {
@@ -202,6 +205,54 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 
 /* ----------------------------------------------------------------- in --- */
 
+/* The one timer: at the earlier of the bridge's and the device's deadline. */
+static void
+timer_rearm(struct proxyd *d)
+{
+	uint64_t wg = wgdev_next_deadline(d->dev);
+	monotime_t next = d->br_next, now;
+	struct timeval tv;
+
+	if (wg != WG_NEVER && (monotime_t)wg < next)
+		next = (monotime_t)wg;
+	if (next == d->armed)
+		return;
+	d->armed = next;
+	if (next == MONO_NEVER) {
+		evtimer_del(d->timer);
+		return;
+	}
+	now = clock_mono();
+	next = next > now ? next - now : 0;
+	tv.tv_sec = (time_t)(next / 1000000000);
+	/* One microsecond late rather than early: the deadline has passed. */
+	tv.tv_usec = (suseconds_t)(next % 1000000000 / 1000 + 1);
+	evtimer_add(d->timer, &tv);
+}
+
+/*
+ * After a batch of input, a tick or a change: the bridge's actions out,
+ * its reports logged, the timer at the next deadline.
+ */
+void
+datapath_flush(struct proxyd *d)
+{
+	datapath_out(d->out, d);
+	d->out->n = 0;
+	d->out->arena_used = 0;
+	if (bridge_events_pending(d->br))
+		site_report_events(d->br, &d->bridge_log, NULL, peer_member_name, d,
+		    clock_mono());
+	if (bridge_take_dump_due(d->br)) {
+		/* A peer joined: tell it our routes once its JOINs are in. */
+		monotime_t soon = clock_mono() + MONO_MS(20);
+
+		if (soon < d->br_next)
+			d->br_next = soon;
+	}
+	timer_rearm(d);
+}
+
 void
 datapath_site_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -217,7 +268,7 @@ datapath_site_read(evutil_socket_t fd, short what, void *arg)
 		n = udp_recv(&d->site, &d->rx);
 		knocked |= site_input(d->br, d->out, &d->rx, n, now, &d->site_listen,
 		    &stranger, d->site.local ? d->mlocal : NULL);
-		proxyd_flush(d);
+		datapath_flush(d);
 		if (n < UDP_BATCH)
 			break;
 	}
@@ -251,7 +302,7 @@ void
 datapath_tun_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct proxyd *d = arg;
-	struct wg_now wnow = proxyd_now();
+	struct wg_now wnow = clock_wg_now();
 	struct wg_endpoint src;
 	unsigned handshakes = 0, flags;
 	int round, n, i;
@@ -285,7 +336,7 @@ datapath_tun_read(evutil_socket_t fd, short what, void *arg)
 				    len - off < seg ? len - off : seg, &src, flags, wnow);
 			while ((off += seg) < len);
 		}
-		proxyd_flush(d);
+		datapath_flush(d);
 		if (n < UDP_BATCH)
 			break;
 	}

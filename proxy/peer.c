@@ -238,7 +238,7 @@ void
 peer_apply_add(struct proxyd *d, const struct proxy_conf *old,
     const struct proxy_conf *conf)
 {
-	struct wg_now wnow = proxyd_now();
+	struct wg_now wnow = clock_wg_now();
 	unsigned i;
 
 	for (i = 0; i < conf->npeers; i++) {
@@ -383,7 +383,7 @@ json_t *
 peer_show(struct proxyd *d)
 {
 	monotime_t now = clock_mono();
-	struct wg_now wnow = proxyd_now();
+	struct wg_now wnow = clock_wg_now();
 	json_t *arr = json_array();
 	uint32_t m, v;
 
@@ -553,8 +553,8 @@ peer_uapi_set(void *ctx, const struct uapi_set *s)
 	if ((rc = uapi_allowed(d, s)) != 0)
 		return rc;
 	/* Endpoints and keepalives; the listen port stays the one bound. */
-	rc = wgdev_uapi_set(d->dev, s, proxyd_now());
-	proxyd_flush(d);
+	rc = wgdev_uapi_set(d->dev, s, clock_wg_now());
+	datapath_flush(d);
 	return rc;
 }
 

@@ -12,8 +12,8 @@
  * Timer: one event, armed at the earlier of the bridge's deadline (HELLO
  * rounds, dead members: bridge_tick) and the device's (handshake
  * retransmits, keepalives, rekeys, key expiry: wgdev_next_deadline), and
- * re-armed after every batch of events, since the device's may come
- * closer (a handshake that just started).
+ * re-armed after every batch of events (datapath_flush), since the
+ * device's may come closer (a handshake that just started).
  */
 #include "proxy/proxyd.h"
 #include "proxy/proxyd_int.h"
@@ -35,90 +35,11 @@
 #include "edge/rim/site.h"
 #include "proxy/uapi_sock.h"
 
-/* ---------------------------------------------------------------- time --- */
-
-struct wg_now
-proxyd_now(void)
-{
-	struct timespec w;
-	struct wg_now now;
-
-	clock_gettime(CLOCK_REALTIME, &w);
-	now.mono = (uint64_t)clock_mono();
-	now.wall = (uint64_t)w.tv_sec * WG_NSEC + (uint64_t)w.tv_nsec;
-	return now;
-}
-
-static void
-rearm(struct proxyd *d)
-{
-	uint64_t wg = wgdev_next_deadline(d->dev);
-	monotime_t next = d->br_next, now;
-	struct timeval tv;
-
-	if (wg != WG_NEVER && (monotime_t)wg < next)
-		next = (monotime_t)wg;
-	if (next == d->armed)
-		return;
-	d->armed = next;
-	if (next == MONO_NEVER) {
-		evtimer_del(d->timer);
-		return;
-	}
-	now = clock_mono();
-	next = next > now ? next - now : 0;
-	tv.tv_sec = (time_t)(next / 1000000000);
-	/* One microsecond late rather than early: the deadline has passed. */
-	tv.tv_usec = (suseconds_t)(next % 1000000000 / 1000 + 1);
-	evtimer_add(d->timer, &tv);
-}
-
-/* What the bridge wants an operator to know; at most a few a second. */
-static void
-report_events(struct proxyd *d)
-{
-	struct bridge_event ev;
-	char where[ADDR_STRLEN + BRIDGE_NAME_MAX];
-	monotime_t now = clock_mono();
-
-	while (bridge_event_next(d->br, &ev)) {
-		const char *name = peer_member_name(d, ev.where);
-
-		if (!log_limit_ok(&d->bridge_log, now))
-			continue;
-		if (name != NULL)
-			snprintf(where, sizeof(where), "%s", name);
-		else if (bridge_member_addr(d->br, ev.where) != NULL)
-			addr_str(bridge_member_addr(d->br, ev.where), where);
-		else
-			snprintf(where, sizeof(where), "?");
-		site_log_event(&ev, where);
-	}
-}
-
-void
-proxyd_flush(struct proxyd *d)
-{
-	datapath_out(d->out, d);
-	d->out->n = 0;
-	d->out->arena_used = 0;
-	if (bridge_events_pending(d->br))
-		report_events(d);
-	if (bridge_take_dump_due(d->br)) {
-		/* A peer joined: tell it our routes once its JOINs are in. */
-		monotime_t soon = clock_mono() + MONO_MS(20);
-
-		if (soon < d->br_next)
-			d->br_next = soon;
-	}
-	rearm(d);
-}
-
 static void
 timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct proxyd *d = arg;
-	struct wg_now wnow = proxyd_now();
+	struct wg_now wnow = clock_wg_now();
 	monotime_t now = (monotime_t)wnow.mono;
 
 	(void)fd;
@@ -128,7 +49,7 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 	if (d->br_next == MONO_NEVER)
 		d->br_next = now + MONO_SEC(1);
 	wgdev_tick(d->dev, wnow);
-	proxyd_flush(d);
+	datapath_flush(d);
 }
 
 /* ------------------------------------------------------ configuration --- */
@@ -194,7 +115,7 @@ static void
 proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 {
 	const struct proxy_conf *old = d->conf;
-	struct wg_now wnow = proxyd_now();
+	struct wg_now wnow = clock_wg_now();
 	monotime_t now = (monotime_t)wnow.mono;
 
 	if (old != NULL && !key_equal(&old->private_key, &conf->private_key)) {
@@ -254,7 +175,7 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 		if (!addr_eq(&old->site_listen, &conf->site_listen))
 			log_warn("site_listen address changes at the next start");
 	}
-	proxyd_flush(d);
+	datapath_flush(d);
 }
 
 static int
@@ -555,7 +476,7 @@ proxyd_run(struct proxyd *d)
 
 	bridge_start(d->br, d->out, now);
 	d->br_next = now;	/* the first tick arms the HELLO rounds */
-	proxyd_flush(d);
+	datapath_flush(d);
 	key_to_base64(pub, &d->conf->public_key);
 	bridge_size(d->br, &d->size);
 	log_info("%s running: %u VANs, %u site members, %u peers; site %s, "

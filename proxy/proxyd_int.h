@@ -92,12 +92,9 @@ struct proxyd {
 	uint64_t	reloads, reload_failures;
 };
 
-/* proxyd.c */
-struct wg_now proxyd_now(void);
-/* Flush the bridge's actions and both send batches; re-arm the timer. */
-void	proxyd_flush(struct proxyd *);
-
 /* datapath.c */
+/* Flush the bridge's actions and both send batches; re-arm the timer. */
+void	datapath_flush(struct proxyd *);
 void	datapath_out(struct bridge_out *, void *);	/* bridge_out flush */
 void	datapath_site_error(uint32_t member, int err, void *);
 void	datapath_tun_error(uint32_t tag, int err, void *);

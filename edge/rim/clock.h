@@ -7,6 +7,7 @@
 
 #include <time.h>
 
+#include "crypto/wg.h"
 #include "edge/van/monotime.h"
 
 static inline monotime_t
@@ -16,6 +17,19 @@ clock_mono(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (monotime_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The crypto engine's time: the monotonic clock and the wall clock. */
+static inline struct wg_now
+clock_wg_now(void)
+{
+	struct timespec w;
+	struct wg_now now;
+
+	clock_gettime(CLOCK_REALTIME, &w);
+	now.mono = (uint64_t)clock_mono();
+	now.wall = (uint64_t)w.tv_sec * WG_NSEC + (uint64_t)w.tv_nsec;
+	return now;
 }
 
 #endif /* EDGE_RIM_CLOCK_H */

@@ -120,8 +120,8 @@ site_members_apply(struct bridge *b, struct bridge_out *o,
 	}
 }
 
-void
-site_log_event(const struct bridge_event *ev, const char *where)
+static void
+log_event(const struct bridge_event *ev, const char *where)
 {
 	char mac[18], a[INET6_ADDRSTRLEN];
 
@@ -165,5 +165,30 @@ site_log_event(const struct bridge_event *ev, const char *where)
 		    inet_ntop(ev->addr.family == 4 ? AF_INET : AF_INET6, ev->addr.bytes,
 		    a, sizeof(a)), mac);
 		break;
+	}
+}
+
+void
+site_report_events(struct bridge *b, struct log_limit *lim,
+    const char *(*port_name)(void *, uint32_t),
+    const char *(*member_name)(void *, uint32_t), void *arg, monotime_t now)
+{
+	struct bridge_event ev;
+	char where[ADDR_STRLEN + BRIDGE_NAME_MAX];
+	const char *name;
+
+	while (bridge_event_next(b, &ev)) {
+		if (ev.type != BRIDGE_EV_DAD_FREEZE && !log_limit_ok(lim, now))
+			continue;
+		if (ev.kind == FDB_LOCAL) {
+			name = port_name != NULL ? port_name(arg, ev.where) : NULL;
+			snprintf(where, sizeof(where), "port %s", name != NULL ? name : "?");
+		} else if (member_name != NULL && (name = member_name(arg, ev.where)) != NULL)
+			snprintf(where, sizeof(where), "%s", name);
+		else if (bridge_member_addr(b, ev.where) != NULL)
+			addr_str(bridge_member_addr(b, ev.where), where);
+		else
+			snprintf(where, sizeof(where), "?");
+		log_event(&ev, where);
 	}
 }

@@ -45,7 +45,14 @@ void	site_members_apply(struct bridge *, struct bridge_out *,
 	    const struct van_addr *members, unsigned n, monotime_t now,
 	    void (*added)(void *, uint32_t slot), void *arg);
 
-/* Log what the bridge reports (bridge_event_next); where: port or member. */
-void	site_log_event(const struct bridge_event *, const char *where);
+/*
+ * Log what the bridge reports (bridge_event_next), at most as lim allows
+ * but a duplicate MAC's freeze (few by themselves; claims come from the
+ * network): where a port or member is, named by port_name / member_name
+ * (NULL, or a NULL answer: "?" for a port, the member's address).
+ */
+void	site_report_events(struct bridge *, struct log_limit *lim,
+	    const char *(*port_name)(void *, uint32_t),
+	    const char *(*member_name)(void *, uint32_t), void *arg, monotime_t now);
 
 #endif /* EDGE_RIM_SITE_H */

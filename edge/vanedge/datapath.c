@@ -175,38 +175,16 @@ datapath_out(struct bridge_out *o, void *arg)
 	d->tso_src = NULL;	/* the buffers are reused after a flush */
 }
 
-/* What the bridge wants an operator to know; at most a few a second. */
-static void
-report_events(struct edged *d)
-{
-	struct bridge_event ev;
-	char where[ADDR_STRLEN + 8];
-	monotime_t now = clock_mono();
-
-	while (bridge_event_next(d->br, &ev)) {
-		/* Freezes are few by themselves; claims come from the network. */
-		if (ev.type != BRIDGE_EV_DAD_FREEZE && !log_limit_ok(&d->bridge_log, now))
-			continue;
-		if (ev.kind == FDB_LOCAL)
-			snprintf(where, sizeof(where), "port %s",
-			    ev.where < d->size.port_max && d->ports[ev.where].fd != -1 ?
-			    d->ports[ev.where].name : "?");
-		else if (bridge_member_addr(d->br, ev.where) != NULL)
-			addr_str(bridge_member_addr(d->br, ev.where), where);
-		else
-			snprintf(where, sizeof(where), "?");
-		site_log_event(&ev, where);
-	}
-}
-
+/* The bridge's actions out, its reports logged. */
 void
-edged_flush(struct edged *d)
+datapath_flush(struct edged *d)
 {
 	datapath_out(d->out, d);
 	d->out->n = 0;
 	d->out->arena_used = 0;
 	if (bridge_events_pending(d->br))
-		report_events(d);
+		site_report_events(d->br, &d->bridge_log, edged_port_name, NULL, d,
+		    clock_mono());
 }
 
 void
@@ -286,7 +264,7 @@ datapath_tap_read(evutil_socket_t fd, short what, void *arg)
 			bridge_port_frame(d->br, d->out, p->slot,
 			    d->tapbuf[i] + VNET_HDR_LEN, n, segs, now);
 	}
-	edged_flush(d);
+	datapath_flush(d);
 	/*
 	 * A port flooding past its VAN's rate is not read for a while: the
 	 * excess then fills its tap's queue and the kernel drops it in the
@@ -334,7 +312,7 @@ datapath_udp_read(evutil_socket_t fd, short what, void *arg)
 		n = udp_recv(&d->udp, &d->rx);
 		knocked |= site_input(d->br, d->out, &d->rx, n, now, &d->listen,
 		    &stranger, d->udp.local ? d->mlocal : NULL);
-		edged_flush(d);
+		datapath_flush(d);
 		if (n < UDP_BATCH)
 			break;
 	}

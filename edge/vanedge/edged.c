@@ -41,7 +41,7 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	next = bridge_tick(d->br, d->out, now);
-	edged_flush(d);
+	datapath_flush(d);
 	if (next == MONO_NEVER)
 		next = now + MONO_SEC(1);
 	if (next < now)
@@ -62,14 +62,6 @@ port_by_name(struct edged *d, const char *name)
 		if (d->ports[p].fd != -1 && strcmp(d->ports[p].name, name) == 0)
 			return &d->ports[p];
 	return NULL;
-}
-
-static const char *
-port_name(void *arg, uint32_t p)
-{
-	struct edged *d = arg;
-
-	return p < d->size.port_max && d->ports[p].fd != -1 ? d->ports[p].name : "?";
 }
 
 /* Register an open tap fd as a port of VAN slot v; closes fd on failure. */
@@ -108,7 +100,7 @@ port_register(struct edged *d, int fd, const char *name, uint32_t v,
 		p->resume = NULL;
 		return -1;
 	}
-	edged_flush(d);
+	datapath_flush(d);
 	log_info("port %s attached to VAN %u", name, bridge_van_id(d->br, v));
 	return slot;
 }
@@ -145,7 +137,7 @@ port_detach(struct edged *d, struct edged_port *p, bool keep_fd)
 	event_free(p->ev);
 	event_free(p->resume);
 	bridge_port_del(d->br, d->out, p->slot, clock_mono());
-	edged_flush(d);
+	datapath_flush(d);
 	p->fd = -1;
 	p->ev = NULL;
 	p->resume = NULL;
@@ -385,7 +377,7 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 		if (old->offload != conf->offload)
 			log_warn("offload changes at the next start");
 	}
-	edged_flush(d);
+	datapath_flush(d);
 	return 0;
 }
 
@@ -440,7 +432,7 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 	if (argc == 2 && strcmp(argv[1], "vans") == 0)
 		return show_vans(d->br);
 	if (argc == 2 && strcmp(argv[1], "ports") == 0)
-		return show_ports(d->br, port_name, d);
+		return show_ports(d->br, edged_port_name, d);
 	if (argc == 2 && strcmp(argv[1], "members") == 0)
 		return show_members(d->br, NULL, NULL, now);
 	if ((argc == 2 || argc == 3) && strcmp(argv[1], "fdb") == 0) {
@@ -448,7 +440,7 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 
 		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
 			return NULL;
-		return show_fdb(d->br, argc == 3 ? bridge_van_id(d->br, (uint32_t)v) : 0, port_name, NULL, d,
+		return show_fdb(d->br, argc == 3 ? bridge_van_id(d->br, (uint32_t)v) : 0, edged_port_name, NULL, d,
 		    now);
 	}
 	if ((argc == 2 || argc == 3) && strcmp(argv[1], "neigh") == 0) {
@@ -679,7 +671,7 @@ edged_run(struct edged *d)
 	char a[ADDR_STRLEN];
 
 	bridge_start(d->br, d->out, clock_mono());
-	edged_flush(d);
+	datapath_flush(d);
 	timer_cb(-1, 0, d);
 	bridge_size(d->br, &d->size);
 	log_info("running: %u VANs, %u ports, %u members, underlay %s, control %s",

@@ -73,9 +73,18 @@ struct edged {
 	uint64_t	reloads, reload_failures;
 };
 
+/* Port slot p's tap name (show's and the logs' callback). */
+static inline const char *
+edged_port_name(void *arg, uint32_t p)
+{
+	struct edged *d = arg;
+
+	return p < d->size.port_max && d->ports[p].fd != -1 ? d->ports[p].name : "?";
+}
+
 /* datapath.c */
 void	datapath_out(struct bridge_out *, void *);	/* bridge_out flush */
-void	edged_flush(struct edged *);
+void	datapath_flush(struct edged *);
 void	datapath_tx_error(uint32_t member, int err, void *);
 void	datapath_tap_read(evutil_socket_t, short, void *);
 void	datapath_tap_resume(evutil_socket_t, short, void *);
