@@ -1,7 +1,7 @@
 /*
  * daemon.c — see daemon.h.
  */
-#include "federation/daemon.h"
+#include "federation/lab/daemon.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "federation/proc.h"
+#include "federation/lab/proc.h"
 
 #define CTL_WORDS_MAX	16
 

@@ -8,8 +8,8 @@
  * vanedge, vanproxy and vanctl are taken from the directory vanlab itself
  * is in (build/ when run from the tree) and else from PATH.
  */
-#ifndef FEDERATION_DAEMON_H
-#define FEDERATION_DAEMON_H
+#ifndef FEDERATION_LAB_DAEMON_H
+#define FEDERATION_LAB_DAEMON_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,8 +17,8 @@
 
 #include <jansson.h>
 
-#include "federation/lab.h"
-#include "federation/state.h"
+#include "federation/lab/lab.h"
+#include "federation/lab/state.h"
 
 #define DAEMON_CTL_MS		5000	/* one vanctl request */
 #define DAEMON_SOCKET_MS	10000	/* from start to an answering socket */
@@ -69,4 +69,4 @@ bool	daemon_ready(const struct lab *, unsigned h, const json_t *members,
 /* Poll every host until ready or deadline; 0 or -1 (reported). */
 int	daemon_wait_ready(const struct state *, const struct lab *, int timeout_ms);
 
-#endif /* FEDERATION_DAEMON_H */
+#endif /* FEDERATION_LAB_DAEMON_H */

@@ -5,7 +5,7 @@
  * each later one's are answered at once, so no two initiations cross (two
  * that do wait for a retransmission, 5 s, docs/proxy.md §7).
  */
-#include "federation/gateway.h"
+#include "federation/lab/gateway.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "crypto/wg.h"
-#include "federation/daemon.h"
-#include "federation/proc.h"
+#include "federation/lab/daemon.h"
+#include "federation/lab/proc.h"
 
 #define UAPI_DIR	"/var/run/wireguard"
 

@@ -8,8 +8,8 @@
  *
  * State: /run/vanlab/PREFIX/SITE-gw/ (state.h).
  */
-#ifndef FEDERATION_GATEWAY_H
-#define FEDERATION_GATEWAY_H
+#ifndef FEDERATION_LAB_GATEWAY_H
+#define FEDERATION_LAB_GATEWAY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,8 +17,8 @@
 
 #include <jansson.h>
 
-#include "federation/lab.h"
-#include "federation/state.h"
+#include "federation/lab/lab.h"
+#include "federation/lab/state.h"
 
 /* A restarted peer answers after a handshake; one may be lost (5 s). */
 #define GATEWAY_READY_EXTRA_MS	10000
@@ -67,4 +67,4 @@ void	gateway_log_tail(const struct state *, const struct lab *, unsigned s);
  */
 int	gateway_restart(const char *prefix, const char *name);
 
-#endif /* FEDERATION_GATEWAY_H */
+#endif /* FEDERATION_LAB_GATEWAY_H */

@@ -3,7 +3,8 @@
  * parsed and checked from a topology file (libconfig), every value that
  * vanlab derives from it (namespace and tap names, MACs, underlay
  * addresses, per-site VAN IDs), its normalised form and the vanedge
- * configuration of each host.  lab.c parses and checks; labfile.c writes.
+ * configuration of each host.  labconf.c parses and checks, lab.c derives
+ * the values, labfile.c writes.
  *
  * Not pure (libconfig reads the file) but free of syscalls of its own: no
  * namespace, process or socket is touched here (testbed.c does that), so
@@ -15,8 +16,8 @@
  * proxies keep a tunnel and which VANs cross it, by name, each site with
  * its own VAN IDs.  labfed.c parses and derives that part.
  */
-#ifndef FEDERATION_LAB_H
-#define FEDERATION_LAB_H
+#ifndef FEDERATION_LAB_LAB_H
+#define FEDERATION_LAB_LAB_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -248,7 +249,13 @@ bool		lab_van_loops(const struct lab *, unsigned van);
 
 /* "a.b.c.d" of a host-order address; returns buf. */
 char		*lab_ip_str(uint32_t ip, char buf[static 16]);
+/* The netmask of a prefix length (host order), and "a.b.c.d" parsed. */
+uint32_t	lab_plen_mask(unsigned plen);
+bool		lab_ip_parse(const char *, uint32_t *ip);
+/* "a.b.c.d/n" with min <= n <= max. */
+bool		lab_cidr_parse(const char *, unsigned min, unsigned max, uint32_t *ip,
+		    uint8_t *plen);
 /* The IPv6 address of VM v as text (it must have one); returns buf. */
 char		*lab_ip6_str(const struct lab_vm *, char buf[static 46]);
 
-#endif /* FEDERATION_LAB_H */
+#endif /* FEDERATION_LAB_LAB_H */

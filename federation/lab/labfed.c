@@ -3,9 +3,11 @@
  * several sites, each site's proxy (its underlay address and its address
  * on the internet switch), the internet switch's network, and the
  * peerings — which two sites' proxies keep a tunnel and which VANs cross
- * it.  Parsed and checked with lab.c's readers (lab_int.h), and the
- * values derived from them: namespace and `wg` names, who peers with
- * whom, what each proxy carries, where a VAN reaches.
+ * it.  Parsed and checked with edge/rim/setting.h's getters, called from
+ * labconf.c with its parse context (lab_int.h), and the values derived
+ * from them: namespace and `wg` names, who peers with whom, what each
+ * proxy carries, where a VAN reaches.  In layers: lab.c's values below
+ * this file, labconf.c (which calls its parsers) above; no call goes up.
  *
  * A peering names VANs, not IDs: each side uses its own site's ID of the
  * VAN (a site's `van_ids`, else the VAN's `id`), which is what vanplan
@@ -13,14 +15,19 @@
  * may show what vanproxy does with a bad configuration); lab_van_loops
  * says where they are.
  *
- * Like lab.c: no syscalls, no I/O but libconfig's reading of the text.
+ * Like labconf.c: no I/O but libconfig's reading of the text (and, with
+ * `plan`, of the plan's peering files), no syscalls but lab_path's getcwd.
  */
-#include "federation/lab.h"
-#include "federation/lab_int.h"
+#include "federation/lab/lab.h"
+#include "federation/lab/lab_int.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libconfig.h>
+
+#include "edge/rim/setting.h"
 
 /* ---------------------------------------------------------------- names --- */
 
@@ -195,15 +202,17 @@ lab_parse_internet(struct lab_ctx *c, const config_setting_t *g)
 
 	if (g == NULL)
 		return true;
-	if (!lab_get_str(c, g, "internet", &net) ||
-	    !lab_get_u32(c, g, "internet_mtu", 576, LAB_UNDERLAY_MTU_MAX, &lab->inet_mtu))
+	if (!setting_str(&c->set, g, "internet", &net) ||
+	    !setting_u32(&c->set, g, "internet_mtu", 576, LAB_UNDERLAY_MTU_MAX,
+	    &lab->inet_mtu))
 		return false;
 	if (net == NULL)
 		return true;
 	if (!lab_cidr_parse(net, 8, 28, &lab->inet_net, &lab->inet_plen) ||
 	    (lab->inet_net & ~lab_plen_mask(lab->inet_plen)) != 0)
-		return lab_fail(c, lab_member(g, "internet"), "internet '%s': not a "
-		    "network a.b.c.0/n (n 8..28)", net);
+		return setting_fail(&c->set,
+		    config_setting_get_member(g, "internet"),
+		    "internet '%s': not a network a.b.c.0/n (n 8..28)", net);
 	return true;
 }
 
@@ -217,11 +226,11 @@ proxy_addr(struct lab_ctx *c, const config_setting_t *g, const char *name,
 
 	if (g == NULL)
 		return true;
-	if (!lab_get_str(c, g, name, &text))
+	if (!setting_str(&c->set, g, name, &text))
 		return false;
 	if (text != NULL && !lab_ip_parse(text, addr))
-		return lab_fail(c, lab_member(g, name), "proxy %s '%s': not an IPv4 "
-		    "address", name, text);
+		return setting_fail(&c->set, config_setting_get_member(g, name),
+		    "proxy %s '%s': not an IPv4 address", name, text);
 	return true;
 }
 
@@ -232,68 +241,81 @@ lab_parse_proxy(struct lab_ctx *c, const config_setting_t *s, unsigned si)
 	    NULL };
 	struct lab *lab = c->lab;
 	struct lab_site *site = &lab->site[si];
-	const config_setting_t *g = lab_member(s, "proxy"), *at;
+	const config_setting_t *g = config_setting_get_member(s, "proxy"), *at;
 	const char *key = NULL;
 	char a[16], n[16];
 	unsigned i;
 
 	if (!c->several) {
 		if (g != NULL)
-			return lab_fail(c, g, "'proxy': a lab of one site has none "
+			return setting_fail(&c->set, g,
+			    "'proxy': a lab of one site has none "
 			    "(several sites have one each)");
 		return true;
 	}
 	if (g != NULL && config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return lab_fail(c, g, "'proxy' must be a group { address = \"...\"; "
+		return setting_fail(&c->set, g,
+		    "'proxy' must be a group { address = \"...\"; "
 		    "internet = \"...\"; }");
-	if (g != NULL && (!lab_only_known(c, g, known) ||
-	    !lab_get_str(c, g, "private_key", &key)))
+	if (g != NULL && (!setting_only_known(&c->set, g, known) ||
+	    !setting_str(&c->set, g, "private_key", &key)))
 		return false;
 	if (key != NULL) {
 		if (*key == '\0' || strlen(key) >= sizeof(site->key))
-			return lab_fail(c, lab_member(g, "private_key"), "private_key: "
-			    "a file name");
+			return setting_fail(&c->set,
+			    config_setting_get_member(g, "private_key"),
+			    "private_key: a file name");
 		snprintf(site->key, sizeof(site->key), "%s", key);
 	}
 	for (i = 0; i < si; i++)
 		if (nets_overlap(site->net, site->plen, lab->site[i].net,
 		    lab->site[i].plen))
-			return lab_fail(c, lab_member(s, "underlay"), "site '%s': underlay "
-			    "%s/%u overlaps site '%s''s", site->name,
-			    lab_ip_str(site->net, a), site->plen, lab->site[i].name);
+			return setting_fail(&c->set,
+			    config_setting_get_member(s, "underlay"),
+			    "site '%s': underlay %s/%u overlaps site '%s''s",
+			    site->name, lab_ip_str(site->net, a), site->plen,
+			    lab->site[i].name);
 	if (nets_overlap(site->net, site->plen, lab->inet_net, lab->inet_plen))
-		return lab_fail(c, lab_member(s, "underlay"), "site '%s': underlay "
-		    "%s/%u overlaps the internet %s/%u", site->name,
-		    lab_ip_str(site->net, a), site->plen, lab_ip_str(lab->inet_net, n),
-		    lab->inet_plen);
+		return setting_fail(&c->set,
+		    config_setting_get_member(s, "underlay"),
+		    "site '%s': underlay %s/%u overlaps the internet %s/%u",
+		    site->name, lab_ip_str(site->net, a), site->plen,
+		    lab_ip_str(lab->inet_net, n), lab->inet_plen);
 
 	site->proxy_addr = site->net + LAB_PROXY_ADDR_BASE;
 	if (!proxy_addr(c, g, "address", &site->proxy_addr))
 		return false;
-	at = g != NULL && lab_member(g, "address") != NULL ? lab_member(g, "address") : s;
+	at = g != NULL && config_setting_get_member(g, "address") != NULL ?
+	    config_setting_get_member(g, "address") : s;
 	lab_ip_str(site->proxy_addr, a);
 	if (!host_of(site->proxy_addr, site->net, site->plen))
-		return lab_fail(c, at, "site '%s': proxy address %s is not a host "
+		return setting_fail(&c->set, at,
+		    "site '%s': proxy address %s is not a host "
 		    "address of %s/%u", site->name, a, lab_ip_str(site->net, n),
 		    site->plen);
 	for (i = 0; i < lab->nhosts; i++)
 		if (lab->host[i].addr == site->proxy_addr)
-			return lab_fail(c, at, "site '%s': proxy address %s already used "
+			return setting_fail(&c->set, at,
+			    "site '%s': proxy address %s already used "
 			    "by host '%s'", site->name, a, lab->host[i].name);
 
 	site->proxy_inet = lab->inet_net + LAB_INET_ADDR_BASE + si;
 	if (!proxy_addr(c, g, "internet", &site->proxy_inet))
 		return false;
-	at = g != NULL && lab_member(g, "internet") != NULL ? lab_member(g, "internet") : s;
+	at = g != NULL && config_setting_get_member(g, "internet") != NULL ?
+	    config_setting_get_member(g, "internet") : s;
 	lab_ip_str(site->proxy_inet, a);
 	if (!host_of(site->proxy_inet, lab->inet_net, lab->inet_plen))
-		return lab_fail(c, at, "site '%s': proxy internet address %s is not a "
+		return setting_fail(&c->set, at,
+		    "site '%s': proxy internet address %s is not a "
 		    "host address of the internet %s/%u", site->name, a,
 		    lab_ip_str(lab->inet_net, n), lab->inet_plen);
 	for (i = 0; i < si; i++)
 		if (lab->site[i].proxy_inet == site->proxy_inet)
-			return lab_fail(c, at, "site '%s': proxy internet address %s "
-			    "already used by site '%s'", site->name, a, lab->site[i].name);
+			return setting_fail(&c->set, at,
+			    "site '%s': proxy internet address %s "
+			    "already used by site '%s'", site->name, a,
+			    lab->site[i].name);
 	return true;
 }
 
@@ -305,13 +327,14 @@ names_of(struct lab_ctx *c, const config_setting_t *l, const char *what)
 
 	if (config_setting_type(l) != CONFIG_TYPE_ARRAY &&
 	    config_setting_type(l) != CONFIG_TYPE_LIST)
-		return lab_fail(c, l, "'%s' must be a list of names [ \"...\", ... ]",
-		    what);
+		return setting_fail(&c->set, l,
+		    "'%s' must be a list of names [ \"...\", ... ]", what);
 	for (i = 0; i < config_setting_length(l); i++)
 		if (config_setting_type(config_setting_get_elem(l, (unsigned)i)) !=
 		    CONFIG_TYPE_STRING)
-			return lab_fail(c, l, "'%s' must be a list of names [ \"...\", "
-			    "... ]", what);
+			return setting_fail(&c->set, l,
+			    "'%s' must be a list of names [ \"...\", ... ]",
+			    what);
 	return true;
 }
 
@@ -325,52 +348,59 @@ parse_peering(struct lab_ctx *c, const config_setting_t *g)
 	unsigned i, p;
 
 	if (lab->npeerings == LAB_PEERING_MAX)
-		return lab_fail(c, g, "more than %d peerings", LAB_PEERING_MAX);
+		return setting_fail(&c->set, g, "more than %d peerings",
+		    LAB_PEERING_MAX);
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return lab_fail(c, g, "a peering is a group { sites = [ \"a\", \"b\" ]; "
+		return setting_fail(&c->set, g,
+		    "a peering is a group { sites = [ \"a\", \"b\" ]; "
 		    "vans = [ \"...\", ... ]; }");
-	if (!lab_only_known(c, g, known) ||
-	    !lab_get_bool(c, g, "preshared_key", &pr->psk))
+	if (!setting_only_known(&c->set, g, known) ||
+	    !setting_bool(&c->set, g, "preshared_key", &pr->psk))
 		return false;
 	memset(pr->van, 0, sizeof(pr->van));
 	pr->line = (int)config_setting_source_line(g);
-	if ((sites = lab_member(g, "sites")) == NULL)
-		return lab_fail(c, g, "peering without 'sites'");
+	if ((sites = config_setting_get_member(g, "sites")) == NULL)
+		return setting_fail(&c->set, g, "peering without 'sites'");
 	if (!names_of(c, sites, "sites"))
 		return false;
 	if (config_setting_length(sites) != 2)
-		return lab_fail(c, sites, "a peering joins two sites: sites = [ \"a\", "
-		    "\"b\" ]");
+		return setting_fail(&c->set, sites,
+		    "a peering joins two sites: sites = [ \"a\", \"b\" ]");
 	for (i = 0; i < 2; i++) {
 		const char *name = config_setting_get_string_elem(sites, i);
 		int s = lab_find_site(lab, name);
 
 		if (s < 0)
-			return lab_fail(c, sites, "peering: unknown site '%s'", name);
+			return setting_fail(&c->set, sites,
+			    "peering: unknown site '%s'", name);
 		pr->site[i] = (unsigned)s;
 	}
 	if (pr->site[0] == pr->site[1])
-		return lab_fail(c, sites, "peering: site '%s' with itself",
+		return setting_fail(&c->set, sites,
+		    "peering: site '%s' with itself",
 		    lab->site[pr->site[0]].name);
 	for (p = 0; p < lab->npeerings; p++)
 		if (lab_peering_other(lab, p, pr->site[0]) == (int)pr->site[1])
-			return lab_fail(c, sites, "sites '%s' and '%s' peer already on "
-			    "line %d", lab->site[pr->site[0]].name,
+			return setting_fail(&c->set, sites,
+			    "sites '%s' and '%s' peer already on line %d",
+			    lab->site[pr->site[0]].name,
 			    lab->site[pr->site[1]].name, lab->peering[p].line);
-	if ((vans = lab_member(g, "vans")) == NULL)
-		return lab_fail(c, g, "peering without 'vans'");
+	if ((vans = config_setting_get_member(g, "vans")) == NULL)
+		return setting_fail(&c->set, g, "peering without 'vans'");
 	if (!names_of(c, vans, "vans"))
 		return false;
 	if (config_setting_length(vans) == 0)
-		return lab_fail(c, vans, "peering: 'vans' is empty");
+		return setting_fail(&c->set, vans, "peering: 'vans' is empty");
 	for (i = 0; i < (unsigned)config_setting_length(vans); i++) {
 		const char *name = config_setting_get_string_elem(vans, i);
 		int v = lab_find_van(lab, name);
 
 		if (v < 0)
-			return lab_fail(c, vans, "peering: unknown VAN '%s'", name);
+			return setting_fail(&c->set, vans,
+			    "peering: unknown VAN '%s'", name);
 		if (pr->van[v])
-			return lab_fail(c, vans, "peering: VAN '%s' given twice", name);
+			return setting_fail(&c->set, vans,
+			    "peering: VAN '%s' given twice", name);
 		pr->van[v] = true;
 	}
 	lab->npeerings++;
@@ -435,20 +465,23 @@ parse_plan_site(struct lab_ctx *top, unsigned s, uint8_t what[][LAB_VAN_MAX])
 
 	lab_path(lab, lab->plan, dir);
 	snprintf(path, sizeof(path), "%s/%s/peering.conf", dir, lab->site[s].name);
-	c.file = path;
+	c.set.file = path;
 	config_init(&cfg);
 	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			lab_fail(&c, NULL, "cannot read site '%s''s peering file (vanplan "
-			    "plan INVENTORY -o %s)", lab->site[s].name, lab->plan);
+			setting_fail(&c.set, NULL,
+			    "cannot read site '%s''s peering file (vanplan "
+			    "plan INVENTORY -o %s)", lab->site[s].name,
+			    lab->plan);
 		else
-			snprintf(c.err, LAB_ERR_MAX, "%.3800s:%d: %.500s", path,
+			snprintf(c.set.err, LAB_ERR_MAX, "%.3800s:%d: %.500s", path,
 			    config_error_line(&cfg), config_error_text(&cfg));
 		goto out;
 	}
-	if ((peers = lab_member(config_root_setting(&cfg), "peers")) == NULL ||
+	if ((peers = config_setting_get_member(config_root_setting(&cfg),
+	    "peers")) == NULL ||
 	    config_setting_type(peers) != CONFIG_TYPE_LIST) {
-		lab_fail(&c, peers, "no list 'peers'");
+		setting_fail(&c.set, peers, "no list 'peers'");
 		goto out;
 	}
 	for (i = 0; i < (unsigned)config_setting_length(peers); i++) {
@@ -459,51 +492,63 @@ parse_plan_site(struct lab_ctx *top, unsigned s, uint8_t what[][LAB_VAN_MAX])
 		int o;
 
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-			lab_fail(&c, g, "a peer is a group { name = ...; ... }");
+			setting_fail(&c.set, g,
+			    "a peer is a group { name = ...; ... }");
 			goto out;
 		}
-		if (!lab_only_known(&c, g, known) || !lab_get_str(&c, g, "name", &name) ||
-		    !lab_get_str(&c, g, "public_key", &pub) ||
-		    !lab_get_str(&c, g, "endpoint", &ep))
+		if (!setting_only_known(&c.set, g, known) ||
+		    !setting_str(&c.set, g, "name", &name) ||
+		    !setting_str(&c.set, g, "public_key", &pub) ||
+		    !setting_str(&c.set, g, "endpoint", &ep))
 			goto out;
 		if (name == NULL || (o = lab_find_site(lab, name)) < 0 ||
 		    (unsigned)o == s) {
-			lab_fail(&c, g, "peer '%s' is not another site of the lab",
+			setting_fail(&c.set, g,
+			    "peer '%s' is not another site of the lab",
 			    name ? name : "");
 			goto out;
 		}
-		if (lab_member(g, "preshared_key") != NULL) {
-			lab_fail(&c, lab_member(g, "preshared_key"), "peer '%s': a lab "
-			    "plan has no preshared keys (leave them out of the inventory)",
-			    name);
+		if (config_setting_get_member(g, "preshared_key") != NULL) {
+			setting_fail(&c.set,
+			    config_setting_get_member(g, "preshared_key"),
+			    "peer '%s': a lab "
+			    "plan has no preshared keys (leave them out of the "
+			    "inventory)", name);
 			goto out;
 		}
 		if (pub == NULL || strlen(pub) >= sizeof(lab->site[o].plan_pub)) {
-			lab_fail(&c, g, "peer '%s' without a public_key", name);
+			setting_fail(&c.set, g,
+			    "peer '%s' without a public_key", name);
 			goto out;
 		}
 		if (lab->site[o].plan_pub[0] != '\0' &&
 		    strcmp(lab->site[o].plan_pub, pub) != 0) {
-			lab_fail(&c, lab_member(g, "public_key"), "peer '%s': another "
-			    "public key than another site's peering file gives it", name);
+			setting_fail(&c.set,
+			    config_setting_get_member(g, "public_key"),
+			    "peer '%s': another "
+			    "public key than another site's peering file gives "
+			    "it", name);
 			goto out;
 		}
 		snprintf(lab->site[o].plan_pub, sizeof(lab->site[o].plan_pub), "%s", pub);
 		lab_ip_str(lab->site[o].proxy_inet, a);
 		snprintf(want, sizeof(want), "%s:%u", a, LAB_TUNNEL_PORT);
 		if (ep == NULL || (strcmp(ep, want) != 0 && strcmp(ep, a) != 0)) {
-			lab_fail(&c, g, "peer '%s': endpoint '%s', but its proxy is %s in "
+			setting_fail(&c.set, g,
+			    "peer '%s': endpoint '%s', but its proxy is %s in "
 			    "this lab", name, ep ? ep : "(none)", want);
 			goto out;
 		}
 		if ((pr = peering_of(lab, s, (unsigned)o,
 		    (int)config_setting_source_line(g))) == NULL) {
-			lab_fail(&c, g, "more than %d peerings", LAB_PEERING_MAX);
+			setting_fail(&c.set, g, "more than %d peerings",
+			    LAB_PEERING_MAX);
 			goto out;
 		}
-		if ((vans = lab_member(g, "vans")) == NULL ||
+		if ((vans = config_setting_get_member(g, "vans")) == NULL ||
 		    config_setting_type(vans) != CONFIG_TYPE_LIST) {
-			lab_fail(&c, g, "peer '%s' without a list 'vans'", name);
+			setting_fail(&c.set, g,
+			    "peer '%s' without a list 'vans'", name);
 			goto out;
 		}
 		for (j = 0; j < (unsigned)config_setting_length(vans); j++) {
@@ -512,23 +557,30 @@ parse_plan_site(struct lab_ctx *top, unsigned s, uint8_t what[][LAB_VAN_MAX])
 			unsigned v;
 
 			if (config_setting_type(pair) != CONFIG_TYPE_GROUP ||
-			    !lab_get_u32(&c, pair, "local", 1, UINT32_MAX, &local) ||
-			    !lab_get_u32(&c, pair, "remote", 1, UINT32_MAX, &remote) ||
+			    !setting_u32(&c.set, pair, "local", 1, UINT32_MAX,
+			    &local) ||
+			    !setting_u32(&c.set, pair, "remote", 1, UINT32_MAX,
+			    &remote) ||
 			    local == 0 || remote == 0) {
-				if (*c.err == '\0')
-					lab_fail(&c, pair, "a pair is { local = ID; remote = ID; }");
+				if (*c.set.err == '\0')
+					setting_fail(&c.set, pair,
+					    "a pair is { local = ID; remote = "
+					    "ID; }");
 				goto out;
 			}
 			for (v = 0; v < lab->nvans && lab->site[s].van_id[v] != local; v++)
 				;
 			if (v == lab->nvans) {
-				lab_fail(&c, pair, "local VAN %u is none of site '%s''s VAN "
+				setting_fail(&c.set, pair,
+				    "local VAN %u is none of site '%s''s VAN "
 				    "IDs (van_ids)", local, lab->site[s].name);
 				goto out;
 			}
 			if (lab->site[o].van_id[v] != remote) {
-				lab_fail(&c, pair, "VAN '%s' is %u in site '%s', not %u",
-				    lab->van[v].name, lab->site[o].van_id[v], name, remote);
+				setting_fail(&c.set, pair,
+				    "VAN '%s' is %u in site '%s', not %u",
+				    lab->van[v].name, lab->site[o].van_id[v],
+				    name, remote);
 				goto out;
 			}
 			pr->van[v] = true;
@@ -546,21 +598,25 @@ out:
 static bool
 parse_plan(struct lab_ctx *c, const config_setting_t *root)
 {
-	const config_setting_t *g = lab_member(root, "plan");
+	const config_setting_t *g = config_setting_get_member(root, "plan");
 	static uint8_t what[LAB_PEERING_MAX][LAB_VAN_MAX];
 	struct lab *lab = c->lab;
 	const char *dir = NULL;
 	unsigned s, p, v;
 
 	if (!c->several)
-		return lab_fail(c, g, "'plan': a lab of one site has no peerings");
-	if (lab_member(root, "peerings") != NULL)
-		return lab_fail(c, lab_member(root, "peerings"), "'peerings' and "
+		return setting_fail(&c->set, g,
+		    "'plan': a lab of one site has no peerings");
+	if (config_setting_get_member(root, "peerings") != NULL)
+		return setting_fail(&c->set,
+		    config_setting_get_member(root, "peerings"),
+		    "'peerings' and "
 		    "'plan' both: the plan's peering files are the peerings");
 	if (config_setting_type(g) != CONFIG_TYPE_STRING ||
 	    *(dir = config_setting_get_string(g)) == '\0' ||
 	    strlen(dir) >= sizeof(lab->plan))
-		return lab_fail(c, g, "'plan' is the directory vanplan wrote: "
+		return setting_fail(&c->set, g,
+		    "'plan' is the directory vanplan wrote: "
 		    "plan = \"DIR\";");
 	snprintf(lab->plan, sizeof(lab->plan), "%s", dir);
 	memset(what, 0, sizeof(what));
@@ -572,35 +628,39 @@ parse_plan(struct lab_ctx *c, const config_setting_t *root)
 			if (what[p][v] == 1 || what[p][v] == 2) {
 				unsigned k = what[p][v] == 1 ? 0 : 1;
 
-				return lab_fail(c, g, "plan '%s': site '%s''s peering file "
-				    "carries VAN '%s' to '%s', whose file does not carry it "
-				    "back (vanplan lint)", dir,
-				    lab->site[lab->peering[p].site[k]].name, lab->van[v].name,
+				return setting_fail(&c->set, g,
+				    "plan '%s': site '%s''s peering file "
+				    "carries VAN '%s' to '%s', whose file does "
+				    "not carry it back (vanplan lint)", dir,
+				    lab->site[lab->peering[p].site[k]].name,
+				    lab->van[v].name,
 				    lab->site[lab->peering[p].site[1 - k]].name);
 			}
 	for (s = 0; s < lab->nsites; s++)
 		if (lab->site[s].key[0] == '\0' && lab_proxy_peers(lab, s) > 0)
-			return lab_fail(c, g, "plan: site '%s' needs proxy = { "
-			    "private_key = \"FILE\"; } (the key of the public key its "
-			    "peers' files name)", lab->site[s].name);
+			return setting_fail(&c->set, g,
+			    "plan: site '%s' needs proxy = { "
+			    "private_key = \"FILE\"; } (the key of the public "
+			    "key its peers' files name)", lab->site[s].name);
 	return true;
 }
 
 bool
 lab_parse_peerings(struct lab_ctx *c, const config_setting_t *root)
 {
-	const config_setting_t *l = lab_member(root, "peerings");
+	const config_setting_t *l = config_setting_get_member(root, "peerings");
 	unsigned i, n;
 
-	if (lab_member(root, "plan") != NULL)
+	if (config_setting_get_member(root, "plan") != NULL)
 		return parse_plan(c, root);
 	if (l == NULL)
 		return true;
 	if (!c->several)
-		return lab_fail(c, l, "'peerings': a lab of one site has no one to "
-		    "peer with");
+		return setting_fail(&c->set, l,
+		    "'peerings': a lab of one site has no one to peer with");
 	if (config_setting_type(l) != CONFIG_TYPE_LIST)
-		return lab_fail(c, l, "'peerings' must be a list ( { sites = [ ... ]; "
+		return setting_fail(&c->set, l,
+		    "'peerings' must be a list ( { sites = [ ... ]; "
 		    "vans = [ ... ]; }, ... )");
 	n = (unsigned)config_setting_length(l);
 	for (i = 0; i < n; i++)

@@ -5,7 +5,7 @@
  * several sites, each proxy's vanproxy configuration and peering file.
  * Writes to a FILE the caller opened; no other I/O.
  */
-#include "federation/lab.h"
+#include "federation/lab/lab.h"
 
 #include "edge/van/mac.h"
 

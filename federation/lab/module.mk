@@ -1,19 +1,27 @@
-# federation/module.mk — vanlab (and later vanplan, peering files).
+# federation/lab/module.mk — vanlab, the lab: namespaces, the real
+# daemons, and the topologies they run (vanplan is federation/plan/).
 #
 # LAB_SRCS are vanlab's files but its main; the unit test links them too.
-# lab.c, labfed.c and labfile.c are the topology model (labfed.c: several
-# sites, their proxies and peerings) and what it writes, resume.c the
-# frames a migrated VM sends (no syscalls of their own); the rest run
-# processes, namespaces and daemons (gateway.c: the proxies).
+# The topology model, in layers: lab.c its values (names, addresses,
+# look-ups), labfed.c the federation part (several sites, their proxies
+# and peerings: parsed, and its values), labconf.c the parser of the
+# topology file (which calls labfed.c's), labfile.c what the model writes;
+# resume.c the frames a migrated VM sends (none of these make syscalls of
+# their own).  The rest run processes, namespaces and daemons (gateway.c:
+# the proxies) and the commands (testbed.c up, down, migrate; report.c,
+# status.c, console.c exec and ctl, check.c, demo.c).
 
-LAB_SRCS := federation/lab.c federation/labfed.c federation/labfile.c federation/resume.c federation/proc.c \
-	federation/netns.c federation/state.c federation/daemon.c federation/gateway.c federation/testbed.c \
-	federation/report.c
+LAB_SRCS := federation/lab/lab.c federation/lab/labfed.c federation/lab/labconf.c \
+	federation/lab/labfile.c federation/lab/resume.c federation/lab/proc.c \
+	federation/lab/netns.c federation/lab/state.c federation/lab/daemon.c \
+	federation/lab/gateway.c federation/lab/testbed.c federation/lab/report.c \
+	federation/lab/status.c federation/lab/console.c federation/lab/check.c \
+	federation/lab/demo.c
 LIBVANLAB := $(B)/libvanlab.a
 
 $(LIBVANLAB): $(LAB_SRCS:%.c=$(B)/%.o)
 
-$(B)/vanlab: $(B)/federation/vanlab.o $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)
+$(B)/vanlab: $(B)/federation/lab/vanlab.o $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 PROGRAMS += $(B)/vanlab

@@ -2,7 +2,7 @@
  * netns.c — see netns.h.  Namespaces are created and deleted with `ip
  * netns`, so they look to every tool exactly like ones made by hand.
  */
-#include "federation/netns.h"
+#include "federation/lab/netns.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "federation/proc.h"
+#include "federation/lab/proc.h"
 
 #define NETNS_DIR	"/run/netns"
 

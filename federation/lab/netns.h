@@ -6,8 +6,8 @@
  * Nothing here touches the namespace vanlab runs in: links are created
  * with `ip -n NS`, and sysctls are written by a child that entered NS.
  */
-#ifndef FEDERATION_NETNS_H
-#define FEDERATION_NETNS_H
+#ifndef FEDERATION_LAB_NETNS_H
+#define FEDERATION_LAB_NETNS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -44,4 +44,4 @@ int	netns_send_frames(const char *ns, const char *ifname,
 	    const uint8_t *const *frames, const size_t *lens, unsigned n,
 	    long long *first_ns);
 
-#endif /* FEDERATION_NETNS_H */
+#endif /* FEDERATION_LAB_NETNS_H */

@@ -3,7 +3,7 @@
  * backoff): vanlab runs a few hundred short commands, and a poll loop is
  * the simplest wait that honours both a deadline and an interrupt.
  */
-#include "federation/proc.h"
+#include "federation/lab/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>

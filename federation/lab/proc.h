@@ -7,8 +7,8 @@
  * wait here gives up when it is set, so a long `up` can be stopped and
  * cleaned up.
  */
-#ifndef FEDERATION_PROC_H
-#define FEDERATION_PROC_H
+#ifndef FEDERATION_LAB_PROC_H
+#define FEDERATION_LAB_PROC_H
 
 #include <signal.h>
 #include <stdbool.h>
@@ -55,4 +55,4 @@ void	proc_status_str(int status, char *buf, size_t n);
 long long proc_now_ms(void);
 void	proc_sleep_ms(int ms);
 
-#endif /* FEDERATION_PROC_H */
+#endif /* FEDERATION_LAB_PROC_H */

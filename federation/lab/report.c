@@ -17,18 +17,18 @@
  * verdict says how many pings crossed sites, and each proxy shows its
  * peers.
  */
-#include "federation/report.h"
+#include "federation/lab/report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
-#include "federation/daemon.h"
-#include "federation/gateway.h"
-#include "federation/netns.h"
-#include "federation/proc.h"
-#include "federation/state.h"
+#include "federation/lab/daemon.h"
+#include "federation/lab/gateway.h"
+#include "federation/lab/netns.h"
+#include "federation/lab/proc.h"
+#include "federation/lab/state.h"
 
 #define PROBE_PAR	24	/* pings at once */
 #define PROBE_TRIES	3	/* attempts of a ping that must answer */

@@ -2,7 +2,7 @@
  * resume.c — see resume.h.  Both frames are written field by field in
  * network byte order; nothing is cast over the buffer.
  */
-#include "federation/resume.h"
+#include "federation/lab/resume.h"
 
 #include <string.h>
 

@@ -10,8 +10,8 @@
  *
  * Pure: byte arithmetic into the caller's buffer, no syscalls.
  */
-#ifndef FEDERATION_RESUME_H
-#define FEDERATION_RESUME_H
+#ifndef FEDERATION_LAB_RESUME_H
+#define FEDERATION_LAB_RESUME_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -37,4 +37,4 @@ size_t	resume_garp(const uint8_t mac[static 6], uint32_t ip, uint8_t *out, size_
 size_t	resume_una(const uint8_t mac[static 6], const uint8_t ip6[static 16],
 	    uint8_t *out, size_t cap);
 
-#endif /* FEDERATION_RESUME_H */
+#endif /* FEDERATION_LAB_RESUME_H */

@@ -2,7 +2,7 @@
  * state.c — see state.h.  Files are replaced by rename, so a reader never
  * sees half of one.
  */
-#include "federation/state.h"
+#include "federation/lab/state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -196,6 +196,22 @@ state_load_lab(const struct state *st, char err[static LAB_ERR_MAX])
 
 	state_path(st, "topology.conf", path);
 	return lab_load(path, err);
+}
+
+struct lab *
+state_open_lab(struct state *st, const char *prefix)
+{
+	char err[LAB_ERR_MAX];
+	struct lab *lab;
+
+	if (state_open(st, prefix, false) == -1) {
+		fprintf(stderr, "vanlab: no lab with prefix '%s' is up (%s/%s)\n",
+		    prefix, STATE_ROOT, prefix);
+		return NULL;
+	}
+	if ((lab = state_load_lab(st, err)) == NULL)
+		fprintf(stderr, "vanlab: %s\n", err);
+	return lab;
 }
 
 void

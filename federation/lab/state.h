@@ -16,13 +16,13 @@
  * Commands that change a lab hold an exclusive lock (flock) on the
  * directory, so a `down` cannot race a `migrate`.
  */
-#ifndef FEDERATION_STATE_H
-#define FEDERATION_STATE_H
+#ifndef FEDERATION_LAB_STATE_H
+#define FEDERATION_LAB_STATE_H
 
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "federation/lab.h"
+#include "federation/lab/lab.h"
 
 #define STATE_ROOT	"/run/vanlab"
 #define STATE_NETNS_MAX	(LAB_HOST_MAX + LAB_VM_MAX + 2 * LAB_SITE_MAX + 8)
@@ -67,6 +67,10 @@ int	state_save_site_key(const struct state *, const struct lab *, unsigned s);
 
 int	state_save_lab(const struct state *, const struct lab *);
 struct lab *state_load_lab(const struct state *, char err[static LAB_ERR_MAX]);
+/* The running lab of this prefix for a command that only reads it
+ * (unlocked): *st opened and its model, or NULL (reported: none is up, or
+ * its topology.conf does not load). */
+struct lab *state_open_lab(struct state *, const char *prefix);
 /* Write the vanedge configuration of host h. */
 int	state_save_edge_conf(const struct state *, const struct lab *, unsigned h);
 
@@ -85,4 +89,4 @@ int	state_netns(const struct state *, char (*names)[LAB_NS_MAX], int max);
 int	state_write_pid(const char *path, pid_t);
 pid_t	state_read_pid(const char *path);
 
-#endif /* FEDERATION_STATE_H */
+#endif /* FEDERATION_LAB_STATE_H */

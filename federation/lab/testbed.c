@@ -17,7 +17,7 @@
  *         frames go out, and only then is the old port detached; the state
  *         is rewritten for the VMs that arrived.
  */
-#include "federation/testbed.h"
+#include "federation/lab/testbed.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -30,12 +30,12 @@
 #include <unistd.h>
 
 #include "edge/van/mac.h"
-#include "federation/daemon.h"
-#include "federation/gateway.h"
-#include "federation/netns.h"
-#include "federation/proc.h"
-#include "federation/resume.h"
-#include "federation/state.h"
+#include "federation/lab/daemon.h"
+#include "federation/lab/gateway.h"
+#include "federation/lab/netns.h"
+#include "federation/lab/proc.h"
+#include "federation/lab/resume.h"
+#include "federation/lab/state.h"
 
 #define KILL_MS		3000	/* processes left in a namespace at down */
 #define PLUG_MS		5000	/* a VM's old NIC to disappear */

@@ -12,12 +12,12 @@
  *
  * and moving a VM from one host to another as a hypervisor would.
  */
-#ifndef FEDERATION_TESTBED_H
-#define FEDERATION_TESTBED_H
+#ifndef FEDERATION_LAB_TESTBED_H
+#define FEDERATION_LAB_TESTBED_H
 
 #include <stdbool.h>
 
-#include "federation/lab.h"
+#include "federation/lab/lab.h"
 
 /* Build it; on failure tear down what was built.  0 or -1 (reported). */
 int	testbed_up(const struct lab *, const char *prefix);
@@ -42,4 +42,4 @@ struct testbed_move {
 int	testbed_migrate(const char *prefix, const struct testbed_move *, unsigned n,
 	    bool learn, bool json);
 
-#endif /* FEDERATION_TESTBED_H */
+#endif /* FEDERATION_LAB_TESTBED_H */

@@ -1,9 +1,11 @@
-# federation/plan.mk — vanplan: the planner (plan.c, pure), the inventory
+# federation/plan/module.mk — vanplan: the planner (pure: plan.c runs the
+# steps plan_check.c, tree.c, ids.c, standby.c, summary.c), the inventory
 # parser (planconf.c), the writers (planout.c), lint (planlint.c) and the
 # main (vanplan.c); its unit test, golden test and bench.  Kept apart from
-# federation/module.mk (vanlab) on purpose.
+# federation/lab/ (vanlab) on purpose.
 
-PLAN_SRCS := federation/plan.c
+PLAN_SRCS := federation/plan/plan.c federation/plan/plan_check.c federation/plan/tree.c \
+	federation/plan/ids.c federation/plan/standby.c federation/plan/summary.c
 LIBVANPLAN := $(B)/libvanplan.a
 $(LIBVANPLAN): $(PLAN_SRCS:%.c=$(B)/%.o)
 
@@ -15,10 +17,11 @@ $(B)/tests/unit/test_plan: $(B)/tests/unit/test_plan.o $(LIBVANPLAN) $(B)/libvan
 UNIT_TESTS += $(B)/tests/unit/test_plan
 
 # The rest of vanplan: not pure (libconfig, files), no libevent.
-PLAN_IO_SRCS := federation/planconf.c federation/planout.c federation/planlint.c
+PLAN_IO_SRCS := federation/plan/planconf.c federation/plan/planout.c \
+	federation/plan/planlint.c
 $(LIBVANPLAN): $(PLAN_IO_SRCS:%.c=$(B)/%.o)
 
-$(B)/vanplan: $(B)/federation/vanplan.o $(LIBVANPLAN) $(B)/libvanproxy.a $(LIBVANCORE) \
+$(B)/vanplan: $(B)/federation/plan/vanplan.o $(LIBVANPLAN) $(B)/libvanproxy.a $(LIBVANCORE) \
 		$(LIBVANCRYPTO)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 

@@ -27,8 +27,8 @@
  *     of any one link, and no standby link can be dropped without losing
  *     that (minimal, not minimum: the cheapest such set is NP-hard too).
  */
-#ifndef FEDERATION_PLAN_H
-#define FEDERATION_PLAN_H
+#ifndef FEDERATION_PLAN_PLAN_H
+#define FEDERATION_PLAN_PLAN_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -166,4 +166,4 @@ bool	plan_tree_has(const struct plan_tree *t, uint32_t l);
  * forced ones in (Kruskal); -1 when they do not span.  No bounds. */
 double	plan_mst_cost(const struct plan_input *);
 
-#endif /* FEDERATION_PLAN_H */
+#endif /* FEDERATION_PLAN_PLAN_H */

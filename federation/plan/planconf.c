@@ -10,7 +10,7 @@
  * The typed getters and their messages are edge/rim/setting.c's, shared with
  * the daemons; numbers that may be fractions (costs) are this file's.
  */
-#include "federation/planconf.h"
+#include "federation/plan/planconf.h"
 
 #include <errno.h>
 #include <math.h>

@@ -10,15 +10,15 @@
  * the planner's errors point into it, and planconf_error turns them into
  * "FILE:LINE: message".
  */
-#ifndef FEDERATION_PLANCONF_H
-#define FEDERATION_PLANCONF_H
+#ifndef FEDERATION_PLAN_PLANCONF_H
+#define FEDERATION_PLAN_PLANCONF_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "crypto/wg.h"
 #include "edge/rim/setting.h"
-#include "federation/plan.h"
+#include "federation/plan/plan.h"
 
 #define PLANCONF_ENDPOINT_MAX	256
 #define PLANCONF_PATH_MAX	1024
@@ -64,4 +64,4 @@ void	planconf_error(const struct planconf *, const struct plan_err *,
 /* A site's index by name, PLAN_NONE if there is none. */
 uint32_t planconf_site(const struct planconf *, const char *name);
 
-#endif /* FEDERATION_PLANCONF_H */
+#endif /* FEDERATION_PLAN_PLANCONF_H */

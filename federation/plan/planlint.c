@@ -5,7 +5,7 @@
  * Every fault is counted and reported; reading goes on past them, so one
  * run shows them all.
  */
-#include "federation/planlint.h"
+#include "federation/plan/planlint.h"
 
 #include <dirent.h>
 #include <errno.h>

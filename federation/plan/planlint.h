@@ -9,12 +9,12 @@
  * Not pure: it reads the files (libconfig, edge/rim/setting.c's getters) and
  * reports each fault as "FILE:LINE: message".
  */
-#ifndef FEDERATION_PLANLINT_H
-#define FEDERATION_PLANLINT_H
+#ifndef FEDERATION_PLAN_PLANLINT_H
+#define FEDERATION_PLAN_PLANLINT_H
 
 #include <stdio.h>
 
-#include "federation/planconf.h"
+#include "federation/plan/planconf.h"
 
 /*
  * Lint the peering files that paths name (a file; a directory holding
@@ -24,4 +24,4 @@
 int	planlint_run(const struct planconf *inventory, const char *const *paths,
 	    int npaths, FILE *out, FILE *err);
 
-#endif /* FEDERATION_PLANLINT_H */
+#endif /* FEDERATION_PLAN_PLANLINT_H */

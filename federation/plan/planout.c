@@ -1,11 +1,11 @@
 /*
  * planout.c — see planout.h.  The peering file is exactly docs/proxy.md
- * §6's (vanproxy's parser reads it: tests/plan/golden.sh checks that on
+ * §6's (vanproxy's parser reads it: tests/golden/plan.sh checks that on
  * the examples); comments name the VAN of each pair.  Peers come in the
  * inventory's order of sites, pairs in the order of its VANs, so the
  * same inventory always gives the same bytes.
  */
-#include "federation/planout.h"
+#include "federation/plan/planout.h"
 
 #include <errno.h>
 #include <stdlib.h>

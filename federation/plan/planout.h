@@ -7,15 +7,15 @@
  * Not pure: it writes files and streams.  It decides nothing: the tree,
  * the IDs and the figures are the planner's.
  */
-#ifndef FEDERATION_PLANOUT_H
-#define FEDERATION_PLANOUT_H
+#ifndef FEDERATION_PLAN_PLANOUT_H
+#define FEDERATION_PLAN_PLANOUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
-#include "federation/plan.h"
-#include "federation/planconf.h"
+#include "federation/plan/plan.h"
+#include "federation/plan/planconf.h"
 
 /*
  * What vanproxy would refuse: too many VANs at a site, too many pairs in
@@ -35,4 +35,4 @@ void	planout_summary(FILE *, const struct planconf *, const struct plan_result *
 void	planout_json(FILE *, const struct planconf *, const struct plan_result *);
 void	planout_dot(FILE *, const struct planconf *, const struct plan_result *);
 
-#endif /* FEDERATION_PLANOUT_H */
+#endif /* FEDERATION_PLAN_PLANOUT_H */

@@ -1,7 +1,7 @@
 /*
  * vanplan.c — vanplan's main: the commands (plan, check, lint), their
- * options and exit codes.  Parsing is planconf.c, planning plan.c,
- * writing planout.c, lint planlint.c (docs/vanplan.md).
+ * options and exit codes.  Parsing is planconf.c, planning plan.c (and
+ * the steps it runs), writing planout.c, lint planlint.c (docs/vanplan.md).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,10 +10,10 @@
 
 #include <sodium.h>
 
-#include "federation/plan.h"
-#include "federation/planconf.h"
-#include "federation/planlint.h"
-#include "federation/planout.h"
+#include "federation/plan/plan.h"
+#include "federation/plan/planconf.h"
+#include "federation/plan/planlint.h"
+#include "federation/plan/planout.h"
 
 /* Exit codes (docs/vanplan.md §6). */
 #define EXIT_REFUSED	1	/* the inventory, the plan or lint found a fault */

@@ -22,8 +22,8 @@
 #include <sodium.h>
 
 #include "crypto/key.h"
-#include "federation/plan.h"
-#include "federation/planconf.h"
+#include "federation/plan/plan.h"
+#include "federation/plan/planconf.h"
 
 #define VANS		100
 #define GOAL_MS		1000.0

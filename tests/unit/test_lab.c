@@ -25,10 +25,10 @@
 
 #include "crypto/key.h"
 #include "edge/vanedge/conf.h"
-#include "federation/daemon.h"
-#include "federation/gateway.h"
-#include "federation/lab.h"
-#include "federation/state.h"
+#include "federation/lab/daemon.h"
+#include "federation/lab/gateway.h"
+#include "federation/lab/lab.h"
+#include "federation/lab/state.h"
 #include "proxy/conf.h"
 
 /* Two VANs on one subnet; b1 and r1 are twins (same IP, so same MAC). */

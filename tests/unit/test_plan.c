@@ -1,6 +1,7 @@
 /*
- * test_plan.c — federation/plan.c, vanplan's planner, against brute force
- * on small random graphs (up to 7 sites, every spanning tree enumerated):
+ * test_plan.c — federation/plan/, vanplan's planner (plan.c and the steps
+ * it runs), against brute force on small random graphs (up to 7 sites,
+ * every spanning tree enumerated):
  * without binding bounds the tree is a minimum spanning tree; with bounds
  * every bound, forced and forbidden link holds, the cost is never below
  * the optimum, and the heuristic finds a tree in (nearly) every instance
@@ -20,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "federation/plan.h"
+#include "federation/plan/plan.h"
 
 #define N_MAX		7
 #define L_MAX		(N_MAX * (N_MAX - 1) / 2)

@@ -15,7 +15,7 @@
 
 #include "edge/van/arpnd.h"
 #include "edge/van/neigh.h"
-#include "federation/resume.h"
+#include "federation/lab/resume.h"
 
 static const uint8_t mac[6] = { 0x02, 0x00, 0x0a, 0x00, 0x00, 0x0b };
 static const uint8_t ip6[16] = { 0xfd, 0x00, [14] = 0x00, [15] = 0x0b };

@@ -1,0 +1,145 @@
+/*
+ * console.c — see console.h.  Both commands end in an exec of their own
+ * (vanlab is replaced, the exit status is the command's), once the name
+ * has been looked up in the running lab's model and the state closed.
+ */
+#include "federation/lab/console.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "federation/lab/daemon.h"
+#include "federation/lab/lab.h"
+#include "federation/lab/state.h"
+
+/* Site s if name is "SITE-gw" of a lab of several sites, else -1. */
+static int
+proxy_named(const struct lab *lab, const char *name)
+{
+	unsigned s;
+
+	for (s = 0; lab_federated(lab) && s < lab->nsites; s++) {
+		size_t n = strlen(lab->site[s].name);
+
+		if (strncmp(name, lab->site[s].name, n) == 0 &&
+		    strcmp(name + n, "-gw") == 0)
+			return (int)s;
+	}
+	return -1;
+}
+
+/* The namespace a short name stands for: a VM, a host, SITE-sw, and with
+ * several sites SITE-gw and inet. */
+static int
+target_ns(const struct lab *lab, const char *prefix, const char *name,
+    char ns[static LAB_NS_MAX])
+{
+	unsigned s;
+	int i;
+
+	if ((i = proxy_named(lab, name)) >= 0) {
+		lab_ns_proxy(lab, prefix, (unsigned)i, ns);
+		return 0;
+	}
+	if (lab_federated(lab) && strcmp(name, "inet") == 0) {
+		lab_ns_inet(prefix, ns);
+		return 0;
+	}
+	if ((i = lab_find_vm(lab, name)) >= 0) {
+		lab_ns_vm(lab, prefix, (unsigned)i, ns);
+		return 0;
+	}
+	if ((i = lab_find_host(lab, name)) >= 0) {
+		lab_ns_host(lab, prefix, (unsigned)i, ns);
+		return 0;
+	}
+	for (s = 0; s < lab->nsites; s++) {
+		lab_ns_switch(lab, prefix, s, ns);
+		if (strcmp(ns + strlen(prefix) + 1, name) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+int
+console_exec(const char *prefix, int argc, char **argv)
+{
+	struct state st;
+	struct lab *lab;
+	char ns[LAB_NS_MAX], *args[CONSOLE_ARGS_MAX + 5];
+	int i, n = 0;
+
+	if ((lab = state_open_lab(&st, prefix)) == NULL)
+		return 1;
+	if (target_ns(lab, prefix, argv[0], ns) == -1) {
+		fprintf(stderr, "vanlab: no VM or host '%s' in lab %s\n", argv[0], prefix);
+		lab_free(lab);
+		return 1;
+	}
+	lab_free(lab);
+	state_close(&st);
+	i = 1;
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i == argc || argc - i > CONSOLE_ARGS_MAX) {
+		fprintf(stderr, "vanlab: exec NAME -- COMMAND... (at most %d words)\n",
+		    CONSOLE_ARGS_MAX);
+		return 2;
+	}
+	args[n++] = "ip";
+	args[n++] = "netns";
+	args[n++] = "exec";
+	args[n++] = ns;
+	for (; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	fflush(NULL);
+	execvp(args[0], args);
+	fprintf(stderr, "vanlab: cannot run ip: %s\n", strerror(errno));
+	return 127;
+}
+
+int
+console_ctl(const char *prefix, int argc, char **argv)
+{
+	struct state st;
+	struct lab *lab;
+	char bin[4096], sock[256], *args[CONSOLE_ARGS_MAX + 5];
+	int h, i, n = 0;
+
+	if ((lab = state_open_lab(&st, prefix)) == NULL)
+		return 1;
+	if ((h = proxy_named(lab, argv[0])) >= 0)
+		state_proxy_path(&st, lab, (unsigned)h, "proxy.sock", sock);
+	else if ((h = lab_find_host(lab, argv[0])) >= 0)
+		state_host_path(&st, lab, (unsigned)h, "edge.sock", sock);
+	else {
+		fprintf(stderr, "vanlab: no host '%s' in lab %s\n", argv[0], prefix);
+		lab_free(lab);
+		return 1;
+	}
+	lab_free(lab);
+	state_close(&st);
+	i = 1;
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i == argc || argc - i > CONSOLE_ARGS_MAX) {
+		fprintf(stderr, "vanlab: ctl HOST|SITE-gw -- VANCTL-ARGS... (at most %d "
+		    "words)\n",
+		    CONSOLE_ARGS_MAX);
+		return 2;
+	}
+	daemon_bin("vanctl", bin);
+	args[n++] = bin;
+	args[n++] = "-s";
+	args[n++] = sock;
+	for (; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	fflush(NULL);
+	execvp(args[0], args);
+	fprintf(stderr, "vanlab: cannot run %s: %s\n", bin, strerror(errno));
+	return 127;
+}

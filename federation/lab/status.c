@@ -1,0 +1,138 @@
+/*
+ * status.c — see status.h.  Reads the state and asks the daemons (vanctl
+ * --json, daemon.c and gateway.c); changes nothing, takes no lock.
+ */
+#include "federation/lab/status.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "edge/van/mac.h"
+#include "federation/lab/daemon.h"
+#include "federation/lab/gateway.h"
+#include "federation/lab/lab.h"
+#include "federation/lab/netns.h"
+#include "federation/lab/state.h"
+
+/* The proxies' lines of `status`; how many are not as they should be. */
+static int
+status_proxies(const char *prefix, const struct state *st, const struct lab *lab)
+{
+	static const char *const show_peers[] = { "show", "peers", NULL };
+	char ns[LAB_NS_MAX], ip[16], ip2[16], wg[LAB_WG_NAME_MAX];
+	unsigned s;
+	int bad = 0;
+
+	printf("\n%-8s %-18s %-15s %-15s %-16s %-16s %s\n", "PROXY", "NAMESPACE",
+	    "UNDERLAY", "INTERNET", "VANPROXY", "WG", "PEERS");
+	for (s = 0; s < lab->nsites; s++) {
+		pid_t pid = gateway_pid(st, lab, s);
+		json_t *p = pid != -1 ? gateway_query(st, lab, s, show_peers, true) : NULL;
+		char daemon[32], peers[64] = "-", name[LAB_NAME_MAX + 4];
+		size_t k, alive = 0;
+		json_t *x;
+
+		if (pid == -1)
+			snprintf(daemon, sizeof(daemon), "NOT RUNNING");
+		else
+			snprintf(daemon, sizeof(daemon), "pid %ld", (long)pid);
+		if (json_is_array(p)) {
+			json_array_foreach(p, k, x) {
+				const char *ps = json_string_value(json_object_get(x, "state"));
+
+				alive += ps != NULL && strcmp(ps, "alive") == 0;
+			}
+			snprintf(peers, sizeof(peers), "%zu/%zu alive", alive,
+			    json_array_size(p));
+		} else if (pid != -1)
+			snprintf(peers, sizeof(peers), "NO ANSWER");
+		if (pid == -1 || !json_is_array(p) || alive != json_array_size(p))
+			bad++;
+		json_decref(p);
+		lab_ns_proxy(lab, prefix, s, ns);
+		lab_wg_name(lab, prefix, s, wg);
+		snprintf(name, sizeof(name), "%s-gw", lab->site[s].name);
+		printf("%-8s %-18s %-15s %-15s %-16s %-16s %s\n", name, ns,
+		    lab_ip_str(lab->site[s].proxy_addr, ip),
+		    lab_ip_str(lab->site[s].proxy_inet, ip2), daemon, wg, peers);
+	}
+	return bad;
+}
+
+int
+status_run(const char *prefix)
+{
+	static const char *const show_members[] = { "show", "members", NULL };
+	struct state st;
+	struct lab *lab;
+	char ns[LAB_NS_MAX], ip[16], mac[18];
+	unsigned h, v;
+	int bad = 0;
+
+	if ((lab = state_open_lab(&st, prefix)) == NULL)
+		return 1;
+	printf("lab %s (state in %s)\n", prefix, st.dir);
+	for (h = 0; lab->site_key && h < lab->nsites; h++) {
+		char key[256];
+
+		state_site_key_path(prefix, lab, h, key);
+		printf("site key %s: control messages in site %s are authenticated\n",
+		    key, lab->site[h].name);
+	}
+	printf("\n");
+	printf("%-8s %-18s %-15s %-16s %s\n", "HOST", "NAMESPACE", "UNDERLAY",
+	    "VANEDGE", "MEMBERS");
+	for (h = 0; h < lab->nhosts; h++) {
+		pid_t pid = daemon_pid(&st, lab, h);
+		json_t *m = pid != -1 ? daemon_query(&st, lab, h, show_members, true) : NULL;
+		char daemon[32], members[64] = "-";
+		size_t k, alive = 0;
+		json_t *x;
+
+		if (pid == -1)
+			snprintf(daemon, sizeof(daemon), "NOT RUNNING");
+		else
+			snprintf(daemon, sizeof(daemon), "pid %ld", (long)pid);
+		if (json_is_array(m)) {
+			json_array_foreach(m, k, x) {
+				const char *s = json_string_value(json_object_get(x, "state"));
+
+				alive += s != NULL && strcmp(s, "alive") == 0;
+			}
+			snprintf(members, sizeof(members), "%zu/%zu alive", alive,
+			    json_array_size(m));
+		} else if (pid != -1)
+			snprintf(members, sizeof(members), "NO ANSWER");
+		if (pid == -1 || !json_is_array(m) || alive != json_array_size(m))
+			bad++;
+		json_decref(m);
+		lab_ns_host(lab, prefix, h, ns);
+		printf("%-8s %-18s %-15s %-16s %s\n", lab->host[h].name, ns,
+		    lab_ip_str(lab->host[h].addr, ip), daemon, members);
+	}
+	printf("\n%-8s %-18s %-8s %-8s %-18s %-17s %s\n", "VM", "NAMESPACE", "VAN",
+	    "HOST", "IP", "MAC", "ETH0");
+	for (v = 0; v < lab->nvms; v++) {
+		const struct lab_vm *vm = &lab->vm[v];
+		char addr[32];
+		bool up;
+
+		lab_ns_vm(lab, prefix, v, ns);
+		up = netns_ip(ns, true, "link", "show", "dev", "eth0", NULL) == 0;
+		bad += !up;
+		snprintf(addr, sizeof(addr), "%s/%u", lab_ip_str(vm->ip, ip), vm->plen);
+		mac_str(vm->mac, mac);
+		printf("%-8s %-18s %-8s %-8s %-18s %-17s %s\n", vm->name, ns,
+		    lab->van[vm->van].name, lab->host[vm->host].name, addr, mac,
+		    up ? "present" : "MISSING");
+	}
+	if (lab_federated(lab))
+		bad += status_proxies(prefix, &st, lab);
+	lab_free(lab);
+	state_close(&st);
+	return bad ? 1 : 0;
+}
