@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/layout.sh — the include rules of docs/architecture.md, checked on
-# every C file: which folder may include which, that the bridge's fields
+# every C file: which folder may include which, that the bridge's files
+# call only down their layers, that the bridge's fields
 # (edge/van/bridge_int.h) stay inside the core, and that the pure core
 # (edge/van/, crypto/) neither includes the event loop, JSON or
 # configuration libraries nor reads a clock.  Prints every violation;
@@ -18,6 +19,20 @@ may() {
 			case $inc in "$p"*) ok=1 ;; esac
 		done
 		[ $ok = 1 ] || echo "$f includes $inc"
+	done
+}
+# down FILE... — the bridge's files in layer order, top first: none calls a
+# function defined in a file above it (docs/architecture.md).
+down() {
+	above=
+	for f in "$@"; do
+		if [ -n "$above" ]; then
+			grep -nE "\b($above)[[:space:]]*\(" "$f" |
+			    grep -vE '^[0-9]+:([[:space:]]*(\*|/\*)|[a-z_][a-z0-9_]*\()' |
+			    sed "s|^|$f:|; s|\$| (calls up: docs/architecture.md)|"
+		fi
+		defs=$(grep -oE '^[a-z_][a-z0-9_]*\(' "$f" | tr -d '(' | paste -sd'|' -)
+		above=${above:+$above|}$defs
 	done
 }
 # pure FILE — no libevent, jansson, libconfig, and no clock.
@@ -38,17 +53,22 @@ for f in crypto/*.[ch]; do
 	may "$f" crypto/
 	pure "$f"
 done
+# The bridge's layers: decisions, then what carries them out.
+down edge/van/bridge.c edge/van/relay.c edge/van/member.c edge/van/forward.c \
+    edge/van/sitekey.c edge/van/bridge_view.c
 # The bridge is opaque: only the core (and its tests) see its fields.
 grep -l '^#include "edge/van/bridge_int.h"' edge/rim/*.[ch] edge/vanedge/*.[ch] \
-    edge/vanctl/*.[ch] proxy/*.[ch] federation/*.[ch] federation/*/*.[ch] 2>/dev/null |
+    edge/vanctl/*.[ch] proxy/*.[ch] federation/*/*.[ch] 2>/dev/null |
     sed 's/$/ includes edge\/van\/bridge_int.h (the bridge is opaque: bridge.h)/'
 for f in edge/rim/*.[ch]; do may "$f" edge/van/ edge/rim/ crypto/; done
 for f in edge/vanedge/*.[ch]; do may "$f" edge/van/ edge/rim/ edge/vanedge/ crypto/; done
 for f in edge/vanctl/*.[ch]; do may "$f" edge/van/ edge/rim/; done
 for f in proxy/*.[ch]; do may "$f" edge/van/ edge/rim/ crypto/ proxy/; done
-for f in federation/*.[ch] federation/*/*.[ch]; do
-	[ -f "$f" ] || continue
-	may "$f" edge/van/ edge/rim/ crypto/ proxy/conf.h federation/
+for f in federation/plan/*.[ch]; do
+	may "$f" edge/van/ edge/rim/ crypto/ proxy/conf.h federation/plan/
+done
+for f in federation/lab/*.[ch]; do
+	may "$f" edge/van/ edge/rim/ crypto/ proxy/conf.h federation/lab/
 done
 )
 if [ -n "$out" ]; then
@@ -56,5 +76,5 @@ if [ -n "$out" ]; then
 	exit 1
 fi
 n=$(ls edge/van/*.[ch] edge/rim/*.[ch] edge/vanedge/*.[ch] edge/vanctl/*.[ch] proxy/*.[ch] \
-    crypto/*.[ch] federation/*.[ch] federation/*/*.[ch] 2>/dev/null | wc -l)
+    crypto/*.[ch] federation/*/*.[ch] 2>/dev/null | wc -l)
 echo "layout: $n files keep the include rules of docs/architecture.md"

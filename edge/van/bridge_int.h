@@ -1,9 +1,15 @@
 /*
- * bridge_int.h — the bridge's state and what its files share: bridge.c
- * (entry points, frames, LEARN/UNLEARN), member.c (members, memberships,
- * HELLO, the site key), relay.c (the proxy's decisions) and bridge_view.c
- * (what the I/O layer may read).  Only the core (edge/van/) and its tests
- * include it: to everyone else struct bridge is opaque (bridge.h).
+ * bridge_int.h — the bridge's state and what its files share, in layers
+ * (each calls only those below it; tests/layout.sh checks):
+ *   bridge.c       set-up, topology, frames and messages in, the timers
+ *   relay.c        a proxy's decisions (its peers)
+ *   member.c       members, memberships, HELLO, epochs
+ *   forward.c      what they decide is done here: actions, forwarding
+ *                  entries, sequences, events, claim checks
+ *   sitekey.c      sealing and checking with the site key
+ *   bridge_view.c  look-ups, and what the I/O layer may read
+ * Only the core (edge/van/) and its tests include it: to everyone else
+ * struct bridge is opaque (bridge.h).
  */
 #ifndef EDGE_VAN_BRIDGE_INT_H
 #define EDGE_VAN_BRIDGE_INT_H
@@ -20,6 +26,9 @@
 /* ------------------------------------------------------------- state --- */
 
 #define MEMBER_WORDS		(BRIDGE_MEMBER_MAX / 64)
+/* Every this many HELLO rounds, a slow round: to every member. */
+#define BRIDGE_HELLO_SLOW_EVERY	10
+#define BRIDGE_NONE		UINT32_MAX	/* no port, member or node */
 
 struct bridge_port {
 	bool		used;
@@ -28,7 +37,7 @@ struct bridge_port {
 	bool		has_mac;	/* may only send from mac */
 	uint8_t		mac[6];
 	uint32_t	van;		/* VAN slot */
-	uint32_t	next;		/* next port of the VAN, or UINT32_MAX */
+	uint32_t	next;		/* next port of the VAN, or BRIDGE_NONE */
 	struct port_stats stats;
 };
 
@@ -122,7 +131,7 @@ struct claim_pend {
 /* A membership kept: (member, VAN ID), on the member's list. */
 struct memb_node {
 	uint32_t	van_id;
-	uint32_t	prev, next;	/* node indices; UINT32_MAX ends */
+	uint32_t	prev, next;	/* node indices; BRIDGE_NONE ends */
 	bool		foreign;	/* of a VAN not configured here */
 };
 
@@ -197,7 +206,13 @@ void		bridge_fini(struct bridge *);
 void		bridge_site_limits(struct bridge *, uint32_t routes_max,
 		    uint32_t flood_rate, uint32_t learn_rate);
 
-/* bridge.c: actions and the forwarding table. */
+/* forward.c: actions. */
+/* A frame (segs segments, in the caller's buffer) to port p of VAN slot v. */
+void		bridge_emit_port(struct bridge *, struct bridge_out *, uint32_t v,
+		    uint32_t p, const uint8_t *frame, size_t len, unsigned segs);
+/* A frame the bridge made (an answer, on the stack) to port p. */
+void		bridge_emit_port_made(struct bridge *, struct bridge_out *, uint32_t v,
+		    uint32_t p, const uint8_t *frame, size_t len);
 bool		bridge_hdr(struct bridge *, uint32_t m, uint8_t type, uint32_t van_id,
 		    uint8_t flags, uint8_t hop, struct wire_hdr *);
 void		bridge_emit_ctl(struct bridge *, struct bridge_out *, uint32_t m,
@@ -242,8 +257,20 @@ bool		bridge_pend_take(struct bridge *, uint32_t v, const uint8_t mac[static 6],
 /* VAN slot v gained or lost a reason to be here (was: before the change). */
 void		bridge_van_presence(struct bridge *, struct bridge_out *, uint32_t v,
 		    bool was);
+/* A MAC of ours appeared (or came back): LEARN with its sequence to VAN slot v. */
+void		bridge_announce(struct bridge *, struct bridge_out *, uint32_t v,
+		    const struct fdb_entry *);
 
-/* bridge.c: forwarding entries, sequences, learning. */
+/* forward.c: forwarding entries, sequences, learning. */
+/* Counters follow every entry that goes: call before removing it. */
+void		bridge_entry_forget(struct bridge *, const struct fdb_entry *);
+/*
+ * A higher sequence seq was heard for e than e keeps (its move was
+ * refused: frozen): remember it, so that if the MAC appears here it
+ * outbids it.
+ */
+void		bridge_memo_note(struct bridge *, const struct fdb_entry *,
+		    uint32_t seq, monotime_t now);
 bool		bridge_fdb_room(struct bridge *, uint32_t v, uint32_t m);
 struct fdb_entry *bridge_fdb_new(struct bridge *, uint32_t v,
 		    const uint8_t mac[static 6], uint32_t m);
@@ -267,6 +294,11 @@ bool		bridge_unlearn_held(struct bridge *, uint32_t van_id, uint32_t m,
 		    const uint8_t mac[static 6], monotime_t now);
 bool		bridge_frame_src_ok(struct bridge *, uint32_t v, uint32_t m,
 		    const uint8_t *frame);
+/* May peer m claim the MAC, the address (its peering's claims; docs/proxy.md §5)? */
+bool		bridge_claim_mac_ok(const struct bridge *, uint32_t m,
+		    const uint8_t mac[static 6]);
+bool		bridge_claim_addr_ok(const struct bridge *, uint32_t m,
+		    const struct wire_addr *);
 
 /* Each member of VAN v that is not dead, in turn. */
 #define FOR_VAN_MEMBERS(b, v, m, w, bits)					\
@@ -291,6 +323,9 @@ void		bridge_send_membership(struct bridge *, struct bridge_out *,
  */
 uint32_t	bridge_purge_routes(struct bridge *, uint32_t m, uint32_t van_id,
 		    monotime_t now);
+/* Port p goes: its MACs go, and (once started) its VAN is told (UNLEARN). */
+void		bridge_purge_port(struct bridge *, struct bridge_out *, uint32_t p,
+		    monotime_t now);
 /* Tell member m, new in VAN slot v, the MACs of our ports there (LEARN). */
 void		bridge_sync_macs(struct bridge *, struct bridge_out *, uint32_t m,
 		    uint32_t v);
@@ -302,7 +337,6 @@ monotime_t	relay_refresh(struct bridge *, monotime_t now);
 void		relay_input(struct bridge *, struct bridge_out *, uint32_t m, uint32_t v,
 		    const struct wire_msg *, monotime_t now);
 /* May peer m bind the address (its claims' prefixes, docs/proxy.md §5)? */
-bool		relay_addr_ok(const struct bridge *, uint32_t m, const struct wire_addr *);
 
 /* member.c: memberships and HELLO. */
 bool		member_in_van(const struct bridge *, uint32_t m, uint32_t van_id);
@@ -323,12 +357,20 @@ int		member_epoch(struct bridge *, uint32_t m, uint64_t epoch,
 		    monotime_t now);
 /* Slot m, used, as a new member: no memberships, no keys, unknown. */
 void		member_reset(struct bridge *, uint32_t m);
+/* Member m's HELLO and death this tick; the earlier of its next check and next. */
+monotime_t	member_tick(struct bridge *, struct bridge_out *, uint32_t m,
+		    monotime_t now, bool round, bool slow, monotime_t next);
 /* VAN ID van_id was added to (or removed from) the configuration. */
 void		member_van_configured(struct bridge *, uint32_t van_id, bool added);
-/* Site key: seal for m (see member.c), check what m sent to `to`. */
-size_t		member_seal(struct bridge *, uint32_t m, uint8_t *msg, size_t len,
-		    size_t cap, int *pass);
+
+/* Member m's control message, to `to`: its tag, epoch and counter (0 or why not). */
 int		member_auth_in(struct bridge *, uint32_t m, const struct van_addr *to,
 		    const uint8_t *msg, const struct wire_msg *, monotime_t now);
+
+/* sitekey.c: seal for m (see there); check the tag of what m sent to `to`. */
+size_t		sitekey_seal(struct bridge *, uint32_t m, uint8_t *msg, size_t len,
+		    size_t cap, int *pass);
+int		sitekey_check(struct bridge *, uint32_t m, const struct van_addr *to,
+		    const uint8_t *msg, const struct wire_msg *);
 
 #endif /* EDGE_VAN_BRIDGE_INT_H */

@@ -1,8 +1,9 @@
 /*
  * bridge_view.c — what the I/O layer may read of the bridge (bridge.h,
- * "views"), and the few plain setters it needs beside the events: the
- * bridge's fields stay the core's.  Copies and pointers to counters; no
- * decision is taken here.
+ * "views"), the look-ups every part of the core uses too (a VAN by ID or
+ * name, a peer's ID of a VAN), and the few plain setters the I/O layer
+ * needs beside the events: the bridge's fields stay the core's.  Copies
+ * and pointers to counters; no decision is taken here.
  *
  * Pure.
  */
@@ -10,6 +11,42 @@
 #include "edge/van/bridge_int.h"
 
 #include <string.h>
+
+/* ------------------------------------------------------------ look-ups --- */
+
+int
+bridge_van_find(const struct bridge *b, uint32_t id)
+{
+	uint32_t v;
+
+	if (id == 0 || !idmap_get(&b->van_by_id, id, &v))
+		return -1;
+	return (int)v;
+}
+
+int
+bridge_van_find_name(const struct bridge *b, const char *name)
+{
+	uint32_t v;
+
+	for (v = 0; v < b->conf.van_max; v++)
+		if (b->van[v].used && strcmp(b->van[v].name, name) == 0)
+			return (int)v;
+	return -1;
+}
+
+uint32_t
+bridge_peer_van(const struct bridge *b, uint32_t m, uint32_t our_id)
+{
+	uint32_t theirs;
+
+	if (m >= b->conf.member_max || !b->member[m].peer ||
+	    !idmap_get(&b->xmap_out, (uint64_t)m << 32 | our_id, &theirs))
+		return 0;
+	return theirs;
+}
+
+/* --------------------------------------------------------------- views --- */
 
 void
 bridge_size(const struct bridge *b, struct bridge_size *s)

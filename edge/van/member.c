@@ -4,16 +4,16 @@
  * (HELLO, boot epochs, dead or restarted members) and the resynchronisation
  * of memberships that were lost (docs/protocol.md §5–6).
  *
- * Pure, like bridge.c, whose actions and forwarding table it uses through
- * bridge_int.h.
+ * Pure, like bridge.c; what it does it does through forward.c's actions
+ * and forwarding entries (bridge_int.h).  It never calls relay.c.
  *
  * With a site key it also seals and checks their control messages with the
  * pair keys of docs/protocol.md §7.
  *
- * Timers (all driven by bridge_tick):
+ * Timers (all driven by bridge_tick, bridge.c; member_tick is one member's):
  *   hello      every conf.hello_ms: HELLO to every member we share a VAN
- *              with; every HELLO_SLOW_EVERY-th round to all members (this
- *              anti-entropy round finds JOINs that were lost both ways).
+ *              with; every BRIDGE_HELLO_SLOW_EVERY-th round to all members
+ *              (this anti-entropy round finds JOINs lost both ways).
  *   dead       a member ALIVE whose last HELLO is older than dead_count
  *              times the larger of both intervals becomes DEAD (if we
  *              share VANs with it) or UNKNOWN; either way its routes go.
@@ -28,10 +28,6 @@
 #include <string.h>
 
 #include <sodium.h>
-
-#define NONE	UINT32_MAX
-
-#define HELLO_SLOW_EVERY 10
 
 const char *
 member_state_str(enum member_state s)
@@ -128,7 +124,7 @@ member_join(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van_id)
 		mb->van_digest += wire_van_digest(van_id);
 		return;
 	}
-	if ((k = b->memb_free) == NONE ||
+	if ((k = b->memb_free) == BRIDGE_NONE ||
 	    idmap_put(&b->memb, memb_key(m, van_id), k) == -1) {
 		mb->stats.drops[DROP_TABLE_FULL]++;
 		return;
@@ -137,9 +133,9 @@ member_join(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van_id)
 	b->memb_free = n->next;
 	n->van_id = van_id;
 	n->foreign = v < 0;
-	n->prev = NONE;
+	n->prev = BRIDGE_NONE;
 	n->next = mb->memb_head;
-	if (mb->memb_head != NONE)
+	if (mb->memb_head != BRIDGE_NONE)
 		b->memb_node[mb->memb_head].prev = k;
 	mb->memb_head = k;
 	mb->nmemb++;
@@ -171,11 +167,11 @@ memb_unlink(struct bridge *b, uint32_t m, uint32_t k)
 	struct memb_node *n = &b->memb_node[k];
 	int v;
 
-	if (n->prev != NONE)
+	if (n->prev != BRIDGE_NONE)
 		b->memb_node[n->prev].next = n->next;
 	else
 		mb->memb_head = n->next;
-	if (n->next != NONE)
+	if (n->next != BRIDGE_NONE)
 		b->memb_node[n->next].prev = n->prev;
 	mb->nmemb--;
 	if (n->foreign)
@@ -218,7 +214,7 @@ memb_clear(struct bridge *b, uint32_t m)
 {
 	struct bridge_member *mb = &b->member[m];
 
-	while (mb->memb_head != NONE)
+	while (mb->memb_head != BRIDGE_NONE)
 		memb_unlink(b, m, mb->memb_head);
 	mb->over = 0;
 	mb->van_count = 0;
@@ -272,7 +268,7 @@ member_reset(struct bridge *b, uint32_t m)
 
 	sodium_memzero(mb, sizeof(*mb));
 	mb->used = true;
-	mb->memb_head = NONE;
+	mb->memb_head = BRIDGE_NONE;
 	mb->state = MEMBER_UNKNOWN;
 }
 
@@ -325,7 +321,7 @@ bridge_member_del(struct bridge *b, uint32_t m)
 	if (!mb->peer)
 		idmap_del(&b->member_by_addr, addr_key(&mb->addr));
 	sodium_memzero(mb, sizeof(*mb));	/* its keys */
-	mb->memb_head = NONE;
+	mb->memb_head = BRIDGE_NONE;
 	b->nmembers--;
 }
 
@@ -391,138 +387,25 @@ member_epoch(struct bridge *b, uint32_t m, uint64_t epoch, monotime_t now)
 	return 1;
 }
 
-/* ----------------------------------------------------------- site key --- */
-
-static void
-member_id(uint8_t id[static WIRE_ID_LEN], const struct van_addr *a)
-{
-	wire_auth_id(id, a->family, a->ip, a->port);
-}
-
-const struct van_addr *
-bridge_member_self_get(const struct bridge *b, uint32_t m)
-{
-	return b->member[m].self.family != 0 ? &b->member[m].self : &b->conf.self;
-}
-
-void
-bridge_member_self(struct bridge *b, uint32_t m, const struct van_addr *self)
-{
-	struct bridge_member *mb = &b->member[m];
-
-	if (m >= b->conf.member_max || !mb->used || mb->peer ||
-	    addr_eq(&mb->self, self))
-		return;
-	mb->self = *self;
-	mb->tx_ok = false;
-}
-
-void
-bridge_set_auth(struct bridge *b, const uint8_t *key, bool compat)
-{
-	uint32_t m;
-
-	b->conf.auth = key != NULL;
-	b->conf.auth_compat = key != NULL && compat;
-	if (key != NULL)
-		memcpy(b->conf.site_key, key, WIRE_KEY_LEN);
-	else
-		sodium_memzero(b->conf.site_key, sizeof(b->conf.site_key));
-	for (m = 0; m < b->conf.member_max; m++) {
-		struct bridge_member *mb = &b->member[m];
-
-		mb->tx_ok = mb->rx_ok = false;
-		mb->v2 = false;
-		sodium_memzero(mb->tx_key, sizeof(mb->tx_key));
-		sodium_memzero(mb->rx_key, sizeof(mb->rx_key));
-	}
-}
-
-/*
- * Seal the control message msg[0..len) (capacity cap) for member m: with
- * the key of our direction of the pair (version 2), or — site_key_compat,
- * to a member not heard with version 2 — with the site key (version 1).
- * *pass: 0 on the first call; it comes back 1 when the caller should seal
- * a second copy (a HELLO to such a member also goes as version 2, so that
- * an upgraded member hears it and switches), 2 when done.  Returns the
- * sealed length, 0 if it cannot be sealed (no address of ours known).
- */
-size_t
-member_seal(struct bridge *b, uint32_t m, uint8_t *msg, size_t len, size_t cap,
-    int *pass)
-{
-	struct bridge_member *mb = &b->member[m];
-	uint8_t from[WIRE_ID_LEN], to[WIRE_ID_LEN];
-	const struct van_addr *self;
-
-	if (*pass == 0 && b->conf.auth_compat && !mb->v2) {
-		*pass = (msg[0] & 0x0f) == WIRE_HELLO ? 1 : 2;
-		return wire_auth_seal(msg, len, cap, b->conf.epoch, ++mb->tx_counter,
-		    b->conf.site_key, false);
-	}
-	*pass = 2;
-	if (!mb->tx_ok) {
-		if ((self = bridge_member_self_get(b, m))->family == 0)
-			return 0;
-		member_id(from, self);
-		member_id(to, &mb->addr);
-		wire_auth_pair_key(mb->tx_key, b->conf.site_key, from, to);
-		mb->tx_ok = true;
-	}
-	/* Its own counter for each receiver: a message for one member
-	 * replayed to another fails its tag, and each sees no gaps. */
-	return wire_auth_seal(msg, len, cap, b->conf.epoch, ++mb->tx_counter,
-	    mb->tx_key, true);
-}
-
-/* The key of what m sends to `to` (NULL: to the address it knows us by). */
-static bool
-member_rx_key(struct bridge *b, uint32_t m, const struct van_addr *to)
-{
-	struct bridge_member *mb = &b->member[m];
-	uint8_t from[WIRE_ID_LEN], id[WIRE_ID_LEN];
-
-	if (to == NULL || to->family == 0)
-		to = bridge_member_self_get(b, m);
-	if (to->family == 0)
-		return false;
-	if (mb->rx_ok && addr_eq(&mb->rx_to, to))
-		return true;
-	member_id(from, &mb->addr);
-	member_id(id, to);
-	wire_auth_pair_key(mb->rx_key, b->conf.site_key, from, id);
-	mb->rx_to = *to;
-	mb->rx_ok = true;
-	return true;
-}
-
 /*
  * With a site key, a control message of member m must carry a tag that
- * verifies with the key of m's direction of the pair towards the address it
- * came to (version 1, the site key's own, only with site_key_compat), from
- * m's current boot epoch, with a counter not seen before in that epoch.  A
- * newer epoch is a restart, and only an authenticated HELLO says so (at
- * most one an interval): any other message of an epoch not announced yet is
- * dropped.  Returns 0 or the drop reason.  Without a key, trailers are not
- * checked.
+ * verifies (sitekey_check), from m's current boot epoch, with a counter not
+ * seen before in that epoch.  A newer epoch is a restart, and only an
+ * authenticated HELLO says so (at most one an interval): any other message
+ * of an epoch not announced yet is dropped.  Returns 0 or the drop reason.
+ * Without a key, trailers are not checked.
  */
 int
 member_auth_in(struct bridge *b, uint32_t m, const struct van_addr *to,
     const uint8_t *msg, const struct wire_msg *wm, monotime_t now)
 {
 	struct bridge_member *mb = &b->member[m];
+	int err;
 
 	if (!b->conf.auth || mb->peer)
 		return 0;
-	if (!wm->has_auth)
-		return DROP_NO_AUTH;
-	if (wm->pair) {
-		if (!member_rx_key(b, m, to) || !wire_auth_check(msg, wm, mb->rx_key))
-			return DROP_BAD_AUTH;
-	} else if (!b->conf.auth_compat)
-		return DROP_OLD_AUTH;
-	else if (!wire_auth_check(msg, wm, b->conf.site_key))
-		return DROP_BAD_AUTH;
+	if ((err = sitekey_check(b, m, to, msg, wm)) != 0)
+		return err;
 	if (wm->hdr.type == WIRE_HELLO && wm->body.hello.epoch != wm->auth.epoch)
 		return WIRE_ERR_BODY;
 	if (wm->auth.epoch < mb->epoch)
@@ -615,54 +498,34 @@ bridge_site_limits(struct bridge *b, uint32_t routes_max, uint32_t flood_rate,
 	}
 }
 
+/*
+ * Member m's share of a tick (bridge_tick): its HELLO (a SYNC if one is
+ * due; on a round, if it shares VANs with us or on a slow round), and its
+ * death once its HELLOs stop.  The time its next check is due, or next.
+ */
 monotime_t
-bridge_tick(struct bridge *b, struct bridge_out *o, monotime_t now)
+member_tick(struct bridge *b, struct bridge_out *o, uint32_t m, monotime_t now,
+    bool round, bool slow, monotime_t next)
 {
-	monotime_t next, period = MONO_MS(b->conf.hello_ms);
-	uint32_t m;
-	bool round = false, slow = false;
+	struct bridge_member *mb = &b->member[m];
+	monotime_t dead_at;
+	uint32_t ms;
 
-	if (!b->started)
-		return MONO_NEVER;
-	if (now >= b->next_hello) {
-		round = true;
-		slow = ++b->hello_rounds % HELLO_SLOW_EVERY == 0;
-		b->next_hello += period;
-		if (b->next_hello <= now)
-			b->next_hello = now + period;
+	if (mb->want_sync) {
+		mb->want_sync = false;
+		memb_clear(b, m);
+		send_hello(b, o, m, WIRE_F_SYNC);
+	} else if (round && (mb->shared > 0 || slow))
+		send_hello(b, o, m, 0);
+	if (mb->state != MEMBER_ALIVE)
+		return next;
+	ms = mb->interval_ms > b->conf.hello_ms ? mb->interval_ms :
+	    b->conf.hello_ms;
+	dead_at = mb->last_hello + MONO_MS((monotime_t)ms * b->conf.dead_count);
+	if (now >= dead_at) {
+		member_set_state(b, m, mb->shared > 0 ? MEMBER_DEAD :
+		    MEMBER_UNKNOWN, now);
+		return next;
 	}
-	next = b->next_hello;
-	if (b->conf.proxy) {
-		monotime_t r = relay_refresh(b, now), d = relay_dump(b, o, now);
-
-		if (r < next)
-			next = r;
-		if (d < next)
-			next = d;
-	}
-	for (m = 0; m < b->conf.member_max; m++) {
-		struct bridge_member *mb = &b->member[m];
-		monotime_t dead_at;
-		uint32_t ms;
-
-		if (!mb->used)
-			continue;
-		if (mb->want_sync) {
-			mb->want_sync = false;
-			memb_clear(b, m);
-			send_hello(b, o, m, WIRE_F_SYNC);
-		} else if (round && (mb->shared > 0 || slow))
-			send_hello(b, o, m, 0);
-		if (mb->state != MEMBER_ALIVE)
-			continue;
-		ms = mb->interval_ms > b->conf.hello_ms ? mb->interval_ms :
-		    b->conf.hello_ms;
-		dead_at = mb->last_hello + MONO_MS((monotime_t)ms * b->conf.dead_count);
-		if (now >= dead_at)
-			member_set_state(b, m, mb->shared > 0 ? MEMBER_DEAD :
-			    MEMBER_UNKNOWN, now);
-		else if (dead_at < next)
-			next = dead_at;
-	}
-	return next;
+	return dead_at < next ? dead_at : next;
 }

@@ -5,8 +5,8 @@
  * transit traffic between peers, and keep what happens inside the site
  * to itself.
  *
- * Pure, like bridge.c and member.c, whose actions, forwarding table and
- * memberships it uses through bridge_int.h.  A proxy has no ports: every
+ * Pure, like bridge.c and member.c; it uses member.c's memberships and
+ * forward.c's actions and forwarding entries (bridge_int.h).  A proxy has no ports: every
  * forwarding entry is a route through a member, a site member (an edge)
  * or a peer.  Two sequence spaces per MAC: `seq`, compared with the
  * site's edges, and `xseq`, compared between proxies, which changes only
@@ -19,8 +19,6 @@
 #include <string.h>
 
 #include <sodium.h>
-
-#define NONE	UINT32_MAX
 
 #define RELAY_DUMP_BATCH	50
 #define RELAY_DUMP_EVERY	MONO_MS(100)
@@ -50,17 +48,6 @@ bridge_peer_add(struct bridge *b, monotime_t now, const char **err)
 	memset(&b->claims[m], 0, sizeof(b->claims[m]));
 	b->nmembers++;
 	return (int)m;
-}
-
-uint32_t
-bridge_peer_van(const struct bridge *b, uint32_t m, uint32_t our_id)
-{
-	uint32_t theirs;
-
-	if (m >= b->conf.member_max || !b->member[m].peer ||
-	    !idmap_get(&b->xmap_out, (uint64_t)m << 32 | our_id, &theirs))
-		return 0;
-	return theirs;
 }
 
 int
@@ -163,39 +150,6 @@ bridge_peer_claims(struct bridge *b, uint32_t m, const struct claims *c)
 	else if (i == b->nclaimers && (b->claims[m].has_macs || b->claims[m].has_prefixes))
 		b->claimers[b->nclaimers++] = m;
 	return 0;
-}
-
-/*
- * May peer m claim the MAC (docs/proxy.md §5)?  Its peering's list if it
- * has one; else anything no other peer's list holds.  (A MAC bound in the
- * site is refused apart: site-claim, learn_from_peer.)
- */
-static bool
-mac_ok(const struct bridge *b, uint32_t m, const uint8_t mac[static 6])
-{
-	uint32_t i;
-
-	if (b->claims[m].has_macs)
-		return claims_mac_in(&b->claims[m], mac);
-	for (i = 0; i < b->nclaimers; i++)
-		if (b->claimers[i] != m && b->claims[b->claimers[i]].has_macs &&
-		    claims_mac_in(&b->claims[b->claimers[i]], mac))
-			return false;
-	return true;
-}
-
-bool
-relay_addr_ok(const struct bridge *b, uint32_t m, const struct wire_addr *a)
-{
-	uint32_t i;
-
-	if (b->claims[m].has_prefixes)
-		return claims_addr_in(&b->claims[m], a);
-	for (i = 0; i < b->nclaimers; i++)
-		if (b->claimers[i] != m && b->claims[b->claimers[i]].has_prefixes &&
-		    claims_addr_in(&b->claims[b->claimers[i]], a))
-			return false;
-	return true;
 }
 
 void
@@ -403,7 +357,7 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		return;
 	if (mb->peer) {
 		/* A frame is a claim on its source MAC too. */
-		if (!mac_ok(b, m, frame + 6)) {
+		if (!bridge_claim_mac_ok(b, m, frame + 6)) {
 			bridge_refuse(b, v, m, DROP_CLAIM_DENIED, BRIDGE_EV_CLAIM_DENIED,
 			    frame + 6);
 			return;
@@ -529,7 +483,7 @@ learn_from_site(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	if (outside) {
 		/* It entered this site (a VM arrived): one higher for the peers. */
 		e->xseq = wire_seq_next(bridge_xseq_known(b, id, l->mac, e, now));
-		announce_peers(b, o, v, e, NONE);
+		announce_peers(b, o, v, e, BRIDGE_NONE);
 	}
 	return;
 stale:
@@ -564,7 +518,7 @@ learn_from_peer(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	uint32_t id = b->van[v].id;
 	struct fdb_entry *e = fdb_lookup(&b->fdb, id, l->mac);
 
-	if (!mac_ok(b, m, l->mac)) {
+	if (!bridge_claim_mac_ok(b, m, l->mac)) {
 		bridge_refuse(b, v, m, DROP_CLAIM_DENIED, BRIDGE_EV_CLAIM_DENIED, l->mac);
 		return;
 	}
