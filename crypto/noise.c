@@ -139,7 +139,7 @@ noise_tai64n(uint64_t wall_ns, uint8_t out[static WG_TAI64N_LEN])
 
 /* H = HASH(H0 || S_pub of the responder) [4.1 1, 4.2 3]. */
 static int
-hash_start(uint8_t h[static WG_HASH_LEN], const uint8_t responder[static WG_KEY_LEN])
+h_start(uint8_t h[static WG_HASH_LEN], const uint8_t responder[static WG_KEY_LEN])
 {
 	memcpy(h, noise_h0, WG_HASH_LEN);
 	return hash_mix(h, responder, WG_KEY_LEN);
@@ -164,7 +164,7 @@ noise_initiation_create(struct noise_peer *p, const struct noise_local *l,
 
 	/* [4.1 1] */
 	memcpy(c, noise_c0, WG_HASH_LEN);
-	if (hash_start(h, p->remote_static.b) != 0)
+	if (h_start(h, p->remote_static.b) != 0)
 		goto out;
 	/* [4.1 2] e */
 	if (crypto_scalarmult_curve25519_base(m->ephemeral, e.b) != 0 ||
@@ -217,7 +217,7 @@ noise_initiation_open(const struct noise_local *l,
 	}
 	/* [4.2 3] */
 	memcpy(o->chain, noise_c0, WG_HASH_LEN);
-	if (hash_start(o->hash, l->pub.b) != 0 ||
+	if (h_start(o->hash, l->pub.b) != 0 ||
 	    mix_key(o->chain, m->ephemeral, WG_KEY_LEN) != 0 ||
 	    hash_mix(o->hash, m->ephemeral, WG_KEY_LEN) != 0)
 		goto out;

@@ -25,7 +25,7 @@ home(const struct table *t, const uint8_t *key)
 }
 
 static uint8_t *
-key_at(const struct table *t, size_t i)
+slot_key(const struct table *t, size_t i)
 {
 	return t->keys + i * t->key_len;
 }
@@ -84,7 +84,7 @@ probe(const struct table *t, const uint8_t *key, bool *found)
 			*found = false;
 			return i;
 		}
-		if (memcmp(key_at(t, i), key, t->key_len) == 0) {
+		if (memcmp(slot_key(t, i), key, t->key_len) == 0) {
 			*found = true;
 			return i;
 		}
@@ -118,7 +118,7 @@ table_put(struct table *t, const void *key, uint32_t value)
 	if (!found) {
 		if (t->count >= t->max)
 			return -1;
-		memcpy(key_at(t, i), key, t->key_len);
+		memcpy(slot_key(t, i), key, t->key_len);
 		t->used[i] = 1;
 		t->count++;
 	}
@@ -142,10 +142,10 @@ table_del(struct table *t, const void *key)
 	/* Backward shift: pull later entries of the run into the hole when
 	 * their home is not cyclically within (hole, their slot]. */
 	for (j = (i + 1) & mask; t->used[j]; j = (j + 1) & mask) {
-		k = home(t, key_at(t, j));
+		k = home(t, slot_key(t, j));
 		if (((j - k) & mask) < ((j - i) & mask))
 			continue;
-		memcpy(key_at(t, i), key_at(t, j), t->key_len);
+		memcpy(slot_key(t, i), slot_key(t, j), t->key_len);
 		t->values[i] = t->values[j];
 		t->used[i] = 1;
 		t->used[j] = 0;

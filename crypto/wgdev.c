@@ -93,7 +93,7 @@ keypair_usable(const struct wgdev *dev, const struct transport_keypair *kp,
 
 /* Roaming [8]: the source of the latest authenticated packet. */
 static void
-endpoint_update(struct wgdev *dev, struct peer *p, const struct wg_endpoint *src)
+roam_to(struct wgdev *dev, struct peer *p, const struct wg_endpoint *src)
 {
 	if (endpoint_equal(&p->endpoint, src))
 		return;
@@ -296,8 +296,9 @@ wgdev_staged_flush(struct wgdev *dev, struct peer *p, struct wg_now now)
 	}
 }
 
+/* Hold a payload (NULL: a keepalive) until p has a session; drops counted. */
 static void
-stage(struct wgdev *dev, struct peer *p, const uint8_t *payload, size_t len,
+hold(struct wgdev *dev, struct peer *p, const uint8_t *payload, size_t len,
     unsigned flags)
 {
 	unsigned dropped = 0;
@@ -324,7 +325,7 @@ wgdev_keepalive(struct wgdev *dev, struct peer *p, struct wg_now now)
 		return;
 	}
 	if (p->staged.count == 0)
-		stage(dev, p, NULL, 0, 0);
+		hold(dev, p, NULL, 0, 0);
 	wgdev_staged_flush(dev, p, now);
 }
 
@@ -385,7 +386,7 @@ wgdev_send(struct wgdev *dev, uint32_t id, uint8_t *pkt, size_t cap,
 		return WGDEV_SENT;
 	}
 	/* [5] no usable keypair: queue, and start (or await) a handshake. */
-	stage(dev, p, pkt + WG_TRANSPORT_HDR_LEN, len, flags);
+	hold(dev, p, pkt + WG_TRANSPORT_HDR_LEN, len, flags);
 	wgdev_staged_flush(dev, p, now);
 	return p->staged.count == 0 ? WGDEV_SENT : WGDEV_STAGED;
 }
@@ -472,7 +473,7 @@ recv_initiation(struct wgdev *dev, const uint8_t *pkt, size_t len,
 	if (had_index)
 		index_del(dev, old_index);
 	p->rx_bytes += len;
-	endpoint_update(dev, p, src);
+	roam_to(dev, p, src);
 	timer_event_authenticated_traversal(&p->timers, now.mono);
 	timer_event_authenticated_received(&p->timers);
 	respond(dev, p, now);
@@ -505,7 +506,7 @@ recv_response(struct wgdev *dev, const uint8_t *pkt, size_t len,
 	    NOISE_OK)
 		return drop(dev, rx, WGDEV_DROP_HANDSHAKE);
 	p->rx_bytes += len;
-	endpoint_update(dev, p, src);
+	roam_to(dev, p, src);
 	timer_event_authenticated_traversal(&p->timers, now.mono);
 	timer_event_authenticated_received(&p->timers);
 	/* The handshake's index passes to the keypair [7.3]. */
@@ -579,7 +580,7 @@ recv_transport(struct wgdev *dev, uint8_t *pkt, size_t len,
 	    dev->timing.reject_after_messages))
 		return drop(dev, rx, WGDEV_DROP_REPLAY);
 	/* [5 6] roam first, so released packets go to the new address */
-	endpoint_update(dev, p, src);
+	roam_to(dev, p, src);
 	p->rx_bytes += len;
 	/* [5 5] the responder's "next" is confirmed [7.3] */
 	if (transport_slots_confirm(&p->kp, storage, dropped, &n)) {

@@ -60,7 +60,7 @@ bad:
 }
 
 static void
-peer_free(struct wgdev *dev, struct peer *p)
+free_peer(struct wgdev *dev, struct peer *p)
 {
 	uint16_t gen = p->gen;
 
@@ -83,7 +83,7 @@ wgdev_free(struct wgdev *dev)
 	if (dev->peers != NULL) {
 		for (i = 0; i < dev->max_peers; i++)
 			if (dev->peers[i].used)
-				peer_free(dev, &dev->peers[i]);
+				free_peer(dev, &dev->peers[i]);
 		sodium_memzero(dev->peers, dev->max_peers * sizeof(*dev->peers));
 		free(dev->peers);
 	}
@@ -115,7 +115,7 @@ wgdev_set_private_key(struct wgdev *dev, const struct wg_key *priv,
 	}
 	/* A peer with our new public key cannot be a peer [10]. */
 	if (l.has_key && table_get(&dev->by_key, l.pub.b, &slot))
-		peer_free(dev, &dev->peers[slot]);
+		free_peer(dev, &dev->peers[slot]);
 	dev->local = l;
 	noise_local_wipe(&l);
 	cookie_checker_init(&dev->checker,
@@ -220,7 +220,7 @@ wgdev_peer_remove(struct wgdev *dev, uint32_t id)
 	struct peer *p = wgdev_peer_of(dev, id);
 
 	if (p != NULL)
-		peer_free(dev, p);
+		free_peer(dev, p);
 }
 
 void
@@ -230,7 +230,7 @@ wgdev_peer_remove_all(struct wgdev *dev)
 
 	for (i = 0; i < dev->max_peers; i++)
 		if (dev->peers[i].used)
-			peer_free(dev, &dev->peers[i]);
+			free_peer(dev, &dev->peers[i]);
 }
 
 bool

@@ -40,7 +40,7 @@ drops_total(const uint64_t *drops)
 }
 
 static json_t *
-mac_json(const uint8_t mac[static 6])
+json_mac(const uint8_t mac[static 6])
 {
 	char s[18];
 
@@ -49,7 +49,7 @@ mac_json(const uint8_t mac[static 6])
 }
 
 static json_t *
-addr_json(const struct van_addr *a)
+json_addr(const struct van_addr *a)
 {
 	char s[ADDR_STRLEN];
 
@@ -58,7 +58,7 @@ addr_json(const struct van_addr *a)
 
 /* A member as the views name it: its address, or what the owner says. */
 static json_t *
-member_json(const struct bridge *b, uint32_t m, show_member_name name, void *arg)
+json_member(const struct bridge *b, uint32_t m, show_member_name name, void *arg)
 {
 	const char *s = name != NULL ? name(arg, m) : NULL;
 
@@ -66,7 +66,7 @@ member_json(const struct bridge *b, uint32_t m, show_member_name name, void *arg
 
 	if (s != NULL)
 		return json_string(s);
-	return (a = bridge_member_addr(b, m)) != NULL ? addr_json(a) : json_string("?");
+	return (a = bridge_member_addr(b, m)) != NULL ? json_addr(a) : json_string("?");
 }
 
 json_t *
@@ -112,7 +112,7 @@ show_ports(const struct bridge *b, show_port_name name, void *arg)
 		    "rx_bytes", (json_int_t)port.stats->rx_bytes,
 		    "tx_bytes", (json_int_t)port.stats->tx_bytes,
 		    "drops", (json_int_t)port.stats->drops);
-		json_object_set_new(o, "mac", port.has_mac ? mac_json(port.mac) :
+		json_object_set_new(o, "mac", port.has_mac ? json_mac(port.mac) :
 		    json_string("any"));
 		json_array_append_new(arr, o);
 	}
@@ -135,13 +135,13 @@ show_fdb(const struct bridge *b, uint32_t van_id, show_port_name name,
 		if (van_id != 0 && e->van != van_id)
 			continue;
 		o = json_pack("{s:I, s:o, s:s}", "van", (json_int_t)e->van,
-		    "mac", mac_json(e->mac),
+		    "mac", json_mac(e->mac),
 		    "kind", e->kind == FDB_LOCAL ? "local" : "remote");
 		if (e->kind == FDB_LOCAL)
 			json_object_set_new(o, "where", json_string(name != NULL ?
 			    name(arg, e->where) : "?"));
 		else
-			json_object_set_new(o, "where", member_json(b, e->where, mname, arg));
+			json_object_set_new(o, "where", json_member(b, e->where, mname, arg));
 		json_object_set_new(o, "age_ms", json_integer(mono_to_ms(now - e->updated)));
 		json_object_set_new(o, "static", json_boolean(e->flags & FDB_F_STATIC));
 		json_object_set_new(o, "seq", json_integer(e->seq));
@@ -170,7 +170,7 @@ show_neigh(const struct bridge *b, uint32_t van_id, monotime_t now)
 		memcpy(a.ip, e->addr.bytes, 16);
 		inet_ntop(a.family == 4 ? AF_INET : AF_INET6, a.ip, ip, sizeof(ip));
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:o, s:s, s:b, s:b, s:I}",
-		    "van", (json_int_t)e->van, "address", ip, "mac", mac_json(e->mac),
+		    "van", (json_int_t)e->van, "address", ip, "mac", json_mac(e->mac),
 		    "kind", neigh_kind_str((enum neigh_kind)e->kind),
 		    "router", (e->flags & NEIGH_F_ROUTER) != 0,
 		    "disputed", (e->flags & NEIGH_F_DISPUTED) != 0,
@@ -197,7 +197,7 @@ show_members(const struct bridge *b, show_member_name mname, void *arg,
 			continue;
 		snprintf(epoch, sizeof(epoch), "%016llx", (unsigned long long)mb.epoch);
 		o = json_pack("{s:o, s:s, s:I, s:i, s:i, s:i, s:s}",
-		    "address", member_json(b, m, mname, arg),
+		    "address", json_member(b, m, mname, arg),
 		    "state", member_state_str(mb.state),
 		    "state_ms", (json_int_t)mono_to_ms(now - mb.state_since),
 		    "vans", (int)mb.van_count, "shared", (int)mb.shared,
@@ -286,7 +286,7 @@ show_stats(const struct bridge *b, show_member_name mname, void *arg)
 		s = mb.stats;
 		json_array_append_new(members, json_pack(
 		    "{s:o, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:o}",
-		    "address", member_json(b, m, mname, arg),
+		    "address", json_member(b, m, mname, arg),
 		    "rx_bytes", (json_int_t)s->rx_bytes, "tx_bytes", (json_int_t)s->tx_bytes,
 		    "rx", msgs_json(s->rx_msgs), "tx", msgs_json(s->tx_msgs),
 		    "restarts", (json_int_t)s->restarts, "deaths", (json_int_t)s->deaths,

@@ -121,7 +121,7 @@ site_members_apply(struct bridge *b, struct bridge_out *o,
 }
 
 static void
-log_event(const struct bridge_event *ev, const char *where)
+report_one(const struct bridge_event *ev, const char *where)
 {
 	char mac[18], a[INET6_ADDRSTRLEN];
 
@@ -189,6 +189,6 @@ site_report_events(struct bridge *b, struct log_limit *lim,
 			addr_str(bridge_member_addr(b, ev.where), where);
 		else
 			snprintf(where, sizeof(where), "?");
-		log_event(&ev, where);
+		report_one(&ev, where);
 	}
 }

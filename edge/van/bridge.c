@@ -29,7 +29,7 @@ static void	learn_in(struct bridge *, struct bridge_out *, uint32_t, uint32_t,
 
 /* Range checks of what bridge_set_conf may change (van.h's limits). */
 static const char *
-conf_check(const struct bridge_conf *c)
+check_conf(const struct bridge_conf *c)
 {
 	if (c->hello_ms < BRIDGE_HELLO_MS_MIN || c->hello_ms > BRIDGE_HELLO_MS_MAX)
 		return "hello interval out of range";
@@ -55,7 +55,7 @@ bridge_new(const struct bridge_conf *conf)
 {
 	struct bridge *b;
 
-	if (conf_check(conf) != NULL || (b = malloc(sizeof(*b))) == NULL)
+	if (check_conf(conf) != NULL || (b = malloc(sizeof(*b))) == NULL)
 		return NULL;
 	if (bridge_init(b, conf) == -1) {
 		free(b);
@@ -76,7 +76,7 @@ bridge_free(struct bridge *b)
 int
 bridge_set_conf(struct bridge *b, const struct bridge_conf *c, const char **err)
 {
-	if ((*err = conf_check(c)) != NULL)
+	if ((*err = check_conf(c)) != NULL)
 		return -1;
 	b->conf.hello_ms = c->hello_ms;
 	b->conf.dead_count = c->dead_count;
@@ -398,15 +398,15 @@ bridge_van_limits(struct bridge *b, uint32_t v, uint32_t fdb_max,
 /* ------------------------------------------------------- local frames --- */
 
 /*
- * ARP and ND from a local port (design §4), two halves.  arpnd_glean
+ * ARP and ND from a local port (design §4), two halves.  port_glean
  * learns which address the sender's MAC uses and says whether that is news
  * for the members (the caller announces the MAC, whose LEARN carries its
- * addresses).  arpnd_answer_local answers a question the table can answer
+ * addresses).  port_answer answers a question the table can answer
  * instead of flooding it.  Tagged frames are left alone: the table has no
  * VLAN dimension.
  */
 static bool
-arpnd_glean(struct bridge *b, uint32_t v, const struct arpnd_pkt *pk, monotime_t now)
+port_glean(struct bridge *b, uint32_t v, const struct arpnd_pkt *pk, monotime_t now)
 {
 	struct neigh_prev prev;
 	enum neigh_result r;
@@ -420,7 +420,7 @@ arpnd_glean(struct bridge *b, uint32_t v, const struct arpnd_pkt *pk, monotime_t
 }
 
 static bool
-arpnd_answer_local(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t p,
+port_answer(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t p,
     const struct arpnd_pkt *pk)
 {
 	uint8_t answer[ARPND_ANSWER_MAX];
@@ -549,7 +549,7 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 	/* ARP / ND: which address the sender uses, before it is announced. */
 	arp = segs == 1 && b->conf.arp_proxy &&
 	    arpnd_classify(frame, len, &pk) != ARPND_OTHER && !pk.tagged;
-	addr_news = arp && arpnd_glean(b, v, &pk, now);
+	addr_news = arp && port_glean(b, v, &pk, now);
 
 	/*
 	 * Learn the source as local to this port.  A MAC new here is
@@ -577,7 +577,7 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 	}
 	/* A frozen MAC's frames still go; its binding stays where it is. */
 
-	if (arp && arpnd_answer_local(b, o, v, p, &pk))
+	if (arp && port_answer(b, o, v, p, &pk))
 		return;
 	e = eth_is_multicast(dst) ? NULL : fdb_lookup(&b->fdb, van->id, dst);
 	if (e == NULL) {

@@ -846,7 +846,7 @@ bridge_frame_src_ok(struct bridge *b, uint32_t v, uint32_t m, const uint8_t *fra
  * site member)?  Such a binding is never taken over by m's LEARN.
  */
 static bool
-addr_held(struct bridge *b, uint32_t van_id, uint32_t m, const uint8_t mac[static 6])
+held_here(struct bridge *b, uint32_t van_id, uint32_t m, const uint8_t mac[static 6])
 {
 	const struct fdb_entry *e = fdb_lookup(&b->fdb, van_id, mac);
 
@@ -860,7 +860,7 @@ addr_held(struct bridge *b, uint32_t van_id, uint32_t m, const uint8_t mac[stati
 
 /*
  * The addresses an accepted LEARN from m carries: the sender's list, in
- * its order — but for an address a MAC here uses (addr_held) the claim is
+ * its order — but for an address a MAC here uses (held_here) the claim is
  * refused (addr-conflict, reported; the local VM must let it go first, as
  * for MACs) and, on an edge, the address is disputed: the ARP/ND proxy no
  * longer answers for it and floods the question instead, so that whoever
@@ -882,7 +882,7 @@ bridge_learn_addrs(struct bridge *b, uint32_t v, uint32_t m, const struct wire_l
 		const struct neigh_entry *ne = neigh_lookup(&b->neigh, id, &l->addr[i]);
 
 		if (ne != NULL && memcmp(ne->mac, l->mac, 6) != 0 &&
-		    addr_held(b, id, m, ne->mac)) {
+		    held_here(b, id, m, ne->mac)) {
 			if (!b->conf.proxy)
 				neigh_dispute(&b->neigh, id, &l->addr[i]);
 			if ((ev = bridge_refuse(b, v, m, DROP_ADDR_CONFLICT,

@@ -30,13 +30,13 @@ struct neigh_mac {
 };
 
 static size_t
-addr_len(const struct wire_addr *a)
+alen(const struct wire_addr *a)
 {
 	return a->family == 4 ? 4 : 16;
 }
 
 static uint32_t
-hash_bytes(const struct neigh *t, const uint8_t *in, size_t len)
+keyed_hash(const struct neigh *t, const uint8_t *in, size_t len)
 {
 	uint8_t out[crypto_shorthash_BYTES];
 
@@ -55,24 +55,24 @@ put_van(uint8_t *p, uint32_t van)
 }
 
 static uint32_t
-hash_addr(const struct neigh *t, uint32_t van, const struct wire_addr *a)
+slot_of_addr(const struct neigh *t, uint32_t van, const struct wire_addr *a)
 {
 	uint8_t in[4 + 1 + 16];
 
 	put_van(in, van);
 	in[4] = a->family;
-	memcpy(in + 5, a->bytes, addr_len(a));
-	return hash_bytes(t, in, 5 + addr_len(a));
+	memcpy(in + 5, a->bytes, alen(a));
+	return keyed_hash(t, in, 5 + alen(a));
 }
 
 static uint32_t
-hash_mac(const struct neigh *t, uint32_t van, const uint8_t mac[static ETH_ALEN])
+slot_of_mac(const struct neigh *t, uint32_t van, const uint8_t mac[static ETH_ALEN])
 {
 	uint8_t in[4 + ETH_ALEN];
 
 	put_van(in, van);
 	memcpy(in + 4, mac, ETH_ALEN);
-	return hash_bytes(t, in, sizeof(in));
+	return keyed_hash(t, in, sizeof(in));
 }
 
 bool
@@ -155,7 +155,7 @@ find_addr(const struct neigh *t, uint32_t van, const struct wire_addr *a, uint32
 		}
 		e = &t->ent[t->by_addr[i] - 1];
 		if (e->hash == h && e->van == van && e->addr.family == a->family &&
-		    memcmp(e->addr.bytes, a->bytes, addr_len(a)) == 0) {
+		    memcmp(e->addr.bytes, a->bytes, alen(a)) == 0) {
 			*found = true;
 			return i;
 		}
@@ -215,9 +215,9 @@ index_remove(const struct neigh *t, uint32_t *idx, uint32_t i)
 /* ---------------------------------------------------------- MAC records --- */
 
 static struct neigh_mac *
-mac_get(struct neigh *t, uint32_t van, const uint8_t mac[static ETH_ALEN], bool create)
+nmac_get(struct neigh *t, uint32_t van, const uint8_t mac[static ETH_ALEN], bool create)
 {
-	uint32_t h = hash_mac(t, van, mac), pos, slot;
+	uint32_t h = slot_of_mac(t, van, mac), pos, slot;
 	struct neigh_mac *m;
 	bool found;
 
@@ -239,7 +239,7 @@ mac_get(struct neigh *t, uint32_t van, const uint8_t mac[static ETH_ALEN], bool 
 }
 
 static void
-mac_release(struct neigh *t, struct neigh_mac *m)
+nmac_release(struct neigh *t, struct neigh_mac *m)
 {
 	bool found;
 	uint32_t pos = find_mac(t, m->van, m->mac, m->hash, &found);
@@ -253,7 +253,7 @@ mac_release(struct neigh *t, struct neigh_mac *m)
 
 /* Put entry slot s first in m's list (it may already be in it). */
 static void
-mac_to_front(struct neigh_mac *m, uint32_t s)
+nmac_to_front(struct neigh_mac *m, uint32_t s)
 {
 	unsigned k;
 
@@ -268,7 +268,7 @@ mac_to_front(struct neigh_mac *m, uint32_t s)
 
 /* Take entry slot s out of its record's list; the record goes when empty. */
 static void
-mac_detach(struct neigh *t, uint32_t s)
+nmac_detach(struct neigh *t, uint32_t s)
 {
 	struct neigh_mac *m = &t->macs[t->ent[s].owner];
 	unsigned k;
@@ -278,7 +278,7 @@ mac_detach(struct neigh *t, uint32_t s)
 	for (; k + 1 < m->n; k++)
 		m->ent[k] = m->ent[k + 1];
 	if (--m->n == 0)
-		mac_release(t, m);
+		nmac_release(t, m);
 }
 
 /* -------------------------------------------------------------- entries --- */
@@ -291,7 +291,7 @@ entry_delete(struct neigh *t, uint32_t s)
 	uint32_t pos = find_addr(t, e->van, &e->addr, e->hash, &found);
 
 	index_remove(t, t->by_addr, pos);
-	mac_detach(t, s);
+	nmac_detach(t, s);
 	memset(e, 0, sizeof(*e));
 	t->count--;
 	t->free_ent[t->max - 1 - t->count] = s;
@@ -299,7 +299,7 @@ entry_delete(struct neigh *t, uint32_t s)
 
 /* Make room in m for one more entry: drop its least recent if full. */
 static void
-mac_make_room(struct neigh *t, struct neigh_mac *m, struct neigh_prev *prev)
+nmac_make_room(struct neigh *t, struct neigh_mac *m, struct neigh_prev *prev)
 {
 	uint32_t s;
 
@@ -345,9 +345,9 @@ neigh_learn(struct neigh *t, uint32_t van, const struct wire_addr *a0,
 		return NEIGH_INVALID;
 	memset(&a, 0, sizeof(a));
 	a.family = a0->family;
-	memcpy(a.bytes, a0->bytes, addr_len(a0));
+	memcpy(a.bytes, a0->bytes, alen(a0));
 
-	h = hash_addr(t, van, &a);
+	h = slot_of_addr(t, van, &a);
 	pos = find_addr(t, van, &a, h, &found);
 	if (found) {
 		s = t->by_addr[pos] - 1;
@@ -358,17 +358,17 @@ neigh_learn(struct neigh *t, uint32_t van, const struct wire_addr *a0,
 			e->kind = (uint8_t)kind;
 			e->flags = new_flags(e->flags, how, true);
 			e->updated = now;
-			mac_to_front(&t->macs[e->owner], s);
+			nmac_to_front(&t->macs[e->owner], s);
 			return NEIGH_REFRESHED;
 		}
 		if (how & NEIGH_L_WEAK)
 			return NEIGH_KEPT;
 		/* Detach first: the old record may go, leaving room for one. */
-		mac_detach(t, s);
-		m = mac_get(t, van, mac, true);
-		mac_make_room(t, m, prev);
+		nmac_detach(t, s);
+		m = nmac_get(t, van, mac, true);
+		nmac_make_room(t, m, prev);
 		e->owner = (uint32_t)(m - t->macs);
-		mac_to_front(m, s);
+		nmac_to_front(m, s);
 		memcpy(e->mac, mac, ETH_ALEN);
 		e->kind = (uint8_t)kind;
 		e->flags = new_flags(e->flags, how, false);
@@ -376,14 +376,14 @@ neigh_learn(struct neigh *t, uint32_t van, const struct wire_addr *a0,
 		return NEIGH_MOVED;
 	}
 
-	m = mac_get(t, van, mac, false);
+	m = nmac_get(t, van, mac, false);
 	if (m != NULL && m->n == NEIGH_PER_MAC_MAX) {
-		mac_make_room(t, m, prev);
+		nmac_make_room(t, m, prev);
 		pos = find_addr(t, van, &a, h, &found);	/* the index shifted */
 	} else if (t->count >= t->max)
 		return NEIGH_FULL;
 	if (m == NULL)
-		m = mac_get(t, van, mac, true);
+		m = nmac_get(t, van, mac, true);
 	s = t->free_ent[t->max - 1 - t->count];
 	t->count++;
 	e = &t->ent[s];
@@ -399,7 +399,7 @@ neigh_learn(struct neigh *t, uint32_t van, const struct wire_addr *a0,
 	e->hash = h;
 	e->owner = (uint32_t)(m - t->macs);
 	t->by_addr[pos] = s + 1;
-	mac_to_front(m, s);
+	nmac_to_front(m, s);
 	return NEIGH_NEW;
 }
 
@@ -411,7 +411,7 @@ neigh_lookup(const struct neigh *t, uint32_t van, const struct wire_addr *a)
 
 	if (a->family != 4 && a->family != 6)
 		return NULL;
-	pos = find_addr(t, van, a, hash_addr(t, van, a), &found);
+	pos = find_addr(t, van, a, slot_of_addr(t, van, a), &found);
 	return found ? &t->ent[t->by_addr[pos] - 1] : NULL;
 }
 
@@ -440,7 +440,7 @@ neigh_dispute(struct neigh *t, uint32_t van, const struct wire_addr *a)
 unsigned
 neigh_forget_mac(struct neigh *t, uint32_t van, const uint8_t mac[static ETH_ALEN])
 {
-	struct neigh_mac *m = mac_get(t, van, mac, false);
+	struct neigh_mac *m = nmac_get(t, van, mac, false);
 	uint32_t list[NEIGH_PER_MAC_MAX];
 	unsigned n, k;
 
@@ -487,7 +487,7 @@ neigh_addrs(const struct neigh *t, uint32_t van, const uint8_t mac[static ETH_AL
 	unsigned k;
 	bool found;
 
-	pos = find_mac(t, van, mac, hash_mac(t, van, mac), &found);
+	pos = find_mac(t, van, mac, slot_of_mac(t, van, mac), &found);
 	if (!found)
 		return 0;
 	m = &t->macs[t->by_mac[pos] - 1];

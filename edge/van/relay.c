@@ -90,7 +90,7 @@ bridge_peer_map(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t our
 
 /* say: send the peer a LEAVE (not when the peer itself goes). */
 static void
-peer_unmap(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t ours,
+unmap_pairs(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t ours,
     monotime_t now, bool say)
 {
 	struct bridge_member *mb = &b->member[m];
@@ -114,7 +114,7 @@ void
 bridge_peer_unmap(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t ours,
     monotime_t now)
 {
-	peer_unmap(b, o, m, ours, now, true);
+	unmap_pairs(b, o, m, ours, now, true);
 }
 
 void
@@ -126,7 +126,7 @@ bridge_peer_del(struct bridge *b, struct bridge_out *o, uint32_t m, monotime_t n
 		return;
 	for (v = 0; v < b->conf.van_max; v++)
 		if (b->van[v].used)
-			peer_unmap(b, o, m, b->van[v].id, now, false);
+			unmap_pairs(b, o, m, b->van[v].id, now, false);
 	(void)bridge_peer_claims(b, m, NULL);
 	bridge_member_del(b, m);
 }
@@ -255,7 +255,7 @@ flood_looped(struct bridge *b, uint32_t v, uint32_t m, const uint8_t *frame,
  * a second.
  */
 static bool
-peer_fits(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
+fits_tunnel(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
     uint32_t t, const uint8_t *frame, size_t len, monotime_t now)
 {
 	uint8_t answer[MTU_ICMP_MAX];
@@ -302,7 +302,7 @@ relay_to(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	if (!is_peer(b, t) && !is_peer(b, m))
 		return false;		/* inside the site: not the proxy's */
 	if (is_peer(b, t)) {
-		if (!peer_fits(b, o, m, v, t, frame, len, now))
+		if (!fits_tunnel(b, o, m, v, t, frame, len, now))
 			return true;
 		clamp_mss(b, t, frame, len);
 	}
@@ -417,7 +417,7 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 				mb->stats.drops[WIRE_ERR_HOP]++;
 				continue;
 			}
-			if (!peer_fits(b, o, m, v, t, frame, len, now))
+			if (!fits_tunnel(b, o, m, v, t, frame, len, now))
 				continue;
 			clamp_mss(b, t, frame, len);
 			bridge_emit_frame(b, o, t, WIRE_FLOOD, v,

@@ -112,7 +112,7 @@ port_out(struct edged *d, const struct bridge_act *a)
  * the segments, which the send batch coalesces into UDP_SEGMENT sends.
  */
 static void
-member_out_gso(struct edged *d, const struct bridge_act *a)
+out_gso(struct edged *d, const struct bridge_act *a)
 {
 	const struct sockaddr *to = (struct sockaddr *)&d->msa[a->target];
 	socklen_t tolen = d->msalen[a->target];
@@ -162,7 +162,7 @@ datapath_out(struct bridge_out *o, void *arg)
 		if (a->kind == BRIDGE_ACT_PORT)
 			port_out(d, a);
 		else if (a->segs > 1)
-			member_out_gso(d, a);
+			out_gso(d, a);
 		else
 			udp_tx_add(&d->udp, &d->tx, (struct sockaddr *)&d->msa[a->target],
 			    d->msalen[a->target], &d->mlocal[a->target], a->hdr,
@@ -203,7 +203,7 @@ datapath_tx_error(uint32_t member, int err, void *arg)
  * *stop set) or a frame to skip.
  */
 static size_t
-tap_read_one(struct edged *d, int fd, uint8_t *buf, unsigned *segs, bool *stop)
+port_read_one(struct edged *d, int fd, uint8_t *buf, unsigned *segs, bool *stop)
 {
 	uint8_t *frame = buf + VNET_HDR_LEN;
 	struct vnet_hdr h;
@@ -258,7 +258,7 @@ datapath_tap_read(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	for (i = 0; i < TAP_BATCH && !stop; i++) {
-		size_t n = tap_read_one(d, fd, d->tapbuf[i], &segs, &stop);
+		size_t n = port_read_one(d, fd, d->tapbuf[i], &segs, &stop);
 
 		if (n > 0)
 			bridge_port_frame(d->br, d->out, p->slot,
