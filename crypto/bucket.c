@@ -21,7 +21,7 @@ bucket_set(struct bucket *k, uint32_t rate, uint32_t burst)
 }
 
 bool
-bucket_take(struct bucket *k, uint32_t n, uint64_t now)
+bucket_take(struct bucket *k, uint32_t n, monotime_t now)
 {
 	uint64_t max, want = (uint64_t)n * NANO;
 
@@ -32,7 +32,7 @@ bucket_take(struct bucket *k, uint32_t n, uint64_t now)
 		k->credit = max;
 	else if (now > k->last) {
 		/* Full after max / rate ns: no product beyond that can overflow. */
-		uint64_t dt = now - k->last;
+		uint64_t dt = (uint64_t)(now - k->last);
 
 		if (dt >= (max - k->credit) / k->rate + 1)
 			k->credit = max;
@@ -48,12 +48,13 @@ bucket_take(struct bucket *k, uint32_t n, uint64_t now)
 	return true;
 }
 
-uint64_t
+monotime_t
 bucket_wait(const struct bucket *k, uint32_t n)
 {
 	uint64_t want = (uint64_t)n * NANO;
 
 	if (k->rate == 0 || k->last == 0 || k->credit >= want)
 		return 0;
-	return (want - k->credit + k->rate - 1) / k->rate;
+	/* At most 2^32 s at 1 token a second: in range. */
+	return (monotime_t)((want - k->credit + k->rate - 1) / k->rate);
 }

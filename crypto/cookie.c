@@ -80,7 +80,7 @@ cookie_of(const struct cookie_checker *cc, const struct wg_endpoint *src,
 
 bool
 cookie_check_mac2(const struct cookie_checker *cc, const uint8_t *msg,
-    size_t len, const struct wg_endpoint *src, uint64_t now,
+    size_t len, const struct wg_endpoint *src, monotime_t now,
     const struct wg_timing *t)
 {
 	uint8_t cookie[WG_COOKIE_LEN], mac[WG_MAC_LEN];
@@ -88,7 +88,7 @@ cookie_check_mac2(const struct cookie_checker *cc, const uint8_t *msg,
 	bool ok = false;
 
 	if (!cc->has_key || !handshake_len(len) || !cc->secret_set ||
-	    now - cc->secret_birth >= t->cookie_secret_life)
+	    mono_since(now, cc->secret_birth) >= t->cookie_secret_life)
 		goto out;
 	if (cookie_of(cc, src, cookie) != 0 ||
 	    hash_mac(mac, cookie, WG_COOKIE_LEN, msg, off) != 0)
@@ -113,14 +113,15 @@ cookie_reply_seal(const uint8_t key[static WG_HASH_LEN], uint32_t receiver,
 
 void
 cookie_create_reply(struct cookie_checker *cc, const uint8_t *msg, size_t len,
-    uint32_t receiver, const struct wg_endpoint *src, uint64_t now,
+    uint32_t receiver, const struct wg_endpoint *src, monotime_t now,
     const struct wg_rng *rng, const struct wg_timing *t,
     struct message_cookie *reply)
 {
 	uint8_t cookie[WG_COOKIE_LEN], nonce[WG_XNONCE_LEN];
 
 	memset(reply, 0, sizeof(*reply));
-	if (!cc->secret_set || now - cc->secret_birth >= t->cookie_secret_life) {
+	if (!cc->secret_set ||
+	    mono_since(now, cc->secret_birth) >= t->cookie_secret_life) {
 		rng->fill(rng->ctx, cc->secret, sizeof(cc->secret));
 		cc->secret_birth = now;
 		cc->secret_set = true;
@@ -150,7 +151,7 @@ cookie_maker_wipe(struct cookie_maker *cm)
 
 void
 cookie_add_macs(struct cookie_maker *cm, uint8_t *msg, size_t len,
-    uint64_t now, const struct wg_timing *t)
+    monotime_t now, const struct wg_timing *t)
 {
 	size_t off1 = len - 2 * WG_MAC_LEN, off2 = len - WG_MAC_LEN;
 
@@ -160,7 +161,8 @@ cookie_add_macs(struct cookie_maker *cm, uint8_t *msg, size_t len,
 		memset(msg + off1, 0, WG_MAC_LEN);
 	memcpy(cm->last_mac1, msg + off1, WG_MAC_LEN);
 	cm->has_last_mac1 = true;
-	if (cm->has_cookie && now - cm->cookie_birth < t->cookie_life) {
+	if (cm->has_cookie &&
+	    mono_since(now, cm->cookie_birth) < t->cookie_life) {
 		if (hash_mac(msg + off2, cm->cookie, WG_COOKIE_LEN, msg,
 		    off2) != 0)
 			memset(msg + off2, 0, WG_MAC_LEN);
@@ -170,7 +172,7 @@ cookie_add_macs(struct cookie_maker *cm, uint8_t *msg, size_t len,
 
 int
 cookie_consume_reply(struct cookie_maker *cm, const struct message_cookie *m,
-    uint64_t now)
+    monotime_t now)
 {
 	uint8_t cookie[WG_COOKIE_LEN];
 	int rc = -1;

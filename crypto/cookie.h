@@ -20,13 +20,14 @@
 #include <stdint.h>
 
 #include "crypto/message.h"
+#include "crypto/monotime.h"
 #include "crypto/wg.h"
 
 struct cookie_checker {
 	uint8_t		mac1_key[WG_HASH_LEN];	/* HASH(mac1---- || our pub) */
 	uint8_t		cookie_key[WG_HASH_LEN]; /* HASH(cookie-- || our pub) */
 	uint8_t		secret[WG_HASH_LEN];
-	uint64_t	secret_birth;		/* mono ns */
+	monotime_t	secret_birth;
 	bool		secret_set;
 	bool		has_key;
 };
@@ -35,7 +36,7 @@ struct cookie_maker {
 	uint8_t		mac1_key[WG_HASH_LEN];	/* HASH(mac1---- || peer pub) */
 	uint8_t		cookie_key[WG_HASH_LEN]; /* HASH(cookie-- || peer pub) */
 	uint8_t		cookie[WG_COOKIE_LEN];
-	uint64_t	cookie_birth;		/* mono ns */
+	monotime_t	cookie_birth;
 	bool		has_cookie;
 	uint8_t		last_mac1[WG_MAC_LEN];	/* of the last message sent */
 	bool		has_last_mac1;
@@ -49,7 +50,7 @@ bool	cookie_check_mac1(const struct cookie_checker *, const uint8_t *msg,
 	    size_t len);
 /* Under load: mac2 must be MAC(cookie for src, msg up to mac2). */
 bool	cookie_check_mac2(const struct cookie_checker *, const uint8_t *msg,
-	    size_t len, const struct wg_endpoint *src, uint64_t now,
+	    size_t len, const struct wg_endpoint *src, monotime_t now,
 	    const struct wg_timing *);
 /*
  * The cookie reply to a message from src whose sender index was receiver:
@@ -58,7 +59,7 @@ bool	cookie_check_mac2(const struct cookie_checker *, const uint8_t *msg,
  */
 void	cookie_create_reply(struct cookie_checker *, const uint8_t *msg,
 	    size_t len, uint32_t receiver, const struct wg_endpoint *src,
-	    uint64_t now, const struct wg_rng *, const struct wg_timing *,
+	    monotime_t now, const struct wg_rng *, const struct wg_timing *,
 	    struct message_cookie *reply);
 /* The sealing step alone: encrypted_cookie = XAEAD(key, nonce, cookie, mac1). */
 void	cookie_reply_seal(const uint8_t key[static WG_HASH_LEN],
@@ -74,9 +75,9 @@ void	cookie_maker_wipe(struct cookie_maker *);
  * to open a cookie reply to this message.
  */
 void	cookie_add_macs(struct cookie_maker *, uint8_t *msg, size_t len,
-	    uint64_t now, const struct wg_timing *);
+	    monotime_t now, const struct wg_timing *);
 /* Open a cookie reply to our last message; store the cookie.  0 or -1. */
 int	cookie_consume_reply(struct cookie_maker *, const struct message_cookie *,
-	    uint64_t now);
+	    monotime_t now);
 
 #endif /* CRYPTO_COOKIE_H */

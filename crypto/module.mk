@@ -24,9 +24,22 @@ LIBVANCRYPTO := $(B)/libvancrypto.a
 $(LIBVANCRYPTO): $(CRYPTO_SRCS:%.c=$(B)/%.o)
 FUZZ_LIB_SRCS += $(CRYPTO_SRCS)
 
-CRYPTO_TESTS := wg_hash wg_key wg_message wg_noise wg_cookie wg_replay \
-	wg_transport wg_timer wg_table wg_uapi wgdev bucket
-UNIT_TESTS += $(CRYPTO_TESTS:%=$(B)/tests/unit/test_%)
+# Unit tests: tests/unit/test_NAME.c and what it links (tests/module.mk).
+TEST_test_aead = $(LIBVANCRYPTO)
+TEST_test_bucket = $(LIBVANCRYPTO)
+TEST_test_ratelimit = $(LIBVANCRYPTO)
+TEST_test_stage = $(LIBVANCRYPTO)
+TEST_test_wg_cookie = $(LIBVANCRYPTO)
+TEST_test_wg_hash = $(LIBVANCRYPTO)
+TEST_test_wg_key = $(LIBVANCRYPTO)
+TEST_test_wg_message = $(LIBVANCRYPTO)
+TEST_test_wg_noise = $(LIBVANCRYPTO)
+TEST_test_wg_replay = $(LIBVANCRYPTO)
+TEST_test_wg_table = $(LIBVANCRYPTO)
+TEST_test_wg_timer = $(LIBVANCRYPTO)
+TEST_test_wg_transport = $(LIBVANCRYPTO)
+TEST_test_wg_uapi = $(LIBVANCRYPTO)
+TEST_test_wgdev = $(LIBVANCRYPTO)
 
 CRYPTO_FUZZ := wg_msg wg_dev wg_uapi wg_key wg_replay
 FUZZ_TARGETS += $(CRYPTO_FUZZ:%=$(B)/fuzz/fuzz_%)

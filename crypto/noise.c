@@ -127,8 +127,8 @@ noise_keys_wipe(struct noise_keys *k)
 void
 noise_tai64n(uint64_t wall_ns, uint8_t out[static WG_TAI64N_LEN])
 {
-	uint64_t secs = UINT64_C(0x400000000000000a) + wall_ns / WG_NSEC;
-	uint32_t ns = (uint32_t)(wall_ns % WG_NSEC) & ~UINT32_C(0xffffff);
+	uint64_t secs = UINT64_C(0x400000000000000a) + wall_ns / WG_WALL_SEC;
+	uint32_t ns = (uint32_t)(wall_ns % WG_WALL_SEC) & ~UINT32_C(0xffffff);
 	unsigned i;
 
 	for (i = 0; i < 8; i++)
@@ -243,7 +243,8 @@ out:
 
 enum noise_result
 noise_initiation_accept(struct noise_peer *p, struct noise_opened *o,
-    const struct message_initiation *m, uint64_t now, uint64_t min_interval)
+    const struct message_initiation *m, monotime_t now,
+    monotime_t min_interval)
 {
 	uint8_t k[WG_KEY_LEN], ts[WG_TAI64N_LEN];
 	enum noise_result rc = NOISE_ERR_CRYPTO;
@@ -266,7 +267,8 @@ noise_initiation_accept(struct noise_peer *p, struct noise_opened *o,
 		rc = NOISE_ERR_REPLAY;
 		goto out;
 	}
-	if (p->any_initiation && now - p->last_initiation < min_interval) {
+	if (p->any_initiation &&
+	    mono_since(now, p->last_initiation) < min_interval) {
 		rc = NOISE_ERR_FLOOD;
 		goto out;
 	}

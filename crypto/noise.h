@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "crypto/message.h"
+#include "crypto/monotime.h"
 #include "crypto/wg.h"
 
 /* Our static identity. */
@@ -47,7 +48,7 @@ struct noise_peer {
 	uint32_t	remote_index;	/* INITIATION_CONSUMED: I_i of peer */
 
 	uint8_t		latest_ts[WG_TAI64N_LEN];	/* greatest accepted */
-	uint64_t	last_initiation;	/* mono ns of the last accepted */
+	monotime_t	last_initiation;	/* of the last accepted */
 	bool		any_initiation;
 };
 
@@ -108,12 +109,12 @@ enum noise_result noise_initiation_open(const struct noise_local *,
 /*
  * [4.2 5-7] With the peer found by o->remote_static: decrypt the timestamp,
  * refuse replays and floods, then commit (the peer becomes
- * INITIATION_CONSUMED; a handshake we had started is replaced).  now is
- * monotonic ns.  o is wiped in every case.
+ * INITIATION_CONSUMED; a handshake we had started is replaced).  o is
+ * wiped in every case.
  */
 enum noise_result noise_initiation_accept(struct noise_peer *,
 	    struct noise_opened *o, const struct message_initiation *,
-	    uint64_t now, uint64_t min_interval);
+	    monotime_t now, monotime_t min_interval);
 /*
  * [4.3] Build the response with our ephemeral key and our new local index;
  * derive the keys (responder: first KDF output receives).  The peer goes

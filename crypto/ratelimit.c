@@ -18,7 +18,7 @@ ratelimit_init(struct ratelimit *r, const struct wg_rng *rng)
 
 bool
 ratelimit_allow(struct ratelimit *r, const struct wg_endpoint *src,
-    uint64_t now)
+    monotime_t now)
 {
 	uint8_t addr[16], h[8], family;
 	struct ratelimit_entry *set, *e = NULL, *victim;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "crypto/bucket.h"
+#include "crypto/monotime.h"
 #include "crypto/wg.h"
 
 #define RATELIMIT_WAYS	4
@@ -36,6 +37,6 @@ _Static_assert(WG_RATELIMIT_ENTRIES % RATELIMIT_WAYS == 0, "whole sets");
 void	ratelimit_init(struct ratelimit *, const struct wg_rng *);
 /* May one more handshake from src be processed now? */
 bool	ratelimit_allow(struct ratelimit *, const struct wg_endpoint *src,
-	    uint64_t now);
+	    monotime_t now);
 
 #endif /* CRYPTO_RATELIMIT_H */

@@ -23,19 +23,20 @@ const struct wg_timing wg_timing_default = {
 static bool
 armed(const struct timer_state *t, enum timer_id id)
 {
-	return t->at[id] != WG_NEVER;
+	return t->at[id] != MONO_NEVER;
 }
 
+/* Due d after now (MONO_NEVER beyond the range: mono_add). */
 static void
-arm(struct timer_state *t, enum timer_id id, uint64_t at)
+arm(struct timer_state *t, enum timer_id id, monotime_t now, monotime_t d)
 {
-	t->at[id] = at;
+	t->at[id] = mono_add(now, d);
 }
 
 static void
 disarm(struct timer_state *t, enum timer_id id)
 {
-	t->at[id] = WG_NEVER;
+	t->at[id] = MONO_NEVER;
 }
 
 void
@@ -51,7 +52,7 @@ timer_stop(struct timer_state *t)
 	int i;
 
 	for (i = 0; i < TIMER_COUNT; i++)
-		t->at[i] = WG_NEVER;
+		t->at[i] = MONO_NEVER;
 	t->attempts = 0;
 	t->need_another_keepalive = false;
 	t->sent_last_minute = false;
@@ -65,19 +66,19 @@ timer_armed(const struct timer_state *t, enum timer_id id)
 
 void
 timer_event_data_sent(struct timer_state *t, const struct wg_timing *tm,
-    uint64_t now, uint64_t jitter)
+    monotime_t now, monotime_t jitter)
 {
 	if (!armed(t, TIMER_NEW_HANDSHAKE))
-		arm(t, TIMER_NEW_HANDSHAKE, now + tm->keepalive_timeout +
+		arm(t, TIMER_NEW_HANDSHAKE, now, tm->keepalive_timeout +
 		    tm->rekey_timeout + jitter);
 }
 
 void
 timer_event_data_received(struct timer_state *t, const struct wg_timing *tm,
-    uint64_t now)
+    monotime_t now)
 {
 	if (!armed(t, TIMER_KEEPALIVE))
-		arm(t, TIMER_KEEPALIVE, now + tm->keepalive_timeout);
+		arm(t, TIMER_KEEPALIVE, now, tm->keepalive_timeout);
 	else
 		t->need_another_keepalive = true;
 }
@@ -95,18 +96,17 @@ timer_event_authenticated_received(struct timer_state *t)
 }
 
 void
-timer_event_authenticated_traversal(struct timer_state *t, uint64_t now)
+timer_event_authenticated_traversal(struct timer_state *t, monotime_t now)
 {
 	if (t->persistent_interval > 0)
-		arm(t, TIMER_PERSISTENT,
-		    now + (uint64_t)t->persistent_interval * WG_NSEC);
+		arm(t, TIMER_PERSISTENT, now, MONO_SEC(t->persistent_interval));
 }
 
 void
 timer_event_handshake_initiated(struct timer_state *t,
-    const struct wg_timing *tm, uint64_t now, uint64_t jitter)
+    const struct wg_timing *tm, monotime_t now, monotime_t jitter)
 {
-	arm(t, TIMER_RETRANSMIT, now + tm->rekey_timeout + jitter);
+	arm(t, TIMER_RETRANSMIT, now, tm->rekey_timeout + jitter);
 }
 
 void
@@ -119,9 +119,9 @@ timer_event_handshake_complete(struct timer_state *t)
 
 void
 timer_event_session_derived(struct timer_state *t, const struct wg_timing *tm,
-    uint64_t now)
+    monotime_t now)
 {
-	arm(t, TIMER_ZERO_KEYS, now + 3 * tm->reject_after_time);
+	arm(t, TIMER_ZERO_KEYS, now, 3 * tm->reject_after_time);
 }
 
 void
@@ -131,17 +131,17 @@ timer_event_handshake_started(struct timer_state *t)
 }
 
 void
-timer_set_persistent(struct timer_state *t, uint16_t interval, uint64_t now)
+timer_set_persistent(struct timer_state *t, uint16_t interval, monotime_t now)
 {
 	t->persistent_interval = interval;
 	if (interval == 0)
 		disarm(t, TIMER_PERSISTENT);
 	else if (armed(t, TIMER_PERSISTENT))
-		arm(t, TIMER_PERSISTENT, now + (uint64_t)interval * WG_NSEC);
+		arm(t, TIMER_PERSISTENT, now, MONO_SEC(interval));
 }
 
 unsigned
-timer_run(struct timer_state *t, const struct wg_timing *tm, uint64_t now)
+timer_run(struct timer_state *t, const struct wg_timing *tm, monotime_t now)
 {
 	unsigned run = 0;
 
@@ -152,8 +152,8 @@ timer_run(struct timer_state *t, const struct wg_timing *tm, uint64_t now)
 			run |= TIMER_RUN_GIVE_UP;
 			disarm(t, TIMER_KEEPALIVE);
 			if (!armed(t, TIMER_ZERO_KEYS))
-				arm(t, TIMER_ZERO_KEYS,
-				    now + 3 * tm->reject_after_time);
+				arm(t, TIMER_ZERO_KEYS, now,
+				    3 * tm->reject_after_time);
 		} else {
 			t->attempts++;
 			run |= TIMER_RUN_RETRY_HANDSHAKE;
@@ -164,7 +164,7 @@ timer_run(struct timer_state *t, const struct wg_timing *tm, uint64_t now)
 		run |= TIMER_RUN_KEEPALIVE;
 		if (t->need_another_keepalive) {
 			t->need_another_keepalive = false;
-			arm(t, TIMER_KEEPALIVE, now + tm->keepalive_timeout);
+			arm(t, TIMER_KEEPALIVE, now, tm->keepalive_timeout);
 		}
 	}
 	if (t->at[TIMER_NEW_HANDSHAKE] <= now) {
@@ -183,10 +183,10 @@ timer_run(struct timer_state *t, const struct wg_timing *tm, uint64_t now)
 	return run;
 }
 
-uint64_t
+monotime_t
 timer_next(const struct timer_state *t)
 {
-	uint64_t next = WG_NEVER;
+	monotime_t next = MONO_NEVER;
 	int i;
 
 	for (i = 0; i < TIMER_COUNT; i++)

@@ -7,7 +7,8 @@
  * returned actions (TIMER_RUN_*).  Nothing here sends, reads a clock or
  * draws randomness.
  *
- * The timers (deadline WG_NEVER when disarmed):
+ * The timers (deadline MONO_NEVER when disarmed; a deadline past the
+ * range of monotime_t is MONO_NEVER too, mono_add):
  *   retransmit     armed when an initiation is sent: rekey_timeout + jitter.
  *                  Fires: when attempts > max_handshakes, give up (drop staged
  *                  packets, stop the keepalive timer, arm zero-keys if it
@@ -32,6 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "crypto/monotime.h"
 #include "crypto/wg.h"
 
 enum timer_id {
@@ -53,7 +55,7 @@ enum timer_run {
 };
 
 struct timer_state {
-	uint64_t	at[TIMER_COUNT];	/* deadlines, mono ns */
+	monotime_t	at[TIMER_COUNT];	/* deadlines */
 	unsigned	attempts;		/* retransmissions so far */
 	bool		need_another_keepalive;
 	bool		sent_last_minute;	/* [7.2] once per keypair */
@@ -67,27 +69,28 @@ void	timer_stop(struct timer_state *);
 /* Is it armed?  (A caller draws jitter only when it will be used.) */
 bool	timer_armed(const struct timer_state *, enum timer_id);
 void	timer_event_data_sent(struct timer_state *, const struct wg_timing *,
-	    uint64_t now, uint64_t jitter);
+	    monotime_t now, monotime_t jitter);
 void	timer_event_data_received(struct timer_state *,
-	    const struct wg_timing *, uint64_t now);
+	    const struct wg_timing *, monotime_t now);
 void	timer_event_authenticated_sent(struct timer_state *);
 void	timer_event_authenticated_received(struct timer_state *);
 /* Any authenticated packet sent or received: the persistent keepalive. */
-void	timer_event_authenticated_traversal(struct timer_state *, uint64_t now);
+void	timer_event_authenticated_traversal(struct timer_state *,
+	    monotime_t now);
 void	timer_event_handshake_initiated(struct timer_state *,
-	    const struct wg_timing *, uint64_t now, uint64_t jitter);
+	    const struct wg_timing *, monotime_t now, monotime_t jitter);
 void	timer_event_handshake_complete(struct timer_state *);
 void	timer_event_session_derived(struct timer_state *,
-	    const struct wg_timing *, uint64_t now);
+	    const struct wg_timing *, monotime_t now);
 /* A new handshake was started from scratch (not a retry): attempts = 0. */
 void	timer_event_handshake_started(struct timer_state *);
 void	timer_set_persistent(struct timer_state *, uint16_t interval,
-	    uint64_t now);
+	    monotime_t now);
 
 /* Fire every timer whose deadline is <= now; returns TIMER_RUN_* bits. */
 unsigned timer_run(struct timer_state *, const struct wg_timing *,
-	    uint64_t now);
-/* The earliest deadline, or WG_NEVER. */
-uint64_t timer_next(const struct timer_state *);
+	    monotime_t now);
+/* The earliest deadline, or MONO_NEVER. */
+monotime_t timer_next(const struct timer_state *);
 
 #endif /* CRYPTO_TIMER_H */

@@ -96,8 +96,8 @@ drop_slot(struct transport_slots *s, enum transport_slot which,
 
 int
 transport_slots_install(struct transport_slots *s, const struct noise_keys *k,
-    uint32_t local_index, uint64_t now, uint32_t dropped[static TRANSPORT_SLOTS],
-    unsigned *ndropped)
+    uint32_t local_index, monotime_t now,
+    uint32_t dropped[static TRANSPORT_SLOTS], unsigned *ndropped)
 {
 	struct transport_keypair *kp;
 	int i;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "crypto/message.h"
+#include "crypto/monotime.h"
 #include "crypto/noise.h"
 #include "crypto/replay.h"
 #include "crypto/wg.h"
@@ -25,7 +26,7 @@ struct transport_keypair {
 	uint8_t		recv_key[WG_KEY_LEN];
 	uint64_t	send_counter;	/* next counter to use */
 	struct replay_window replay;
-	uint64_t	created;	/* mono ns */
+	monotime_t	created;
 	uint32_t	local_index;	/* what the peer puts in "receiver" */
 	uint32_t	remote_index;	/* what we put in "receiver" */
 	bool		initiator;	/* we initiated the handshake */
@@ -84,7 +85,7 @@ int	transport_slot_of(const struct transport_slots *, int storage);
  * dropped (up to 3) so the caller can free them.  Returns the storage index.
  */
 int	transport_slots_install(struct transport_slots *,
-	    const struct noise_keys *, uint32_t local_index, uint64_t now,
+	    const struct noise_keys *, uint32_t local_index, monotime_t now,
 	    uint32_t dropped[static TRANSPORT_SLOTS], unsigned *ndropped);
 /*
  * First authenticated packet on a keypair: if it is next, it becomes

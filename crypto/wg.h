@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "crypto/monotime.h"
+
 /* ------------------------------------------------- primitives [1], [2] --- */
 
 #define WG_KEY_LEN		32	/* X25519 keys, preshared key, BLAKE2s-256 */
@@ -66,18 +68,16 @@ enum wg_msg_type {
 
 #define WG_REKEY_AFTER_MESSAGES		(UINT64_C(1) << 60)
 #define WG_REJECT_AFTER_MESSAGES	(UINT64_MAX - (UINT64_C(1) << 13))
-#define WG_NSEC				UINT64_C(1000000000)
-#define WG_MSEC				UINT64_C(1000000)
-#define WG_REKEY_AFTER_TIME		(120 * WG_NSEC)
-#define WG_REJECT_AFTER_TIME		(180 * WG_NSEC)
-#define WG_REKEY_ATTEMPT_TIME		(90 * WG_NSEC)
-#define WG_REKEY_TIMEOUT		(5 * WG_NSEC)
-#define WG_REKEY_JITTER_MAX		(333 * WG_MSEC)
-#define WG_KEEPALIVE_TIMEOUT		(10 * WG_NSEC)
+#define WG_REKEY_AFTER_TIME		MONO_SEC(120)
+#define WG_REJECT_AFTER_TIME		MONO_SEC(180)
+#define WG_REKEY_ATTEMPT_TIME		MONO_SEC(90)
+#define WG_REKEY_TIMEOUT		MONO_SEC(5)
+#define WG_REKEY_JITTER_MAX		MONO_MS(333)
+#define WG_KEEPALIVE_TIMEOUT		MONO_SEC(10)
 #define WG_MAX_TIMER_HANDSHAKES		18	/* REKEY_ATTEMPT_TIME / REKEY_TIMEOUT */
-#define WG_COOKIE_SECRET_LIFE		(120 * WG_NSEC)
-#define WG_COOKIE_LIFE			(120 * WG_NSEC)
-#define WG_INITIATION_MIN_INTERVAL	(20 * WG_MSEC)	/* 50 per second */
+#define WG_COOKIE_SECRET_LIFE		MONO_SEC(120)
+#define WG_COOKIE_LIFE			MONO_SEC(120)
+#define WG_INITIATION_MIN_INTERVAL	MONO_MS(20)	/* 50 per second */
 
 /* Under load, a source with a valid mac2 gets 20 handshakes/s, burst 5 [6]. */
 #define WG_RATELIMIT_PER_SEC		20
@@ -104,18 +104,18 @@ struct wg_key {
 	uint8_t		b[WG_KEY_LEN];
 };
 
-/* "Never": a deadline that is not armed. */
-#define WG_NEVER	UINT64_MAX
-
 /*
- * The caller's clock, read once per event.  mono (CLOCK_MONOTONIC, ns) drives
+ * The caller's clock, read once per event.  mono (crypto/monotime.h) drives
  * every timer and age; wall (CLOCK_REALTIME, ns since the Unix epoch) only
- * makes TAI64N timestamps and the last-handshake time the UAPI reports.
+ * makes TAI64N timestamps and the last-handshake time the UAPI reports, and
+ * WG_WALL_SEC is its nanoseconds a second.
  */
 struct wg_now {
-	uint64_t	mono;
+	monotime_t	mono;
 	uint64_t	wall;
 };
+
+#define WG_WALL_SEC	UINT64_C(1000000000)
 
 /*
  * Randomness comes through this, so tests can replay exact bytes:
@@ -132,17 +132,19 @@ extern const struct wg_rng wg_rng_default;
 /*
  * Protocol timing and counter limits.  wg_timing_default holds the values of
  * the digest; tests and the interop peer shrink some of them so that a
- * rekey does not take two minutes.  Times in nanoseconds.
+ * rekey does not take two minutes.  The durations are minutes at most, so
+ * that their sums (and 3 * reject_after_time) cannot overflow; a deadline
+ * they make is mono_add's, which cannot either.
  */
 struct wg_timing {
-	uint64_t	rekey_after_time;
-	uint64_t	reject_after_time;
-	uint64_t	rekey_timeout;
-	uint64_t	jitter_max;
-	uint64_t	keepalive_timeout;
-	uint64_t	cookie_secret_life;
-	uint64_t	cookie_life;
-	uint64_t	initiation_min_interval;
+	monotime_t	rekey_after_time;
+	monotime_t	reject_after_time;
+	monotime_t	rekey_timeout;
+	monotime_t	jitter_max;
+	monotime_t	keepalive_timeout;
+	monotime_t	cookie_secret_life;
+	monotime_t	cookie_life;
+	monotime_t	initiation_min_interval;
 	uint64_t	rekey_after_messages;
 	uint64_t	reject_after_messages;
 	unsigned	max_handshakes;

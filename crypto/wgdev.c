@@ -40,7 +40,7 @@ drop(struct wgdev *dev, struct wgdev_rx *rx, enum wgdev_drop why)
 	return WGDEV_RECV_DROP;
 }
 
-static uint64_t
+static monotime_t
 jitter(struct wgdev *dev)
 {
 	uint32_t r;
@@ -48,7 +48,7 @@ jitter(struct wgdev *dev)
 	if (dev->timing.jitter_max == 0)
 		return 0;
 	dev->rng.fill(dev->rng.ctx, &r, sizeof(r));
-	return (uint64_t)r % (dev->timing.jitter_max + 1);
+	return r % (dev->timing.jitter_max + 1);
 }
 
 /* A local index not in use: random, attacker-visible [4.1 5]. */
@@ -85,10 +85,10 @@ index_del_list(struct wgdev *dev, const uint32_t *list, unsigned n)
 
 static bool
 keypair_usable(const struct wgdev *dev, const struct transport_keypair *kp,
-    uint64_t now)
+    monotime_t now)
 {
 	return kp != NULL && kp->send_counter < dev->timing.reject_after_messages &&
-	    now - kp->created < dev->timing.reject_after_time;
+	    mono_since(now, kp->created) < dev->timing.reject_after_time;
 }
 
 /* Roaming [8]: the source of the latest authenticated packet. */
@@ -142,7 +142,8 @@ wgdev_handshake_start(struct wgdev *dev, struct peer *p, struct wg_now now,
 	if (!retry)
 		timer_event_handshake_started(&p->timers);
 	if (p->sent_handshake &&
-	    now.mono - p->last_sent_handshake < dev->timing.rekey_timeout)
+	    mono_since(now.mono, p->last_sent_handshake) <
+	    dev->timing.rekey_timeout)
 		return false;
 	if (!dev->local.has_key || !p->noise.ss_ok)
 		return false;
@@ -178,7 +179,7 @@ out:
 /* Install a session; returns the keypair storage or -1. */
 static int
 session_install(struct wgdev *dev, struct peer *p, struct noise_keys *keys,
-    uint32_t idx, uint64_t now)
+    uint32_t idx, monotime_t now)
 {
 	uint32_t dropped[TRANSPORT_SLOTS];
 	unsigned n = 0;
@@ -338,8 +339,8 @@ keep_key_fresh_sending(struct wgdev *dev, struct peer *p, struct wg_now now)
 	if (kp == NULL)
 		return;
 	if ((kp->send_counter > dev->timing.rekey_after_messages ||
-	    (kp->initiator &&
-	    now.mono - kp->created > dev->timing.rekey_after_time)) &&
+	    (kp->initiator && mono_since(now.mono, kp->created) >
+	    dev->timing.rekey_after_time)) &&
 	    wgdev_handshake_start(dev, p, now, false))
 		emit(dev, p, WGDEV_EV_REKEY);
 }
@@ -350,13 +351,13 @@ keep_key_fresh_receiving(struct wgdev *dev, struct peer *p, struct wg_now now)
 {
 	struct transport_keypair *kp = transport_slot(&p->kp, TRANSPORT_CURRENT);
 	const struct wg_timing *t = &dev->timing;
-	uint64_t margin = t->keepalive_timeout + t->rekey_timeout;
-	uint64_t limit = t->reject_after_time > margin ?
+	monotime_t margin = t->keepalive_timeout + t->rekey_timeout;
+	monotime_t limit = t->reject_after_time > margin ?
 	    t->reject_after_time - margin : 0;
 
 	if (p->timers.sent_last_minute || kp == NULL || !kp->initiator)
 		return;
-	if (now.mono - kp->created > limit) {
+	if (mono_since(now.mono, kp->created) > limit) {
 		p->timers.sent_last_minute = true;
 		if (wgdev_handshake_start(dev, p, now, false))
 			emit(dev, p, WGDEV_EV_REKEY);
@@ -570,7 +571,7 @@ recv_transport(struct wgdev *dev, uint8_t *pkt, size_t len,
 	if (!kp->in_use || kp->local_index != m.receiver)
 		return drop(dev, rx, WGDEV_DROP_UNKNOWN_INDEX);
 	/* [5 2] */
-	if (now.mono - kp->created >= dev->timing.reject_after_time)
+	if (mono_since(now.mono, kp->created) >= dev->timing.reject_after_time)
 		return drop(dev, rx, WGDEV_DROP_EXPIRED);
 	/* [5 3] */
 	if (transport_decrypt(kp, pkt, len, &m, &plen) != 0)
@@ -652,7 +653,7 @@ wgdev_keys_zero(struct wgdev *dev, struct peer *p)
 	dev->drops[WGDEV_DROP_GAVE_UP] += stage_clear(&dev->stage, &p->staged);
 }
 
-uint64_t
+monotime_t
 wgdev_tick(struct wgdev *dev, struct wg_now now)
 {
 	struct peer *p;
@@ -686,10 +687,10 @@ wgdev_tick(struct wgdev *dev, struct wg_now now)
 	return wgdev_next_deadline(dev);
 }
 
-uint64_t
+monotime_t
 wgdev_next_deadline(const struct wgdev *dev)
 {
-	uint64_t next = WG_NEVER, t;
+	monotime_t next = MONO_NEVER, t;
 	unsigned i;
 
 	for (i = 0; i < dev->max_peers; i++) {

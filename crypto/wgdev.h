@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/monotime.h"
 #include "crypto/wg.h"
 
 struct wgdev;
@@ -156,9 +157,9 @@ int	wgdev_send(struct wgdev *, uint32_t peer, uint8_t *pkt, size_t cap,
 	    size_t len, unsigned flags, struct wg_now now);
 /* Padding WGDEV_SEND_PAD16 will add to len bytes (0-15): VAN byte 3. */
 size_t	wgdev_pad16(size_t len);
-/* Run expired timers; returns the next deadline (mono ns or WG_NEVER). */
-uint64_t wgdev_tick(struct wgdev *, struct wg_now now);
-uint64_t wgdev_next_deadline(const struct wgdev *);
+/* Run expired timers; returns the next deadline (or MONO_NEVER). */
+monotime_t wgdev_tick(struct wgdev *, struct wg_now now);
+monotime_t wgdev_next_deadline(const struct wgdev *);
 
 /* ------------------------------------------------------ configuration --- */
 

@@ -41,7 +41,7 @@ struct peer {
 	uint64_t	rx_bytes;
 	uint64_t	tx_bytes;
 	uint64_t	last_handshake_wall;
-	uint64_t	last_sent_handshake;	/* mono ns */
+	monotime_t	last_sent_handshake;
 	bool		sent_handshake;		/* last_sent_handshake valid */
 	struct stage_queue staged;
 	unsigned	nallowed;

@@ -52,9 +52,9 @@ wgdev_uapi_get(const struct wgdev *dev, struct uapi_out *out, uint32_t *cursor)
 		pi.public_key = info.public_key;
 		pi.psk = info.psk;
 		pi.endpoint = info.endpoint;
-		pi.last_handshake_sec = info.last_handshake_wall / WG_NSEC;
+		pi.last_handshake_sec = info.last_handshake_wall / WG_WALL_SEC;
 		pi.last_handshake_nsec =
-		    (uint32_t)(info.last_handshake_wall % WG_NSEC);
+		    (uint32_t)(info.last_handshake_wall % WG_WALL_SEC);
 		pi.tx_bytes = info.tx_bytes;
 		pi.rx_bytes = info.rx_bytes;
 		pi.keepalive = info.keepalive;

@@ -8,12 +8,13 @@
 #   edge/vanedge/  vanedge      (libvanedge.a: its configuration, which the
 #                               lab's tests read too)
 #   edge/vanctl/   vanctl
+# and the unit tests and fuzz targets of edge/van/ and edge/rim/.
 VAN_SRCS := edge/van/wire.c edge/van/fdb.c edge/van/idmap.c edge/van/addr.c \
 	edge/van/mac.c edge/van/bridge.c edge/van/forward.c edge/van/bridge_view.c edge/van/member.c edge/van/sitekey.c edge/van/relay.c edge/van/stats.c \
 	edge/van/claims.c edge/van/offload.c edge/van/request.c edge/van/neigh.c \
 	edge/van/arpnd.c edge/van/mtu.c
 RIM_SRCS := edge/rim/log.c edge/rim/setting.c edge/rim/tap.c edge/rim/udp.c \
-	edge/rim/ctl.c edge/rim/priv.c edge/rim/site.c edge/rim/show.c
+	edge/rim/ctl.c edge/rim/priv.c edge/rim/daemon.c edge/rim/site.c edge/rim/siteconf.c edge/rim/show.c
 LIBVAN := $(B)/libvan.a
 LIBVANRIM := $(B)/libvanrim.a
 # What a program built on the core links, in link order.
@@ -24,12 +25,22 @@ $(LIBVANRIM): $(RIM_SRCS:%.c=$(B)/%.o)
 
 FUZZ_LIB_SRCS += $(VAN_SRCS)
 
-UNIT_TESTS += $(B)/tests/unit/test_wire $(B)/tests/unit/test_fdb \
-	$(B)/tests/unit/test_bridge $(B)/tests/unit/test_relay $(B)/tests/unit/test_offload \
-	$(B)/tests/unit/test_neigh $(B)/tests/unit/test_arpnd $(B)/tests/unit/test_mtu \
-	$(B)/tests/unit/test_udp
+# Unit tests: tests/unit/test_NAME.c and what it links (tests/module.mk).
+TEST_test_addr = $(LIBVAN)
+TEST_test_arpnd = $(UNIT_FRAMES) $(LIBVAN) $(LIBVANCRYPTO)
+TEST_test_bridge = $(LIBVAN) $(LIBVANCRYPTO)
+TEST_test_fdb = $(LIBVAN) $(LIBVANCRYPTO)
+TEST_test_member = $(LIBVAN) $(LIBVANCRYPTO)
+TEST_test_mtu = $(UNIT_FRAMES) $(LIBVAN) $(LIBVANCRYPTO)
+TEST_test_neigh = $(LIBVAN) $(LIBVANCRYPTO)
+TEST_test_offload = $(UNIT_FRAMES) $(LIBVAN) $(LIBVANCRYPTO)
+TEST_test_relay = $(LIBVAN) $(LIBVANCRYPTO)
+TEST_test_wire = $(LIBVAN) $(LIBVANCRYPTO)
+TEST_test_site = $(LIBVANCORE) $(LIBVANCRYPTO)
+TEST_test_udp = $(LIBVANCORE) $(LIBVANCRYPTO)
+TEST_test_daemon = $(LIBVANCORE) $(LIBVANCRYPTO)
 FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request \
-	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay
+	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay $(B)/fuzz/fuzz_addr
 
 LIBVANEDGE := $(B)/libvanedge.a
 $(LIBVANEDGE): $(B)/edge/vanedge/conf.o

@@ -95,8 +95,8 @@ datapath_out(struct bridge_out *o, void *arg)
 			bridge_count_tx_error(d->br, a);	/* never: no ports */
 		else
 			udp_tx_add(&d->site, &d->site_tx,
-			    (struct sockaddr *)&d->msa[a->target], d->msalen[a->target],
-			    &d->mlocal[a->target], a->hdr, a->hdr_len, a->data,
+			    (struct sockaddr *)&d->maddr.sa[a->target], d->maddr.salen[a->target],
+			    &d->maddr.local[a->target], a->hdr, a->hdr_len, a->data,
 			    a->data_len, a->target);
 	}
 	udp_tx_flush(&d->site, &d->site_tx);
@@ -209,12 +209,12 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 static void
 timer_rearm(struct proxyd *d)
 {
-	uint64_t wg = wgdev_next_deadline(d->dev);
+	monotime_t wg = wgdev_next_deadline(d->dev);
 	monotime_t next = d->br_next, now;
 	struct timeval tv;
 
-	if (wg != WG_NEVER && (monotime_t)wg < next)
-		next = (monotime_t)wg;
+	if (wg < next)
+		next = wg;
 	if (next == d->armed)
 		return;
 	d->armed = next;
@@ -253,26 +253,21 @@ datapath_flush(struct proxyd *d)
 	timer_rearm(d);
 }
 
+static void
+flush_cb(void *arg)
+{
+	datapath_flush(arg);
+}
+
 void
 datapath_site_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct proxyd *d = arg;
-	monotime_t now = clock_mono();
-	struct van_addr stranger;
-	bool knocked = false;
-	int round, n;
 
 	(void)fd;
 	(void)what;
-	for (round = 0; round < PROXY_ROUNDS; round++) {
-		n = udp_recv(&d->site, &d->rx);
-		knocked |= site_input(d->br, d->out, &d->rx, n, now, &d->site_listen,
-		    &stranger, d->site.local ? d->mlocal : NULL);
-		datapath_flush(d);
-		if (n < UDP_BATCH)
-			break;
-	}
-	site_report_strangers(d->br, &d->nonmember_log, knocked, &stranger, now);
+	site_drain(d->br, d->out, &d->site, &d->rx, PROXY_ROUNDS, &d->site_listen, &d->maddr,
+	    &d->nonmember_log, flush_cb, d, clock_mono());
 }
 
 /* One datagram of the tunnel socket: the device's, then the bridge's. */
@@ -295,7 +290,7 @@ tun_datagram(struct proxyd *d, uint8_t *pkt, size_t len,
 	m = (uint32_t)(p - d->peers);
 	/* The VAN codec strips the padding the header counts. */
 	bridge_input_member(d->br, d->out, m, NULL, pkt + rx.off, rx.len,
-	    (monotime_t)wnow.mono);
+	    wnow.mono);
 }
 
 void
@@ -320,8 +315,8 @@ datapath_tun_read(evutil_socket_t fd, short what, void *arg)
 			if (d->rx.msg[i].msg_len > 0 && d->rx.buf[i][0] == WG_MSG_INITIATION)
 				handshakes++;
 		if (handshakes >= PROXY_LOAD_HANDSHAKES)
-			d->load_until = (monotime_t)wnow.mono + PROXY_LOAD_HOLD;
-		flags = (monotime_t)wnow.mono < d->load_until ? WGDEV_RECV_UNDER_LOAD : 0;
+			d->load_until = wnow.mono + PROXY_LOAD_HOLD;
+		flags = wnow.mono < d->load_until ? WGDEV_RECV_UNDER_LOAD : 0;
 		for (i = 0; i < n; i++) {
 			size_t len = d->rx.msg[i].msg_len, off, seg;
 

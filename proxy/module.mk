@@ -1,10 +1,11 @@
 # proxy/module.mk — vanproxy: libvanproxy.a (its configuration and I/O
-# glue, also used by tests/interop/wgpeer and the unit tests) and the
-# daemon itself.
+# glue, also used by tests/interop/wgpeer and the unit tests), the
+# daemon itself, and its configuration's unit test.
 #
-# Archive names are spelt out ($(B)/libvanrim.a, not $(LIBVANCORE)):
-# this file is included before edge/module.mk defines them.
-PROXY_LIB_SRCS := proxy/uapi_sock.c proxy/conf.c
+# Archive names are spelt out in rules ($(B)/libvanrim.a, not
+# $(LIBVANCORE)): this file is included before edge/module.mk defines
+# them.  A test's line may use the names: it is expanded at the end.
+PROXY_LIB_SRCS := proxy/uapi_sock.c proxy/conf.c proxy/peering.c
 LIBVANPROXY := $(B)/libvanproxy.a
 $(LIBVANPROXY): $(PROXY_LIB_SRCS:%.c=$(B)/%.o)
 
@@ -16,11 +17,5 @@ $(B)/vanproxy: $(B)/proxy/vanproxy.o $(PROXYD_SRCS:%.c=$(B)/%.o) $(LIBVANPROXY) 
 
 PROGRAMS += $(B)/vanproxy
 
-# The configuration's unit test needs libvanproxy as well as what every
-# test links.
-$(B)/tests/unit/test_proxyconf: $(B)/tests/unit/test_proxyconf.o $(LIBVANPROXY) \
-		$(B)/libvanrim.a $(B)/libvan.a $(B)/libvancrypto.a
-	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
-
-UNIT_TESTS += $(B)/tests/unit/test_proxyconf
+# Unit tests: tests/unit/test_NAME.c and what it links (tests/module.mk).
+TEST_test_proxyconf = $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)

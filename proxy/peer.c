@@ -154,7 +154,7 @@ peer_map(struct proxyd *d, uint32_t m, const struct proxy_peer *cp, monotime_t n
 static void
 peer_add(struct proxyd *d, const struct proxy_peer *cp, struct wg_now wnow)
 {
-	monotime_t now = (monotime_t)wnow.mono;
+	monotime_t now = wnow.mono;
 	struct proxyd_peer *p;
 	uint32_t handle;
 	const char *e;
@@ -268,7 +268,7 @@ peer_apply_add(struct proxyd *d, const struct proxy_conf *old,
 			wgdev_peer_set_keepalive(d->dev, p->handle, cp->keepalive, wnow);
 		bridge_peer_limits(d->br, m, cp->macs, cp->flood_rate, cp->learn_rate);
 		(void)bridge_peer_claims(d->br, m, cp->claims);
-		peer_map(d, m, cp, (monotime_t)wnow.mono);
+		peer_map(d, m, cp, wnow.mono);
 	}
 }
 
@@ -419,9 +419,9 @@ peer_show(struct proxyd *d)
 			    wnow.wall - info.last_handshake_wall : 0;
 
 			json_object_set_new(o, "latest_handshake",
-			    json_integer((json_int_t)(info.last_handshake_wall / WG_NSEC)));
+			    json_integer((json_int_t)(info.last_handshake_wall / WG_WALL_SEC)));
 			json_object_set_new(o, "handshake_age_s",
-			    json_integer((json_int_t)(age / WG_NSEC)));
+			    json_integer((json_int_t)(age / WG_WALL_SEC)));
 		}
 		json_object_set_new(o, "hello_age_ms", mb->last_hello == 0 ? json_null() :
 		    json_integer(mono_to_ms(now - mb->last_hello)));

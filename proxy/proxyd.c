@@ -19,10 +19,8 @@
 #include "proxy/proxyd_int.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -31,8 +29,10 @@
 #include "crypto/key.h"
 #include "edge/rim/clock.h"
 #include "edge/rim/ctl.h"
+#include "edge/rim/daemon.h"
 #include "edge/rim/show.h"
 #include "edge/rim/site.h"
+#include "edge/rim/siteconf.h"
 #include "proxy/uapi_sock.h"
 
 static void
@@ -40,7 +40,7 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct proxyd *d = arg;
 	struct wg_now wnow = clock_wg_now();
-	monotime_t now = (monotime_t)wnow.mono;
+	monotime_t now = wnow.mono;
 
 	(void)fd;
 	(void)what;
@@ -54,58 +54,6 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ------------------------------------------------------ configuration --- */
 
-static void
-member_sockaddr(void *arg, uint32_t m)
-{
-	struct proxyd *d = arg;
-
-	d->msalen[m] = (socklen_t)addr_to_sockaddr(bridge_member_addr(d->br, m), d->site.v6,
-	    &d->msa[m]);
-	memset(&d->mlocal[m], 0, sizeof(d->mlocal[m]));	/* until it calls */
-	site_member_self(d->br, m, &d->site_listen);
-}
-
-/* VANs: gone (their pairs are unmapped already), new, renamed. */
-static void
-apply_vans(struct proxyd *d, const struct proxy_conf *conf, bool reload,
-    monotime_t now)
-{
-	const char *e;
-	unsigned i;
-	int v;
-
-	for (i = 0; i < d->size.van_max; i++)
-		if (bridge_van_id(d->br, i) != 0 &&
-		    proxy_conf_van(conf, bridge_van_id(d->br, i)) == NULL) {
-			log_info("VAN %u removed", bridge_van_id(d->br, i));
-			bridge_van_del(d->br, d->out, i, now, &e);
-		}
-	for (i = 0; i < conf->nvans; i++) {
-		if (bridge_van_find(d->br, conf->vans[i].id) >= 0)
-			continue;
-		/* A temporary name avoids a clash with a VAN renamed below. */
-		if (bridge_van_add(d->br, conf->vans[i].id, NULL, &e) < 0) {
-			log_err("%s:%d: VAN %u: %s", conf->file, conf->vans[i].line,
-			    conf->vans[i].id, e);
-			continue;
-		}
-		if (reload)
-			log_info("VAN %u added", conf->vans[i].id);
-	}
-	/* Names are unique in conf, but a VAN renamed may hold another's name
-	 * of the old file: a temporary name first (v<id> is not a name). */
-	for (i = 0; i < conf->nvans; i++)
-		if ((v = bridge_van_find(d->br, conf->vans[i].id)) >= 0)
-			(void)bridge_van_rename(d->br, (uint32_t)v, "", &e);
-	for (i = 0; i < conf->nvans; i++)
-		if ((v = bridge_van_find(d->br, conf->vans[i].id)) >= 0) {
-			if (bridge_van_rename(d->br, (uint32_t)v, conf->vans[i].name, &e) == -1)
-				log_err("VAN %u: %s", conf->vans[i].id, e);
-			bridge_van_limits(d->br, (uint32_t)v, conf->vans[i].fdb_max,
-			    conf->vans[i].flood_rate, conf->vans[i].flood_burst);
-		}
-}
-
 /*
  * Apply conf to the running daemon (at start d->conf is NULL).  A checked
  * configuration cannot fail here but for capacity (tables full), which is
@@ -116,17 +64,19 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 {
 	const struct proxy_conf *old = d->conf;
 	struct wg_now wnow = clock_wg_now();
-	monotime_t now = (monotime_t)wnow.mono;
+	monotime_t now = wnow.mono;
 
 	if (old != NULL && !key_equal(&old->private_key, &conf->private_key)) {
 		/* Every session was made with the old key: all rehandshake. */
 		wgdev_set_private_key(d->dev, &conf->private_key, wnow);
 		log_warn("private key changed: every peer needs our new public key");
 	}
-	site_members_apply(d->br, d->out, conf->members, conf->nmembers, now,
-	    member_sockaddr, d);
+	site_members_apply(d->br, d->out, conf->site.members, conf->site.nmembers, now,
+	    &d->maddr, d->site.v6, &d->site_listen);
 	peer_apply_remove(d, conf);
-	apply_vans(d, conf, old != NULL, now);
+	/* VANs: gone (their pairs are unmapped already), new, renamed. */
+	site_vans_apply(d->br, d->out, conf->file, conf->vans, sizeof(conf->vans[0]),
+	    conf->nvans, old != NULL, NULL, NULL, now);
 	d->tunnel_v4 = conf->listen.family == 4;
 	if (d->tunnel_mtu != conf->tunnel_mtu) {
 		uint32_t m;
@@ -138,36 +88,17 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 	peer_apply_add(d, old, conf);
 
 	{
-		struct bridge_conf bc = { .hello_ms = conf->hello_ms,
-		    .dead_count = conf->dead_count, .dad_moves = conf->dad_moves,
-		    .dad_window_ms = conf->dad_window_s * 1000,
-		    .dad_hold_ms = conf->dad_hold_s * 1000,
-		    .refresh_ms = conf->route_refresh_s * 1000,
-		    .member_routes_max = conf->member_routes_max,
-		    .member_flood_rate = conf->member_flood_rate,
-		    .member_learn_rate = conf->member_learn_rate };
+		struct bridge_conf bc = {
+		    .refresh_ms = conf->route_refresh_s * 1000 };
 		const char *e;
 
+		site_conf_bridge(&conf->site, &bc);
 		/* The parser checked the ranges; the core checks them again. */
 		if (bridge_set_conf(d->br, &bc, &e) == -1)
 			log_err("settings not applied: %s", e);
 	}
-	if (old != NULL && (old->has_site_key != conf->has_site_key ||
-	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0))
-		log_warn("site key %s: every member needs the same one",
-		    conf->has_site_key ? "changed" : "removed");
-	if (old == NULL || old->has_site_key != conf->has_site_key ||
-	    old->site_key_compat != conf->site_key_compat ||
-	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0)
-		bridge_set_auth(d->br, conf->has_site_key ? conf->site_key : NULL,
-		    conf->site_key_compat);
-	log_set_level(conf->log_level);
+	site_conf_apply(d->br, old != NULL ? &old->site : NULL, &conf->site);
 	if (old != NULL) {
-		if (old->fdb_max != conf->fdb_max)
-			log_warn("fdb_max changes at the next start (now %u)", old->fdb_max);
-		if (strcmp(old->control, conf->control) != 0)
-			log_warn("control socket moves at the next start (now %s)",
-			    old->control);
 		if (strcmp(old->wg_name, conf->wg_name) != 0)
 			log_warn("wg_name changes at the next start (now %s)", old->wg_name);
 		if (!addr_eq(&old->listen, &conf->listen))
@@ -190,8 +121,7 @@ proxyd_reload(struct proxyd *d, char err[static SETTING_ERR_MAX])
 		return -1;
 	}
 	/* Settings that need a restart keep their running values. */
-	conf->fdb_max = d->conf->fdb_max;
-	memcpy(conf->control, d->conf->control, sizeof(conf->control));
+	site_conf_keep(&conf->site, &d->conf->site);
 	memcpy(conf->wg_name, d->conf->wg_name, sizeof(conf->wg_name));
 	conf->listen = d->conf->listen;
 	conf->site_listen = d->conf->site_listen;
@@ -204,53 +134,22 @@ proxyd_reload(struct proxyd *d, char err[static SETTING_ERR_MAX])
 
 /* -------------------------------------------------------------- control --- */
 
-static int
-van_arg(struct proxyd *d, const char *s, char *err, size_t errlen)
-{
-	char *end;
-	unsigned long id;
-	int v;
-
-	id = strtoul(s, &end, 10);
-	if (*s >= '0' && *s <= '9' && *end == '\0' && id <= UINT32_MAX)
-		v = bridge_van_find(d->br, (uint32_t)id);
-	else
-		v = bridge_van_find_name(d->br, s);
-	if (v < 0)
-		snprintf(err, errlen, "unknown VAN '%s'", s);
-	return v;
-}
-
 static json_t *
-ctl_show(struct proxyd *d, int argc, char **argv, char *err, size_t errlen)
+show_request_of(struct proxyd *d, int argc, char **argv, char *err, size_t errlen)
 {
-	monotime_t now = clock_mono();
-	int v = 0;
+	json_t *s;
+	bool mine;
 
-	if (argc == 2 && strcmp(argv[1], "vans") == 0)
-		return show_vans(d->br);
-	if (argc == 2 && strcmp(argv[1], "members") == 0)
-		return show_members(d->br, peer_member_name, d, now);
 	if (argc == 2 && strcmp(argv[1], "peers") == 0)
 		return peer_show(d);
-	if ((argc == 2 || argc == 3) && strcmp(argv[1], "fdb") == 0) {
-		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
-			return NULL;
-		return show_fdb(d->br, argc == 3 ? bridge_van_id(d->br, (uint32_t)v) : 0, NULL,
-		    peer_member_name, d, now);
+	s = show_request(d->br, d->ctl, argc, argv, NULL, peer_member_name, d,
+	    clock_mono(), &mine, err, errlen);
+	if (!mine) {
+		snprintf(err, errlen,
+		    "usage: show vans|members|peers|stats|fdb [VAN]|neigh [VAN]");
+		return NULL;
 	}
-	if ((argc == 2 || argc == 3) && strcmp(argv[1], "neigh") == 0) {
-		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
-			return NULL;
-		return show_neigh(d->br, argc == 3 ? bridge_van_id(d->br, (uint32_t)v) : 0, now);
-	}
-	if (argc == 2 && strcmp(argv[1], "stats") == 0) {
-		json_t *s = show_stats(d->br, peer_member_name, d);
-		const struct ctl_stats *cs = ctl_stats(d->ctl);
-
-		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
-		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,
-		    "rejected", (json_int_t)cs->rejected));
+	if (s != NULL && argc == 2 && strcmp(argv[1], "stats") == 0) {
 		json_object_set_new(s, "tunnel", peer_tunnel_stats(d));
 		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:b, s:I, s:I}",
 		    "route_refreshes", (json_int_t)bridge_refreshes(d->br),
@@ -259,11 +158,8 @@ ctl_show(struct proxyd *d, int argc, char **argv, char *err, size_t errlen)
 		    "site_gso", d->site.gso,
 		    "reloads", (json_int_t)d->reloads,
 		    "reload_failures", (json_int_t)d->reload_failures));
-		return s;
 	}
-	snprintf(err, errlen,
-	    "usage: show vans|members|peers|stats|fdb [VAN]|neigh [VAN]");
-	return NULL;
+	return s;
 }
 
 static json_t *
@@ -272,7 +168,7 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 	struct proxyd *d = arg;
 
 	if (strcmp(argv[0], "show") == 0)
-		return ctl_show(d, argc, argv, err, errlen);
+		return show_request_of(d, argc, argv, err, errlen);
 	if (strcmp(argv[0], "reload") == 0 && argc == 1) {
 		char cerr[SETTING_ERR_MAX];
 
@@ -289,18 +185,11 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 /* -------------------------------------------------------------- signals --- */
 
 static void
-sig_cb(evutil_socket_t sig, short what, void *arg)
+reload_cb(void *arg)
 {
-	struct proxyd *d = arg;
 	char err[SETTING_ERR_MAX];
 
-	(void)what;
-	if (sig == SIGHUP) {
-		proxyd_reload(d, err);
-		return;
-	}
-	log_info("signal %d: stopping", (int)sig);
-	event_base_loopbreak(d->base);
+	(void)proxyd_reload(arg, err);	/* logged */
 }
 
 /* ------------------------------------------------------------ lifetime --- */
@@ -316,7 +205,7 @@ open_socket(struct proxyd *d, struct udp_sock *u, const struct van_addr *a,
 	const char *e;
 
 	if (udp_open(u, a, &e) == -1) {
-		snprintf(err, SETTING_ERR_MAX, "%s:0: %s %s: %s: %s", d->conf->file, what,
+		snprintf(err, SETTING_ERR_MAX, "%s: %s %s: %s: %s", d->conf->file, what,
 		    listen_str(a, s), e, strerror(errno));
 		return -1;
 	}
@@ -328,29 +217,15 @@ open_socket(struct proxyd *d, struct udp_sock *u, const struct van_addr *a,
 	return 0;
 }
 
-static uint64_t
-boot_epoch(void)
-{
-	struct timespec ts;
-	uint64_t epoch;
-
-	/* Larger at each start (wall-clock nanoseconds), as vanedge's. */
-	clock_gettime(CLOCK_REALTIME, &ts);
-	epoch = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	return epoch != 0 ? epoch : 1;
-}
-
 struct proxyd *
 proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 {
-	static const int sigs[4] = { SIGTERM, SIGINT, SIGHUP, 0 };
 	struct uapi_sock_ops uops;
 	struct wgdev_config wc;
 	struct bridge_conf bc;
 	struct proxyd *d;
 	const char *e;
 	char uerr[256];
-	int i;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
 		snprintf(err, SETTING_ERR_MAX, "out of memory");
@@ -367,10 +242,10 @@ proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 
 	memset(&bc, 0, sizeof(bc));
 	bc.proxy = true;
-	bc.fdb_max = conf->fdb_max;
-	bc.hello_ms = conf->hello_ms;
-	bc.dead_count = conf->dead_count;
-	bc.epoch = boot_epoch();
+	bc.fdb_max = conf->site.fdb_max;
+	bc.hello_ms = conf->site.hello_ms;
+	bc.dead_count = conf->site.dead_count;
+	bc.epoch = daemon_boot_epoch();
 	randombytes_buf(bc.hashkey, sizeof(bc.hashkey));
 	if ((d->br = bridge_new(&bc)) == NULL) {
 		snprintf(err, SETTING_ERR_MAX, "cannot set up the bridge (memory?)");
@@ -378,12 +253,9 @@ proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 	}
 	bridge_size(d->br, &d->size);
 	d->out = malloc(sizeof(*d->out));
-	d->msa = calloc(d->size.member_max, sizeof(*d->msa));
-	d->msalen = calloc(d->size.member_max, sizeof(*d->msalen));
-	d->mlocal = calloc(d->size.member_max, sizeof(*d->mlocal));
 	d->peers = calloc(d->size.member_max, sizeof(*d->peers));
-	if (d->out == NULL || d->msa == NULL || d->msalen == NULL ||
-	    d->mlocal == NULL || d->peers == NULL ||
+	if (d->out == NULL || site_addrs_init(&d->maddr, d->size.member_max) == -1 ||
+	    d->peers == NULL ||
 	    datapath_init(d) == -1) {
 		snprintf(err, SETTING_ERR_MAX, "out of memory");
 		goto fail;
@@ -426,28 +298,24 @@ proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 		snprintf(err, SETTING_ERR_MAX, "cannot set up events");
 		goto fail;
 	}
-	for (i = 0; sigs[i] != 0; i++) {
-		d->sig[i] = evsignal_new(d->base, sigs[i], sig_cb, d);
-		if (d->sig[i] == NULL || event_add(d->sig[i], NULL) == -1) {
-			snprintf(err, SETTING_ERR_MAX, "cannot set up signals");
-			goto fail;
-		}
+	if (daemon_signals_open(&d->sig, d->base, reload_cb, d) == -1) {
+		snprintf(err, SETTING_ERR_MAX, "cannot set up signals");
+		goto fail;
 	}
-	signal(SIGPIPE, SIG_IGN);
 
 	/* The configuration, then the sockets others connect to. */
 	d->conf = NULL;
 	proxyd_apply(d, conf);
 	d->conf = conf;
-	if ((d->ctl = ctl_open(d->base, conf->control, ctl_handle, d, &e)) == NULL) {
-		snprintf(err, SETTING_ERR_MAX, "%s:0: control socket %s: %s: %s",
-		    conf->file, conf->control, e, strerror(errno));
+	if ((d->ctl = ctl_open(d->base, conf->site.control, ctl_handle, d, &e)) == NULL) {
+		snprintf(err, SETTING_ERR_MAX, "%s: control socket %s: %s: %s",
+		    conf->file, conf->site.control, e, strerror(errno));
 		goto fail;
 	}
 	uops = (struct uapi_sock_ops){ peer_uapi_get, peer_uapi_set, peer_uapi_log, d };
 	if ((d->uapi = uapi_sock_open(d->base, NULL, conf->wg_name, &uops, uerr,
 	    sizeof(uerr))) == NULL) {
-		snprintf(err, SETTING_ERR_MAX, "%s:0: wg_name %s: %s", conf->file,
+		snprintf(err, SETTING_ERR_MAX, "%s: wg_name %s: %s", conf->file,
 		    conf->wg_name, uerr);
 		goto fail;
 	}
@@ -481,24 +349,20 @@ proxyd_run(struct proxyd *d)
 	bridge_size(d->br, &d->size);
 	log_info("%s running: %u VANs, %u site members, %u peers; site %s, "
 	    "tunnels %s (public key %s), control %s, wg %s", d->conf->name,
-	    d->size.nvans, d->conf->nmembers, d->conf->npeers,
+	    d->size.nvans, d->conf->site.nmembers, d->conf->npeers,
 	    listen_str(&d->conf->site_listen, s), listen_str(&d->conf->listen, a),
-	    pub, d->conf->control, uapi_sock_path(d->uapi));
+	    pub, d->conf->site.control, uapi_sock_path(d->uapi));
 	return event_base_dispatch(d->base) == -1 ? -1 : 0;
 }
 
 void
 proxyd_free(struct proxyd *d)
 {
-	int i;
-
 	if (d == NULL)
 		return;
 	uapi_sock_close(d->uapi);
 	ctl_close(d->ctl);
-	for (i = 0; i < 4; i++)
-		if (d->sig[i] != NULL)
-			event_free(d->sig[i]);
+	daemon_signals_close(&d->sig);
 	if (d->timer != NULL)
 		event_free(d->timer);
 	if (d->tun_ev != NULL)
@@ -513,9 +377,7 @@ proxyd_free(struct proxyd *d)
 	wgdev_free(d->dev);
 	datapath_free(d);
 	free(d->peers);
-	free(d->mlocal);
-	free(d->msalen);
-	free(d->msa);
+	site_addrs_free(&d->maddr);
 	free(d->out);
 	bridge_free(d->br);
 	proxy_conf_free(d->conf);

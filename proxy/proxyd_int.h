@@ -16,7 +16,9 @@
 
 #include "crypto/wgdev.h"
 #include "edge/van/bridge.h"
+#include "edge/rim/daemon.h"
 #include "edge/rim/log.h"
+#include "edge/rim/site.h"
 #include "edge/rim/udp.h"
 #include "proxy/conf.h"
 
@@ -71,16 +73,14 @@ struct proxyd {
 	struct udp_rx	rx;		/* both sockets: flushed before reuse */
 	struct udp_tx	site_tx;
 	struct tunnel_tx tun_tx;
-	struct sockaddr_storage *msa;	/* per member slot (site members) */
-	socklen_t	*msalen;
-	struct udp_local *mlocal;	/* per member slot: our address it calls */
+	struct site_addrs maddr;	/* per member slot: where it is sent to */
 	struct van_addr	site_listen;	/* the site socket's address (0: every), port */
 	struct proxyd_peer *peers;	/* per member slot (peers) */
 	struct event	*timer;
 	monotime_t	br_next;	/* the bridge's next deadline */
 	monotime_t	armed;		/* the timer's, MONO_NEVER: none */
 	monotime_t	load_until;	/* "under load" until then */
-	struct event	*sig[4];
+	struct daemon_signals sig;
 	struct ctl	*ctl;
 	struct uapi_sock *uapi;
 	struct log_limit nonmember_log, bridge_log, tunnel_log;

@@ -2,71 +2,40 @@
  * vanproxy.c — the federation gateway's main: options, configuration,
  * open, drop privileges, run.  See docs/proxy.md and README.md.
  */
-#include <linux/capability.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
+#include "edge/rim/daemon.h"
 #include "edge/rim/log.h"
-#include "edge/rim/priv.h"
 #include "proxy/conf.h"
 #include "proxy/proxyd.h"
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: vanproxy [-dn] [-f file]\n"
-	    "  -f file  configuration (default %s)\n"
-	    "  -n       check the configuration, print it normalised, exit\n"
-	    "  -d       log debug messages\n", PROXY_CONF_DEFAULT_PATH);
-	exit(2);
-}
 
 int
 main(int argc, char *argv[])
 {
-	const char *file = PROXY_CONF_DEFAULT_PATH, *e;
+	struct daemon_args a;
 	char err[SETTING_ERR_MAX];
 	struct proxy_conf *conf;
 	struct proxyd *d;
-	bool check = false, debug = false;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt(argc, argv, "df:nh")) != -1) {
-		switch (ch) {
-		case 'd':
-			debug = true;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'n':
-			check = true;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
+	daemon_args(argc, argv, "vanproxy", PROXY_CONF_DEFAULT_PATH, &a);
 	log_init("vanproxy", LOG_LVL_INFO);
 	if (sodium_init() == -1)
 		fatal("libsodium failed to start");
-	if ((conf = proxy_conf_load(file, err)) == NULL) {
+	if ((conf = proxy_conf_load(a.file, err)) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	if (check) {
+	if (a.check) {
 		proxy_conf_print(stdout, conf);
 		proxy_conf_free(conf);
 		return 0;
 	}
-	if (debug)
+	if (a.debug)
 		log_set_floor(LOG_LVL_DEBUG);
-	log_set_level(conf->log_level);
+	log_set_level(conf->site.log_level);
 	if ((d = proxyd_new(conf, err)) == NULL) {
 		fprintf(stderr, "vanproxy: %s\n", err);
 		return 1;
@@ -77,8 +46,7 @@ main(int argc, char *argv[])
 	 * needed) and resolving endpoint names.  No taps, no binds: nothing
 	 * is kept.
 	 */
-	if (priv_drop(0, &e) == -1)
-		log_warn("cannot drop privileges (%s): running with what we have", e);
+	daemon_drop_privileges(0);
 	rc = proxyd_run(d);
 	proxyd_free(d);
 	return rc == 0 ? 0 : 1;

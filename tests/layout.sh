@@ -45,8 +45,9 @@ pure() {
 out=$(
 for f in edge/van/*.[ch]; do
 	# crypto/replay.h, crypto/bucket.h: the replay window and token bucket
-	# both engines use.
-	may "$f" edge/van/ crypto/replay.h crypto/bucket.h crypto/wg.h
+	# both engines use; crypto/monotime.h: the one time type.
+	may "$f" edge/van/ crypto/replay.h crypto/bucket.h crypto/wg.h \
+	    crypto/monotime.h
 	pure "$f"
 done
 for f in crypto/*.[ch]; do
@@ -64,11 +65,13 @@ for f in edge/rim/*.[ch]; do may "$f" edge/van/ edge/rim/ crypto/; done
 for f in edge/vanedge/*.[ch]; do may "$f" edge/van/ edge/rim/ edge/vanedge/ crypto/; done
 for f in edge/vanctl/*.[ch]; do may "$f" edge/van/ edge/rim/; done
 for f in proxy/*.[ch]; do may "$f" edge/van/ edge/rim/ crypto/ proxy/; done
+# vanplan and vanlab read and write peering files with vanproxy's model,
+# reader and writer (proxy/peering.h), and nothing else of vanproxy's.
 for f in federation/plan/*.[ch]; do
-	may "$f" edge/van/ edge/rim/ crypto/ proxy/conf.h federation/plan/
+	may "$f" edge/van/ edge/rim/ crypto/ proxy/peering.h federation/plan/
 done
 for f in federation/lab/*.[ch]; do
-	may "$f" edge/van/ edge/rim/ crypto/ proxy/conf.h federation/lab/
+	may "$f" edge/van/ edge/rim/ crypto/ proxy/peering.h federation/lab/
 done
 )
 if [ -n "$out" ]; then

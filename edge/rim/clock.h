@@ -7,8 +7,8 @@
 
 #include <time.h>
 
+#include "crypto/monotime.h"
 #include "crypto/wg.h"
-#include "edge/van/monotime.h"
 
 static inline monotime_t
 clock_mono(void)
@@ -16,7 +16,7 @@ clock_mono(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (monotime_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return MONO_SEC(ts.tv_sec) + ts.tv_nsec;
 }
 
 /* The crypto engine's time: the monotonic clock and the wall clock. */
@@ -27,8 +27,8 @@ clock_wg_now(void)
 	struct wg_now now;
 
 	clock_gettime(CLOCK_REALTIME, &w);
-	now.mono = (uint64_t)clock_mono();
-	now.wall = (uint64_t)w.tv_sec * WG_NSEC + (uint64_t)w.tv_nsec;
+	now.mono = clock_mono();
+	now.wall = (uint64_t)w.tv_sec * WG_WALL_SEC + (uint64_t)w.tv_nsec;
 	return now;
 }
 

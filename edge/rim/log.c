@@ -108,7 +108,7 @@ fatal(const char *fmt, ...)
 bool
 log_limit_ok(struct log_limit *l, monotime_t now)
 {
-	if (bucket_take(&l->bucket, 1, (uint64_t)now))
+	if (bucket_take(&l->bucket, 1, now))
 		return true;
 	l->suppressed++;
 	return false;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "crypto/bucket.h"
-#include "edge/van/monotime.h"
+#include "crypto/monotime.h"
 
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 

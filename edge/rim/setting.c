@@ -29,38 +29,85 @@ file_name(const struct setting_ctx *c, const char *src, char *out, size_t len)
 		snprintf(out, len, "%s/%s", c->include_dir, src);
 }
 
-bool
-setting_fail(struct setting_ctx *c, const config_setting_t *s, const char *fmt, ...)
+static bool	vfail(struct setting_ctx *, const char *, int, const char *, va_list)
+		    __attribute__((format(printf, 4, 0)));
+
+/* "FILE:LINE: message", or "FILE: message" for line 0. */
+static bool
+vfail(struct setting_ctx *c, const char *file, int line, const char *fmt,
+    va_list ap)
 {
-	char msg[512], file[4096];
-	int line = 0, n;
+	int n;
+
+	if (line > 0)
+		n = snprintf(c->err, SETTING_ERR_MAX, "%s:%d: ", file, line);
+	else
+		n = snprintf(c->err, SETTING_ERR_MAX, "%s: ", file);
+	if (n >= 0 && n < SETTING_ERR_MAX)
+		vsnprintf(c->err + n, SETTING_ERR_MAX - (size_t)n, fmt, ap);
+	return false;
+}
+
+static bool	fail_at(struct setting_ctx *, const char *, int, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+static bool
+fail_at(struct setting_ctx *c, const char *file, int line, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vfail(c, file, line, fmt, ap);
 	va_end(ap);
+	return false;
+}
+
+bool
+setting_fail(struct setting_ctx *c, const config_setting_t *s, const char *fmt, ...)
+{
+	char file[4096];
+	va_list ap;
+
 	file_name(c, s != NULL ? config_setting_source_file(s) : NULL, file,
 	    sizeof(file));
-	if (s != NULL)
-		line = (int)config_setting_source_line(s);
-	n = snprintf(c->err, SETTING_ERR_MAX, "%s:%d: ", file, line);
-	if (n < 0 || n >= SETTING_ERR_MAX)
-		return false;
-	snprintf(c->err + n, SETTING_ERR_MAX - (size_t)n, "%s", msg);
+	va_start(ap, fmt);
+	vfail(c, file, s != NULL ? (int)config_setting_source_line(s) : 0, fmt, ap);
+	va_end(ap);
 	return false;
+}
+
+bool
+setting_fail_line(struct setting_ctx *c, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(c, c->file, line, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* libconfig's error of a text it did not read (an I/O error's in errno). */
+static bool
+read_error(struct setting_ctx *c, const config_t *cfg)
+{
+	char file[4096];
+	int e = errno;
+
+	if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+		return setting_fail(c, NULL, "cannot read: %s", strerror(e));
+	file_name(c, config_error_file(cfg), file, sizeof(file));
+	return fail_at(c, file, config_error_line(cfg), "%s", config_error_text(cfg));
 }
 
 bool
 setting_read(struct setting_ctx *c, config_t *cfg, const char *path, char *dir,
     size_t len)
 {
-	char file[4096];
 	const char *d;
 
-	if (strlen(path) >= len) {
-		snprintf(c->err, SETTING_ERR_MAX, "%s:0: file name too long", path);
-		return false;
-	}
+	if (strlen(path) >= len)
+		return setting_fail(c, NULL, "file name too long");
 	snprintf(dir, len, "%s", path);
 	/* dirname may return a string of its own ("."), not its argument. */
 	d = dirname(dir);
@@ -69,15 +116,28 @@ setting_read(struct setting_ctx *c, config_t *cfg, const char *path, char *dir,
 	config_set_include_dir(cfg, dir);
 	if (config_read_file(cfg, path) == CONFIG_TRUE)
 		return true;
-	if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
-		snprintf(c->err, SETTING_ERR_MAX, "%s:0: cannot read: %s", path,
-		    strerror(errno));
-	else {
-		file_name(c, config_error_file(cfg), file, sizeof(file));
-		snprintf(c->err, SETTING_ERR_MAX, "%s:%d: %s", file,
-		    config_error_line(cfg), config_error_text(cfg));
-	}
-	return false;
+	return read_error(c, cfg);
+}
+
+bool
+setting_parse(struct setting_ctx *c, config_t *cfg, const char *text)
+{
+	if (config_read_string(cfg, text) == CONFIG_TRUE)
+		return true;
+	return read_error(c, cfg);
+}
+
+bool
+setting_top(struct setting_ctx *c, const config_t *cfg, const char *name,
+    const config_setting_t **out)
+{
+	const char *const known[] = { name, NULL };
+
+	*out = NULL;
+	if (!setting_only_known(c, config_root_setting(cfg), known))
+		return false;
+	*out = config_lookup(cfg, name);
+	return true;
 }
 
 bool
@@ -144,6 +204,37 @@ setting_bool(struct setting_ctx *c, const config_setting_t *g, const char *name,
 		return setting_fail(c, s, "'%s' must be true or false", name);
 	*out = config_setting_get_bool(s);
 	return true;
+}
+
+bool
+setting_hello(struct setting_ctx *c, const config_setting_t *g, uint32_t *hello_ms,
+    uint32_t *dead_count)
+{
+	return setting_u32(c, g, "hello_interval", BRIDGE_HELLO_MS_MIN,
+	    BRIDGE_HELLO_MS_MAX, hello_ms) &&
+	    setting_u32(c, g, "dead_after", BRIDGE_DEAD_COUNT_MIN,
+	    BRIDGE_DEAD_COUNT_MAX, dead_count);
+}
+
+bool
+setting_member_limits(struct setting_ctx *c, const config_setting_t *g,
+    uint32_t *routes_max, uint32_t *flood_rate, uint32_t *learn_rate)
+{
+	return setting_u32(c, g, "member_routes_max", 0, FDB_MAX_LIMIT, routes_max) &&
+	    setting_u32(c, g, "member_flood_rate", 0, SETTING_RATE_MAX, flood_rate) &&
+	    setting_u32(c, g, "member_learn_rate", 0, SETTING_RATE_MAX, learn_rate);
+}
+
+bool
+setting_dad(struct setting_ctx *c, const config_setting_t *g, uint32_t *moves,
+    uint32_t *window_s, uint32_t *hold_s)
+{
+	return setting_u32(c, g, "dad_moves", BRIDGE_DAD_MOVES_MIN,
+	    BRIDGE_DAD_MOVES_MAX, moves) &&
+	    setting_u32(c, g, "dad_window", BRIDGE_DAD_SECONDS_MIN,
+	    BRIDGE_DAD_SECONDS_MAX, window_s) &&
+	    setting_u32(c, g, "dad_hold", BRIDGE_DAD_SECONDS_MIN,
+	    BRIDGE_DAD_SECONDS_MAX, hold_s);
 }
 
 bool
@@ -214,7 +305,7 @@ setting_endpoint(struct setting_ctx *c, const config_setting_t *s, const char *s
 
 		pn = strtoul(colon + 1, &end, 10);
 		if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || pn == 0 ||
-		    pn > 65535)
+		    pn > UINT16_MAX)
 			return setting_fail(c, s, "endpoint '%s': port 1..65535", str);
 	}
 	snprintf(host, SETTING_HOST_MAX + 1, "%.*s", (int)hn, str);

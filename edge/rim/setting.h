@@ -1,13 +1,32 @@
 /*
- * setting.h — what the configuration parsers of the daemons share (edge/
- * conf.c for vanedge, proxy/conf.c for vanproxy): reading a libconfig file
- * with @include relative to its directory, and typed getters over its
- * settings that fail with "FILE:LINE: message" — the file being the one
- * the setting was written in, an included file's own name.
+ * setting.h — what the configuration parsers share (edge/vanedge/conf.c,
+ * proxy/conf.c and proxy/peering.c, federation/plan/planconf.c and
+ * planlint.c, federation/lab/labconf.c and labfed.c): reading a libconfig
+ * file with @include relative to its directory, typed getters over its
+ * settings, and the one way they all report an error.
+ *
+ * Errors.  A configuration error is one line in the caller's buffer of
+ * SETTING_ERR_MAX bytes (`char err[static SETTING_ERR_MAX]`):
+ *
+ *	FILE:LINE: message	of a setting: the file it was written in (an
+ *				included file by its own name) and its line
+ *	FILE: message		of the whole file, which has no line: it cannot
+ *				be read, memory ran out, what it names cannot be
+ *				opened — never a "line 0"
+ *
+ * A parser takes a struct setting_ctx naming the file and the buffer,
+ * fills the buffer through setting_fail (setting_fail_line once the
+ * libconfig tree is gone) and returns false, a loader NULL; the first
+ * error wins.  The pure parsers below (edge/van/addr.c, claims.c) give a
+ * fixed reason in `const char **err` (crypto/keyfile.c a sentence in a
+ * small buffer), which the parser wraps with the setting's name and
+ * value.  Nothing here prints: the program prints the line (vanplan lint
+ * every fault it finds, each so).  The daemons' apply steps (a socket or
+ * tap a setting names cannot be opened) answer in the same form.
  *
  * Not pure (libconfig reads files; setting_keyfile reads a key file) but
- * free of libevent.  It knows no daemon's model: each parser decides what
- * a setting means.  It does not print configurations either.
+ * free of libevent.  It knows no program's model: each parser decides
+ * what a setting means.  It does not print configurations either.
  */
 #ifndef EDGE_RIM_SETTING_H
 #define EDGE_RIM_SETTING_H
@@ -43,17 +62,31 @@ struct setting_ctx {
 	const char	*include_dir;
 };
 
-/* Fill c->err with "FILE:LINE: fmt..." for setting s (NULL: line 0). */
+/*
+ * Fill c->err with "FILE:LINE: message" for setting s, or "FILE: message"
+ * (c->file) when s is NULL: an error of the whole file.  Returns false.
+ */
 bool	setting_fail(struct setting_ctx *, const config_setting_t *,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same for line `line` of c->file (0: the whole file). */
+bool	setting_fail_line(struct setting_ctx *, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 /*
- * Read path into cfg (initialised by the caller), with @include relative
- * to the file's directory (kept in dir, a buffer of len bytes, which must
- * outlive cfg).  false with "FILE:LINE: message" in c->err.
+ * Read path (the file c->file names) into cfg (initialised by the caller),
+ * with @include relative to the file's directory (kept in dir, a buffer of
+ * len bytes, which must outlive cfg).  false with the error in c->err.
  */
 bool	setting_read(struct setting_ctx *, config_t *, const char *path,
 	    char *dir, size_t len);
+/* The same from a string; c->file names it in messages. */
+bool	setting_parse(struct setting_ctx *, config_t *, const char *text);
+/*
+ * A file of one top-level setting, `name` (a peering file's "peers",
+ * vans.conf's "vans"): any other is unknown.  *out is it, NULL if absent.
+ */
+bool	setting_top(struct setting_ctx *, const config_t *, const char *name,
+	    const config_setting_t **out);
 
 /* Every child of group s must be named in allowed (NULL-terminated). */
 bool	setting_only_known(struct setting_ctx *, const config_setting_t *,
@@ -66,6 +99,20 @@ bool	setting_str(struct setting_ctx *, const config_setting_t *g,
 	    const char *name, const char **out);
 bool	setting_bool(struct setting_ctx *, const config_setting_t *g,
 	    const char *name, bool *out);
+/*
+ * Settings of every member of a site — vanedge's, vanproxy's, and the lab's
+ * that it passes to them — within edge/van/van.h's bounds, in this order:
+ * hello_interval (ms) and dead_after (intervals of silence); the limits
+ * of one site member, member_routes_max, member_flood_rate and
+ * member_learn_rate; duplicate-address detection, dad_moves, dad_window
+ * and dad_hold (s).  Optional, as setting_u32.
+ */
+bool	setting_hello(struct setting_ctx *, const config_setting_t *g,
+	    uint32_t *hello_ms, uint32_t *dead_count);
+bool	setting_member_limits(struct setting_ctx *, const config_setting_t *g,
+	    uint32_t *routes_max, uint32_t *flood_rate, uint32_t *learn_rate);
+bool	setting_dad(struct setting_ctx *, const config_setting_t *g,
+	    uint32_t *moves, uint32_t *window_s, uint32_t *hold_s);
 /*
  * An address "a.b.c.d[:port]" or "[v6][:port]"; "[::]" (any port) means
  * every address of both families and is returned as family 0.

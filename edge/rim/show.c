@@ -4,15 +4,18 @@
  * with vanctl and with scripts (docs/vanctl.md).
  *
  * It reads the bridge through its views (bridge.h), never its fields.
- * Pure apart from allocating the JSON it returns.
+ * Pure apart from allocating the JSON it returns.  show_request answers
+ * the `show` requests both daemons share.
  */
 #include "edge/rim/show.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "edge/rim/ctl.h"
 #include "edge/van/mac.h"
 
 static json_t *
@@ -301,4 +304,63 @@ show_stats(const struct bridge *b, show_member_name mname, void *arg)
 	    "drops_total", (json_int_t)drops_total(g->drops),
 	    "drops", drops_json(g->drops),
 	    "vans", vans, "members", members);
+}
+
+/* ------------------------------------------------------------ requests --- */
+
+int
+show_van_arg(const struct bridge *b, const char *s, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long id;
+	int v;
+
+	id = strtoul(s, &end, 10);
+	if (*s >= '0' && *s <= '9' && *end == '\0' && id <= UINT32_MAX)
+		v = bridge_van_find(b, (uint32_t)id);
+	else
+		v = bridge_van_find_name(b, s);
+	if (v < 0)
+		snprintf(err, errlen, "unknown VAN '%s'", s);
+	return v;
+}
+
+json_t *
+show_request(const struct bridge *b, const struct ctl *ctl, int argc,
+    char **argv, show_port_name port_name, show_member_name member_name,
+    void *arg, monotime_t now, bool *mine, char *err, size_t errlen)
+{
+	int v;
+
+	*mine = true;
+	if (argc == 2 && strcmp(argv[1], "vans") == 0)
+		return show_vans(b);
+	if (argc == 2 && strcmp(argv[1], "ports") == 0 && port_name != NULL)
+		return show_ports(b, port_name, arg);
+	if (argc == 2 && strcmp(argv[1], "members") == 0)
+		return show_members(b, member_name, arg, now);
+	if ((argc == 2 || argc == 3) && (strcmp(argv[1], "fdb") == 0 ||
+	    strcmp(argv[1], "neigh") == 0)) {
+		uint32_t id = 0;
+
+		if (argc == 3) {
+			if ((v = show_van_arg(b, argv[2], err, errlen)) < 0)
+				return NULL;
+			id = bridge_van_id(b, (uint32_t)v);
+		}
+		if (strcmp(argv[1], "fdb") == 0)
+			return show_fdb(b, id, port_name, member_name, arg, now);
+		return show_neigh(b, id, now);
+	}
+	if (argc == 2 && strcmp(argv[1], "stats") == 0) {
+		json_t *s = show_stats(b, member_name, arg);
+		const struct ctl_stats *cs = ctl_stats(ctl);
+
+		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
+		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,
+		    "rejected", (json_int_t)cs->rejected));
+		return s;
+	}
+	*mine = false;
+	return NULL;
 }

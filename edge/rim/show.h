@@ -4,6 +4,8 @@
 #ifndef EDGE_RIM_SHOW_H
 #define EDGE_RIM_SHOW_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -28,5 +30,22 @@ json_t	*show_members(const struct bridge *, show_member_name, void *,
 /* The ARP/ND proxy's table; van_id 0: every VAN. */
 json_t	*show_neigh(const struct bridge *, uint32_t van_id, monotime_t now);
 json_t	*show_stats(const struct bridge *, show_member_name, void *);
+
+struct ctl;
+
+/* A control request's VAN argument, an ID or a name: its slot, or -1 with err. */
+int	show_van_arg(const struct bridge *, const char *, char *err, size_t errlen);
+
+/*
+ * The `show` requests both daemons answer alike (argv[0] is "show"): vans,
+ * ports (with a port_name), members, fdb [VAN], neigh [VAN], stats (the
+ * bridge's and the control socket's counters: the daemon adds its own).
+ * A VAN is an ID or a name.  NULL with err for a bad VAN; NULL with *mine
+ * false for a request that is not one of these (the daemon's own, or its
+ * usage line).
+ */
+json_t	*show_request(const struct bridge *, const struct ctl *, int argc,
+	    char **argv, show_port_name, show_member_name, void *arg,
+	    monotime_t now, bool *mine, char *err, size_t errlen);
 
 #endif /* EDGE_RIM_SHOW_H */

@@ -4,6 +4,8 @@
 #include "edge/rim/site.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
@@ -87,7 +89,7 @@ site_report_strangers(const struct bridge *b, struct log_limit *lim, bool knocke
 void
 site_members_apply(struct bridge *b, struct bridge_out *o,
     const struct van_addr *members, unsigned n, monotime_t now,
-    void (*added)(void *, uint32_t), void *arg)
+    struct site_addrs *to, bool v6, const struct van_addr *listen)
 {
 	const struct van_addr *a;
 	struct bridge_size size;
@@ -116,8 +118,56 @@ site_members_apply(struct bridge *b, struct bridge_out *o,
 			log_err("member %s: %s", addr_str(&members[i], text), e);
 			continue;
 		}
-		added(arg, (uint32_t)slot);
+		to->salen[slot] = (socklen_t)addr_to_sockaddr(&members[i], v6,
+		    &to->sa[slot]);
+		memset(&to->local[slot], 0, sizeof(to->local[slot]));	/* until it calls */
+		site_member_self(b, (uint32_t)slot, listen);
 	}
+}
+
+void
+site_drain(struct bridge *b, struct bridge_out *o, struct udp_sock *u,
+    struct udp_rx *rx, int rounds, const struct van_addr *listen,
+    struct site_addrs *to, struct log_limit *nonmember_log,
+    void (*flush)(void *), void *arg, monotime_t now)
+{
+	struct van_addr stranger;
+	bool knocked = false;
+	int round, n;
+
+	for (round = 0; round < rounds; round++) {
+		n = udp_recv(u, rx);
+		knocked |= site_input(b, o, rx, n, now, listen, &stranger,
+		    u->local ? to->local : NULL);
+		flush(arg);
+		if (n < UDP_BATCH)
+			break;
+	}
+	site_report_strangers(b, nonmember_log, knocked, &stranger, now);
+}
+
+int
+site_addrs_init(struct site_addrs *a, uint32_t n)
+{
+	a->sa = calloc(n, sizeof(*a->sa));
+	a->salen = calloc(n, sizeof(*a->salen));
+	a->local = calloc(n, sizeof(*a->local));
+	if (a->sa == NULL || a->salen == NULL || a->local == NULL) {
+		site_addrs_free(a);
+		return -1;
+	}
+	return 0;
+}
+
+void
+site_addrs_free(struct site_addrs *a)
+{
+	free(a->sa);
+	free(a->salen);
+	free(a->local);
+	a->sa = NULL;
+	a->salen = NULL;
+	a->local = NULL;
 }
 
 static void

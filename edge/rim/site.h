@@ -16,6 +16,21 @@
 #include "edge/rim/udp.h"
 
 /*
+ * Where the daemon sends to each site member, per member slot: its socket
+ * address, and our address it calls (on a socket of every address; zero
+ * until its first accepted HELLO).
+ */
+struct site_addrs {
+	struct sockaddr_storage *sa;
+	socklen_t	*salen;
+	struct udp_local *local;
+};
+
+/* Room for n member slots: 0, or -1 (no memory). */
+int	site_addrs_init(struct site_addrs *, uint32_t n);
+void	site_addrs_free(struct site_addrs *);
+
+/*
  * Feed the n datagrams of rx to the bridge (a GRO datagram as the messages
  * it holds), each with the address it came to: `listen` (the socket's,
  * with our port), or with mlocal the datagram's own.  Returns whether one of them came from a non-member; *stranger
@@ -27,6 +42,17 @@ bool	site_input(struct bridge *, struct bridge_out *, const struct udp_rx *,
 	    int n, monotime_t now, const struct van_addr *listen,
 	    struct van_addr *stranger, struct udp_local *mlocal);
 /*
+ * A readable site socket: up to `rounds` batches (fair to the daemon's
+ * other sockets), each fed to the bridge (site_input; with the members'
+ * addresses `to` if the socket reports local ones) and followed by
+ * flush(arg) (the daemon sends what the bridge decided); then a knock from
+ * a non-member is logged, as nonmember_log allows.
+ */
+void	site_drain(struct bridge *, struct bridge_out *, struct udp_sock *,
+	    struct udp_rx *, int rounds, const struct van_addr *listen,
+	    struct site_addrs *to, struct log_limit *nonmember_log,
+	    void (*flush)(void *), void *arg, monotime_t now);
+/*
  * Tell the bridge our address as new site member m knows us, until its
  * HELLOs say otherwise: the listening address, or on a socket of every
  * address the one the kernel's route to m picks.
@@ -37,13 +63,14 @@ void	site_report_strangers(const struct bridge *, struct log_limit *lim,
 	    bool knocked, const struct van_addr *stranger, monotime_t now);
 /*
  * Make the bridge's site members (peers are not touched) those of the
- * configuration: the ones gone are removed, new ones added, and added(arg,
- * slot) called for each (the daemon caches its socket address); one that
- * cannot be added is logged and skipped.
+ * configuration: the ones gone are removed, new ones added, each with its
+ * address in `to` (for a socket of family v6 or not) and our address as
+ * `listen` says (site_member_self); one that cannot be added is logged
+ * and skipped.
  */
 void	site_members_apply(struct bridge *, struct bridge_out *,
 	    const struct van_addr *members, unsigned n, monotime_t now,
-	    void (*added)(void *, uint32_t slot), void *arg);
+	    struct site_addrs *to, bool v6, const struct van_addr *listen);
 
 /*
  * Log what the bridge reports (bridge_event_next), at most as lim allows

@@ -28,10 +28,44 @@ parse_port(const char *s, uint16_t *port)
 }
 
 bool
+addr_ip_parse(const char *s, struct van_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, a->ip) == 1)
+		a->family = 4;
+	else if (inet_pton(AF_INET6, s, a->ip) == 1)
+		a->family = 6;
+	return a->family != 0;
+}
+
+/* addr_ip_parse of the first n bytes of s. */
+static bool
+ip_any(const char *s, size_t n, struct van_addr *a)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+
+	memset(a, 0, sizeof(*a));
+	if (n >= sizeof(host))
+		return false;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	return addr_ip_parse(host, a);
+}
+
+/* The same, of one family only. */
+static bool
+ip_parse(const char *s, size_t n, uint8_t family, struct van_addr *a)
+{
+	if (ip_any(s, n, a) && a->family == family)
+		return true;
+	memset(a, 0, sizeof(*a));
+	return false;
+}
+
+bool
 addr_parse(const char *s, uint16_t default_port, struct van_addr *a,
     const char **err)
 {
-	char host[INET6_ADDRSTRLEN + 2];
 	const char *colon, *portstr = NULL;
 	size_t n;
 
@@ -47,39 +81,31 @@ addr_parse(const char *s, uint16_t default_port, struct van_addr *a,
 			portstr = close + 2;
 		else if (close[1] != '\0')
 			return false;
-		if (n >= sizeof(host))
+		if (n >= INET6_ADDRSTRLEN + 2)
 			return false;
-		memcpy(host, s + 1, n);
-		host[n] = '\0';
-		if (inet_pton(AF_INET6, host, a->ip) != 1) {
+		if (!ip_parse(s + 1, n, 6, a)) {
 			*err = "not an IPv6 address";
 			return false;
 		}
-		a->family = 6;
 	} else if ((colon = strchr(s, ':')) != NULL && strchr(colon + 1, ':') == NULL) {
 		n = (size_t)(colon - s);
-		if (n >= sizeof(host))
+		if (n >= INET6_ADDRSTRLEN + 2)
 			return false;
-		memcpy(host, s, n);
-		host[n] = '\0';
 		portstr = colon + 1;
-		if (inet_pton(AF_INET, host, a->ip) != 1) {
+		if (!ip_parse(s, n, 4, a)) {
 			*err = "not an IPv4 address";
 			return false;
 		}
-		a->family = 4;
 	} else if (colon != NULL) {
-		if (inet_pton(AF_INET6, s, a->ip) != 1) {
+		if (!ip_parse(s, strlen(s), 6, a)) {
 			*err = "not an IPv6 address (use [addr]:port with a port)";
 			return false;
 		}
-		a->family = 6;
 	} else {
-		if (inet_pton(AF_INET, s, a->ip) != 1) {
+		if (!ip_parse(s, strlen(s), 4, a)) {
 			*err = "not an IPv4 address";
 			return false;
 		}
-		a->family = 4;
 	}
 	/* ::ffff:a.b.c.d, byte by byte: a->ip is not aligned for in6_addr. */
 	if (a->family == 6 && memcmp(a->ip, (const uint8_t[12]){ [10] = 0xff,
@@ -95,6 +121,52 @@ addr_parse(const char *s, uint16_t default_port, struct van_addr *a,
 		return false;
 	}
 	*err = NULL;
+	return true;
+}
+
+bool
+addr_prefix_parse(const char *s, bool need_len, struct addr_prefix *p,
+    const char **err)
+{
+	const char *slash = strchr(s, '/');
+	struct van_addr a;
+	unsigned max;
+	char *e;
+	long bits;
+
+	memset(p, 0, sizeof(*p));
+	*err = "a prefix is ADDRESS/BITS (10.1.0.0/16, fd00:1::/64)";
+	if (strlen(s) >= ADDR_PREFIX_STRMAX || (slash == NULL && need_len))
+		return false;
+	if (!ip_any(s, slash != NULL ? (size_t)(slash - s) : strlen(s), &a))
+		return false;
+	max = a.family == 4 ? 32 : 128;
+	bits = max;
+	if (slash != NULL) {
+		if (slash[1] < '0' || slash[1] > '9')
+			return false;
+		bits = strtol(slash + 1, &e, 10);
+		if (*e != '\0' || bits < 0 || bits > (long)max) {
+			*err = max == 32 ? "an IPv4 prefix has 0-32 bits" :
+			    "an IPv6 prefix has 0-128 bits";
+			return false;
+		}
+	}
+	p->family = a.family;
+	memcpy(p->ip, a.ip, sizeof(p->ip));
+	p->len = (uint8_t)bits;
+	*err = NULL;
+	return true;
+}
+
+bool
+addr_prefix_is_net(const struct addr_prefix *p)
+{
+	unsigned i, max = p->family == 4 ? 32 : 128;
+
+	for (i = p->len; i < max; i++)
+		if (p->ip[i / 8] & (0x80 >> (i % 8)))
+			return false;
 	return true;
 }
 

@@ -466,7 +466,7 @@ over_mtu(struct bridge *b, struct bridge_out *o, uint32_t v, uint32_t p,
 	b->van[v].stats.drops[DROP_OVER_MTU]++;
 	b->port[p].stats.drops++;
 	if ((n = mtu_too_big(frame, len, b->conf.frame_max, answer, sizeof(answer))) > 0 &&
-	    bridge_bucket_take(&b->icmp, 1, now)) {
+	    bucket_take(&b->icmp, 1, now)) {
 		bridge_emit_port_made(b, o, v, p, answer, n);
 		b->van[v].stats.icmp_sent++;
 	}
@@ -581,7 +581,7 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 		return;
 	e = eth_is_multicast(dst) ? NULL : fdb_lookup(&b->fdb, van->id, dst);
 	if (e == NULL) {
-		if (!bridge_bucket_take(&van->flood, segs, now)) {
+		if (!bucket_take(&van->flood, segs, now)) {
 			port->stats.drops++;
 			port->flood_limited = true;
 			van->stats.drops[DROP_FLOOD_LIMIT] += segs;
@@ -654,7 +654,7 @@ flood_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		}
 		return;
 	}
-	if (!bridge_bucket_take(&b->van[v].flood, 1, now)) {
+	if (!bucket_take(&b->van[v].flood, 1, now)) {
 		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
 		b->member[m].stats.drops[DROP_FLOOD_LIMIT]++;
 		return;
@@ -829,13 +829,13 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 	}
 	v = (uint32_t)vi;
 	/* What one member may send us: a peer's limits, or the site's. */
-	if (wm.hdr.type == WIRE_FLOOD && !bridge_bucket_take(&mb->flood_in, 1, now)) {
+	if (wm.hdr.type == WIRE_FLOOD && !bucket_take(&mb->flood_in, 1, now)) {
 		mb->stats.drops[DROP_FLOOD_LIMIT]++;
 		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
 		return 0;
 	}
 	if ((wm.hdr.type == WIRE_LEARN || wm.hdr.type == WIRE_UNLEARN) &&
-	    !bridge_bucket_take(&mb->learn_in, 1, now)) {
+	    !bucket_take(&mb->learn_in, 1, now)) {
 		mb->stats.drops[DROP_LEARN_LIMIT]++;
 		return 0;
 	}

@@ -21,11 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/monotime.h"
 #include "edge/van/van.h"
 #include "edge/van/addr.h"
 #include "edge/van/claims.h"
 #include "edge/van/fdb.h"
-#include "edge/van/monotime.h"
 #include "edge/van/neigh.h"
 #include "edge/van/stats.h"
 #include "edge/van/wire.h"

@@ -308,13 +308,6 @@ bool		bridge_claim_addr_ok(const struct bridge *, uint32_t m,
 		    (uint32_t)__builtin_ctzll(bits), (bits) &= (bits) - 1, 1); )	\
 			if ((b)->member[m].state != MEMBER_DEAD)
 
-/* Take n tokens of bucket k at now (crypto/bucket.h: rate 0 is no limit). */
-static inline bool
-bridge_bucket_take(struct bucket *k, unsigned n, monotime_t now)
-{
-	return bucket_take(k, n, (uint64_t)now);
-}
-
 void		bridge_send_membership(struct bridge *, struct bridge_out *,
 		    uint32_t m, uint8_t type, uint32_t van_id, uint8_t flags);
 /*

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edge/van/addr.h"
+
 #define MAC_MAX		0xffffffffffffULL
 
 static int
@@ -93,42 +95,18 @@ claims_parse_macs(const char *s, struct claim_range *r, const char **err)
 bool
 claims_parse_prefix(const char *s, struct claim_prefix *p, const char **err)
 {
-	char buf[64], *slash, *e;
-	unsigned max, i;
-	long bits;
+	struct addr_prefix a;
 
-	*err = "a prefix is ADDRESS/BITS (10.1.0.0/16, fd00:1::/64)";
-	if (strlen(s) >= sizeof(buf))
+	if (!addr_prefix_parse(s, false, &a, err))
 		return false;
-	memcpy(buf, s, strlen(s) + 1);
-	if ((slash = strchr(buf, '/')) != NULL)
-		*slash = '\0';
-	memset(&p->addr, 0, sizeof(p->addr));
-	if (inet_pton(AF_INET, buf, p->addr.bytes) == 1) {
-		p->addr.family = 4;
-		max = 32;
-	} else if (inet_pton(AF_INET6, buf, p->addr.bytes) == 1) {
-		p->addr.family = 6;
-		max = 128;
-	} else
+	if (!addr_prefix_is_net(&a)) {
+		*err = "a prefix has no bits set after its length";
 		return false;
-	bits = max;
-	if (slash != NULL) {
-		if (slash[1] < '0' || slash[1] > '9')
-			return false;
-		bits = strtol(slash + 1, &e, 10);
-		if (*e != '\0' || bits < 0 || bits > (long)max) {
-			*err = max == 32 ? "an IPv4 prefix has 0-32 bits" :
-			    "an IPv6 prefix has 0-128 bits";
-			return false;
-		}
 	}
-	p->len = (uint8_t)bits;
-	for (i = (unsigned)bits; i < max; i++)
-		if (p->addr.bytes[i / 8] & (0x80 >> (i % 8))) {
-			*err = "a prefix has no bits set after its length";
-			return false;
-		}
+	memset(&p->addr, 0, sizeof(p->addr));
+	p->addr.family = a.family;
+	memcpy(p->addr.bytes, a.ip, sizeof(p->addr.bytes));
+	p->len = a.len;
 	return true;
 }
 

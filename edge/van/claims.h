@@ -44,7 +44,10 @@ struct claims {
  * LOW <= HIGH).  false on anything else, with err.
  */
 bool	claims_parse_macs(const char *, struct claim_range *, const char **err);
-/* "10.1.0.0/16", "fd00:1::/64", or an address alone (a host prefix). */
+/*
+ * "10.1.0.0/16", "fd00:1::/64", or an address alone (a host prefix):
+ * addr_prefix_parse's text (edge/van/addr.h), naming a network.
+ */
 bool	claims_parse_prefix(const char *, struct claim_prefix *, const char **err);
 /* Print either back, normalised ("02:00:5e:00:00:00-02:00:5e:ff:ff:ff"). */
 void	claims_print_macs(const struct claim_range *, char buf[static 40]);

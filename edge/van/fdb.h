@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "edge/van/monotime.h"
+#include "crypto/monotime.h"
 #include "edge/van/van.h"
 
 #define FDB_HASHKEY_LEN		16

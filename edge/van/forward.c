@@ -597,7 +597,7 @@ bridge_port_backoff(struct bridge *b, uint32_t p, monotime_t now)
 	if (p >= b->conf.port_max || !b->port[p].used || !b->port[p].flood_limited)
 		return 0;
 	k = &b->van[b->port[p].van].flood;
-	if ((wait = (monotime_t)bucket_wait(k, 1)) == 0)
+	if ((wait = bucket_wait(k, 1)) == 0)
 		return 0;
 	return now + (wait > BRIDGE_THROTTLE_MIN ? wait : BRIDGE_THROTTLE_MIN);
 }

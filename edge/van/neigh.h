@@ -29,8 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/monotime.h"
 #include "edge/van/van.h"
-#include "edge/van/monotime.h"
 #include "edge/van/wire.h"
 
 #define NEIGH_HASHKEY_LEN	16
@@ -117,8 +117,9 @@ bool	neigh_addr_valid(const struct wire_addr *);
  * the MAC already had NEIGH_PER_MAC_MAX others, its least recent goes
  * (prev->evicted).  A binding to another MAC is taken over (NEIGH_MOVED)
  * unless `flags` has NEIGH_L_WEAK (NEIGH_KEPT).  Entry flags:
- *   NEIGH_F_ROUTER  set by NEIGH_L_ROUTER, cleared by NEIGH_L_HOST; with
- *                   neither it is kept while the MAC stays, 0 on a move;
+ *   NEIGH_F_ROUTER  set by NEIGH_L_ROUTER, cleared by NEIGH_L_HOST (which
+ *                   wins if both are given); with neither it is kept while
+ *                   the MAC stays, 0 on a move;
  *   NEIGH_F_WEAK    set when a weak learn binds an unknown address, kept
  *                   by weak refreshes, cleared by any learn without WEAK;
  *   NEIGH_F_DISPUTED cleared by any learn.

@@ -268,7 +268,7 @@ fits_tunnel(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	b->member[t].stats.drops[DROP_OVER_MTU]++;
 	if (!is_peer(b, m) &&
 	    (n = mtu_too_big(frame, len, max, answer, sizeof(answer))) > 0 &&
-	    bridge_bucket_take(&b->icmp, 1, now)) {
+	    bucket_take(&b->icmp, 1, now)) {
 		bridge_emit_made(b, o, m, v, answer, n);
 		b->van[v].stats.icmp_sent++;
 	}
@@ -383,7 +383,7 @@ relay_frame(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	}
 
 	b->van[v].stats.flood_rx++;
-	if (!bridge_bucket_take(&b->van[v].flood, 1, now)) {
+	if (!bucket_take(&b->van[v].flood, 1, now)) {
 		mb->stats.drops[DROP_FLOOD_LIMIT]++;
 		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
 		return;

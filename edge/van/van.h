@@ -15,7 +15,7 @@
 #include <net/ethernet.h>	/* ETH_ALEN, ETHERTYPE_* */
 #include <netinet/in.h>		/* IPPROTO_* */
 
-#include "edge/van/monotime.h"
+#include "crypto/monotime.h"
 
 /* ------------------------------------------------------------ header --- */
 
@@ -122,10 +122,19 @@ enum wire_type {
 #define BRIDGE_DEAD_COUNT_DEFAULT 3
 #define BRIDGE_DEAD_COUNT_MIN	2	/* intervals of silence before dead */
 #define BRIDGE_DEAD_COUNT_MAX	100
+#define BRIDGE_DAD_MOVES_MIN	1	/* 0 in bridge_conf: the default */
 #define BRIDGE_DAD_MOVES_MAX	1000
-#define BRIDGE_DAD_SECONDS_MAX	86400	/* dad_window, dad_hold */
+#define BRIDGE_DAD_SECONDS_MIN	1	/* dad_window, dad_hold */
+#define BRIDGE_DAD_SECONDS_MAX	86400
 #define BRIDGE_REFRESH_S_MAX	86400	/* route_refresh */
 #define BRIDGE_RATE_MAX		100000000	/* any per-second rate */
+/* VAN IDs are 32 bits; 0 is none (a pair not mapped, a VAN not given). */
+#define BRIDGE_VAN_ID_MIN	1
+#define BRIDGE_VAN_ID_MAX	UINT32_MAX
+/* The IP MTU of the underlay path between members (vanedge underlay_mtu). */
+#define BRIDGE_MTU_DEFAULT	1500
+#define BRIDGE_MTU_MIN		576	/* what every IPv4 path carries */
+#define BRIDGE_MTU_MAX		65535	/* an IP datagram's largest */
 /* Memberships kept of one member, and of those of VANs not configured here. */
 #define BRIDGE_MEMB_PER_MEMBER	BRIDGE_VAN_MAX
 #define BRIDGE_MEMB_FOREIGN	256
@@ -141,6 +150,7 @@ enum wire_type {
 /* ------------------------------------------------------------ tables --- */
 
 #define FDB_MAX_DEFAULT		65536
+#define FDB_MAX_MIN		16	/* fdb_max of a configuration */
 #define FDB_MAX_LIMIT		(1u << 24)
 #define NEIGH_MAX_DEFAULT	65536
 #define NEIGH_MAX_LIMIT		(1u << 24)

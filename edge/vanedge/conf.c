@@ -14,10 +14,6 @@
 
 #include "edge/rim/setting.h"
 
-#define HELLO_MS_DEFAULT	BRIDGE_HELLO_MS_DEFAULT
-#define DEAD_COUNT_DEFAULT	BRIDGE_DEAD_COUNT_DEFAULT
-
-
 static bool
 parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *conf)
 {
@@ -26,52 +22,19 @@ parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *c
 	    "member_routes_max", "dad_moves", "dad_window", "dad_hold",
 	    "underlay_mtu", "arp_proxy", "site_key_compat", "member_flood_rate",
 	    "member_learn_rate", NULL };
-	const char *listen = NULL, *control = NULL, *level = NULL;
-	const char *keyfile = NULL;
-	struct wg_key key;
+	const char *listen = NULL;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
 		return setting_fail(c, g, "'edge' must be a group { ... }");
-	/* Types first, in this order, then values: the first error wins. */
-	if (!setting_only_known(c, g, known) ||
-	    !setting_str(c, g, "listen", &listen) ||
-	    !setting_str(c, g, "control", &control) ||
-	    !setting_str(c, g, "log_level", &level) ||
-	    !setting_u32(c, g, "hello_interval", 10, 60000, &conf->hello_ms) ||
-	    !setting_u32(c, g, "dead_after", 2, 100, &conf->dead_count) ||
-	    !setting_u32(c, g, "fdb_max", 16, FDB_MAX_LIMIT, &conf->fdb_max) ||
-	    !setting_u32(c, g, "member_routes_max", 0, FDB_MAX_LIMIT,
-	    &conf->member_routes_max) ||
-	    !setting_u32(c, g, "member_flood_rate", 0, SETTING_RATE_MAX,
-	    &conf->member_flood_rate) ||
-	    !setting_u32(c, g, "member_learn_rate", 0, SETTING_RATE_MAX,
-	    &conf->member_learn_rate) ||
-	    !setting_u32(c, g, "dad_moves", 1, 1000, &conf->dad_moves) ||
-	    !setting_u32(c, g, "dad_window", 1, 86400, &conf->dad_window_s) ||
-	    !setting_u32(c, g, "dad_hold", 1, 86400, &conf->dad_hold_s) ||
-	    !setting_u32(c, g, "underlay_mtu", 576, 65535, &conf->underlay_mtu) ||
-	    !setting_str(c, g, "site_key", &keyfile))
-		return false;
-	if (!setting_keyfile(c, g, "site_key", conf->site_key_file,
-	    sizeof(conf->site_key_file), &key, &conf->has_site_key))
-		return false;
-	if (conf->has_site_key) {
-		memcpy(conf->site_key, key.b, sizeof(conf->site_key));
-		sodium_memzero(&key, sizeof(key));
-	}
-	return setting_bool(c, g, "offload", &conf->offload) &&
+	/* Types first, then values: the first error wins. */
+	return setting_only_known(c, g, known) &&
+	    setting_str(c, g, "listen", &listen) &&
+	    site_conf_read(c, g, &conf->site) &&
+	    setting_u32(c, g, "underlay_mtu", BRIDGE_MTU_MIN, BRIDGE_MTU_MAX,
+	    &conf->underlay_mtu) &&
+	    setting_bool(c, g, "offload", &conf->offload) &&
 	    setting_bool(c, g, "arp_proxy", &conf->arp_proxy) &&
-	    setting_bool(c, g, "site_key_compat", &conf->site_key_compat) &&
-	    setting_listen(c, g, "listen", WIRE_DEFAULT_PORT, &conf->listen) &&
-	    setting_path(c, g, "control", conf->control, SETTING_PATH_MAX) &&
-	    setting_log_level(c, g, "log_level", &conf->log_level);
-}
-
-static bool
-parse_members(struct setting_ctx *c, const config_setting_t *l, struct edge_conf *conf)
-{
-	return setting_members(c, l, conf->listen.port ? conf->listen.port :
-	    WIRE_DEFAULT_PORT, BRIDGE_MEMBER_MAX, &conf->members, &conf->nmembers);
+	    setting_listen(c, g, "listen", WIRE_DEFAULT_PORT, &conf->listen);
 }
 
 static bool
@@ -113,40 +76,15 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct edge_conf *co
 	    "flood_rate", "flood_burst", NULL };
 	struct conf_van *v = &conf->vans[conf->nvans];
 	const config_setting_t *ports;
-	const char *name = NULL;
 	unsigned i, j, k;
 	int n;
 
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return setting_fail(c, s,
-		    "a VAN is a group { id = N; name = \"...\"; ports = (...); }");
-	if (!setting_only_known(c, s, known) || !setting_str(c, s, "name", &name))
-		return false;
-	v->line = (int)config_setting_source_line(s);
-	if (config_setting_get_member(s, "id") == NULL)
-		return setting_fail(c, s, "VAN without 'id'");
-	if (!setting_u32(c, s, "id", 1, UINT32_MAX, &v->id) ||
-	    !setting_u32(c, s, "fdb_max", 0, FDB_MAX_LIMIT, &v->fdb_max) ||
-	    !setting_u32(c, s, "flood_rate", 0, SETTING_RATE_MAX, &v->flood_rate) ||
-	    !setting_u32(c, s, "flood_burst", 0, SETTING_RATE_MAX, &v->flood_burst))
+	if (!site_van_read(c, s, known,
+	    "{ id = N; name = \"...\"; ports = (...); }", &v->van))
 		return false;
 	for (i = 0; i < conf->nvans; i++)
-		if (conf->vans[i].id == v->id)
-			return setting_fail(c, config_setting_get_member(s, "id"),
-			    "VAN ID %u already used on line %d", v->id, conf->vans[i].line);
-	if (name != NULL) {
-		if (!setting_name_ok(name, BRIDGE_NAME_MAX))
-			return setting_fail(c, config_setting_get_member(s, "name"),
-			    "name '%s': 1-%d of A-Z a-z 0-9 _ . -", name,
-			    BRIDGE_NAME_MAX - 1);
-		for (i = 0; i < conf->nvans; i++)
-			if (strcmp(conf->vans[i].name, name) == 0)
-				return setting_fail(c, config_setting_get_member(s, "name"),
-				    "VAN name '%s' already used on line %d", name,
-				    conf->vans[i].line);
-		snprintf(v->name, sizeof(v->name), "%s", name);
-	} else
-		snprintf(v->name, sizeof(v->name), "van%u", v->id);
+		if (!site_van_unique(c, s, &v->van, &conf->vans[i].van))
+			return false;
 	conf->nvans++;	/* owns ports from here, for edge_conf_free */
 
 	if ((ports = config_setting_get_member(s, "ports")) == NULL)
@@ -205,40 +143,31 @@ edge_conf_load(const char *path, char err[static SETTING_ERR_MAX])
 	config_init(&cfg);
 	/* An edge names an included file as its @include line does. */
 	if ((dir = malloc(strlen(path) + 1)) == NULL) {
-		snprintf(err, SETTING_ERR_MAX, "%s:0: out of memory", path);
+		setting_fail(&c, NULL, "out of memory");
 		goto fail;
 	}
 	if (!setting_read(&c, &cfg, path, dir, strlen(path) + 1))
 		goto fail;
 	if ((conf = calloc(1, sizeof(*conf))) == NULL) {
-		snprintf(err, SETTING_ERR_MAX, "%s:0: out of memory", path);
+		setting_fail(&c, NULL, "out of memory");
 		goto fail;
 	}
 	snprintf(conf->file, sizeof(conf->file), "%s", path);
 	conf->listen.port = WIRE_DEFAULT_PORT;
-	snprintf(conf->control, sizeof(conf->control), "%s", EDGE_CONF_DEFAULT_CONTROL);
-	conf->hello_ms = HELLO_MS_DEFAULT;
-	conf->dead_count = DEAD_COUNT_DEFAULT;
-	conf->fdb_max = FDB_MAX_DEFAULT;
+	site_conf_init(&conf->site, EDGE_CONF_DEFAULT_CONTROL);
 	conf->offload = true;
-	conf->underlay_mtu = 1500;
+	conf->underlay_mtu = BRIDGE_MTU_DEFAULT;
 	conf->arp_proxy = true;
-	conf->dad_moves = BRIDGE_DAD_MOVES_DEFAULT;
-	conf->dad_window_s = BRIDGE_DAD_WINDOW_MS_DEFAULT / 1000;
-	conf->dad_hold_s = BRIDGE_DAD_HOLD_MS_DEFAULT / 1000;
-	conf->log_level = LOG_LVL_INFO;
-	conf->member_routes_max = SETTING_ROUTES_UNSET;
-	conf->member_flood_rate = BRIDGE_MEMBER_FLOOD_DEFAULT;
-	conf->member_learn_rate = BRIDGE_MEMBER_LEARN_DEFAULT;
 
 	root = config_root_setting(&cfg);
 	if (!setting_only_known(&c, root, known))
 		goto fail;
 	if ((s = config_lookup(&cfg, "edge")) != NULL && !parse_edge(&c, s, conf))
 		goto fail;
-	if (conf->member_routes_max == SETTING_ROUTES_UNSET)
-		conf->member_routes_max = conf->fdb_max / BRIDGE_MEMBER_ROUTES_SHARE;
-	if ((s = config_lookup(&cfg, "members")) != NULL && !parse_members(&c, s, conf))
+	site_conf_finish(&conf->site);
+	if ((s = config_lookup(&cfg, "members")) != NULL &&
+	    !site_conf_members(&c, s, conf->listen.port ? conf->listen.port :
+	    WIRE_DEFAULT_PORT, &conf->site))
 		goto fail;
 	if ((s = config_lookup(&cfg, "vans")) != NULL) {
 		if (config_setting_type(s) != CONFIG_TYPE_LIST) {
@@ -279,8 +208,7 @@ edge_conf_free(struct edge_conf *conf)
 	for (i = 0; i < conf->nvans; i++)
 		free(conf->vans[i].ports);
 	free(conf->vans);
-	free(conf->members);
-	sodium_memzero(conf->site_key, sizeof(conf->site_key));
+	site_conf_free(&conf->site);
 	free(conf);
 }
 
@@ -290,7 +218,7 @@ edge_conf_van(const struct edge_conf *conf, uint32_t id)
 	unsigned i;
 
 	for (i = 0; i < conf->nvans; i++)
-		if (conf->vans[i].id == id)
+		if (conf->vans[i].van.id == id)
 			return &conf->vans[i];
 	return NULL;
 }
@@ -306,40 +234,41 @@ edge_conf_print(FILE *f, const struct edge_conf *conf)
 		fprintf(f, "  listen = \"[::]:%u\";\n", conf->listen.port);
 	else
 		fprintf(f, "  listen = \"%s\";\n", addr_str(&conf->listen, a));
-	fprintf(f, "  control = \"%s\";\n", conf->control);
-	fprintf(f, "  hello_interval = %u;\n", conf->hello_ms);
-	fprintf(f, "  dead_after = %u;\n", conf->dead_count);
-	fprintf(f, "  fdb_max = %u;\n", conf->fdb_max);
+	fprintf(f, "  control = \"%s\";\n", conf->site.control);
+	fprintf(f, "  hello_interval = %u;\n", conf->site.hello_ms);
+	fprintf(f, "  dead_after = %u;\n", conf->site.dead_count);
+	fprintf(f, "  fdb_max = %u;\n", conf->site.fdb_max);
 	fprintf(f, "  offload = %s;\n", conf->offload ? "true" : "false");
-	if (conf->has_site_key) {
-		fprintf(f, "  site_key = \"%s\";\n", conf->site_key_file);
-		if (conf->site_key_compat)
+	if (conf->site.has_site_key) {
+		fprintf(f, "  site_key = \"%s\";\n", conf->site.site_key_file);
+		if (conf->site.site_key_compat)
 			fprintf(f, "  site_key_compat = true;\n");
 	}
 	fprintf(f, "  underlay_mtu = %u;\n", conf->underlay_mtu);
 	fprintf(f, "  arp_proxy = %s;\n", conf->arp_proxy ? "true" : "false");
-	fprintf(f, "  member_routes_max = %u;\n", conf->member_routes_max);
-	fprintf(f, "  member_flood_rate = %u;\n", conf->member_flood_rate);
-	fprintf(f, "  member_learn_rate = %u;\n", conf->member_learn_rate);
-	fprintf(f, "  dad_moves = %u;\n", conf->dad_moves);
-	fprintf(f, "  dad_window = %u;\n", conf->dad_window_s);
-	fprintf(f, "  dad_hold = %u;\n", conf->dad_hold_s);
-	fprintf(f, "  log_level = \"%s\";\n", log_level_str(conf->log_level));
+	fprintf(f, "  member_routes_max = %u;\n", conf->site.member_routes_max);
+	fprintf(f, "  member_flood_rate = %u;\n", conf->site.member_flood_rate);
+	fprintf(f, "  member_learn_rate = %u;\n", conf->site.member_learn_rate);
+	fprintf(f, "  dad_moves = %u;\n", conf->site.dad_moves);
+	fprintf(f, "  dad_window = %u;\n", conf->site.dad_window_s);
+	fprintf(f, "  dad_hold = %u;\n", conf->site.dad_hold_s);
+	fprintf(f, "  log_level = \"%s\";\n", log_level_str(conf->site.log_level));
 	fprintf(f, "};\n");
 	fprintf(f, "members = [");
-	for (i = 0; i < conf->nmembers; i++)
-		fprintf(f, "%s\n  \"%s\"", i ? "," : "", addr_str(&conf->members[i], a));
-	fprintf(f, "%s];\n", conf->nmembers ? "\n" : " ");
+	for (i = 0; i < conf->site.nmembers; i++)
+		fprintf(f, "%s\n  \"%s\"", i ? "," : "", addr_str(&conf->site.members[i], a));
+	fprintf(f, "%s];\n", conf->site.nmembers ? "\n" : " ");
 	fprintf(f, "vans = (");
 	for (i = 0; i < conf->nvans; i++) {
 		const struct conf_van *v = &conf->vans[i];
 
-		fprintf(f, "%s\n  { id = %u; name = \"%s\";", i ? "," : "", v->id, v->name);
-		if (v->fdb_max != 0)
-			fprintf(f, " fdb_max = %u;", v->fdb_max);
-		if (v->flood_rate != 0)
-			fprintf(f, " flood_rate = %u; flood_burst = %u;", v->flood_rate,
-			    v->flood_burst ? v->flood_burst : v->flood_rate);
+		fprintf(f, "%s\n  { id = %u; name = \"%s\";", i ? "," : "", v->van.id,
+		    v->van.name);
+		if (v->van.fdb_max != 0)
+			fprintf(f, " fdb_max = %u;", v->van.fdb_max);
+		if (v->van.flood_rate != 0)
+			fprintf(f, " flood_rate = %u; flood_burst = %u;", v->van.flood_rate,
+			    v->van.flood_burst ? v->van.flood_burst : v->van.flood_rate);
 		fprintf(f, " ports = (");
 		for (j = 0; j < v->nports; j++) {
 			fprintf(f, "%s\n      { tap = \"%s\";", j ? "," : "", v->ports[j].tap);

@@ -19,6 +19,7 @@
 #include "edge/van/mac.h"
 #include "edge/rim/log.h"
 #include "edge/rim/setting.h"
+#include "edge/rim/siteconf.h"
 
 #define EDGE_CONF_DEFAULT_PATH	"/etc/van/edge.conf"
 #define EDGE_CONF_DEFAULT_CONTROL	"/run/van/edge.sock"
@@ -31,40 +32,20 @@ struct conf_port {
 	int		line;
 };
 
+/* A VAN of the site (first: site_vans_apply reads it) and this host's ports in it. */
 struct conf_van {
-	uint32_t	id;
-	char		name[BRIDGE_NAME_MAX];
-	uint32_t	fdb_max;	/* this VAN's share of the table, 0 = any */
-	uint32_t	flood_rate;	/* flooded frames per second, 0 = no limit */
-	uint32_t	flood_burst;
+	struct site_van	van;
 	struct conf_port *ports;
 	unsigned	nports;
-	int		line;
 };
 
 struct edge_conf {
 	char		file[4096];
+	struct site_conf site;		/* what every member of the site has */
 	struct van_addr	listen;		/* family 0: every address, both families */
-	char		control[SETTING_PATH_MAX];
-	uint32_t	hello_ms;
-	uint32_t	dead_count;
-	uint32_t	fdb_max;
 	bool		offload;	/* tap checksum/TSO offloads, UDP GSO/GRO */
-	uint32_t	member_routes_max;	/* routes through one member, 0 = any */
-	uint32_t	member_flood_rate;	/* floods/s from one member, 0 = any */
-	uint32_t	member_learn_rate;	/* LEARN/UNLEARN/s from one, 0 = any */
 	uint32_t	underlay_mtu;	/* MTU of the underlay path between members */
 	bool		arp_proxy;	/* answer ARP and ND from the table */
-	uint32_t	dad_moves;	/* duplicate-address detection */
-	uint32_t	dad_window_s;
-	uint32_t	dad_hold_s;
-	char		site_key_file[SETTING_PATH_MAX * 4];	/* "" = none */
-	bool		has_site_key;
-	bool		site_key_compat;	/* version 1 trailers too (upgrade) */
-	uint8_t		site_key[32];	/* read from site_key_file; wiped */
-	enum log_level	log_level;
-	struct van_addr	*members;
-	unsigned	nmembers;
 	struct conf_van	*vans;
 	unsigned	nvans;
 };

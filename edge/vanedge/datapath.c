@@ -114,8 +114,8 @@ port_out(struct edged *d, const struct bridge_act *a)
 static void
 out_gso(struct edged *d, const struct bridge_act *a)
 {
-	const struct sockaddr *to = (struct sockaddr *)&d->msa[a->target];
-	socklen_t tolen = d->msalen[a->target];
+	const struct sockaddr *to = (struct sockaddr *)&d->maddr.sa[a->target];
+	socklen_t tolen = d->maddr.salen[a->target];
 	struct vnet_hdr h;
 	unsigned i;
 
@@ -145,7 +145,7 @@ out_gso(struct edged *d, const struct bridge_act *a)
 		memcpy(d->tso_hdr, a->hdr, WIRE_HDR_LEN);
 	}
 	for (i = 0; i < d->tso_n; i++)
-		udp_tx_add(&d->udp, &d->tx, to, tolen, &d->mlocal[a->target], NULL, 0,
+		udp_tx_add(&d->udp, &d->tx, to, tolen, &d->maddr.local[a->target], NULL, 0,
 		    d->tsobuf + i * d->tso_stride,
 		    i + 1 == d->tso_n ? d->tso_last : d->tso_stride, a->target);
 }
@@ -164,8 +164,8 @@ datapath_out(struct bridge_out *o, void *arg)
 		else if (a->segs > 1)
 			out_gso(d, a);
 		else
-			udp_tx_add(&d->udp, &d->tx, (struct sockaddr *)&d->msa[a->target],
-			    d->msalen[a->target], &d->mlocal[a->target], a->hdr,
+			udp_tx_add(&d->udp, &d->tx, (struct sockaddr *)&d->maddr.sa[a->target],
+			    d->maddr.salen[a->target], &d->maddr.local[a->target], a->hdr,
 			    a->hdr_len, a->data,
 			    a->data_len, a->target);
 	}
@@ -297,24 +297,19 @@ datapath_tap_resume(evutil_socket_t fd, short what, void *arg)
 		event_add(p->ev, NULL);
 }
 
+static void
+flush_cb(void *arg)
+{
+	datapath_flush(arg);
+}
+
 void
 datapath_udp_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct edged *d = arg;
-	monotime_t now = clock_mono();
-	struct van_addr stranger;
-	bool knocked = false;
-	int round, n;
 
 	(void)fd;
 	(void)what;
-	for (round = 0; round < UDP_ROUNDS; round++) {
-		n = udp_recv(&d->udp, &d->rx);
-		knocked |= site_input(d->br, d->out, &d->rx, n, now, &d->listen,
-		    &stranger, d->udp.local ? d->mlocal : NULL);
-		datapath_flush(d);
-		if (n < UDP_BATCH)
-			break;
-	}
-	site_report_strangers(d->br, &d->nonmember_log, knocked, &stranger, now);
+	site_drain(d->br, d->out, &d->udp, &d->rx, UDP_ROUNDS, &d->listen, &d->maddr,
+	    &d->nonmember_log, flush_cb, d, clock_mono());
 }

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <netinet/udp.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,11 +22,13 @@
 
 #include "edge/rim/clock.h"
 #include "edge/rim/ctl.h"
+#include "edge/rim/daemon.h"
 #include "edge/rim/log.h"
 #include "edge/van/mtu.h"
 #include "edge/van/offload.h"
 #include "edge/rim/show.h"
 #include "edge/rim/site.h"
+#include "edge/rim/siteconf.h"
 #include "edge/rim/tap.h"
 #include "edge/rim/udp.h"
 
@@ -149,23 +150,6 @@ port_detach(struct edged *d, struct edged_port *p, bool keep_fd)
 
 /* ------------------------------------------------------ configuration --- */
 
-static void
-member_sockaddr(void *arg, uint32_t m)
-{
-	struct edged *d = arg;
-
-	d->msalen[m] = (socklen_t)addr_to_sockaddr(bridge_member_addr(d->br, m), d->udp.v6,
-	    &d->msa[m]);
-	memset(&d->mlocal[m], 0, sizeof(d->mlocal[m]));	/* until it calls */
-	site_member_self(d->br, m, &d->listen);
-}
-
-static int
-van_slot(struct edged *d, uint32_t id)
-{
-	return bridge_van_find(d->br, id);
-}
-
 static const struct conf_port *
 conf_port_find(const struct edge_conf *conf, const char *tap, uint32_t *van_id)
 {
@@ -174,7 +158,7 @@ conf_port_find(const struct edge_conf *conf, const char *tap, uint32_t *van_id)
 	for (i = 0; i < conf->nvans; i++)
 		for (j = 0; j < conf->vans[i].nports; j++)
 			if (strcmp(conf->vans[i].ports[j].tap, tap) == 0) {
-				*van_id = conf->vans[i].id;
+				*van_id = conf->vans[i].van.id;
 				return &conf->vans[i].ports[j];
 			}
 	return NULL;
@@ -190,10 +174,24 @@ edged_frame_max(const struct edge_conf *conf)
 	bool v6 = conf->listen.family == 6;
 	unsigned i;
 
-	for (i = 0; i < conf->nmembers; i++)
-		if (conf->members[i].family == 6)
+	for (i = 0; i < conf->site.nmembers; i++)
+		if (conf->site.members[i].family == 6)
 			v6 = true;
 	return mtu_frame_max(conf->underlay_mtu, v6);
+}
+
+/* VAN slot v leaves the configuration: its taps go first. */
+static void
+van_gone(void *arg, uint32_t v)
+{
+	struct edged *d = arg;
+	struct bridge_port_view pv;
+	uint32_t p;
+
+	for (p = 0; p < d->size.port_max; p++)
+		if (d->ports[p].fd != -1 &&
+		    bridge_port_view(d->br, d->ports[p].slot, &pv) && pv.van == v)
+			port_detach(d, &d->ports[p], false);
 }
 
 /*
@@ -215,7 +213,7 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 	for (i = 0; i < conf->nvans; i++)
 		nnew += conf->vans[i].nports;
 	if ((newfd = calloc(nnew + 1, sizeof(*newfd))) == NULL) {
-		snprintf(err, SETTING_ERR_MAX, "%s:0: out of memory", conf->file);
+		snprintf(err, SETTING_ERR_MAX, "%s: out of memory", conf->file);
 		return -1;
 	}
 	for (i = 0; i < conf->nvans; i++)
@@ -239,8 +237,8 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 		}
 
 	/* 2. Members: drop the ones gone, add the new ones. */
-	site_members_apply(d->br, d->out, conf->members, conf->nmembers, now,
-	    member_sockaddr, d);
+	site_members_apply(d->br, d->out, conf->site.members, conf->site.nmembers, now,
+	    &d->maddr, d->udp.v6, &d->listen);
 
 	/* 3. Ports of the old configuration that are gone or changed. */
 	for (p = 0; p < d->size.port_max; p++) {
@@ -274,52 +272,15 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 			port->from_conf = true;
 	}
 
-	/* 4. VANs: gone, new, renamed. */
-	for (i = 0; i < d->size.van_max; i++)
-		if (bridge_van_id(d->br, i) != 0 &&
-		    edge_conf_van(conf, bridge_van_id(d->br, i)) == NULL) {
-			struct bridge_port_view pv;
-
-			for (p = 0; p < d->size.port_max; p++)
-				if (d->ports[p].fd != -1 &&
-				    bridge_port_view(d->br, d->ports[p].slot, &pv) &&
-				    pv.van == i)
-					port_detach(d, &d->ports[p], false);
-			log_info("VAN %u removed", bridge_van_id(d->br, i));
-			bridge_van_del(d->br, d->out, i, now, &e);
-		}
-	for (i = 0; i < conf->nvans; i++) {
-		int v = van_slot(d, conf->vans[i].id);
-
-		if (v >= 0) {
-			/* Renamed in two passes: another may have its name now. */
-			(void)bridge_van_rename(d->br, (uint32_t)v, "", &e);
-			continue;
-		}
-		/* A temporary name avoids a clash with a VAN renamed below. */
-		v = bridge_van_add(d->br, conf->vans[i].id, NULL, &e);
-		if (v < 0) {
-			log_err("%s:%d: VAN %u: %s", conf->file, conf->vans[i].line,
-			    conf->vans[i].id, e);
-			continue;
-		}
-		if (old != NULL)
-			log_info("VAN %u added", conf->vans[i].id);
-	}
-	for (i = 0; i < conf->nvans; i++) {
-		int v = van_slot(d, conf->vans[i].id);
-
-		if (v >= 0 && bridge_van_rename(d->br, (uint32_t)v, conf->vans[i].name,
-		    &e) == -1)
-			log_err("%s:%d: VAN %u: %s", conf->file, conf->vans[i].line,
-			    conf->vans[i].id, e);
-	}
+	/* 4. VANs: gone (their taps detached first), new, renamed. */
+	site_vans_apply(d->br, d->out, conf->file, &conf->vans[0].van,
+	    sizeof(conf->vans[0]), conf->nvans, old != NULL, van_gone, d, now);
 
 	/* 5. New ports, with the fds opened in step 1 or kept in step 3. */
 	for (k = 0, i = 0; i < conf->nvans; i++)
 		for (j = 0; j < conf->vans[i].nports; j++, k++) {
 			const struct conf_port *cp = &conf->vans[i].ports[j];
-			int v = van_slot(d, conf->vans[i].id);
+			int v = bridge_van_find(d->br, conf->vans[i].van.id);
 			char perr[256];
 
 			if (newfd[k] == -1)
@@ -336,42 +297,16 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 
 	/* 6. Settings that apply at once. */
 	{
-		struct bridge_conf bc = { .hello_ms = conf->hello_ms,
-		    .dead_count = conf->dead_count, .dad_moves = conf->dad_moves,
-		    .dad_window_ms = conf->dad_window_s * 1000,
-		    .dad_hold_ms = conf->dad_hold_s * 1000, .arp_proxy = conf->arp_proxy,
-		    .frame_max = (uint32_t)edged_frame_max(conf),
-		    .member_routes_max = conf->member_routes_max,
-		    .member_flood_rate = conf->member_flood_rate,
-		    .member_learn_rate = conf->member_learn_rate };
+		struct bridge_conf bc = { .arp_proxy = conf->arp_proxy,
+		    .frame_max = (uint32_t)edged_frame_max(conf) };
 
+		site_conf_bridge(&conf->site, &bc);
 		/* The parser checked the ranges; the core checks them again. */
 		if (bridge_set_conf(d->br, &bc, &e) == -1)
 			log_err("settings not applied: %s", e);
 	}
-	if (old != NULL && (old->has_site_key != conf->has_site_key ||
-	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0))
-		log_warn("site key %s: every member needs the same one",
-		    conf->has_site_key ? "changed" : "removed");
-	if (old == NULL || old->has_site_key != conf->has_site_key ||
-	    old->site_key_compat != conf->site_key_compat ||
-	    sodium_memcmp(old->site_key, conf->site_key, sizeof(conf->site_key)) != 0)
-		bridge_set_auth(d->br, conf->has_site_key ? conf->site_key : NULL,
-		    conf->site_key_compat);
-	for (i = 0; i < conf->nvans; i++) {
-		int v = van_slot(d, conf->vans[i].id);
-
-		if (v >= 0)
-			bridge_van_limits(d->br, (uint32_t)v, conf->vans[i].fdb_max,
-			    conf->vans[i].flood_rate, conf->vans[i].flood_burst);
-	}
-	log_set_level(conf->log_level);
+	site_conf_apply(d->br, old != NULL ? &old->site : NULL, &conf->site);
 	if (old != NULL) {
-		if (old->fdb_max != conf->fdb_max)
-			log_warn("fdb_max changes at the next start (now %u)", old->fdb_max);
-		if (strcmp(old->control, conf->control) != 0)
-			log_warn("control socket moves at the next start (now %s)",
-			    old->control);
 		if (!addr_eq(&old->listen, &conf->listen))
 			log_warn("listen address changes at the next start");
 		if (old->offload != conf->offload)
@@ -395,8 +330,7 @@ edged_reload(struct edged *d, char err[static SETTING_ERR_MAX])
 		return -1;
 	}
 	/* Settings that need a restart keep their running values. */
-	conf->fdb_max = d->conf->fdb_max;
-	memcpy(conf->control, d->conf->control, sizeof(conf->control));
+	site_conf_keep(&conf->site, &d->conf->site);
 	conf->listen = d->conf->listen;
 	conf->offload = d->conf->offload;
 	edge_conf_free(d->conf);
@@ -407,56 +341,20 @@ edged_reload(struct edged *d, char err[static SETTING_ERR_MAX])
 
 /* -------------------------------------------------------------- control --- */
 
-static int
-van_arg(struct edged *d, const char *s, char *err, size_t errlen)
-{
-	char *end;
-	unsigned long id;
-	int v;
-
-	id = strtoul(s, &end, 10);
-	if (*s >= '0' && *s <= '9' && *end == '\0' && id <= UINT32_MAX)
-		v = van_slot(d, (uint32_t)id);
-	else
-		v = bridge_van_find_name(d->br, s);
-	if (v < 0)
-		snprintf(err, errlen, "unknown VAN '%s'", s);
-	return v;
-}
-
 static json_t *
-ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
+show_request_of(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 {
-	monotime_t now = clock_mono();
+	json_t *s;
+	bool mine;
 
-	if (argc == 2 && strcmp(argv[1], "vans") == 0)
-		return show_vans(d->br);
-	if (argc == 2 && strcmp(argv[1], "ports") == 0)
-		return show_ports(d->br, edged_port_name, d);
-	if (argc == 2 && strcmp(argv[1], "members") == 0)
-		return show_members(d->br, NULL, NULL, now);
-	if ((argc == 2 || argc == 3) && strcmp(argv[1], "fdb") == 0) {
-		int v = 0;
-
-		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
-			return NULL;
-		return show_fdb(d->br, argc == 3 ? bridge_van_id(d->br, (uint32_t)v) : 0, edged_port_name, NULL, d,
-		    now);
+	s = show_request(d->br, d->ctl, argc, argv, edged_port_name, NULL, d,
+	    clock_mono(), &mine, err, errlen);
+	if (!mine) {
+		snprintf(err, errlen,
+		    "usage: show vans|ports|members|stats|fdb [VAN]|neigh [VAN]");
+		return NULL;
 	}
-	if ((argc == 2 || argc == 3) && strcmp(argv[1], "neigh") == 0) {
-		int v = 0;
-
-		if (argc == 3 && (v = van_arg(d, argv[2], err, errlen)) < 0)
-			return NULL;
-		return show_neigh(d->br, argc == 3 ? bridge_van_id(d->br, (uint32_t)v) : 0, now);
-	}
-	if (argc == 2 && strcmp(argv[1], "stats") == 0) {
-		json_t *s = show_stats(d->br, NULL, NULL);
-		const struct ctl_stats *cs = ctl_stats(d->ctl);
-
-		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
-		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,
-		    "rejected", (json_int_t)cs->rejected));
+	if (s != NULL && argc == 2 && strcmp(argv[1], "stats") == 0)
 		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
 		    "tap_read_errors", (json_int_t)d->tap_read_errors,
 		    "tap_pauses", (json_int_t)d->tap_pauses,
@@ -467,10 +365,7 @@ ctl_show(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 		    "gro_writes", (json_int_t)d->gro_writes,
 		    "reloads", (json_int_t)d->reloads,
 		    "reload_failures", (json_int_t)d->reload_failures));
-		return s;
-	}
-	snprintf(err, errlen, "usage: show vans|ports|members|stats|fdb [VAN]|neigh [VAN]");
-	return NULL;
+	return s;
 }
 
 static json_t *
@@ -479,7 +374,7 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 	struct edged *d = arg;
 
 	if (strcmp(argv[0], "show") == 0)
-		return ctl_show(d, argc, argv, err, errlen);
+		return show_request_of(d, argc, argv, err, errlen);
 	if (strcmp(argv[0], "attach") == 0) {
 		uint8_t mac[6];
 		int v, slot;
@@ -488,7 +383,7 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 			snprintf(err, errlen, "usage: attach VAN TAP [MAC]");
 			return NULL;
 		}
-		if ((v = van_arg(d, argv[1], err, errlen)) < 0)
+		if ((v = show_van_arg(d->br, argv[1], err, errlen)) < 0)
 			return NULL;
 		if (argc == 4 && (!mac_parse(argv[3], mac) || eth_is_multicast(mac) ||
 		    eth_is_zero(mac))) {
@@ -533,18 +428,11 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 /* -------------------------------------------------------------- signals --- */
 
 static void
-sig_cb(evutil_socket_t sig, short what, void *arg)
+reload_cb(void *arg)
 {
-	struct edged *d = arg;
 	char err[SETTING_ERR_MAX];
 
-	(void)what;
-	if (sig == SIGHUP) {
-		edged_reload(d, err);
-		return;
-	}
-	log_info("signal %d: stopping", (int)sig);
-	event_base_loopbreak(d->base);
+	(void)edged_reload(arg, err);	/* logged */
 }
 
 /* ------------------------------------------------------------ lifetime --- */
@@ -552,12 +440,10 @@ sig_cb(evutil_socket_t sig, short what, void *arg)
 struct edged *
 edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 {
-	static const int sigs[4] = { SIGTERM, SIGINT, SIGHUP, 0 };
 	struct bridge_conf bc;
 	struct edged *d;
 	const char *e;
 	uint32_t p;
-	int i;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
 		snprintf(err, SETTING_ERR_MAX, "out of memory");
@@ -568,38 +454,23 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 	d->nonmember_log = LOG_LIMIT(1, 5);
 	d->bridge_log = LOG_LIMIT(1, 5);
 	memset(&bc, 0, sizeof(bc));
-	bc.fdb_max = conf->fdb_max;
-	bc.hello_ms = conf->hello_ms;
-	bc.dead_count = conf->dead_count;
+	bc.fdb_max = conf->site.fdb_max;
+	bc.hello_ms = conf->site.hello_ms;
+	bc.dead_count = conf->site.dead_count;
+	bc.epoch = daemon_boot_epoch();
 	randombytes_buf(bc.hashkey, sizeof(bc.hashkey));
-	/*
-	 * The boot epoch grows from one start to the next (wall-clock
-	 * nanoseconds), so that with a site key an old incarnation's messages
-	 * can be refused as replays.
-	 */
-	{
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		bc.epoch = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-		if (bc.epoch == 0)
-			bc.epoch = 1;
-	}
 	if ((d->br = bridge_new(&bc)) == NULL) {
 		snprintf(err, SETTING_ERR_MAX, "cannot set up the bridge (memory?)");
 		goto fail;
 	}
 	bridge_size(d->br, &d->size);
 	d->out = malloc(sizeof(*d->out));
-	d->msa = calloc(d->size.member_max, sizeof(*d->msa));
-	d->msalen = calloc(d->size.member_max, sizeof(*d->msalen));
-	d->mlocal = calloc(d->size.member_max, sizeof(*d->mlocal));
 	d->ports = calloc(d->size.port_max, sizeof(*d->ports));
 	d->tapbuf = calloc(TAP_BATCH, sizeof(*d->tapbuf));
 	d->tsobuf = malloc(TSO_BUFSZ);
 	d->grobuf = malloc(VNET_HDR_LEN + OFFLOAD_FRAME_MAX);
-	if (d->out == NULL || d->msa == NULL || d->msalen == NULL ||
-	    d->mlocal == NULL || d->ports == NULL || d->tapbuf == NULL || d->tsobuf == NULL ||
+	if (d->out == NULL || site_addrs_init(&d->maddr, d->size.member_max) == -1 ||
+	    d->ports == NULL || d->tapbuf == NULL || d->tsobuf == NULL ||
 	    d->grobuf == NULL || udp_rx_init(&d->rx) == -1) {
 		snprintf(err, SETTING_ERR_MAX, "out of memory");
 		goto fail;
@@ -617,7 +488,7 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 	if (udp_open(&d->udp, &conf->listen, &e) == -1) {
 		char a[ADDR_STRLEN];
 
-		snprintf(err, SETTING_ERR_MAX, "%s:0: listen %s: %s: %s", conf->file,
+		snprintf(err, SETTING_ERR_MAX, "%s: listen %s: %s: %s", conf->file,
 		    conf->listen.family ? addr_str(&conf->listen, a) : "[::]", e,
 		    strerror(errno));
 		goto fail;
@@ -640,22 +511,18 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 		snprintf(err, SETTING_ERR_MAX, "cannot set up events");
 		goto fail;
 	}
-	for (i = 0; sigs[i] != 0; i++) {
-		d->sig[i] = evsignal_new(d->base, sigs[i], sig_cb, d);
-		if (d->sig[i] == NULL || event_add(d->sig[i], NULL) == -1) {
-			snprintf(err, SETTING_ERR_MAX, "cannot set up signals");
-			goto fail;
-		}
+	if (daemon_signals_open(&d->sig, d->base, reload_cb, d) == -1) {
+		snprintf(err, SETTING_ERR_MAX, "cannot set up signals");
+		goto fail;
 	}
-	signal(SIGPIPE, SIG_IGN);
 	/* Before the control socket, so a bad file leaves nothing behind. */
 	if (edged_apply(d, conf, err) == -1)
 		goto fail;
 	d->conf = conf;
 	conf = NULL;
-	if ((d->ctl = ctl_open(d->base, d->conf->control, ctl_handle, d, &e)) == NULL) {
-		snprintf(err, SETTING_ERR_MAX, "%s:0: control socket %s: %s: %s",
-		    d->conf->file, d->conf->control, e, strerror(errno));
+	if ((d->ctl = ctl_open(d->base, d->conf->site.control, ctl_handle, d, &e)) == NULL) {
+		snprintf(err, SETTING_ERR_MAX, "%s: control socket %s: %s: %s",
+		    d->conf->file, d->conf->site.control, e, strerror(errno));
 		goto fail;
 	}
 	return d;
@@ -677,7 +544,7 @@ edged_run(struct edged *d)
 	log_info("running: %u VANs, %u ports, %u members, underlay %s, control %s",
 	    d->size.nvans, d->size.nports, d->size.nmembers,
 	    d->conf->listen.family ? addr_str(&d->conf->listen, a) : "[::]:*",
-	    d->conf->control);
+	    d->conf->site.control);
 	return event_base_dispatch(d->base) == -1 ? -1 : 0;
 }
 
@@ -685,7 +552,6 @@ void
 edged_free(struct edged *d)
 {
 	uint32_t p;
-	int i;
 
 	if (d == NULL)
 		return;
@@ -697,9 +563,7 @@ edged_free(struct edged *d)
 				event_free(d->ports[p].resume);
 				close(d->ports[p].fd);
 			}
-	for (i = 0; i < 4; i++)
-		if (d->sig[i] != NULL)
-			event_free(d->sig[i]);
+	daemon_signals_close(&d->sig);
 	if (d->timer != NULL)
 		event_free(d->timer);
 	if (d->udp_ev != NULL)
@@ -712,9 +576,7 @@ edged_free(struct edged *d)
 	free(d->tsobuf);
 	free(d->tapbuf);
 	free(d->ports);
-	free(d->mlocal);
-	free(d->msalen);
-	free(d->msa);
+	site_addrs_free(&d->maddr);
 	free(d->out);
 	bridge_free(d->br);
 	edge_conf_free(d->conf);

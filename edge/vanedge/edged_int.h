@@ -14,8 +14,10 @@
 
 #include "edge/van/bridge.h"
 #include "edge/vanedge/conf.h"
+#include "edge/rim/daemon.h"
 #include "edge/rim/log.h"
 #include "edge/van/offload.h"
+#include "edge/rim/site.h"
 #include "edge/rim/udp.h"
 
 struct ctl;
@@ -48,9 +50,7 @@ struct edged {
 	struct event	*udp_ev;
 	struct udp_rx	rx;
 	struct udp_tx	tx;
-	struct sockaddr_storage *msa;	/* per member slot */
-	socklen_t	*msalen;
-	struct udp_local *mlocal;	/* per member slot: our address it calls */
+	struct site_addrs maddr;	/* per member slot: where it is sent to */
 	struct edged_port *ports;	/* per port slot; fd -1 when free */
 	uint8_t		(*tapbuf)[TAP_BUFSZ];
 	bool		vnet;		/* taps carry a virtio_net_hdr */
@@ -63,7 +63,7 @@ struct edged {
 	uint32_t	gro_port;
 	uint8_t		*grobuf;
 	struct event	*timer;
-	struct event	*sig[4];
+	struct daemon_signals sig;
 	struct ctl	*ctl;
 	struct log_limit nonmember_log, bridge_log;
 	uint64_t	tap_read_errors;

@@ -1,6 +1,7 @@
 /*
  * lab.c — the values of a vanlab topology (see lab.h): addresses as text
- * and back, MACs, the underlay's MTU, the names of namespaces and taps,
+ * and back (the text parsed by edge/van/addr.c, kept here in host
+ * order), MACs, the underlay's MTU, the names of namespaces and taps,
  * look-ups by name, who shares a VAN with whom in a site.  The topology
  * itself is parsed in labconf.c and labfed.c, which build on this file
  * (never the other way round); labfed.c derives the federation's values.
@@ -12,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "edge/van/addr.h"
+#include "edge/van/bytes.h"
 
 /* --------------------------------------------------------------- values --- */
 
@@ -32,32 +36,25 @@ lab_plen_mask(unsigned plen)
 bool
 lab_ip_parse(const char *s, uint32_t *ip)
 {
-	struct in_addr a;
+	struct van_addr a;
 
-	if (inet_pton(AF_INET, s, &a) != 1)
+	if (!addr_ip_parse(s, &a) || a.family != 4)
 		return false;
-	*ip = ntohl(a.s_addr);
+	*ip = bytes_be32(a.ip);
 	return true;
 }
 
 bool
 lab_cidr_parse(const char *s, unsigned min, unsigned max, uint32_t *ip, uint8_t *plen)
 {
-	char buf[32], *slash, *end;
-	unsigned long n;
+	struct addr_prefix p;
+	const char *err;
 
-	if (strlen(s) >= sizeof(buf))
+	if (!addr_prefix_parse(s, true, &p, &err) || p.family != 4 || p.len < min ||
+	    p.len > max)
 		return false;
-	memcpy(buf, s, strlen(s) + 1);
-	if ((slash = strchr(buf, '/')) == NULL)
-		return false;
-	*slash = '\0';
-	if (slash[1] < '0' || slash[1] > '9')
-		return false;
-	n = strtoul(slash + 1, &end, 10);
-	if (*end != '\0' || n < min || n > max || !lab_ip_parse(buf, ip))
-		return false;
-	*plen = (uint8_t)n;
+	*ip = bytes_be32(p.ip);
+	*plen = p.len;
 	return true;
 }
 

@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "edge/van/bridge.h"	/* BRIDGE_NAME_MAX: VAN names */
+#include "edge/rim/setting.h"	/* SETTING_ERR_MAX */
 
 /* Named limits: a topology is small, and every array is fixed. */
 #define LAB_SITE_MAX		8	/* several: a proxy each */
@@ -37,19 +38,23 @@
 #define LAB_PREFIX_MAX		17	/* 1-16 of [a-z0-9] */
 #define LAB_NS_MAX		(LAB_PREFIX_MAX + 2 * LAB_NAME_MAX + 2)
 #define LAB_IFNAMSIZ		16
-#define LAB_ERR_MAX		(4096 + 512)
+/* Errors: "FILE:LINE: message", the configuration parsers' convention. */
+#define LAB_ERR_MAX		SETTING_ERR_MAX
 #define LAB_PATH_MAX		108	/* control sockets: sun_path */
 
-/* Defaults of the `lab` group. */
-#define LAB_HELLO_MS_DEFAULT	1000
-#define LAB_DEAD_AFTER_DEFAULT	3
+/* Defaults of the `lab` group: vanedge's; the VMs' own MTU.  The rest of
+ * its bounds are vanedge's (edge/van/van.h). */
+#define LAB_HELLO_MS_DEFAULT	BRIDGE_HELLO_MS_DEFAULT
+#define LAB_DEAD_AFTER_DEFAULT	BRIDGE_DEAD_COUNT_DEFAULT
 #define LAB_MTU_DEFAULT		1400	/* VM NICs: room for the VAN overhead */
 #define LAB_MTU_MIN		576
 #define LAB_MTU_MAX		9000
-#define LAB_UNDERLAY_MTU_MAX	65535	/* as vanedge's underlay_mtu */
-#define LAB_FLOOD_MAX		100000000	/* as vanedge's flood_rate/burst */
-#define LAB_DAD_MOVES_MAX	1000		/* as vanedge's dad_moves */
-#define LAB_DAD_SECONDS_MAX	86400		/* dad_window, dad_hold */
+/* Prefix lengths: VMs' subnets, the sites' underlays, the internet. */
+#define LAB_PLEN_MIN		8
+#define LAB_VM_PLEN_MAX		30
+#define LAB_VM_PLEN6_MAX	128
+#define LAB_UNDERLAY_PLEN_MAX	26
+#define LAB_INET_PLEN_MAX	28
 #define LAB_HOST_ADDR_BASE	11	/* host k of a site: underlay net + 11 + k */
 /* Several sites: a site's proxy is underlay net + 10, and site k's proxy
  * is internet net + 11 + k on the internet switch (10.76.0.0/24). */
@@ -249,10 +254,11 @@ bool		lab_van_loops(const struct lab *, unsigned van);
 
 /* "a.b.c.d" of a host-order address; returns buf. */
 char		*lab_ip_str(uint32_t ip, char buf[static 16]);
-/* The netmask of a prefix length (host order), and "a.b.c.d" parsed. */
+/* The netmask of a prefix length (host order), and "a.b.c.d" parsed
+ * (edge/van/addr.c's addr_ip_parse, IPv4 only). */
 uint32_t	lab_plen_mask(unsigned plen);
 bool		lab_ip_parse(const char *, uint32_t *ip);
-/* "a.b.c.d/n" with min <= n <= max. */
+/* "a.b.c.d/n" with min <= n <= max (addr_prefix_parse, IPv4 only). */
 bool		lab_cidr_parse(const char *, unsigned min, unsigned max, uint32_t *ip,
 		    uint8_t *plen);
 /* The IPv6 address of VM v as text (it must have one); returns buf. */

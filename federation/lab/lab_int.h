@@ -23,9 +23,6 @@ struct lab_ctx {
 	bool		several;	/* more than one site: proxies, names kept */
 };
 
-/* The getters fill a lab's error buffer. */
-_Static_assert(LAB_ERR_MAX >= SETTING_ERR_MAX, "LAB_ERR_MAX holds a setting error");
-
 /* labfed.c.  A site's `proxy` group (s: the site's setting), once its
  * hosts are parsed; the defaults when there is none. */
 bool	lab_parse_proxy(struct lab_ctx *, const config_setting_t *s, unsigned si);

@@ -13,39 +13,15 @@
 #include "federation/lab/lab.h"
 #include "federation/lab/lab_int.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libconfig.h>
 
+#include "edge/van/addr.h"
 #include "edge/van/mac.h"
+#include "edge/rim/log.h"
 #include "edge/rim/setting.h"
-
-/* "x:y::z/n" with min <= n <= max. */
-static bool
-cidr6_parse(const char *s, unsigned min, unsigned max, uint8_t ip[static 16],
-    uint8_t *plen)
-{
-	char buf[64], *slash, *end;
-	unsigned long n;
-
-	if (strlen(s) >= sizeof(buf))
-		return false;
-	memcpy(buf, s, strlen(s) + 1);
-	if ((slash = strchr(buf, '/')) == NULL)
-		return false;
-	*slash = '\0';
-	if (slash[1] < '0' || slash[1] > '9')
-		return false;
-	n = strtoul(slash + 1, &end, 10);
-	if (*end != '\0' || n < min || n > max || inet_pton(AF_INET6, buf, ip) != 1)
-		return false;
-	*plen = (uint8_t)n;
-	return true;
-}
 
 /* A VM's own unicast address: not ::, ::1, multicast, link-local (every
  * NIC has its own) or IPv4-mapped. */
@@ -106,42 +82,31 @@ parse_settings(struct lab_ctx *c, const config_setting_t *g)
 	static const char *const known[] = { "hello_interval", "dead_after", "mtu",
 	    "underlay_mtu", "ipv6", "site_key", "arp_proxy", "dad_moves",
 	    "dad_window", "dad_hold", "log_level", "internet", "internet_mtu", NULL };
-	static const char *const levels[] = { "error", "warning", "info", "debug",
-	    NULL };
 	struct lab *lab = c->lab;
-	const char *level = NULL;
-	unsigned i;
+	enum log_level level;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
 		return setting_fail(&c->set, g,
 		    "'lab' must be a group { ... }");
+	/* vanedge's settings, within vanedge's bounds. */
 	if (!setting_only_known(&c->set, g, known) ||
-	    !setting_u32(&c->set, g, "hello_interval", 10, 60000,
-	    &lab->hello_ms) ||
-	    !setting_u32(&c->set, g, "dead_after", 2, 100, &lab->dead_after) ||
+	    !setting_hello(&c->set, g, &lab->hello_ms, &lab->dead_after) ||
 	    !setting_u32(&c->set, g, "mtu", LAB_MTU_MIN, LAB_MTU_MAX,
 	    &lab->mtu) ||
-	    !setting_u32(&c->set, g, "underlay_mtu", LAB_MTU_MIN,
-	    LAB_UNDERLAY_MTU_MAX, &lab->underlay_mtu) ||
+	    !setting_u32(&c->set, g, "underlay_mtu", BRIDGE_MTU_MIN,
+	    BRIDGE_MTU_MAX, &lab->underlay_mtu) ||
 	    !setting_bool(&c->set, g, "ipv6", &lab->ipv6) ||
 	    !setting_bool(&c->set, g, "site_key", &lab->site_key) ||
 	    !setting_bool(&c->set, g, "arp_proxy", &lab->arp_proxy) ||
-	    !setting_u32(&c->set, g, "dad_moves", 1, LAB_DAD_MOVES_MAX,
-	    &lab->dad_moves) ||
-	    !setting_u32(&c->set, g, "dad_window", 1, LAB_DAD_SECONDS_MAX,
-	    &lab->dad_window) ||
-	    !setting_u32(&c->set, g, "dad_hold", 1, LAB_DAD_SECONDS_MAX,
-	    &lab->dad_hold) ||
-	    !setting_str(&c->set, g, "log_level", &level))
+	    !setting_dad(&c->set, g, &lab->dad_moves, &lab->dad_window,
+	    &lab->dad_hold))
 		return false;
-	if (level != NULL) {
-		for (i = 0; levels[i] != NULL && strcmp(levels[i], level) != 0; i++)
-			;
-		if (levels[i] == NULL)
-			return setting_fail(&c->set,
-			    config_setting_get_member(g, "log_level"),
-			    "log_level: one of error, warning, info, debug");
-		snprintf(lab->log_level, sizeof(lab->log_level), "%s", level);
+	/* Kept as text: it goes into each daemon's configuration. */
+	if (config_setting_get_member(g, "log_level") != NULL) {
+		if (!setting_log_level(&c->set, g, "log_level", &level))
+			return false;
+		snprintf(lab->log_level, sizeof(lab->log_level), "%s",
+		    log_level_str(level));
 	}
 	return lab_parse_internet(c, g);
 }
@@ -179,10 +144,11 @@ parse_vans(struct lab_ctx *c, const config_setting_t *root)
 		if (config_setting_get_member(s, "id") == NULL)
 			return setting_fail(&c->set, s, "VAN '%s' without 'id'",
 			    name);
-		if (!setting_u32(&c->set, s, "id", 1, UINT32_MAX, &v->id) ||
-		    !setting_u32(&c->set, s, "flood_rate", 0, LAB_FLOOD_MAX,
+		if (!setting_u32(&c->set, s, "id", BRIDGE_VAN_ID_MIN,
+		    BRIDGE_VAN_ID_MAX, &v->id) ||
+		    !setting_u32(&c->set, s, "flood_rate", 0, SETTING_RATE_MAX,
 		    &v->flood_rate) ||
-		    !setting_u32(&c->set, s, "flood_burst", 0, LAB_FLOOD_MAX,
+		    !setting_u32(&c->set, s, "flood_burst", 0, SETTING_RATE_MAX,
 		    &v->flood_burst))
 			return false;
 		for (j = 0; j < i; j++) {
@@ -228,7 +194,8 @@ parse_van_ids(struct lab_ctx *c, const config_setting_t *l, struct lab_site *sit
 			    "a VAN ID is a group { van = \"...\"; id = N; }");
 		if (!setting_only_known(&c->set, s, known) ||
 		    !setting_str(&c->set, s, "van", &name) ||
-		    !setting_u32(&c->set, s, "id", 1, UINT32_MAX, &id))
+		    !setting_u32(&c->set, s, "id", BRIDGE_VAN_ID_MIN,
+		    BRIDGE_VAN_ID_MAX, &id))
 			return false;
 		if (name == NULL || id == 0)
 			return setting_fail(&c->set, s,
@@ -291,6 +258,8 @@ parse_vm(struct lab_ctx *c, const config_setting_t *s, unsigned h)
 	struct lab *lab = c->lab;
 	struct lab_vm *vm;
 	const char *name = NULL, *van = NULL, *ip = NULL, *mac = NULL, *ip6 = NULL;
+	const char *err;
+	struct addr_prefix p6;
 	uint32_t mask;
 	unsigned i;
 	int v;
@@ -331,9 +300,10 @@ parse_vm(struct lab_ctx *c, const config_setting_t *s, unsigned h)
 	vm->van = (unsigned)v;
 	if (ip == NULL)
 		return setting_fail(&c->set, s, "VM '%s' without 'ip'", name);
-	if (!lab_cidr_parse(ip, 8, 30, &vm->ip, &vm->plen))
+	if (!lab_cidr_parse(ip, LAB_PLEN_MIN, LAB_VM_PLEN_MAX, &vm->ip, &vm->plen))
 		return setting_fail(&c->set, config_setting_get_member(s, "ip"),
-		    "VM '%s': ip '%s': not a.b.c.d/n (n 8..30)", name, ip);
+		    "VM '%s': ip '%s': not a.b.c.d/n (n %d..%d)", name, ip,
+		    LAB_PLEN_MIN, LAB_VM_PLEN_MAX);
 	mask = lab_plen_mask(vm->plen);
 	if ((vm->ip & ~mask) == 0 || (vm->ip & ~mask) == ~mask)
 		return setting_fail(&c->set, config_setting_get_member(s, "ip"),
@@ -362,11 +332,15 @@ parse_vm(struct lab_ctx *c, const config_setting_t *s, unsigned h)
 			return setting_fail(&c->set,
 			    config_setting_get_member(s, "ip6"),
 			    "VM '%s': ip6 needs ipv6 = true in 'lab'", name);
-		if (!cidr6_parse(ip6, 8, 128, vm->ip6, &vm->plen6))
+		if (!addr_prefix_parse(ip6, true, &p6, &err) || p6.family != 6 ||
+		    p6.len < LAB_PLEN_MIN || p6.len > LAB_VM_PLEN6_MAX)
 			return setting_fail(&c->set,
 			    config_setting_get_member(s, "ip6"),
 			    "VM '%s': ip6 '%s': not an "
-			    "IPv6 address/n (n 8..128)", name, ip6);
+			    "IPv6 address/n (n %d..%d)", name, ip6, LAB_PLEN_MIN,
+			    LAB_VM_PLEN6_MAX);
+		memcpy(vm->ip6, p6.ip, sizeof(vm->ip6));
+		vm->plen6 = p6.len;
 		if (!ip6_unicast_ok(vm->ip6))
 			return setting_fail(&c->set,
 			    config_setting_get_member(s, "ip6"),
@@ -515,12 +489,13 @@ parse_site(struct lab_ctx *c, const config_setting_t *s, unsigned si)
 	if (underlay == NULL)
 		return setting_fail(&c->set, s, "site '%s' without 'underlay'",
 		    name);
-	if (!lab_cidr_parse(underlay, 8, 26, &site->net, &site->plen) ||
-	    (site->net & ~lab_plen_mask(site->plen)) != 0)
+	if (!lab_cidr_parse(underlay, LAB_PLEN_MIN, LAB_UNDERLAY_PLEN_MAX, &site->net,
+	    &site->plen) || (site->net & ~lab_plen_mask(site->plen)) != 0)
 		return setting_fail(&c->set,
 		    config_setting_get_member(s, "underlay"),
 		    "site '%s': underlay '%s': not "
-		    "a network a.b.c.0/n (n 8..26)", name, underlay);
+		    "a network a.b.c.0/n (n %d..%d)", name, underlay, LAB_PLEN_MIN,
+		    LAB_UNDERLAY_PLEN_MAX);
 	for (i = 0; i < lab->nvans; i++)
 		site->van_id[i] = lab->van[i].id;
 	if ((ids = config_setting_get_member(s, "van_ids")) != NULL &&
@@ -590,51 +565,33 @@ lab_new(const char *file)
 
 /* Shared by lab_load and lab_parse once libconfig has read the text. */
 static struct lab *
-lab_from_config(config_t *cfg, int read_ok, const char *name,
-    char err[static LAB_ERR_MAX])
+lab_from_config(struct lab_ctx *c, const config_t *cfg)
 {
-	struct lab *lab = NULL;
-	struct lab_ctx c = { { name, err, NULL }, NULL, false };
-
-	if (read_ok != CONFIG_TRUE) {
-		if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
-			snprintf(err, LAB_ERR_MAX, "%s:0: cannot read: %s", name,
-			    strerror(errno));
-		else
-			snprintf(err, LAB_ERR_MAX, "%s:%d: %s",
-			    config_error_file(cfg) ? config_error_file(cfg) : name,
-			    config_error_line(cfg), config_error_text(cfg));
+	if ((c->lab = lab_new(c->set.file)) == NULL) {
+		setting_fail(&c->set, NULL, "out of memory");
 		return NULL;
 	}
-	if ((lab = lab_new(name)) == NULL) {
-		snprintf(err, LAB_ERR_MAX, "%s:0: out of memory", name);
+	if (!parse_root(c, config_root_setting(cfg))) {
+		lab_free(c->lab);
 		return NULL;
 	}
-	c.lab = lab;
-	if (!parse_root(&c, config_root_setting(cfg))) {
-		lab_free(lab);
-		return NULL;
-	}
-	return lab;
+	return c->lab;
 }
 
 struct lab *
 lab_load(const char *path, char err[static LAB_ERR_MAX])
 {
-	struct lab *lab;
+	struct lab_ctx c = { { path, err, NULL }, NULL, false };
+	struct lab *lab = NULL;
 	config_t cfg;
 	char *dir;
-	int ok;
 
 	err[0] = '\0';
-	if ((dir = strdup(path)) == NULL) {
-		snprintf(err, LAB_ERR_MAX, "%s:0: out of memory", path);
-		return NULL;
-	}
 	config_init(&cfg);
-	config_set_include_dir(&cfg, dirname(dir));
-	ok = config_read_file(&cfg, path);
-	lab = lab_from_config(&cfg, ok, path, err);
+	if ((dir = malloc(strlen(path) + 1)) == NULL)
+		setting_fail(&c.set, NULL, "out of memory");
+	else if (setting_read(&c.set, &cfg, path, dir, strlen(path) + 1))
+		lab = lab_from_config(&c, &cfg);
 	config_destroy(&cfg);
 	free(dir);
 	return lab;
@@ -643,14 +600,14 @@ lab_load(const char *path, char err[static LAB_ERR_MAX])
 struct lab *
 lab_parse(const char *text, const char *name, char err[static LAB_ERR_MAX])
 {
-	struct lab *lab;
+	struct lab_ctx c = { { name, err, NULL }, NULL, false };
+	struct lab *lab = NULL;
 	config_t cfg;
-	int ok;
 
 	err[0] = '\0';
 	config_init(&cfg);
-	ok = config_read_string(&cfg, text);
-	lab = lab_from_config(&cfg, ok, name, err);
+	if (setting_parse(&c.set, &cfg, text))
+		lab = lab_from_config(&c, &cfg);
 	config_destroy(&cfg);
 	return lab;
 }

@@ -16,7 +16,8 @@
  * says where they are.
  *
  * Like labconf.c: no I/O but libconfig's reading of the text (and, with
- * `plan`, of the plan's peering files), no syscalls but lab_path's getcwd.
+ * `plan`, of the plan's peering files, through vanproxy's own reader),
+ * no syscalls but lab_path's getcwd.
  */
 #include "federation/lab/lab.h"
 #include "federation/lab/lab_int.h"
@@ -27,7 +28,10 @@
 
 #include <libconfig.h>
 
+#include "crypto/key.h"
+#include "edge/van/bytes.h"
 #include "edge/rim/setting.h"
+#include "proxy/peering.h"
 
 /* ---------------------------------------------------------------- names --- */
 
@@ -202,17 +206,19 @@ lab_parse_internet(struct lab_ctx *c, const config_setting_t *g)
 
 	if (g == NULL)
 		return true;
+	/* The proxies' tunnel_mtu: an IP path's, as vanproxy takes it. */
 	if (!setting_str(&c->set, g, "internet", &net) ||
-	    !setting_u32(&c->set, g, "internet_mtu", 576, LAB_UNDERLAY_MTU_MAX,
+	    !setting_u32(&c->set, g, "internet_mtu", BRIDGE_MTU_MIN, BRIDGE_MTU_MAX,
 	    &lab->inet_mtu))
 		return false;
 	if (net == NULL)
 		return true;
-	if (!lab_cidr_parse(net, 8, 28, &lab->inet_net, &lab->inet_plen) ||
-	    (lab->inet_net & ~lab_plen_mask(lab->inet_plen)) != 0)
+	if (!lab_cidr_parse(net, LAB_PLEN_MIN, LAB_INET_PLEN_MAX, &lab->inet_net,
+	    &lab->inet_plen) || (lab->inet_net & ~lab_plen_mask(lab->inet_plen)) != 0)
 		return setting_fail(&c->set,
 		    config_setting_get_member(g, "internet"),
-		    "internet '%s': not a network a.b.c.0/n (n 8..28)", net);
+		    "internet '%s': not a network a.b.c.0/n (n %d..%d)", net,
+		    LAB_PLEN_MIN, LAB_INET_PLEN_MAX);
 	return true;
 }
 
@@ -445,142 +451,124 @@ peering_of(struct lab *lab, unsigned a, unsigned b, int line)
 }
 
 /*
- * One site's peering file, as vanplan wrote it (docs/vanplan.md): each peer
- * a site of the lab, reached at its proxy's internet address, each pair of
- * VAN IDs the two sites' IDs of one VAN.  what[p][v] |= 1 << k records that
- * side k of peering p exports VAN v; the caller checks both sides agree.
+ * One site's peering file, as vanplan wrote it (docs/vanplan.md), read by
+ * vanproxy's reader (proxy/peering.c, its checks and messages), then held
+ * to the lab: each peer a site of the lab, reached at its proxy's internet
+ * address, each pair of VAN IDs the two sites' IDs of one VAN.
+ * what[p][v] |= 1 << k records that side k of peering p exports VAN v; the
+ * caller checks both sides agree.
  */
 static bool
 parse_plan_site(struct lab_ctx *top, unsigned s, uint8_t what[][LAB_VAN_MAX])
 {
-	static const char *const known[] = { "name", "public_key", "endpoint",
-	    "preshared_key", "persistent_keepalive", "vans", "limits", "claims", NULL };
+	/* Nothing of a proxy's own; no key file read (a plan has none), no
+	 * name resolved. */
+	static const struct peering_opts opts = { .self = NULL,
+	    .vans_known = false, .keys = false, .resolve = false };
 	struct lab *lab = top->lab;
-	char dir[8192], path[8192 + 64];
+	char dir[8192], path[8192 + 64], pdir[8192 + 64];
 	struct lab_ctx c = *top;
 	const config_setting_t *peers;
+	struct proxy_peer *pp = NULL;
+	unsigned i, j, npp = 0;
 	config_t cfg;
 	bool ok = false;
-	unsigned i, j;
 
 	lab_path(lab, lab->plan, dir);
 	snprintf(path, sizeof(path), "%s/%s/peering.conf", dir, lab->site[s].name);
 	c.set.file = path;
 	config_init(&cfg);
-	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
+	if (!setting_read(&c.set, &cfg, path, pdir, sizeof(pdir))) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
 			setting_fail(&c.set, NULL,
 			    "cannot read site '%s''s peering file (vanplan "
 			    "plan INVENTORY -o %s)", lab->site[s].name,
 			    lab->plan);
-		else
-			snprintf(c.set.err, LAB_ERR_MAX, "%.3800s:%d: %.500s", path,
-			    config_error_line(&cfg), config_error_text(&cfg));
 		goto out;
 	}
-	if ((peers = config_setting_get_member(config_root_setting(&cfg),
-	    "peers")) == NULL ||
-	    config_setting_type(peers) != CONFIG_TYPE_LIST) {
-		setting_fail(&c.set, peers, "no list 'peers'");
+	if (!setting_top(&c.set, &cfg, "peers", &peers))
+		goto out;
+	if (peers == NULL) {
+		setting_fail(&c.set, NULL, "no list 'peers'");
 		goto out;
 	}
-	for (i = 0; i < (unsigned)config_setting_length(peers); i++) {
+	if (!peering_peers(&c.set, peers, &opts, &pp, &npp))
+		goto out;
+	for (i = 0; i < npp; i++) {
 		const config_setting_t *g = config_setting_get_elem(peers, i), *vans;
-		const char *name = NULL, *pub = NULL, *ep = NULL;
+		const struct proxy_peer *p = &pp[i];
+		const char *ep = NULL;
 		struct lab_peering *pr;
-		char want[32], a[16];
+		char want[32], a[16], pub[WG_KEY_B64_LEN + 1];
 		int o;
 
-		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+		if ((o = lab_find_site(lab, p->name)) < 0 || (unsigned)o == s) {
 			setting_fail(&c.set, g,
-			    "a peer is a group { name = ...; ... }");
+			    "peer '%s' is not another site of the lab", p->name);
 			goto out;
 		}
-		if (!setting_only_known(&c.set, g, known) ||
-		    !setting_str(&c.set, g, "name", &name) ||
-		    !setting_str(&c.set, g, "public_key", &pub) ||
-		    !setting_str(&c.set, g, "endpoint", &ep))
-			goto out;
-		if (name == NULL || (o = lab_find_site(lab, name)) < 0 ||
-		    (unsigned)o == s) {
-			setting_fail(&c.set, g,
-			    "peer '%s' is not another site of the lab",
-			    name ? name : "");
-			goto out;
-		}
-		if (config_setting_get_member(g, "preshared_key") != NULL) {
+		if (p->has_psk) {
 			setting_fail(&c.set,
 			    config_setting_get_member(g, "preshared_key"),
 			    "peer '%s': a lab "
 			    "plan has no preshared keys (leave them out of the "
-			    "inventory)", name);
+			    "inventory)", p->name);
 			goto out;
 		}
-		if (pub == NULL || strlen(pub) >= sizeof(lab->site[o].plan_pub)) {
-			setting_fail(&c.set, g,
-			    "peer '%s' without a public_key", name);
-			goto out;
-		}
+		key_to_base64(pub, &p->public_key);
 		if (lab->site[o].plan_pub[0] != '\0' &&
 		    strcmp(lab->site[o].plan_pub, pub) != 0) {
 			setting_fail(&c.set,
 			    config_setting_get_member(g, "public_key"),
 			    "peer '%s': another "
 			    "public key than another site's peering file gives "
-			    "it", name);
+			    "it", p->name);
 			goto out;
 		}
 		snprintf(lab->site[o].plan_pub, sizeof(lab->site[o].plan_pub), "%s", pub);
+		/* Its address, whichever way the file writes it. */
 		lab_ip_str(lab->site[o].proxy_inet, a);
 		snprintf(want, sizeof(want), "%s:%u", a, LAB_TUNNEL_PORT);
-		if (ep == NULL || (strcmp(ep, want) != 0 && strcmp(ep, a) != 0)) {
+		if (!p->has_endpoint || p->endpoint_addr.family != 4 ||
+		    bytes_be32(p->endpoint_addr.ip) != lab->site[o].proxy_inet ||
+		    p->endpoint_addr.port != LAB_TUNNEL_PORT) {
+			if (p->has_endpoint)
+				ep = config_setting_get_string(
+				    config_setting_get_member(g, "endpoint"));
 			setting_fail(&c.set, g,
 			    "peer '%s': endpoint '%s', but its proxy is %s in "
-			    "this lab", name, ep ? ep : "(none)", want);
+			    "this lab", p->name, ep ? ep : "(none)", want);
 			goto out;
 		}
-		if ((pr = peering_of(lab, s, (unsigned)o,
-		    (int)config_setting_source_line(g))) == NULL) {
+		if ((pr = peering_of(lab, s, (unsigned)o, p->line)) == NULL) {
 			setting_fail(&c.set, g, "more than %d peerings",
 			    LAB_PEERING_MAX);
 			goto out;
 		}
-		if ((vans = config_setting_get_member(g, "vans")) == NULL ||
-		    config_setting_type(vans) != CONFIG_TYPE_LIST) {
+		if ((vans = config_setting_get_member(g, "vans")) == NULL) {
 			setting_fail(&c.set, g,
-			    "peer '%s' without a list 'vans'", name);
+			    "peer '%s' without a list 'vans'", p->name);
 			goto out;
 		}
-		for (j = 0; j < (unsigned)config_setting_length(vans); j++) {
+		for (j = 0; j < p->npairs; j++) {
 			const config_setting_t *pair = config_setting_get_elem(vans, j);
-			uint32_t local = 0, remote = 0;
+			const struct proxy_pair *x = &p->pairs[j];
 			unsigned v;
 
-			if (config_setting_type(pair) != CONFIG_TYPE_GROUP ||
-			    !setting_u32(&c.set, pair, "local", 1, UINT32_MAX,
-			    &local) ||
-			    !setting_u32(&c.set, pair, "remote", 1, UINT32_MAX,
-			    &remote) ||
-			    local == 0 || remote == 0) {
-				if (*c.set.err == '\0')
-					setting_fail(&c.set, pair,
-					    "a pair is { local = ID; remote = "
-					    "ID; }");
-				goto out;
-			}
-			for (v = 0; v < lab->nvans && lab->site[s].van_id[v] != local; v++)
+			for (v = 0; v < lab->nvans && lab->site[s].van_id[v] != x->local;
+			    v++)
 				;
 			if (v == lab->nvans) {
 				setting_fail(&c.set, pair,
 				    "local VAN %u is none of site '%s''s VAN "
-				    "IDs (van_ids)", local, lab->site[s].name);
+				    "IDs (van_ids)", x->local, lab->site[s].name);
 				goto out;
 			}
-			if (lab->site[o].van_id[v] != remote) {
+			if (lab->site[o].van_id[v] != x->remote) {
 				setting_fail(&c.set, pair,
 				    "VAN '%s' is %u in site '%s', not %u",
 				    lab->van[v].name, lab->site[o].van_id[v],
-				    name, remote);
+				    p->name, x->remote);
 				goto out;
 			}
 			pr->van[v] = true;
@@ -590,6 +578,7 @@ parse_plan_site(struct lab_ctx *top, unsigned s, uint8_t what[][LAB_VAN_MAX])
 	}
 	ok = true;
 out:
+	peering_free(pp, npp);
 	config_destroy(&cfg);
 	return ok;
 }

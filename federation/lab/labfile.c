@@ -2,12 +2,17 @@
  * labfile.c — the files a lab model becomes (see lab.h): its normalised
  * topology, which parses back to the same lab (the state of a running
  * lab is kept in this form), each host's vanedge configuration and, with
- * several sites, each proxy's vanproxy configuration and peering file.
+ * several sites, each proxy's vanproxy configuration and peering file
+ * (written by vanproxy's own writer, proxy/peering.c, as vanplan's are).
  * Writes to a FILE the caller opened; no other I/O.
  */
 #include "federation/lab/lab.h"
 
+#include <string.h>
+
+#include "crypto/key.h"
 #include "edge/van/mac.h"
+#include "proxy/peering.h"
 
 void
 lab_print(FILE *f, const struct lab *lab)
@@ -219,32 +224,58 @@ lab_proxy_conf(FILE *f, const struct lab *lab, unsigned s,
 	fprintf(f, "%s);\n@include \"%s\"\n", n ? "\n" : " ", files->peering);
 }
 
+/* The comment after a pair: the VAN's name. */
+struct lab_notes {
+	const struct lab	*lab;
+	const unsigned		*van;	/* per pair (one array for all peers) */
+	const struct proxy_pair	*pairs;
+};
+
+static void
+pair_note(void *arg, const struct proxy_peer *p, unsigned k, char *buf, size_t len)
+{
+	const struct lab_notes *n = arg;
+
+	snprintf(buf, len, "%s", n->lab->van[n->van[p->pairs - n->pairs + k]].name);
+}
+
 void
 lab_peering_conf(FILE *f, const struct lab *lab, unsigned s, const char *const *pub,
     const char *const *psk)
 {
+	struct proxy_peer peers[LAB_SITE_MAX];
+	struct proxy_pair pairs[LAB_SITE_MAX * LAB_VAN_MAX];
+	unsigned van[LAB_SITE_MAX * LAB_VAN_MAX];
+	struct lab_notes notes = { lab, van, pairs };
 	char a[16];
-	unsigned p, v, n, k = 0;
+	unsigned p, v, k = 0, n = 0;
 
-	fprintf(f, "# The peerings of site %s: written by vanlab (vanplan's job, "
-	    "later).\npeers = (", lab->site[s].name);
+	memset(peers, 0, sizeof(peers));
 	for (p = 0; p < lab->npeerings; p++) {
+		struct proxy_peer *pe = &peers[k];
 		int o = lab_peering_other(lab, p, s);
 
 		if (o < 0)
 			continue;
-		fprintf(f, "%s\n  { name = \"%s\";\n    public_key = \"%s\";\n"
-		    "    endpoint = \"%s:%u\";\n", k++ ? "," : "", lab->site[o].name,
-		    pub[o], lab_ip_str(lab->site[o].proxy_inet, a), LAB_TUNNEL_PORT);
-		if (lab->peering[p].psk)
-			fprintf(f, "    preshared_key = \"%s\";\n", psk[p]);
-		fprintf(f, "    vans = (");
-		for (v = 0, n = 0; v < lab->nvans; v++)
-			if (lab->peering[p].van[v])
-				fprintf(f, "%s\n      { local = %u; remote = %u; }  /* %s */",
-				    n++ ? "," : "", lab->site[s].van_id[v],
-				    lab->site[o].van_id[v], lab->van[v].name);
-		fprintf(f, "\n    );\n  }");
+		k++;
+		snprintf(pe->name, sizeof(pe->name), "%s", lab->site[o].name);
+		/* The keys the lab made: `wg pubkey`'s base64, always a key. */
+		(void)key_from_base64(&pe->public_key, pub[o], strlen(pub[o]));
+		pe->has_endpoint = true;
+		snprintf(pe->endpoint_text, sizeof(pe->endpoint_text), "%s:%u",
+		    lab_ip_str(lab->site[o].proxy_inet, a), LAB_TUNNEL_PORT);
+		if ((pe->has_psk = lab->peering[p].psk))
+			snprintf(pe->psk_file, sizeof(pe->psk_file), "%s", psk[p]);
+		pe->pairs = &pairs[n];
+		for (v = 0; v < lab->nvans; v++)
+			if (lab->peering[p].van[v]) {
+				pairs[n].local = lab->site[s].van_id[v];
+				pairs[n].remote = lab->site[o].van_id[v];
+				van[n++] = v;
+				pe->npairs++;
+			}
 	}
-	fprintf(f, "%s);\n", k ? "\n" : " ");
+	fprintf(f, "# The peerings of site %s: written by vanlab (vanplan's job, "
+	    "later).\n", lab->site[s].name);
+	peering_print(f, peers, k, false, pair_note, &notes);
 }

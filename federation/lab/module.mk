@@ -1,7 +1,7 @@
 # federation/lab/module.mk — vanlab, the lab: namespaces, the real
 # daemons, and the topologies they run (vanplan is federation/plan/).
 #
-# LAB_SRCS are vanlab's files but its main; the unit test links them too.
+# LAB_SRCS are vanlab's files but its main; the unit tests link them too.
 # The topology model, in layers: lab.c its values (names, addresses,
 # look-ups), labfed.c the federation part (several sites, their proxies
 # and peerings: parsed, and its values), labconf.c the parser of the
@@ -21,22 +21,15 @@ LIBVANLAB := $(B)/libvanlab.a
 
 $(LIBVANLAB): $(LAB_SRCS:%.c=$(B)/%.o)
 
-$(B)/vanlab: $(B)/federation/lab/vanlab.o $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)
+# libvanproxy.a: the peering files' model, reader and writer (proxy/peering.c).
+$(B)/vanlab: $(B)/federation/lab/vanlab.o $(LIBVANLAB) $(LIBVANPROXY) $(LIBVANCORE) \
+		$(LIBVANCRYPTO)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 PROGRAMS += $(B)/vanlab
 
-# The unit test needs libvanlab as well as what every test links.
-$(B)/tests/unit/test_lab: $(B)/tests/unit/test_lab.o $(LIBVANLAB) $(LIBVANPROXY) $(LIBVANEDGE) \
-		$(LIBVANCORE) $(LIBVANCRYPTO)
-	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
-
-UNIT_TESTS += $(B)/tests/unit/test_lab
-
-# The frames of a resumed VM, checked against the edge's own ARP/ND parser.
-$(B)/tests/unit/test_resume: $(B)/tests/unit/test_resume.o $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)
-	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
-
-UNIT_TESTS += $(B)/tests/unit/test_resume
+# Unit tests: tests/unit/test_NAME.c and what it links (tests/module.mk):
+# the model and its files; the frames of a resumed VM, checked against the
+# edge's own ARP/ND parser.
+TEST_test_lab = $(LIBVANLAB) $(LIBVANPROXY) $(LIBVANEDGE) $(LIBVANCORE) $(LIBVANCRYPTO)
+TEST_test_resume = $(UNIT_FRAMES) $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)

@@ -1,20 +1,13 @@
 # federation/plan/module.mk — vanplan: the planner (pure: plan.c runs the
 # steps plan_check.c, tree.c, ids.c, standby.c, summary.c), the inventory
 # parser (planconf.c), the writers (planout.c), lint (planlint.c) and the
-# main (vanplan.c); its unit test, golden test and bench.  Kept apart from
+# main (vanplan.c); its unit tests, golden test and bench.  Kept apart from
 # federation/lab/ (vanlab) on purpose.
 
 PLAN_SRCS := federation/plan/plan.c federation/plan/plan_check.c federation/plan/tree.c \
 	federation/plan/ids.c federation/plan/standby.c federation/plan/summary.c
 LIBVANPLAN := $(B)/libvanplan.a
 $(LIBVANPLAN): $(PLAN_SRCS:%.c=$(B)/%.o)
-
-$(B)/tests/unit/test_plan: $(B)/tests/unit/test_plan.o $(LIBVANPLAN) $(B)/libvanproxy.a \
-		$(LIBVANCORE) $(LIBVANCRYPTO)
-	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lm
-
-UNIT_TESTS += $(B)/tests/unit/test_plan
 
 # The rest of vanplan: not pure (libconfig, files), no libevent.
 PLAN_IO_SRCS := federation/plan/planconf.c federation/plan/planout.c \
@@ -26,6 +19,13 @@ $(B)/vanplan: $(B)/federation/plan/vanplan.o $(LIBVANPLAN) $(B)/libvanproxy.a $(
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 PROGRAMS += $(B)/vanplan
+
+# Unit tests: tests/unit/test_NAME.c and what it links (tests/module.mk):
+# the planner against brute force, the inventory parser, lint, the writers.
+TEST_test_plan = $(LIBVANPLAN) $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO) -lm
+TEST_test_planconf = $(LIBVANPLAN) $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO) -lm
+TEST_test_planlint = $(LIBVANPLAN) $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO) -lm
+TEST_test_planout = $(LIBVANPLAN) $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO) -lm
 
 # The golden test (tests/golden/plan.sh): the examples in etc/plan/ give
 # the files under tests/golden/plan/, vanproxy accepts them, lint agrees,

@@ -39,6 +39,7 @@
 #define PLAN_SITE_MAX		1000000
 #define PLAN_LINK_MAX		10000000
 #define PLAN_VAN_MAX		100000
+#define PLAN_REDUNDANCY_MAX	1	/* standby tunnels: none, or one set */
 #define PLAN_NONE		UINT32_MAX
 
 enum plan_link_kind {

@@ -23,10 +23,11 @@
 
 #include "crypto/key.h"
 #include "edge/rim/setting.h"
-#include "proxy/conf.h"
+#include "proxy/peering.h"
 
-#define RATE_MAX	100000000	/* as vanproxy's limits */
 #define COST_MAX	1e12
+/* The preshared key file of a tunnel: DIR/LOW-HIGH.psk, as vanproxy takes. */
+#define PSK_DIR_MAX	(PROXY_KEYFILE_MAX - 2 * PLAN_NAME_MAX - 8)
 
 /* Sorting site indices by name needs the sites: one parse at a time. */
 static const struct plan_site *sort_sites;
@@ -105,28 +106,22 @@ name_ok(struct setting_ctx *c, const config_setting_t *s, const char *what,
 	return true;
 }
 
+/* A site's limits: the federation's, with what its own group sets. */
 static bool
 parse_limits(struct setting_ctx *c, const config_setting_t *g,
     struct planconf_limits *l)
 {
-	static const char *const known[] = { "macs", "flood_rate", "learn_rate", NULL };
 	const config_setting_t *s = config_setting_get_member(g, "limits");
 
 	if (s == NULL)
 		return true;
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return setting_fail(c, s, "'limits' must be a group { macs = N; "
-		    "flood_rate = N; learn_rate = N; }");
 	if (!l->set) {
 		l->macs = PROXY_PEER_MACS_DEFAULT;
 		l->flood_rate = PROXY_PEER_FLOOD_DEFAULT;
 		l->learn_rate = PROXY_PEER_LEARN_DEFAULT;
 	}
 	l->set = true;
-	return setting_only_known(c, s, known) &&
-	    setting_u32(c, s, "macs", 0, FDB_MAX_LIMIT, &l->macs) &&
-	    setting_u32(c, s, "flood_rate", 0, RATE_MAX, &l->flood_rate) &&
-	    setting_u32(c, s, "learn_rate", 0, RATE_MAX, &l->learn_rate);
+	return peering_limits(c, s, &l->macs, &l->flood_rate, &l->learn_rate);
 }
 
 /* Defaults of every site and link. */
@@ -152,18 +147,18 @@ parse_federation(struct setting_ctx *c, const config_setting_t *g,
 	    !number(c, g, "default_cost", &f->default_cost) ||
 	    !number(c, g, "latency_weight", &f->latency_weight) ||
 	    !number(c, g, "price_weight", &f->price_weight) ||
-	    !setting_u32(c, g, "persistent_keepalive", 0, 65535, &f->keepalive) ||
+	    !setting_u32(c, g, "persistent_keepalive", 0, PROXY_KEEPALIVE_MAX,
+	    &f->keepalive) ||
 	    !setting_str(c, g, "preshared_keys", &str) ||
 	    !parse_limits(c, g, &f->limits))
 		return false;
 	if (f->default_cost <= 0)
 		return setting_fail(c, config_setting_get_member(g, "default_cost"),
 		    "'default_cost' must be more than 0");
-	if (str != NULL && (str[0] != '/' || strlen(str) + 2 * PLAN_NAME_MAX + 8 >=
-	    sizeof(pc->psk_dir)))
+	if (str != NULL && (str[0] != '/' || strlen(str) >= PSK_DIR_MAX))
 		return setting_fail(c, config_setting_get_member(g, "preshared_keys"),
-		    "preshared_keys: an absolute directory, shorter than %zu bytes",
-		    sizeof(pc->psk_dir) - 2 * PLAN_NAME_MAX - 8);
+		    "preshared_keys: an absolute directory, shorter than %d bytes",
+		    PSK_DIR_MAX);
 	if (str != NULL)
 		snprintf(pc->psk_dir, sizeof(pc->psk_dir), "%s", str);
 	return true;
@@ -241,7 +236,8 @@ parse_site(struct setting_ctx *c, const config_setting_t *s, struct planconf *pc
 	    !setting_str(c, s, "name", &name) ||
 	    !setting_str(c, s, "endpoint", &ep) ||
 	    !setting_u32(c, s, "max_tunnels", 1, PROXY_PEER_MAX, &site->max_tunnels) ||
-	    !setting_u32(c, s, "persistent_keepalive", 0, 65535, &ps->keepalive) ||
+	    !setting_u32(c, s, "persistent_keepalive", 0, PROXY_KEEPALIVE_MAX,
+	    &ps->keepalive) ||
 	    !parse_limits(c, s, &ps->limits))
 		return false;
 	if (name == NULL)
@@ -273,9 +269,9 @@ parse_site(struct setting_ctx *c, const config_setting_t *s, struct planconf *pc
 			return setting_fail(c, t, "'transit_ids' must be [ FIRST, LAST ]");
 		lo = config_setting_get_int64_elem(t, 0);
 		hi = config_setting_get_int64_elem(t, 1);
-		if (lo < 1 || hi > UINT32_MAX || lo > hi)
-			return setting_fail(c, t, "'transit_ids': 1 <= FIRST <= LAST <= %u",
-			    UINT32_MAX);
+		if (lo < BRIDGE_VAN_ID_MIN || hi > BRIDGE_VAN_ID_MAX || lo > hi)
+			return setting_fail(c, t, "'transit_ids': %u <= FIRST <= LAST <= %u",
+			    BRIDGE_VAN_ID_MIN, BRIDGE_VAN_ID_MAX);
 		site->transit_lo = (uint32_t)lo;
 		site->transit_hi = (uint32_t)hi;
 	}
@@ -588,8 +584,10 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct planconf *pc,
 	v->src = s;
 	if (!setting_only_known(c, s, known) || !setting_str(c, s, "name", &name) ||
 	    !setting_u32(c, s, "fdb_max", 0, FDB_MAX_LIMIT, &pc->van[k].fdb_max) ||
-	    !setting_u32(c, s, "flood_rate", 0, RATE_MAX, &pc->van[k].flood_rate) ||
-	    !setting_u32(c, s, "flood_burst", 0, RATE_MAX, &pc->van[k].flood_burst))
+	    !setting_u32(c, s, "flood_rate", 0, PROXY_RATE_MAX,
+	    &pc->van[k].flood_rate) ||
+	    !setting_u32(c, s, "flood_burst", 0, PROXY_RATE_MAX,
+	    &pc->van[k].flood_burst))
 		return false;
 	if (name == NULL)
 		return setting_fail(c, s, "VAN without 'name'");
@@ -625,7 +623,8 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct planconf *pc,
 		if ((m->site = planconf_site(pc, site)) == PLAN_NONE)
 			return setting_fail(c, config_setting_get_member(e, "site"),
 			    "unknown site '%s'", site);
-		if (!setting_u32(c, e, "id", 1, UINT32_MAX, &m->id))
+		if (!setting_u32(c, e, "id", BRIDGE_VAN_ID_MIN, BRIDGE_VAN_ID_MAX,
+		    &m->id))
 			return false;
 		for (j = 0; j < i; j++)
 			if (v->members[j].site == m->site)
@@ -685,7 +684,7 @@ planconf_load(const char *path, char err[static SETTING_ERR_MAX])
 	err[0] = '\0';
 	if ((pc = calloc(1, sizeof(*pc))) == NULL ||
 	    (pc->dir = malloc(strlen(path) + 1)) == NULL) {
-		snprintf(err, SETTING_ERR_MAX, "%s:0: out of memory", path);
+		setting_fail(&c, NULL, "out of memory");
 		goto fail;
 	}
 	snprintf(pc->file, sizeof(pc->file), "%s", path);
@@ -712,7 +711,8 @@ planconf_load(const char *path, char err[static SETTING_ERR_MAX])
 		if (!setting_only_known(&c, cons, ck) ||
 		    !setting_u32(&c, cons, "max_tunnels", 1, PROXY_PEER_MAX,
 		    &f.max_tunnels) ||
-		    !setting_u32(&c, cons, "redundancy", 0, 1, &redundancy))
+		    !setting_u32(&c, cons, "redundancy", 0, PLAN_REDUNDANCY_MAX,
+		    &redundancy))
 			goto fail;
 		pc->in.redundancy = redundancy;
 		pc->in.redundancy_src = config_setting_get_member(cons, "redundancy");

@@ -1,9 +1,10 @@
 /*
  * planlint.c — see planlint.h.  A peering file is read as vanproxy reads
- * it (the same settings, the same getters), without the proxy.conf around
- * it: the site is named by the file's directory (or the file, NAME.conf).
- * Every fault is counted and reported; reading goes on past them, so one
- * run shows them all.
+ * it (proxy/peering.c, the same reader and messages), without the
+ * proxy.conf around it: the site is named by the file's directory (or the
+ * file, NAME.conf); its preshared key files are named, not read, and
+ * endpoint names are not resolved.  Every fault is counted and reported;
+ * reading goes on past them, so one run shows them all.
  */
 #include "federation/plan/planlint.h"
 
@@ -18,34 +19,20 @@
 #include <libconfig.h>
 
 #include "crypto/key.h"
-#include "proxy/conf.h"
+#include "proxy/peering.h"
 
 #define LINT_SITE_MAX	65536
-
-struct lint_pair {
-	uint32_t	local, remote;
-	int		line;
-};
-
-struct lint_peer {
-	char		name[PLAN_NAME_MAX];
-	uint32_t	site;		/* linted site index, PLAN_NONE: unknown */
-	struct wg_key	key;
-	char		endpoint[PLANCONF_ENDPOINT_MAX];	/* "": none */
-	struct lint_pair *pairs;
-	uint32_t	npairs;
-	int		line;
-};
 
 struct lint_site {
 	char		name[PLAN_NAME_MAX];
 	char		file[PLANCONF_PATH_MAX];
 	bool		has_vans;
 	char		vans_file[PLANCONF_PATH_MAX];
-	uint32_t	*vans;		/* declared IDs */
-	uint32_t	nvans;
-	struct lint_peer *peers;
-	uint32_t	npeers;
+	struct site_van *vans;		/* declared */
+	unsigned	nvans;
+	struct proxy_peer *peers;
+	uint32_t	*peer_site;	/* each peer's linted site, PLAN_NONE: none */
+	unsigned	npeers;
 	bool		read;		/* parsed without fault */
 };
 
@@ -60,177 +47,57 @@ struct lint {
 static void fault(struct lint *, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* One fault: "FILE:LINE: message" (edge/rim/setting.h), "FILE: message". */
 static void
 fault(struct lint *l, const char *file, int line, const char *fmt, ...)
 {
+	char msg[SETTING_ERR_MAX], err[SETTING_ERR_MAX];
+	struct setting_ctx c = { file, err, NULL };
 	va_list ap;
 
-	fprintf(l->err, "%s:%d: ", file, line);
 	va_start(ap, fmt);
-	vfprintf(l->err, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', l->err);
+	setting_fail_line(&c, line, "%s", msg);
+	fprintf(l->err, "%s\n", err);
 	l->faults++;
 }
 
 /* ------------------------------------------------------------- reading --- */
 
-static bool
-read_pairs(struct setting_ctx *c, const config_setting_t *vs, struct lint_peer *p)
-{
-	static const char *const known[] = { "local", "remote", NULL };
-	uint32_t i, n;
-
-	if (config_setting_type(vs) != CONFIG_TYPE_LIST)
-		return setting_fail(c, vs, "'vans' of a peer must be a list "
-		    "( { local = N; remote = N; }, ... )");
-	n = (uint32_t)config_setting_length(vs);
-	if (n > PROXY_PEER_VANS_MAX)
-		return setting_fail(c, vs, "more than %d VAN pairs", PROXY_PEER_VANS_MAX);
-	if ((p->pairs = calloc((size_t)n + 1, sizeof(*p->pairs))) == NULL)
-		return setting_fail(c, vs, "out of memory");
-	for (i = 0; i < n; i++) {
-		const config_setting_t *s = config_setting_get_elem(vs, i);
-		struct lint_pair *x = &p->pairs[i];
-		uint32_t j;
-
-		if (config_setting_type(s) != CONFIG_TYPE_GROUP ||
-		    !setting_only_known(c, s, known) ||
-		    config_setting_get_member(s, "local") == NULL ||
-		    config_setting_get_member(s, "remote") == NULL)
-			return setting_fail(c, s, "a VAN pair is a group { local = N; "
-			    "remote = N; }");
-		if (!setting_u32(c, s, "local", 1, UINT32_MAX, &x->local) ||
-		    !setting_u32(c, s, "remote", 1, UINT32_MAX, &x->remote))
-			return false;
-		x->line = (int)config_setting_source_line(s);
-		for (j = 0; j < i; j++)
-			if (p->pairs[j].local == x->local || p->pairs[j].remote == x->remote)
-				return setting_fail(c, s, "%s VAN %u already mapped in this "
-				    "peering on line %d", p->pairs[j].local == x->local ?
-				    "local" : "remote", p->pairs[j].local == x->local ?
-				    x->local : x->remote, p->pairs[j].line);
-		p->npairs++;
-	}
-	return true;
-}
-
-static bool
-read_peer(struct setting_ctx *c, const config_setting_t *s, struct lint_site *site)
-{
-	static const char *const known[] = { "name", "public_key", "endpoint",
-	    "preshared_key", "persistent_keepalive", "vans", "limits", "claims", NULL };
-	struct lint_peer *p = &site->peers[site->npeers];
-	const char *name = NULL, *pub = NULL, *ep = NULL, *str = NULL;
-	const config_setting_t *vs;
-	char host[SETTING_HOST_MAX + 1];
-	struct van_addr a;
-	uint32_t i, ka = 0;
-	uint16_t port;
-
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return setting_fail(c, s, "a peer is a group { name = \"...\"; ... }");
-	if (!setting_only_known(c, s, known) ||
-	    !setting_str(c, s, "name", &name) ||
-	    !setting_str(c, s, "public_key", &pub) ||
-	    !setting_str(c, s, "endpoint", &ep) ||
-	    !setting_str(c, s, "preshared_key", &str) ||
-	    !setting_u32(c, s, "persistent_keepalive", 0, 65535, &ka))
-		return false;
-	p->line = (int)config_setting_source_line(s);
-	site->npeers++;		/* owns pairs from here */
-	if (name == NULL || !setting_name_ok(name, PLAN_NAME_MAX))
-		return setting_fail(c, s, "a peer needs a 'name' of 1-%d of "
-		    "A-Z a-z 0-9 _ . -", PLAN_NAME_MAX - 1);
-	for (i = 0; i + 1 < site->npeers; i++)
-		if (strcmp(site->peers[i].name, name) == 0)
-			return setting_fail(c, s, "peer name '%s' already used on line %d",
-			    name, site->peers[i].line);
-	snprintf(p->name, sizeof(p->name), "%s", name);
-	if (pub == NULL || !key_from_base64(&p->key, pub, strlen(pub)))
-		return setting_fail(c, s, "peer '%s': public_key: not a key (44 "
-		    "characters of base64, as `wg pubkey` prints)", name);
-	if (ep != NULL && (strlen(ep) >= sizeof(p->endpoint) ||
-	    !setting_endpoint(c, config_setting_get_member(s, "endpoint"), ep,
-	    PROXY_TUNNEL_PORT, &a, host, &port, p->endpoint, sizeof(p->endpoint))))
-		return c->err[0] != '\0' ? false : setting_fail(c, s, "endpoint: too long");
-	if ((vs = config_setting_get_member(s, "vans")) != NULL &&
-	    !read_pairs(c, vs, p))
-		return false;
-	return true;
-}
-
 /* site->file: its peers; vans.conf beside it: its VANs. */
 static void
 read_site(struct lint *l, struct lint_site *site)
 {
-	static const char *const known[] = { "peers", NULL };
-	static const char *const vknown[] = { "vans", NULL };
+	/* Nothing of vanproxy's own: no key of its, no VANs, no members; the
+	 * preshared key files are named, not read; no name is resolved. */
+	static const struct peering_opts opts = { .self = NULL,
+	    .vans_known = false, .keys = false, .resolve = false };
 	char err[SETTING_ERR_MAX], dir[PLANCONF_PATH_MAX];
 	struct setting_ctx c = { site->file, err, NULL };
 	const config_setting_t *s;
 	config_t cfg;
-	uint32_t i, n;
 
 	err[0] = '\0';
 	config_init(&cfg);
 	if (!setting_read(&c, &cfg, site->file, dir, sizeof(dir)) ||
-	    !setting_only_known(&c, config_root_setting(&cfg), known))
+	    !setting_top(&c, &cfg, "peers", &s) ||
+	    (s != NULL && !peering_peers(&c, s, &opts, &site->peers, &site->npeers)))
 		goto fail;
-	if ((s = config_lookup(&cfg, "peers")) != NULL) {
-		if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-			setting_fail(&c, s, "'peers' must be a list ( { ... }, ... )");
-			goto fail;
-		}
-		n = (uint32_t)config_setting_length(s);
-		if (n > PROXY_PEER_MAX) {
-			setting_fail(&c, s, "more than %d peers", PROXY_PEER_MAX);
-			goto fail;
-		}
-		if ((site->peers = calloc((size_t)n + 1, sizeof(*site->peers))) == NULL)
-			goto fail;
-		for (i = 0; i < n; i++)
-			if (!read_peer(&c, config_setting_get_elem(s, i), site))
-				goto fail;
-	}
 	config_destroy(&cfg);
 	config_init(&cfg);
 	if (site->has_vans) {
 		c.file = site->vans_file;
 		if (!setting_read(&c, &cfg, site->vans_file, dir, sizeof(dir)) ||
-		    !setting_only_known(&c, config_root_setting(&cfg), vknown))
+		    !setting_top(&c, &cfg, "vans", &s) ||
+		    (s != NULL && !peering_vans(&c, s, &site->vans, &site->nvans)))
 			goto fail;
-		if ((s = config_lookup(&cfg, "vans")) != NULL) {
-			if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-				setting_fail(&c, s, "'vans' must be a list ( { ... }, ... )");
-				goto fail;
-			}
-			n = (uint32_t)config_setting_length(s);
-			if ((site->vans = calloc((size_t)n + 1, sizeof(uint32_t))) == NULL)
-				goto fail;
-			for (i = 0; i < n; i++) {
-				const config_setting_t *v = config_setting_get_elem(s, i);
-
-				if (config_setting_type(v) != CONFIG_TYPE_GROUP ||
-				    config_setting_get_member(v, "id") == NULL) {
-					setting_fail(&c, v, "a VAN is a group { id = N; name = "
-					    "\"...\"; }");
-					goto fail;
-				}
-				if (!setting_u32(&c, v, "id", 1, UINT32_MAX,
-				    &site->vans[site->nvans]))
-					goto fail;
-				site->nvans++;
-			}
-		}
 	}
 	config_destroy(&cfg);
 	site->read = true;
 	return;
 fail:
 	config_destroy(&cfg);
-	if (err[0] == '\0')
-		snprintf(err, sizeof(err), "%s:0: out of memory", site->file);
 	fprintf(l->err, "%s\n", err);
 	l->faults++;
 }
@@ -335,21 +202,25 @@ site_by_name(const struct lint *l, const char *name)
 	return PLAN_NONE;
 }
 
-static const struct lint_peer *
-peer_of(const struct lint_site *s, uint32_t site)
+/* Site s's peer that is linted site `site`, its index in *k. */
+static const struct proxy_peer *
+peer_of(const struct lint_site *s, uint32_t site, unsigned *k)
 {
-	uint32_t i;
+	unsigned i;
 
 	for (i = 0; i < s->npeers; i++)
-		if (s->peers[i].site == site)
+		if (s->peer_site[i] == site) {
+			if (k != NULL)
+				*k = i;
 			return &s->peers[i];
+		}
 	return NULL;
 }
 
-static const struct lint_pair *
-pair_local(const struct lint_peer *p, uint32_t local)
+static const struct proxy_pair *
+pair_local(const struct proxy_peer *p, uint32_t local)
 {
-	uint32_t i;
+	unsigned i;
 
 	for (i = 0; i < p->npairs; i++)
 		if (p->pairs[i].local == local)
@@ -358,30 +229,30 @@ pair_local(const struct lint_peer *p, uint32_t local)
 }
 
 static bool
-has_u32(const uint32_t *v, uint32_t n, uint32_t x)
+declared(const struct lint_site *s, uint32_t id)
 {
-	uint32_t i;
+	unsigned i;
 
-	for (i = 0; i < n; i++)
-		if (v[i] == x)
+	for (i = 0; i < s->nvans; i++)
+		if (s->vans[i].id == id)
 			return true;
 	return false;
 }
 
 /* What the others say of site t: the first saying is the reference. */
 struct saying {
-	const struct lint_peer *p;
+	const struct proxy_peer *p;
 	const struct lint_site *by;
 };
 
+/* Peer k of site a. */
 static void
-check_peer(struct lint *l, uint32_t a, const struct lint_peer *p,
-    struct saying *said)
+check_peer(struct lint *l, uint32_t a, unsigned k, struct saying *said)
 {
 	const struct lint_site *sa = &l->sites[a], *sb;
-	const struct lint_peer *back;
+	const struct proxy_peer *p = &sa->peers[k], *back;
 	char pub[WG_KEY_B64_LEN + 1];
-	uint32_t i, b = p->site, inv;
+	uint32_t i, b = sa->peer_site[k], inv;
 
 	if (b == PLAN_NONE) {
 		fault(l, sa->file, p->line, "peer '%s' is not among the sites linted",
@@ -397,37 +268,37 @@ check_peer(struct lint *l, uint32_t a, const struct lint_peer *p,
 		said[b].p = p;
 		said[b].by = sa;
 	} else {
-		if (!key_equal(&said[b].p->key, &p->key))
+		if (!key_equal(&said[b].p->public_key, &p->public_key))
 			fault(l, sa->file, p->line, "public key of '%s' differs from "
 			    "%s:%d's", p->name, said[b].by->file, said[b].p->line);
-		if (strcmp(said[b].p->endpoint, p->endpoint) != 0)
+		if (strcmp(said[b].p->endpoint_text, p->endpoint_text) != 0)
 			fault(l, sa->file, p->line, "endpoint of '%s' ('%s') differs from "
-			    "%s:%d's ('%s')", p->name, p->endpoint, said[b].by->file,
-			    said[b].p->line, said[b].p->endpoint);
+			    "%s:%d's ('%s')", p->name, p->endpoint_text, said[b].by->file,
+			    said[b].p->line, said[b].p->endpoint_text);
 	}
 	if (l->inv != NULL && (inv = planconf_site(l->inv, p->name)) != PLAN_NONE) {
 		const struct planconf_site *ps = &l->inv->site[inv];
 
-		if (!key_equal(&ps->public_key, &p->key)) {
+		if (!key_equal(&ps->public_key, &p->public_key)) {
 			key_to_base64(pub, &ps->public_key);
 			fault(l, sa->file, p->line, "public key of '%s' is not the "
 			    "inventory's (%s)", p->name, pub);
 		}
-		if (strcmp(ps->endpoint, p->endpoint) != 0)
+		if (strcmp(ps->endpoint, p->endpoint_text) != 0)
 			fault(l, sa->file, p->line, "endpoint of '%s' ('%s') is not the "
-			    "inventory's ('%s')", p->name, p->endpoint, ps->endpoint);
+			    "inventory's ('%s')", p->name, p->endpoint_text, ps->endpoint);
 	}
 	if (!sb->read)
 		return;
-	if ((back = peer_of(sb, a)) == NULL) {
+	if ((back = peer_of(sb, a, NULL)) == NULL) {
 		fault(l, sa->file, p->line, "'%s' has no peer '%s' (%s): the tunnel "
 		    "is one-sided", p->name, sa->name, sb->file);
 		return;
 	}
 	for (i = 0; i < p->npairs; i++) {
-		const struct lint_pair *x = &p->pairs[i], *y = pair_local(back, x->remote);
+		const struct proxy_pair *x = &p->pairs[i], *y = pair_local(back, x->remote);
 
-		if (sa->has_vans && !has_u32(sa->vans, sa->nvans, x->local))
+		if (sa->has_vans && !declared(sa, x->local))
 			fault(l, sa->file, x->line, "local VAN %u is not declared in %s "
 			    "(vanproxy refuses it)", x->local, sa->vans_file);
 		if (y == NULL)
@@ -486,11 +357,12 @@ check_loops(struct lint *l)
 		goto out;
 	for (a = 0; a < l->nsites; a++)
 		for (i = 0; i < l->sites[a].npeers; i++) {
-			const struct lint_peer *pe = &l->sites[a].peers[i];
+			const struct proxy_peer *pe = &l->sites[a].peers[i];
+			uint32_t b = l->sites[a].peer_site[i];
 
-			for (j = 0; j < pe->npairs && pe->site != PLAN_NONE; j++) {
+			for (j = 0; j < pe->npairs && b != PLAN_NONE; j++) {
 				nodes[n++] = (uint64_t)a << 32 | pe->pairs[j].local;
-				nodes[n++] = (uint64_t)pe->site << 32 | pe->pairs[j].remote;
+				nodes[n++] = (uint64_t)b << 32 | pe->pairs[j].remote;
 			}
 		}
 	qsort(nodes, n, sizeof(*nodes), u64_cmp);
@@ -502,15 +374,15 @@ check_loops(struct lint *l)
 		p[i] = i;
 	for (a = 0; a < l->nsites; a++)
 		for (i = 0; i < l->sites[a].npeers; i++) {
-			const struct lint_peer *pe = &l->sites[a].peers[i], *back;
-			uint32_t b = pe->site;
+			const struct proxy_peer *pe = &l->sites[a].peers[i], *back;
+			uint32_t b = l->sites[a].peer_site[i];
 
 			if (b == PLAN_NONE || b <= a || !l->sites[b].read ||
-			    (back = peer_of(&l->sites[b], a)) == NULL)
+			    (back = peer_of(&l->sites[b], a, NULL)) == NULL)
 				continue;
 			for (j = 0; j < pe->npairs; j++) {
-				const struct lint_pair *x = &pe->pairs[j];
-				const struct lint_pair *y = pair_local(back, x->remote);
+				const struct proxy_pair *x = &pe->pairs[j];
+				const struct proxy_pair *y = pair_local(back, x->remote);
 				uint32_t u, v;
 
 				if (y == NULL || y->remote != x->local)
@@ -576,21 +448,30 @@ planlint_run(const struct planconf *inv, const char *const *paths, int npaths,
 		l.faults++;
 		goto out;
 	}
-	for (a = 0; a < l.nsites; a++)
-		for (i = 0; i < l.sites[a].npeers; i++)
-			l.sites[a].peers[i].site = site_by_name(&l, l.sites[a].peers[i].name);
+	for (a = 0; a < l.nsites; a++) {
+		struct lint_site *sa = &l.sites[a];
+
+		if ((sa->peer_site = calloc((size_t)sa->npeers + 1,
+		    sizeof(*sa->peer_site))) == NULL) {
+			fprintf(err, "vanplan: out of memory\n");
+			l.faults++;
+			goto out;
+		}
+		for (i = 0; i < sa->npeers; i++)
+			sa->peer_site[i] = site_by_name(&l, sa->peers[i].name);
+	}
 	for (a = 0; a < l.nsites; a++)
 		for (i = 0; i < l.sites[a].npeers; i++) {
-			check_peer(&l, a, &l.sites[a].peers[i], said);
-			tunnels += l.sites[a].peers[i].site > a &&
-			    l.sites[a].peers[i].site != PLAN_NONE;
+			check_peer(&l, a, i, said);
+			tunnels += l.sites[a].peer_site[i] > a &&
+			    l.sites[a].peer_site[i] != PLAN_NONE;
 			pairs += l.sites[a].peers[i].npairs;
 		}
 	check_loops(&l);
 	/* One key, one site. */
 	for (a = 0; a < l.nsites; a++)
 		if (said[a].p != NULL) {
-			ks[nk].key = &said[a].p->key;
+			ks[nk].key = &said[a].p->public_key;
 			ks[nk++].site = a;
 		}
 	qsort(ks, nk, sizeof(*ks), say_cmp);
@@ -618,9 +499,8 @@ out:
 	else
 		fprintf(err, "lint: %d fault%s\n", l.faults, l.faults == 1 ? "" : "s");
 	for (a = 0; a < l.nsites; a++) {
-		for (i = 0; i < l.sites[a].npeers; i++)
-			free(l.sites[a].peers[i].pairs);
-		free(l.sites[a].peers);
+		peering_free(l.sites[a].peers, l.sites[a].npeers);
+		free(l.sites[a].peer_site);
 		free(l.sites[a].vans);
 	}
 	free(l.sites);

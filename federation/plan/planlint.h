@@ -6,8 +6,8 @@
  * map, and no VAN's tunnels close a loop.  With an inventory, the keys,
  * endpoints and sites must be its own.
  *
- * Not pure: it reads the files (libconfig, edge/rim/setting.c's getters) and
- * reports each fault as "FILE:LINE: message".
+ * Not pure: it reads the files (with vanproxy's reader, proxy/peering.c)
+ * and reports each fault as "FILE:LINE: message" (edge/rim/setting.h).
  */
 #ifndef FEDERATION_PLAN_PLANLINT_H
 #define FEDERATION_PLAN_PLANLINT_H

@@ -1,7 +1,8 @@
 /*
  * planout.c — see planout.h.  The peering file is exactly docs/proxy.md
- * §6's (vanproxy's parser reads it: tests/golden/plan.sh checks that on
- * the examples); comments name the VAN of each pair.  Peers come in the
+ * §6's, written by proxy/peering.c's writer from its model (vanproxy's
+ * parser reads it: tests/golden/plan.sh checks that on the examples);
+ * comments name the VAN of each pair.  Peers come in the
  * inventory's order of sites, pairs in the order of its VANs, so the
  * same inventory always gives the same bytes.
  */
@@ -17,7 +18,7 @@
 
 #include "crypto/key.h"
 #include "edge/van/bridge.h"
-#include "proxy/conf.h"
+#include "proxy/peering.h"
 
 static const char *
 base_name(const char *path)
@@ -95,10 +96,8 @@ planout_check(const struct planconf *pc, const struct plan_result *r,
 	struct setting_ctx c = { pc->file, err, pc->dir };
 	bool ok = false;
 
-	if ((total = calloc(n, sizeof(*total))) == NULL) {
-		snprintf(err, SETTING_ERR_MAX, "%s:0: out of memory", pc->file);
-		return false;
-	}
+	if ((total = calloc(n, sizeof(*total))) == NULL)
+		return setting_fail(&c, NULL, "out of memory");
 	for (f = 0; f <= (r->failover ? r->tree.nlinks : 0); f++) {
 		const struct plan_tree *t = f == 0 ? &r->tree : &r->failover[f - 1];
 
@@ -145,55 +144,89 @@ out:
 
 /* ------------------------------------------------------------- files --- */
 
+/* The comment of each pair: its VAN, and whether it crosses in transit. */
+struct notes {
+	const struct planconf *pc;
+	const struct proxy_pair *pairs;		/* every peer's, one array */
+	const struct plan_carry **here, **there;	/* per pair */
+};
+
 static void
+pair_note(void *arg, const struct proxy_peer *p, unsigned k, char *buf, size_t len)
+{
+	const struct notes *n = arg;
+	size_t i = (size_t)(p->pairs - n->pairs) + k;
+
+	snprintf(buf, len, "%s%s%s", n->pc->in.vans[n->here[i]->van].name,
+	    n->here[i]->transit ? ", in transit here" : "",
+	    n->there[i]->transit ? ", in transit there" : "");
+}
+
+/* Site s's peers in tree t: the model proxy/peering.c writes. */
+static int
 peering_body(FILE *f, const struct planconf *pc, const struct plan_tree *t,
     uint32_t s, uint32_t *nb)
 {
 	const struct planconf_site *me = &pc->site[s];
-	uint32_t i, k = neighbours(pc, t, s, nb);
+	uint32_t i, k = neighbours(pc, t, s, nb), npairs = 0;
+	struct notes notes = { pc, NULL, NULL, NULL };
+	struct proxy_peer *peers = NULL;
+	struct proxy_pair *pairs, *x;
+	const struct plan_carry *cx, *cy;
+	struct common cm;
+	int rc = -1;
 
-	fprintf(f, "peers = (");
+	for (i = 0; i < k; i++) {
+		common_start(&cm, t, s, nb[i]);
+		while (common_next(&cm, t, &cx, &cy))
+			npairs++;
+	}
+	peers = calloc((size_t)k + 1, sizeof(*peers));
+	notes.pairs = pairs = x = calloc((size_t)npairs + 1, sizeof(*x));
+	notes.here = calloc((size_t)npairs + 1, sizeof(*notes.here));
+	notes.there = calloc((size_t)npairs + 1, sizeof(*notes.there));
+	if (!peers || !x || !notes.here || !notes.there)
+		goto out;
 	for (i = 0; i < k; i++) {
 		const struct planconf_site *ps = &pc->site[nb[i]];
 		const char *pn = pc->in.sites[nb[i]].name;
 		const char *lo = s < nb[i] ? pc->in.sites[s].name : pn;
 		const char *hi = s < nb[i] ? pn : pc->in.sites[s].name;
-		const struct plan_carry *x, *y;
-		char pub[WG_KEY_B64_LEN + 1];
-		char note[PLAN_NAME_MAX + 64];
-		struct common cm;
-		bool first = true;
+		struct proxy_peer *p = &peers[i];
 
-		key_to_base64(pub, &ps->public_key);
-		fprintf(f, "%s\n  { name = \"%s\";\n", i ? "," : "", pn);
-		fprintf(f, "    public_key = \"%s\";\n", pub);
-		if (ps->endpoint[0] != '\0')
-			fprintf(f, "    endpoint = \"%s\";\n", ps->endpoint);
-		if (pc->psk_dir[0] != '\0')
-			fprintf(f, "    preshared_key = \"%s/%s-%s.psk\";\n", pc->psk_dir,
-			    lo, hi);
-		if (me->keepalive != 0)
-			fprintf(f, "    persistent_keepalive = %u;\n", me->keepalive);
-		fprintf(f, "    vans = (");
+		snprintf(p->name, sizeof(p->name), "%s", pn);
+		p->public_key = ps->public_key;
+		p->has_endpoint = ps->endpoint[0] != '\0';
+		snprintf(p->endpoint_text, sizeof(p->endpoint_text), "%s", ps->endpoint);
+		/* planconf.c keeps the directory short enough for vanproxy. */
+		p->has_psk = pc->psk_dir[0] != '\0';
+		if (p->has_psk && snprintf(p->psk_file, sizeof(p->psk_file),
+		    "%s/%s-%s.psk", pc->psk_dir, lo, hi) >= (int)sizeof(p->psk_file))
+			goto out;
+		p->keepalive = (uint16_t)me->keepalive;
+		p->has_limits = me->limits.set;
+		p->macs = me->limits.macs;
+		p->flood_rate = me->limits.flood_rate;
+		p->learn_rate = me->limits.learn_rate;
+		p->pairs = x;
 		common_start(&cm, t, s, nb[i]);
-		note[0] = '\0';
-		while (common_next(&cm, t, &x, &y)) {
-			/* The comma before the previous pair's comment (to the line's end). */
-			fprintf(f, "%s%s\n      { local = %u; remote = %u; }", first ? "" : ",",
-			    note, x->id, y->id);
-			snprintf(note, sizeof(note), "    # %s%s%s", pc->in.vans[x->van].name,
-			    x->transit ? ", in transit here" : "",
-			    y->transit ? ", in transit there" : "");
-			first = false;
+		while (common_next(&cm, t, &cx, &cy)) {
+			notes.here[x - notes.pairs] = cx;
+			notes.there[x - notes.pairs] = cy;
+			x->local = cx->id;
+			x->remote = cy->id;
+			x++;
+			p->npairs++;
 		}
-		fprintf(f, "%s%s%s);\n", first ? "" : " ", note, first ? " " : "\n    ");
-		if (me->limits.set)
-			fprintf(f, "    limits = { macs = %u; flood_rate = %u; "
-			    "learn_rate = %u; };\n", me->limits.macs, me->limits.flood_rate,
-			    me->limits.learn_rate);
-		fprintf(f, "  }");
 	}
-	fprintf(f, "%s);\n", k ? "\n" : " ");
+	peering_print(f, peers, k, false, pair_note, &notes);
+	rc = 0;
+out:
+	free(peers);
+	free(pairs);
+	free(notes.here);
+	free(notes.there);
+	return rc;
 }
 
 static void
@@ -289,7 +322,10 @@ bodies(const struct planconf *pc, const struct plan_tree *t, uint32_t s,
 	*peering = *vans = NULL;
 	if ((f = open_memstream(peering, &len)) == NULL)
 		return -1;
-	peering_body(f, pc, t, s, nb);
+	if (peering_body(f, pc, t, s, nb) == -1) {
+		fclose(f);
+		return -1;
+	}
 	if (fclose(f) == EOF)
 		return -1;
 	if ((f = open_memstream(vans, &len)) == NULL)

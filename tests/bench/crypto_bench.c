@@ -92,7 +92,7 @@ bench_noise(void)
 	do {
 		/* initiator */
 		key_generate(&e, &wg_rng_default);
-		noise_tai64n((n + 1) * WG_NSEC, ts);
+		noise_tai64n((n + 1) * WG_WALL_SEC, ts);
 		if (noise_initiation_create(&pi, &li, &e, (uint32_t)n, ts,
 		    &m1) != NOISE_OK)
 			die("initiation");
@@ -102,7 +102,8 @@ bench_noise(void)
 		if (!cookie_check_mac1(&cr, init, sizeof(init)) ||
 		    !message_decode_initiation(init, sizeof(init), &m1) ||
 		    noise_initiation_open(&lr, &m1, &o) != NOISE_OK ||
-		    noise_initiation_accept(&pr, &o, &m1, n, 0) != NOISE_OK)
+		    noise_initiation_accept(&pr, &o, &m1, (monotime_t)n, 0) !=
+		    NOISE_OK)
 			die("consume initiation");
 		key_generate(&e, &wg_rng_default);
 		if (noise_response_create(&pr, &e, (uint32_t)n + 1, &m2,
@@ -195,7 +196,7 @@ bench_device_handshake(void)
 {
 	struct pair p;
 	struct wgdev_rx rx;
-	struct wg_now now = { 1000 * WG_NSEC, 1700000000 * WG_NSEC };
+	struct wg_now now = { MONO_SEC(1000), 1700000000 * WG_WALL_SEC };
 	uint64_t n = 0;
 	double t0, el = 0;
 
@@ -203,8 +204,8 @@ bench_device_handshake(void)
 	t0 = now_s();
 	do {
 		/* virtual time: past the 5 s initiation rate, newer TAI64N */
-		now.mono += 6 * WG_NSEC;
-		now.wall += 6 * WG_NSEC;
+		now.mono += MONO_SEC(6);
+		now.wall += 6 * WG_WALL_SEC;
 		if (wgdev_peer_initiate(p.a, p.pa, now) != 0)
 			die("initiate");
 		hop(p.b, &p.qa, &p.ea, now, &rx);		/* initiation */
@@ -262,7 +263,7 @@ bench_transport_device(void)
 {
 	struct pair p;
 	struct wgdev_rx rx;
-	struct wg_now now = { 1000 * WG_NSEC, 1700000000 * WG_NSEC };
+	struct wg_now now = { MONO_SEC(1000), 1700000000 * WG_WALL_SEC };
 	static uint8_t buf[WG_TRANSPORT_MIN_LEN + PAYLOAD + 16];
 	uint64_t n = 0;
 	double t0, el = 0;

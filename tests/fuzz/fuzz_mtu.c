@@ -17,52 +17,11 @@
 
 #include "edge/van/mtu.h"
 #include "edge/van/offload.h"
+#include "tests/unit/frames.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FRAME_CAP	(WIRE_FRAME_MAX * 2)
-
-static uint32_t
-naive_sum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
-static uint16_t
-naive_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* The TCP checksum of a frame offload_tcp_layout accepted, by the IP length. */
-static bool
-tcp_ok(const uint8_t *f, const struct tcp_layout *lay)
-{
-	size_t end = lay->v6 ? lay->l3 + 40u + be16(f + lay->l3 + 4) :
-	    lay->l3 + (size_t)be16(f + lay->l3 + 2);
-	size_t l4len = end - lay->l4;
-	uint32_t sum = lay->v6 ? naive_sum(f + lay->l3 + 8, 32, 0) :
-	    naive_sum(f + lay->l3 + 12, 8, 0);
-
-	if (end < lay->l4)
-		return false;
-	sum += 6 + (uint32_t)(l4len >> 16) + (uint32_t)(l4len & 0xffff);
-	return naive_fold(naive_sum(f + lay->l4, l4len, sum)) == 0;
-}
 
 static void
 check_clamp(const uint8_t *orig, size_t len, size_t frame_max)
@@ -74,7 +33,7 @@ check_clamp(const uint8_t *orig, size_t len, size_t frame_max)
 
 	memcpy(a, orig, len);
 	memcpy(b, orig, len);
-	ok_before = parsed && tcp_ok(orig, &lay);
+	ok_before = parsed && frames_tcp_ok(orig, len, lay.l3);
 	changed = mtu_clamp_mss(a, len, frame_max, false);
 	pchanged = mtu_clamp_mss(b, len, frame_max, true);
 	if (changed != pchanged || (changed && !parsed))
@@ -89,7 +48,7 @@ check_clamp(const uint8_t *orig, size_t len, size_t frame_max)
 		} else if (b[i] != a[i])
 			abort();
 	}
-	if (changed && ok_before && !tcp_ok(a, &lay))
+	if (changed && ok_before && !frames_tcp_ok(a, len, lay.l3))
 		abort();
 	if (mtu_clamp_mss(a, len, frame_max, false))
 		abort();
@@ -101,7 +60,7 @@ static void
 check_answer(const uint8_t *orig, size_t len, size_t frame_max, const uint8_t *out,
     size_t n)
 {
-	bool tagged = be16(orig + 12) == 0x8100;
+	bool tagged = frames_be16(orig + 12) == 0x8100;
 	size_t l3 = tagged ? 18 : 14;
 	unsigned mtu = mtu_vm_mtu(frame_max, tagged);
 	const uint8_t *ip = out + l3, *oip = orig + l3;
@@ -111,29 +70,27 @@ check_answer(const uint8_t *orig, size_t len, size_t frame_max, const uint8_t *o
 	    memcmp(out, orig + 6, 6) != 0 || memcmp(out + 6, orig, 6) != 0 ||
 	    memcmp(out + 12, orig + 12, l3 - 12) != 0)
 		abort();
-	if (be16(out + l3 - 2) == 0x0800) {
-		size_t tot = be16(ip + 2);
+	if (frames_be16(out + l3 - 2) == 0x0800) {
+		size_t tot = frames_be16(ip + 2);
 
 		quote = n - l3 - 28;
 		if (tot != n - l3 || tot > MTU_ICMP4_MAX || ip[0] != 0x45 ||
-		    naive_fold(naive_sum(ip, 20, 0)) != 0 || ip[9] != 1 ||
-		    ip[20] != 3 || ip[21] != 4 || be16(ip + 26) != mtu ||
-		    naive_fold(naive_sum(ip + 20, tot - 20, 0)) != 0 ||
+		    frames_csum(ip, 20, 0) != 0 || ip[9] != 1 ||
+		    ip[20] != 3 || ip[21] != 4 || frames_be16(ip + 26) != mtu ||
+		    frames_csum(ip + 20, tot - 20, 0) != 0 ||
 		    memcmp(ip + 12, oip + 16, 4) != 0 || memcmp(ip + 16, oip + 12, 4) != 0 ||
 		    memcmp(ip + 28, oip, quote) != 0)
 			abort();
-	} else if (be16(out + l3 - 2) == 0x86dd) {
-		size_t plen = be16(ip + 4);
-		uint32_t sum;
+	} else if (frames_be16(out + l3 - 2) == 0x86dd) {
+		size_t plen = frames_be16(ip + 4);
 
 		if (n < l3 + 48)
 			abort();
 		quote = n - l3 - 48;
-		sum = naive_sum(ip + 8, 32, 0) + 58 + (uint32_t)plen;
 		if (plen + 40 != n - l3 || plen + 40 > MTU_IP6_MIN || ip[6] != 58 ||
 		    ip[40] != 2 || ip[41] != 0 ||
-		    ((uint32_t)be16(ip + 44) << 16 | be16(ip + 46)) != mtu ||
-		    naive_fold(naive_sum(ip + 40, plen, sum)) != 0 ||
+		    ((uint32_t)frames_be16(ip + 44) << 16 | frames_be16(ip + 46)) != mtu ||
+		    frames_l4_csum(ip, true, ip + 40, plen, 58) != 0 ||
 		    memcmp(ip + 8, oip + 24, 16) != 0 || memcmp(ip + 24, oip + 8, 16) != 0 ||
 		    memcmp(ip + 48, oip, quote) != 0)
 			abort();
@@ -150,7 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2 || size - 2 > FRAME_CAP)
 		return 0;
-	frame_max = be16(data);
+	frame_max = frames_be16(data);
 	len = size - 2;
 	frame = malloc(len ? len : 1);		/* exactly len: ASan sees over-reads */
 	memcpy(frame, data + 2, len);

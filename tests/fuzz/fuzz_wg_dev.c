@@ -158,9 +158,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct wg_timing t = wg_timing_default;
-	struct wg_now now = { 1000 * WG_NSEC, 1700000000 * WG_NSEC };
+	struct wg_now now = { MONO_SEC(1000), 1700000000 * WG_WALL_SEC };
 	uint8_t buf[WG_TRANSPORT_MIN_LEN + 256];
 	size_t i = 0, k, len;
+	monotime_t dt;
 
 	if (pub[0].b[0] == 0)
 		setup_keys();
@@ -219,10 +220,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			break;
 		case 5:		/* time passes */
-			k = (op & 0x8) ? (uint64_t)arg * WG_NSEC :
-			    (uint64_t)arg * 10 * WG_MSEC;
-			now.mono += k;
-			now.wall += k;
+			dt = (op & 0x8) ? MONO_SEC(arg) : MONO_MS(arg * 10);
+			now.mono += dt;
+			now.wall += (uint64_t)dt;
 			break;
 		case 6:		/* timers, or a forced expiry (rekey) */
 			if (op & 0x8)

@@ -67,7 +67,7 @@ apply_and_get(const struct uapi_set *s)
 	struct wgdev_config cfg;
 	struct wgdev *dev;
 	struct uapi_out o;
-	struct wg_now now = { 1000000000, 1700000000000000000ULL };
+	struct wg_now now = { MONO_SEC(1), 1700000000000000000ULL };
 	uint64_t counter = 1;
 	uint32_t cursor;
 	size_t acc = 0, wlen;

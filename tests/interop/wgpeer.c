@@ -73,8 +73,8 @@ clock_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &m);
 	clock_gettime(CLOCK_REALTIME, &w);
-	now.mono = (uint64_t)m.tv_sec * WG_NSEC + (uint64_t)m.tv_nsec;
-	now.wall = (uint64_t)w.tv_sec * WG_NSEC + (uint64_t)w.tv_nsec;
+	now.mono = MONO_SEC(m.tv_sec) + m.tv_nsec;
+	now.wall = (uint64_t)w.tv_sec * WG_WALL_SEC + (uint64_t)w.tv_nsec;
 	return now;
 }
 
@@ -114,16 +114,16 @@ peer_name(const struct peerd *d, uint32_t peer, char out[static 12])
 static void
 rearm(struct peerd *d)
 {
-	uint64_t next = wgdev_next_deadline(d->dev), mono = clock_now().mono;
+	monotime_t next = wgdev_next_deadline(d->dev), mono = clock_now().mono;
 	struct timeval tv;
 
-	if (next == WG_NEVER) {
+	if (next == MONO_NEVER) {
 		evtimer_del(d->timer_ev);
 		return;
 	}
 	next = next > mono ? next - mono : 0;
-	tv.tv_sec = (time_t)(next / WG_NSEC);
-	tv.tv_usec = (suseconds_t)(next % WG_NSEC / 1000 + 1);
+	tv.tv_sec = (time_t)(next / MONO_SEC(1));
+	tv.tv_usec = (suseconds_t)(next % MONO_SEC(1) / 1000 + 1);
 	evtimer_add(d->timer_ev, &tv);
 }
 
@@ -479,7 +479,7 @@ main(int argc, char **argv)
 			secs = strtol(optarg, NULL, 10);
 			if (secs < 1 || secs > 120)
 				usage();
-			timing.rekey_after_time = (uint64_t)secs * WG_NSEC;
+			timing.rekey_after_time = MONO_SEC(secs);
 			break;
 		case 'k':
 			keyfile = optarg;

@@ -35,6 +35,7 @@
 
 #include "edge/van/arpnd.h"
 #include "edge/van/neigh.h"
+#include "tests/unit/frames.h"
 
 /* arp_req (60 bytes) */
 static const uint8_t arp_req[] = {
@@ -148,81 +149,11 @@ static const uint8_t ip6_snm[16] = {	/* ff02::1:ff00:1 */
 static const uint8_t ip6_all[16] = { 0xff, 0x02, [15] = 1 };	/* ff02::1 */
 static const uint8_t eth_snm[6] = { 0x33, 0x33, 0xff, 0x00, 0x00, 0x01 };
 
-/* RFC 1071, the slow way: big-endian 16-bit words. */
-static uint32_t
-naive_sum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
+/* The ICMPv6 checksum of an ND frame out (IPv6 at 14): 0 when right. */
 static uint16_t
-naive_fold(uint32_t sum)
+icmp6_csum(const uint8_t *out, size_t len)
 {
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* The ICMPv6 sum of the message at f + l4 (IPv6 header at l4 - 40). */
-static uint16_t
-naive_icmp6(const uint8_t *f, size_t l4, size_t len)
-{
-	uint32_t sum = naive_sum(f + l4 - 32, 32, 0);	/* source, destination */
-
-	sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff) + 58;
-	return naive_fold(naive_sum(f + l4, len, sum));
-}
-
-/* Recompute the ICMPv6 checksum of an untagged ND frame after a change. */
-static void
-fix_icmp6(uint8_t *f)
-{
-	size_t plen = (size_t)(f[18] << 8 | f[19]);
-	uint16_t c;
-
-	f[56] = f[57] = 0;
-	c = naive_icmp6(f, 54, plen);
-	f[56] = (uint8_t)(c >> 8);
-	f[57] = (uint8_t)c;
-}
-
-/*
- * An ND frame built field by field: type with its first flags byte, the
- * target (NS/NA) and opts appended; hop limit 255, checksum by naive_icmp6.
- */
-static size_t
-nd_frame(uint8_t *f, const uint8_t edst[6], const uint8_t esrc[6], const uint8_t src[16],
-    const uint8_t dst[16], uint8_t type, uint8_t flags, const uint8_t target[16],
-    const uint8_t *opts, size_t optlen)
-{
-	size_t fixed = type == 134 ? 16 : 24, plen = fixed + optlen;
-
-	memset(f, 0, 54 + plen);
-	memcpy(f, edst, 6);
-	memcpy(f + 6, esrc, 6);
-	f[12] = 0x86;
-	f[13] = 0xdd;
-	f[14] = 0x60;
-	f[18] = (uint8_t)(plen >> 8);
-	f[19] = (uint8_t)plen;
-	f[20] = 58;
-	f[21] = 255;
-	memcpy(f + 22, src, 16);
-	memcpy(f + 38, dst, 16);
-	f[54] = type;
-	f[58] = flags;
-	if (type != 134)
-		memcpy(f + 62, target, 16);
-	if (optlen > 0)
-		memcpy(f + 54 + fixed, opts, optlen);
-	fix_icmp6(f);
-	return 54 + plen;
+	return frames_l4_csum(out + 14, true, out + 54, len, 58);
 }
 
 static struct neigh_entry
@@ -403,7 +334,7 @@ check_na(const uint8_t *out, size_t n, const uint8_t *want, size_t want_len,
 	assert_int_equal(n, want_len);
 	assert_memory_equal(out, want, want_len);
 	/* The checksum by the naive sum: over the message it must come to 0. */
-	assert_int_equal(naive_icmp6(out, 54, 32), 0);
+	assert_int_equal(icmp6_csum(out, 32), 0);
 	assert_int_equal(out[21], 255);
 	assert_int_equal(arpnd_classify(out, n, &back), ARPND_NA);
 	assert_true(back.glean);
@@ -424,7 +355,7 @@ test_na_answer(void **state)
 	(void)state;
 	/* The builder of this test makes the golden NS too. */
 	memcpy(sll + 2, mac_a, 6);
-	n = nd_frame(f, eth_snm, mac_a, ip6_a, ip6_snm, 135, 0, ip6_t, sll, 8);
+	n = frames_nd(f, eth_snm, mac_a, ip6_a, ip6_snm, 135, 0, ip6_t, sll, 8);
 	assert_int_equal(n, sizeof(ns));
 	assert_memory_equal(f, ns, n);
 
@@ -550,7 +481,7 @@ test_ns_classify(void **state)
 		if (c->off != (size_t)-1)
 			f[c->off] = c->val;
 		if (c->fix && f[19] <= 0x20)
-			fix_icmp6(f);
+			frames_fix_icmp6(f, sizeof(f), 14);
 		if (arpnd_classify(f, sizeof(f), &p) != c->kind ||
 		    p.kind != c->kind || p.answerable != c->answerable || p.glean != c->glean)
 			fail_msg("%s: kind %s answerable %d glean %d", c->what,
@@ -574,17 +505,17 @@ test_ns_built(void **state)
 	memcpy(opts, "\x01\x01", 2);
 	memcpy(opts + 2, mac_a, 6);
 	memcpy(opts + 8, opts, 8);
-	n = nd_frame(f, eth_snm, mac_a, ip6_a, ip6_snm, 135, 0, ip6_t, opts, 16);
+	n = frames_nd(f, eth_snm, mac_a, ip6_a, ip6_snm, 135, 0, ip6_t, opts, 16);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_OTHER);
 	/* SLL of 16 bytes: not an Ethernet address. */
 	memcpy(opts, "\x01\x02", 2);
 	memset(opts + 8, 0, 8);
-	n = nd_frame(f, eth_snm, mac_a, ip6_a, ip6_snm, 135, 0, ip6_t, opts, 16);
+	n = frames_nd(f, eth_snm, mac_a, ip6_a, ip6_snm, 135, 0, ip6_t, opts, 16);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_OTHER);
 	/* A nonce option (RFC 3971) then SLL: fine, gleaned. */
 	memcpy(opts, "\x0e\x01\x01\x02\x03\x04\x05\x06\x01\x01", 10);
 	memcpy(opts + 10, mac_a, 6);
-	n = nd_frame(f, eth_snm, mac_a, ip6_a, ip6_snm, 135, 0, ip6_t, opts, 16);
+	n = frames_nd(f, eth_snm, mac_a, ip6_a, ip6_snm, 135, 0, ip6_t, opts, 16);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_NS);
 	assert_true(p.glean);
 	assert_true(p.answerable);
@@ -592,7 +523,7 @@ test_ns_built(void **state)
 	memset(f + n, 0xaa, 20);
 	assert_int_equal(arpnd_classify(f, n + 20, &p), ARPND_NS);
 	/* No SLL: answered (to the Ethernet source), nothing gleaned. */
-	n = nd_frame(f, eth_snm, mac_a, ip6_a, ip6_snm, 135, 0, ip6_t, NULL, 0);
+	n = frames_nd(f, eth_snm, mac_a, ip6_a, ip6_snm, 135, 0, ip6_t, NULL, 0);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_NS);
 	assert_true(p.answerable);
 	assert_false(p.glean);
@@ -609,19 +540,19 @@ test_ns_built(void **state)
 
 		memcpy(opts, "\x01\x01", 2);
 		memcpy(opts + 2, mac_a, 6);
-		n = nd_frame(f, esnm, mac_a, ip6_a, snm, 135, 0, ll, opts, 8);
+		n = frames_nd(f, esnm, mac_a, ip6_a, snm, 135, 0, ll, opts, 8);
 		assert_int_equal(arpnd_classify(f, n, &p), ARPND_NS);
 		assert_false(p.answerable);
 		assert_true(p.glean);
 		/* ... a global one with the same group is. */
-		n = nd_frame(f, esnm, mac_a, ip6_a, snm, 135, 0, gl, opts, 8);
+		n = frames_nd(f, esnm, mac_a, ip6_a, snm, 135, 0, gl, opts, 8);
 		assert_int_equal(arpnd_classify(f, n, &p), ARPND_NS);
 		assert_true(p.answerable);
 	}
 	/* Unicast NS (reachability): gleaned, not answered. */
 	memcpy(opts, "\x01\x01", 2);
 	memcpy(opts + 2, mac_a, 6);
-	n = nd_frame(f, mac_t, mac_a, ip6_a, ip6_b, 135, 0, ip6_t, opts, 8);
+	n = frames_nd(f, mac_t, mac_a, ip6_a, ip6_b, 135, 0, ip6_t, opts, 8);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_NS);
 	assert_false(p.answerable);
 	assert_true(p.glean);
@@ -631,11 +562,11 @@ test_ns_built(void **state)
 	assert_int_equal(arpnd_classify(ns_dad, sizeof(ns_dad), &p), ARPND_NS_DAD);
 	assert_false(p.answerable);
 	assert_false(p.glean);
-	n = nd_frame(f, eth_snm, mac_a, zero, ip6_snm, 135, 0, ip6_t, opts, 8);
+	n = frames_nd(f, eth_snm, mac_a, zero, ip6_snm, 135, 0, ip6_t, opts, 8);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_OTHER);
-	n = nd_frame(f, eth_snm, mac_a, zero, ip6_all, 135, 0, ip6_t, NULL, 0);
+	n = frames_nd(f, eth_snm, mac_a, zero, ip6_all, 135, 0, ip6_t, NULL, 0);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_OTHER);
-	n = nd_frame(f, eth_snm, mac_a, zero, ip6_snm, 135, 0, ip6_t, NULL, 0);
+	n = frames_nd(f, eth_snm, mac_a, zero, ip6_snm, 135, 0, ip6_t, NULL, 0);
 	assert_int_equal(n, sizeof(ns_dad));
 	assert_memory_equal(f, ns_dad, n);
 }
@@ -661,25 +592,25 @@ test_na_ra_glean(void **state)
 
 	memcpy(opts + 2, mac_t, 6);
 	/* S to a group: malformed (RFC 4861 §7.1.2). */
-	n = nd_frame(f, (const uint8_t *)"\x33\x33\0\0\0\x01", mac_t, ip6_t, ip6_all, 136,
+	n = frames_nd(f, (const uint8_t *)"\x33\x33\0\0\0\x01", mac_t, ip6_t, ip6_all, 136,
 	    0xe0, ip6_t, opts, 8);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_OTHER);
 	/* O=0: weak. */
-	n = nd_frame(f, (const uint8_t *)"\x33\x33\0\0\0\x01", mac_t, ip6_t, ip6_all, 136,
+	n = frames_nd(f, (const uint8_t *)"\x33\x33\0\0\0\x01", mac_t, ip6_t, ip6_all, 136,
 	    0x00, ip6_t, opts, 8);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_NA);
 	assert_int_equal(p.glean_flags, NEIGH_L_HOST | NEIGH_L_WEAK);
 	/* Option MAC not the sender's: ignored. */
 	opts[7] ^= 1;
-	n = nd_frame(f, (const uint8_t *)"\x33\x33\0\0\0\x01", mac_t, ip6_t, ip6_all, 136,
+	n = frames_nd(f, (const uint8_t *)"\x33\x33\0\0\0\x01", mac_t, ip6_t, ip6_all, 136,
 	    0x20, ip6_t, opts, 8);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_OTHER);
 	/* Without the option (a solicited NA may omit it): nothing to glean. */
-	n = nd_frame(f, mac_a, mac_t, ip6_t, ip6_a, 136, 0x60, ip6_t, NULL, 0);
+	n = frames_nd(f, mac_a, mac_t, ip6_t, ip6_a, 136, 0x60, ip6_t, NULL, 0);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_NA);
 	assert_false(p.glean);
 	/* Multicast target. */
-	n = nd_frame(f, mac_a, mac_t, ip6_t, ip6_a, 136, 0x60, ip6_all, NULL, 0);
+	n = frames_nd(f, mac_a, mac_t, ip6_t, ip6_a, 136, 0x60, ip6_all, NULL, 0);
 	assert_int_equal(arpnd_classify(f, n, &p), ARPND_OTHER);
 
 	/* RA as captured: the router's link-local address, as a router. */
@@ -691,13 +622,7 @@ test_na_ra_glean(void **state)
 	/* From a global address: malformed (RFC 4861 §6.1.2). */
 	memcpy(f, ra, sizeof(ra));
 	f[22] = 0x20;
-	f[56] = f[57] = 0;
-	{
-		uint16_t c = naive_icmp6(f, 54, sizeof(ra) - 54);
-
-		f[56] = (uint8_t)(c >> 8);
-		f[57] = (uint8_t)c;
-	}
+	assert_true(frames_fix_icmp6(f, sizeof(ra), 14));
 	assert_int_equal(arpnd_classify(f, sizeof(ra), &p), ARPND_OTHER);
 	/* Hop limit 64: malformed. */
 	memcpy(f, ra, sizeof(ra));

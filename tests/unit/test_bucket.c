@@ -16,7 +16,8 @@
 
 #include "crypto/bucket.h"
 
-#define NS	1000000000ULL
+#define NS	1000000000ULL		/* nanotokens a token */
+#define S	MONO_SEC(1)
 
 static void
 test_basics(void **state)
@@ -30,25 +31,25 @@ test_basics(void **state)
 	bucket_set(&k, 10, 3);
 	/* Full at the first use: 3, then nothing until 1/10 s has passed. */
 	for (i = 0; i < 3; i++)
-		assert_true(bucket_take(&k, 1, 100 * NS));
-	assert_false(bucket_take(&k, 1, 100 * NS));
-	assert_int_equal(bucket_wait(&k, 1), NS / 10);
-	assert_false(bucket_take(&k, 1, 100 * NS + NS / 10 - 1));
-	assert_true(bucket_take(&k, 1, 100 * NS + NS / 10));
+		assert_true(bucket_take(&k, 1, 100 * S));
+	assert_false(bucket_take(&k, 1, 100 * S));
+	assert_int_equal(bucket_wait(&k, 1), S / 10);
+	assert_false(bucket_take(&k, 1, 100 * S + S / 10 - 1));
+	assert_true(bucket_take(&k, 1, 100 * S + S / 10));
 	/* Never more than the burst, however long the gap. */
-	assert_true(bucket_take(&k, 3, 10000 * NS));
-	assert_false(bucket_take(&k, 1, 10000 * NS));
+	assert_true(bucket_take(&k, 3, 10000 * S));
+	assert_false(bucket_take(&k, 1, 10000 * S));
 	/* A smaller burst clamps what is kept. */
-	assert_true(bucket_take(&k, 0, 20000 * NS));	/* refill: 3 */
+	assert_true(bucket_take(&k, 0, 20000 * S));	/* refill: 3 */
 	bucket_set(&k, 10, 1);
-	assert_true(bucket_take(&k, 1, 20000 * NS));
-	assert_false(bucket_take(&k, 1, 20000 * NS));
+	assert_true(bucket_take(&k, 1, 20000 * S));
+	assert_false(bucket_take(&k, 1, 20000 * S));
 	/* Burst 0 is the rate. */
 	memset(&k, 0, sizeof(k));
 	bucket_set(&k, 4, 0);
 	for (i = 0; i < 4; i++)
-		assert_true(bucket_take(&k, 1, NS));
-	assert_false(bucket_take(&k, 1, NS));
+		assert_true(bucket_take(&k, 1, S));
+	assert_false(bucket_take(&k, 1, S));
 }
 
 /* The largest rate and a gap of a century: no overflow, exact counts. */
@@ -56,7 +57,7 @@ static void
 test_extremes(void **state)
 {
 	struct bucket k;
-	uint64_t t = NS;
+	monotime_t t = S;
 	int i;
 
 	(void)state;
@@ -64,11 +65,11 @@ test_extremes(void **state)
 	bucket_set(&k, 100000000, 100000000);
 	assert_true(bucket_take(&k, 100000000, t));
 	assert_false(bucket_take(&k, 1, t));
-	t += 100ULL * 365 * 86400 * NS;
+	t += 100LL * 365 * 86400 * S;
 	assert_true(bucket_take(&k, 100000000, t));
 	/* 10 ns is one token at 10^8 a second: 1000 in 10 µs, not one more. */
 	for (i = 0; i < 1000; i++)
-		assert_true(bucket_take(&k, 1, t + 10 * (uint64_t)(i + 1)));
+		assert_true(bucket_take(&k, 1, t + 10 * (i + 1)));
 	assert_false(bucket_take(&k, 1, t + 10000));
 }
 
@@ -82,19 +83,20 @@ test_differential(void **state)
 	for (round = 0; round < 200; round++) {
 		uint32_t rate = 1 + (uint32_t)rand_r(&seed) % 5000;
 		uint32_t burst = (uint32_t)rand_r(&seed) % 50;
-		uint64_t cap = (uint64_t)(burst ? burst : rate) * NS, have = cap, t = NS;
+		uint64_t cap = (uint64_t)(burst ? burst : rate) * NS, have = cap;
+		monotime_t t = S;
 		struct bucket k;
 
 		memset(&k, 0, sizeof(k));
 		bucket_set(&k, rate, burst);
 		assert_true(bucket_take(&k, 0, t));	/* first use: full */
 		for (i = 0; i < 500; i++) {
-			uint64_t dt = (uint64_t)rand_r(&seed) % (NS / 50);
+			monotime_t dt = rand_r(&seed) % (S / 50);
 			uint32_t n = 1 + (uint32_t)rand_r(&seed) % 3;
 			bool ref;
 
 			t += dt;
-			have += dt * rate;
+			have += (uint64_t)dt * rate;
 			if (have > cap)
 				have = cap;
 			ref = have >= (uint64_t)n * NS;

@@ -221,7 +221,7 @@ static const struct {
 } bad[] = {
 	{ "vans = ( { name = \"blue\"; id = 100; }\n", "t.conf:2: syntax error" },
 	{ "colour = 1;\n" VANS, "t.conf:1: unknown setting 'colour'" },
-	{ VANS, "t.conf:0: no 'sites'" },
+	{ VANS, "t.conf: no 'sites'" },
 	{ "lab = { mtu = 100; };\n" BODY, "t.conf:1: 'mtu' must be 576..9000" },
 	{ "lab = { ipv6 = 1; };\n" BODY, "t.conf:1: 'ipv6' must be true or false" },
 	{ "lab = { log_level = \"loud\"; };\n" BODY,
@@ -501,7 +501,7 @@ test_load_missing(void **state)
 
 	(void)state;
 	assert_null(lab_load("/nonexistent/lab.conf", err));
-	assert_string_equal(err, "/nonexistent/lab.conf:0: cannot read: "
+	assert_string_equal(err, "/nonexistent/lab.conf: cannot read: "
 	    "No such file or directory");
 }
 
@@ -586,23 +586,23 @@ test_edge_conf(void **state)
 		fail_msg("vanedge refuses it: %s", err);
 	unlink(path);
 	assert_string_equal(addr_str(&conf->listen, a), "10.77.1.11:4797");
-	assert_string_equal(conf->control, "/run/vanlab/vl/a-h1/edge.sock");
-	assert_int_equal(conf->hello_ms, 200);
-	assert_int_equal(conf->dead_count, LAB_DEAD_AFTER_DEFAULT);
-	assert_int_equal(conf->nmembers, 2);
-	assert_string_equal(addr_str(&conf->members[0], a), "10.77.1.12:4797");
-	assert_string_equal(addr_str(&conf->members[1], a), "10.77.1.99:4797");
+	assert_string_equal(conf->site.control, "/run/vanlab/vl/a-h1/edge.sock");
+	assert_int_equal(conf->site.hello_ms, 200);
+	assert_int_equal(conf->site.dead_count, LAB_DEAD_AFTER_DEFAULT);
+	assert_int_equal(conf->site.nmembers, 2);
+	assert_string_equal(addr_str(&conf->site.members[0], a), "10.77.1.12:4797");
+	assert_string_equal(addr_str(&conf->site.members[1], a), "10.77.1.99:4797");
 	/* The lab's underlay is vanedge's, so its MTU arithmetic is right. */
 	assert_int_equal(conf->underlay_mtu, 1500);
 	assert_true(conf->arp_proxy);
-	assert_false(conf->has_site_key);
+	assert_false(conf->site.has_site_key);
 	/* Every VAN on every host, so that VMs can move anywhere. */
 	assert_int_equal(conf->nvans, 2);
 	blue = edge_conf_van(conf, 100);
 	red = edge_conf_van(conf, 200);
 	assert_non_null(blue);
 	assert_non_null(red);
-	assert_string_equal(blue->name, "blue");
+	assert_string_equal(blue->van.name, "blue");
 	assert_int_equal(blue->nports, 2);
 	assert_string_equal(blue->ports[0].tap, "t-b1");
 	assert_true(blue->ports[0].has_mac);
@@ -629,7 +629,7 @@ test_edge_conf(void **state)
 	assert_int_equal(conf->nvans, 2);
 	assert_non_null(edge_conf_van(conf, 1100));	/* the site's own ID */
 	assert_int_equal(edge_conf_van(conf, 1100)->nports, 0);
-	assert_int_equal(conf->nmembers, 2);
+	assert_int_equal(conf->site.nmembers, 2);
 	edge_conf_free(conf);
 	lab_free(lab);
 }
@@ -704,19 +704,19 @@ test_settings(void **state)
 	unlink(key_path);
 	assert_int_equal(conf->underlay_mtu, 1500);
 	assert_false(conf->arp_proxy);
-	assert_int_equal(conf->dad_moves, 1000);
-	assert_int_equal(conf->dad_window_s, 10);
-	assert_int_equal(conf->dad_hold_s, 5);
-	assert_true(conf->has_site_key);
-	assert_string_equal(conf->site_key_file, key_path);
-	assert_memory_equal(conf->site_key, key.b, 32);
+	assert_int_equal(conf->site.dad_moves, 1000);
+	assert_int_equal(conf->site.dad_window_s, 10);
+	assert_int_equal(conf->site.dad_hold_s, 5);
+	assert_true(conf->site.has_site_key);
+	assert_string_equal(conf->site.site_key_file, key_path);
+	assert_memory_equal(conf->site.site_key, key.b, 32);
 	blue = edge_conf_van(conf, 100);
 	red = edge_conf_van(conf, 200);
 	assert_non_null(blue);
 	assert_non_null(red);
-	assert_int_equal(blue->flood_rate, 2000);
-	assert_int_equal(blue->flood_burst, 500);
-	assert_int_equal(red->flood_rate, 0);
+	assert_int_equal(blue->van.flood_rate, 2000);
+	assert_int_equal(blue->van.flood_burst, 500);
+	assert_int_equal(red->van.flood_rate, 0);
 	edge_conf_free(conf);
 	lab_free(lab);
 }
@@ -958,12 +958,12 @@ test_proxy_conf(void **state)
 	assert_string_equal(pc->name, "b");
 	assert_string_equal(addr_str(&pc->listen, a), "10.76.0.99:51820");
 	assert_string_equal(addr_str(&pc->site_listen, a), "10.77.2.2:4797");
-	assert_string_equal(pc->control, "/run/x/proxy.sock");
+	assert_string_equal(pc->site.control, "/run/x/proxy.sock");
 	assert_string_equal(pc->wg_name, "vl-x");
-	assert_int_equal(pc->hello_ms, 500);
-	assert_false(pc->has_site_key);
-	assert_int_equal(pc->nmembers, 1);
-	assert_string_equal(addr_str(&pc->members[0], a), "10.77.2.11:4797");
+	assert_int_equal(pc->site.hello_ms, 500);
+	assert_false(pc->site.has_site_key);
+	assert_int_equal(pc->site.nmembers, 1);
+	assert_string_equal(addr_str(&pc->site.members[0], a), "10.77.2.11:4797");
 	/* Only what crosses a peering of b, by b's IDs: blue 200, red 100. */
 	assert_int_equal(pc->nvans, 2);
 	assert_non_null(proxy_conf_van(pc, 200));
@@ -993,8 +993,8 @@ test_proxy_conf(void **state)
 	/* a, with a site key: one peer, its hosts as members. */
 	lab->site_key = true;
 	pc = load_proxy(lab, 0, dir, true);
-	assert_true(pc->has_site_key);
-	assert_int_equal(pc->nmembers, 2);
+	assert_true(pc->site.has_site_key);
+	assert_int_equal(pc->site.nmembers, 2);
 	assert_string_equal(addr_str(&pc->listen, a), "10.76.0.11:51820");
 	assert_int_equal(pc->npeers, 1);
 	assert_int_equal(proxy_peer_remote(proxy_conf_peer(pc, "b"), 100), 200);
@@ -1024,13 +1024,13 @@ test_fed_edge_conf(void **state)
 	if (conf == NULL)
 		fail_msg("vanedge refuses it: %s", err);
 	unlink(path);
-	assert_int_equal(conf->nmembers, 1);
-	assert_string_equal(addr_str(&conf->members[0], a), "10.77.2.2:4797");
+	assert_int_equal(conf->site.nmembers, 1);
+	assert_string_equal(addr_str(&conf->site.members[0], a), "10.77.2.2:4797");
 	/* Every VAN, by b's IDs. */
 	assert_int_equal(conf->nvans, 3);
-	assert_string_equal(edge_conf_van(conf, 200)->name, "blue");
-	assert_string_equal(edge_conf_van(conf, 100)->name, "red");
-	assert_string_equal(edge_conf_van(conf, 300)->name, "green");
+	assert_string_equal(edge_conf_van(conf, 200)->van.name, "blue");
+	assert_string_equal(edge_conf_van(conf, 100)->van.name, "red");
+	assert_string_equal(edge_conf_van(conf, 300)->van.name, "green");
 	edge_conf_free(conf);
 	lab_free(lab);
 }

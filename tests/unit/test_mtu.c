@@ -44,6 +44,7 @@
 
 #include "edge/van/mtu.h"
 #include "edge/van/offload.h"
+#include "tests/unit/frames.h"
 
 /* IPv4 SYN, MSS 1460 (Linux options) (74 bytes) */
 static const uint8_t syn4[] = {
@@ -138,77 +139,6 @@ static const uint8_t icmp6_hdr[] = {
 	0x05, 0x92,
 };
 
-/* RFC 1071, the slow way: big-endian 16-bit words. */
-static uint32_t
-naive_sum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
-static uint16_t
-naive_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* Pseudo-header sum for the upper layer at ip + hl, l4len bytes, proto. */
-static uint32_t
-naive_pseudo(const uint8_t *ip, bool v6, size_t l4len, uint8_t proto)
-{
-	uint32_t sum = v6 ? naive_sum(ip + 8, 32, 0) : naive_sum(ip + 12, 8, 0);
-
-	return sum + (uint32_t)(l4len >> 16) + (uint32_t)(l4len & 0xffff) + proto;
-}
-
-/* Does the TCP checksum of this frame verify (IP at l3)? */
-static bool
-tcp_ok(const uint8_t *f, size_t l3)
-{
-	bool v6 = f[l3] >> 4 == 6;
-	size_t hl = v6 ? 40 : (size_t)(f[l3] & 15) * 4;
-	size_t iplen = v6 ? 40 + (size_t)(f[l3 + 4] << 8 | f[l3 + 5]) :
-	    (size_t)(f[l3 + 2] << 8 | f[l3 + 3]);
-
-	return naive_fold(naive_sum(f + l3 + hl, iplen - hl,
-	    naive_pseudo(f + l3, v6, iplen - hl, 6))) == 0;
-}
-
-static void
-fix_ip4(uint8_t *ip)
-{
-	size_t ihl = (size_t)(ip[0] & 15) * 4;
-	uint16_t c;
-
-	ip[10] = ip[11] = 0;
-	c = naive_fold(naive_sum(ip, ihl, 0));
-	ip[10] = (uint8_t)(c >> 8);
-	ip[11] = (uint8_t)c;
-}
-
-static void
-fix_tcp(uint8_t *f, size_t l3)
-{
-	bool v6 = f[l3] >> 4 == 6;
-	size_t hl = v6 ? 40 : (size_t)(f[l3] & 15) * 4;
-	uint8_t *tcp = f + l3 + hl;
-	uint16_t c;
-	size_t iplen = v6 ? 40 + (size_t)(f[l3 + 4] << 8 | f[l3 + 5]) :
-	    (size_t)(f[l3 + 2] << 8 | f[l3 + 3]);
-
-	tcp[16] = tcp[17] = 0;
-	c = naive_fold(naive_sum(tcp, iplen - hl, naive_pseudo(f + l3, v6, iplen - hl, 6)));
-	tcp[16] = (uint8_t)(c >> 8);
-	tcp[17] = (uint8_t)c;
-}
-
 static void
 test_sizes(void **state)
 {
@@ -252,10 +182,10 @@ check_clamp(const uint8_t *in, size_t len, const uint8_t *want, size_t frame_max
 	uint8_t f[128];
 
 	memcpy(f, in, len);
-	assert_true(tcp_ok(f, l3));
+	assert_true(frames_tcp_ok(f, len, l3));
 	assert_true(mtu_clamp_mss(f, len, frame_max, false));
 	assert_memory_equal(f, want, len);
-	assert_true(tcp_ok(f, l3));
+	assert_true(frames_tcp_ok(f, len, l3));
 	/* Done once is done: a second pass changes nothing. */
 	assert_false(mtu_clamp_mss(f, len, frame_max, false));
 	assert_memory_equal(f, want, len);
@@ -297,7 +227,7 @@ test_clamp_partial(void **state)
 
 	(void)state;
 	memcpy(f, syn4, sizeof(syn4));
-	c = (uint16_t)~naive_fold(naive_pseudo(f + 14, false, sizeof(syn4) - l4, 6));
+	c = (uint16_t)~frames_fold(frames_pseudo(f + 14, false, sizeof(syn4) - l4, 6));
 	f[l4 + 16] = (uint8_t)(c >> 8);
 	f[l4 + 17] = (uint8_t)c;
 	before = (uint16_t)(f[l4 + 16] << 8 | f[l4 + 17]);
@@ -313,7 +243,7 @@ test_clamp_partial(void **state)
 	f[l4 + 17] = (uint8_t)c;
 	assert_true(mtu_clamp_mss(f, sizeof(syn4), 1460, false));
 	assert_true(offload_csum(f, sizeof(syn4), (uint16_t)l4, 16));
-	assert_false(tcp_ok(f, 14));
+	assert_false(frames_tcp_ok(f, sizeof(syn4), 14));
 }
 
 static void
@@ -326,11 +256,11 @@ test_clamp_cases(void **state)
 	/* Two MSS options: both clamped, checksum right. */
 	memcpy(f, syn4, sizeof(syn4));
 	memcpy(f + l4 + 24, "\x02\x04\x05\xdc\x01\x01\x01\x01\x01\x01\x01\x01", 12);
-	fix_tcp(f, 14);
+	frames_fix_tcp(f, sizeof(syn4), 14);
 	assert_true(mtu_clamp_mss(f, sizeof(syn4), 1460, false));
 	assert_int_equal(f[l4 + 22] << 8 | f[l4 + 23], 1406);
 	assert_int_equal(f[l4 + 26] << 8 | f[l4 + 27], 1406);
-	assert_true(tcp_ok(f, 14));
+	assert_true(frames_tcp_ok(f, sizeof(syn4), 14));
 
 	/* A wrong checksum stays exactly as wrong (0x10 too small). */
 	memcpy(f, syn4, sizeof(syn4));
@@ -338,7 +268,7 @@ test_clamp_cases(void **state)
 	assert_true(mtu_clamp_mss(f, sizeof(syn4), 1460, false));
 	assert_int_equal(f[l4 + 16], syn4_1406[l4 + 16]);
 	assert_int_equal(f[l4 + 17], syn4_1406[l4 + 17] - 0x10);
-	assert_false(tcp_ok(f, 14));
+	assert_false(frames_tcp_ok(f, sizeof(syn4), 14));
 
 	/* SYN-less, fragments, bad options: untouched. */
 	static const struct {
@@ -363,7 +293,7 @@ test_clamp_cases(void **state)
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
 		memcpy(f, syn4, sizeof(syn4));
 		f[no[i].off] = no[i].val;
-		fix_ip4(f + 14);
+		frames_fix_ip4(f + 14);
 		memcpy(before, f, sizeof(syn4));
 		if (mtu_clamp_mss(f, sizeof(syn4), 1460, false) ||
 		    memcmp(f, before, sizeof(syn4)) != 0)
@@ -373,7 +303,7 @@ test_clamp_cases(void **state)
 	memcpy(f, syn4, sizeof(syn4));
 	memcpy(f + l4 + 24, f + l4 + 20, 4);
 	f[l4 + 20] = 0;
-	fix_tcp(f, 14);
+	frames_fix_tcp(f, sizeof(syn4), 14);
 	memcpy(before, f, sizeof(syn4));
 	assert_false(mtu_clamp_mss(f, sizeof(syn4), 1460, false));
 	assert_memory_equal(f, before, sizeof(syn4));
@@ -396,14 +326,12 @@ test_clamp_cases(void **state)
 
 /* ------------------------------------------------------- too-big answers --- */
 
+/* Headers hdr, then the pattern up to total bytes. */
 static size_t
 pat_frame(uint8_t *f, const uint8_t *hdr, size_t hlen, size_t total)
 {
-	size_t i;
-
 	memcpy(f, hdr, hlen);
-	for (i = 0; i < total - hlen; i++)
-		f[hlen + i] = (uint8_t)(i * 7 + 3);
+	frames_pattern(f + hlen, total - hlen);
 	return total;
 }
 
@@ -419,13 +347,13 @@ check_icmp4(const uint8_t *out, size_t n, size_t l3, const uint8_t *orig_ip, siz
 	assert_true(28 + quote <= 576);
 	assert_int_equal(ip[8], 64);
 	assert_int_equal(ip[9], 1);
-	assert_int_equal(naive_fold(naive_sum(ip, 20, 0)), 0);
+	assert_int_equal(frames_csum(ip, 20, 0), 0);
 	assert_memory_equal(ip + 12, orig_ip + 16, 4);
 	assert_memory_equal(ip + 16, orig_ip + 12, 4);
 	assert_int_equal(ip[20], 3);
 	assert_int_equal(ip[21], 4);
 	assert_int_equal(ip[26] << 8 | ip[27], mtu);
-	assert_int_equal(naive_fold(naive_sum(ip + 20, 8 + quote, 0)), 0);
+	assert_int_equal(frames_csum(ip + 20, 8 + quote, 0), 0);
 	assert_memory_equal(ip + 28, orig_ip, quote);
 }
 
@@ -452,7 +380,7 @@ test_too_big4(void **state)
 	/* A short datagram over a tiny frame_max is quoted whole. */
 	ip[2] = 0;
 	ip[3] = 200;
-	fix_ip4(ip);
+	frames_fix_ip4(ip);
 	n = mtu_too_big(f, 214, 100, out, sizeof(out));
 	check_icmp4(out, n, 14, ip, 200, 86);
 	/* ... unless the datagram itself fits: only trailing bytes are long. */
@@ -462,7 +390,7 @@ test_too_big4(void **state)
 	/* ICMP echo is answered; errors and unknown types are not. */
 	ip[9] = 1;
 	ip[20] = 8;
-	fix_ip4(ip);
+	frames_fix_ip4(ip);
 	assert_int_not_equal(mtu_too_big(f, 214, 100, out, sizeof(out)), 0);
 	ip[20] = 3;
 	assert_int_equal(mtu_too_big(f, 214, 100, out, sizeof(out)), 0);
@@ -476,7 +404,7 @@ test_too_big4(void **state)
 	ip = f + 18;
 	ip[0] = 0x46;
 	memcpy(ip + 20, "\x94\x04\x00\x00", 4);	/* router alert */
-	fix_ip4(ip);
+	frames_fix_ip4(ip);
 	n = mtu_too_big(f, len + 4, 1460, out, sizeof(out));
 	assert_memory_equal(out + 12, "\x81\x00\x20\x05\x08\x00", 6);
 	check_icmp4(out, n, 18, ip, 548, 1442);
@@ -517,7 +445,7 @@ test_too_big4_refusals(void **state)
 		if (no[i].off == 0)
 			memset(f, 0xff, 6);
 		if (no[i].fix)
-			fix_ip4(f + 14);
+			frames_fix_ip4(f + 14);
 		if (mtu_too_big(f, len, 1460, out, sizeof(out)) != 0)
 			fail_msg("%s: answered", no[i].what);
 	}
@@ -550,8 +478,7 @@ check_icmp6(const uint8_t *out, size_t n, size_t l3, const uint8_t *orig_ip, siz
 	assert_int_equal(ip[41], 0);
 	assert_int_equal((uint32_t)ip[44] << 24 | (uint32_t)ip[45] << 16 |
 	    (uint32_t)ip[46] << 8 | ip[47], mtu);
-	assert_int_equal(naive_fold(naive_sum(ip + 40, 8 + quote,
-	    naive_pseudo(ip, true, 8 + quote, 58))), 0);
+	assert_int_equal(frames_l4_csum(ip, true, ip + 40, 8 + quote, 58), 0);
 	assert_memory_equal(ip + 48, orig_ip, quote);
 }
 

@@ -4,7 +4,8 @@
  * address it drops, newest-first address lists for LEARN, weak and router
  * flags, removal of a MAC or a VAN, iteration while removing, refusals) and
  * a randomized differential test against a deliberately naive reference (a
- * flat array searched linearly, recency kept as a counter).
+ * flat array searched linearly, recency kept as a counter, the router and
+ * weak marks two booleans set case by case by the rules neigh.h states).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -418,15 +419,28 @@ test_forget_and_iterate(void **state)
 
 /* ----------------------------------------------- naive reference model --- */
 
+/*
+ * A binding of the reference: its two flags as booleans, set by the rules
+ * neigh.h states for NEIGH_F_ROUTER and NEIGH_F_WEAK (ref_learn, case by
+ * case), not by neigh.c's bit arithmetic.
+ */
 struct ref {
 	uint32_t	van;
 	struct wire_addr addr;
 	uint8_t		mac[6];
 	uint8_t		kind;
-	uint8_t		flags;
+	bool		router;		/* it said it is a router */
+	bool		weak;		/* bound by a weak learn only */
 	monotime_t	updated;
 	uint64_t	touched;	/* recency: larger is more recent */
 };
+
+/* What neigh_entry.flags should read for it. */
+static uint8_t
+ref_flags(const struct ref *r)
+{
+	return (uint8_t)((r->router ? NEIGH_F_ROUTER : 0) | (r->weak ? NEIGH_F_WEAK : 0));
+}
 
 static int
 ref_find(const struct ref *r, int n, uint32_t van, const struct wire_addr *a)
@@ -459,18 +473,19 @@ ref_addrs(const struct ref *r, int n, uint32_t van, const uint8_t mac[6], int id
 	return k;
 }
 
-static uint8_t
-ref_flags(uint8_t old, unsigned how, bool same)
+/*
+ * neigh.h: the router mark is set by ROUTER, cleared by HOST (HOST wins if
+ * a learn says both), kept by a learn that says neither while the MAC
+ * stays, and not carried over to another MAC.
+ */
+static bool
+ref_router(bool was, bool same_mac, unsigned how)
 {
-	uint8_t f = same ? old : 0;
-
-	if (how & NEIGH_L_ROUTER)
-		f |= NEIGH_F_ROUTER;
 	if (how & NEIGH_L_HOST)
-		f &= (uint8_t)~NEIGH_F_ROUTER;
-	if (!(how & NEIGH_L_WEAK))
-		f &= (uint8_t)~NEIGH_F_WEAK;
-	return f;
+		return false;
+	if (how & NEIGH_L_ROUTER)
+		return true;
+	return same_mac && was;
 }
 
 /* Drop the MAC's least recent address if it has the cap; the dropped one. */
@@ -502,7 +517,10 @@ ref_learn(struct ref *r, int *n, int max, uint32_t van, const struct wire_addr *
 		prev->kind = r[i].kind;
 		if (memcmp(r[i].mac, mac, 6) == 0) {
 			r[i].kind = kind;
-			r[i].flags = ref_flags(r[i].flags, how, true);
+			r[i].router = ref_router(r[i].router, true, how);
+			/* Weak: kept by a weak refresh, cleared by a strong one. */
+			if (!(how & NEIGH_L_WEAK))
+				r[i].weak = false;
 			r[i].updated = now;
 			r[i].touched = tick;
 			return NEIGH_REFRESHED;
@@ -519,7 +537,8 @@ ref_learn(struct ref *r, int *n, int max, uint32_t van, const struct wire_addr *
 		}
 		memcpy(r[i].mac, mac, 6);
 		r[i].kind = kind;
-		r[i].flags = ref_flags(r[i].flags, how, false);
+		r[i].router = ref_router(r[i].router, false, how);
+		r[i].weak = false;	/* a move is never weak (that is KEPT) */
 		r[i].updated = now;
 		r[i].touched = tick;
 		return NEIGH_MOVED;
@@ -534,7 +553,8 @@ ref_learn(struct ref *r, int *n, int max, uint32_t van, const struct wire_addr *
 	r[i].addr = *a;
 	memcpy(r[i].mac, mac, 6);
 	r[i].kind = kind;
-	r[i].flags = ref_flags(0, how, false) | ((how & NEIGH_L_WEAK) ? NEIGH_F_WEAK : 0);
+	r[i].router = ref_router(false, false, how);
+	r[i].weak = (how & NEIGH_L_WEAK) != 0;	/* a weak learn binds it weak */
 	r[i].updated = now;
 	r[i].touched = tick;
 	return NEIGH_NEW;
@@ -642,7 +662,7 @@ test_differential(void **state)
 				assert_non_null(e);
 				assert_memory_equal(e->mac, r[i].mac, 6);
 				assert_int_equal(e->kind, r[i].kind);
-				assert_int_equal(e->flags, r[i].flags);
+				assert_int_equal(e->flags, ref_flags(&r[i]));
 				assert_int_equal(e->updated, r[i].updated);
 			}
 		}

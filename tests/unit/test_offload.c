@@ -14,50 +14,7 @@
 #include <cmocka.h>
 
 #include "edge/van/offload.h"
-
-/* RFC 1071, the slow way: big-endian 16-bit words. */
-static uint16_t
-naive_csum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* A TCP frame's checksum is right iff the naive sum over all is 0. */
-static bool
-tcp_csum_ok(const uint8_t *f, size_t end, size_t l3, size_t l4, bool v6)
-{
-	uint32_t sum = 0;
-	size_t i, l4len = end - l4;
-
-	if (!v6) {
-		for (i = 12; i < 20; i += 2)
-			sum += be16(f + l3 + i);
-	} else
-		for (i = 8; i < 40; i += 2)
-			sum += be16(f + l3 + i);
-	sum += 6 + (uint32_t)(l4len >> 16) + (uint32_t)(l4len & 0xffff);
-	return naive_csum(f + l4, l4len, sum) == 0;
-}
+#include "tests/unit/frames.h"
 
 static void
 test_csum(void **state)
@@ -70,61 +27,34 @@ test_csum(void **state)
 		buf[i] = (uint8_t)rand_r(&seed);
 	for (len = 0; len <= sizeof(buf); len += 1 + len / 7) {
 		uint16_t mine = csum_fold(csum_add(0, buf, len));
-		uint16_t ref = naive_csum(buf, len, 0);
+		uint16_t ref = frames_csum(buf, len, 0);
 		uint8_t stored[2];
 
 		memcpy(stored, &mine, 2);	/* memory order, as the code stores */
-		assert_int_equal(be16(stored), ref);
+		assert_int_equal(frames_be16(stored), ref);
 	}
 }
 
-/* Ethernet + IPv4 or IPv6 + TCP (with 12 bytes of options) + payload. */
+/*
+ * A super-frame: Ethernet, IPv4 or IPv6, TCP 5001 -> 80 with 12 bytes of
+ * options (NOP NOP timestamp) and a sequence near the wrap, payload; the
+ * TCP checksum left 0 (VNET_F_NEEDS_CSUM), the GSO header for mss.
+ */
 static size_t
 make_super(uint8_t *f, bool v6, size_t payload, uint8_t flags, struct vnet_hdr *h,
     uint16_t mss)
 {
-	size_t l3 = 14, l4 = v6 ? 54 : 34, hl = l4 + 32, i;
+	static const uint8_t dst[6] = { 2, 0, 0, 0, 0, 2 }, src[6] = { 2, 0, 0, 0, 0, 1 };
+	static const uint8_t a4[4] = { 10, 0, 0, 1 }, b4[4] = { 10, 0, 0, 2 };
+	static const uint8_t a6[16] = { 0xfd, [15] = 1 }, b6[16] = { 0xfd, [15] = 2 };
+	static const uint8_t ts[12] = { 1, 1, 8, 10, 0, 0, 0, 7 };
+	size_t l3 = frames_eth(f, dst, src, v6 ? 0x86dd : 0x0800), l4, hl;
 
-	memset(f, 0, hl);
-	memcpy(f, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01", 12);
-	f[12] = v6 ? 0x86 : 0x08;
-	f[13] = v6 ? 0xdd : 0x00;
-	if (!v6) {
-		f[l3] = 0x45;
-		f[l3 + 2] = (uint8_t)((hl - l3 + payload) >> 8);
-		f[l3 + 3] = (uint8_t)(hl - l3 + payload);
-		f[l3 + 4] = 0x12;
-		f[l3 + 5] = 0x34;
-		f[l3 + 6] = 0x40;	/* DF */
-		f[l3 + 8] = 64;
-		f[l3 + 9] = 6;
-		memcpy(f + l3 + 12, "\x0a\0\0\x01\x0a\0\0\x02", 8);
-	} else {
-		f[l3] = 0x60;
-		f[l3 + 4] = (uint8_t)((hl - l4 + payload) >> 8);
-		f[l3 + 5] = (uint8_t)(hl - l4 + payload);
-		f[l3 + 6] = 6;
-		f[l3 + 7] = 64;
-		f[l3 + 8] = 0xfd;
-		f[l3 + 23] = 1;
-		f[l3 + 24] = 0xfd;
-		f[l3 + 39] = 2;
-	}
-	f[l4] = 0x13;		/* ports 5001 -> 80 */
-	f[l4 + 1] = 0x89;
-	f[l4 + 3] = 80;
-	memcpy(f + l4 + 4, "\xf0\x00\x00\x10", 4);	/* seq near wrap */
-	memcpy(f + l4 + 8, "\x00\x00\x30\x39", 4);
-	f[l4 + 12] = 8 << 4;	/* 32-byte header */
-	f[l4 + 13] = flags;
-	f[l4 + 14] = 0x01;
-	f[l4 + 20] = 1;		/* NOP NOP TS */
-	f[l4 + 21] = 1;
-	f[l4 + 22] = 8;
-	f[l4 + 23] = 10;
-	f[l4 + 27] = 7;
-	for (i = 0; i < payload; i++)
-		f[hl + i] = (uint8_t)(i * 7 + 3);
+	l4 = l3 + (v6 ? frames_ip6(f + l3, 6, 64, a6, b6, 32 + payload) :
+	    frames_ip4(f + l3, 6, 0x1234, a4, b4, 32 + payload));
+	hl = l4 + frames_tcp(f + l4, 5001, 80, 0xf0000010, 12345, flags, 256, ts,
+	    sizeof(ts));
+	frames_pattern(f + hl, payload);
 	memset(h, 0, sizeof(*h));
 	h->flags = VNET_F_NEEDS_CSUM;
 	h->gso_type = v6 ? VNET_GSO_TCPV6 : VNET_GSO_TCPV4;
@@ -157,14 +87,14 @@ tso_gro_case(bool v6, size_t payload, uint16_t mss)
 
 		/* IP length and checksum, sequence, flags, TCP checksum */
 		if (!v6) {
-			assert_int_equal(be16(s + 16), slen - 14);
-			assert_int_equal(be16(s + 18), 0x1234 + i);
-			assert_int_equal(naive_csum(s + 14, 20, 0), 0);
+			assert_int_equal(frames_be16(s + 16), slen - 14);
+			assert_int_equal(frames_be16(s + 18), 0x1234 + i);
+			assert_int_equal(frames_csum(s + 14, 20, 0), 0);
 		} else
-			assert_int_equal(be16(s + 18), slen - 54);
-		assert_int_equal(be32(s + l4 + 4), 0xf0000010u + (uint32_t)(i * mss));
+			assert_int_equal(frames_be16(s + 18), slen - 54);
+		assert_int_equal(frames_be32(s + l4 + 4), 0xf0000010u + (uint32_t)(i * mss));
 		assert_int_equal(s[l4 + 13], i + 1 < n ? 0x10 : 0x18);
-		assert_true(tcp_csum_ok(s, slen, 14, l4, v6));
+		assert_true(frames_tcp_ok(s, slen, 14));
 		assert_memory_equal(s + hl, f + hl + got, plen);
 		got += plen;
 		assert_int_equal(gro_add(&g, s, slen), i == 0 ? GRO_STARTED : GRO_MERGED);
@@ -187,7 +117,7 @@ tso_gro_case(bool v6, size_t payload, uint16_t mss)
 		/* Completing the partial checksum gives a valid frame. */
 		assert_true(offload_csum(gbuf + VNET_HDR_LEN, len, gh.csum_start,
 		    gh.csum_offset));
-		assert_true(tcp_csum_ok(gbuf + VNET_HDR_LEN, len, 14, l4, v6));
+		assert_true(frames_tcp_ok(gbuf + VNET_HDR_LEN, len, 14));
 	} else
 		assert_int_equal(gh.gso_type, VNET_GSO_NONE);
 	assert_true(gro_empty(&g));
@@ -315,20 +245,16 @@ static void
 test_csum_complete(void **state)
 {
 	/* An IPv4 UDP frame whose checksum holds the pseudo-header sum. */
+	static const uint8_t zero[6], a[4] = { 192, 168, 1, 1 }, b[4] = { 192, 168, 1, 2 };
 	uint8_t f[14 + 20 + 8 + 33];
 	uint32_t sum;
 	uint16_t part;
 	size_t i;
 
 	(void)state;
-	memset(f, 0, sizeof(f));
-	f[12] = 0x08;
-	f[14] = 0x45;
-	f[14 + 9] = 17;
-	memcpy(f + 26, "\xc0\xa8\x01\x01\xc0\xa8\x01\x02", 8);
-	f[34 + 1] = 53;
-	f[34 + 3] = 53;
-	f[34 + 5] = 8 + 33;
+	frames_eth(f, zero, zero, 0x0800);
+	frames_ip4(f + 14, 17, 0, a, b, 8 + 33);
+	frames_udp(f + 34, 53, 53, 33);
 	for (i = 42; i < sizeof(f); i++)
 		f[i] = (uint8_t)i;
 	sum = 0xc0a8 + 0x0101 + 0xc0a8 + 0x0102 + 17 + 41;
@@ -337,7 +263,7 @@ test_csum_complete(void **state)
 	f[34 + 7] = (uint8_t)part;
 	assert_true(offload_csum(f, sizeof(f), 34, 6));
 	sum = 0xc0a8 + 0x0101 + 0xc0a8 + 0x0102 + 17 + 41;
-	assert_int_equal(naive_csum(f + 34, sizeof(f) - 34, sum), 0);
+	assert_int_equal(frames_csum(f + 34, sizeof(f) - 34, sum), 0);
 	/* Offsets outside the frame: refused, frame untouched. */
 	assert_false(offload_csum(f, sizeof(f), 34, (uint16_t)(sizeof(f) - 35)));
 	assert_false(offload_csum(f, sizeof(f), (uint16_t)sizeof(f), 0));

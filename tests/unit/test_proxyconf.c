@@ -186,15 +186,15 @@ test_good(void **state)
 	assert_string_equal(conf->name, "a");
 	assert_string_equal(addr_str(&conf->listen, a), "10.0.0.1:51900");
 	assert_string_equal(addr_str(&conf->site_listen, a), "[2001:db8::1]:4800");
-	assert_string_equal(conf->control, "/run/van/proxy-a.sock");
+	assert_string_equal(conf->site.control, "/run/van/proxy-a.sock");
 	assert_string_equal(conf->wg_name, "vf-a");
-	assert_int_equal(conf->hello_ms, 500);
-	assert_int_equal(conf->log_level, LOG_LVL_DEBUG);
-	assert_false(conf->has_site_key);
+	assert_int_equal(conf->site.hello_ms, 500);
+	assert_int_equal(conf->site.log_level, LOG_LVL_DEBUG);
+	assert_false(conf->site.has_site_key);
 	/* A member's port defaults to the site socket's. */
-	assert_int_equal(conf->nmembers, 2);
-	assert_string_equal(addr_str(&conf->members[0], a), "10.0.0.11:4800");
-	assert_string_equal(addr_str(&conf->members[1], a), "[2001:db8::12]:4797");
+	assert_int_equal(conf->site.nmembers, 2);
+	assert_string_equal(addr_str(&conf->site.members[0], a), "10.0.0.11:4800");
+	assert_string_equal(addr_str(&conf->site.members[1], a), "[2001:db8::12]:4797");
 	assert_int_equal(conf->nvans, 2);
 	assert_int_equal(conf->vans[0].flood_rate, 50);
 	assert_string_equal(conf->vans[1].name, "van200");
@@ -277,13 +277,13 @@ test_defaults(void **state)
 	assert_int_equal(conf->listen.port, 51820);
 	assert_int_equal(conf->site_listen.family, 0);
 	assert_int_equal(conf->site_listen.port, 4797);
-	assert_string_equal(conf->control, "/run/van/proxy.sock");
+	assert_string_equal(conf->site.control, "/run/van/proxy.sock");
 	assert_string_equal(conf->wg_name, "vanfed0");
-	assert_int_equal(conf->hello_ms, 1000);
-	assert_int_equal(conf->dead_count, 3);
-	assert_int_equal(conf->fdb_max, 65536);
-	assert_int_equal(conf->log_level, LOG_LVL_INFO);
-	assert_int_equal(conf->nmembers + conf->nvans + conf->npeers, 0);
+	assert_int_equal(conf->site.hello_ms, 1000);
+	assert_int_equal(conf->site.dead_count, 3);
+	assert_int_equal(conf->site.fdb_max, 65536);
+	assert_int_equal(conf->site.log_level, LOG_LVL_INFO);
+	assert_int_equal(conf->site.nmembers + conf->nvans + conf->npeers, 0);
 	/* The public key is the private key's. */
 	assert_int_equal(key_public(&pub, &conf->private_key), 0);
 	key_to_base64(b64, &pub);
@@ -623,7 +623,7 @@ test_default_key(void **state)
 		skip();		/* a real proxy's key: not ours to read */
 	put("proxy.conf", "members = [ ];\n");
 	assert_null(conf = load("proxy.conf", err));
-	snprintf(want, sizeof(want), "%s/proxy.conf:0: private_key: %s: No such file "
+	snprintf(want, sizeof(want), "%s/proxy.conf: private_key: %s: No such file "
 	    "or directory (the default; `wg genkey` makes one)", dir,
 	    PROXY_CONF_DEFAULT_KEY);
 	assert_string_equal(err, want);

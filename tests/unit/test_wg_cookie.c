@@ -80,7 +80,7 @@ test_vectors(void **state)
 	/* one cookie per mac1 sent */
 	assert_int_equal(cookie_consume_reply(&cm, &mc, 0), -1);
 	/* the retry of the same message carries the vector's mac2 */
-	cookie_add_macs(&cm, copy, sizeof(copy), WG_NSEC, tm);
+	cookie_add_macs(&cm, copy, sizeof(copy), MONO_SEC(1), tm);
 	wgt_hex(mac2, 16, "6a3870369935e0ee3711a0a1e872acc9");
 	assert_memory_equal(copy + WG_INITIATION_MAC2_OFF, mac2, 16);
 }
@@ -96,7 +96,7 @@ test_under_load_round(void **state)
 	struct wgt_rng rng = { .counter = 7 };
 	struct wg_rng r = { wgt_rng_fill, &rng };
 	uint8_t init[WG_INITIATION_LEN];
-	uint64_t now = 1000 * WG_NSEC;
+	monotime_t now = MONO_SEC(1000);
 
 	(void)state;
 	key_generate(&sr_priv, &r);
@@ -117,23 +117,29 @@ test_under_load_round(void **state)
 	    tm, &mc);
 	assert_int_equal(mc.receiver, 0x11111111);
 	assert_int_equal(cookie_consume_reply(&cm, &mc, now), 0);
-	cookie_add_macs(&cm, init, sizeof(init), now + 5 * WG_NSEC, tm);
+	cookie_add_macs(&cm, init, sizeof(init), now + MONO_SEC(5), tm);
 	assert_true(cookie_check_mac2(&cc, init, sizeof(init), &src,
-	    now + 5 * WG_NSEC, tm));
+	    now + MONO_SEC(5), tm));
 	/* the cookie is bound to the address and port */
 	assert_false(cookie_check_mac2(&cc, init, sizeof(init), &other,
-	    now + 5 * WG_NSEC, tm));
+	    now + MONO_SEC(5), tm));
+	/* a secret from after now (the clock went back) is stale */
+	assert_false(cookie_check_mac2(&cc, init, sizeof(init), &src, now - 1,
+	    tm));
 	/* a changed message breaks mac1 and mac2 */
 	init[20] ^= 1;
 	assert_false(cookie_check_mac1(&cc, init, sizeof(init)));
 	assert_false(cookie_check_mac2(&cc, init, sizeof(init), &src,
-	    now + 5 * WG_NSEC, tm));
+	    now + MONO_SEC(5), tm));
 	init[20] ^= 1;
 	/* the responder's secret expires after its lifetime */
 	assert_false(cookie_check_mac2(&cc, init, sizeof(init), &src,
 	    now + tm->cookie_secret_life, tm));
 	/* the initiator stops using a cookie after its lifetime */
 	cookie_add_macs(&cm, init, sizeof(init), now + tm->cookie_life, tm);
+	assert_true(sodium_is_zero(init + WG_INITIATION_MAC2_OFF, 16));
+	/* a cookie from after now (the clock went back) is stale */
+	cookie_add_macs(&cm, init, sizeof(init), now - 1, tm);
 	assert_true(sodium_is_zero(init + WG_INITIATION_MAC2_OFF, 16));
 }
 

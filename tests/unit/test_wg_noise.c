@@ -250,7 +250,7 @@ test_replay_and_flood(void **state)
 	uint8_t init[WG_INITIATION_LEN], newer[WG_INITIATION_LEN];
 	struct message_initiation m;
 	struct noise_opened o;
-	uint64_t t0 = 5 * WG_NSEC;
+	monotime_t t0 = MONO_SEC(5);
 
 	(void)state;
 	setup_sides(&i, &r, true);
@@ -261,7 +261,7 @@ test_replay_and_flood(void **state)
 	    tm->initiation_min_interval), NOISE_OK);
 	/* the same initiation again, even much later: replay */
 	assert_int_equal(noise_initiation_open(&r.local, &m, &o), NOISE_OK);
-	assert_int_equal(noise_initiation_accept(&r.peer, &o, &m, t0 + 60 * WG_NSEC,
+	assert_int_equal(noise_initiation_accept(&r.peer, &o, &m, t0 + MONO_SEC(60),
 	    tm->initiation_min_interval), NOISE_ERR_REPLAY);
 	assert_true(sodium_is_zero(o.chain, 32));	/* wiped on refusal */
 
@@ -270,16 +270,16 @@ test_replay_and_flood(void **state)
 	assert_true(message_decode_initiation(newer, sizeof(newer), &m));
 	assert_int_equal(noise_initiation_open(&r.local, &m, &o), NOISE_OK);
 	assert_int_equal(noise_initiation_accept(&r.peer, &o, &m,
-	    t0 + 10 * WG_MSEC, tm->initiation_min_interval), NOISE_ERR_FLOOD);
+	    t0 + MONO_MS(10), tm->initiation_min_interval), NOISE_ERR_FLOOD);
 	assert_int_equal(noise_initiation_open(&r.local, &m, &o), NOISE_OK);
 	assert_int_equal(noise_initiation_accept(&r.peer, &o, &m,
-	    t0 + 20 * WG_MSEC, tm->initiation_min_interval), NOISE_OK);
+	    t0 + MONO_MS(20), tm->initiation_min_interval), NOISE_OK);
 	/* an older timestamp than the latest accepted is a replay */
 	make_initiation(&i, newer, "400000006553f10a00000000");
 	assert_true(message_decode_initiation(newer, sizeof(newer), &m));
 	assert_int_equal(noise_initiation_open(&r.local, &m, &o), NOISE_OK);
 	assert_int_equal(noise_initiation_accept(&r.peer, &o, &m,
-	    t0 + WG_NSEC, tm->initiation_min_interval), NOISE_ERR_REPLAY);
+	    t0 + MONO_SEC(1), tm->initiation_min_interval), NOISE_ERR_REPLAY);
 }
 
 static void
@@ -393,7 +393,7 @@ test_random_handshakes(void **state)
 		noise_peer_init(&pa, &a, &b.pub, NULL);
 		noise_peer_init(&pb, &b, &a.pub, NULL);
 		key_generate(&e, &wg_rng_default);
-		noise_tai64n((uint64_t)n * WG_NSEC, ts);
+		noise_tai64n((uint64_t)n * WG_WALL_SEC, ts);
 		assert_int_equal(noise_initiation_create(&pa, &a, &e, n, ts, &m),
 		    NOISE_OK);
 		assert_int_equal(noise_initiation_open(&b, &m, &o), NOISE_OK);

@@ -2,8 +2,9 @@
  * test_wg_timer.c — crypto/timer.c transitions [7.1]: each timer's arming
  * rule, its firing action, its cancellations, retransmission up to the
  * give-up, the "need another keepalive" re-arm, the persistent keepalive,
- * and timer_next as the earliest deadline.  Times in ns from an arbitrary
- * origin T0.
+ * timer_next as the earliest deadline, and deadlines beyond the range of
+ * monotime_t (MONO_NEVER, never an overflow).  Times in ns from an
+ * arbitrary origin T0.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +16,8 @@
 
 #include "crypto/timer.h"
 
-#define S	WG_NSEC
-#define MS	WG_MSEC
+#define S	MONO_SEC(1)
+#define MS	MONO_MS(1)
 #define T0	(1000 * S)
 
 static const struct wg_timing *tm = &wg_timing_default;
@@ -28,15 +29,15 @@ test_idle(void **state)
 
 	(void)state;
 	timer_init(&t);
-	assert_true(timer_next(&t) == WG_NEVER);
-	assert_int_equal(timer_run(&t, tm, UINT64_MAX - 1), 0);
+	assert_true(timer_next(&t) == MONO_NEVER);
+	assert_int_equal(timer_run(&t, tm, MONO_NEVER - 1), 0);
 }
 
 static void
 test_retransmit_until_give_up(void **state)
 {
 	struct timer_state t;
-	uint64_t now = T0;
+	monotime_t now = T0;
 	unsigned retries = 0, run;
 
 	(void)state;
@@ -47,7 +48,7 @@ test_retransmit_until_give_up(void **state)
 	assert_int_equal(timer_run(&t, tm, now + 5 * S + 100 * MS - 1), 0);
 	for (;;) {
 		now = timer_next(&t);
-		assert_true(now != WG_NEVER);
+		assert_true(now != MONO_NEVER);
 		run = timer_run(&t, tm, now);
 		if (run & TIMER_RUN_GIVE_UP)
 			break;
@@ -61,8 +62,8 @@ test_retransmit_until_give_up(void **state)
 	assert_int_equal(retries, WG_MAX_TIMER_HANDSHAKES + 1);
 	assert_int_equal(run, TIMER_RUN_GIVE_UP);
 	assert_true(t.at[TIMER_ZERO_KEYS] == now + 3 * WG_REJECT_AFTER_TIME);
-	assert_true(t.at[TIMER_RETRANSMIT] == WG_NEVER);
-	assert_true(t.at[TIMER_KEEPALIVE] == WG_NEVER);
+	assert_true(t.at[TIMER_RETRANSMIT] == MONO_NEVER);
+	assert_true(t.at[TIMER_KEEPALIVE] == MONO_NEVER);
 	/* ~ 90 s of tries in all, plus the last timeout */
 	assert_true(now - T0 >= 20 * 5 * S && now - T0 <= 20 * (5 * S + 333 * MS));
 }
@@ -80,7 +81,7 @@ test_give_up_keeps_armed_zero_keys(void **state)
 	timer_event_handshake_initiated(&t, tm, T0, 0);
 	assert_int_equal(timer_run(&t, tm, T0 + 5 * S), TIMER_RUN_GIVE_UP);
 	assert_true(t.at[TIMER_ZERO_KEYS] == T0 + 540 * S);	/* unchanged */
-	assert_true(t.at[TIMER_KEEPALIVE] == WG_NEVER);
+	assert_true(t.at[TIMER_KEEPALIVE] == MONO_NEVER);
 }
 
 static void
@@ -98,7 +99,7 @@ test_handshake_complete(void **state)
 	timer_event_handshake_complete(&t);
 	assert_int_equal(t.attempts, 0);
 	assert_false(t.sent_last_minute);
-	assert_true(timer_next(&t) == WG_NEVER);
+	assert_true(timer_next(&t) == MONO_NEVER);
 	assert_int_equal(timer_run(&t, tm, T0 + 60 * S), 0);
 }
 
@@ -118,11 +119,11 @@ test_keepalive(void **state)
 	assert_int_equal(timer_run(&t, tm, T0 + 10 * S), TIMER_RUN_KEEPALIVE);
 	assert_true(timer_next(&t) == T0 + 20 * S);
 	assert_int_equal(timer_run(&t, tm, T0 + 20 * S), TIMER_RUN_KEEPALIVE);
-	assert_true(timer_next(&t) == WG_NEVER);
+	assert_true(timer_next(&t) == MONO_NEVER);
 	/* anything authenticated we send cancels it */
 	timer_event_data_received(&t, tm, T0 + 30 * S);
 	timer_event_authenticated_sent(&t);
-	assert_true(timer_next(&t) == WG_NEVER);
+	assert_true(timer_next(&t) == MONO_NEVER);
 }
 
 static void
@@ -168,7 +169,7 @@ test_persistent(void **state)
 	(void)state;
 	timer_init(&t);
 	timer_event_authenticated_traversal(&t, T0);
-	assert_true(timer_next(&t) == WG_NEVER);	/* off by default */
+	assert_true(timer_next(&t) == MONO_NEVER);	/* off by default */
 	timer_set_persistent(&t, 25, T0);
 	timer_event_authenticated_traversal(&t, T0 + S);
 	assert_true(timer_next(&t) == T0 + 26 * S);
@@ -178,12 +179,12 @@ test_persistent(void **state)
 	assert_int_equal(timer_run(&t, tm, T0 + 35 * S), TIMER_RUN_KEEPALIVE);
 	timer_event_authenticated_traversal(&t, T0 + 35 * S);
 	timer_set_persistent(&t, 0, T0 + 36 * S);
-	assert_true(timer_next(&t) == WG_NEVER);
+	assert_true(timer_next(&t) == MONO_NEVER);
 	/* timer_stop keeps the interval, drops the deadlines */
 	timer_set_persistent(&t, 5, T0);
 	timer_event_authenticated_traversal(&t, T0);
 	timer_stop(&t);
-	assert_true(timer_next(&t) == WG_NEVER);
+	assert_true(timer_next(&t) == MONO_NEVER);
 	assert_int_equal(t.persistent_interval, 5);
 }
 
@@ -206,6 +207,28 @@ test_next_is_earliest(void **state)
 	assert_true(timer_next(&t) == T0 + 540 * S);
 }
 
+/* A deadline past the end of time is never, not a wrapped early one. */
+static void
+test_deadline_saturates(void **state)
+{
+	struct timer_state t;
+	monotime_t late = MONO_NEVER - S;
+
+	(void)state;
+	timer_init(&t);
+	timer_event_data_received(&t, tm, late);
+	timer_event_session_derived(&t, tm, late);
+	timer_event_handshake_initiated(&t, tm, late, 333 * MS);
+	assert_true(t.at[TIMER_KEEPALIVE] == MONO_NEVER);
+	assert_true(t.at[TIMER_ZERO_KEYS] == MONO_NEVER);
+	assert_true(timer_next(&t) == MONO_NEVER);
+	assert_int_equal(timer_run(&t, tm, late), 0);
+	assert_true(mono_add(T0, 5 * S) == T0 + 5 * S);
+	assert_true(mono_add(MONO_NEVER, 0) == MONO_NEVER);
+	assert_true(mono_add(MONO_NEVER - 1, 1) == MONO_NEVER);
+	assert_true(mono_add(late, S + 1) == MONO_NEVER);
+}
+
 int
 main(void)
 {
@@ -219,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_zero_keys),
 		cmocka_unit_test(test_persistent),
 		cmocka_unit_test(test_next_is_earliest),
+		cmocka_unit_test(test_deadline_saturates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

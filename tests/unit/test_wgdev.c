@@ -28,9 +28,9 @@
 #include "crypto/wgdev_uapi.h"
 #include "tests/unit/wgtest.h"
 
-#define S		WG_NSEC
-#define MS		WG_MSEC
-#define WALL0		(UINT64_C(1700000000) * WG_NSEC)
+#define S		MONO_SEC(1)
+#define MS		MONO_MS(1)
+#define WALL0		(UINT64_C(1700000000) * WG_WALL_SEC)
 #define OUTQ		512
 
 struct net_pkt {
@@ -81,18 +81,19 @@ net_event(void *ctx, uint32_t peer, enum wgdev_event ev)
 	n->events[ev]++;
 }
 
+/* Both clocks move on by dt >= 0. */
 static void
-advance(uint64_t ns)
+advance(monotime_t dt)
 {
-	now.mono += ns;
-	now.wall += ns;
+	now.mono += dt;
+	now.wall += (uint64_t)dt;
 }
 
 /* Jump both clocks to a monotonic deadline. */
 static void
-advance_to(uint64_t mono)
+advance_to(monotime_t mono)
 {
-	assert_true(mono != WG_NEVER && mono >= now.mono);
+	assert_true(mono != MONO_NEVER && mono >= now.mono);
 	advance(mono - now.mono);
 }
 
@@ -675,7 +676,7 @@ test_retransmit_give_up_zero(void **state)
 	advance_to(wgdev_next_deadline(na.dev));
 	wgdev_tick(na.dev, now);
 	assert_int_equal(na.events[WGDEV_EV_KEYS_ZEROED], 1);
-	assert_true(wgdev_next_deadline(na.dev) == WG_NEVER);
+	assert_true(wgdev_next_deadline(na.dev) == MONO_NEVER);
 	unpair();
 }
 
@@ -873,7 +874,7 @@ test_flood_and_replayed_initiation(void **state)
 		assert_int_equal(wgdev_set_private_key(c.dev, &na.priv, now), 0);
 		assert_int_equal(wgdev_peer_add(c.dev, &nb.pub, &cp), 0);
 		assert_int_equal(wgdev_peer_set_endpoint(c.dev, cp, &nb.addr), 0);
-		now.wall += 100 * MS;	/* a later TAI64N */
+		now.wall += 100 * WG_WALL_SEC / 1000;	/* a later TAI64N */
 		now.mono += 10 * MS;
 		assert_int_equal(wgdev_peer_initiate(c.dev, cp, now), 0);
 		inject(&nb, c.out[0].data, c.out[0].len, &na.addr, 0);
