@@ -863,10 +863,21 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 /* --------------------------------------------------------------- timers --- */
 
 /*
- * Every timer of the bridge is here, so that the I/O layer needs one: the
- * HELLO rounds (hello_ms; a slow round every BRIDGE_HELLO_SLOW_EVERY for members
- * we share no VAN with), each member's death (member_tick), and a proxy's
- * route refresh and dumps to peers (relay.c).  The returned time is when
+ * Every timer of the bridge is here, so that the I/O layer needs one:
+ *   hello     every hello_ms a HELLO to each member we share a VAN with,
+ *             and every BRIDGE_HELLO_SLOW_EVERY-th round to every member
+ *             (member_tick)
+ *   sync      a member whose JOINs we could not all keep gets a HELLO with
+ *             SYNC at the next tick (member_tick)
+ *   dead      a member silent for dead_count times the larger interval
+ *             is DEAD or UNKNOWN, its routes gone (member_tick)
+ *   refresh   a proxy's routes to each live peer again, every refresh_ms
+ *             (relay_refresh)
+ *   dump      a peer that just joined hears our routes (relay_dump)
+ * The rest is time compared when an event comes, with no timer: a
+ * member's epoch change and SYNC answer (one an interval), duplicate-
+ * address freezes (dad_window_ms, dad_hold_ms), kept claims
+ * (BRIDGE_PEND_KEEP) and remembered sequences.  The returned time is when
  * bridge_tick wants calling again.
  */
 monotime_t
