@@ -8,7 +8,12 @@
 # and comes back to).  For each move and stream: how long the VM was away,
 # the stream's outage, and the gap after the VM's first frame on its new
 # host — from that frame to the first probe sent after it (and after the
-# last one lost) that arrived.  The goal is <= 5 ms: the median must meet
+# last one lost) that arrived.  For b4's stream on a move away from h1 the
+# reference is the old port's detach instead (ref=detach): h1 keeps its
+# port's configured MAC until the port goes (docs/security.md, a MAC is
+# never taken from a port configured with it), so before the detach its
+# own stream cannot follow, however fast the announcement.  The goal is
+# <= 5 ms: the median must meet
 # it, and no single move may take more than 20 ms (a scheduler hiccup on a
 # loaded 2-core machine is not a failure; a missing announcement is: the
 # stream would then wait for the old port to go, or for flooding).
@@ -38,8 +43,8 @@ streams_stop
 
 gaps=""
 for s in far old; do
-	case $s in far) from="b3@h3" ;; *) from="b4@h1" ;; esac
-	stream_gaps $s "$M" >"$TMP/$s.gaps" || fail "probe-gap $s"
+	case $s in far) from="b3@h3" src=h3 ;; *) from="b4@h1" src=h1 ;; esac
+	stream_gaps $s "$M" b1 $src >"$TMP/$s.gaps" || fail "probe-gap $s"
 	while read -r line; do
 		case $line in
 		move=*)
