@@ -12,11 +12,13 @@
 # reference is the old port's detach instead (ref=detach): h1 keeps its
 # port's configured MAC until the port goes (docs/security.md, a MAC is
 # never taken from a port configured with it), so before the detach its
-# own stream cannot follow, however fast the announcement.  The goal is
-# <= 5 ms: the median must meet
-# it, and no single move may take more than 20 ms (a scheduler hiccup on a
-# loaded 2-core machine is not a failure; a missing announcement is: the
-# stream would then wait for the old port to go, or for flooding).
+# own stream cannot follow, however fast the announcement.  The gaps are
+# reported (their goal, <= 5 ms, is `make bench`'s: tests/bench/migrate.sh);
+# what passes or fails is counted: every stream came back after every
+# move, and no probe was flooded on the way — h3 flooded nothing, h1 no
+# more than b1's own gratuitous ARPs on its two arrivals there.  A move that
+# is not announced leaves the senders' hosts with the old binding, which
+# the old port's withdrawal turns into floods until b1 is heard of again.
 # Afterwards every host agrees on where b1 is and on its sequence (one up
 # per move), and nothing was frozen by duplicate detection.
 . "$(dirname "$0")/lib.sh"
@@ -32,6 +34,7 @@ stream_start far b3 b1 10.0.0.11 7001
 stream_start old b4 b1 10.0.0.11 7002
 delivered h1 t-b1 200 || fail "the streams do not reach b1"
 M=$TMP/moves.json
+fl1=$(van_stat h1 blue flood_tx); fl3=$(van_stat h3 blue flood_tx)
 to=h2
 for mode in attach attach learn learn; do
 	if [ $mode = learn ]; then move "$M" --learn b1 $to; else move "$M" b1 $to; fi
@@ -40,6 +43,7 @@ for mode in attach attach learn learn; do
 	[ $to = h2 ] && to=h1 || to=h2
 done
 streams_stop
+fl1=$(($(van_stat h1 blue flood_tx) - fl1)); fl3=$(($(van_stat h3 blue flood_tx) - fl3))
 
 gaps=""
 for s in far old; do
@@ -58,14 +62,16 @@ for s in far old; do
 done
 n=$(echo $gaps | wc -w)
 [ "$n" -eq 8 ] || fail "$n gaps measured, not 8 (4 moves x 2 streams)"
+case " $gaps " in *" inf "*) fail "a stream never came back after a move" ;; esac
 read -r med max <<EOF
 $(echo $gaps | tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END {
     printf "%.1f %.1f\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[NR] }')
 EOF
 say "migration gap after the VM's first frame: median $med ms, max $max ms" \
-    "over $n (goal <= 5 ms)"
-awk -v m="$med" 'BEGIN { exit !(m <= 5) }' || fail "median gap $med ms > 5 ms"
-awk -v m="$max" 'BEGIN { exit !(m <= 20) }' || fail "a gap of $max ms > 20 ms"
+    "over $n (goal <= 5 ms: make bench)"
+say "frames flooded during the moves: h1 $fl1 (b1's 2 gratuitous ARPs there), h3 $fl3"
+[ "$fl3" -eq 0 ] || fail "h3 flooded $fl3 frames: a move was not announced to it"
+[ "$fl1" -le 2 ] || fail "h1 flooded $fl1 frames: b4's stream lost b1 in a move"
 
 # Converged: b1 is on h1, every other host has it there with the same
 # sequence, one higher per move; nothing frozen.

@@ -5,7 +5,10 @@
 # with their MACs configured on the new ports; then they swap back with
 # the MACs learnt from their first frames.  Probe streams at 1 ms from b3
 # (h3) to both, and from b4 (h1) to b2, run throughout; each move's gap
-# after the VM's first frame is reported (goal <= 5 ms) — for b4's stream
+# after the VM's first frame is reported (goal <= 5 ms: make bench's,
+# tests/bench/migrate.sh; what passes or fails is counted: every stream
+# came back after every move, h3 flooded no probe and h1 nothing but the
+# gratuitous ARPs of the VMs that arrived there) — for b4's stream
 # when b2 leaves h1, after its old port's detach: h1 keeps a port's
 # configured MAC on the port until the port goes, so its own VMs follow the
 # move then, from the claim it held back (docs/protocol.md §3).  Afterwards every
@@ -30,6 +33,7 @@ stream_start b2far b3 b2 10.0.0.12 7002
 stream_start b2old b4 b2 10.0.0.12 7003
 delivered h1 t-b1 100 && delivered h2 t-b2 200 || fail "the streams do not flow"
 M=$TMP/moves.json
+fl1=$(van_stat h1 blue flood_tx); fl3=$(van_stat h3 blue flood_tx)
 move "$M" b1 h2 b2 h1
 delivered h2 t-b1 100 && delivered h1 t-b2 200 ||
     fail "the streams do not follow the crossing moves"
@@ -39,6 +43,7 @@ delivered h1 t-b1 100 && delivered h2 t-b2 200 ||
     fail "the streams do not follow the moves back"
 say "and back: b1 on $(host_of b1), b2 on $(host_of b2)"
 streams_stop
+fl1=$(($(van_stat h1 blue flood_tx) - fl1)); fl3=$(($(van_stat h3 blue flood_tx) - fl3))
 
 gaps=""
 for s in b1far b2far b2old; do
@@ -57,13 +62,17 @@ for s in b1far b2far b2old; do
 done
 n=$(echo $gaps | wc -w)
 [ "$n" -eq 6 ] || fail "$n gaps measured, not 6 (2 moves x 3 streams)"
+case " $gaps " in *" inf "*) fail "a stream never came back after a move" ;; esac
 read -r med max <<EOF
 $(echo $gaps | tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END {
     printf "%.1f %.1f\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[NR] }')
 EOF
-say "gap after the first frame, crossing moves: median $med ms, max $max ms (goal <= 5 ms)"
-awk -v m="$med" 'BEGIN { exit !(m <= 5) }' || fail "median gap $med ms > 5 ms"
-awk -v m="$max" 'BEGIN { exit !(m <= 20) }' || fail "a gap of $max ms > 20 ms"
+say "gap after the first frame, crossing moves: median $med ms, max $max ms" \
+    "(goal <= 5 ms: make bench)"
+# Arrivals at h1: b2 (move 1), b1 (move 2), each with one gratuitous ARP.
+say "frames flooded during the moves: h1 $fl1 (2 gratuitous ARPs there), h3 $fl3"
+[ "$fl3" -eq 0 ] || fail "h3 flooded $fl3 frames: a move was not announced to it"
+[ "$fl1" -le 2 ] || fail "h1 flooded $fl1 frames: b4's stream lost b2 in a move"
 
 # Converged, on every host: each blue MAC where its VM is, with the same
 # sequence (two moves each); the red twins untouched.
