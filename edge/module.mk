@@ -14,7 +14,8 @@ VAN_SRCS := edge/van/wire.c edge/van/fdb.c edge/van/idmap.c edge/van/addr.c \
 	edge/van/claims.c edge/van/offload.c edge/van/request.c edge/van/neigh.c \
 	edge/van/arpnd.c edge/van/mtu.c
 RIM_SRCS := edge/rim/log.c edge/rim/setting.c edge/rim/tap.c edge/rim/udp.c \
-	edge/rim/ctl.c edge/rim/priv.c edge/rim/daemon.c edge/rim/site.c edge/rim/siteconf.c edge/rim/show.c
+	edge/rim/ctl.c edge/rim/priv.c edge/rim/daemon.c edge/rim/site.c edge/rim/siteconf.c edge/rim/show.c \
+	edge/rim/device.c edge/rim/link.c
 LIBVAN := $(B)/libvan.a
 LIBVANRIM := $(B)/libvanrim.a
 # What a program built on the core links, in link order.
@@ -23,7 +24,7 @@ LIBVANCORE := $(LIBVANRIM) $(LIBVAN)
 $(LIBVAN): $(VAN_SRCS:%.c=$(B)/%.o)
 $(LIBVANRIM): $(RIM_SRCS:%.c=$(B)/%.o)
 
-FUZZ_LIB_SRCS += $(VAN_SRCS)
+FUZZ_LIB_SRCS += $(VAN_SRCS) edge/rim/link.c
 
 # Unit tests: tests/unit/test_NAME.c and what it links (tests/module.mk).
 TEST_test_addr = $(LIBVAN)
@@ -39,8 +40,10 @@ TEST_test_wire = $(LIBVAN) $(LIBVANCRYPTO)
 TEST_test_site = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_udp = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_daemon = $(LIBVANCORE) $(LIBVANCRYPTO)
+TEST_test_link = $(LIBVANCORE) $(LIBVANCRYPTO)
 FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request \
-	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay $(B)/fuzz/fuzz_addr
+	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay $(B)/fuzz/fuzz_addr \
+	$(B)/fuzz/fuzz_link
 
 LIBVANEDGE := $(B)/libvanedge.a
 $(LIBVANEDGE): $(B)/edge/vanedge/conf.o

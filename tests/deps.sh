@@ -7,7 +7,7 @@ set -eu
 what=${1:-all}
 
 build="gcc make pkg-config libevent-dev libconfig-dev libsodium-dev libb2-dev
-	libjansson-dev libcmocka-dev"
+	libjansson-dev libcmocka-dev libmnl-dev libnftables-dev"
 fuzz="clang libclang-rt-14-dev"
 net="iproute2 iputils-ping iperf3 tcpdump procps psmisc python3 nftables wireguard-go
 	wireguard-tools kmod"

@@ -289,7 +289,7 @@ bridge_van_del(struct bridge *b, struct bridge_out *o, uint32_t v,
 
 int
 bridge_port_add(struct bridge *b, struct bridge_out *o, uint32_t v,
-    const uint8_t *mac, monotime_t now, const char **err)
+    const uint8_t *mac, unsigned flags, monotime_t now, const char **err)
 {
 	struct bridge_van *van;
 	struct bridge_port *port;
@@ -313,12 +313,21 @@ bridge_port_add(struct bridge *b, struct bridge_out *o, uint32_t v,
 		return -1;
 	}
 	if (mac != NULL) {
+		uint32_t q;
+
+		/* One port per MAC and VAN: a learnt binding moves, a port's does not. */
+		for (q = van->first_port; q != BRIDGE_NONE; q = b->port[q].next)
+			if (b->port[q].has_mac && memcmp(b->port[q].mac, mac, 6) == 0) {
+				*err = "MAC already used by a port of this VAN";
+				return -1;
+			}
 		e = fdb_lookup(&b->fdb, van->id, mac);
-		if (e != NULL && e->kind == FDB_LOCAL) {
+		if (!(flags & BRIDGE_PORT_CLAIM_AT_FRAME) && e != NULL &&
+		    e->kind == FDB_LOCAL) {
 			*err = "MAC already used by a port of this VAN";
 			return -1;
 		}
-		if (e == NULL) {
+		if (!(flags & BRIDGE_PORT_CLAIM_AT_FRAME) && e == NULL) {
 			if ((e = bridge_fdb_new(b, v, mac, BRIDGE_NONE)) == NULL) {
 				*err = "forwarding table full";
 				return -1;
@@ -337,9 +346,11 @@ bridge_port_add(struct bridge *b, struct bridge_out *o, uint32_t v,
 	van->nports++;
 	bridge_van_presence(b, o, v, van->nports > 1 || van->npeers > 0);
 	if (mac != NULL) {
-		/* The VM's MAC is here now: one higher than any binding known. */
 		port->has_mac = true;
 		memcpy(port->mac, mac, 6);
+	}
+	if (mac != NULL && !(flags & BRIDGE_PORT_CLAIM_AT_FRAME)) {
+		/* The VM's MAC is here now: one higher than any binding known. */
 		e->seq = wire_seq_next(bridge_seq_known(b, van->id, mac, created ? NULL : e,
 		    now));
 		bridge_fdb_set(b, e, v, FDB_LOCAL, p, created, now);
@@ -576,6 +587,9 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 			bridge_announce(b, o, v, e);
 	}
 	/* A frozen MAC's frames still go; its binding stays where it is. */
+	/* A port that claims its MAC at its first frame: claimed now, for good. */
+	if (port->has_mac && e != NULL && e->kind == FDB_LOCAL && e->where == p)
+		e->flags |= FDB_F_STATIC;
 
 	if (arp && port_answer(b, o, v, p, &pk))
 		return;

@@ -135,8 +135,17 @@ int	bridge_van_del(struct bridge *, struct bridge_out *, uint32_t slot,
 int	bridge_van_find(const struct bridge *, uint32_t id);
 int	bridge_van_find_name(const struct bridge *, const char *name);
 
+/*
+ * A port of VAN van_slot.  With mac, the port may only send from it, and
+ * its binding is static (nobody takes it over while the port is here); it
+ * is claimed and announced at once, or, with BRIDGE_PORT_CLAIM_AT_FRAME,
+ * at the first frame from it: a guest arriving by live migration is not
+ * here until it runs (its hypervisor's announcement), though its device
+ * exists before.
+ */
+#define BRIDGE_PORT_CLAIM_AT_FRAME	0x1
 int	bridge_port_add(struct bridge *, struct bridge_out *, uint32_t van_slot,
-	    const uint8_t *mac, monotime_t now, const char **err);
+	    const uint8_t *mac, unsigned flags, monotime_t now, const char **err);
 void	bridge_port_del(struct bridge *, struct bridge_out *, uint32_t port,
 	    monotime_t now);
 void	bridge_port_set_up(struct bridge *, uint32_t port, bool up);

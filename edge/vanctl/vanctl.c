@@ -34,7 +34,10 @@ usage(void)
 	    "  show vans | ports | members | stats | fdb [VAN] | neigh [VAN]\n"
 	    "  show peers               vanproxy: tunnels, handshakes, VAN pairs\n"
 	    "  attach VAN TAP [MAC]     vanedge: attach a tap (created if missing)\n"
-	    "  detach TAP               vanedge\n"
+	    "  attach VAN --device IFNAME [MAC]\n"
+	    "                           vanedge: attach an existing interface (a\n"
+	    "                           guest's tap that QEMU owns, a veth end)\n"
+	    "  detach TAP|IFNAME        vanedge\n"
 	    "  reload                   re-read the configuration file\n"
 	    "The socket is %s unless -s or $VAN_SOCKET says otherwise;\n"
 	    "--proxy (-p) is -s %s.\n",
@@ -169,8 +172,8 @@ static const struct column vans_cols[] = {
 	{ "fdb_remote", "REMOTE-MACS" }, { NULL, NULL },
 };
 static const struct column ports_cols[] = {
-	{ "tap", "TAP" }, { "van", "VAN" }, { "van_name", "NAME" }, { "mac", "MAC" },
-	{ "state", "STATE" }, { "rx_frames", "RX-FRAMES" },
+	{ "tap", "PORT" }, { "kind", "KIND" }, { "van", "VAN" }, { "van_name", "NAME" },
+	{ "mac", "MAC" }, { "state", "STATE" }, { "rx_frames", "RX-FRAMES" },
 	{ "tx_frames", "TX-FRAMES" }, { "drops", "DROPS" }, { NULL, NULL },
 };
 static const struct column fdb_cols[] = {
@@ -344,7 +347,8 @@ print_human(int argc, char **argv, const json_t *r)
 		return;
 	}
 	if (strcmp(argv[0], "attach") == 0)
-		printf("attached %s to VAN %lld\n",
+		printf("attached %s %s to VAN %lld\n",
+		    json_string_value(json_object_get(r, "kind")),
 		    json_string_value(json_object_get(r, "tap")),
 		    (long long)json_integer_value(json_object_get(r, "van")));
 	else if (strcmp(argv[0], "detach") == 0)

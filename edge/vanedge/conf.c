@@ -40,22 +40,27 @@ parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *c
 static bool
 parse_port(struct setting_ctx *c, const config_setting_t *s, struct conf_port *p)
 {
-	static const char *const known[] = { "tap", "mac", NULL };
-	const char *tap = NULL, *mac = NULL;
+	static const char *const known[] = { "tap", "device", "mac", NULL };
+	const char *tap = NULL, *dev = NULL, *mac = NULL, *name, *key;
 
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 		return setting_fail(c, s,
-		    "a port is a group { tap = \"...\"; mac = \"...\"; }");
+		    "a port is a group { tap = \"...\"; mac = \"...\"; } or { device = ... }");
 	if (!setting_only_known(c, s, known) || !setting_str(c, s, "tap", &tap) ||
-	    !setting_str(c, s, "mac", &mac))
+	    !setting_str(c, s, "device", &dev) || !setting_str(c, s, "mac", &mac))
 		return false;
 	p->line = (int)config_setting_source_line(s);
-	if (tap == NULL)
-		return setting_fail(c, s, "port without 'tap'");
-	if (!setting_name_ok(tap, SETTING_IFNAMSIZ))
-		return setting_fail(c, config_setting_get_member(s, "tap"),
-		    "tap '%s': 1-15 of A-Z a-z 0-9 _ . -", tap);
-	snprintf(p->tap, sizeof(p->tap), "%s", tap);
+	if (tap == NULL && dev == NULL)
+		return setting_fail(c, s, "port without 'tap' or 'device'");
+	if (tap != NULL && dev != NULL)
+		return setting_fail(c, s, "a port has 'tap' or 'device', not both");
+	p->device = dev != NULL;
+	name = p->device ? dev : tap;
+	key = p->device ? "device" : "tap";
+	if (!setting_name_ok(name, SETTING_IFNAMSIZ))
+		return setting_fail(c, config_setting_get_member(s, key),
+		    "%s '%s': 1-15 of A-Z a-z 0-9 _ . -", key, name);
+	snprintf(p->tap, sizeof(p->tap), "%s", name);
 	if (mac != NULL) {
 		if (!mac_parse(mac, p->mac))
 			return setting_fail(c, config_setting_get_member(s, "mac"),
@@ -104,7 +109,7 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct edge_conf *co
 		if (!parse_port(c, ps, p))
 			return false;
 		v->nports++;
-		/* Tap names are unique on the host; MACs within the VAN. */
+		/* Interface names are unique on the host; MACs within the VAN. */
 		for (i = 0; i < conf->nvans; i++) {
 			const struct conf_van *o = &conf->vans[i];
 
@@ -113,7 +118,7 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct edge_conf *co
 					continue;
 				if (strcmp(o->ports[k].tap, p->tap) == 0)
 					return setting_fail(c, ps,
-					    "tap '%s' already used on line %d", p->tap,
+					    "'%s' already a port on line %d", p->tap,
 					    o->ports[k].line);
 				if (o == v && p->has_mac && o->ports[k].has_mac &&
 				    memcmp(o->ports[k].mac, p->mac, 6) == 0)
@@ -271,7 +276,8 @@ edge_conf_print(FILE *f, const struct edge_conf *conf)
 			    v->van.flood_burst ? v->van.flood_burst : v->van.flood_rate);
 		fprintf(f, " ports = (");
 		for (j = 0; j < v->nports; j++) {
-			fprintf(f, "%s\n      { tap = \"%s\";", j ? "," : "", v->ports[j].tap);
+			fprintf(f, "%s\n      { %s = \"%s\";", j ? "," : "",
+			    v->ports[j].device ? "device" : "tap", v->ports[j].tap);
 			if (v->ports[j].has_mac) {
 				mac_str(v->ports[j].mac, m);
 				fprintf(f, " mac = \"%s\";", m);

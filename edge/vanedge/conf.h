@@ -25,8 +25,10 @@
 #define EDGE_CONF_DEFAULT_CONTROL	"/run/van/edge.sock"
 #define EDGE_CONF_TAP_MAX		BRIDGE_PORT_MAX
 
+/* A port: a tap (opened, or created, by vanedge) or an existing device. */
 struct conf_port {
-	char		tap[SETTING_IFNAMSIZ];
+	char		tap[SETTING_IFNAMSIZ];	/* its interface's name, either kind */
+	bool		device;
 	bool		has_mac;
 	uint8_t		mac[6];
 	int		line;

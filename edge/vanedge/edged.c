@@ -12,6 +12,7 @@
 #include "edge/vanedge/edged_int.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/udp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 
 #include "edge/rim/clock.h"
 #include "edge/rim/ctl.h"
+#include "edge/rim/device.h"
+#include "edge/rim/link.h"
 #include "edge/rim/daemon.h"
 #include "edge/rim/log.h"
 #include "edge/van/mtu.h"
@@ -65,67 +68,121 @@ port_by_name(struct edged *d, const char *name)
 	return NULL;
 }
 
-/* Register an open tap fd as a port of VAN slot v; closes fd on failure. */
+/*
+ * Open the interface of a port: a tap (created if missing, given mac), or
+ * a device (it must exist and be up; fenced off the host's stack).  An fd,
+ * or -1 with err "KIND NAME: why".
+ */
 static int
-port_register(struct edged *d, int fd, const char *name, uint32_t v,
-    const uint8_t *mac, bool from_conf, char *err, size_t errlen)
+port_open(struct edged *d, const char *name, const uint8_t *mac, bool device,
+    int *ifindex, char *err, size_t errlen)
+{
+	const char *e;
+	char ferr[256];
+	int fd;
+
+	*ifindex = 0;
+	if (!device) {
+		if ((fd = tap_open(name, mac, d->vnet, &e)) == -1)
+			snprintf(err, errlen, "tap %s: %s: %s", name, e, strerror(errno));
+		return fd;
+	}
+	if ((fd = device_open(name, d->vnet, ifindex, &e)) == -1) {
+		snprintf(err, errlen, "device %s: %s: %s", name, e, strerror(errno));
+		return -1;
+	}
+	if (d->fence == NULL) {
+		snprintf(err, errlen, "device %s: no nftables fence (see the log at start)",
+		    name);
+		close(fd);
+		return -1;
+	}
+	if (device_fence_add(d->fence, name, ferr, sizeof(ferr)) == -1) {
+		snprintf(err, errlen, "device %s: cannot fence it off the host: %s", name,
+		    ferr);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Close what port_open opened, before it became a port. */
+static void
+port_close_unused(struct edged *d, int fd, const char *name, bool device)
+{
+	close(fd);
+	if (device)
+		device_fence_del(d->fence, name);
+}
+
+/*
+ * Register an open interface as a port of VAN slot v; closes it on
+ * failure.  A device's MAC is claimed at its guest's first frame.
+ */
+static int
+port_register(struct edged *d, int fd, const char *name, bool device, int ifindex,
+    uint32_t v, const uint8_t *mac, bool from_conf, char *err, size_t errlen)
 {
 	struct edged_port *p;
 	const char *e;
 	int slot;
 
-	slot = bridge_port_add(d->br, d->out, v, mac, clock_mono(), &e);
+	slot = bridge_port_add(d->br, d->out, v, mac,
+	    device ? BRIDGE_PORT_CLAIM_AT_FRAME : 0, clock_mono(), &e);
 	if (slot < 0) {
-		snprintf(err, errlen, "tap %s: %s", name, e);
-		close(fd);
+		snprintf(err, errlen, "%s %s: %s", device ? "device" : "tap", name, e);
+		port_close_unused(d, fd, name, device);
 		return -1;
 	}
 	p = &d->ports[slot];
 	p->d = d;
 	p->fd = fd;
+	p->device = device;
+	p->ifindex = ifindex;
 	p->slot = (uint32_t)slot;
 	p->from_conf = from_conf;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->ev = event_new(d->base, fd, EV_READ | EV_PERSIST, datapath_tap_read, p);
 	p->resume = evtimer_new(d->base, datapath_tap_resume, p);
 	if (p->ev == NULL || p->resume == NULL || event_add(p->ev, NULL) == -1) {
-		snprintf(err, errlen, "tap %s: cannot watch it", name);
+		snprintf(err, errlen, "%s %s: cannot watch it", device ? "device" : "tap",
+		    name);
 		if (p->ev != NULL)
 			event_free(p->ev);
 		if (p->resume != NULL)
 			event_free(p->resume);
 		bridge_port_del(d->br, d->out, p->slot, clock_mono());
-		close(fd);
+		port_close_unused(d, fd, name, device);
 		p->fd = -1;
 		p->ev = NULL;
 		p->resume = NULL;
 		return -1;
 	}
 	datapath_flush(d);
-	log_info("port %s attached to VAN %u", name, bridge_van_id(d->br, v));
+	log_info("%s %s attached to VAN %u", device ? "device" : "tap", name,
+	    bridge_van_id(d->br, v));
 	return slot;
 }
 
 static int
-port_attach(struct edged *d, uint32_t v, const char *name, const uint8_t *mac,
-    bool from_conf, char *err, size_t errlen)
+port_attach(struct edged *d, uint32_t v, const char *name, bool device,
+    const uint8_t *mac, bool from_conf, char *err, size_t errlen)
 {
-	const char *e;
-	int fd;
+	int fd, ifindex;
 
 	if (!setting_name_ok(name, SETTING_IFNAMSIZ)) {
-		snprintf(err, errlen, "tap name '%s': 1-15 of A-Z a-z 0-9 _ . -", name);
+		snprintf(err, errlen, "%s name '%s': 1-15 of A-Z a-z 0-9 _ . -",
+		    device ? "device" : "tap", name);
 		return -1;
 	}
 	if (port_by_name(d, name) != NULL) {
-		snprintf(err, errlen, "tap %s is already attached", name);
+		snprintf(err, errlen, "%s is already a port", name);
 		return -1;
 	}
-	if ((fd = tap_open(name, mac, d->vnet, &e)) == -1) {
-		snprintf(err, errlen, "tap %s: %s: %s", name, e, strerror(errno));
+	if ((fd = port_open(d, name, mac, device, &ifindex, err, errlen)) == -1)
 		return -1;
-	}
-	return port_register(d, fd, name, v, mac, from_conf, err, errlen);
+	return port_register(d, fd, name, device, ifindex, v, mac, from_conf, err,
+	    errlen);
 }
 
 /* Take the port out of the bridge; keep_fd: give its fd back, else close. */
@@ -134,7 +191,7 @@ port_detach(struct edged *d, struct edged_port *p, bool keep_fd)
 {
 	int fd = p->fd;
 
-	log_info("port %s detached", p->name);
+	log_info("%s %s detached", p->device ? "device" : "tap", p->name);
 	event_free(p->ev);
 	event_free(p->resume);
 	bridge_port_del(d->br, d->out, p->slot, clock_mono());
@@ -145,7 +202,70 @@ port_detach(struct edged *d, struct edged_port *p, bool keep_fd)
 	if (keep_fd)
 		return fd;
 	close(fd);
+	if (p->device)
+		device_fence_del(d->fence, p->name);
 	return -1;
+}
+
+/* ------------------------------------------------------------ devices --- */
+
+/* A device port's interface is gone (its VM with it): withdraw the port. */
+static void
+device_gone(struct edged *d, struct edged_port *p, const char *why)
+{
+	struct bridge_port_view pv;
+
+	log_warn("device %s: %s: port withdrawn from VAN %u", p->name, why,
+	    bridge_port_view(d->br, p->slot, &pv) ? bridge_van_id(d->br, pv.van) : 0);
+	d->devices_gone++;
+	port_detach(d, p, false);
+}
+
+static void
+link_event(const struct link_event *ev, void *arg)
+{
+	struct edged *d = arg;
+	uint32_t p;
+
+	if (!ev->gone)
+		return;
+	for (p = 0; p < d->size.port_max; p++)
+		if (d->ports[p].fd != -1 && d->ports[p].device &&
+		    d->ports[p].ifindex == ev->ifindex)
+			device_gone(d, &d->ports[p], "interface removed");
+}
+
+/* Events were lost: ask the kernel about each device port's interface. */
+static void
+link_resync(struct edged *d)
+{
+	char name[IF_NAMESIZE];
+	uint32_t p;
+
+	d->link_resyncs++;
+	for (p = 0; p < d->size.port_max; p++) {
+		struct edged_port *port = &d->ports[p];
+
+		if (port->fd == -1 || !port->device)
+			continue;
+		if (if_indextoname((unsigned)port->ifindex, name) == NULL ||
+		    strcmp(name, port->name) != 0)
+			device_gone(d, port, "interface removed (found on a resync)");
+	}
+}
+
+static void
+link_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct edged *d = arg;
+
+	(void)what;
+	if (link_read(fd, d->linkbuf, LINK_BUFSZ, link_event, d) == -1) {
+		if (errno == ENOBUFS)
+			link_resync(d);
+		else
+			log_warn("rtnetlink: %s", strerror(errno));
+	}
 }
 
 /* ------------------------------------------------------ configuration --- */
@@ -161,6 +281,20 @@ conf_port_find(const struct edge_conf *conf, const char *tap, uint32_t *van_id)
 				*van_id = conf->vans[i].van.id;
 				return &conf->vans[i].ports[j];
 			}
+	return NULL;
+}
+
+/* The k-th port of conf, counting every VAN's in order. */
+static const struct conf_port *
+conf_port_at(const struct edge_conf *conf, unsigned k)
+{
+	unsigned i;
+
+	for (i = 0; i < conf->nvans; i++) {
+		if (k < conf->vans[i].nports)
+			return &conf->vans[i].ports[k];
+		k -= conf->vans[i].nports;
+	}
 	return NULL;
 }
 
@@ -203,7 +337,7 @@ static int
 edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 {
 	const struct edge_conf *old = d->conf;
-	int *newfd = NULL;
+	int *newfd = NULL, *newidx = NULL;
 	unsigned i, j, k = 0, nnew = 0;
 	uint32_t p;
 	const char *e;
@@ -212,26 +346,40 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 	/* 1. Open the taps of ports that are not attached yet. */
 	for (i = 0; i < conf->nvans; i++)
 		nnew += conf->vans[i].nports;
-	if ((newfd = calloc(nnew + 1, sizeof(*newfd))) == NULL) {
+	newfd = calloc(nnew + 1, sizeof(*newfd));
+	newidx = calloc(nnew + 1, sizeof(*newidx));
+	if (newfd == NULL || newidx == NULL) {
 		snprintf(err, SETTING_ERR_MAX, "%s: out of memory", conf->file);
+		free(newfd);
+		free(newidx);
 		return -1;
 	}
 	for (i = 0; i < conf->nvans; i++)
 		for (j = 0; j < conf->vans[i].nports; j++, k++) {
 			const struct conf_port *cp = &conf->vans[i].ports[j];
+			const struct edged_port *have = port_by_name(d, cp->tap);
+			size_t at;
 
 			newfd[k] = -1;
-			if (port_by_name(d, cp->tap) != NULL)
+			newidx[k] = 0;
+			if (have != NULL && have->device == cp->device)
 				continue;
-			newfd[k] = tap_open(cp->tap, cp->has_mac ? cp->mac : NULL, d->vnet,
-			    &e);
+			/* "FILE:LINE: " and then the reason. */
+			snprintf(err, SETTING_ERR_MAX, "%s:%d: ", conf->file, cp->line);
+			at = strlen(err);
+			if (have != NULL)
+				snprintf(err + at, SETTING_ERR_MAX - at, "%s is attached as a %s: "
+				    "detach it first", cp->tap, have->device ? "device" : "tap");
+			else
+				newfd[k] = port_open(d, cp->tap, cp->has_mac ? cp->mac : NULL,
+				    cp->device, &newidx[k], err + at, SETTING_ERR_MAX - at);
 			if (newfd[k] == -1) {
-				snprintf(err, SETTING_ERR_MAX, "%s:%d: tap %s: %s: %s", conf->file,
-				    cp->line, cp->tap, e, strerror(errno));
 				while (k-- > 0)
 					if (newfd[k] != -1)
-						close(newfd[k]);
+						port_close_unused(d, newfd[k], conf_port_at(conf,
+						    k)->tap, conf_port_at(conf, k)->device);
 				free(newfd);
+				free(newidx);
 				return -1;
 			}
 		}
@@ -260,14 +408,16 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 		    (cp->has_mac && memcmp(cp->mac, pv.mac, 6) != 0)) {
 			/* Same tap, other VAN or MAC: re-register its fd. */
 			char name[SETTING_IFNAMSIZ];
-			int fd;
+			int fd, idx = port->ifindex;
 
 			snprintf(name, sizeof(name), "%s", port->name);
 			fd = port_detach(d, port, true);
 			for (k = 0, i = 0; i < conf->nvans; i++)
 				for (j = 0; j < conf->vans[i].nports; j++, k++)
-					if (&conf->vans[i].ports[j] == cp)
+					if (&conf->vans[i].ports[j] == cp) {
 						newfd[k] = fd;
+						newidx[k] = idx;
+					}
 		} else
 			port->from_conf = true;
 	}
@@ -286,14 +436,16 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 			if (newfd[k] == -1)
 				continue;
 			if (v < 0) {
-				close(newfd[k]);
+				port_close_unused(d, newfd[k], cp->tap, cp->device);
 				continue;
 			}
-			if (port_register(d, newfd[k], cp->tap, (uint32_t)v,
-			    cp->has_mac ? cp->mac : NULL, true, perr, sizeof(perr)) < 0)
+			if (port_register(d, newfd[k], cp->tap, cp->device, newidx[k],
+			    (uint32_t)v, cp->has_mac ? cp->mac : NULL, true, perr,
+			    sizeof(perr)) < 0)
 				log_err("%s:%d: %s", conf->file, cp->line, perr);
 		}
 	free(newfd);
+	free(newidx);
 
 	/* 6. Settings that apply at once. */
 	{
@@ -354,10 +506,25 @@ show_request_of(struct edged *d, int argc, char **argv, char *err, size_t errlen
 		    "usage: show vans|ports|members|stats|fdb [VAN]|neigh [VAN]");
 		return NULL;
 	}
+	if (s != NULL && argc == 2 && strcmp(argv[1], "ports") == 0) {
+		json_t *o;
+		size_t i;
+
+		/* Which kind each is: show_ports knows the bridge's ports only. */
+		json_array_foreach(s, i, o) {
+			const struct edged_port *p = port_by_name(d,
+			    json_string_value(json_object_get(o, "tap")));
+
+			json_object_set_new(o, "kind",
+			    json_string(p != NULL && p->device ? "device" : "tap"));
+		}
+	}
 	if (s != NULL && argc == 2 && strcmp(argv[1], "stats") == 0)
-		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
 		    "tap_read_errors", (json_int_t)d->tap_read_errors,
 		    "tap_pauses", (json_int_t)d->tap_pauses,
+		    "devices_gone", (json_int_t)d->devices_gone,
+		    "link_resyncs", (json_int_t)d->link_resyncs,
 		    "offload_errors", (json_int_t)d->offload_errors,
 		    "gso_sends", (json_int_t)d->tx.gso_sends,
 		    "gso_fallbacks", (json_int_t)d->tx.gso_fallbacks,
@@ -376,36 +543,41 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 	if (strcmp(argv[0], "show") == 0)
 		return show_request_of(d, argc, argv, err, errlen);
 	if (strcmp(argv[0], "attach") == 0) {
+		bool device = argc >= 3 && strcmp(argv[2], "--device") == 0;
+		int base = device ? 4 : 3;	/* argv[base]: the MAC, if any */
+		const char *name = argc > base - 1 ? argv[base - 1] : NULL;
 		uint8_t mac[6];
 		int v, slot;
 
-		if (argc != 3 && argc != 4) {
-			snprintf(err, errlen, "usage: attach VAN TAP [MAC]");
+		if (name == NULL || (argc != base && argc != base + 1)) {
+			snprintf(err, errlen, "usage: attach VAN TAP [MAC] | "
+			    "attach VAN --device IFNAME [MAC]");
 			return NULL;
 		}
 		if ((v = show_van_arg(d->br, argv[1], err, errlen)) < 0)
 			return NULL;
-		if (argc == 4 && (!mac_parse(argv[3], mac) || eth_is_multicast(mac) ||
-		    eth_is_zero(mac))) {
-			snprintf(err, errlen, "'%s' is not a unicast MAC address", argv[3]);
+		if (argc == base + 1 && (!mac_parse(argv[base], mac) ||
+		    eth_is_multicast(mac) || eth_is_zero(mac))) {
+			snprintf(err, errlen, "'%s' is not a unicast MAC address", argv[base]);
 			return NULL;
 		}
-		slot = port_attach(d, (uint32_t)v, argv[2], argc == 4 ? mac : NULL, false,
-		    err, errlen);
+		slot = port_attach(d, (uint32_t)v, name, device, argc == base + 1 ? mac : NULL,
+		    false, err, errlen);
 		if (slot < 0)
 			return NULL;
-		return json_pack("{s:s, s:I}", "tap", argv[2], "van",
+		return json_pack("{s:s, s:s, s:I}", "tap", name, "kind",
+		    device ? "device" : "tap", "van",
 		    (json_int_t)bridge_van_id(d->br, (uint32_t)v));
 	}
 	if (strcmp(argv[0], "detach") == 0) {
 		struct edged_port *p;
 
 		if (argc != 2) {
-			snprintf(err, errlen, "usage: detach TAP");
+			snprintf(err, errlen, "usage: detach TAP|IFNAME");
 			return NULL;
 		}
 		if ((p = port_by_name(d, argv[1])) == NULL) {
-			snprintf(err, errlen, "no port on tap '%s'", argv[1]);
+			snprintf(err, errlen, "no port on '%s'", argv[1]);
 			return NULL;
 		}
 		port_detach(d, p, false);
@@ -477,6 +649,7 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 	}
 	for (p = 0; p < d->size.port_max; p++)
 		d->ports[p].fd = -1;
+	d->link_fd = -1;
 	d->vnet = conf->offload;
 	gro_init(&d->gro, d->grobuf);
 	bridge_out_init(d->out, datapath_out, d);
@@ -511,6 +684,20 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 		snprintf(err, SETTING_ERR_MAX, "cannot set up events");
 		goto fail;
 	}
+	/*
+	 * Device ports: their interfaces' removals, and the fence.  Without a
+	 * fence (no nf_tables netdev family), taps still work; a device port
+	 * is refused with the reason.
+	 */
+	if ((d->linkbuf = malloc(LINK_BUFSZ)) == NULL ||
+	    (d->link_fd = link_open(&e)) == -1 ||
+	    (d->link_ev = event_new(d->base, d->link_fd, EV_READ | EV_PERSIST,
+	    link_read_cb, d)) == NULL || event_add(d->link_ev, NULL) == -1) {
+		snprintf(err, SETTING_ERR_MAX, "cannot watch interfaces (rtnetlink)");
+		goto fail;
+	}
+	if ((d->fence = device_fence_new(&e)) == NULL)
+		log_warn("device ports unavailable: %s", e);
 	if (daemon_signals_open(&d->sig, d->base, reload_cb, d) == -1) {
 		snprintf(err, SETTING_ERR_MAX, "cannot set up signals");
 		goto fail;
@@ -564,6 +751,13 @@ edged_free(struct edged *d)
 				close(d->ports[p].fd);
 			}
 	daemon_signals_close(&d->sig);
+	/* Device ports' fences stay: their guests stay off the host's stack. */
+	device_fence_free(d->fence);
+	if (d->link_ev != NULL)
+		event_free(d->link_ev);
+	if (d->link_fd != -1)
+		close(d->link_fd);
+	free(d->linkbuf);
 	if (d->timer != NULL)
 		event_free(d->timer);
 	if (d->udp_ev != NULL)

@@ -14,6 +14,7 @@
 
 #include "edge/van/bridge.h"
 #include "edge/vanedge/conf.h"
+#include "edge/rim/device.h"
 #include "edge/rim/daemon.h"
 #include "edge/rim/log.h"
 #include "edge/van/offload.h"
@@ -27,11 +28,14 @@ struct event_base;
 #define TAP_BATCH	64
 #define TAP_BUFSZ	(VNET_HDR_LEN + OFFLOAD_FRAME_MAX)
 #define UDP_ROUNDS	4
+#define LINK_BUFSZ	(64 * 1024)	/* one rtnetlink datagram */
 #define TSO_BUFSZ	(OFFLOAD_FRAME_MAX + OFFLOAD_SEGS_MAX * (WIRE_HDR_LEN + 128))
 
 struct edged_port {
 	struct edged	*d;
-	int		fd;
+	int		fd;		/* a tap's, or a device's packet socket */
+	bool		device;		/* an interface that exists without us */
+	int		ifindex;	/* a device's, which RTM_DELLINK names */
 	struct event	*ev;
 	struct event	*resume;	/* ends a pause of reading (flood limit) */
 	uint32_t	slot;
@@ -63,6 +67,10 @@ struct edged {
 	uint32_t	gro_port;
 	uint8_t		*grobuf;
 	struct event	*timer;
+	struct device_fence *fence;	/* the host's stack off device ports */
+	int		link_fd;	/* rtnetlink: devices that go */
+	struct event	*link_ev;
+	uint8_t		*linkbuf;
 	struct daemon_signals sig;
 	struct ctl	*ctl;
 	struct log_limit nonmember_log, bridge_log;
@@ -70,6 +78,8 @@ struct edged {
 	uint64_t	offload_errors;	/* frames from taps we could not cut */
 	uint64_t	gro_writes;	/* merged frames written to taps */
 	uint64_t	tap_pauses;	/* taps not read a while: flood limit */
+	uint64_t	devices_gone;	/* device ports withdrawn: interface gone */
+	uint64_t	link_resyncs;	/* rtnetlink overflowed: devices checked */
 	uint64_t	reloads, reload_failures;
 };
 

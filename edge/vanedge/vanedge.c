@@ -41,8 +41,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "vanedge: %s\n", err);
 		return 1;
 	}
-	/* Taps are attached at run time (vanctl attach, reloads). */
-	daemon_drop_privileges(1ULL << CAP_NET_ADMIN);
+	/*
+	 * Ports are attached at run time (vanctl attach, reloads): taps and
+	 * the fence need CAP_NET_ADMIN, a device's packet socket CAP_NET_RAW.
+	 */
+	daemon_drop_privileges(1ULL << CAP_NET_ADMIN | 1ULL << CAP_NET_RAW);
 	rc = edged_run(d);
 	edged_free(d);
 	return rc == 0 ? 0 : 1;

@@ -64,7 +64,7 @@ setup(struct bridge *b, struct bridge_out *o, struct van_addr *m, unsigned nvans
 	for (i = 0; i < nvans; i++) {
 		snprintf(s, sizeof(s), "v%u", i);
 		if (bridge_van_add(b, 100 + i, s, &err) < 0 ||
-		    bridge_port_add(b, o, i, NULL, now, &err) < 0) {
+		    bridge_port_add(b, o, i, NULL, 0, now, &err) < 0) {
 			fprintf(stderr, "attack-bench: %s\n", err);
 			exit(1);
 		}

@@ -152,7 +152,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t mac[6] = { 2, 0, 0, 0, 0, (uint8_t)(i & 1) };
 
 		van_of_port[i] = i < 2 ? 100 : 200;
-		ports[i] = bridge_port_add(&b, &out, (uint32_t)(i / 2), i == 0 ? mac : NULL,
+		ports[i] = bridge_port_add(&b, &out, (uint32_t)(i / 2), i == 0 ? mac : NULL, 0,
 		    now, &err);
 	}
 	cur_van = 0;

@@ -28,10 +28,10 @@ refused "vanctl: tap name 'a-much-too-long-name': 1-15 of A-Z a-z 0-9 _ . -" \
     attach blue a-much-too-long-name
 refused "vanctl: '01:00:5e:00:00:01' is not a unicast MAC address" \
     attach blue t-x 01:00:5e:00:00:01
-refused "vanctl: no port on tap 't-nosuch'" detach t-nosuch
+refused "vanctl: no port on 't-nosuch'" detach t-nosuch
 refused "vanctl: unknown request 'frobnicate' (show, attach, detach, reload)" frobnicate
 # A port that exists stays: attaching its tap again is refused.
-refused "vanctl: tap t-b1 is already attached" attach blue t-b1
+refused "vanctl: t-b1 is already a port" attach blue t-b1
 
 raw() {	# raw HEX 'EXPECTED ERROR' ['OR THIS ONE']
 	vm h1 python3 "$T" ctl "$SOCK" "$1" >"$TMP/reply" || fail "raw request"

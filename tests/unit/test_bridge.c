@@ -259,7 +259,7 @@ port(int h, uint32_t van_id, uint8_t last)
 	int p, v = bridge_van_find(&hosts[h].b, van_id);
 
 	assert_true(v >= 0);
-	p = bridge_port_add(&hosts[h].b, &hosts[h].out, (uint32_t)v, mac, now, &err);
+	p = bridge_port_add(&hosts[h].b, &hosts[h].out, (uint32_t)v, mac, 0, now, &err);
 	assert_true(p >= 0);
 	host_flush(&hosts[h]);
 	run();
@@ -273,7 +273,7 @@ port_any(int h, uint32_t van_id)
 	const char *err;
 	int p, v = bridge_van_find(&hosts[h].b, van_id);
 
-	p = bridge_port_add(&hosts[h].b, &hosts[h].out, (uint32_t)v, NULL, now, &err);
+	p = bridge_port_add(&hosts[h].b, &hosts[h].out, (uint32_t)v, NULL, 0, now, &err);
 	assert_true(p >= 0);
 	host_flush(&hosts[h]);
 	run();
@@ -820,10 +820,10 @@ test_crossing_moves(void **state)
 		bridge_port_del(&hosts[2].b, &hosts[2].out, (uint32_t)cy, now);
 		cx = bridge_port_add(&hosts[2].b, &hosts[2].out,
 		    (uint32_t)bridge_van_find(&hosts[2].b, 100),
-		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x41 }, now, &(const char *){ 0 });
+		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x41 }, 0, now, &(const char *){ 0 });
 		by = bridge_port_add(&hosts[1].b, &hosts[1].out,
 		    (uint32_t)bridge_van_find(&hosts[1].b, 100),
-		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x42 }, now, &(const char *){ 0 });
+		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x42 }, 0, now, &(const char *){ 0 });
 		assert_true(cx >= 0 && by >= 0);
 		host_flush(&hosts[1]);
 		host_flush(&hosts[2]);
@@ -846,10 +846,10 @@ test_crossing_moves(void **state)
 		bridge_port_del(&hosts[2].b, &hosts[2].out, (uint32_t)cy, now);
 		bx = bridge_port_add(&hosts[1].b, &hosts[1].out,
 		    (uint32_t)bridge_van_find(&hosts[1].b, 100),
-		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x41 }, now, &(const char *){ 0 });
+		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x41 }, 0, now, &(const char *){ 0 });
 		cy = bridge_port_add(&hosts[2].b, &hosts[2].out,
 		    (uint32_t)bridge_van_find(&hosts[2].b, 100),
-		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x42 }, now, &(const char *){ 0 });
+		    (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x42 }, 0, now, &(const char *){ 0 });
 		host_flush(&hosts[1]);
 		host_flush(&hosts[2]);
 		run();
@@ -1439,6 +1439,65 @@ test_static_claim(void **state)
 	assert_int_equal(e->seq, 29);
 }
 
+/*
+ * A device port claims its MAC at the guest's first frame, not at attach
+ * (a live migration's destination exists before the guest runs there): a
+ * member keeps sending to the old host until then; frames from another
+ * MAC are spoofs; once claimed, the binding is static.
+ */
+static void
+test_claim_at_frame(void **state)
+{
+	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x21 };
+	uint8_t msg[WIRE_CTL_MAX];
+	const struct fdb_entry *e;
+	const char *err;
+	int a1, b1, c1, h, v;
+
+	(void)state;
+	site(3);
+	start_all();
+	a1 = port(0, 100, 0x11);
+	b1 = port(1, 100, 0x21);		/* the VM on B */
+	v = bridge_van_find(&hosts[2].b, 100);
+	c1 = bridge_port_add(&hosts[2].b, &hosts[2].out, (uint32_t)v, mac,
+	    BRIDGE_PORT_CLAIM_AT_FRAME, now, &err);
+	assert_true(c1 >= 0);
+	host_flush(&hosts[2]);
+	run();
+	/* Attached on C, not announced: A still sends to B. */
+	assert_int_equal(vstats(2, 100)->announces, 0);
+	assert_int_equal(entry(0, 100, 0x21)->where, member_of(0, 1));
+	assert_int_equal(entry(2, 100, 0x21)->kind, FDB_REMOTE);
+	/* A second port with that MAC is refused, as for a port that claims. */
+	assert_true(bridge_port_add(&hosts[2].b, &hosts[2].out, (uint32_t)v, mac,
+	    BRIDGE_PORT_CLAIM_AT_FRAME, now, &err) < 0);
+	send_frame(0, a1, 0x21, 0x11, 1);
+	assert_int_equal(delivered(1, &h, NULL), 1);
+	assert_int_equal(h, 1);
+	/* Another source MAC on C's port: a spoof, nothing learnt. */
+	send_frame(2, c1, 0xff, 0x22, 2);
+	assert_int_equal(vstats(2, 100)->drops[DROP_SPOOF], 1);
+	assert_null(entry(2, 100, 0x22));
+	/* The guest runs on C: its first frame (a RARP, say) claims it. */
+	port_del(1, b1);
+	send_frame(2, c1, 0xff, 0x21, 3);
+	e = entry(0, 100, 0x21);
+	assert_non_null(e);
+	assert_int_equal(e->where, member_of(0, 2));
+	assert_int_equal(e->seq, 2);
+	e = entry(2, 100, 0x21);
+	assert_int_equal(e->kind, FDB_LOCAL);
+	assert_true(e->flags & FDB_F_STATIC);
+	/* Static now: a claim from elsewhere is refused. */
+	inject(2, 0, msg, learn_msg(msg, 100, 0x21, 9));
+	assert_int_equal(entry(2, 100, 0x21)->where, (uint32_t)c1);
+	assert_int_equal(vstats(2, 100)->drops[DROP_STATIC_CLAIM], 1);
+	send_frame(0, a1, 0x21, 0x11, 4);
+	assert_int_equal(delivered(4, &h, NULL), 1);
+	assert_int_equal(h, 2);
+}
+
 /* A JOIN message for VAN id from host `from`. */
 static size_t
 join_msg(uint8_t *out, uint32_t id, uint8_t flags)
@@ -1844,6 +1903,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_site_key_compat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_wrap_and_jump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_static_claim, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_at_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_membership_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_addr_conflict, setup, teardown),

@@ -220,7 +220,7 @@ port(uint32_t van_id, uint8_t last)
 {
 	uint8_t mac[6] = { 2, 0, 0, 0, 1, last };
 	const char *err;
-	int p = bridge_port_add(b, &out, (uint32_t)bridge_van_find(b, van_id), mac, now,
+	int p = bridge_port_add(b, &out, (uint32_t)bridge_van_find(b, van_id), mac, 0, now,
 	    &err);
 
 	assert_true(p >= 0);

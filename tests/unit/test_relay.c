@@ -244,7 +244,7 @@ port(int h, uint32_t van_id, uint8_t last)
 	int p;
 
 	p = bridge_port_add(&hosts[h].b, &hosts[h].out,
-	    (uint32_t)bridge_van_find(&hosts[h].b, van_id), mac, now, &err);
+	    (uint32_t)bridge_van_find(&hosts[h].b, van_id), mac, 0, now, &err);
 	assert_true(p >= 0);
 	flush(&hosts[h].out, &hosts[h]);
 	run();
@@ -956,7 +956,7 @@ port_any(int h, uint32_t van_id)
 	int p;
 
 	p = bridge_port_add(&hosts[h].b, &hosts[h].out,
-	    (uint32_t)bridge_van_find(&hosts[h].b, van_id), NULL, now, &err);
+	    (uint32_t)bridge_van_find(&hosts[h].b, van_id), NULL, 0, now, &err);
 	assert_true(p >= 0);
 	flush(&hosts[h].out, &hosts[h]);
 	run();
