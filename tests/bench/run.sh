@@ -5,7 +5,8 @@
 # beside the kernel's VXLAN + bridge path and the encrypted tunnels
 # wireguard-go, tinc (switch mode) and OpenVPN (tap), in the same topology,
 # by the same method: TCP throughput, delivered 64-byte UDP packets per
-# second and ping RTT, printed as ratios to vxlan-bridge, and vanproxy's
+# second and ping RTT, printed as ratios to vxlan-bridge; vanedge with a
+# device port (vanedge-device-plugin.sh) beside its tap port; vanproxy's
 # (encrypted VM-to-VM traffic across two sites: vanproxy-plugin.sh) to each
 # encrypted anchor — wireguard-go's TCP in particular (issue 5's goal: 10
 # times).  Then the migration gap (migrate.sh:
@@ -27,9 +28,30 @@ mkdir -p "$out"
 echo "bench: results in $out"
 bash "$anchors" --install --out "$out/anchors" --prefix vfb \
   --plugin vanedge="$here/vanedge-plugin.sh" \
+  --plugin vanedge-device="$here/vanedge-device-plugin.sh" \
   --plugin vanproxy="$here/vanproxy-plugin.sh" \
-  --only vxlan-bridge,vanedge,wireguard-go,tinc-switch,openvpn-tap,vanproxy "$@"
+  --only vxlan-bridge,vanedge,vanedge-device,wireguard-go,tinc-switch,openvpn-tap,vanproxy "$@"
 rc=$?
+# A device port (a veth host end through a packet socket, as a QEMU
+# guest's tap) beside vanedge's own tap port, same run (issue 11's goal:
+# >= 0.9x TCP and 64-byte packets).
+if [ -f "$out/anchors/summary.tsv" ]; then
+  awk -F'\t' '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    { tcp[$1] = $col["tcp_gbps"]; udp[$1] = $col["udp_rx_kpps"]; rtt[$1] = $col["rtt_avg_us"] }
+    function r(a, b) { return (a != "" && b != "" && b + 0 > 0) ? sprintf("%.2fx", a / b) : "-" }
+    END {
+      if (!("vanedge-device" in tcp) || !("vanedge" in tcp)) { print "\nbench: no device port result"; exit }
+      print "\n### vanedge: device port beside tap port\n"
+      print "| | TCP Gbit/s | UDP 64 B delivered kpps | ping RTT avg us |"
+      print "| --- | --- | --- | --- |"
+      printf "| tap port | %s | %s | %s |\n", tcp["vanedge"], udp["vanedge"], rtt["vanedge"]
+      printf "| device port | %s | %s | %s |\n", tcp["vanedge-device"], udp["vanedge-device"], rtt["vanedge-device"]
+      printf "| device / tap | %s | %s | %s |\n", r(tcp["vanedge-device"], tcp["vanedge"]),
+          r(udp["vanedge-device"], udp["vanedge"]), r(rtt["vanedge-device"], rtt["vanedge"])
+      print "\n(goal: device / tap >= 0.9x for TCP and 64-byte packets)"
+    }' "$out/anchors/summary.tsv" | tee "$out/device.md"
+fi
 # vanproxy beside the encrypted anchors, from the medians of summary.tsv.
 if [ -f "$out/anchors/summary.tsv" ]; then
   awk -F'\t' '

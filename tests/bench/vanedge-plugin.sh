@@ -7,7 +7,10 @@
 # One vanedge per host namespace, members of each other over the underlay,
 # one VAN with one port each: the tap is created by vanedge, moved into the
 # VM namespace and carries the overlay address there (the tap is the VM's
-# NIC, as in vanlab).  VAN_BUILD names the build directory (default:
+# NIC, as in vanlab).  With VAN_PORT=device (vanedge-device-plugin.sh) the
+# port is a device port instead: a veth whose host end vanedge attaches
+# (a packet socket) and whose other end is the VM's NIC, as a guest's tap
+# that QEMU owns would be.  VAN_BUILD names the build directory (default:
 # build/ next to tests/).
 set -u -o pipefail
 
@@ -16,7 +19,9 @@ build=${VAN_BUILD:-$here/../../build}
 vanedge=$build/vanedge
 vanctl=$build/vanctl
 TAP=vbtap0
+DEV=vbdev0
 VAN=4242
+PORT=${VAN_PORT:-tap}
 
 for v in AN_HOST_A AN_HOST_B AN_VM_A AN_VM_B AN_UL_A AN_UL_B AN_OV_A AN_OV_B \
          AN_OV_PREFIX AN_OV_MTU AN_WORK AN_LOGS AN_PIDS AN_PREFIX; do
@@ -33,17 +38,25 @@ wait_for() {
 
 side() {  # side A|B HOST VM LOCAL REMOTE OVERLAY_ADDR MAC
   local s=$1 host=$2 vm=$3 local=$4 remote=$5 addr=$6 mac=$7 conf=$AN_WORK/edge-$1.conf
+  local port="tap = \"$TAP\"; mac = \"$mac\";"
   rm -f "$(sock "$s")"
+  if [ "$PORT" = device ]; then
+    # The VM's NIC is the veth's far end; vanedge gets the near one.
+    ip -n "$host" link add "$DEV" type veth peer name "$TAP" netns "$vm" || return 1
+    ip -n "$host" link set "$DEV" mtu "$AN_OV_MTU" up || return 1
+    ip -n "$vm" link set "$TAP" address "$mac" || return 1
+    port="device = \"$DEV\"; mac = \"$mac\";"
+  fi
   cat >"$conf" <<CONF
 edge = { listen = "$local"; control = "$(sock "$s")"; };
 members = [ "$remote" ];
-vans = ( { id = $VAN; name = "bench"; ports = ( { tap = "$TAP"; mac = "$mac"; } ); } );
+vans = ( { id = $VAN; name = "bench"; ports = ( { $port } ); } );
 CONF
   ip netns exec "$host" "$vanedge" -f "$conf" >"$AN_LOGS/vanedge-$s.log" 2>&1 </dev/null &
   echo "$! $s" >>"$AN_PIDS"
   # Its answer, not the socket file: a killed run may have left the file.
   wait_for 10 "$vanctl" -s "$(sock "$s")" show ports || { echo "vanedge $s did not start" >&2; return 1; }
-  ip -n "$host" link set "$TAP" netns "$vm" || return 1
+  [ "$PORT" = device ] || ip -n "$host" link set "$TAP" netns "$vm" || return 1
   ip -n "$vm" link set "$TAP" mtu "$AN_OV_MTU" || return 1
   ip -n "$vm" addr add "$addr/$AN_OV_PREFIX" dev "$TAP" || return 1
   ip -n "$vm" link set "$TAP" up
