@@ -66,6 +66,23 @@ device_check(int fd, const char *name, const char **err)
 	return 0;
 }
 
+bool
+device_is_up(const char *name)
+{
+	struct ifreq ifr;
+	int fd;
+	bool up;
+
+	if (strlen(name) == 0 || strlen(name) >= IFNAMSIZ ||
+	    (fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name));
+	up = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
+	close(fd);
+	return up;
+}
+
 int
 device_open(const char *name, bool vnet, int *ifindex, const char **err)
 {

@@ -31,6 +31,9 @@
  */
 int	device_open(const char *name, bool vnet, int *ifindex, const char **err);
 
+/* Whether interface name exists and is up. */
+bool	device_is_up(const char *name);
+
 struct device_fence;
 
 /* The fence of this network namespace; the table of an earlier run is

@@ -6,6 +6,7 @@
  */
 #include "edge/vanedge/conf.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,9 @@
 #include <sodium.h>
 
 #include "edge/rim/setting.h"
+
+#define DEVICES_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789_.-*?[]!^"
 
 static bool
 parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *conf)
@@ -78,7 +82,8 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct edge_conf *co
     unsigned *ntaps)
 {
 	static const char *const known[] = { "id", "name", "ports", "fdb_max",
-	    "flood_rate", "flood_burst", NULL };
+	    "flood_rate", "flood_burst", "devices", NULL };
+	const char *devices = NULL;
 	struct conf_van *v = &conf->vans[conf->nvans];
 	const config_setting_t *ports;
 	unsigned i, j, k;
@@ -91,6 +96,20 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct edge_conf *co
 		if (!site_van_unique(c, s, &v->van, &conf->vans[i].van))
 			return false;
 	conf->nvans++;	/* owns ports from here, for edge_conf_free */
+	if (!setting_str(c, s, "devices", &devices))
+		return false;
+	if (devices != NULL) {
+		const char *q;
+
+		/* Interface-name characters and the glob's own * ? [ ] ! ^. */
+		for (q = devices; *q != '\0' && strchr(DEVICES_CHARS, *q) != NULL; q++)
+			;
+		if (*devices == '\0' || *q != '\0' || strlen(devices) >= sizeof(v->devices))
+			return setting_fail(c, config_setting_get_member(s, "devices"),
+			    "devices '%s': a pattern of 1-%zu of A-Z a-z 0-9 _ . - * ? [ ] !",
+			    devices, sizeof(v->devices) - 1);
+		snprintf(v->devices, sizeof(v->devices), "%s", devices);
+	}
 
 	if ((ports = config_setting_get_member(s, "ports")) == NULL)
 		return true;
@@ -228,6 +247,18 @@ edge_conf_van(const struct edge_conf *conf, uint32_t id)
 	return NULL;
 }
 
+const struct conf_van *
+edge_conf_devices_van(const struct edge_conf *conf, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < conf->nvans; i++)
+		if (conf->vans[i].devices[0] != '\0' &&
+		    fnmatch(conf->vans[i].devices, name, 0) == 0)
+			return &conf->vans[i];
+	return NULL;
+}
+
 void
 edge_conf_print(FILE *f, const struct edge_conf *conf)
 {
@@ -274,6 +305,8 @@ edge_conf_print(FILE *f, const struct edge_conf *conf)
 		if (v->van.flood_rate != 0)
 			fprintf(f, " flood_rate = %u; flood_burst = %u;", v->van.flood_rate,
 			    v->van.flood_burst ? v->van.flood_burst : v->van.flood_rate);
+		if (v->devices[0] != '\0')
+			fprintf(f, " devices = \"%s\";", v->devices);
 		fprintf(f, " ports = (");
 		for (j = 0; j < v->nports; j++) {
 			fprintf(f, "%s\n      { %s = \"%s\";", j ? "," : "",

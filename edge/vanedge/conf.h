@@ -39,7 +39,9 @@ struct conf_van {
 	struct site_van	van;
 	struct conf_port *ports;
 	unsigned	nports;
+	char		devices[SETTING_IFNAMSIZ * 2];	/* fnmatch pattern, "" none */
 };
+
 
 struct edge_conf {
 	char		file[4096];
@@ -59,6 +61,11 @@ void	edge_conf_free(struct edge_conf *);
 void	edge_conf_print(FILE *, const struct edge_conf *);
 
 const struct conf_van *edge_conf_van(const struct edge_conf *, uint32_t id);
+/*
+ * The VAN whose `devices` pattern an interface named name matches: the
+ * first in the file's order, NULL for none.
+ */
+const struct conf_van *edge_conf_devices_van(const struct edge_conf *, const char *name);
 
 
 #endif /* EDGE_VANEDGE_CONF_H */

@@ -138,6 +138,7 @@ port_register(struct edged *d, int fd, const char *name, bool device, int ifinde
 	p->d = d;
 	p->fd = fd;
 	p->device = device;
+	p->automatic = false;
 	p->ifindex = ifindex;
 	p->slot = (uint32_t)slot;
 	p->from_conf = from_conf;
@@ -221,14 +222,90 @@ device_gone(struct edged *d, struct edged_port *p, const char *why)
 	port_detach(d, p, false);
 }
 
+static bool
+held_find(const struct edged *d, int ifindex, unsigned *at)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nheld; i++)
+		if (d->held[i] == ifindex) {
+			*at = i;
+			return true;
+		}
+	return false;
+}
+
+/* An operator's detach of a device a pattern attached: it stays detached. */
+static void
+held_add(struct edged *d, int ifindex)
+{
+	unsigned i;
+
+	if (!held_find(d, ifindex, &i) && d->nheld < d->size.port_max)
+		d->held[d->nheld++] = ifindex;
+}
+
+static void
+held_del(struct edged *d, int ifindex)
+{
+	unsigned i;
+
+	if (held_find(d, ifindex, &i))
+		d->held[i] = d->held[--d->nheld];
+}
+
+/*
+ * Interface name (ifindex, up) exists: a port of the VAN whose `devices`
+ * pattern it matches, unless it is a port already (a port named in the
+ * configuration or by vanctl wins) or vanctl detached it.
+ */
+static void
+device_auto(struct edged *d, int ifindex, const char *name, bool up)
+{
+	const struct conf_van *cv;
+	char err[512];
+	unsigned i;
+	int v, slot;
+
+	if (!up || d->fence == NULL || d->conf == NULL || port_by_name(d, name) != NULL ||
+	    held_find(d, ifindex, &i) || !setting_name_ok(name, SETTING_IFNAMSIZ) ||
+	    (cv = edge_conf_devices_van(d->conf, name)) == NULL ||
+	    (v = bridge_van_find(d->br, cv->van.id)) < 0)
+		return;
+	slot = port_attach(d, (uint32_t)v, name, true, NULL, false, err, sizeof(err));
+	if (slot < 0) {
+		log_warn("%s (VAN %s, devices \"%s\")", err, cv->van.name, cv->devices);
+		return;
+	}
+	d->ports[slot].automatic = true;
+	d->devices_auto++;
+}
+
+/* Every interface there is, against the patterns (start, reload). */
+static void
+device_auto_scan(struct edged *d)
+{
+	struct if_nameindex *ifs, *i;
+
+	if ((ifs = if_nameindex()) == NULL)
+		return;
+	for (i = ifs; i->if_index != 0; i++)
+		device_auto(d, (int)i->if_index, i->if_name, device_is_up(i->if_name));
+	if_freenameindex(ifs);
+}
+
 static void
 link_event(const struct link_event *ev, void *arg)
 {
 	struct edged *d = arg;
 	uint32_t p;
 
-	if (!ev->gone)
+	if (!ev->gone) {
+		if (ev->name[0] != '\0')
+			device_auto(d, ev->ifindex, ev->name, ev->up);
 		return;
+	}
+	held_del(d, ev->ifindex);
 	for (p = 0; p < d->size.port_max; p++)
 		if (d->ports[p].fd != -1 && d->ports[p].device &&
 		    d->ports[p].ifindex == ev->ifindex)
@@ -399,9 +476,16 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 			continue;
 		cp = conf_port_find(conf, port->name, &vid);
 		if (cp == NULL) {
-			/* Attached by vanctl: stays while its VAN does. */
-			if (!port->from_conf && edge_conf_van(conf,
+			const struct conf_van *av;
+
+			/* Attached by vanctl: stays while its VAN does; by a
+			 * pattern: while the VAN's pattern still takes it. */
+			if (!port->from_conf && !port->automatic && edge_conf_van(conf,
 			    bridge_van_id(d->br, pv.van)) != NULL)
+				continue;
+			if (port->automatic &&
+			    (av = edge_conf_devices_van(conf, port->name)) != NULL &&
+			    av->van.id == bridge_van_id(d->br, pv.van))
 				continue;
 			port_detach(d, port, false);
 		} else if (vid != bridge_van_id(d->br, pv.van) || cp->has_mac != pv.has_mac ||
@@ -418,8 +502,10 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 						newfd[k] = fd;
 						newidx[k] = idx;
 					}
-		} else
+		} else {
 			port->from_conf = true;
+			port->automatic = false;
+		}
 	}
 
 	/* 4. VANs: gone (their taps detached first), new, renamed. */
@@ -487,6 +573,7 @@ edged_reload(struct edged *d, char err[static SETTING_ERR_MAX])
 	conf->offload = d->conf->offload;
 	edge_conf_free(d->conf);
 	d->conf = conf;
+	device_auto_scan(d);
 	log_info("configuration reloaded from %s", conf->file);
 	return 0;
 }
@@ -517,14 +604,17 @@ show_request_of(struct edged *d, int argc, char **argv, char *err, size_t errlen
 
 			json_object_set_new(o, "kind",
 			    json_string(p != NULL && p->device ? "device" : "tap"));
+			json_object_set_new(o, "automatic", json_boolean(p != NULL &&
+			    p->automatic));
 		}
 	}
 	if (s != NULL && argc == 2 && strcmp(argv[1], "stats") == 0)
-		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
 		    "tap_read_errors", (json_int_t)d->tap_read_errors,
 		    "tap_pauses", (json_int_t)d->tap_pauses,
 		    "devices_gone", (json_int_t)d->devices_gone,
 		    "link_resyncs", (json_int_t)d->link_resyncs,
+		    "devices_auto", (json_int_t)d->devices_auto,
 		    "offload_errors", (json_int_t)d->offload_errors,
 		    "gso_sends", (json_int_t)d->tx.gso_sends,
 		    "gso_fallbacks", (json_int_t)d->tx.gso_fallbacks,
@@ -565,6 +655,7 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 		    false, err, errlen);
 		if (slot < 0)
 			return NULL;
+		held_del(d, d->ports[slot].ifindex);
 		return json_pack("{s:s, s:s, s:I}", "tap", name, "kind",
 		    device ? "device" : "tap", "van",
 		    (json_int_t)bridge_van_id(d->br, (uint32_t)v));
@@ -580,6 +671,8 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 			snprintf(err, errlen, "no port on '%s'", argv[1]);
 			return NULL;
 		}
+		if (p->automatic)
+			held_add(d, p->ifindex);
 		port_detach(d, p, false);
 		return json_pack("{s:s}", "tap", argv[1]);
 	}
@@ -689,7 +782,8 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 	 * fence (no nf_tables netdev family), taps still work; a device port
 	 * is refused with the reason.
 	 */
-	if ((d->linkbuf = malloc(LINK_BUFSZ)) == NULL ||
+	if ((d->held = calloc(d->size.port_max, sizeof(*d->held))) == NULL ||
+	    (d->linkbuf = malloc(LINK_BUFSZ)) == NULL ||
 	    (d->link_fd = link_open(&e)) == -1 ||
 	    (d->link_ev = event_new(d->base, d->link_fd, EV_READ | EV_PERSIST,
 	    link_read_cb, d)) == NULL || event_add(d->link_ev, NULL) == -1) {
@@ -707,6 +801,7 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 		goto fail;
 	d->conf = conf;
 	conf = NULL;
+	device_auto_scan(d);
 	if ((d->ctl = ctl_open(d->base, d->conf->site.control, ctl_handle, d, &e)) == NULL) {
 		snprintf(err, SETTING_ERR_MAX, "%s: control socket %s: %s: %s",
 		    d->conf->file, d->conf->site.control, e, strerror(errno));
@@ -758,6 +853,7 @@ edged_free(struct edged *d)
 	if (d->link_fd != -1)
 		close(d->link_fd);
 	free(d->linkbuf);
+	free(d->held);
 	if (d->timer != NULL)
 		event_free(d->timer);
 	if (d->udp_ev != NULL)

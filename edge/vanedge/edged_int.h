@@ -35,6 +35,7 @@ struct edged_port {
 	struct edged	*d;
 	int		fd;		/* a tap's, or a device's packet socket */
 	bool		device;		/* an interface that exists without us */
+	bool		automatic;	/* attached by its VAN's `devices` pattern */
 	int		ifindex;	/* a device's, which RTM_DELLINK names */
 	struct event	*ev;
 	struct event	*resume;	/* ends a pause of reading (flood limit) */
@@ -71,6 +72,8 @@ struct edged {
 	int		link_fd;	/* rtnetlink: devices that go */
 	struct event	*link_ev;
 	uint8_t		*linkbuf;
+	int		*held;		/* ifindexes detached by vanctl: not re-attached */
+	unsigned	nheld;
 	struct daemon_signals sig;
 	struct ctl	*ctl;
 	struct log_limit nonmember_log, bridge_log;
@@ -80,6 +83,7 @@ struct edged {
 	uint64_t	tap_pauses;	/* taps not read a while: flood limit */
 	uint64_t	devices_gone;	/* device ports withdrawn: interface gone */
 	uint64_t	link_resyncs;	/* rtnetlink overflowed: devices checked */
+	uint64_t	devices_auto;	/* device ports attached by a pattern */
 	uint64_t	reloads, reload_failures;
 };
 

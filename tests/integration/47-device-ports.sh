@@ -17,6 +17,8 @@ DV=$PFX-dv
 MAC=02:00:0a:00:00:15
 EXTRA_NS=$DV
 ip netns add "$DV" || fail "netns $DV"
+# Quiet: no IPv6 of its own (it would send before our first ping).
+ip netns exec "$DV" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip -n "$H2" link add dv-h type veth peer name eth0 netns "$DV" || fail "veth"
 ip -n "$DV" link set eth0 address $MAC mtu 1400 up
 ip -n "$DV" addr add 10.0.0.21/24 dev eth0
@@ -130,3 +132,47 @@ grep -q 'device dv-h: interface removed: port withdrawn from VAN 100' "$STATE/a-
     fail "h2 did not log the withdrawal"
 ping_ok b1 10.0.0.12 || fail "b1 lost b2 (h2) after the withdrawal"
 say "dv-h removed: port withdrawn (devices_gone $g), h1 and h3 forgot $MAC"
+
+# Auto-attach: blue's `devices = "dva-*"` takes an interface of that name
+# once it is up, as its VAN's port (no MAC: learnt); vanctl detach keeps it
+# detached while the interface lives; explicit ports win over the pattern.
+python3 - "$CONF" <<'PY' || fail "edit $CONF"
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+s, n = re.subn(r'(name = "blue";)', r'\1 devices = "dva-*";', s, count=1)
+assert n == 1
+open(p, "w").write(s)
+PY
+"$VANLAB" ctl --prefix "$PFX" h2 -- reload >/dev/null || fail "reload with devices"
+DV2=$PFX-dv2
+EXTRA_NS="$DV $DV2"
+ip netns add "$DV2" || fail "netns $DV2"
+ip netns exec "$DV2" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ip -n "$H2" link add dva-1 type veth peer name eth0 netns "$DV2" || fail "veth dva-1"
+ip -n "$DV2" link set eth0 address 02:00:0a:00:00:16 mtu 1400 up
+ip -n "$DV2" addr add 10.0.0.22/24 dev eth0
+ports_of() { ctl h2 show ports | jpy "len([p for p in j if p['tap']=='$1'])"; }
+[ "$(ports_of dva-1)" = 0 ] || fail "dva-1 attached while down"
+ip -n "$H2" link set dva-1 mtu 1400 up
+auto() { [ "$(ctl h2 show ports | jpy "[p['automatic'] for p in j if p['tap']=='dva-1']")" = '[true]' ]; }
+poll 10 auto || fail "dva-1 was not attached by blue's pattern"
+poll 10 ip netns exec "$DV2" ping -n -q -c 1 -W 1 10.0.0.11 || fail "dva-1's VM does not reach b1"
+n=$(ctl h2 show stats | jpy "j['daemon']['devices_auto']")
+[ "$n" -eq 1 ] || fail "devices_auto $n, not 1"
+say "dva-1 up: attached to blue by its pattern (devices_auto $n), reaches b1"
+"$VANLAB" ctl --prefix "$PFX" h2 -- detach dva-1 >/dev/null || fail "detach dva-1"
+ip -n "$H2" link set dva-1 down
+ip -n "$H2" link set dva-1 up
+# The flag changes are rtnetlink events, read in order: once dva-2 (made
+# after them) is attached, vanedge has seen dva-1's too.
+ip -n "$H2" link add dva-2 type veth peer name dva-2p
+ip -n "$H2" link set dva-2 up
+poll 10 sh -c "[ \"\$($VANLAB ctl --prefix $PFX h2 -- --json show stats | python3 -c \
+    'import json,sys; print(json.load(sys.stdin)[\"daemon\"][\"devices_auto\"])')\" -eq 2 ]" ||
+    fail "dva-2 was not attached"
+[ "$(ports_of dva-1)" = 0 ] || fail "dva-1 came back after vanctl detach"
+[ "$(ports_of dva-2)" = 1 ] || fail "dva-2 is not a port"
+say "vanctl detach dva-1: it stays detached through down/up (dva-2, after it, attached)"
+ip -n "$H2" link del dva-1
+ip -n "$H2" link del dva-2
