@@ -11,12 +11,14 @@ build="gcc make pkg-config libevent-dev libconfig-dev libsodium-dev libb2-dev
 fuzz="clang libclang-rt-14-dev"
 net="iproute2 iputils-ping iperf3 tcpdump procps psmisc python3 nftables wireguard-go
 	wireguard-tools kmod"
+# vanlab's qemu guests (federation/lab/guest/build.sh; kind = "qemu").
+guest="qemu-system-x86 busybox-static cpio kmod"
 bench_extra="jq tinc openvpn openssl n2n net-tools"
 
 case $what in
-all)	pkgs="$build $fuzz $net" ;;
+all)	pkgs="$build $fuzz $net $guest" ;;
 build)	pkgs="$build" ;;
-lab)	pkgs="$build iproute2 iputils-ping procps" ;;
+lab)	pkgs="$build iproute2 iputils-ping procps $guest" ;;
 bench)	pkgs="$build $net $bench_extra" ;;
 *)	echo "usage: $0 [all|build|lab|bench]" >&2; exit 2 ;;
 esac

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "federation/lab/agent.h"
 #include "federation/lab/daemon.h"
 #include "federation/lab/lab.h"
+#include "federation/lab/qemu.h"
 #include "federation/lab/state.h"
 
 /* Site s if name is "SITE-gw" of a lab of several sites, else -1. */
@@ -69,7 +71,7 @@ console_exec(const char *prefix, int argc, char **argv)
 	struct state st;
 	struct lab *lab;
 	char ns[LAB_NS_MAX], *args[CONSOLE_ARGS_MAX + 5];
-	int i, n = 0;
+	int i, v, n = 0;
 
 	if ((lab = state_open_lab(&st, prefix)) == NULL)
 		return 1;
@@ -78,16 +80,29 @@ console_exec(const char *prefix, int argc, char **argv)
 		lab_free(lab);
 		return 1;
 	}
-	lab_free(lab);
-	state_close(&st);
 	i = 1;
 	if (i < argc && strcmp(argv[i], "--") == 0)
 		i++;
 	if (i == argc || argc - i > CONSOLE_ARGS_MAX) {
 		fprintf(stderr, "vanlab: exec NAME -- COMMAND... (at most %d words)\n",
 		    CONSOLE_ARGS_MAX);
+		lab_free(lab);
 		return 2;
 	}
+	/* A qemu VM: through its guest's agent, the status its command's. */
+	if ((v = lab_find_vm(lab, argv[0])) >= 0 && lab->vm[v].kind == LAB_VM_QEMU) {
+		char dir[256];
+		int rc;
+
+		qemu_dir(&st, lab, (unsigned)v, dir);
+		lab_free(lab);
+		state_close(&st);
+		fflush(NULL);
+		rc = agent_exec(dir, argv + i, 0, false);
+		return rc == -1 ? 255 : rc;
+	}
+	lab_free(lab);
+	state_close(&st);
 	args[n++] = "ip";
 	args[n++] = "netns";
 	args[n++] = "exec";

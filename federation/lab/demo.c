@@ -1,6 +1,9 @@
 /*
  * demo.c — see demo.h.  Only chains testbed.c and report.c; the text it
- * prints with --keep names real commands of this lab.
+ * prints with --keep names real commands of this lab.  A lab with a qemu
+ * VM also shows a real live migration: the first such VM moves to a host
+ * of another site its VAN reaches (else another host of its site), and
+ * the report runs again.
  */
 #include "federation/lab/demo.h"
 
@@ -10,6 +13,40 @@
 #include "federation/lab/proc.h"
 #include "federation/lab/report.h"
 #include "federation/lab/testbed.h"
+
+/* The first qemu VM's live migration; 0 when there is none to do. */
+static int
+demo_migrate(const struct lab *lab, const char *prefix)
+{
+	struct testbed_move mv;
+	unsigned v, h, from, best = LAB_HOST_MAX;
+
+	for (v = 0; v < lab->nvms && lab->vm[v].kind != LAB_VM_QEMU; v++)
+		;
+	if (v == lab->nvms)
+		return 0;
+	from = lab->vm[v].host;
+	for (h = 0; h < lab->nhosts; h++) {
+		if (h == from || !lab_van_reaches(lab, lab->vm[v].van,
+		    lab->host[from].site, lab->host[h].site))
+			continue;
+		if (best == LAB_HOST_MAX || (lab->host[h].site != lab->host[from].site &&
+		    lab->host[best].site == lab->host[from].site))
+			best = h;
+	}
+	if (best == LAB_HOST_MAX)
+		return 0;
+	printf("vanlab demo: live migration of qemu VM %s from host %s to host %s\n",
+	    lab->vm[v].name, lab->host[from].name, lab->host[best].name);
+	fflush(stdout);
+	mv.vm = lab->vm[v].name;
+	mv.host = lab->host[best].name;
+	if (testbed_migrate(prefix, &mv, 1, false, false) == -1)
+		return -1;
+	printf("\n");
+	fflush(stdout);
+	return report_run(prefix);
+}
 
 int
 demo_run(const struct lab *lab, const char *prefix, bool keep, const char *self)
@@ -23,6 +60,8 @@ demo_run(const struct lab *lab, const char *prefix, bool keep, const char *self)
 	fflush(stdout);
 	rc = report_run(prefix) == 0 ? 0 : 1;
 	printf("\n");
+	if (rc == 0 && !proc_interrupted && demo_migrate(lab, prefix) == -1)
+		rc = 1;
 	if (keep && !proc_interrupted) {
 		lab_ns_vm(lab, prefix, 0, vm_ns);
 		printf("The lab stays up (prefix %s).  Try:\n"

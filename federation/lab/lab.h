@@ -110,8 +110,14 @@ struct lab_host {
 	int		line;
 };
 
+/* What a VM is: a namespace whose eth0 is the tap vanedge made (netns),
+ * or a real QEMU guest in its host's namespace on a tap QEMU owns,
+ * attached to vanedge as a device port (qemu.h). */
+enum lab_vm_kind { LAB_VM_NETNS, LAB_VM_QEMU };
+
 struct lab_vm {
 	char		name[LAB_VM_NAME_MAX];
+	uint8_t		kind;		/* enum lab_vm_kind */
 	unsigned	van;
 	unsigned	host;		/* where it runs now (vanlab migrate moves it) */
 	uint32_t	ip;		/* host order */

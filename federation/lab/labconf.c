@@ -254,11 +254,12 @@ name_unique(struct lab_ctx *c, const config_setting_t *s, const char *name)
 static bool
 parse_vm(struct lab_ctx *c, const config_setting_t *s, unsigned h)
 {
-	static const char *const known[] = { "name", "van", "ip", "mac", "ip6", NULL };
+	static const char *const known[] = { "name", "van", "ip", "mac", "ip6", "kind",
+	    NULL };
 	struct lab *lab = c->lab;
 	struct lab_vm *vm;
 	const char *name = NULL, *van = NULL, *ip = NULL, *mac = NULL, *ip6 = NULL;
-	const char *err;
+	const char *kind = NULL, *err;
 	struct addr_prefix p6;
 	uint32_t mask;
 	unsigned i;
@@ -276,9 +277,16 @@ parse_vm(struct lab_ctx *c, const config_setting_t *s, unsigned h)
 	    !setting_str(&c->set, s, "van", &van) ||
 	    !setting_str(&c->set, s, "ip", &ip) ||
 	    !setting_str(&c->set, s, "mac", &mac) ||
-	    !setting_str(&c->set, s, "ip6", &ip6))
+	    !setting_str(&c->set, s, "ip6", &ip6) ||
+	    !setting_str(&c->set, s, "kind", &kind))
 		return false;
 	vm->line = (int)config_setting_source_line(s);
+	vm->kind = LAB_VM_NETNS;
+	if (kind != NULL && strcmp(kind, "qemu") == 0)
+		vm->kind = LAB_VM_QEMU;
+	else if (kind != NULL && strcmp(kind, "netns") != 0)
+		return setting_fail(&c->set, config_setting_get_member(s, "kind"),
+		    "VM kind '%s': \"netns\" (the default) or \"qemu\"", kind);
 	vm->host = h;
 	if (name == NULL)
 		return setting_fail(&c->set, s, "VM without 'name'");

@@ -90,6 +90,8 @@ lab_print(FILE *f, const struct lab *lab)
 				if (vm->has_ip6)
 					fprintf(f, " ip6 = \"%s/%u\";", lab_ip6_str(vm, a6),
 					    vm->plen6);
+				if (vm->kind == LAB_VM_QEMU)
+					fprintf(f, " kind = \"qemu\";");
 				fprintf(f, " }");
 				first = false;
 			}
@@ -163,7 +165,10 @@ lab_edge_conf(FILE *f, const struct lab *lab, unsigned h, const char *control,
 			    lab->van[i].flood_rate, lab->van[i].flood_burst);
 		fprintf(f, " ports = (");
 		for (v = 0, n = 0; v < lab->nvms; v++) {
-			if (lab->vm[v].host != h || lab->vm[v].van != i)
+			/* A qemu VM's tap is QEMU's: vanlab attaches it as a
+			 * device port once QEMU made it (qemu.c). */
+			if (lab->vm[v].host != h || lab->vm[v].van != i ||
+			    lab->vm[v].kind == LAB_VM_QEMU)
 				continue;
 			lab_tap(lab, v, tap);
 			mac_str(lab->vm[v].mac, m);

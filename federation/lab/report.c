@@ -24,10 +24,12 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "federation/lab/agent.h"
 #include "federation/lab/daemon.h"
 #include "federation/lab/gateway.h"
 #include "federation/lab/netns.h"
 #include "federation/lab/proc.h"
+#include "federation/lab/qemu.h"
 #include "federation/lab/state.h"
 
 #define PROBE_PAR	24	/* pings at once */
@@ -81,6 +83,11 @@ ping(const struct lab *lab, const char *prefix, const struct probe *p)
 	lab_ns_vm(lab, prefix, p->from, ns);
 	lab_ip_str(p->kind == PROBE_SAME || p->kind == PROBE_APART ? lab->vm[p->to].ip :
 	    lab_probe_addr(p->to), addr);
+	/* A qemu VM pings with its busybox (numeric already: no -n). */
+	if (lab->vm[p->from].kind == LAB_VM_QEMU) {
+		argv[1] = "ping";
+		return agent_spawn(prefix, lab->vm[p->from].name, argv + 1, true);
+	}
 	return proc_spawn(&spec);
 }
 
@@ -119,13 +126,25 @@ run_probes(const struct lab *lab, const char *prefix, unsigned *list, unsigned n
 }
 
 static int
-probe_addrs(const struct lab *lab, const char *prefix, bool add)
+probe_addrs(const struct state *st, const struct lab *lab, const char *prefix, bool add)
 {
 	char ns[LAB_NS_MAX], addr[32], ip[16];
 	unsigned v;
 	int rc = 0;
 
 	for (v = 0; v < lab->nvms; v++) {
+		if (lab->vm[v].kind == LAB_VM_QEMU) {
+			char dir[256];
+			char *argv[] = { "ip", "addr", add ? "add" : "del", addr, "dev",
+			    "eth0", NULL };
+
+			qemu_dir(st, lab, v, dir);
+			snprintf(addr, sizeof(addr), "%s/%u",
+			    lab_ip_str(lab_probe_addr(v), ip), LAB_PROBE_PLEN);
+			if (agent_exec(dir, argv, QEMU_QMP_MS, !add) != 0)
+				rc = -1;
+			continue;
+		}
 		lab_ns_vm(lab, prefix, v, ns);
 		snprintf(addr, sizeof(addr), "%s/%u", lab_ip_str(lab_probe_addr(v), ip),
 		    LAB_PROBE_PLEN);
@@ -339,7 +358,7 @@ report_run(const char *prefix)
 		    lab->nvms, lab->nvans, lab->nhosts);
 	fflush(stdout);
 	added = true;
-	if (probe_addrs(lab, prefix, true) == -1) {
+	if (probe_addrs(&st, lab, prefix, true) == -1) {
 		fprintf(stderr, "vanlab: cannot give the VMs their probe addresses "
 		    "(is every VM's eth0 there? `vanlab status`)\n");
 		goto out;
@@ -369,7 +388,7 @@ report_run(const char *prefix)
 	rc = bad == 0 ? 0 : -1;
 out:
 	if (added)
-		probe_addrs(lab, prefix, false);
+		probe_addrs(&st, lab, prefix, false);
 	lab_free(lab);
 	state_close(&st);
 	return rc;

@@ -12,6 +12,8 @@
  *                      proxy.sock, wg.name (its `wg` name: the UAPI socket
  *                      /var/run/wireguard/NAME.sock is removed at down)
  *   psk-A-B.key        a peering's preshared key, when it wants one
+ *   NAME.qemu/         per qemu VM: qemu.pid, qmp.sock, agentK.sock, its
+ *                      console (qemu.h); NAME.qemu.inT/ during a migration
  *
  * Commands that change a lab hold an exclusive lock (flock) on the
  * directory, so a `down` cannot race a `migrate`.

@@ -16,6 +16,7 @@
 #include "federation/lab/gateway.h"
 #include "federation/lab/lab.h"
 #include "federation/lab/netns.h"
+#include "federation/lab/qemu.h"
 #include "federation/lab/state.h"
 
 /* The proxies' lines of `status`; how many are not as they should be. */
@@ -121,14 +122,29 @@ status_run(const char *prefix)
 		char addr[32];
 		bool up;
 
+		char what[32] = "present";
+
 		lab_ns_vm(lab, prefix, v, ns);
-		up = netns_ip(ns, true, "link", "show", "dev", "eth0", NULL) == 0;
+		if (vm->kind == LAB_VM_QEMU) {
+			char dir[256];
+			pid_t qp;
+
+			qemu_dir(&st, lab, v, dir);
+			qp = qemu_pid(dir);
+			up = qp != -1;
+			snprintf(what, sizeof(what), up ? "qemu pid %ld" : "QEMU NOT RUNNING",
+			    (long)qp);
+			snprintf(ns, sizeof(ns), "(qemu)");
+		} else {
+			up = netns_ip(ns, true, "link", "show", "dev", "eth0", NULL) == 0;
+			if (!up)
+				snprintf(what, sizeof(what), "MISSING");
+		}
 		bad += !up;
 		snprintf(addr, sizeof(addr), "%s/%u", lab_ip_str(vm->ip, ip), vm->plen);
 		mac_str(vm->mac, mac);
 		printf("%-8s %-18s %-8s %-8s %-18s %-17s %s\n", vm->name, ns,
-		    lab->van[vm->van].name, lab->host[vm->host].name, addr, mac,
-		    up ? "present" : "MISSING");
+		    lab->van[vm->van].name, lab->host[vm->host].name, addr, mac, what);
 	}
 	if (lab_federated(lab))
 		bad += status_proxies(prefix, &st, lab);

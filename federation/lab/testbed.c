@@ -6,12 +6,13 @@
  *         in them (quiet), vanedge per host (its taps exist once its
  *         control socket answers); with several sites then the proxies'
  *         keys and files and each vanproxy, one after another (gateway.c
- *         says why); taps into the VMs, then wait until every host sees
- *         its members alive and the VANs JOINed, and every proxy its
- *         peers alive.
- *   down: daemons (by pid, after checking it is still ours), any process
- *         left inside our namespaces, the namespaces, a UAPI socket a
- *         killed vanproxy left, the state.
+ *         says why); taps into the VMs, every qemu VM's QEMU started and
+ *         its tap attached (a device port), then wait until every host
+ *         sees its members alive and the VANs JOINed, every proxy its
+ *         peers alive, and every guest's agent answers.
+ *   down: daemons and QEMUs (by pid, after checking it is still
+ *         ours), any process left inside our namespaces, the namespaces,
+ *         a UAPI socket a killed vanproxy left, the state.
  *   migrate: as a hypervisor's live migration: each VM's NIC stops (its
  *         old port stays), the new port and NIC come up, the VM's first
  *         frames go out, and only then is the old port detached; the state
@@ -32,8 +33,10 @@
 #include "edge/van/mac.h"
 #include "federation/lab/daemon.h"
 #include "federation/lab/gateway.h"
+#include "federation/lab/livemig.h"
 #include "federation/lab/netns.h"
 #include "federation/lab/proc.h"
+#include "federation/lab/qemu.h"
 #include "federation/lab/resume.h"
 #include "federation/lab/state.h"
 
@@ -296,11 +299,52 @@ print_up(const struct state *st, const struct lab *lab, const pid_t *pids,
 	}
 }
 
+/* Every qemu VM's QEMU on its host, its tap attached as a device port;
+ * they boot at the same time. */
+static int
+start_guests(const struct state *st, const struct lab *lab, pid_t *qpids)
+{
+	char dir[256];
+	unsigned v;
+
+	for (v = 0; v < lab->nvms; v++) {
+		qpids[v] = -1;
+		if (lab->vm[v].kind != LAB_VM_QEMU)
+			continue;
+		qemu_dir(st, lab, v, dir);
+		if ((qpids[v] = qemu_start(st, lab, v, lab->vm[v].host, dir, NULL)) == -1 ||
+		    qemu_plug(st, lab, v, lab->vm[v].host, qpids[v], true) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Every guest's agent answers. */
+static int
+wait_guests(const struct state *st, const struct lab *lab, const pid_t *qpids)
+{
+	char dir[256];
+	unsigned v;
+
+	for (v = 0; v < lab->nvms; v++) {
+		if (lab->vm[v].kind != LAB_VM_QEMU)
+			continue;
+		qemu_dir(st, lab, v, dir);
+		if (qemu_wait_agent(dir, qpids[v], QEMU_BOOT_MS) == -1) {
+			fprintf(stderr, "vanlab: the guest of VM %s: no agent after %d ms "
+			    "(console: %s/console.log)\n", lab->vm[v].name, QEMU_BOOT_MS,
+			    dir);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 testbed_up(const struct lab *lab, const char *prefix)
 {
 	struct state st = { .lock_fd = -1 };
-	pid_t pids[LAB_HOST_MAX], gw[LAB_SITE_MAX];
+	pid_t pids[LAB_HOST_MAX], gw[LAB_SITE_MAX], qpids[LAB_VM_MAX];
 	char ns[LAB_NS_MAX];
 	long long t0 = proc_now_ms();
 	bool fed = lab_federated(lab);
@@ -347,6 +391,8 @@ testbed_up(const struct lab *lab, const char *prefix)
 		if (make_proxy(&st, lab, s) == -1)
 			goto fail;
 	for (v = 0; v < lab->nvms; v++) {
+		if (lab->vm[v].kind == LAB_VM_QEMU)
+			continue;
 		lab_ns_vm(lab, prefix, v, ns);
 		if (make_ns(&st, ns, lab->ipv6) == -1)
 			goto fail;
@@ -360,14 +406,19 @@ testbed_up(const struct lab *lab, const char *prefix)
 	if (fed && start_proxies(&st, lab, gw) == -1)
 		goto fail;
 	for (v = 0; v < lab->nvms; v++)
-		if (plug_vm(prefix, lab, v, lab->vm[v].host) == -1)
+		if (lab->vm[v].kind != LAB_VM_QEMU &&
+		    plug_vm(prefix, lab, v, lab->vm[v].host) == -1)
 			goto fail;
+	if (start_guests(&st, lab, qpids) == -1)
+		goto fail;
 	/* HELLOs are answered at once; allow for several lost in a row. */
 	ready_ms = (int)(lab->hello_ms * (lab->dead_after + 2));
 	if (ready_ms < DAEMON_READY_MIN_MS)
 		ready_ms = DAEMON_READY_MIN_MS;
 	if (daemon_wait_ready(&st, lab, ready_ms) == -1 ||
 	    (fed && gateway_wait_ready(&st, lab, ready_ms + GATEWAY_READY_EXTRA_MS) == -1))
+		goto fail;
+	if (wait_guests(&st, lab, qpids) == -1)
 		goto fail;
 	print_up(&st, lab, pids, gw);
 	printf("vanlab: up in %.2f s: every host sees its members alive%s "
@@ -384,6 +435,14 @@ fail:
 		show_log_tail(&st, lab, h);
 	for (s = 0; fed && s < lab->nsites; s++)
 		gateway_log_tail(&st, lab, s);
+	for (v = 0; v < lab->nvms; v++)
+		if (lab->vm[v].kind == LAB_VM_QEMU) {
+			char dir[256], who[LAB_VM_NAME_MAX + 8];
+
+			qemu_dir(&st, lab, v, dir);
+			snprintf(who, sizeof(who), "VM %s", lab->vm[v].name);
+			qemu_log_tail(dir, who);
+		}
 	state_close(&st);
 	fprintf(stderr, "vanlab: up failed: tearing down what was built\n");
 	testbed_down(prefix, false);
@@ -415,6 +474,9 @@ stop_daemons(const struct state *st, bool uapi)
 				rc = -1;
 			continue;
 		}
+		/* A NAME.qemu directory: the guest's QEMU (qemu.h). */
+		if (qemu_stop_dir(dir) == -1)
+			rc = -1;
 		snprintf(pidf, sizeof(pidf), "%s/edge.pid", dir);
 		snprintf(conf, sizeof(conf), "%s/edge.conf", dir);
 		if (daemon_stop("vanedge", pidf, conf) == -1 || gateway_stop_dir(dir) == -1)
@@ -471,6 +533,11 @@ struct move {
 	bool		arrived;	/* running on `to` */
 	const char	*first;		/* what its first frames were */
 	long long	t_stop, t_attach, t_up, t_frame, t_detach, t_gone;
+	/* A qemu VM (livemig.h): stop is when `migrate` began, up when it
+	 * completed, detach when the source was told to quit, gone when its
+	 * port was withdrawn; QEMU's downtime and total time. */
+	bool		qemu;
+	long long	downtime_ms, total_ms;
 };
 
 static long long
@@ -627,6 +694,19 @@ move_print(const struct lab *lab, const struct move *mv, bool learn)
 	if (fs != ts)
 		snprintf(across, sizeof(across), " (site %s to site %s)", lab->site[fs].name,
 		    lab->site[ts].name);
+	if (mv->qemu) {
+		printf("vanlab: VM %s live-migrated from host %s to host %s%s: port "
+		    "attached%s -%lld ms, migrate completed +%lld ms (QEMU: downtime %lld "
+		    "ms, total %lld ms), first frame +%lld ms (%s, monotonic "
+		    "%lld.%09lld s), old QEMU quit +%lld ms, old port gone +%lld ms\n",
+		    lab->vm[mv->vm].name, lab->host[mv->from].name, lab->host[mv->to].name,
+		    across, learn ? " without MAC" : "", (t0 - mv->t_attach) / 1000000,
+		    (mv->t_up - t0) / 1000000, mv->downtime_ms, mv->total_ms,
+		    (mv->t_frame - t0) / 1000000, mv->first, mv->t_frame / 1000000000LL,
+		    mv->t_frame % 1000000000LL, (mv->t_detach - t0) / 1000000,
+		    (mv->t_gone - t0) / 1000000);
+		return;
+	}
 	printf("vanlab: VM %s moved from host %s to host %s%s: stopped, attached%s "
 	    "+%lld ms, eth0 up +%lld ms, first frame +%lld ms (%s, monotonic "
 	    "%lld.%09lld s), old port gone +%lld ms\n", lab->vm[mv->vm].name,
@@ -640,11 +720,11 @@ move_print(const struct lab *lab, const struct move *mv, bool learn)
 static void
 moves_json(const struct lab *lab, const struct move *mv, unsigned n, bool learn)
 {
-	json_t *arr = json_array(), *o;
+	json_t *arr = json_array(), *o, *e;
 	unsigned i;
 
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, "
+	for (i = 0; i < n; i++) {
+		e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, "
 		    "s:I, s:I, s:I, s:I, s:I, s:I}", "vm", lab->vm[mv[i].vm].name,
 		    "from", lab->host[mv[i].from].name, "to", lab->host[mv[i].to].name,
 		    "from_site", lab->site[lab->host[mv[i].from].site].name,
@@ -655,7 +735,14 @@ moves_json(const struct lab *lab, const struct move *mv, unsigned n, bool learn)
 		    "up_ns", (json_int_t)mv[i].t_up,
 		    "first_frame_ns", (json_int_t)mv[i].t_frame,
 		    "detach_ns", (json_int_t)mv[i].t_detach,
-		    "gone_ns", (json_int_t)mv[i].t_gone));
+		    "gone_ns", (json_int_t)mv[i].t_gone);
+		if (mv[i].qemu) {
+			json_object_set_new(e, "kind", json_string("qemu"));
+			json_object_set_new(e, "downtime_ms", json_integer(mv[i].downtime_ms));
+			json_object_set_new(e, "total_ms", json_integer(mv[i].total_ms));
+		}
+		json_array_append_new(arr, e);
+	}
 	o = json_pack("{s:s, s:s, s:o}", "clock", "CLOCK_MONOTONIC", "port_mac",
 	    learn ? "learnt from the first frame" : "configured at attach", "moves", arr);
 	json_dumpf(o, stdout, JSON_INDENT(2));
@@ -672,7 +759,7 @@ testbed_migrate(const char *prefix, const struct testbed_move *req, unsigned n,
 	struct move mv[LAB_VM_MAX];
 	char err[LAB_ERR_MAX], vns[LAB_NS_MAX];
 	long long deadline;
-	unsigned i, arrived = 0;
+	unsigned i, arrived = 0, qemu;
 	int rc = -1;
 
 	if (n == 0 || n > LAB_VM_MAX) {
@@ -691,6 +778,36 @@ testbed_migrate(const char *prefix, const struct testbed_move *req, unsigned n,
 	for (i = 0; i < n; i++)
 		if (move_check(&st, lab, prefix, &req[i], &mv[i], mv, i) == -1)
 			goto out;
+	for (i = 0, qemu = 0; i < n; i++)
+		qemu += lab->vm[mv[i].vm].kind == LAB_VM_QEMU;
+	if (qemu > 0 && qemu < n) {
+		fprintf(stderr, "vanlab: migrate: qemu VMs and namespace VMs move in "
+		    "separate commands\n");
+		goto out;
+	}
+	if (qemu > 0) {
+		/* Real live migrations, one after another (livemig.h). */
+		for (i = 0; i < n; i++) {
+			struct livemig m;
+
+			if (livemig_move(&st, lab, mv[i].vm, mv[i].to, learn, &m) == -1)
+				goto out;
+			arrived++;
+			mv[i].arrived = true;
+			mv[i].t_stop = m.t_start;
+			mv[i].t_attach = m.t_attach;
+			mv[i].t_up = m.t_done;
+			mv[i].t_frame = m.t_frame;
+			mv[i].t_detach = m.t_quit;
+			mv[i].t_gone = m.t_gone;
+			mv[i].downtime_ms = m.downtime_ms;
+			mv[i].total_ms = m.total_ms;
+			mv[i].qemu = true;
+			mv[i].first = m.first_type == 0x8035 ? "RARP (QEMU's self-announce)" :
+			    m.first_type == 0x0806 ? "ARP" : "a frame";
+		}
+		goto report;
+	}
 
 	/* Every step for every VM before the next step: moves at the same
 	 * time overlap, and their messages cross on the underlay. */
@@ -726,6 +843,7 @@ testbed_migrate(const char *prefix, const struct testbed_move *req, unsigned n,
 		}
 		mv[i].t_gone = now_ns();
 	}
+report:
 	if (json)
 		moves_json(lab, mv, n, learn);
 	else

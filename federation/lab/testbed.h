@@ -10,7 +10,12 @@
  *                      switch, eth1 on the internet, and its vanproxy
  *   PREFIX-inet        several sites: the internet switch (br0)
  *
- * and moving a VM from one host to another as a hypervisor would.
+ * A qemu VM has no namespace of its own: its QEMU runs in its host's, on
+ * a tap QEMU owns, attached as a device port (qemu.h); `up` starts every
+ * guest once the daemons run and waits for their agents.
+ *
+ * and moving a VM from one host to another as a hypervisor would (a qemu
+ * VM: a real live migration, livemig.h).
  */
 #ifndef FEDERATION_LAB_TESTBED_H
 #define FEDERATION_LAB_TESTBED_H

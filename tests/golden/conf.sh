@@ -123,7 +123,7 @@ for f in lab-bad-*.conf; do
 done
 # The shipped topologies check, and their edge configurations too; with
 # several sites, every proxy's files are written.
-for t in "$TOP"/etc/lab/*.conf "$TOP"/tests/integration/lab.conf \
+for t in "$TOP"/etc/lab/*.conf "$TOP"/tests/integration/lab.conf "$TOP"/tests/integration/qemu.conf \
     "$TOP"/tests/integration/fed*.conf; do
 	if ! "$VANLAB" check "$t" >"$TMP/norm" 2>"$TMP/err"; then
 		bad "vanlab check $t: $(cat "$TMP/err")"

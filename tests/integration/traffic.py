@@ -27,6 +27,13 @@ timeout and says so with a non-zero exit.
   probe-recv BIND PORT OUT SECONDS    receive probes until the sender's end
                                       mark or SECONDS; OUT gets "SEQ SENT_NS
                                       RECV_NS" (OUT.ready once bound)
+  ping-probe DST INTERVAL_US SECONDS SENT RECEIVED [STOP]
+                                      numbered ICMP echo requests (a raw
+                                      socket) at a fixed interval, for a VM
+                                      that runs nothing of ours (a qemu
+                                      guest answers in its kernel); SENT
+                                      and RECEIVED as probe-send's and
+                                      probe-recv's, for probe-gap
   probe-gap SENT RECEIVED MOVES_JSON INTERVAL_US [VM [SRC_HOST]]
                                       per move (of VM) in `vanlab migrate
                                       --json` output (several concatenated):
@@ -271,6 +278,69 @@ def probe_send(dst, port, interval_us, seconds, log, stop=None):
     with open(log + ".tmp", "w") as f:
         f.writelines("%d %d\n" % x for x in sent)
     os.rename(log + ".tmp", log)
+
+
+def ping_probe(dst, interval_us, seconds, sent_log, recv_log, stop=None):
+    """The echo's sequence numbers are 16 bits: SEQ counts on past them."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    s.setblocking(False)
+    ident = os.getpid() & 0xffff
+    step = int(interval_us) * 1000
+    now = time.monotonic_ns()
+    end = now + int(float(seconds) * 1e9)
+    nxt, seq = now, 0
+    sent, got, at = [], {}, {}
+
+    def csum(b):
+        v = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+        v = (v >> 16) + (v & 0xffff)
+        return ~(v + (v >> 16)) & 0xffff
+
+    def drain():
+        while True:
+            try:
+                b = s.recv(2048)
+            except BlockingIOError:
+                return
+            h = (b[0] & 15) * 4
+            if len(b) < h + 8 or b[h] != 0:
+                continue
+            i, q = struct.unpack_from("!HH", b, h + 4)
+            if i == ident and q in at and at[q][0] not in got:
+                got[at[q][0]] = (at[q][1], time.monotonic_ns())
+
+    while nxt < end:
+        if stop is not None and seq % 64 == 0 and os.path.exists(stop):
+            break
+        drain()
+        now = time.monotonic_ns()
+        if now < nxt:
+            time.sleep(min((nxt - now) / 1e9, 0.001))
+            continue
+        t = time.monotonic_ns()
+        body = struct.pack("!QQ", seq, t)
+        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq & 0xffff)
+        pkt = struct.pack("!BBHHH", 8, 0, csum(hdr + body), ident, seq & 0xffff) + body
+        try:
+            s.sendto(pkt, (dst, 0))
+            sent.append((seq, t))
+            at[seq & 0xffff] = (seq, t)
+        except OSError:
+            pass
+        seq += 1
+        nxt += step
+        if time.monotonic_ns() - nxt > step:
+            nxt = time.monotonic_ns()
+    late = time.monotonic() + 1.0
+    while time.monotonic() < late:
+        drain()
+        time.sleep(0.01)
+    with open(sent_log + ".tmp", "w") as f:
+        f.writelines("%d %d\n" % x for x in sent)
+    os.rename(sent_log + ".tmp", sent_log)
+    with open(recv_log + ".tmp", "w") as f:
+        f.writelines("%d %d %d\n" % (q, a, b) for q, (a, b) in sorted(got.items()))
+    os.rename(recv_log + ".tmp", recv_log)
 
 
 def probe_recv(bind, port, out, seconds):
@@ -631,7 +701,7 @@ COMMANDS = {
     "tcp-recv": tcp_recv, "tcp-send": tcp_send, "udp-sink": udp_sink,
     "udp-send": udp_send, "marker": marker, "van": van,
     "van-random": van_random, "ctl": ctl, "count": count,
-    "probe-send": probe_send, "probe-recv": probe_recv, "probe-gap": probe_gap,
+    "probe-send": probe_send, "probe-recv": probe_recv, "ping-probe": ping_probe, "probe-gap": probe_gap,
     "storm": storm, "garp": garp, "udp-df": udp_df, "learn-msg": learn_msg, "seal": seal,
     "van-spoof": van_spoof, "pcap-van": pcap_van, "pcap-wg": pcap_wg,
     "pcap-grep": pcap_grep, "flood-joins": flood_joins, "flood-srcmacs": flood_srcmacs,

@@ -257,6 +257,9 @@ static const struct {
 	{ ONE_VM("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
 	  "ip6 = \"fd00::1/64\";"),
 	  "t.conf:3: VM 'b1': ip6 needs ipv6 = true in 'lab'" },
+	{ ONE_VM("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
+	  "kind = \"kvm\";"),
+	  "t.conf:3: VM kind 'kvm': \"netns\" (the default) or \"qemu\"" },
 	{ ONE_VM6("name = \"b1\"; van = \"blue\"; ip = \"10.0.0.1/24\"; "
 	  "ip6 = \"fd00::1\";"),
 	  "t.conf:4: VM 'b1': ip6 'fd00::1': not an IPv6 address/n (n 8..128)" },
@@ -565,6 +568,48 @@ test_print_moved(void **state)
 }
 
 /* vanedge's own parser reads what lab_edge_conf writes. */
+/* kind = "qemu": kept by the normalised topology, and no port of the
+ * host's vanedge configuration (vanlab attaches QEMU's tap at run time). */
+static void
+test_qemu_kind(void **state)
+{
+	struct lab *lab = parse_ok(ONE_VM("name = \"g1\"; van = \"blue\"; "
+	    "ip = \"10.0.0.1/24\"; kind = \"qemu\";"));
+	struct lab *again, *ns = parse_ok(ONE_VM("name = \"b1\"; van = \"blue\"; "
+	    "ip = \"10.0.0.1/24\"; kind = \"netns\";"));
+	char *text = NULL, err[LAB_ERR_MAX];
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(lab->vm[0].kind, LAB_VM_QEMU);
+	assert_int_equal(ns->vm[0].kind, LAB_VM_NETNS);
+	f = open_memstream(&text, &len);
+	lab_print(f, lab);
+	fclose(f);
+	assert_non_null(strstr(text, "kind = \"qemu\";"));
+	again = lab_parse(text, "norm", err);
+	if (again == NULL)
+		fail_msg("the normalised topology does not parse: %s", err);
+	assert_int_equal(again->vm[0].kind, LAB_VM_QEMU);
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	lab_edge_conf(f, lab, 0, "/run/e.sock", NULL);
+	fclose(f);
+	assert_null(strstr(text, "t-g1"));
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	lab_edge_conf(f, ns, 0, "/run/e.sock", NULL);
+	fclose(f);
+	assert_non_null(strstr(text, "t-b1"));
+	free(text);
+	lab_free(again);
+	lab_free(ns);
+	lab_free(lab);
+}
+
 static void
 test_edge_conf(void **state)
 {
@@ -1193,6 +1238,7 @@ main(void)
 		cmocka_unit_test(test_print_fixpoint),
 		cmocka_unit_test(test_print_moved),
 		cmocka_unit_test(test_edge_conf),
+		cmocka_unit_test(test_qemu_kind),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_ready),
 		cmocka_unit_test(test_federation),
