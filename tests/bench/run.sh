@@ -10,7 +10,9 @@
 # (encrypted VM-to-VM traffic across two sites: vanproxy-plugin.sh) to each
 # encrypted anchor — wireguard-go's TCP in particular (issue 5's goal: 10
 # times).  Then the migration gap (migrate.sh:
-# vanlab, BENCH_MIGRATIONS moves of each kind, default 10), and the crypto
+# vanlab, BENCH_MIGRATIONS moves of each kind, default 10), that of real
+# QEMU live migrations (migrate-qemu.sh, BENCH_QEMU_MIGRATIONS, default 6
+# inside a site and 2 across), and the crypto
 # engine's figures beside ../shared/bench/cryptolimit.c, when
 # tests/bench/crypto.sh exists, vanplan's planning time, and what a forger
 # of a member's address costs an edge (attack_bench.c).
@@ -74,6 +76,9 @@ if [ -f "$out/anchors/summary.tsv" ]; then
 fi
 # The migration gap (issue 4), in a vanlab lab of its own, beside the ratios.
 BENCH_OUT_DIR=$out sh "$here/migrate.sh" "$build" | tee "$out/migrate.md" || rc=1
+# The same for real QEMU guests: live migrations inside a site and across
+# sites (issue 11), with the guest `make guest` built.
+BENCH_OUT_DIR=$out sh "$here/migrate-qemu.sh" "$build" | tee "$out/migrate-qemu.md" || rc=1
 # vanplan (issue 6): 10000 sites, 100000 candidate links (plan_bench.c).
 echo
 "$build/bench/plan-bench" | tee "$out/vanplan.txt" || rc=1
