@@ -511,6 +511,18 @@ flood_members(struct bridge *b, struct bridge_out *o, uint32_t v,
 	}
 }
 
+/*
+ * A binding just made on port for the port's own MAC (a port with a MAC
+ * sends from no other): a port that claims at its first frame has claimed
+ * now, for good.
+ */
+static inline void
+bridge_claim_at_frame(const struct bridge_port *port, struct fdb_entry *e)
+{
+	if (port->has_mac)
+		e->flags |= FDB_F_STATIC;
+}
+
 void
 bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
     const uint8_t *frame, size_t len, unsigned segs, monotime_t now)
@@ -571,6 +583,7 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 	if (e == NULL) {
 		if ((e = bridge_fdb_new(b, v, src, BRIDGE_NONE)) != NULL) {
 			bridge_fdb_set(b, e, v, FDB_LOCAL, p, true, now);
+			bridge_claim_at_frame(port, e);
 			e->seq = wire_seq_next(bridge_seq_known(b, van->id, src, NULL, now));
 			bridge_announce(b, o, v, e);
 		}
@@ -582,14 +595,12 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 		bool was_here = e->kind == FDB_LOCAL;
 
 		bridge_fdb_set(b, e, v, FDB_LOCAL, p, false, now);
+		bridge_claim_at_frame(port, e);
 		e->seq = wire_seq_next(bridge_seq_known(b, van->id, src, e, now));
 		if (!was_here || addr_news)
 			bridge_announce(b, o, v, e);
 	}
 	/* A frozen MAC's frames still go; its binding stays where it is. */
-	/* A port that claims its MAC at its first frame: claimed now, for good. */
-	if (port->has_mac && e != NULL && e->kind == FDB_LOCAL && e->where == p)
-		e->flags |= FDB_F_STATIC;
 
 	if (arp && port_answer(b, o, v, p, &pk))
 		return;
