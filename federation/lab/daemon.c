@@ -134,33 +134,12 @@ which_process(pid_t pid, const char *prog, const char *conf)
 	return OTHER;
 }
 
-/* Gone: reaped (our child), or no such process, or a zombie of another. */
-static bool
-gone(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
-
-	if (proc_ended(pid, NULL) && kill(pid, 0) == -1)
-		return true;
-	if (kill(pid, 0) == -1 && errno == ESRCH)
-		return true;
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return true;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return (p = strrchr(buf, ')')) != NULL && p[1] == ' ' && p[2] == 'Z';
-}
-
 pid_t
 daemon_running(const char *prog, const char *pidf, const char *conf)
 {
 	pid_t pid = state_read_pid(pidf);
 
-	if (pid <= 1 || gone(pid) || which_process(pid, prog, conf) != OURS)
+	if (pid <= 1 || proc_gone(pid) || which_process(pid, prog, conf) != OURS)
 		return -1;
 	return pid;
 }
@@ -178,10 +157,9 @@ daemon_pid(const struct state *st, const struct lab *lab, unsigned h)
 int
 daemon_stop(const char *prog, const char *pidfile, const char *conf)
 {
-	long long deadline;
 	pid_t pid = state_read_pid(pidfile);
 
-	if (pid <= 1 || gone(pid))
+	if (pid <= 1 || proc_gone(pid))
 		return 0;
 	switch (which_process(pid, prog, conf)) {
 	case OTHER:
@@ -194,18 +172,12 @@ daemon_stop(const char *prog, const char *pidfile, const char *conf)
 	case EXITING:
 		break;
 	}
-	deadline = proc_now_ms() + DAEMON_STOP_MS;
-	while (!gone(pid) && proc_now_ms() < deadline)
-		proc_sleep_ms(5);
-	if (gone(pid))
+	if (proc_wait_gone(pid, DAEMON_STOP_MS))
 		return 0;
 	fprintf(stderr, "vanlab: %s %ld did not stop in %d ms: killed\n", prog,
 	    (long)pid, DAEMON_STOP_MS);
 	kill(pid, SIGKILL);
-	deadline = proc_now_ms() + DAEMON_STOP_MS;
-	while (!gone(pid) && proc_now_ms() < deadline)
-		proc_sleep_ms(5);
-	return gone(pid) ? 0 : -1;
+	return proc_wait_gone(pid, DAEMON_STOP_MS) ? 0 : -1;
 }
 
 /* argv = vanctl [--json] -s SOCK WORDS... */

@@ -161,6 +161,36 @@ proc_ended(pid_t pid, int *status)
 	return false;
 }
 
+bool
+proc_gone(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	if (proc_ended(pid, NULL) && kill(pid, 0) == -1)
+		return true;
+	if (kill(pid, 0) == -1 && errno == ESRCH)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return (p = strrchr(buf, ')')) != NULL && p[1] == ' ' && p[2] == 'Z';
+}
+
+bool
+proc_wait_gone(pid_t pid, int timeout_ms)
+{
+	long long deadline = proc_now_ms() + timeout_ms;
+
+	while (!proc_gone(pid) && proc_now_ms() < deadline)
+		proc_sleep_ms(5);
+	return proc_gone(pid);
+}
+
 int
 proc_wait(pid_t pid, int timeout_ms, int *status)
 {

@@ -39,6 +39,10 @@ pid_t	proc_spawn(const struct proc_spec *);
 int	proc_wait(pid_t, int timeout_ms, int *status);
 /* Has it ended (reaped then)?  For children that should keep running. */
 bool	proc_ended(pid_t, int *status);
+/* Gone: reaped (our child), or no such process, or a zombie of another. */
+bool	proc_gone(pid_t);
+/* Wait up to timeout_ms until it is gone; whether it is. */
+bool	proc_wait_gone(pid_t, int timeout_ms);
 
 /* Run to the end: 0 if it exited 0; otherwise -1, and unless quiet a
  * message "vanlab: CMD: exit N" (the command's own stderr comes first). */

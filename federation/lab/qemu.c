@@ -268,26 +268,23 @@ qemu_pid(const char *dir)
 int
 qemu_stop_dir(const char *dir)
 {
+	static const int sig[] = { SIGTERM, SIGKILL };
 	pid_t pid = qemu_pid(dir);
 	long long deadline;
+	unsigned i;
 
 	if (pid == -1)
 		return 0;
-	kill(pid, SIGTERM);
-	deadline = proc_now_ms() + QEMU_STOP_MS;
-	while (proc_now_ms() < deadline) {
-		proc_ended(pid, NULL);
-		if (kill(pid, 0) == -1)
-			return 0;
-		proc_sleep_ms(10);
-	}
-	kill(pid, SIGKILL);
-	deadline = proc_now_ms() + QEMU_STOP_MS;
-	while (proc_now_ms() < deadline) {
-		proc_ended(pid, NULL);
-		if (kill(pid, 0) == -1)
-			return 0;
-		proc_sleep_ms(10);
+	/* Until no process is left, not even a zombie (down's promise). */
+	for (i = 0; i < 2; i++) {
+		kill(pid, sig[i]);
+		deadline = proc_now_ms() + QEMU_STOP_MS;
+		while (proc_now_ms() < deadline) {
+			proc_ended(pid, NULL);
+			if (kill(pid, 0) == -1)
+				return 0;
+			proc_sleep_ms(10);
+		}
 	}
 	fprintf(stderr, "vanlab: QEMU pid %ld of %s does not end\n", (long)pid, dir);
 	return -1;
