@@ -147,6 +147,19 @@ fail:
 	return -1;
 }
 
+/* ------------------------------------------------------------- drops --- */
+
+unsigned
+device_drops(int fd)
+{
+	struct tpacket_stats st;
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == -1)
+		return 0;
+	return st.tp_drops;
+}
+
 /* ------------------------------------------------------------- fence --- */
 
 struct device_fence {

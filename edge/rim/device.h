@@ -31,6 +31,9 @@
  */
 int	device_open(const char *name, bool vnet, int *ifindex, const char **err);
 
+/* Frames the kernel dropped on fd since the last call (its queue full). */
+unsigned	device_drops(int fd);
+
 /* Whether interface name exists and is up. */
 bool	device_is_up(const char *name);
 

@@ -108,6 +108,9 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct edge_conf *co
 			return setting_fail(c, config_setting_get_member(s, "devices"),
 			    "devices '%s': a pattern of 1-%zu of A-Z a-z 0-9 _ . - * ? [ ] !",
 			    devices, sizeof(v->devices) - 1);
+		if (!conf->offload)
+			return setting_fail(c, config_setting_get_member(s, "devices"),
+			    "devices '%s': device ports need offload = true", devices);
 		snprintf(v->devices, sizeof(v->devices), "%s", devices);
 	}
 
@@ -127,6 +130,9 @@ parse_van(struct setting_ctx *c, const config_setting_t *s, struct edge_conf *co
 
 		if (!parse_port(c, ps, p))
 			return false;
+		if (p->device && !conf->offload)
+			return setting_fail(c, ps, "device %s: device ports need offload = true"
+			    " (a guest's TCP super-frames are cut by vanedge)", p->tap);
 		v->nports++;
 		/* Interface names are unique on the host; MACs within the VAN. */
 		for (i = 0; i < conf->nvans; i++) {

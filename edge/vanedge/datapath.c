@@ -3,11 +3,12 @@
  * underlay into the bridge, and the bridge's actions out to taps and
  * members.
  *
- * Each tap and the UDP socket is an EV_READ|EV_PERSIST event that drains a
- * batch (TAP_BATCH reads, UDP_BATCH per recvmmsg, up to UDP_ROUNDS of them)
- * into fixed buffers, hands each frame or message to the bridge, then
- * flushes the bridge's actions: tap writes, and sendmmsg for the messages
- * to members.  No allocation per packet.
+ * Each tap (or device port's socket) and the UDP socket is an
+ * EV_READ|EV_PERSIST event that drains a batch (TAP_BATCH reads, UDP_BATCH
+ * per recvmmsg, up to UDP_ROUNDS of them) into fixed buffers, hands each
+ * frame or message to the bridge, then flushes the bridge's actions: tap
+ * writes, one sendmmsg per run of frames to a device port, sendmmsg for
+ * the messages to members.  No allocation per packet.
  *
  * Offloads (offload.h; `offload = true`, the default): taps hand us TCP
  * super-frames, which the bridge handles as one frame and this file cuts
@@ -28,6 +29,52 @@
 #include "edge/rim/clock.h"
 #include "edge/van/mtu.h"
 #include "edge/rim/site.h"
+
+/* Send the frames queued for a device port; each one that fails counted. */
+static void
+dev_tx_flush(struct edged *d)
+{
+	struct dev_tx *t = &d->dtx;
+	struct bridge_act a = { .kind = BRIDGE_ACT_PORT, .target = t->port };
+	int fd = d->ports[t->port].fd;
+	unsigned i = 0;
+
+	while (i < t->n) {
+		int n = fd == -1 ? -1 : sendmmsg(fd, t->msg + i, t->n - i, 0);
+
+		if (n > 0) {
+			i += (unsigned)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		/* The first of the rest failed: count it, go on after it. */
+		bridge_count_tx_error(d->br, &a);
+		i++;
+	}
+	t->n = 0;
+}
+
+/*
+ * Queue one frame (its bytes, from buf, stay put until the flush) for
+ * device port p: one sendmmsg per run of frames to one device instead of
+ * a write each.
+ */
+static void
+dev_tx_add(struct edged *d, uint32_t p, const uint8_t *buf, size_t len)
+{
+	struct dev_tx *t = &d->dtx;
+
+	if (t->n > 0 && (t->port != p || t->n == DEV_TX_BATCH))
+		dev_tx_flush(d);
+	t->port = p;
+	t->iov[t->n].iov_base = (void *)(uintptr_t)buf;
+	t->iov[t->n].iov_len = len;
+	memset(&t->msg[t->n], 0, sizeof(t->msg[t->n]));
+	t->msg[t->n].msg_hdr.msg_iov = &t->iov[t->n];
+	t->msg[t->n].msg_hdr.msg_iovlen = 1;
+	t->n++;
+}
 
 /* Write one frame to a port, with a tap header when the taps want one. */
 static void
@@ -55,6 +102,10 @@ port_write(struct edged *d, uint32_t p, const uint8_t *frame, size_t len,
 
 		if (segs <= 1)
 			memset(h, 0, VNET_HDR_LEN);
+		if (d->ports[p].device) {
+			dev_tx_add(d, p, h, len + VNET_HDR_LEN);
+			return;
+		}
 		n = write(fd, h, len + VNET_HDR_LEN);
 	} else
 		n = write(fd, frame, len);
@@ -70,6 +121,9 @@ gro_flush(struct edged *d, const struct bridge_act *a)
 
 	if (gro_empty(&d->gro))
 		return;
+	/* Frames queued before the merged one go first. */
+	if (d->dtx.n > 0)
+		dev_tx_flush(d);
 	if (d->gro.segs > 1)
 		d->gro_writes++;
 	n = gro_take(&d->gro);
@@ -171,6 +225,8 @@ datapath_out(struct bridge_out *o, void *arg)
 	}
 	if (o->n > 0)
 		gro_flush(d, &o->act[o->n - 1]);
+	if (d->dtx.n > 0)
+		dev_tx_flush(d);
 	udp_tx_flush(&d->udp, &d->tx);
 	d->tso_src = NULL;	/* the buffers are reused after a flush */
 }

@@ -87,6 +87,11 @@ port_open(struct edged *d, const char *name, const uint8_t *mac, bool device,
 			snprintf(err, errlen, "tap %s: %s: %s", name, e, strerror(errno));
 		return fd;
 	}
+	if (!d->vnet) {
+		/* Without the header a guest's super-frames come uncut. */
+		snprintf(err, errlen, "device %s: device ports need offload = true", name);
+		return -1;
+	}
 	if ((fd = device_open(name, d->vnet, ifindex, &e)) == -1) {
 		snprintf(err, errlen, "device %s: %s: %s", name, e, strerror(errno));
 		return -1;
@@ -197,6 +202,8 @@ port_detach(struct edged *d, struct edged_port *p, bool keep_fd)
 	event_free(p->resume);
 	bridge_port_del(d->br, d->out, p->slot, clock_mono());
 	datapath_flush(d);
+	if (p->device)
+		d->device_drops += device_drops(fd);
 	p->fd = -1;
 	p->ev = NULL;
 	p->resume = NULL;
@@ -608,13 +615,20 @@ show_request_of(struct edged *d, int argc, char **argv, char *err, size_t errlen
 			    p->automatic));
 		}
 	}
-	if (s != NULL && argc == 2 && strcmp(argv[1], "stats") == 0)
-		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
+	if (s != NULL && argc == 2 && strcmp(argv[1], "stats") == 0) {
+		uint32_t p;
+
+		/* The kernel's counts reset as they are read: ours add them up. */
+		for (p = 0; p < d->size.port_max; p++)
+			if (d->ports[p].fd != -1 && d->ports[p].device)
+				d->device_drops += device_drops(d->ports[p].fd);
+		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
 		    "tap_read_errors", (json_int_t)d->tap_read_errors,
 		    "tap_pauses", (json_int_t)d->tap_pauses,
 		    "devices_gone", (json_int_t)d->devices_gone,
 		    "link_resyncs", (json_int_t)d->link_resyncs,
 		    "devices_auto", (json_int_t)d->devices_auto,
+		    "device_drops", (json_int_t)d->device_drops,
 		    "offload_errors", (json_int_t)d->offload_errors,
 		    "gso_sends", (json_int_t)d->tx.gso_sends,
 		    "gso_fallbacks", (json_int_t)d->tx.gso_fallbacks,
@@ -622,6 +636,7 @@ show_request_of(struct edged *d, int argc, char **argv, char *err, size_t errlen
 		    "gro_writes", (json_int_t)d->gro_writes,
 		    "reloads", (json_int_t)d->reloads,
 		    "reload_failures", (json_int_t)d->reload_failures));
+	}
 	return s;
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <event2/util.h>
 
@@ -30,6 +31,19 @@ struct event_base;
 #define UDP_ROUNDS	4
 #define LINK_BUFSZ	(64 * 1024)	/* one rtnetlink datagram */
 #define TSO_BUFSZ	(OFFLOAD_FRAME_MAX + OFFLOAD_SEGS_MAX * (WIRE_HDR_LEN + 128))
+#define DEV_TX_BATCH	64	/* frames to one device port per sendmmsg */
+
+/*
+ * Frames queued for one device port's packet socket, sent with one
+ * sendmmsg when the target changes, the batch is full or the bridge's
+ * actions end (the frames stay where they are until then).
+ */
+struct dev_tx {
+	uint32_t	port;		/* its slot; n == 0: none */
+	unsigned	n;
+	struct mmsghdr	msg[DEV_TX_BATCH];
+	struct iovec	iov[DEV_TX_BATCH];
+};
 
 struct edged_port {
 	struct edged	*d;
@@ -67,6 +81,7 @@ struct edged {
 	struct gro	gro;
 	uint32_t	gro_port;
 	uint8_t		*grobuf;
+	struct dev_tx	dtx;
 	struct event	*timer;
 	struct device_fence *fence;	/* the host's stack off device ports */
 	int		link_fd;	/* rtnetlink: devices that go */
@@ -84,6 +99,7 @@ struct edged {
 	uint64_t	devices_gone;	/* device ports withdrawn: interface gone */
 	uint64_t	link_resyncs;	/* rtnetlink overflowed: devices checked */
 	uint64_t	devices_auto;	/* device ports attached by a pattern */
+	uint64_t	device_drops;	/* dropped by the kernel, queue full (read so far) */
 	uint64_t	reloads, reload_failures;
 };
 

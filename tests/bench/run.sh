@@ -54,6 +54,38 @@ if [ -f "$out/anchors/summary.tsv" ]; then
       print "\n(goal: device / tap >= 0.9x for TCP and 64-byte packets)"
     }' "$out/anchors/summary.tsv" | tee "$out/device.md"
 fi
+# The ports' own 64-byte rate, tap beside device, in a UDP-only run of
+# their own: the frames per second the edges handed to VM B's NIC
+# (vanedge-plugin.sh records its receive count).  On two cores the
+# delivered rate above is bounded by the CPU left to the receiving
+# iperf3, which the edges' own work competes with; this one is not.
+bash "$anchors" --out "$out/ports" --prefix vfp --repeat 3 "$@" \
+  --plugin vanedge="$here/vanedge-plugin.sh" \
+  --plugin vanedge-device="$here/vanedge-device-plugin.sh" \
+  --only vanedge,vanedge-device --tests udp >"$out/ports.log" 2>&1 || rc=1
+if [ -f "$out/ports/results.tsv" ]; then
+  for d in "$out"/ports/raw/r*-vanedge*/; do
+    t=${d%/}; t=${t##*/}
+    [ -f "$d/nic-B.txt" ] && [ -f "$out/ports/raw/$t-udp.json" ] || continue
+    printf '%s %s %s\n' "${t#r*-}" "$(cut -d' ' -f1 "$d/nic-B.txt")" \
+      "$(jq -r '.end.sum.seconds // empty' "$out/ports/raw/$t-udp.json")"
+  done | awk '
+    function med(a, n,   i, j, t) {
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    $2 != "" && $3 + 0 > 0 { if ($1 == "vanedge") tap[++nt] = $2 / $3 / 1000; else dev[++nd] = $2 / $3 / 1000 }
+    END {
+      if (nt == 0 || nd == 0) { print "\nbench: no port rate result"; exit }
+      t = med(tap, nt); d = med(dev, nd)
+      print "\n### vanedge: 64-byte frames the edges handed to the VM (UDP-only runs)\n"
+      print "| | runs | kpps into VM B NIC (median) |"
+      print "| --- | --- | --- |"
+      printf "| tap port | %d | %.1f |\n| device port | %d | %.1f |\n", nt, t, nd, d
+      printf "| device / tap | | %.2fx |\n", d / t
+      print "\n(goal: >= 0.9x; the delivered rate above is what iperf3 in VM B read)"
+    }' | tee "$out/ports.md"
+fi
 # vanproxy beside the encrypted anchors, from the medians of summary.tsv.
 if [ -f "$out/anchors/summary.tsv" ]; then
   awk -F'\t' '

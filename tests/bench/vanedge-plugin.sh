@@ -74,6 +74,18 @@ case "${1:-}" in
     wait_for 10 alive A && wait_for 10 alive B || { echo "vanedge: members not alive" >&2; exit 1; }
     ;;
   teardown)
+    # What the edges delivered into VM B's NIC (its receive count: frames
+    # the edge handed to its stack, whether or not the application there
+    # kept up) and what VM A's NIC took in for the edge: the port's own
+    # rate, which tests/bench/run.sh reads after a UDP-only run.
+    for s in A B; do
+      vm=AN_VM_$s
+      ip -n "${!vm}" -s -j link show "$TAP" 2>/dev/null |
+        jq -r '.[0].stats64 | "\(.rx.packets) \(.tx.packets) \(.tx.dropped)"' \
+        >"$AN_LOGS/nic-$s.txt" 2>/dev/null || true
+    done
+    "$vanctl" -s "$(sock A)" --json show stats >"$AN_LOGS/stats-A.json" 2>/dev/null || true
+    "$vanctl" -s "$(sock B)" --json show stats >"$AN_LOGS/stats-B.json" 2>/dev/null || true
     # daemons are stopped by the harness (AN_PIDS); they remove their sockets
     # on SIGTERM, a KILL leaves them: remove what is left.
     rm -f "$(sock A)" "$(sock B)"
