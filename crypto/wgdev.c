@@ -154,7 +154,7 @@ wgdev_handshake_start(struct wgdev *dev, struct peer *p, struct wg_now now,
 	p->sent_handshake = true;
 
 	key_generate(&e, &dev->rng);
-	noise_tai64n(now.wall, ts);
+	noise_tai64n(now.wall > dev->stamp_floor ? now.wall : dev->stamp_floor, ts);
 	if (noise_initiation_create(&p->noise, &dev->local, &e, idx, ts, &m) !=
 	    NOISE_OK || table_put(&dev->index, &idx, ref) != 0) {
 		noise_peer_clear_handshake(&p->noise);

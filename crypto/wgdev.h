@@ -174,6 +174,12 @@ void	wgdev_set_listen_port(struct wgdev *, uint16_t);
 uint16_t wgdev_listen_port(const struct wgdev *);
 void	wgdev_set_fwmark(struct wgdev *, uint32_t);
 uint32_t wgdev_fwmark(const struct wgdev *);
+/*
+ * Initiations carry a TAI64N of max(now.wall, wall_ns): a gateway that
+ * takes over its twin's key stamps ahead of its own clock, so that peers
+ * take its handshakes as newer than the twin's (docs/proxy.md §12).
+ */
+void	wgdev_set_stamp_floor(struct wgdev *, uint64_t wall_ns);
 
 /* Add a peer (refused: zero key, our own key, full, already there). */
 int	wgdev_peer_add(struct wgdev *, const struct wg_key *pub, uint32_t *peer);

@@ -174,6 +174,12 @@ wgdev_fwmark(const struct wgdev *dev)
 	return dev->fwmark;
 }
 
+void
+wgdev_set_stamp_floor(struct wgdev *dev, uint64_t wall_ns)
+{
+	dev->stamp_floor = wall_ns;
+}
+
 int
 wgdev_peer_add(struct wgdev *dev, const struct wg_key *pub, uint32_t *id)
 {

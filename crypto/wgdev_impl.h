@@ -66,6 +66,7 @@ struct wgdev {
 	size_t		payload_max;
 	uint16_t	listen_port;
 	uint32_t	fwmark;
+	uint64_t	stamp_floor;	/* wall ns: no initiation's TAI64N below it */
 	uint64_t	drops[WGDEV_DROP_COUNT];
 };
 

@@ -33,7 +33,8 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    "site_listen", "control", "wg_name", "site_key", "hello_interval",
 	    "dead_after", "fdb_max", "member_routes_max", "dad_moves",
 	    "dad_window", "dad_hold", "log_level", "tunnel_mtu", "route_refresh",
-	    "site_key_compat", "member_flood_rate", "member_learn_rate", NULL };
+	    "site_key_compat", "member_flood_rate", "member_learn_rate", "ha",
+	    NULL };
 	const char *name = NULL, *wg_name = NULL, *str = NULL;
 	bool has = false;
 
@@ -50,7 +51,8 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    !setting_u32(c, g, "tunnel_mtu", PROXY_TUNNEL_MTU_MIN,
 	    PROXY_TUNNEL_MTU_MAX, &conf->tunnel_mtu) ||
 	    !setting_u32(c, g, "route_refresh", 0, BRIDGE_REFRESH_S_MAX,
-	    &conf->route_refresh_s))
+	    &conf->route_refresh_s) ||
+	    !setting_bool(c, g, "ha", &conf->ha))
 		return false;
 	if (name != NULL) {
 		if (!setting_name_ok(name, BRIDGE_NAME_MAX))
@@ -77,6 +79,11 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 		    config_setting_get_member(g, "site_listen") :
 		    config_setting_get_member(g, "listen"),
 		    "site_listen: the same port as listen (%u)", conf->listen.port);
+	/* A pair's addresses move between its nodes: each socket names one. */
+	if (conf->ha && (conf->listen.family == 0 || conf->site_listen.family == 0))
+		return setting_fail(c, config_setting_get_member(g, "ha"),
+		    "ha: listen and site_listen must each name the pair's virtual "
+		    "address, not every address");
 	if (!setting_keyfile(c, g, "private_key", conf->private_key_file,
 	    sizeof(conf->private_key_file), &conf->private_key, &has))
 		return false;
@@ -251,6 +258,7 @@ proxy_conf_print(FILE *f, const struct proxy_conf *conf)
 	fprintf(f, "  dad_hold = %u;\n", conf->site.dad_hold_s);
 	fprintf(f, "  tunnel_mtu = %u;\n", conf->tunnel_mtu);
 	fprintf(f, "  route_refresh = %u;\n", conf->route_refresh_s);
+	fprintf(f, "  ha = %s;\n", conf->ha ? "true" : "false");
 	fprintf(f, "  log_level = \"%s\";\n", log_level_str(conf->site.log_level));
 	fprintf(f, "};\n");
 	fprintf(f, "members = [");

@@ -53,6 +53,7 @@ struct proxy_conf {
 	char		wg_name[PROXY_WG_NAME_MAX];
 	uint32_t	tunnel_mtu;	/* of the path between proxies */
 	uint32_t	route_refresh_s;	/* 0: never */
+	bool		ha;		/* one of a pair: starts standby (§12) */
 	struct site_van *vans;
 	unsigned	nvans;
 	struct proxy_peer *peers;

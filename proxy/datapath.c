@@ -80,6 +80,8 @@ datapath_out(struct bridge_out *o, void *arg)
 	struct wg_now now = clock_wg_now();	/* once for the batch */
 	unsigned i;
 
+	if (!d->active)
+		return;		/* a standby sends nothing */
 	for (i = 0; i < o->n; i++) {
 		const struct bridge_act *a = &o->act[i];
 
@@ -165,6 +167,9 @@ datapath_dev_send(void *ctx, const struct wg_endpoint *to, const uint8_t *pkt,
 	struct udp_local src;
 	socklen_t salen;
 	unsigned i;
+
+	if (!d->active)
+		return;
 
 	if (len > WG_DATAGRAM_MAX || !endpoint_is_set(to) ||
 	    (!d->tun.v6 && to->addr.sa.sa_family == AF_INET6)) {
@@ -259,6 +264,20 @@ flush_cb(void *arg)
 	datapath_flush(arg);
 }
 
+/* A standby reads what it is sent (a VIP not moved yet, a misconfigured
+ * member or peer) to count and drop it: never an answer. */
+static void
+standby_drain(struct proxyd *d, struct udp_sock *u)
+{
+	int round, n;
+
+	for (round = 0; round < PROXY_ROUNDS; round++) {
+		if ((n = udp_recv(u, &d->rx)) <= 0)
+			break;
+		d->standby_drops += (uint64_t)n;
+	}
+}
+
 void
 datapath_site_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -266,6 +285,10 @@ datapath_site_read(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (!d->active) {
+		standby_drain(d, &d->site);
+		return;
+	}
 	site_drain(d->br, d->out, &d->site, &d->rx, PROXY_ROUNDS, &d->site_listen, &d->maddr,
 	    &d->nonmember_log, flush_cb, d, clock_mono());
 }
@@ -304,6 +327,10 @@ datapath_tun_read(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (!d->active) {
+		standby_drain(d, &d->tun);
+		return;
+	}
 	for (round = 0; round < PROXY_ROUNDS; round++) {
 		n = udp_recv(&d->tun, &d->rx);
 		/*

@@ -45,6 +45,8 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	d->armed = MONO_NEVER;
+	if (!d->active)
+		return;		/* a standby keeps no time: nothing to send */
 	d->br_next = bridge_tick(d->br, d->out, now);
 	if (d->br_next == MONO_NEVER)
 		d->br_next = now + MONO_SEC(1);
@@ -109,6 +111,153 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 	datapath_flush(d);
 }
 
+/* ---------------------------------------------------------- the engine --- */
+
+/*
+ * The bridge and the tunnel device, with what hangs off their slots (the
+ * peers, the members' addresses), built from the configuration running
+ * with boot epoch `epoch`.  A gateway pair's node builds them afresh at
+ * each change of role (§12): a standby keeps nothing of an earlier
+ * activation, and an active one starts as a proxy that just restarted.
+ */
+static int
+engine_new(struct proxyd *d, const struct proxy_conf *conf, uint64_t epoch)
+{
+	struct wgdev_config wc;
+	struct bridge_conf bc;
+
+	memset(&bc, 0, sizeof(bc));
+	bc.proxy = true;
+	bc.fdb_max = conf->site.fdb_max;
+	bc.hello_ms = conf->site.hello_ms;
+	bc.dead_count = conf->site.dead_count;
+	bc.epoch = epoch;
+	randombytes_buf(bc.hashkey, sizeof(bc.hashkey));
+	if ((d->br = bridge_new(&bc)) == NULL)
+		return -1;
+	bridge_size(d->br, &d->size);
+	d->peers = calloc(d->size.member_max, sizeof(*d->peers));
+	if (d->peers == NULL || site_addrs_init(&d->maddr, d->size.member_max) == -1)
+		return -1;
+	bridge_out_init(d->out, datapath_out, d);
+	memset(&wc, 0, sizeof(wc));
+	wc.private_key = &conf->private_key;
+	wc.max_peers = PROXY_PEER_MAX;
+	wc.payload_max = WIRE_MSG_MAX;
+	wc.ops = (struct wgdev_ops){ datapath_dev_send, peer_event, d };
+	if ((d->dev = wgdev_new(&wc)) == NULL)
+		return -1;
+	wgdev_set_listen_port(d->dev, conf->listen.port);
+	return 0;
+}
+
+static void
+engine_free(struct proxyd *d)
+{
+	if (d->dev != NULL)
+		peer_remove_all(d);
+	wgdev_free(d->dev);
+	d->dev = NULL;
+	free(d->peers);
+	d->peers = NULL;
+	site_addrs_free(&d->maddr);
+	bridge_free(d->br);
+	d->br = NULL;
+}
+
+/* Our two addresses, when the configuration names them: both on this host. */
+static const struct van_addr *
+role_missing(const struct proxyd *d)
+{
+	if (d->conf->listen.family != 0 && !udp_addr_local(&d->conf->listen))
+		return &d->conf->listen;
+	if (d->conf->site_listen.family != 0 && !udp_addr_local(&d->conf->site_listen))
+		return &d->conf->site_listen;
+	return NULL;
+}
+
+/*
+ * Become active or standby (§12).  Active: a new engine with a boot epoch
+ * newer than any this process used, its site HELLOed at once, every peer
+ * handshaken at once with TAI64N stamps PROXY_TAKEOVER_MARGIN ahead of
+ * our clock.  Standby: a new engine that is never started; we send
+ * nothing.  -1 with err when our addresses are not on this host (active)
+ * or memory fails (then the process exits: half an engine cannot serve).
+ */
+static int
+role_set(struct proxyd *d, bool active, const char *why, char *err, size_t errlen)
+{
+	struct wg_now wnow = clock_wg_now();
+	const struct van_addr *miss;
+	struct proxy_conf *conf = d->conf;
+	char a[ADDR_STRLEN];
+	uint64_t epoch;
+	uint32_t m;
+
+	if (active && (miss = role_missing(d)) != NULL) {
+		snprintf(err, errlen, "role active: %s is not on this host (the pair's "
+		    "address: has keepalived given it?)", addr_str(miss, a));
+		return -1;
+	}
+	if (d->active == active)
+		return 0;
+	engine_free(d);
+	d->active = active;
+	epoch = daemon_boot_epoch() + (active ? PROXY_TAKEOVER_MARGIN : 0);
+	if (epoch <= d->epoch_last)
+		epoch = d->epoch_last + 1;
+	d->epoch_last = epoch;
+	d->tunnel_mtu = 0;
+	d->armed = MONO_NEVER;
+	d->br_next = MONO_NEVER;
+	evtimer_del(d->timer);
+	d->conf = NULL;
+	if (engine_new(d, conf, epoch) == -1) {
+		d->conf = conf;
+		log_err("role %s: out of memory: exiting", active ? "active" : "standby");
+		event_base_loopbreak(d->base);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	proxyd_apply(d, conf);
+	d->conf = conf;
+	d->role_changes++;
+	if (active) {
+		uint64_t floor = wnow.wall + PROXY_TAKEOVER_MARGIN;
+
+		if (floor <= d->stamp_last)
+			floor = d->stamp_last + 1;
+		d->stamp_last = floor;
+		wgdev_set_stamp_floor(d->dev, floor);
+		bridge_start(d->br, d->out, wnow.mono);
+		d->br_next = wnow.mono;
+		for (m = 0; m < d->size.member_max; m++)
+			if (d->peers[m].used)
+				(void)wgdev_peer_initiate(d->dev, d->peers[m].handle, wnow);
+		datapath_flush(d);
+	}
+	log_info("role %s (%s)", active ? "active: in service, its site and every "
+	    "peer told" : "standby: sending nothing", why);
+	return 0;
+}
+
+/* Every second, while active in a pair: an address gone is a demotion. */
+static void
+role_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct proxyd *d = arg;
+	const struct van_addr *miss;
+	char a[ADDR_STRLEN], err[256];
+
+	(void)fd;
+	(void)what;
+	if (!d->active || (miss = role_missing(d)) == NULL)
+		return;
+	log_warn("%s is no longer on this host: standing by", addr_str(miss, a));
+	d->role_lost++;
+	(void)role_set(d, false, "address gone", err, sizeof(err));
+}
+
 static int
 proxyd_reload(struct proxyd *d, char err[static SETTING_ERR_MAX])
 {
@@ -125,6 +274,10 @@ proxyd_reload(struct proxyd *d, char err[static SETTING_ERR_MAX])
 	memcpy(conf->wg_name, d->conf->wg_name, sizeof(conf->wg_name));
 	conf->listen = d->conf->listen;
 	conf->site_listen = d->conf->site_listen;
+	if (conf->ha != d->conf->ha)
+		log_warn("ha changes at the next start (now %s)", d->conf->ha ? "true" :
+		    "false");
+	conf->ha = d->conf->ha;
 	proxyd_apply(d, conf);
 	proxy_conf_free(d->conf);
 	d->conf = conf;
@@ -151,7 +304,12 @@ show_request_of(struct proxyd *d, int argc, char **argv, char *err, size_t errle
 	}
 	if (s != NULL && argc == 2 && strcmp(argv[1], "stats") == 0) {
 		json_object_set_new(s, "tunnel", peer_tunnel_stats(d));
-		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:b, s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
+		    "role", d->active ? "active" : "standby",
+		    "ha", d->conf->ha,
+		    "role_changes", (json_int_t)d->role_changes,
+		    "role_lost", (json_int_t)d->role_lost,
+		    "standby_drops", (json_int_t)d->standby_drops,
 		    "route_refreshes", (json_int_t)bridge_refreshes(d->br),
 		    "site_gso_sends", (json_int_t)d->site_tx.gso_sends,
 		    "site_gso_fallbacks", (json_int_t)d->site_tx.gso_fallbacks,
@@ -178,7 +336,25 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 		}
 		return json_pack("{s:s}", "config", d->conf->file);
 	}
-	snprintf(err, errlen, "unknown request '%s' (show, reload)", argv[0]);
+	if (strcmp(argv[0], "role") == 0) {
+		bool active;
+
+		if (argc != 2 || (strcmp(argv[1], "active") != 0 &&
+		    strcmp(argv[1], "standby") != 0)) {
+			snprintf(err, errlen, "usage: role active|standby");
+			return NULL;
+		}
+		if (!d->conf->ha) {
+			snprintf(err, errlen, "role: this proxy is not one of a pair "
+			    "(ha = false in %s)", d->conf->file);
+			return NULL;
+		}
+		active = strcmp(argv[1], "active") == 0;
+		if (role_set(d, active, "vanctl", err, errlen) == -1)
+			return NULL;
+		return json_pack("{s:s}", "role", d->active ? "active" : "standby");
+	}
+	snprintf(err, errlen, "unknown request '%s' (show, reload, role)", argv[0]);
 	return NULL;
 }
 
@@ -204,7 +380,8 @@ open_socket(struct proxyd *d, struct udp_sock *u, const struct van_addr *a,
 	char s[ADDR_STRLEN];
 	const char *e;
 
-	if (udp_open(u, a, &e) == -1) {
+	/* A pair's standby binds the addresses its twin holds. */
+	if (udp_open_flags(u, a, d->conf->ha, &e) == -1) {
 		snprintf(err, SETTING_ERR_MAX, "%s: %s %s: %s: %s", d->conf->file, what,
 		    listen_str(a, s), e, strerror(errno));
 		return -1;
@@ -221,8 +398,6 @@ struct proxyd *
 proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 {
 	struct uapi_sock_ops uops;
-	struct wgdev_config wc;
-	struct bridge_conf bc;
 	struct proxyd *d;
 	const char *e;
 	char uerr[256];
@@ -240,35 +415,14 @@ proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 	d->tunnel_log = LOG_LIMIT(1, 5);
 	d->conf = conf;		/* for messages; applied below */
 
-	memset(&bc, 0, sizeof(bc));
-	bc.proxy = true;
-	bc.fdb_max = conf->site.fdb_max;
-	bc.hello_ms = conf->site.hello_ms;
-	bc.dead_count = conf->site.dead_count;
-	bc.epoch = daemon_boot_epoch();
-	randombytes_buf(bc.hashkey, sizeof(bc.hashkey));
-	if ((d->br = bridge_new(&bc)) == NULL) {
-		snprintf(err, SETTING_ERR_MAX, "cannot set up the bridge (memory?)");
-		goto fail;
-	}
-	bridge_size(d->br, &d->size);
+	/* A pair's node starts standby: keepalived says when it is active. */
+	d->active = !conf->ha;
+	d->epoch_last = daemon_boot_epoch();
 	d->out = malloc(sizeof(*d->out));
-	d->peers = calloc(d->size.member_max, sizeof(*d->peers));
-	if (d->out == NULL || site_addrs_init(&d->maddr, d->size.member_max) == -1 ||
-	    d->peers == NULL ||
-	    datapath_init(d) == -1) {
-		snprintf(err, SETTING_ERR_MAX, "out of memory");
-		goto fail;
-	}
-	bridge_out_init(d->out, datapath_out, d);
-
-	memset(&wc, 0, sizeof(wc));
-	wc.private_key = &conf->private_key;
-	wc.max_peers = PROXY_PEER_MAX;
-	wc.payload_max = WIRE_MSG_MAX;
-	wc.ops = (struct wgdev_ops){ datapath_dev_send, peer_event, d };
-	if ((d->dev = wgdev_new(&wc)) == NULL) {
-		snprintf(err, SETTING_ERR_MAX, "cannot set up the tunnel device (memory?)");
+	if (d->out == NULL || datapath_init(d) == -1 ||
+	    engine_new(d, conf, d->epoch_last) == -1) {
+		snprintf(err, SETTING_ERR_MAX, "cannot set up the bridge and the "
+		    "tunnel device (memory?)");
 		goto fail;
 	}
 
@@ -292,8 +446,16 @@ proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 	if (addr_is_any(&conf->site_listen) && udp_want_local(&d->site) == -1)
 		log_warn("site_listen: no IP_PKTINFO (%s): messages leave from "
 		    "the route's source address", strerror(errno));
-	wgdev_set_listen_port(d->dev, conf->listen.port);
 	d->timer = evtimer_new(d->base, timer_cb, d);
+	if (conf->ha) {
+		struct timeval sec = { 1, 0 };
+
+		d->role_ev = event_new(d->base, -1, EV_PERSIST, role_cb, d);
+		if (d->role_ev == NULL || event_add(d->role_ev, &sec) == -1) {
+			snprintf(err, SETTING_ERR_MAX, "cannot set up events");
+			goto fail;
+		}
+	}
 	if (d->timer == NULL) {
 		snprintf(err, SETTING_ERR_MAX, "cannot set up events");
 		goto fail;
@@ -342,9 +504,12 @@ proxyd_run(struct proxyd *d)
 	char a[ADDR_STRLEN], s[ADDR_STRLEN], pub[WG_KEY_B64_LEN + 1];
 	monotime_t now = clock_mono();
 
-	bridge_start(d->br, d->out, now);
-	d->br_next = now;	/* the first tick arms the HELLO rounds */
-	datapath_flush(d);
+	if (d->active) {
+		bridge_start(d->br, d->out, now);
+		d->br_next = now;	/* the first tick arms the HELLO rounds */
+		datapath_flush(d);
+	} else
+		log_info("one of a pair (ha): standby until `vanctl role active`");
 	key_to_base64(pub, &d->conf->public_key);
 	bridge_size(d->br, &d->size);
 	log_info("%s running: %u VANs, %u site members, %u peers; site %s, "
@@ -365,6 +530,8 @@ proxyd_free(struct proxyd *d)
 	daemon_signals_close(&d->sig);
 	if (d->timer != NULL)
 		event_free(d->timer);
+	if (d->role_ev != NULL)
+		event_free(d->role_ev);
 	if (d->tun_ev != NULL)
 		event_free(d->tun_ev);
 	if (d->site_ev != NULL)
@@ -373,13 +540,9 @@ proxyd_free(struct proxyd *d)
 	udp_close(&d->site);
 	if (d->base != NULL)
 		event_base_free(d->base);
-	peer_remove_all(d);
-	wgdev_free(d->dev);
+	engine_free(d);
 	datapath_free(d);
-	free(d->peers);
-	site_addrs_free(&d->maddr);
 	free(d->out);
-	bridge_free(d->br);
 	proxy_conf_free(d->conf);
 	free(d);
 }

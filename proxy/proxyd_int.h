@@ -90,7 +90,18 @@ struct proxyd {
 	uint64_t	wg_events[WGDEV_EV_COUNT];
 	uint64_t	uapi_refused;
 	uint64_t	reloads, reload_failures;
+	/* One of a pair (ha, docs/proxy.md §12): active, or standby and mute. */
+	bool		active;
+	uint64_t	epoch_last;	/* the bridge's epoch of the last activation */
+	uint64_t	stamp_last;	/* the tunnels' TAI64N floor, likewise */
+	struct event	*role_ev;	/* ha: every second, our addresses still ours */
+	uint64_t	role_changes;
+	uint64_t	role_lost;	/* demoted: an address went */
+	uint64_t	standby_drops;	/* datagrams a standby was sent */
 };
+
+/* A node taking over stamps this far ahead of its clock (§12). */
+#define PROXY_TAKEOVER_MARGIN	MONO_SEC(30)
 
 /* datapath.c */
 /* Flush the bridge's actions and both send batches; re-arm the timer. */

@@ -29,6 +29,33 @@ sock_bufs(int fd)
 int
 udp_open(struct udp_sock *u, const struct van_addr *listen, const char **err)
 {
+	return udp_open_flags(u, listen, false, err);
+}
+
+bool
+udp_addr_local(const struct van_addr *a)
+{
+	struct sockaddr_storage ss;
+	struct van_addr any = *a;
+	socklen_t len;
+	int fd;
+	bool ok;
+
+	/* A bind to port 0 of the address succeeds exactly where it is ours. */
+	any.port = 0;
+	if ((fd = socket(a->family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+	    0)) == -1)
+		return false;
+	len = (socklen_t)addr_to_sockaddr(&any, a->family == 6, &ss);
+	ok = bind(fd, (struct sockaddr *)&ss, len) == 0;
+	close(fd);
+	return ok;
+}
+
+int
+udp_open_flags(struct udp_sock *u, const struct van_addr *listen, bool freebind,
+    const char **err)
+{
 	struct sockaddr_storage ss;
 	socklen_t len;
 	int fd, off = 0, saved;
@@ -51,6 +78,12 @@ udp_open(struct udp_sock *u, const struct van_addr *listen, const char **err)
 		goto fail;
 	}
 	sock_bufs(fd);
+	/* An address this host does not hold yet (a standby's VIP). */
+	if (freebind && setsockopt(fd, u->v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    u->v6 ? IPV6_FREEBIND : IP_FREEBIND, &(int){ 1 }, sizeof(int)) == -1) {
+		*err = "IP_FREEBIND";
+		goto fail;
+	}
 	if (listen->family == 0) {
 		memset(&ss, 0, sizeof(ss));
 		if (u->v6) {

@@ -101,6 +101,11 @@ struct udp_tx {
 
 /* family 0 in listen: every address of both families. */
 int	udp_open(struct udp_sock *, const struct van_addr *listen, const char **err);
+/* Whether address a (family 4 or 6; its port aside) is on this host. */
+bool	udp_addr_local(const struct van_addr *a);
+/* As udp_open; freebind: bound also to an address not on this host (yet). */
+int	udp_open_flags(struct udp_sock *, const struct van_addr *listen,
+	    bool freebind, const char **err);
 void	udp_close(struct udp_sock *);
 /*
  * Have udp_recv report each datagram's local address (IP_PKTINFO,

@@ -39,6 +39,8 @@ usage(void)
 	    "                           guest's tap that QEMU owns, a veth end)\n"
 	    "  detach TAP|IFNAME        vanedge\n"
 	    "  reload                   re-read the configuration file\n"
+	    "  role active|standby      vanproxy of a gateway pair (ha = true):\n"
+	    "                           serve, or stand by sending nothing\n"
 	    "The socket is %s unless -s or $VAN_SOCKET says otherwise;\n"
 	    "--proxy (-p) is -s %s.\n",
 	    DEFAULT_SOCKET, PROXY_SOCKET);
@@ -355,6 +357,8 @@ print_human(int argc, char **argv, const json_t *r)
 		printf("detached %s\n", json_string_value(json_object_get(r, "tap")));
 	else if (strcmp(argv[0], "reload") == 0)
 		printf("reloaded %s\n", json_string_value(json_object_get(r, "config")));
+	else if (strcmp(argv[0], "role") == 0)
+		printf("role %s\n", json_string_value(json_object_get(r, "role")));
 	else {
 		cell(r, buf, sizeof(buf));
 		printf("%s\n", buf);

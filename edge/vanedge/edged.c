@@ -700,6 +700,11 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 		}
 		return json_pack("{s:s}", "config", d->conf->file);
 	}
+	if (strcmp(argv[0], "role") == 0) {
+		snprintf(err, errlen, "role: vanedge has none (a gateway pair's "
+		    "vanproxy has: vanctl --proxy role active|standby)");
+		return NULL;
+	}
 	snprintf(err, errlen, "unknown request '%s' (show, attach, detach, reload)",
 	    argv[0]);
 	return NULL;

@@ -340,6 +340,7 @@ static const char golden[] =
     "  dad_hold = 180;\n"
     "  tunnel_mtu = 1500;\n"
     "  route_refresh = 60;\n"
+    "  ha = false;\n"
     "  log_level = \"debug\";\n"
     "};\n"
     "members = [\n"
@@ -468,6 +469,11 @@ static const struct bad bads[] = {
 	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  listen = \"10.0.0.1:9000\";\n"
 	  "  site_listen = \"10.0.0.1:9000\"; };\n",
 	  NULL, "proxy.conf:3: site_listen: the same port as listen (9000)" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  listen = \"10.0.0.1:9000\";\n"
+	  "  ha = true; };\n", NULL, "proxy.conf:3: ha: listen and site_listen must each "
+	  "name the pair's virtual address, not every address" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  ha = 1; };\n", NULL,
+	  "proxy.conf:2: 'ha' must be true or false" },
 	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  control = \"proxy.sock\"; };\n",
 	  NULL, "proxy.conf:2: control: an absolute path shorter than 108 bytes" },
 	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n"

@@ -462,6 +462,62 @@ test_replay_dropped(void **state)
 	unpair();
 }
 
+/*
+ * A gateway pair's twin takes over with the same key (docs/proxy.md §13):
+ * its clock 10 s behind the node that handshook last, its first
+ * initiation is stale to the peer; stamped 30 s ahead (the takeover
+ * margin, wgdev_set_stamp_floor) it is newer, and the peer's session is
+ * the twin's.
+ */
+static void
+test_takeover_stamp_floor(void **state)
+{
+	static struct node nc;
+	uint64_t wall;
+
+	(void)state;
+	pair(NULL, NULL);
+	advance(100 * S);
+	send_payload(&na, 1, 50, 0);
+	pump();
+	assert_int_equal(nb.delivered, 1);
+	wall = now.wall;
+	wgdev_free(na.dev);
+	na.dev = NULL;
+
+	/* The twin: A's key and address, a clock 10 s behind. */
+	node_init(&nc, "10.0.0.1:51820", NULL, 33);
+	nc.priv = na.priv;
+	assert_int_equal(wgdev_set_private_key(nc.dev, &nc.priv, now), 0);
+	assert_int_equal(wgdev_peer_add(nc.dev, &nb.pub, &nc.peer), 0);
+	assert_int_equal(wgdev_peer_set_endpoint(nc.dev, nc.peer, &nb.addr), 0);
+	advance(1 * S);
+	now.wall = wall + 1 * S - 10 * S;
+	send_payload(&nc, 2, 50, 0);
+	assert_int_equal(nc.nout, 1);
+	now.wall = wall + 1 * S;
+	deliver(&nc, &nb, 0);
+	assert_true(wgdev_drops(nb.dev, WGDEV_DROP_STALE_TIMESTAMP) == 1);
+	assert_int_equal(nb.delivered, 1);
+
+	/* Stamped ahead: taken as newer, the staged payload gets through. */
+	wgdev_set_stamp_floor(nc.dev, now.wall - 10 * S + 30 * S);
+	advance(6 * S);		/* past rekey-timeout: a new initiation */
+	now.wall -= 10 * S;
+	wgdev_tick(nc.dev, now);
+	assert_int_equal(nc.nout, 1);
+	now.wall += 10 * S;
+	while (nc.nout > 0 || nb.nout > 0) {
+		deliver(&nc, &nb, 0);
+		deliver(&nb, &nc, 0);
+	}
+	assert_true(wgdev_drops(nb.dev, WGDEV_DROP_STALE_TIMESTAMP) == 1);
+	assert_int_equal(nb.delivered, 2);
+	assert_int_equal(nb.plain[0], 2);
+	wgdev_free(nc.dev);
+	unpair();
+}
+
 static void
 test_cookie_under_load(void **state)
 {
@@ -1171,6 +1227,7 @@ main(void)
 		cmocka_unit_test(test_wrong_psk),
 		cmocka_unit_test(test_simultaneous_initiation),
 		cmocka_unit_test(test_replay_dropped),
+		cmocka_unit_test(test_takeover_stamp_floor),
 		cmocka_unit_test(test_cookie_under_load),
 		cmocka_unit_test(test_ratelimit_under_load),
 		cmocka_unit_test(test_rekey_after_messages),
