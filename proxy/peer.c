@@ -411,6 +411,8 @@ peer_show(struct proxyd *d)
 		json_object_set_new(o, "endpoint", endpoint_format(&info.endpoint, ep) > 0 ?
 		    json_string(ep) : json_null());
 		json_object_set_new(o, "local_address", local_json(&info.endpoint));
+		/* Ours, on every tunnel: a standby's are configured, not served. */
+		json_object_set_new(o, "role", json_string(d->active ? "active" : "standby"));
 		if (info.last_handshake_wall == 0) {
 			json_object_set_new(o, "latest_handshake", json_null());
 			json_object_set_new(o, "handshake_age_s", json_null());

@@ -185,7 +185,8 @@ role_missing(const struct proxyd *d)
  * or memory fails (then the process exits: half an engine cannot serve).
  */
 static int
-role_set(struct proxyd *d, bool active, const char *why, char *err, size_t errlen)
+role_set(struct proxyd *d, bool active, bool renew, const char *why, char *err,
+    size_t errlen)
 {
 	struct wg_now wnow = clock_wg_now();
 	const struct van_addr *miss;
@@ -199,7 +200,11 @@ role_set(struct proxyd *d, bool active, const char *why, char *err, size_t errle
 		    "address: has keepalived given it?)", addr_str(miss, a));
 		return -1;
 	}
-	if (d->active == active)
+	if (renew && !d->active) {
+		snprintf(err, errlen, "role renew: this proxy is standby");
+		return -1;
+	}
+	if (d->active == active && !renew)
 		return 0;
 	engine_free(d);
 	d->active = active;
@@ -255,7 +260,7 @@ role_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	log_warn("%s is no longer on this host: standing by", addr_str(miss, a));
 	d->role_lost++;
-	(void)role_set(d, false, "address gone", err, sizeof(err));
+	(void)role_set(d, false, false, "address gone", err, sizeof(err));
 }
 
 static int
@@ -337,11 +342,11 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 		return json_pack("{s:s}", "config", d->conf->file);
 	}
 	if (strcmp(argv[0], "role") == 0) {
-		bool active;
+		bool active, renew;
 
 		if (argc != 2 || (strcmp(argv[1], "active") != 0 &&
-		    strcmp(argv[1], "standby") != 0)) {
-			snprintf(err, errlen, "usage: role active|standby");
+		    strcmp(argv[1], "standby") != 0 && strcmp(argv[1], "renew") != 0)) {
+			snprintf(err, errlen, "usage: role active|standby|renew");
 			return NULL;
 		}
 		if (!d->conf->ha) {
@@ -349,8 +354,9 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 			    "(ha = false in %s)", d->conf->file);
 			return NULL;
 		}
-		active = strcmp(argv[1], "active") == 0;
-		if (role_set(d, active, "vanctl", err, errlen) == -1)
+		renew = strcmp(argv[1], "renew") == 0;
+		active = renew || strcmp(argv[1], "active") == 0;
+		if (role_set(d, active, renew, "vanctl", err, errlen) == -1)
 			return NULL;
 		return json_pack("{s:s}", "role", d->active ? "active" : "standby");
 	}
@@ -508,6 +514,17 @@ proxyd_run(struct proxyd *d)
 		bridge_start(d->br, d->out, now);
 		d->br_next = now;	/* the first tick arms the HELLO rounds */
 		datapath_flush(d);
+	} else if (role_missing(d) == NULL) {
+		char err[256];
+
+		/*
+		 * The pair's addresses are here: keepalived is MASTER and
+		 * told a vanproxy that was not running (a restart between two
+		 * of its checks).  Serve, as its notify would have had us.
+		 */
+		if (role_set(d, true, false, "the pair's addresses are here at start",
+		    err, sizeof(err)) == -1)
+			log_err("%s", err);
 	} else
 		log_info("one of a pair (ha): standby until `vanctl role active`");
 	key_to_base64(pub, &d->conf->public_key);

@@ -39,8 +39,10 @@ usage(void)
 	    "                           guest's tap that QEMU owns, a veth end)\n"
 	    "  detach TAP|IFNAME        vanedge\n"
 	    "  reload                   re-read the configuration file\n"
-	    "  role active|standby      vanproxy of a gateway pair (ha = true):\n"
-	    "                           serve, or stand by sending nothing\n"
+	    "  role active|standby|renew\n"
+	    "                           vanproxy of a gateway pair (ha = true):\n"
+	    "                           serve, stand by sending nothing, or serve\n"
+	    "                           anew (a newer epoch: after a split pair)\n"
 	    "The socket is %s unless -s or $VAN_SOCKET says otherwise;\n"
 	    "--proxy (-p) is -s %s.\n",
 	    DEFAULT_SOCKET, PROXY_SOCKET);
@@ -206,7 +208,7 @@ static const struct column peers_cols[] = {
 	{ "name", "PEER" }, { "endpoint", "ENDPOINT" }, { "state", "STATE" },
 	{ "handshake_age_s", "HANDSHAKE-S" }, { "rx_bytes", "RX-BYTES" },
 	{ "tx_bytes", "TX-BYTES" }, { "routes", "ROUTES" }, { "mapping", "VANS" },
-	{ NULL, NULL },
+	{ "role", "ROLE" }, { NULL, NULL },
 };
 static const struct column member_stats_cols[] = {
 	{ "address", "MEMBER" }, { "rx_bytes", "RX-BYTES" }, { "tx_bytes", "TX-BYTES" },
