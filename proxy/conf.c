@@ -34,8 +34,8 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    "dead_after", "fdb_max", "member_routes_max", "dad_moves",
 	    "dad_window", "dad_hold", "log_level", "tunnel_mtu", "route_refresh",
 	    "site_key_compat", "member_flood_rate", "member_learn_rate", "ha",
-	    NULL };
-	const char *name = NULL, *wg_name = NULL, *str = NULL;
+	    "drain_file", NULL };
+	const char *name = NULL, *wg_name = NULL, *str = NULL, *drain = NULL;
 	bool has = false;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -52,7 +52,8 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    PROXY_TUNNEL_MTU_MAX, &conf->tunnel_mtu) ||
 	    !setting_u32(c, g, "route_refresh", 0, BRIDGE_REFRESH_S_MAX,
 	    &conf->route_refresh_s) ||
-	    !setting_bool(c, g, "ha", &conf->ha))
+	    !setting_bool(c, g, "ha", &conf->ha) ||
+	    !setting_str(c, g, "drain_file", &drain))
 		return false;
 	if (name != NULL) {
 		if (!setting_name_ok(name, BRIDGE_NAME_MAX))
@@ -84,6 +85,17 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 		return setting_fail(c, config_setting_get_member(g, "ha"),
 		    "ha: listen and site_listen must each name the pair's virtual "
 		    "address, not every address");
+	if (drain != NULL) {
+		const config_setting_t *at = config_setting_get_member(g, "drain_file");
+
+		if (!conf->ha)
+			return setting_fail(c, at, "drain_file: only for one of a pair "
+			    "(ha = true)");
+		if (drain[0] != '/' || strlen(drain) >= sizeof(conf->drain_file))
+			return setting_fail(c, at, "drain_file '%s': an absolute path "
+			    "of at most %zu bytes", drain, sizeof(conf->drain_file) - 1);
+		snprintf(conf->drain_file, sizeof(conf->drain_file), "%s", drain);
+	}
 	if (!setting_keyfile(c, g, "private_key", conf->private_key_file,
 	    sizeof(conf->private_key_file), &conf->private_key, &has))
 		return false;
@@ -259,6 +271,8 @@ proxy_conf_print(FILE *f, const struct proxy_conf *conf)
 	fprintf(f, "  tunnel_mtu = %u;\n", conf->tunnel_mtu);
 	fprintf(f, "  route_refresh = %u;\n", conf->route_refresh_s);
 	fprintf(f, "  ha = %s;\n", conf->ha ? "true" : "false");
+	if (conf->drain_file[0] != '\0')
+		fprintf(f, "  drain_file = \"%s\";\n", conf->drain_file);
 	fprintf(f, "  log_level = \"%s\";\n", log_level_str(conf->site.log_level));
 	fprintf(f, "};\n");
 	fprintf(f, "members = [");

@@ -5,7 +5,7 @@
 # Archive names are spelt out in rules ($(B)/libvanrim.a, not
 # $(LIBVANCORE)): this file is included before edge/module.mk defines
 # them.  A test's line may use the names: it is expanded at the end.
-PROXY_LIB_SRCS := proxy/uapi_sock.c proxy/conf.c proxy/peering.c
+PROXY_LIB_SRCS := proxy/uapi_sock.c proxy/conf.c proxy/peering.c proxy/pair.c
 LIBVANPROXY := $(B)/libvanproxy.a
 $(LIBVANPROXY): $(PROXY_LIB_SRCS:%.c=$(B)/%.o)
 
@@ -16,6 +16,15 @@ $(B)/vanproxy: $(B)/proxy/vanproxy.o $(PROXYD_SRCS:%.c=$(B)/%.o) $(LIBVANPROXY) 
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 PROGRAMS += $(B)/vanproxy
+
+# keepalived's notify script for a gateway pair (contrib/keepalived/,
+# proxy/pair.h): beside the programs, where vanlab runs it from and
+# `make install` takes it (to SBINDIR).
+$(B)/vanfed-notify: contrib/keepalived/vanfed-notify
+	@mkdir -p $(dir $@)
+	$(call say,COPY,$@)install -m 0755 $< $@
+
+PROGRAMS += $(B)/vanfed-notify
 
 # Unit tests: tests/unit/test_NAME.c and what it links (tests/module.mk).
 TEST_test_proxyconf = $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)

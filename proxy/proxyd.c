@@ -19,6 +19,8 @@
 #include "proxy/proxyd_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -228,6 +230,7 @@ role_set(struct proxyd *d, bool active, bool renew, const char *why, char *err,
 	d->conf = conf;
 	d->role_changes++;
 	if (active) {
+		d->drained = false;	/* keepalived put us back */
 		uint64_t floor = wnow.wall + PROXY_TAKEOVER_MARGIN;
 
 		if (floor <= d->stamp_last)
@@ -243,6 +246,37 @@ role_set(struct proxyd *d, bool active, bool renew, const char *why, char *err,
 	}
 	log_info("role %s (%s)", active ? "active: in service, its site and every "
 	    "peer told" : "standby: sending nothing", why);
+	return 0;
+}
+
+/*
+ * The drain file (§12), keepalived's track_file: 1 takes this node out of
+ * the running (keepalived FAULT: the addresses go to the twin at once), 0
+ * puts it back.  Written in place, not renamed over: keepalived watches
+ * the file.  0, or -1 with err.
+ */
+static int
+drain_write(struct proxyd *d, bool drained, char *err, size_t errlen)
+{
+	const char *path = d->conf->drain_file;
+	const char *v = drained ? "1\n" : "0\n";
+	int fd, e;
+
+	if (path[0] == '\0')
+		return 0;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1 ||
+	    write(fd, v, 2) != 2) {
+		e = errno;
+		if (fd != -1)
+			close(fd);
+		snprintf(err, errlen, "drain_file %s: %s", path, strerror(e));
+		return -1;
+	}
+	if (close(fd) == -1) {
+		snprintf(err, errlen, "drain_file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	d->drained = drained;
 	return 0;
 }
 
@@ -309,9 +343,10 @@ show_request_of(struct proxyd *d, int argc, char **argv, char *err, size_t errle
 	}
 	if (s != NULL && argc == 2 && strcmp(argv[1], "stats") == 0) {
 		json_object_set_new(s, "tunnel", peer_tunnel_stats(d));
-		json_object_set_new(s, "daemon", json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
 		    "role", d->active ? "active" : "standby",
 		    "ha", d->conf->ha,
+		    "drained", d->drained,
 		    "role_changes", (json_int_t)d->role_changes,
 		    "role_lost", (json_int_t)d->role_lost,
 		    "standby_drops", (json_int_t)d->standby_drops,
@@ -342,7 +377,7 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 		return json_pack("{s:s}", "config", d->conf->file);
 	}
 	if (strcmp(argv[0], "role") == 0) {
-		bool active, renew;
+		bool active, renew, drain;
 
 		if (argc != 2 || (strcmp(argv[1], "active") != 0 &&
 		    strcmp(argv[1], "standby") != 0 && strcmp(argv[1], "renew") != 0)) {
@@ -356,9 +391,29 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 		}
 		renew = strcmp(argv[1], "renew") == 0;
 		active = renew || strcmp(argv[1], "active") == 0;
-		if (role_set(d, active, renew, "vanctl", err, errlen) == -1)
+		/*
+		 * Stood down while holding both addresses: not keepalived's
+		 * doing (it takes the addresses away before it tells us), so
+		 * a planned switch-over: drained, keepalived hands the
+		 * addresses to the twin at once.
+		 */
+		drain = !active && d->active && role_missing(d) == NULL &&
+		    d->conf->drain_file[0] != '\0';
+		if (role_set(d, active, renew, drain ? "vanctl: drained" : "vanctl",
+		    err, errlen) == -1)
 			return NULL;
-		return json_pack("{s:s}", "role", d->active ? "active" : "standby");
+		if (drain) {
+			if (drain_write(d, true, err, errlen) == -1) {
+				log_err("role standby: %s: keepalived keeps the "
+				    "addresses here", err);
+				return NULL;
+			}
+			log_info("drained (%s = 1): keepalived hands the pair's "
+			    "addresses to the twin; a restart puts this node back",
+			    d->conf->drain_file);
+		}
+		return json_pack("{s:s, s:b}", "role", d->active ? "active" : "standby",
+		    "drained", d->drained);
 	}
 	snprintf(err, errlen, "unknown request '%s' (show, reload, role)", argv[0]);
 	return NULL;
@@ -510,6 +565,15 @@ proxyd_run(struct proxyd *d)
 	char a[ADDR_STRLEN], s[ADDR_STRLEN], pub[WG_KEY_B64_LEN + 1];
 	monotime_t now = clock_mono();
 
+	if (d->conf->ha) {
+		char err[512];
+
+		/* Back in the running: whatever drained this node is over. */
+		if (drain_write(d, false, err, sizeof(err)) == -1) {
+			log_err("%s", err);
+			return -1;
+		}
+	}
 	if (d->active) {
 		bridge_start(d->br, d->out, now);
 		d->br_next = now;	/* the first tick arms the HELLO rounds */

@@ -98,6 +98,7 @@ struct proxyd {
 	uint64_t	role_changes;
 	uint64_t	role_lost;	/* demoted: an address went */
 	uint64_t	standby_drops;	/* datagrams a standby was sent */
+	bool		drained;	/* stood down by hand: drain_file 1 */
 };
 
 /* A node taking over stamps this far ahead of its clock (§12). */

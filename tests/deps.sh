@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/deps.sh [all|build|lab|bench] — install the Debian packages that the
+# tests/deps.sh [all|build|lab|bench|ha] — install the Debian packages that the
 # build, the tests, the lab or the bench need, when they are missing.
 # Called by `make check` (all), `make lab` and `make bench`.  Installs with
 # --no-install-recommends (wireguard-tools would otherwise pull a kernel).
@@ -14,13 +14,17 @@ net="iproute2 iputils-ping iperf3 tcpdump procps psmisc python3 nftables wiregua
 # vanlab's qemu guests (federation/lab/guest/build.sh; kind = "qemu").
 guest="qemu-system-x86 busybox-static cpio kmod"
 bench_extra="jq tinc openvpn openssl n2n net-tools"
+# A site's pair of gateways under VRRP (vanlab's `proxy = { ha = true; }`,
+# test 97b): Debian's keepalived (2.2.7 in bookworm).
+ha="keepalived"
 
 case $what in
-all)	pkgs="$build $fuzz $net $guest" ;;
+all)	pkgs="$build $fuzz $net $guest $ha" ;;
 build)	pkgs="$build" ;;
-lab)	pkgs="$build iproute2 iputils-ping procps $guest" ;;
+lab)	pkgs="$build iproute2 iputils-ping procps $guest $ha" ;;
 bench)	pkgs="$build $net $bench_extra" ;;
-*)	echo "usage: $0 [all|build|lab|bench]" >&2; exit 2 ;;
+ha)	pkgs="$ha" ;;
+*)	echo "usage: $0 [all|build|lab|bench|ha]" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -66,12 +66,14 @@ for f in edge/vanedge/*.[ch]; do may "$f" edge/van/ edge/rim/ edge/vanedge/ cryp
 for f in edge/vanctl/*.[ch]; do may "$f" edge/van/ edge/rim/; done
 for f in proxy/*.[ch]; do may "$f" edge/van/ edge/rim/ crypto/ proxy/; done
 # vanplan and vanlab read and write peering files with vanproxy's model,
-# reader and writer (proxy/peering.h), and nothing else of vanproxy's.
+# reader and writer (proxy/peering.h), write a gateway pair's keepalived
+# configuration with its text (proxy/pair.h), and nothing else of
+# vanproxy's.
 for f in federation/plan/*.[ch]; do
-	may "$f" edge/van/ edge/rim/ crypto/ proxy/peering.h federation/plan/
+	may "$f" edge/van/ edge/rim/ crypto/ proxy/peering.h proxy/pair.h federation/plan/
 done
 for f in federation/lab/*.[ch]; do
-	may "$f" edge/van/ edge/rim/ crypto/ proxy/peering.h federation/lab/
+	may "$f" edge/van/ edge/rim/ crypto/ proxy/peering.h proxy/pair.h federation/lab/
 done
 )
 if [ -n "$out" ]; then

@@ -8,18 +8,61 @@
 #include <stdio.h>
 
 #include "crypto/key.h"
+#include "federation/lab/daemon.h"
 #include "federation/lab/lab.h"
 #include "federation/lab/state.h"
+#include "proxy/pair.h"
+
+/*
+ * A pair's files besides: how the second gateway's proxy.conf differs
+ * (its control socket, its drain file, its `wg` name; it reads the first
+ * one's key and a copy of the peering file), and each gateway's
+ * keepalived.conf (proxy/pair.c's text, with the lab's addresses).
+ */
+static int
+check_pair(const char *prefix, const struct lab *lab, unsigned s)
+{
+	static struct pair_conf pc;
+	char dir[LAB_GW_MAX][128], notify[4096], vanctl[4096], vanproxy[4096];
+	char wg[LAB_WG_NAME_MAX], name[LAB_NAME_MAX + 8];
+	struct lab_pair_progs progs = { notify, vanctl, vanproxy };
+	unsigned g;
+
+	if (!lab->site[s].ha)
+		return 0;
+	for (g = 0; g < LAB_GW_MAX; g++)
+		snprintf(dir[g], sizeof(dir[g]), "%s/%s/%s-gw%s", STATE_ROOT, prefix,
+		    lab->site[s].name, g == 0 ? "" : "2");
+	lab_gw_wg_name(lab, prefix, s, 1, wg);
+	printf("\n# %s/proxy.conf: the same but for\n#   control = \"%s/proxy.sock\";"
+	    "\n#   wg_name = \"%s\";\n#   drain_file = \"%s/drain\";\n# and a copy "
+	    "of the peering file beside it\n", dir[1], dir[1], wg, dir[1]);
+	daemon_bin("vanfed-notify", notify);
+	daemon_bin("vanctl", vanctl);
+	daemon_bin("vanproxy", vanproxy);
+	for (g = 0; g < LAB_GW_MAX; g++) {
+		if (lab_pair_conf(lab, s, g, dir[g], &progs, &pc) == -1)
+			return -1;
+		lab_gw_name(lab, s, g, name);
+		printf("\n# %s/keepalived.conf (%s)\n", dir[g], name);
+		pair_keepalived_conf(stdout, &pc, g);
+	}
+	printf("\n# %s: contrib/keepalived/vanfed-notify, as shipped\n", notify);
+	return 0;
+}
 
 /* check --proxy SITE: the proxy's files as `up` would write them, with
- * keys made for the occasion (up makes its own). */
+ * keys made for the occasion (up makes its own); of a pair, keepalived's
+ * too. */
 static int
 check_proxy(const char *prefix, const struct lab *lab, const char *site)
 {
 	static char pub[LAB_SITE_MAX][WG_KEY_B64_LEN + 1];
 	const char *pubp[LAB_SITE_MAX], *pskp[LAB_PEERING_MAX];
 	char dir[200], sock[256], key[256], site_key[256], wg[LAB_WG_NAME_MAX];
-	struct lab_proxy_files files = { sock, key, site_key, wg, "peering.conf", NULL };
+	char drain[256];
+	struct lab_proxy_files files = { sock, key, site_key, wg, "peering.conf", NULL,
+	    drain };
 	struct wg_key k, pk;
 	int s;
 	unsigned i;
@@ -44,6 +87,7 @@ check_proxy(const char *prefix, const struct lab *lab, const char *site)
 	snprintf(dir, sizeof(dir), "%s/%s/%s-gw", STATE_ROOT, prefix, site);
 	snprintf(sock, sizeof(sock), "%s/proxy.sock", dir);
 	snprintf(key, sizeof(key), "%s/proxy.key", dir);
+	snprintf(drain, sizeof(drain), "%s/drain", dir);
 	state_site_key_path(prefix, lab, (unsigned)s, site_key);
 	lab_wg_name(lab, prefix, (unsigned)s, wg);
 	printf("# %s/proxy.conf\n", dir);
@@ -55,13 +99,13 @@ check_proxy(const char *prefix, const struct lab *lab, const char *site)
 		lab_path(lab, lab->plan, plan);
 		printf("\n# peering.conf and vans.conf: copies of vanplan's %s/%s/\n",
 		    plan, site);
-		return 0;
+		return check_pair(prefix, lab, (unsigned)s) == -1;
 	}
 	lab_proxy_conf(stdout, lab, (unsigned)s, &files);
 	printf("\n# %s/peering.conf (the public keys here are examples: `up` makes "
 	    "the keys)\n", dir);
 	lab_peering_conf(stdout, lab, (unsigned)s, pubp, pskp);
-	return 0;
+	return check_pair(prefix, lab, (unsigned)s) == -1;
 }
 
 int

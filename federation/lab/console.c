@@ -12,37 +12,41 @@
 
 #include "federation/lab/agent.h"
 #include "federation/lab/daemon.h"
+#include "federation/lab/gateway.h"
 #include "federation/lab/lab.h"
 #include "federation/lab/qemu.h"
 #include "federation/lab/state.h"
 
-/* Site s if name is "SITE-gw" of a lab of several sites, else -1. */
+/*
+ * Site s if name is one of its gateways (SITE-gw; of a pair SITE-gw1,
+ * SITE-gw2), else -1; *g the gateway.  A pair's SITE-gw is the active one
+ * (asked now), the first if none is: what an operator means by the site's
+ * proxy.
+ */
 static int
-proxy_named(const struct lab *lab, const char *name)
+proxy_named(const struct state *st, const struct lab *lab, const char *name,
+    unsigned *g)
 {
-	unsigned s;
+	int s, which;
 
-	for (s = 0; lab_federated(lab) && s < lab->nsites; s++) {
-		size_t n = strlen(lab->site[s].name);
-
-		if (strncmp(name, lab->site[s].name, n) == 0 &&
-		    strcmp(name + n, "-gw") == 0)
-			return (int)s;
-	}
-	return -1;
+	if ((s = lab_find_gw(lab, name, &which)) < 0)
+		return -1;
+	if (which < 0)
+		which = gateway_active(st, lab, (unsigned)s);
+	*g = which < 0 ? 0 : (unsigned)which;
+	return s;
 }
-
 /* The namespace a short name stands for: a VM, a host, SITE-sw, and with
- * several sites SITE-gw and inet. */
+ * several sites SITE-gw (of a pair SITE-gw1, SITE-gw2 too) and inet. */
 static int
-target_ns(const struct lab *lab, const char *prefix, const char *name,
-    char ns[static LAB_NS_MAX])
+target_ns(const struct state *st, const struct lab *lab, const char *prefix,
+    const char *name, char ns[static LAB_NS_MAX])
 {
-	unsigned s;
+	unsigned s, g;
 	int i;
 
-	if ((i = proxy_named(lab, name)) >= 0) {
-		lab_ns_proxy(lab, prefix, (unsigned)i, ns);
+	if ((i = proxy_named(st, lab, name, &g)) >= 0) {
+		lab_ns_gw(lab, prefix, (unsigned)i, g, ns);
 		return 0;
 	}
 	if (lab_federated(lab) && strcmp(name, "inet") == 0) {
@@ -75,7 +79,7 @@ console_exec(const char *prefix, int argc, char **argv)
 
 	if ((lab = state_open_lab(&st, prefix)) == NULL)
 		return 1;
-	if (target_ns(lab, prefix, argv[0], ns) == -1) {
+	if (target_ns(&st, lab, prefix, argv[0], ns) == -1) {
 		fprintf(stderr, "vanlab: no VM or host '%s' in lab %s\n", argv[0], prefix);
 		lab_free(lab);
 		return 1;
@@ -122,12 +126,13 @@ console_ctl(const char *prefix, int argc, char **argv)
 	struct state st;
 	struct lab *lab;
 	char bin[4096], sock[256], *args[CONSOLE_ARGS_MAX + 5];
+	unsigned g;
 	int h, i, n = 0;
 
 	if ((lab = state_open_lab(&st, prefix)) == NULL)
 		return 1;
-	if ((h = proxy_named(lab, argv[0])) >= 0)
-		state_proxy_path(&st, lab, (unsigned)h, "proxy.sock", sock);
+	if ((h = proxy_named(&st, lab, argv[0], &g)) >= 0)
+		state_gw_path(&st, lab, (unsigned)h, g, "proxy.sock", sock);
 	else if ((h = lab_find_host(lab, argv[0])) >= 0)
 		state_host_path(&st, lab, (unsigned)h, "edge.sock", sock);
 	else {

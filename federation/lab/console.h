@@ -3,7 +3,8 @@
  * command in the namespace NAME stands for (a VM, a host, SITE-sw and,
  * with several sites, SITE-gw and inet: `ip netns exec`), `vanlab ctl
  * HOST|SITE-gw -- ARGS...` runs vanctl against that host's vanedge or
- * that site's vanproxy.
+ * that site's vanproxy.  A site with a pair of gateways: SITE-gw is the
+ * active one (asked at the time), SITE-gw1 and SITE-gw2 each of them.
  */
 #ifndef FEDERATION_LAB_CONSOLE_H
 #define FEDERATION_LAB_CONSOLE_H

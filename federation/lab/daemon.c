@@ -36,16 +36,13 @@ daemon_bin(const char *prog, char out[static 4096])
 }
 
 pid_t
-daemon_spawn(const char *prog, const char *conf, const char *log, const char *pidf,
+daemon_spawn_argv(char *const *argv, const char *log, const char *pidf,
     const char *ns)
 {
-	char bin[4096];
-	char *argv[] = { bin, "-f", (char *)(uintptr_t)conf, NULL };
 	struct proc_spec p = { .argv = argv, .out_fd = -1, .daemon = true };
 	pid_t pid;
 	int fd;
 
-	daemon_bin(prog, bin);
 	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) == -1) {
 		fprintf(stderr, "vanlab: %s: %s\n", log, strerror(errno));
 		return -1;
@@ -63,6 +60,17 @@ daemon_spawn(const char *prog, const char *conf, const char *log, const char *pi
 		return -1;
 	}
 	return pid;
+}
+
+pid_t
+daemon_spawn(const char *prog, const char *conf, const char *log, const char *pidf,
+    const char *ns)
+{
+	char bin[4096];
+	char *argv[] = { bin, "-f", (char *)(uintptr_t)conf, NULL };
+
+	daemon_bin(prog, bin);
+	return daemon_spawn_argv(argv, log, pidf, ns);
 }
 
 pid_t

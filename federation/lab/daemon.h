@@ -33,6 +33,9 @@ void	daemon_bin(const char *prog, char out[static 4096]);
  * written to pidf: the pid, or -1 (reported). */
 pid_t	daemon_spawn(const char *prog, const char *conf, const char *log,
 	    const char *pidf, const char *ns);
+/* The same for any argv (argv[0] a path or a name in PATH). */
+pid_t	daemon_spawn_argv(char *const *argv, const char *log, const char *pidf,
+	    const char *ns);
 /* The pid in pidf if that process runs and is `prog ... conf` (checked in
  * /proc: a reused pid is not ours), else -1. */
 pid_t	daemon_running(const char *prog, const char *pidf, const char *conf);

@@ -16,6 +16,7 @@
 
 #include "crypto/wg.h"
 #include "federation/lab/daemon.h"
+#include "federation/lab/ha.h"
 #include "federation/lab/proc.h"
 
 #define UAPI_DIR	"/var/run/wireguard"
@@ -64,24 +65,29 @@ gateway_prepare(const struct state *st, const struct lab *lab)
 	const char *pubp[LAB_SITE_MAX], *pskp[LAB_PEERING_MAX];
 	char dir[256], path[256], wg[LAB_WG_NAME_MAX];
 	struct stat sb;
-	unsigned s, p;
+	unsigned s, p, g;
 
 	for (s = 0; s < lab->nsites; s++) {
-		lab_wg_name(lab, st->prefix, s, wg);
-		uapi_path(wg, path);
-		if (lstat(path, &sb) == 0) {
-			fprintf(stderr, "vanlab: %s exists: another vanproxy (or wg) "
-			    "uses the name %s; choose another prefix\n", path, wg);
-			return -1;
+		for (g = 0; g < lab_gateways(lab, s); g++) {
+			lab_gw_wg_name(lab, st->prefix, s, g, wg);
+			uapi_path(wg, path);
+			if (lstat(path, &sb) == 0) {
+				fprintf(stderr, "vanlab: %s exists: another vanproxy (or "
+				    "wg) uses the name %s; choose another prefix\n", path,
+				    wg);
+				return -1;
+			}
+			state_gw_path(st, lab, s, g, NULL, dir);
+			if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+				fprintf(stderr, "vanlab: mkdir %s: %s\n", dir,
+				    strerror(errno));
+				return -1;
+			}
+			state_gw_path(st, lab, s, g, "wg.name", path);
+			if (write_text(path, wg) == -1)
+				return -1;
 		}
-		state_proxy_path(st, lab, s, NULL, dir);
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			fprintf(stderr, "vanlab: mkdir %s: %s\n", dir, strerror(errno));
-			return -1;
-		}
-		state_proxy_path(st, lab, s, "wg.name", path);
-		if (write_text(path, wg) == -1)
-			return -1;
+		/* One key per site: a pair's second gateway reads the first's. */
 		state_proxy_path(st, lab, s, "proxy.key", path);
 		if (lab->site[s].key[0] != '\0') {
 			char src[8192];
@@ -114,36 +120,54 @@ gateway_prepare(const struct state *st, const struct lab *lab)
 }
 
 pid_t
-gateway_start(const struct state *st, const struct lab *lab, unsigned s)
+gateway_start(const struct state *st, const struct lab *lab, unsigned s, unsigned g)
 {
 	char conf[256], log[256], pidf[256], ns[LAB_NS_MAX];
 
-	state_proxy_path(st, lab, s, "proxy.conf", conf);
-	state_proxy_path(st, lab, s, "proxy.log", log);
-	state_proxy_path(st, lab, s, "proxy.pid", pidf);
-	lab_ns_proxy(lab, st->prefix, s, ns);
+	state_gw_path(st, lab, s, g, "proxy.conf", conf);
+	state_gw_path(st, lab, s, g, "proxy.log", log);
+	state_gw_path(st, lab, s, g, "proxy.pid", pidf);
+	lab_ns_gw(lab, st->prefix, s, g, ns);
 	return daemon_spawn("vanproxy", conf, log, pidf, ns);
 }
 
 pid_t
-gateway_pid(const struct state *st, const struct lab *lab, unsigned s)
+gateway_pid(const struct state *st, const struct lab *lab, unsigned s, unsigned g)
 {
 	char conf[256], pidf[256];
 
-	state_proxy_path(st, lab, s, "proxy.conf", conf);
-	state_proxy_path(st, lab, s, "proxy.pid", pidf);
+	state_gw_path(st, lab, s, g, "proxy.conf", conf);
+	state_gw_path(st, lab, s, g, "proxy.pid", pidf);
 	return daemon_running("vanproxy", pidf, conf);
+}
+
+json_t *
+gateway_query_gw(const struct state *st, const struct lab *lab, unsigned s,
+    unsigned g, const char *const *words, bool quiet)
+{
+	char sock[256], who[LAB_NAME_MAX + 32], name[LAB_NAME_MAX + 8];
+
+	state_gw_path(st, lab, s, g, "proxy.sock", sock);
+	lab_gw_name(lab, s, g, name);
+	snprintf(who, sizeof(who), "the proxy of %s (%s)", lab->site[s].name, name);
+	return daemon_query_sock(sock, who, words, quiet);
+}
+
+/* The gateway that speaks for site s: of a pair the active one, else
+ * (none active) the first. */
+static unsigned
+in_service(const struct state *st, const struct lab *lab, unsigned s)
+{
+	int g = gateway_active(st, lab, s);
+
+	return g < 0 ? 0 : (unsigned)g;
 }
 
 json_t *
 gateway_query(const struct state *st, const struct lab *lab, unsigned s,
     const char *const *words, bool quiet)
 {
-	char sock[256], who[LAB_NAME_MAX + 16];
-
-	state_proxy_path(st, lab, s, "proxy.sock", sock);
-	snprintf(who, sizeof(who), "the proxy of %s", lab->site[s].name);
-	return daemon_query_sock(sock, who, words, quiet);
+	return gateway_query_gw(st, lab, s, in_service(st, lab, s), words, quiet);
 }
 
 int
@@ -152,36 +176,119 @@ gateway_ctl(const struct state *st, const struct lab *lab, unsigned s,
 {
 	char sock[256];
 
-	state_proxy_path(st, lab, s, "proxy.sock", sock);
+	state_gw_path(st, lab, s, in_service(st, lab, s), "proxy.sock", sock);
 	return daemon_ctl_sock(sock, words, quiet);
+}
+
+enum gateway_role
+gateway_role(const struct state *st, const struct lab *lab, unsigned s, unsigned g)
+{
+	static const char *const show_stats[] = { "show", "stats", NULL };
+	json_t *j = gateway_query_gw(st, lab, s, g, show_stats, true);
+	const char *role = json_string_value(json_object_get(json_object_get(j,
+	    "daemon"), "role"));
+	enum gateway_role r = GATEWAY_DOWN;
+
+	/* A vanproxy of before pairs has no role: it is always in service. */
+	if (j != NULL)
+		r = role == NULL || strcmp(role, "active") == 0 ? GATEWAY_ACTIVE :
+		    GATEWAY_STANDBY;
+	json_decref(j);
+	return r;
+}
+
+const char *
+gateway_role_str(enum gateway_role r)
+{
+	return r == GATEWAY_ACTIVE ? "active" : r == GATEWAY_STANDBY ? "standby" :
+	    "down";
+}
+
+int
+gateway_active(const struct state *st, const struct lab *lab, unsigned s)
+{
+	unsigned g;
+	int active = -1;
+
+	if (!lab->site[s].ha)
+		return 0;
+	for (g = 0; g < LAB_GW_MAX; g++)
+		if (gateway_role(st, lab, s, g) == GATEWAY_ACTIVE) {
+			if (active >= 0)
+				return -2;
+			active = (int)g;
+		}
+	return active;
+}
+
+int
+gateway_wait_active(const struct state *st, const struct lab *lab, int timeout_ms)
+{
+	long long t0 = proc_now_ms(), deadline = t0 + timeout_ms;
+	char name[LAB_NAME_MAX + 8];
+	unsigned s, g;
+	int a;
+
+	for (s = 0; s < lab->nsites; s++) {
+		if (!lab->site[s].ha)
+			continue;
+		while ((a = gateway_active(st, lab, s)) < 0) {
+			for (g = 0; g < LAB_GW_MAX; g++) {
+				lab_gw_name(lab, s, g, name);
+				if (gateway_pid(st, lab, s, g) == -1) {
+					fprintf(stderr, "vanlab: vanproxy of %s is not "
+					    "running\n", name);
+					return -1;
+				}
+				if (ha_pid(st, lab, s, g) == -1) {
+					fprintf(stderr, "vanlab: keepalived of %s is not "
+					    "running\n", name);
+					return -1;
+				}
+			}
+			if (proc_interrupted)
+				return -1;
+			if (proc_now_ms() >= deadline) {
+				fprintf(stderr, "vanlab: site %s: %s after %d ms\n",
+				    lab->site[s].name, a == -2 ? "both gateways active" :
+				    "no gateway active", timeout_ms);
+				return -1;
+			}
+			proc_sleep_ms(20);
+		}
+		lab_gw_name(lab, s, (unsigned)a, name);
+		printf("vanlab: site %s: %s active after %lld ms (keepalived)\n",
+		    lab->site[s].name, name, proc_now_ms() - t0);
+	}
+	return 0;
 }
 
 int
 gateway_wait_socket(const struct state *st, const struct lab *lab, unsigned s,
-    pid_t pid, int timeout_ms)
+    unsigned g, pid_t pid, int timeout_ms)
 {
 	static const char *const show[] = { "show", "vans", NULL };
 	long long deadline = proc_now_ms() + timeout_ms;
-	char why[32];
+	char why[32], name[LAB_NAME_MAX + 8];
 	int status;
 
+	lab_gw_name(lab, s, g, name);
 	for (;;) {
-		json_t *j = gateway_query(st, lab, s, show, true);
+		json_t *j = gateway_query_gw(st, lab, s, g, show, true);
 
 		json_decref(j);
 		if (j != NULL)
 			return 0;
 		if (proc_ended(pid, &status) || (kill(pid, 0) == -1 && errno == ESRCH)) {
 			proc_status_str(status, why, sizeof(why));
-			fprintf(stderr, "vanlab: vanproxy of site %s ended (%s)\n",
-			    lab->site[s].name, why);
+			fprintf(stderr, "vanlab: vanproxy of %s ended (%s)\n", name, why);
 			return -1;
 		}
 		if (proc_interrupted)
 			return -1;
 		if (proc_now_ms() >= deadline) {
-			fprintf(stderr, "vanlab: vanproxy of site %s: no control socket "
-			    "after %d ms\n", lab->site[s].name, timeout_ms);
+			fprintf(stderr, "vanlab: vanproxy of %s: no control socket "
+			    "after %d ms\n", name, timeout_ms);
 			return -1;
 		}
 		proc_sleep_ms(10);
@@ -326,7 +433,7 @@ gateway_wait_ready(const struct state *st, const struct lab *lab, int timeout_ms
 			json_decref(v);
 			if (ok)
 				break;
-			if (gateway_pid(st, lab, s) == -1) {
+			if (gateway_pid(st, lab, s, in_service(st, lab, s)) == -1) {
 				fprintf(stderr, "vanlab: vanproxy of site %s is not running\n",
 				    lab->site[s].name);
 				return -1;
@@ -379,11 +486,56 @@ gateway_forget_uapi(const char *dir)
 void
 gateway_log_tail(const struct state *st, const struct lab *lab, unsigned s)
 {
-	char log[256], who[LAB_NAME_MAX + 16];
+	char log[256], who[LAB_NAME_MAX + 32], name[LAB_NAME_MAX + 8];
+	unsigned g;
 
-	state_proxy_path(st, lab, s, "proxy.log", log);
-	snprintf(who, sizeof(who), "proxy of site %s", lab->site[s].name);
-	daemon_log_tail(log, who);
+	for (g = 0; g < lab_gateways(lab, s); g++) {
+		state_gw_path(st, lab, s, g, "proxy.log", log);
+		lab_gw_name(lab, s, g, name);
+		snprintf(who, sizeof(who), "proxy of site %s, %s", lab->site[s].name,
+		    name);
+		daemon_log_tail(log, who);
+		if (lab->site[s].ha)
+			ha_log_tail(st, lab, s, g);
+	}
+}
+
+/* A pair's gateway restarts as a machine would: keepalived goes first
+ * (the VIPs go to the twin, notify_stop), then vanproxy; both start
+ * again (vanproxy undrains itself at its start), vanproxy standby until
+ * keepalived says otherwise. */
+static int
+restart_pair_gw(const struct state *st, const struct lab *lab, unsigned s,
+    unsigned g)
+{
+	char dir[256], name[LAB_NAME_MAX + 8];
+	long long t0, t1, t2;
+	pid_t old, pid, kpid;
+
+	lab_gw_name(lab, s, g, name);
+	state_gw_path(st, lab, s, g, NULL, dir);
+	t0 = proc_now_ms();
+	old = gateway_pid(st, lab, s, g);
+	if (ha_stop_dir(dir) == -1 || gateway_stop_dir(dir) == -1 ||
+	    gateway_forget_uapi(dir) == -1)
+		return -1;
+	t1 = proc_now_ms();
+	if ((pid = gateway_start(st, lab, s, g)) == -1 ||
+	    gateway_wait_socket(st, lab, s, g, pid, DAEMON_SOCKET_MS) == -1 ||
+	    (kpid = ha_start(st, lab, s, g)) == -1) {
+		gateway_log_tail(st, lab, s);
+		return -1;
+	}
+	t2 = proc_now_ms();
+	printf("vanlab: %s restarted (vanproxy pid %ld, ", name, (long)pid);
+	if (old == -1)
+		printf("was not running");
+	else
+		printf("was %ld", (long)old);
+	printf("; keepalived pid %ld): stopped in %lld ms, control socket %lld ms "
+	    "after the start; keepalived gives it its role\n", (long)kpid, t1 - t0,
+	    t2 - t1);
+	return 0;
 }
 
 int
@@ -394,8 +546,7 @@ gateway_restart(const char *prefix, const char *name)
 	char err[LAB_ERR_MAX], dir[256];
 	long long t0, t1, t2;
 	pid_t old, pid;
-	unsigned s;
-	int rc = -1;
+	int s, g, rc = -1;
 
 	if (state_open(&st, prefix, true) == -1) {
 		fprintf(stderr, "vanlab: no lab with prefix '%s'\n", prefix);
@@ -405,33 +556,33 @@ gateway_restart(const char *prefix, const char *name)
 		fprintf(stderr, "vanlab: %s\n", err);
 		goto out;
 	}
-	for (s = 0; s < lab->nsites; s++) {
-		char gw[LAB_NAME_MAX + 4];
-
-		snprintf(gw, sizeof(gw), "%s-gw", lab->site[s].name);
-		if (strcmp(gw, name) == 0)
-			break;
-	}
-	if (!lab_federated(lab) || s == lab->nsites) {
-		fprintf(stderr, "vanlab: no proxy '%s' in lab %s (restart SITE-gw)\n", name,
-		    prefix);
+	if ((s = lab_find_gw(lab, name, &g)) < 0) {
+		fprintf(stderr, "vanlab: no proxy '%s' in lab %s (restart SITE-gw, of a "
+		    "pair SITE-gw1 or SITE-gw2)\n", name, prefix);
 		goto out;
 	}
-	state_proxy_path(&st, lab, s, NULL, dir);
+	if (lab->site[s].ha) {
+		/* SITE-gw of a pair: the one in service. */
+		rc = restart_pair_gw(&st, lab, (unsigned)s,
+		    g >= 0 ? (unsigned)g : in_service(&st, lab, (unsigned)s));
+		goto out;
+	}
+	state_proxy_path(&st, lab, (unsigned)s, NULL, dir);
 	t0 = proc_now_ms();
-	old = gateway_pid(&st, lab, s);
+	old = gateway_pid(&st, lab, (unsigned)s, 0);
 	if (gateway_stop_dir(dir) == -1 || gateway_forget_uapi(dir) == -1)
 		goto out;
 	t1 = proc_now_ms();
-	if ((pid = gateway_start(&st, lab, s)) == -1 ||
-	    gateway_wait_socket(&st, lab, s, pid, DAEMON_SOCKET_MS) == -1) {
-		gateway_log_tail(&st, lab, s);
+	if ((pid = gateway_start(&st, lab, (unsigned)s, 0)) == -1 ||
+	    gateway_wait_socket(&st, lab, (unsigned)s, 0, pid, DAEMON_SOCKET_MS) == -1) {
+		gateway_log_tail(&st, lab, (unsigned)s);
 		goto out;
 	}
 	t2 = proc_now_ms();
 	if (old == -1)
 		printf("vanlab: proxy of site %s was not running; started (pid %ld), "
-		    "control socket after %lld ms\n", lab->site[s].name, (long)pid, t2 - t1);
+		    "control socket after %lld ms\n", lab->site[s].name, (long)pid,
+		    t2 - t1);
 	else
 		printf("vanlab: proxy of site %s restarted (pid %ld, was %ld): stopped in "
 		    "%lld ms, control socket %lld ms after the start\n", lab->site[s].name,

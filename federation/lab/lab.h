@@ -62,6 +62,12 @@
 #define LAB_INET_NET_DEFAULT	0x0a4c0000u	/* 10.76.0.0 */
 #define LAB_INET_PLEN_DEFAULT	24
 #define LAB_INET_ADDR_BASE	11
+/* A site's gateways: its one proxy, or with `proxy = { ha = true; }` a
+ * pair of them under keepalived (VRRP), which hold the two addresses
+ * above as virtual addresses; each of the pair has one of its own on
+ * either segment, the highest host addresses of the net that nothing
+ * else of the lab takes (lab_parse_gateways). */
+#define LAB_GW_MAX		2
 #define LAB_SITE_PORT		4797	/* vanedge's, vanproxy's site socket */
 #define LAB_TUNNEL_PORT		51820	/* vanproxy's tunnels */
 #define LAB_WG_NAME_MAX		16	/* `wg show NAME`: IFNAMSIZ */
@@ -89,6 +95,11 @@ struct lab_site {
 	uint32_t	van_id[LAB_VAN_MAX];	/* this site's ID of each VAN */
 	uint32_t	proxy_addr;	/* several sites: its proxy on the underlay */
 	uint32_t	proxy_inet;	/* ... and on the internet switch */
+	bool		ha;		/* a pair of gateways (VRRP): the two
+					 * addresses above are its VIPs */
+	uint32_t	gw_addr[LAB_GW_MAX];	/* ha: each one's own underlay
+					 * address (0: not placed yet) */
+	uint32_t	gw_inet[LAB_GW_MAX];	/* ... and internet address */
 	char		key[4096];	/* proxy.private_key as written, "" = make one */
 	char		plan_pub[48];	/* planned: its public key in its peers' files */
 	int		line;
@@ -180,6 +191,7 @@ struct lab_proxy_files {
 	const char	*peering;	/* the peering file, as @include names it */
 	const char	*vans;		/* vanplan's vans.conf likewise; NULL: the
 					 * VANs the topology's peerings carry */
+	const char	*drain;		/* a pair's drain_file (used when ha) */
 };
 /* vanproxy's proxy.conf of site s, which includes its peering file. */
 void		lab_proxy_conf(FILE *, const struct lab *, unsigned s,
@@ -212,6 +224,50 @@ void		lab_ns_inet(const char *prefix, char out[static LAB_NS_MAX]);
  * characters, else "vl" and a hash of both. */
 void		lab_wg_name(const struct lab *, const char *prefix, unsigned s,
 		    char out[static LAB_WG_NAME_MAX]);
+
+/*
+ * A site's gateways (LAB_GW_MAX of them when it has a pair, else one):
+ * gateway 0 is PREFIX-SITE-gw, gateway 1 of a pair PREFIX-SITE-gw2.  Its
+ * name in vanlab's commands and messages is SITE-gw, of a pair SITE-gw1
+ * and SITE-gw2 (SITE-gw then names whichever is active: lab_find_gw).
+ * Its `wg` name is lab_wg_name's, gateway 1's PREFIX-SITE-2 (or "vl" and
+ * a hash): both share /var/run/wireguard/.  Its addresses: the proxy's,
+ * or of a pair its own (lab_site.gw_addr, gw_inet).  Its ports: on the
+ * site's switch "gw" and "gw2", on the internet switch SITE and SITE-2
+ * (or N-gw2 for site index N when that is too long: no site name has a
+ * '-' or starts with a digit).
+ */
+unsigned	lab_gateways(const struct lab *, unsigned s);
+void		lab_ns_gw(const struct lab *, const char *prefix, unsigned s, unsigned g,
+		    char out[static LAB_NS_MAX]);
+void		lab_gw_name(const struct lab *, unsigned s, unsigned g,
+		    char out[static LAB_NAME_MAX + 8]);
+void		lab_gw_wg_name(const struct lab *, const char *prefix, unsigned s,
+		    unsigned g, char out[static LAB_WG_NAME_MAX]);
+uint32_t	lab_gw_addr(const struct lab *, unsigned s, unsigned g);
+uint32_t	lab_gw_inet(const struct lab *, unsigned s, unsigned g);
+void		lab_gw_port(const struct lab *, unsigned s, unsigned g, bool inet,
+		    char out[static LAB_IFNAMSIZ]);
+/* SITE-gw, and of a pair SITE-gw1, SITE-gw2: the site, or -1; *g the
+ * gateway, -1 for a pair's SITE-gw (the active one: ha.h says which). */
+int		lab_find_gw(const struct lab *, const char *name, int *g);
+
+/*
+ * A pair's keepalived (labha.c): gateway g's part of site s's pair, in
+ * the terms of proxy/pair.h, whose text both vanlab and vanplan write.
+ * Paths are gateway g's (its state directory dir, its control socket and
+ * proxy.conf there) and the programs the caller names.  0, or -1 when a
+ * path is too long or one keepalived cannot carry (reported).
+ */
+struct pair_conf;
+struct lab_pair_progs {
+	const char	*notify;	/* vanfed-notify (contrib/keepalived/) */
+	const char	*vanctl;
+	const char	*vanproxy;
+};
+int		lab_pair_conf(const struct lab *, unsigned s, unsigned g,
+		    const char *dir, const struct lab_pair_progs *,
+		    struct pair_conf *);
 
 /* Look-ups by name: index or -1. */
 int		lab_find_site(const struct lab *, const char *);

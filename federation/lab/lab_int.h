@@ -26,6 +26,10 @@ struct lab_ctx {
 /* labfed.c.  A site's `proxy` group (s: the site's setting), once its
  * hosts are parsed; the defaults when there is none. */
 bool	lab_parse_proxy(struct lab_ctx *, const config_setting_t *s, unsigned si);
+/* Once every site is parsed (sites: the `sites` list): each pair's own
+ * addresses, the highest free ones of its underlay and of the internet,
+ * site by site (every other address of the lab is known by then). */
+bool	lab_parse_gateways(struct lab_ctx *, const config_setting_t *sites);
 /* The topology's `lab.internet` (g: the `lab` group, or NULL). */
 bool	lab_parse_internet(struct lab_ctx *, const config_setting_t *g);
 /* `peerings`, once every site is parsed (root: the file's root); or,

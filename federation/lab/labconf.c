@@ -547,7 +547,7 @@ parse_root(struct lab_ctx *c, const config_setting_t *root)
 	if (c->lab->nvms == 0)
 		return setting_fail(&c->set, sites,
 		    "no VMs: a lab needs at least one");
-	return lab_parse_peerings(c, root);
+	return lab_parse_gateways(c, sites) && lab_parse_peerings(c, root);
 }
 
 static struct lab *

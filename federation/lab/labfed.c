@@ -54,15 +54,13 @@ lab_ns_inet(const char *prefix, char out[static LAB_NS_MAX])
 	snprintf(out, LAB_NS_MAX, "%s-inet", prefix);
 }
 
-void
-lab_wg_name(const struct lab *lab, const char *prefix, unsigned s,
-    char out[static LAB_WG_NAME_MAX])
+/* "vl" and FNV-1a of full, when full does not fit in a `wg` name. */
+static void
+wg_fit(const char *full, char out[static LAB_WG_NAME_MAX])
 {
-	char full[LAB_PREFIX_MAX + LAB_NAME_MAX + 1];
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	uint32_t h = 2166136261u;
 	size_t i;
 
-	snprintf(full, sizeof(full), "%s-%s", prefix, lab->site[s].name);
 	if (strlen(full) < LAB_WG_NAME_MAX) {
 		memcpy(out, full, strlen(full) + 1);
 		return;
@@ -70,6 +68,109 @@ lab_wg_name(const struct lab *lab, const char *prefix, unsigned s,
 	for (i = 0; full[i] != '\0'; i++)
 		h = (h ^ (uint8_t)full[i]) * 16777619u;
 	snprintf(out, LAB_WG_NAME_MAX, "vl%08x", h);
+}
+
+void
+lab_wg_name(const struct lab *lab, const char *prefix, unsigned s,
+    char out[static LAB_WG_NAME_MAX])
+{
+	char full[LAB_PREFIX_MAX + LAB_NAME_MAX + 1];
+
+	snprintf(full, sizeof(full), "%s-%s", prefix, lab->site[s].name);
+	wg_fit(full, out);
+}
+
+/* --------------------------------------------------------- the gateways --- */
+
+unsigned
+lab_gateways(const struct lab *lab, unsigned s)
+{
+	return lab->site[s].ha ? LAB_GW_MAX : 1;
+}
+
+void
+lab_ns_gw(const struct lab *lab, const char *prefix, unsigned s, unsigned g,
+    char out[static LAB_NS_MAX])
+{
+	snprintf(out, LAB_NS_MAX, "%s-%s-gw%s", prefix, lab->site[s].name,
+	    g == 0 ? "" : "2");
+}
+
+void
+lab_gw_name(const struct lab *lab, unsigned s, unsigned g,
+    char out[static LAB_NAME_MAX + 8])
+{
+	if (!lab->site[s].ha)
+		snprintf(out, LAB_NAME_MAX + 8, "%s-gw", lab->site[s].name);
+	else
+		snprintf(out, LAB_NAME_MAX + 8, "%s-gw%u", lab->site[s].name, g + 1);
+}
+
+void
+lab_gw_wg_name(const struct lab *lab, const char *prefix, unsigned s, unsigned g,
+    char out[static LAB_WG_NAME_MAX])
+{
+	char full[LAB_PREFIX_MAX + LAB_NAME_MAX + 3];
+
+	if (g == 0) {
+		lab_wg_name(lab, prefix, s, out);
+		return;
+	}
+	/* No site name has a '-': PREFIX-SITE-2 is no other site's name. */
+	snprintf(full, sizeof(full), "%s-%s-2", prefix, lab->site[s].name);
+	wg_fit(full, out);
+}
+
+uint32_t
+lab_gw_addr(const struct lab *lab, unsigned s, unsigned g)
+{
+	return lab->site[s].ha ? lab->site[s].gw_addr[g] : lab->site[s].proxy_addr;
+}
+
+uint32_t
+lab_gw_inet(const struct lab *lab, unsigned s, unsigned g)
+{
+	return lab->site[s].ha ? lab->site[s].gw_inet[g] : lab->site[s].proxy_inet;
+}
+
+void
+lab_gw_port(const struct lab *lab, unsigned s, unsigned g, bool inet,
+    char out[static LAB_IFNAMSIZ])
+{
+	const char *name = lab->site[s].name;
+
+	if (!inet)
+		snprintf(out, LAB_IFNAMSIZ, "gw%s", g == 0 ? "" : "2");
+	else if (g == 0)
+		snprintf(out, LAB_IFNAMSIZ, "%s", name);
+	else if (strlen(name) + 2 < LAB_IFNAMSIZ)
+		snprintf(out, LAB_IFNAMSIZ, "%s-2", name);
+	else
+		snprintf(out, LAB_IFNAMSIZ, "%u-gw2", s);
+}
+
+int
+lab_find_gw(const struct lab *lab, const char *name, int *g)
+{
+	unsigned s;
+
+	for (s = 0; lab_federated(lab) && s < lab->nsites; s++) {
+		size_t n = strlen(lab->site[s].name);
+		const char *rest = name + n;
+
+		if (strncmp(name, lab->site[s].name, n) != 0 || strncmp(rest, "-gw", 3) != 0)
+			continue;
+		if (rest[3] == '\0') {
+			*g = lab->site[s].ha ? -1 : 0;
+			return (int)s;
+		}
+		if (lab->site[s].ha && (rest[3] == '1' || rest[3] == '2') &&
+		    rest[4] == '\0') {
+			*g = rest[3] - '1';
+			return (int)s;
+		}
+	}
+	return -1;
 }
 
 /* -------------------------------------------------------------- derived --- */
@@ -244,7 +345,7 @@ bool
 lab_parse_proxy(struct lab_ctx *c, const config_setting_t *s, unsigned si)
 {
 	static const char *const known[] = { "address", "internet", "private_key",
-	    NULL };
+	    "ha", NULL };
 	struct lab *lab = c->lab;
 	struct lab_site *site = &lab->site[si];
 	const config_setting_t *g = config_setting_get_member(s, "proxy"), *at;
@@ -264,8 +365,16 @@ lab_parse_proxy(struct lab_ctx *c, const config_setting_t *s, unsigned si)
 		    "'proxy' must be a group { address = \"...\"; "
 		    "internet = \"...\"; }");
 	if (g != NULL && (!setting_only_known(&c->set, g, known) ||
-	    !setting_str(&c->set, g, "private_key", &key)))
+	    !setting_str(&c->set, g, "private_key", &key) ||
+	    !setting_bool(&c->set, g, "ha", &site->ha)))
 		return false;
+	/* PREFIX-SITE-gw2 is the pair's second gateway, not a host's. */
+	for (i = 0; site->ha && i < lab->nhosts; i++)
+		if (lab->host[i].site == si && strcmp(lab->host[i].name, "gw2") == 0)
+			return setting_fail(&c->set, config_setting_get_member(g, "ha"),
+			    "site '%s': ha: the name of host 'gw2' (line %d) is "
+			    "the pair's second gateway", site->name,
+			    lab->host[i].line);
 	if (key != NULL) {
 		if (*key == '\0' || strlen(key) >= sizeof(site->key))
 			return setting_fail(&c->set,
@@ -322,6 +431,72 @@ lab_parse_proxy(struct lab_ctx *c, const config_setting_t *s, unsigned si)
 			    "site '%s': proxy internet address %s "
 			    "already used by site '%s'", site->name, a,
 			    lab->site[i].name);
+	return true;
+}
+
+/* Does anything of the lab use addr: a host, a proxy (on either net), a
+ * gateway of a pair placed already? */
+static bool
+addr_taken(const struct lab *lab, uint32_t addr)
+{
+	unsigned i, g;
+
+	for (i = 0; i < lab->nhosts; i++)
+		if (lab->host[i].addr == addr)
+			return true;
+	for (i = 0; i < lab->nsites; i++) {
+		if (lab->site[i].proxy_addr == addr || lab->site[i].proxy_inet == addr)
+			return true;
+		for (g = 0; g < LAB_GW_MAX; g++)
+			if (lab->site[i].gw_addr[g] == addr || lab->site[i].gw_inet[g] == addr)
+				return true;
+	}
+	return false;
+}
+
+/* The highest host address of net/plen that nothing uses, 0 if none:
+ * well away from the proxies' (+10, +11...) and the hosts' (+11...)
+ * defaults, and the same for the same topology. */
+static uint32_t
+free_addr(const struct lab *lab, uint32_t net, uint8_t plen)
+{
+	uint32_t a;
+
+	for (a = (net | ~lab_plen_mask(plen)) - 1; a > net; a--)
+		if (!addr_taken(lab, a))
+			return a;
+	return 0;
+}
+
+bool
+lab_parse_gateways(struct lab_ctx *c, const config_setting_t *sites)
+{
+	struct lab *lab = c->lab;
+	unsigned s, g;
+	char n[16];
+
+	for (s = 0; s < lab->nsites; s++) {
+		struct lab_site *site = &lab->site[s];
+		const config_setting_t *at;
+
+		if (!site->ha)
+			continue;
+		at = config_setting_get_member(config_setting_get_member(
+		    config_setting_get_elem(sites, s), "proxy"), "ha");
+		for (g = 0; g < LAB_GW_MAX; g++) {
+			if ((site->gw_addr[g] = free_addr(lab, site->net, site->plen)) == 0)
+				return setting_fail(&c->set, at,
+				    "site '%s': ha: no free address in its underlay "
+				    "%s/%u for each of the pair", site->name,
+				    lab_ip_str(site->net, n), site->plen);
+			if ((site->gw_inet[g] = free_addr(lab, lab->inet_net,
+			    lab->inet_plen)) == 0)
+				return setting_fail(&c->set, at,
+				    "site '%s': ha: no free address in the internet "
+				    "%s/%u for each of the pair", site->name,
+				    lab_ip_str(lab->inet_net, n), lab->inet_plen);
+		}
+	}
 	return true;
 }
 

@@ -66,7 +66,20 @@ lab_print(FILE *f, const struct lab *lab)
 				lab_path(lab, site->key, k);
 				fprintf(f, " private_key = \"%s\";", k);
 			}
-			fprintf(f, " };");
+			if (site->ha) {
+				char b[16], i1[16], i2[16];
+
+				/* Derived, not settings: the same topology
+				 * places them again. */
+				fprintf(f, " ha = true; };\n    # ha: %s-gw1 %s and %s, "
+				    "%s-gw2 %s and %s\n    # (their own; the "
+				    "addresses above are the pair's VIPs)", site->name,
+				    lab_ip_str(site->gw_addr[0], a),
+				    lab_ip_str(site->gw_inet[0], i1), site->name,
+				    lab_ip_str(site->gw_addr[1], b),
+				    lab_ip_str(site->gw_inet[1], i2));
+			} else
+				fprintf(f, " };");
 		}
 		fprintf(f, "\n    hosts = (");
 		for (h = 0, i = 0; h < lab->nhosts; h++) {
@@ -196,6 +209,10 @@ lab_proxy_conf(FILE *f, const struct lab *lab, unsigned s,
 	fprintf(f, "  site_listen = \"%s:%u\";\n  control = \"%s\";\n"
 	    "  wg_name = \"%s\";\n", lab_ip_str(site->proxy_addr, a), LAB_SITE_PORT,
 	    files->control, files->wg_name);
+	/* One of a pair: listen and site_listen are the VIPs keepalived
+	 * moves; it starts standby (labha.c, docs/proxy.md). */
+	if (site->ha)
+		fprintf(f, "  ha = true;\n  drain_file = \"%s\";\n", files->drain);
 	if (lab->site_key)
 		fprintf(f, "  site_key = \"%s\";\n", files->site_key);
 	fprintf(f, "  hello_interval = %u;\n  dead_after = %u;\n  dad_moves = %u;\n"

@@ -5,13 +5,14 @@
 # The topology model, in layers: lab.c its values (names, addresses,
 # look-ups), labfed.c the federation part (several sites, their proxies
 # and peerings: parsed, and its values), labconf.c the parser of the
-# topology file (which calls labfed.c's), labfile.c what the model writes;
-# resume.c the frames a migrated VM sends (none of these make syscalls of
-# their own).  The rest run processes, namespaces and daemons (gateway.c:
-# the proxies; qemu.c the QEMU guests and QMP, agent.c the host side of
-# their agent, livemig.c their live migration) and the commands (testbed.c
-# up, down, migrate; report.c, status.c, console.c exec and ctl, check.c,
-# demo.c).
+# topology file (which calls labfed.c's), labfile.c what the model writes
+# (labha.c a pair of gateways' keepalived files); resume.c the frames a
+# migrated VM sends (none of these make syscalls of their own).  The rest
+# run processes, namespaces and daemons (gateway.c: the proxies, ha.c a
+# pair's keepalived; qemu.c the QEMU guests and QMP, agent.c the host side
+# of their agent, livemig.c their live migration) and the commands
+# (testbed.c up, down, migrate; report.c, status.c, console.c exec and
+# ctl, check.c, demo.c).
 
 LAB_SRCS := federation/lab/lab.c federation/lab/labfed.c federation/lab/labconf.c \
 	federation/lab/labfile.c federation/lab/resume.c federation/lab/proc.c \
@@ -19,7 +20,7 @@ LAB_SRCS := federation/lab/lab.c federation/lab/labfed.c federation/lab/labconf.
 	federation/lab/gateway.c federation/lab/testbed.c federation/lab/report.c \
 	federation/lab/status.c federation/lab/console.c federation/lab/check.c \
 	federation/lab/demo.c federation/lab/agent.c federation/lab/qemu.c \
-	federation/lab/livemig.c
+	federation/lab/livemig.c federation/lab/labha.c federation/lab/ha.c
 LIBVANLAB := $(B)/libvanlab.a
 
 $(LIBVANLAB): $(LAB_SRCS:%.c=$(B)/%.o)

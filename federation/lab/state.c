@@ -361,11 +361,18 @@ state_save_edge_conf(const struct state *st, const struct lab *lab, unsigned h)
 }
 
 void
+state_gw_path(const struct state *st, const struct lab *lab, unsigned s, unsigned g,
+    const char *file, char out[static 256])
+{
+	snprintf(out, 256, "%s/%s-gw%s%s%s", st->dir, lab->site[s].name,
+	    g == 0 ? "" : "2", file ? "/" : "", file ? file : "");
+}
+
+void
 state_proxy_path(const struct state *st, const struct lab *lab, unsigned s,
     const char *file, char out[static 256])
 {
-	snprintf(out, 256, "%s/%s-gw%s%s", st->dir, lab->site[s].name, file ? "/" : "",
-	    file ? file : "");
+	state_gw_path(st, lab, s, 0, file, out);
 }
 
 struct proxy_args {
@@ -386,25 +393,33 @@ write_proxy(FILE *f, const void *lab, unsigned s, const void *args)
 		lab_proxy_conf(f, lab, s, p->files);
 }
 
-int
-state_save_proxy_conf(const struct state *st, const struct lab *lab, unsigned s,
+/*
+ * Gateway g's files.  The two of a pair differ in their control socket,
+ * drain file and `wg` name only (both share /var/run/wireguard/): the same key file (the
+ * site's one key, in SITE-gw/), the same peering file (a copy beside each
+ * proxy.conf, which includes it by name).
+ */
+static int
+save_gw_conf(const struct state *st, const struct lab *lab, unsigned s, unsigned g,
     const char *const *pub, const char *const *psk)
 {
-	char dir[256], path[256], sock[256], key[256], site_key[256];
+	char dir[256], path[256], sock[256], key[256], site_key[256], drain[256];
 	char wg[LAB_WG_NAME_MAX];
-	struct lab_proxy_files files = { sock, key, site_key, wg, "peering.conf", NULL };
+	struct lab_proxy_files files = { sock, key, site_key, wg, "peering.conf", NULL,
+	    drain };
 	struct proxy_args args = { &files, pub, psk, false };
 
-	state_proxy_path(st, lab, s, NULL, dir);
-	state_proxy_path(st, lab, s, "proxy.sock", sock);
-	state_proxy_path(st, lab, s, "proxy.key", key);
+	state_gw_path(st, lab, s, g, NULL, dir);
+	state_gw_path(st, lab, s, g, "proxy.sock", sock);
+	state_gw_path(st, lab, s, g, "drain", drain);
+	state_gw_path(st, lab, s, 0, "proxy.key", key);
 	state_site_key_path(st->prefix, lab, s, site_key);
-	lab_wg_name(lab, st->prefix, s, wg);
+	lab_gw_wg_name(lab, st->prefix, s, g, wg);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		fprintf(stderr, "vanlab: mkdir %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	state_proxy_path(st, lab, s, "peering.conf", path);
+	state_gw_path(st, lab, s, g, "peering.conf", path);
 	if (lab->plan[0] != '\0') {
 		/* vanplan's files, beside proxy.conf (it @includes them). */
 		char plan[8192], src[8192 + 64];
@@ -414,7 +429,7 @@ state_save_proxy_conf(const struct state *st, const struct lab *lab, unsigned s,
 		if (state_copy_file(path, src) == -1)
 			return -1;
 		snprintf(src, sizeof(src), "%s/%s/vans.conf", plan, lab->site[s].name);
-		state_proxy_path(st, lab, s, "vans.conf", path);
+		state_gw_path(st, lab, s, g, "vans.conf", path);
 		if (state_copy_file(path, src) == -1)
 			return -1;
 		files.vans = "vans.conf";
@@ -423,9 +438,21 @@ state_save_proxy_conf(const struct state *st, const struct lab *lab, unsigned s,
 		if (replace_file(path, write_proxy, lab, s, &args) == -1)
 			return -1;
 	}
-	state_proxy_path(st, lab, s, "proxy.conf", path);
+	state_gw_path(st, lab, s, g, "proxy.conf", path);
 	args.peering = false;
 	return replace_file(path, write_proxy, lab, s, &args);
+}
+
+int
+state_save_proxy_conf(const struct state *st, const struct lab *lab, unsigned s,
+    const char *const *pub, const char *const *psk)
+{
+	unsigned g;
+
+	for (g = 0; g < lab_gateways(lab, s); g++)
+		if (save_gw_conf(st, lab, s, g, pub, psk) == -1)
+			return -1;
+	return 0;
 }
 
 int

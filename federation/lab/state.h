@@ -11,6 +11,12 @@
  *                      proxy.conf, peering.conf, proxy.log, proxy.pid,
  *                      proxy.sock, wg.name (its `wg` name: the UAPI socket
  *                      /var/run/wireguard/NAME.sock is removed at down)
+ *   SITE-gw2/          a pair's second gateway (`proxy = { ha = true; }`):
+ *                      proxy.conf (the same but for its control socket
+ *                      and `wg` name; its key is SITE-gw/proxy.key),
+ *                      peering.conf, proxy.log, proxy.pid, proxy.sock,
+ *                      wg.name.  In both of a pair's directories
+ *                      keepalived's files too (ha.h)
  *   psk-A-B.key        a peering's preshared key, when it wants one
  *   NAME.qemu/         per qemu VM: qemu.pid, qmp.sock, agentK.sock, its
  *                      console (qemu.h); NAME.qemu.inT/ during a migration
@@ -27,7 +33,7 @@
 #include "federation/lab/lab.h"
 
 #define STATE_ROOT	"/run/vanlab"
-#define STATE_NETNS_MAX	(LAB_HOST_MAX + LAB_VM_MAX + 2 * LAB_SITE_MAX + 8)
+#define STATE_NETNS_MAX	(LAB_HOST_MAX + LAB_VM_MAX + 3 * LAB_SITE_MAX + 8)
 
 struct state {
 	char		prefix[LAB_PREFIX_MAX];
@@ -79,8 +85,12 @@ int	state_save_edge_conf(const struct state *, const struct lab *, unsigned h);
 /* DIR/SITE-gw/FILE (file NULL: the directory) */
 void	state_proxy_path(const struct state *, const struct lab *, unsigned s,
 	    const char *file, char out[static 256]);
-/* Write site s's proxy.conf and peering.conf (and make SITE-gw/): pub[k]
- * is site k's public key, psk[p] peering p's preshared key file. */
+/* Gateway g's: DIR/SITE-gw/FILE, the second of a pair DIR/SITE-gw2/FILE. */
+void	state_gw_path(const struct state *, const struct lab *, unsigned s,
+	    unsigned g, const char *file, char out[static 256]);
+/* Write site s's proxy.conf and peering.conf (and make SITE-gw/; of a
+ * pair SITE-gw2/ too): pub[k] is site k's public key, psk[p] peering p's
+ * preshared key file. */
 int	state_save_proxy_conf(const struct state *, const struct lab *, unsigned s,
 	    const char *const *pub, const char *const *psk);
 

@@ -6,12 +6,13 @@
  *         in them (quiet), vanedge per host (its taps exist once its
  *         control socket answers); with several sites then the proxies'
  *         keys and files and each vanproxy, one after another (gateway.c
- *         says why); taps into the VMs, every qemu VM's QEMU started and
+ *         says why), then every pair's keepalived, until one gateway of
+ *         each pair is active; taps into the VMs, every qemu VM's QEMU started and
  *         its tap attached (a device port), then wait until every host
  *         sees its members alive and the VANs JOINed, every proxy its
  *         peers alive, and every guest's agent answers.
- *   down: daemons and QEMUs (by pid, after checking it is still
- *         ours), any process left inside our namespaces, the namespaces,
+ *   down: every keepalived, then the daemons and QEMUs (by pid, after
+ *         checking it is still ours), any process left inside our namespaces, the namespaces,
  *         a UAPI socket a killed vanproxy left, the state.
  *   migrate: as a hypervisor's live migration: each VM's NIC stops (its
  *         old port stays), the new port and NIC come up, the VM's first
@@ -33,6 +34,7 @@
 #include "edge/van/mac.h"
 #include "federation/lab/daemon.h"
 #include "federation/lab/gateway.h"
+#include "federation/lab/ha.h"
 #include "federation/lab/livemig.h"
 #include "federation/lab/netns.h"
 #include "federation/lab/proc.h"
@@ -103,29 +105,38 @@ plug_link(const char *sw, const char *port, const char *ns, const char *dev,
 	return 0;
 }
 
-/* Site s's proxy: eth0 on its site's switch, eth1 on the internet. */
+/* Site s's proxy: eth0 on its site's switch, eth1 on the internet.  Of
+ * a pair, each gateway with its own addresses: the VIPs are
+ * keepalived's to add (ha.h), never configured here. */
 static int
 make_proxy(const struct state *st, const struct lab *lab, unsigned s)
 {
 	const struct lab_site *site = &lab->site[s];
 	char ns[LAB_NS_MAX], sw[LAB_NS_MAX], inet[LAB_NS_MAX];
+	char port[LAB_IFNAMSIZ], iport[LAB_IFNAMSIZ];
+	unsigned g;
 
-	lab_ns_proxy(lab, st->prefix, s, ns);
 	lab_ns_switch(lab, st->prefix, s, sw);
 	lab_ns_inet(st->prefix, inet);
-	if (make_ns(st, ns, false) == -1 ||
-	    plug_link(sw, "gw", ns, "eth0", site->proxy_addr, site->plen,
-	    lab_underlay_mtu(lab)) == -1 ||
-	    plug_link(inet, site->name, ns, "eth1", site->proxy_inet, lab->inet_plen,
-	    lab_internet_mtu(lab)) == -1 ||
-	    /*
-	     * The internet is a wire: the proxy's train of tunnel datagrams
-	     * (one UDP_SEGMENT send) crosses it one datagram at a time, as a
-	     * NIC sends it, not as the one skb a veth would pass on.
-	     */
-	    netns_ip(ns, false, "link", "set", "dev", "eth1", "gso_max_segs", "1",
-	    NULL) == -1)
-		return -1;
+	for (g = 0; g < lab_gateways(lab, s); g++) {
+		lab_ns_gw(lab, st->prefix, s, g, ns);
+		lab_gw_port(lab, s, g, false, port);
+		lab_gw_port(lab, s, g, true, iport);
+		if (make_ns(st, ns, false) == -1 ||
+		    plug_link(sw, port, ns, "eth0", lab_gw_addr(lab, s, g), site->plen,
+		    lab_underlay_mtu(lab)) == -1 ||
+		    plug_link(inet, iport, ns, "eth1", lab_gw_inet(lab, s, g),
+		    lab->inet_plen, lab_internet_mtu(lab)) == -1 ||
+		    /*
+		     * The internet is a wire: the proxy's train of tunnel
+		     * datagrams (one UDP_SEGMENT send) crosses it one datagram
+		     * at a time, as a NIC sends it, not as the one skb a veth
+		     * would pass on.
+		     */
+		    netns_ip(ns, false, "link", "set", "dev", "eth1", "gso_max_segs", "1",
+		    NULL) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -241,8 +252,12 @@ names_free(const struct lab *lab, const char *prefix)
 		taken = netns_exists(ns);
 	}
 	for (i = 0; lab_federated(lab) && i < lab->nsites && !taken; i++) {
-		lab_ns_proxy(lab, prefix, i, ns);
-		taken = netns_exists(ns);
+		unsigned g;
+
+		for (g = 0; g < lab_gateways(lab, i) && !taken; g++) {
+			lab_ns_gw(lab, prefix, i, g, ns);
+			taken = netns_exists(ns);
+		}
 	}
 	if (lab_federated(lab) && !taken) {
 		lab_ns_inet(prefix, ns);
@@ -255,11 +270,19 @@ names_free(const struct lab *lab, const char *prefix)
 	return !taken;
 }
 
-/* Several sites: keys, files, and each proxy in turn (gateway.c says why). */
+/*
+ * Several sites: keys, files, and each proxy in turn (gateway.c says
+ * why); a pair's two vanproxies start standby.  Then every pair's
+ * keepalived, checked by keepalived first, and the wait until one of
+ * each pair is active: its activation handshakes every peer at once, and
+ * they are all up by then.
+ */
 static int
-start_proxies(const struct state *st, const struct lab *lab, pid_t *gw)
+start_proxies(const struct state *st, const struct lab *lab,
+    pid_t gw[][LAB_GW_MAX], pid_t ka[][LAB_GW_MAX])
 {
-	unsigned s, v;
+	unsigned s, v, g;
+	bool pairs = false;
 
 	for (v = 0; v < lab->nvans; v++)
 		if (lab_van_loops(lab, v))
@@ -269,18 +292,31 @@ start_proxies(const struct state *st, const struct lab *lab, pid_t *gw)
 	if (gateway_prepare(st, lab) == -1)
 		return -1;
 	for (s = 0; s < lab->nsites; s++)
-		if ((gw[s] = gateway_start(st, lab, s)) == -1 ||
-		    gateway_wait_socket(st, lab, s, gw[s], DAEMON_SOCKET_MS) == -1)
-			return -1;
-	return 0;
+		for (g = 0; g < lab_gateways(lab, s); g++)
+			if ((gw[s][g] = gateway_start(st, lab, s, g)) == -1 ||
+			    gateway_wait_socket(st, lab, s, g, gw[s][g],
+			    DAEMON_SOCKET_MS) == -1)
+				return -1;
+	for (s = 0; s < lab->nsites; s++)
+		pairs |= lab->site[s].ha;
+	if (!pairs)
+		return 0;
+	if (ha_prepare(st, lab) == -1)
+		return -1;
+	for (s = 0; s < lab->nsites; s++)
+		for (g = 0; lab->site[s].ha && g < LAB_GW_MAX; g++)
+			if ((ka[s][g] = ha_start(st, lab, s, g)) == -1)
+				return -1;
+	return gateway_wait_active(st, lab, GATEWAY_ACTIVE_MS);
 }
 
 static void
 print_up(const struct state *st, const struct lab *lab, const pid_t *pids,
-    const pid_t *gw)
+    pid_t gw[][LAB_GW_MAX], pid_t ka[][LAB_GW_MAX])
 {
 	char ns[LAB_NS_MAX], ip[16], ip2[16], wg[LAB_WG_NAME_MAX];
-	unsigned h, s;
+	char name[LAB_NAME_MAX + 8];
+	unsigned h, s, g;
 
 	for (h = 0; h < lab->nhosts; h++) {
 		lab_ns_host(lab, st->prefix, h, ns);
@@ -289,13 +325,32 @@ print_up(const struct state *st, const struct lab *lab, const pid_t *pids,
 		    (long)pids[h]);
 	}
 	for (s = 0; lab_federated(lab) && s < lab->nsites; s++) {
-		lab_ns_proxy(lab, st->prefix, s, ns);
-		lab_wg_name(lab, st->prefix, s, wg);
-		printf("vanlab: proxy %-5s %-14s underlay %-15s internet %-15s vanproxy "
-		    "pid %ld, wg %s, %u peer%s\n", lab->site[s].name, ns,
+		if (!lab->site[s].ha) {
+			lab_ns_proxy(lab, st->prefix, s, ns);
+			lab_wg_name(lab, st->prefix, s, wg);
+			printf("vanlab: proxy %-5s %-14s underlay %-15s internet %-15s "
+			    "vanproxy pid %ld, wg %s, %u peer%s\n", lab->site[s].name, ns,
+			    lab_ip_str(lab->site[s].proxy_addr, ip),
+			    lab_ip_str(lab->site[s].proxy_inet, ip2), (long)gw[s][0], wg,
+			    lab_proxy_peers(lab, s), lab_proxy_peers(lab, s) == 1 ? "" :
+			    "s");
+			continue;
+		}
+		printf("vanlab: proxy %-5s a pair: VIPs underlay %s internet %s, %u "
+		    "peer%s\n", lab->site[s].name,
 		    lab_ip_str(lab->site[s].proxy_addr, ip),
-		    lab_ip_str(lab->site[s].proxy_inet, ip2), (long)gw[s], wg,
-		    lab_proxy_peers(lab, s), lab_proxy_peers(lab, s) == 1 ? "" : "s");
+		    lab_ip_str(lab->site[s].proxy_inet, ip2), lab_proxy_peers(lab, s),
+		    lab_proxy_peers(lab, s) == 1 ? "" : "s");
+		for (g = 0; g < LAB_GW_MAX; g++) {
+			lab_ns_gw(lab, st->prefix, s, g, ns);
+			lab_gw_wg_name(lab, st->prefix, s, g, wg);
+			lab_gw_name(lab, s, g, name);
+			printf("vanlab:   %-9s %-14s underlay %-15s internet %-15s "
+			    "vanproxy pid %ld, wg %s, keepalived pid %ld, %s\n", name, ns,
+			    lab_ip_str(lab->site[s].gw_addr[g], ip),
+			    lab_ip_str(lab->site[s].gw_inet[g], ip2), (long)gw[s][g], wg,
+			    (long)ka[s][g], gateway_role_str(gateway_role(st, lab, s, g)));
+		}
 	}
 }
 
@@ -344,11 +399,12 @@ int
 testbed_up(const struct lab *lab, const char *prefix)
 {
 	struct state st = { .lock_fd = -1 };
-	pid_t pids[LAB_HOST_MAX], gw[LAB_SITE_MAX], qpids[LAB_VM_MAX];
+	pid_t pids[LAB_HOST_MAX], gw[LAB_SITE_MAX][LAB_GW_MAX], qpids[LAB_VM_MAX];
+	pid_t ka[LAB_SITE_MAX][LAB_GW_MAX];
 	char ns[LAB_NS_MAX];
 	long long t0 = proc_now_ms();
 	bool fed = lab_federated(lab);
-	unsigned s, h, v;
+	unsigned s, h, v, ngw = 0;
 	int ready_ms;
 
 	if (geteuid() != 0) {
@@ -362,15 +418,18 @@ testbed_up(const struct lab *lab, const char *prefix)
 		return -1;
 	printf("vanlab: lab %s: %u site%s, %u hosts, %u VANs, %u VMs", prefix,
 	    lab->nsites, lab->nsites == 1 ? "" : "s", lab->nhosts, lab->nvans, lab->nvms);
+	for (s = 0; fed && s < lab->nsites; s++)
+		ngw += lab_gateways(lab, s);
 	if (fed)
-		printf(", %u proxies, %u peering%s", lab->nsites, lab->npeerings,
+		printf(", %u proxies, %u peering%s", ngw, lab->npeerings,
 		    lab->npeerings == 1 ? "" : "s");
 	printf("\n");
 	fflush(stdout);
 	for (h = 0; h < lab->nhosts; h++)
 		pids[h] = -1;
 	for (s = 0; s < lab->nsites; s++)
-		gw[s] = -1;
+		for (v = 0; v < LAB_GW_MAX; v++)
+			gw[s][v] = ka[s][v] = -1;
 	if (state_save_lab(&st, lab) == -1)
 		goto fail;
 	for (s = 0; lab->site_key && s < lab->nsites; s++)
@@ -403,7 +462,7 @@ testbed_up(const struct lab *lab, const char *prefix)
 			goto fail;
 	if (wait_sockets(&st, lab, pids) == -1)
 		goto fail;
-	if (fed && start_proxies(&st, lab, gw) == -1)
+	if (fed && start_proxies(&st, lab, gw, ka) == -1)
 		goto fail;
 	for (v = 0; v < lab->nvms; v++)
 		if (lab->vm[v].kind != LAB_VM_QEMU &&
@@ -420,7 +479,7 @@ testbed_up(const struct lab *lab, const char *prefix)
 		goto fail;
 	if (wait_guests(&st, lab, qpids) == -1)
 		goto fail;
-	print_up(&st, lab, pids, gw);
+	print_up(&st, lab, pids, gw, ka);
 	printf("vanlab: up in %.2f s: every host sees its members alive%s "
 	    "(state in %s)\n", (double)(proc_now_ms() - t0) / 1000,
 	    fed ? ", every proxy its peers" : "", st.dir);
@@ -450,12 +509,17 @@ fail:
 }
 
 /*
- * Every SITE-HOST directory with a pid file: stop its vanedge; every
- * SITE-gw one: its vanproxy (uapi: then remove a UAPI socket it left,
- * once no process of the lab runs any more).
+ * What stop_daemons does in every directory of the state: stop the
+ * keepalived of a pair's gateway (first, for all: a pair that loses one
+ * gateway while the other still runs would fail over to it for nothing),
+ * then each SITE-HOST's vanedge, each SITE-gw's vanproxy and each NAME.qemu's
+ * QEMU; at last, once no process of the lab runs any more, remove a UAPI
+ * socket a killed vanproxy left.
  */
+enum stop_what { STOP_KEEPALIVED, STOP_DAEMONS, STOP_UAPI };
+
 static int
-stop_daemons(const struct state *st, bool uapi)
+stop_daemons(const struct state *st, enum stop_what what)
 {
 	struct dirent *de;
 	DIR *d;
@@ -469,7 +533,12 @@ stop_daemons(const struct state *st, bool uapi)
 		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", st->dir, de->d_name);
-		if (uapi) {
+		if (what == STOP_KEEPALIVED) {
+			if (ha_stop_dir(dir) == -1)
+				rc = -1;
+			continue;
+		}
+		if (what == STOP_UAPI) {
 			if (gateway_forget_uapi(dir) == -1)
 				rc = -1;
 			continue;
@@ -502,7 +571,9 @@ testbed_down(const char *prefix, bool verbose)
 			printf("vanlab: no lab with prefix '%s': nothing to do\n", prefix);
 		return 0;
 	}
-	if (stop_daemons(&st, false) == -1)
+	if (stop_daemons(&st, STOP_KEEPALIVED) == -1)
+		rc = -1;
+	if (stop_daemons(&st, STOP_DAEMONS) == -1)
 		rc = -1;
 	n = state_netns(&st, names, STATE_NETNS_MAX);
 	/* VMs were created last: delete them first. */
@@ -513,7 +584,7 @@ testbed_down(const char *prefix, bool verbose)
 		if (netns_delete(names[i]) == -1)
 			rc = -1;
 	}
-	if (rc == 0 && stop_daemons(&st, true) == -1)
+	if (rc == 0 && stop_daemons(&st, STOP_UAPI) == -1)
 		rc = -1;
 	if (rc == 0 && state_remove(&st) == -1)
 		rc = -1;

@@ -8,6 +8,10 @@
  *                      moved in and renamed, with the VM's IP, MAC, MTU
  *   PREFIX-SITE-gw     several sites: the site's proxy, eth0 on its
  *                      switch, eth1 on the internet, and its vanproxy
+ *   PREFIX-SITE-gw2    a pair's second gateway (`proxy = { ha = true; }`):
+ *                      the same; in both then keepalived too (ha.h), and
+ *                      each its own addresses, the site's proxy addresses
+ *                      the VIPs keepalived moves between them
  *   PREFIX-inet        several sites: the internet switch (br0)
  *
  * A qemu VM has no namespace of its own: its QEMU runs in its host's, on

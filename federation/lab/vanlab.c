@@ -178,14 +178,16 @@ static const struct command commands[] = {
 	{ "down", cmd_down, 0, 0, false, "down [--prefix P]" },
 	{ "status", cmd_status, 0, 0, false, "status [--prefix P]" },
 	{ "exec", cmd_exec, 1, -1, true,
-	  "exec [--prefix P] VM|HOST|SITE-sw|SITE-gw|inet [--] COMMAND..." },
-	{ "ctl", cmd_ctl, 1, -1, true, "ctl [--prefix P] HOST|SITE-gw [--] VANCTL-ARGS..." },
+	  "exec [--prefix P] VM|HOST|SITE-sw|SITE-gw[12]|inet [--] COMMAND..." },
+	{ "ctl", cmd_ctl, 1, -1, true,
+	  "ctl [--prefix P] HOST|SITE-gw[12] [--] VANCTL-ARGS..." },
 	{ "migrate", cmd_migrate, 2, -1, false,
 	  "migrate [--prefix P] [--learn] [--json] VM HOST [VM HOST]..." },
 	{ "report", cmd_report, 0, 0, false, "report [--prefix P]" },
 	{ "demo", cmd_demo, 1, 1, false, "demo TOPOLOGY [--prefix P] [--keep]" },
-	{ "restart", cmd_restart, 1, 1, false, "restart [--prefix P] SITE-gw" },
-	{ "check", cmd_check, 1, 1, false, "check TOPOLOGY [--edge HOST | --proxy SITE]" },
+	{ "restart", cmd_restart, 1, 1, false, "restart [--prefix P] SITE-gw[12]" },
+	{ "check", cmd_check, 1, 1, false,
+	  "check TOPOLOGY [--edge HOST | --proxy SITE (of a pair: keepalived's too)]" },
 	{ NULL, NULL, 0, 0, false, NULL },
 };
 
@@ -200,6 +202,8 @@ usage(void)
 	fprintf(stderr, "The prefix names the lab's namespaces and state "
 	    "(%s/P); default $VANLAB_PREFIX, else \"%s\".\n", STATE_ROOT,
 	    PREFIX_DEFAULT);
+	fprintf(stderr, "A site with a pair of gateways (proxy = { ha = true; }): "
+	    "SITE-gw is the active one,\nSITE-gw1 and SITE-gw2 each of them.\n");
 	exit(2);
 }
 

@@ -1,8 +1,9 @@
 # federation/plan/module.mk — vanplan: the planner (pure: plan.c runs the
 # steps plan_check.c, tree.c, ids.c, standby.c, summary.c), the inventory
-# parser (planconf.c), the writers (planout.c), lint (planlint.c) and the
-# main (vanplan.c); its unit tests, golden test and bench.  Kept apart from
-# federation/lab/ (vanlab) on purpose.
+# parser (planconf.c, a site's gateway pair: planpair.c), the writers
+# (planout.c), lint (planlint.c) and the main (vanplan.c); its unit tests,
+# golden test and bench.  Kept apart from federation/lab/ (vanlab) on
+# purpose.
 
 PLAN_SRCS := federation/plan/plan.c federation/plan/plan_check.c federation/plan/tree.c \
 	federation/plan/ids.c federation/plan/standby.c federation/plan/summary.c
@@ -10,9 +11,16 @@ LIBVANPLAN := $(B)/libvanplan.a
 $(LIBVANPLAN): $(PLAN_SRCS:%.c=$(B)/%.o)
 
 # The rest of vanplan: not pure (libconfig, files), no libevent.
-PLAN_IO_SRCS := federation/plan/planconf.c federation/plan/planout.c \
-	federation/plan/planlint.c
+PLAN_IO_SRCS := federation/plan/planconf.c federation/plan/planpair.c \
+	federation/plan/planout.c federation/plan/planlint.c
 $(LIBVANPLAN): $(PLAN_IO_SRCS:%.c=$(B)/%.o)
+
+# A gateway pair's keepalived.conf runs the installed programs: where
+# `make install` puts them (GNUmakefile's SBINDIR, BINDIR).  keepalived.conf
+# comes from proxy/pair.c, in libvanproxy, which vanplan links.  Changing
+# PREFIX does not rebuild the object by itself: `make clean` first.
+$(B)/federation/plan/planpair.o: ALL_CFLAGS += -DVAN_SBINDIR='"$(SBINDIR)"' \
+	-DVAN_BINDIR='"$(BINDIR)"'
 
 $(B)/vanplan: $(B)/federation/plan/vanplan.o $(LIBVANPLAN) $(B)/libvanproxy.a $(LIBVANCORE) \
 		$(LIBVANCRYPTO)

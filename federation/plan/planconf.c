@@ -5,7 +5,8 @@
  * link twice, a site a link or VAN or constraint names that `sites` does
  * not, a bad key or endpoint — each "FILE:LINE: message".  What needs the
  * whole graph (IDs twice in a site, cycles of forced links, sites that
- * cannot be joined, bounds) is the planner's to say.
+ * cannot be joined, bounds) is the planner's to say.  A site's `pair` (its
+ * vanproxy gateway pair) is planpair.c's.
  *
  * The typed getters and their messages are edge/rim/setting.c's, shared with
  * the daemons; numbers that may be fractions (costs) are this file's.
@@ -23,6 +24,7 @@
 
 #include "crypto/key.h"
 #include "edge/rim/setting.h"
+#include "federation/plan/planpair.h"
 #include "proxy/peering.h"
 
 #define COST_MAX	1e12
@@ -216,7 +218,7 @@ parse_site(struct setting_ctx *c, const config_setting_t *s, struct planconf *pc
 {
 	static const char *const known[] = { "name", "endpoint", "public_key",
 	    "public_key_file", "transit_ids", "max_tunnels",
-	    "persistent_keepalive", "limits", NULL };
+	    "persistent_keepalive", "limits", "pair", NULL };
 	struct plan_site *site = &pc->in.sites[i];
 	struct planconf_site *ps = &pc->site[i];
 	const config_setting_t *t;
@@ -274,6 +276,17 @@ parse_site(struct setting_ctx *c, const config_setting_t *s, struct planconf *pc
 			    BRIDGE_VAN_ID_MIN, BRIDGE_VAN_ID_MAX);
 		site->transit_lo = (uint32_t)lo;
 		site->transit_hi = (uint32_t)hi;
+	}
+	/* Last: nothing fails after the pair is allocated. */
+	if ((t = config_setting_get_member(s, "pair")) != NULL) {
+		if ((ps->pair = malloc(sizeof(*ps->pair))) == NULL)
+			return setting_fail(c, t, "out of memory");
+		if (!planpair_parse(c, t, site->name, ep != NULL ? &a : NULL,
+		    ps->pair)) {
+			free(ps->pair);
+			ps->pair = NULL;
+			return false;
+		}
 	}
 	return true;
 }
@@ -739,6 +752,8 @@ fail:
 void
 planconf_free(struct planconf *pc)
 {
+	uint32_t i;
+
 	if (pc == NULL)
 		return;
 	if (pc->cfg_live)
@@ -746,6 +761,8 @@ planconf_free(struct planconf *pc)
 	free(pc->in.sites);
 	free(pc->in.links);
 	free(pc->in.vans);
+	for (i = 0; pc->site != NULL && i < pc->in.nsites; i++)
+		free(pc->site[i].pair);
 	free(pc->site);
 	free(pc->van);
 	free(pc->by_name);

@@ -1,8 +1,9 @@
 /*
  * planconf.h — vanplan's inventory (libconfig; docs/vanplan.md §2): the
- * sites with their keys, endpoints and transit ranges, the candidate links
- * and their costs, the VANs and their IDs, the constraints, and the
- * settings passed through to the peering files.  Parsed and checked into
+ * sites with their keys, endpoints, transit ranges and gateway pairs
+ * (planpair.h), the candidate links and their costs, the VANs and their
+ * IDs, the constraints, and the settings passed through to the peering
+ * files.  Parsed and checked into
  * a struct plan_input for the planner, plus what only the writers need.
  *
  * Not pure (libconfig reads the file, public_key_file names a file) but
@@ -20,6 +21,8 @@
 #include "edge/rim/setting.h"
 #include "federation/plan/plan.h"
 
+struct planpair;
+
 #define PLANCONF_ENDPOINT_MAX	256
 #define PLANCONF_PATH_MAX	1024
 #define PLANCONF_COMPLETE_MAX	2048	/* sites, when `links` is left out */
@@ -35,6 +38,7 @@ struct planconf_site {
 	char		endpoint[PLANCONF_ENDPOINT_MAX];	/* "": none */
 	uint32_t	keepalive;	/* toward its peers, s */
 	struct planconf_limits limits;
+	struct planpair	*pair;		/* its vanproxy gateway pair, NULL: none */
 	int		line;
 };
 

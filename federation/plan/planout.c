@@ -4,7 +4,8 @@
  * parser reads it: tests/golden/plan.sh checks that on the examples);
  * comments name the VAN of each pair.  Peers come in the
  * inventory's order of sites, pairs in the order of its VANs, so the
- * same inventory always gives the same bytes.
+ * same inventory always gives the same bytes.  A gateway pair's
+ * keepalived.conf is proxy/pair.c's text.
  */
 #include "federation/plan/planout.h"
 
@@ -18,6 +19,8 @@
 
 #include "crypto/key.h"
 #include "edge/van/bridge.h"
+#include "federation/plan/planpair.h"
+#include "proxy/pair.h"
 #include "proxy/peering.h"
 
 static const char *
@@ -361,6 +364,67 @@ write_site(const struct planconf *pc, const char *sdir, uint32_t s,
 	return put_file(sdir, "vans.conf", head, vans, err, errlen);
 }
 
+/*
+ * A pair's files: SDIR/pair.conf, the settings both gateways add to
+ * proxy.conf's `proxy`, and SDIR/GATEWAY/keepalived.conf for each.
+ * Of the main tree only: a failover changes neither.
+ */
+static int
+write_pair(const struct planconf *pc, const char *sdir, uint32_t s, char *err,
+    size_t errlen)
+{
+	const struct planpair *pp = pc->site[s].pair;
+	const struct pair_conf *p = &pp->conf;
+	const char *inv = base_name(pc->file);
+	char head[PLANCONF_PATH_MAX * 3], gdir[PLANCONF_PATH_MAX * 3];
+	char *body = NULL;
+	size_t len;
+	unsigned n;
+	FILE *f;
+	int rc = -1;
+
+	snprintf(head, sizeof(head),
+	    "# pair.conf of site \"%s\", written by vanplan from %s: what both\n"
+	    "# gateways of its vanproxy pair, %s (preferred) and %s, add to the\n"
+	    "# `proxy` group of their proxy.conf (docs/proxy.md §12), e.g.\n"
+	    "#   proxy = { name = \"%s\"; private_key = \"/etc/van/proxy.key\";\n"
+	    "#             @include \"pair.conf\" };\n"
+	    "# keepalived moves the two VIPs: %s/keepalived.conf and\n"
+	    "# %s/keepalived.conf (docs/operations.md, \"A gateway pair\").\n",
+	    p->site, inv, p->node[0].name, p->node[1].name, p->site,
+	    p->node[0].name, p->node[1].name);
+	if ((f = open_memstream(&body, &len)) == NULL)
+		goto oom;
+	planpair_proxy_conf(f, pp);
+	if (fclose(f) == EOF)
+		goto oom;
+	if (put_file(sdir, PLANPAIR_FILE, head, body, err, errlen) == -1)
+		goto out;
+	snprintf(head, sizeof(head), "# vanplan's, from %s (site \"%s\"'s `pair`): "
+	    "re-run vanplan\n# rather than edit it.\n", inv, p->site);
+	for (n = 0; n < 2; n++) {
+		free(body);
+		body = NULL;
+		snprintf(gdir, sizeof(gdir), "%s/%s", sdir, p->node[n].name);
+		if (mkdir_p(gdir, err, errlen) == -1)
+			goto out;
+		if ((f = open_memstream(&body, &len)) == NULL)
+			goto oom;
+		pair_keepalived_conf(f, p, n);
+		if (fclose(f) == EOF)
+			goto oom;
+		if (put_file(gdir, PLANPAIR_KEEPALIVED, head, body, err, errlen) == -1)
+			goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "out of memory");
+out:
+	free(body);
+	return rc;
+}
+
 int
 planout_write(const struct planconf *pc, const struct plan_result *r,
     const char *dir, char *err, size_t errlen)
@@ -384,6 +448,9 @@ planout_write(const struct planconf *pc, const struct plan_result *r,
 		}
 		snprintf(sdir, sizeof(sdir), "%s/%s", dir, pc->in.sites[s].name);
 		if (write_site(pc, sdir, s, peering[s], vans[s], "", err, errlen) == -1)
+			goto out;
+		if (pc->site[s].pair != NULL &&
+		    write_pair(pc, sdir, s, err, errlen) == -1)
 			goto out;
 	}
 	for (i = 0; r->failover != NULL && i < r->tree.nlinks; i++) {
@@ -463,6 +530,16 @@ planout_summary(FILE *f, const struct planconf *pc, const struct plan_result *r)
 	fprintf(f, "diameter: %u hops; tunnels per site: max %u, mean %.2f; "
 	    "transit: %u (site, VAN)\n", s->diameter, s->max_degree, s->mean_degree,
 	    s->transit);
+	for (i = 0, j = 0; i < n; i++) {
+		const struct planpair *pp = pc->site[i].pair;
+
+		if (pp == NULL)
+			continue;
+		fprintf(f, "%s%s (%s, %s)", j++ ? ", " : "gateway pairs: ",
+		    pc->in.sites[i].name, pp->conf.node[0].name, pp->conf.node[1].name);
+	}
+	if (j > 0)
+		fprintf(f, "\n");
 	fprintf(f, "\n%-*s  %7s  %7s  %4s  %7s  %s\n", 12, "SITE", "TUNNELS",
 	    "STANDBY", "VANS", "TRANSIT", "PEERS");
 	for (i = 0; i < n; i++) {
@@ -534,7 +611,7 @@ planout_json(FILE *f, const struct planconf *pc, const struct plan_result *r)
 		return;
 	sites = json_array();
 	for (i = 0; i < n; i++) {
-		json_t *peers = json_array(), *vans = json_array();
+		json_t *peers = json_array(), *vans = json_array(), *site;
 		uint32_t k = neighbours(pc, &r->tree, i, nb);
 
 		for (j = 0; j < k; j++)
@@ -544,9 +621,14 @@ planout_json(FILE *f, const struct planconf *pc, const struct plan_result *r)
 			    pc->in.vans[r->tree.carry[j].van].name, "id",
 			    (json_int_t)r->tree.carry[j].id, "transit",
 			    r->tree.carry[j].transit));
-		json_array_append_new(sites, json_pack("{s:s,s:I,s:o,s:o}", "name",
-		    pc->in.sites[i].name, "tunnels", (json_int_t)k, "peers", peers,
-		    "vans", vans));
+		site = json_pack("{s:s,s:I,s:o,s:o}", "name", pc->in.sites[i].name,
+		    "tunnels", (json_int_t)k, "peers", peers, "vans", vans);
+		/* Only for a site with a pair: its gateways, preferred first. */
+		if (pc->site[i].pair != NULL)
+			json_object_set_new(site, "pair", json_pack("[ss]",
+			    pc->site[i].pair->conf.node[0].name,
+			    pc->site[i].pair->conf.node[1].name));
+		json_array_append_new(sites, site);
 	}
 	tunnels = json_array();
 	for (i = 0; i < r->tree.nlinks; i++) {

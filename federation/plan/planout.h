@@ -1,6 +1,7 @@
 /*
  * planout.h — what vanplan writes from a plan: each site's peering.conf
- * and vans.conf (docs/proxy.md §6, docs/vanplan.md §3), the files that
+ * and vans.conf (docs/proxy.md §6, docs/vanplan.md §3), a gateway pair's
+ * pair.conf and keepalived.conf (proxy/pair.h), the files that
  * change when a tree tunnel fails and its standby tunnel takes over, the
  * summary (text or JSON) and a Graphviz picture.
  *
@@ -24,8 +25,9 @@
 bool	planout_check(const struct planconf *, const struct plan_result *,
 	    char err[static SETTING_ERR_MAX]);
 /*
- * DIR/SITE/peering.conf and DIR/SITE/vans.conf for every site; with
- * standby tunnels, DIR/failover/A-B/SITE/... for the sites whose files
+ * DIR/SITE/peering.conf and DIR/SITE/vans.conf for every site; for a
+ * site with a gateway pair, DIR/SITE/pair.conf and, per gateway,
+ * DIR/SITE/GATEWAY/keepalived.conf; with standby tunnels, DIR/failover/A-B/SITE/... for the sites whose files
  * change when tree link A-B fails.  Each file is written whole, then
  * renamed into place.  -1 with a message in err.
  */

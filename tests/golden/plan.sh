@@ -2,7 +2,9 @@
 # tests/golden/plan.sh BUILD_DIR [--update] — vanplan's golden test (part
 # of `make unit`, so of `make check`; no root, no network).
 #
-# For each inventory etc/plan/NAME.conf: `vanplan check` (summary, --json,
+# For each inventory etc/plan/NAME.conf and tests/golden/plan/NAME.conf (a
+# gateway pair, whose keepalived.conf names the default PREFIX's programs):
+# `vanplan check` (summary, --json,
 # --dot) and every file `vanplan plan -o` writes must equal
 # tests/golden/plan/NAME/ byte for byte; vanproxy -n must accept each
 # site's files (a proxy.conf that @includes its vans.conf and
@@ -67,7 +69,7 @@ for p in "$VANPLAN" "$VANPROXY"; do
 	[ -x "$p" ] || { echo "plan golden: $p not built" >&2; exit 1; }
 done
 
-for inv in etc/plan/*.conf; do
+for inv in etc/plan/*.conf tests/golden/plan/*.conf; do
 	name=$(basename "$inv" .conf)
 	out=$TMP/$name
 	"$VANPLAN" check "$inv" >"$TMP/$name.txt" 2>"$TMP/err" ||

@@ -936,7 +936,7 @@ load_proxy(const struct lab *lab, unsigned s, const char *dir, bool site_key)
 	char key[256], sk[256], psk[256], err[SETTING_ERR_MAX], *conf;
 	char mine[WG_KEY_B64_LEN + 1];
 	struct lab_proxy_files files = { "/run/x/proxy.sock", key, sk, "vl-x",
-	    "peering.conf", NULL };
+	    "peering.conf", NULL, "/run/x/drain" };
 	struct proxy_args args = { lab, s, &files, pubp, pskp };
 	struct proxy_conf *pc;
 	struct stat sb;

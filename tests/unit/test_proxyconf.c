@@ -474,6 +474,14 @@ static const struct bad bads[] = {
 	  "name the pair's virtual address, not every address" },
 	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  ha = 1; };\n", NULL,
 	  "proxy.conf:2: 'ha' must be true or false" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n"
+	  "  drain_file = \"/run/drain\"; };\n", NULL,
+	  "proxy.conf:2: drain_file: only for one of a pair (ha = true)" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  listen = \"10.0.0.1:9000\";\n"
+	  "  site_listen = \"10.0.1.1:4797\"; ha = true;\n  drain_file = \"drain\"; };\n",
+	  NULL, "proxy.conf:4: drain_file 'drain': an absolute path of at most 431 bytes" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  drain_file = 1; };\n", NULL,
+	  "proxy.conf:2: 'drain_file' must be a string" },
 	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  control = \"proxy.sock\"; };\n",
 	  NULL, "proxy.conf:2: control: an absolute path shorter than 108 bytes" },
 	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n"
