@@ -15,7 +15,7 @@ VAN_SRCS := edge/van/wire.c edge/van/fdb.c edge/van/idmap.c edge/van/addr.c \
 	edge/van/arpnd.c edge/van/mtu.c
 RIM_SRCS := edge/rim/log.c edge/rim/setting.c edge/rim/tap.c edge/rim/udp.c \
 	edge/rim/ctl.c edge/rim/priv.c edge/rim/daemon.c edge/rim/site.c edge/rim/siteconf.c edge/rim/show.c \
-	edge/rim/device.c edge/rim/link.c
+	edge/rim/device.c edge/rim/link.c edge/rim/sdnotify.c edge/rim/metrics.c edge/rim/metricdefs.c
 LIBVAN := $(B)/libvan.a
 LIBVANRIM := $(B)/libvanrim.a
 # What a program built on the core links, in link order.
@@ -41,12 +41,13 @@ TEST_test_site = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_udp = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_daemon = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_link = $(LIBVANCORE) $(LIBVANCRYPTO)
+TEST_test_metrics = $(LIBVANEDGE) $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)
 FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request \
 	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay $(B)/fuzz/fuzz_addr \
 	$(B)/fuzz/fuzz_link
 
 LIBVANEDGE := $(B)/libvanedge.a
-$(LIBVANEDGE): $(B)/edge/vanedge/conf.o
+$(LIBVANEDGE): $(B)/edge/vanedge/conf.o $(B)/edge/vanedge/metricdefs.o
 EDGED_SRCS := edge/vanedge/edged.c edge/vanedge/datapath.c
 
 $(B)/vanedge: $(B)/edge/vanedge/vanedge.o $(EDGED_SRCS:%.c=$(B)/%.o) $(LIBVANEDGE) \

@@ -34,7 +34,7 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    "dead_after", "fdb_max", "member_routes_max", "dad_moves",
 	    "dad_window", "dad_hold", "log_level", "tunnel_mtu", "route_refresh",
 	    "site_key_compat", "member_flood_rate", "member_learn_rate", "ha",
-	    "drain_file", NULL };
+	    "drain_file", "metrics", NULL };
 	const char *name = NULL, *wg_name = NULL, *str = NULL, *drain = NULL;
 	bool has = false;
 
@@ -53,7 +53,8 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    !setting_u32(c, g, "route_refresh", 0, BRIDGE_REFRESH_S_MAX,
 	    &conf->route_refresh_s) ||
 	    !setting_bool(c, g, "ha", &conf->ha) ||
-	    !setting_str(c, g, "drain_file", &drain))
+	    !setting_str(c, g, "drain_file", &drain) ||
+	    !setting_stream(c, g, "metrics", &conf->metrics))
 		return false;
 	if (name != NULL) {
 		if (!setting_name_ok(name, BRIDGE_NAME_MAX))
@@ -242,7 +243,7 @@ print_listen(FILE *f, const char *name, const struct van_addr *a)
 void
 proxy_conf_print(FILE *f, const struct proxy_conf *conf)
 {
-	char a[ADDR_STRLEN], pub[WG_KEY_B64_LEN + 1];
+	char a[ADDR_STRLEN], pub[WG_KEY_B64_LEN + 1], ms[SETTING_PATH_MAX + ADDR_STRLEN];
 	unsigned i;
 
 	key_to_base64(pub, &conf->public_key);
@@ -253,6 +254,8 @@ proxy_conf_print(FILE *f, const struct proxy_conf *conf)
 	print_listen(f, "listen", &conf->listen);
 	print_listen(f, "site_listen", &conf->site_listen);
 	fprintf(f, "  control = \"%s\";\n", conf->site.control);
+	if (conf->metrics.set)
+		fprintf(f, "  metrics = \"%s\";\n", setting_stream_str(&conf->metrics, ms));
 	fprintf(f, "  wg_name = \"%s\";\n", conf->wg_name);
 	if (conf->site.has_site_key) {
 		fprintf(f, "  site_key = \"%s\";\n", conf->site.site_key_file);

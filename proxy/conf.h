@@ -55,6 +55,7 @@ struct proxy_conf {
 	uint32_t	route_refresh_s;	/* 0: never */
 	bool		ha;		/* one of a pair: starts standby (§12) */
 	char		drain_file[PROXY_KEYFILE_MAX];	/* ha: "" none (§12) */
+	struct setting_stream metrics;	/* Prometheus over HTTP; off unless set */
 	struct site_van *vans;
 	unsigned	nvans;
 	struct proxy_peer *peers;

@@ -5,7 +5,8 @@
 # Archive names are spelt out in rules ($(B)/libvanrim.a, not
 # $(LIBVANCORE)): this file is included before edge/module.mk defines
 # them.  A test's line may use the names: it is expanded at the end.
-PROXY_LIB_SRCS := proxy/uapi_sock.c proxy/conf.c proxy/peering.c proxy/pair.c
+PROXY_LIB_SRCS := proxy/uapi_sock.c proxy/conf.c proxy/peering.c proxy/pair.c \
+	proxy/metricdefs.c
 LIBVANPROXY := $(B)/libvanproxy.a
 $(LIBVANPROXY): $(PROXY_LIB_SRCS:%.c=$(B)/%.o)
 

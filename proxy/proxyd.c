@@ -13,10 +13,12 @@
  * rounds, dead members: bridge_tick) and the device's (handshake
  * retransmits, keepalives, rekeys, key expiry: wgdev_next_deadline), and
  * re-armed after every batch of events (datapath_flush), since the
- * device's may come closer (a handshake that just started).
+ * device's may come closer (a handshake that just started).  (systemd's
+ * watchdog and status have theirs: edge/rim/sdnotify.h.)
  */
 #include "proxy/proxyd.h"
 #include "proxy/proxyd_int.h"
+#include "proxy/metricdefs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +34,8 @@
 #include "edge/rim/clock.h"
 #include "edge/rim/ctl.h"
 #include "edge/rim/daemon.h"
+#include "edge/rim/metrics.h"
+#include "edge/rim/sdnotify.h"
 #include "edge/rim/show.h"
 #include "edge/rim/site.h"
 #include "edge/rim/siteconf.h"
@@ -297,16 +301,36 @@ role_cb(evutil_socket_t fd, short what, void *arg)
 	(void)role_set(d, false, false, "address gone", err, sizeof(err));
 }
 
+static json_t	*metrics_json(void *);
+
+/* The metrics server conf names (edge/rim/metrics.h, metrics_reopen). */
+static int
+proxyd_metrics(struct proxyd *d, const struct proxy_conf *conf, struct metrics **out,
+    char err[static SETTING_ERR_MAX])
+{
+	return metrics_reopen(d->base, d->metrics, &conf->metrics, conf->file,
+	    proxy_metric_tables, metrics_json, d, out, err);
+}
+
 static int
 proxyd_reload(struct proxyd *d, char err[static SETTING_ERR_MAX])
 {
 	struct proxy_conf *conf;
+	struct metrics *m = d->metrics;
 
 	d->reloads++;
-	if ((conf = proxy_conf_load(d->conf->file, err)) == NULL) {
+	sdnotify_reloading(d->notify);
+	if ((conf = proxy_conf_load(d->conf->file, err)) == NULL ||
+	    proxyd_metrics(d, conf, &m, err) == -1) {
 		d->reload_failures++;
+		proxy_conf_free(conf);
 		log_err("reload failed, old configuration kept: %s", err);
+		sdnotify_ready(d->notify);	/* running on the old one */
 		return -1;
+	}
+	if (m != d->metrics) {
+		metrics_close(d->metrics);
+		d->metrics = m;
 	}
 	/* Settings that need a restart keep their running values. */
 	site_conf_keep(&conf->site, &d->conf->site);
@@ -321,6 +345,7 @@ proxyd_reload(struct proxyd *d, char err[static SETTING_ERR_MAX])
 	proxy_conf_free(d->conf);
 	d->conf = conf;
 	log_info("configuration reloaded from %s", conf->file);
+	sdnotify_ready(d->notify);
 	return 0;
 }
 
@@ -358,6 +383,29 @@ show_request_of(struct proxyd *d, int argc, char **argv, char *err, size_t errle
 		    "reload_failures", (json_int_t)d->reload_failures));
 	}
 	return s;
+}
+
+/* One scrape's JSON (proxy/metricdefs.c): the show requests' own. */
+static json_t *
+metrics_json(void *arg)
+{
+	static char show[] = "show", stats[] = "stats";
+	char *sv[] = { show, stats };
+	struct proxyd *d = arg;
+	char err[256], epoch[20];
+	json_t *root = json_object();
+
+	if (root == NULL)
+		return NULL;
+	snprintf(epoch, sizeof(epoch), "%016llx", (unsigned long long)d->epoch_last);
+	json_object_set_new(root, "info", json_pack("{s:s, s:s, s:s}", "version",
+	    metrics_version(), "epoch", epoch, "site", d->conf->name));
+	json_object_set_new(root, "stats", show_request_of(d, 2, sv, err, sizeof(err)));
+	json_object_set_new(root, "members", show_members(d->br, peer_member_name, d,
+	    clock_mono()));
+	json_object_set_new(root, "vans", show_vans(d->br));
+	json_object_set_new(root, "peers", peer_show(d));
+	return root;
 }
 
 static json_t *
@@ -427,6 +475,31 @@ reload_cb(void *arg)
 	char err[SETTING_ERR_MAX];
 
 	(void)proxyd_reload(arg, err);	/* logged */
+}
+
+/* systemd's STATUS= line: "active, 2 VANs, 3/3 site members, 1/1 peers alive". */
+static void
+proxyd_status(void *arg, char *buf, size_t len)
+{
+	struct proxyd *d = arg;
+	struct bridge_member_view mv;
+	uint32_t m, site = 0, site_alive = 0, peers = 0, peers_alive = 0;
+
+	bridge_size(d->br, &d->size);
+	for (m = 0; m < d->size.member_max; m++) {
+		if (!bridge_member_view(d->br, m, &mv))
+			continue;
+		if (mv.peer) {
+			peers++;
+			peers_alive += mv.state == MEMBER_ALIVE;
+		} else {
+			site++;
+			site_alive += mv.state == MEMBER_ALIVE;
+		}
+	}
+	snprintf(buf, len, "%s, %u VANs, %u/%u site members, %u/%u peers alive",
+	    d->active ? "active" : d->drained ? "standby (drained)" : "standby",
+	    d->size.nvans, site_alive, site, peers_alive, peers);
 }
 
 /* ------------------------------------------------------------ lifetime --- */
@@ -542,6 +615,12 @@ proxyd_new(struct proxy_conf *conf, char err[static SETTING_ERR_MAX])
 		    conf->wg_name, uerr);
 		goto fail;
 	}
+	if (proxyd_metrics(d, conf, &d->metrics, err) == -1)
+		goto fail;
+	if ((d->notify = sdnotify_open(d->base, proxyd_status, d)) == NULL) {
+		snprintf(err, SETTING_ERR_MAX, "cannot set up systemd's notifications");
+		goto fail;
+	}
 	return d;
 fail:
 	proxyd_free(d);
@@ -598,6 +677,8 @@ proxyd_run(struct proxyd *d)
 	    d->size.nvans, d->conf->site.nmembers, d->conf->npeers,
 	    listen_str(&d->conf->site_listen, s), listen_str(&d->conf->listen, a),
 	    pub, d->conf->site.control, uapi_sock_path(d->uapi));
+	/* Both sockets, the control and UAPI sockets are up (proxyd_new). */
+	sdnotify_ready(d->notify);
 	return event_base_dispatch(d->base) == -1 ? -1 : 0;
 }
 
@@ -606,6 +687,8 @@ proxyd_free(struct proxyd *d)
 {
 	if (d == NULL)
 		return;
+	sdnotify_close(d->notify);
+	metrics_close(d->metrics);
 	uapi_sock_close(d->uapi);
 	ctl_close(d->ctl);
 	daemon_signals_close(&d->sig);

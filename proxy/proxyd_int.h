@@ -25,6 +25,7 @@
 struct ctl;
 struct event;
 struct event_base;
+struct sdnotify;
 struct uapi_sock;
 
 #define PROXY_ROUNDS		4	/* recvmmsg batches per wake-up and socket */
@@ -82,6 +83,8 @@ struct proxyd {
 	monotime_t	load_until;	/* "under load" until then */
 	struct daemon_signals sig;
 	struct ctl	*ctl;
+	struct metrics	*metrics;	/* NULL: off */
+	struct sdnotify	*notify;	/* systemd's READY=1, STATUS=, watchdog */
 	struct uapi_sock *uapi;
 	struct log_limit nonmember_log, bridge_log, tunnel_log;
 	uint64_t	tun_rx_count, tun_tx_count;	/* datagrams */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/deps.sh [all|build|lab|bench|ha] — install the Debian packages that the
+# tests/deps.sh [all|build|lab|bench|ha|metrics] — install the Debian packages that the
 # build, the tests, the lab or the bench need, when they are missing.
 # Called by `make check` (all), `make lab` and `make bench`.  Installs with
 # --no-install-recommends (wireguard-tools would otherwise pull a kernel).
@@ -7,24 +7,29 @@ set -eu
 what=${1:-all}
 
 build="gcc make pkg-config libevent-dev libconfig-dev libsodium-dev libb2-dev
-	libjansson-dev libcmocka-dev libmnl-dev libnftables-dev"
+	libjansson-dev libcmocka-dev libmnl-dev libnftables-dev libsystemd-dev"
 fuzz="clang libclang-rt-14-dev"
 net="iproute2 iputils-ping iperf3 tcpdump procps psmisc python3 nftables wireguard-go
-	wireguard-tools kmod"
+	wireguard-tools kmod tshark"
 # vanlab's qemu guests (federation/lab/guest/build.sh; kind = "qemu").
 guest="qemu-system-x86 busybox-static cpio kmod"
 bench_extra="jq tinc openvpn openssl n2n net-tools"
 # A site's pair of gateways under VRRP (vanlab's `proxy = { ha = true; }`,
 # test 97b): Debian's keepalived (2.2.7 in bookworm).
 ha="keepalived"
+# The metrics scenario (test 77): promtool checks the exposition, curl scrapes.
+metrics="prometheus curl"
+# The units' check (tests/units.sh): systemd-analyze verify and security.
+units="systemd"
 
 case $what in
-all)	pkgs="$build $fuzz $net $guest $ha" ;;
+all)	pkgs="$build $fuzz $net $guest $ha $metrics $units" ;;
 build)	pkgs="$build" ;;
 lab)	pkgs="$build iproute2 iputils-ping procps $guest $ha" ;;
 bench)	pkgs="$build $net $bench_extra" ;;
 ha)	pkgs="$ha" ;;
-*)	echo "usage: $0 [all|build|lab|bench|ha]" >&2; exit 2 ;;
+metrics) pkgs="$metrics" ;;
+*)	echo "usage: $0 [all|build|lab|bench|ha|metrics]" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -214,8 +214,8 @@ ctl_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 }
 
 /* A socket file left by a daemon that died: remove it, unless one answers. */
-static int
-ctl_unlink_stale(const struct sockaddr_un *sun, const char **err)
+int
+unix_unlink_stale(const struct sockaddr_un *sun, const char **err)
 {
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -225,13 +225,14 @@ ctl_unlink_stale(const struct sockaddr_un *sun, const char **err)
 	}
 	if (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0) {
 		close(fd);
-		*err = "another daemon is serving this control socket";
+		*err = "another process is serving this socket";
 		errno = EADDRINUSE;
 		return -1;
 	}
 	close(fd);
 	if (errno != ECONNREFUSED && errno != ENOENT) {
-		*err = "control socket path is in use";
+		*err = "the socket's path is in use";
+		errno = EADDRINUSE;
 		return -1;
 	}
 	unlink(sun->sun_path);
@@ -278,7 +279,7 @@ ctl_open(struct event_base *base, const char *path, ctl_handler handler, void *a
 	}
 	old = umask(0077);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 &&
-	    (errno != EADDRINUSE || ctl_unlink_stale(&sun, err) == -1 ||
+	    (errno != EADDRINUSE || unix_unlink_stale(&sun, err) == -1 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)) {
 		umask(old);
 		if (errno != EADDRINUSE)

@@ -34,6 +34,14 @@ struct ctl_stats {
 	uint64_t	rejected;	/* too long, too many clients, timed out */
 };
 
+struct sockaddr_un;
+/*
+ * Before binding a unix socket at an address in use: remove the file a
+ * dead process left, unless a live one answers there.  0, or -1 with *err
+ * (errno EADDRINUSE when the path is someone's).
+ */
+int	unix_unlink_stale(const struct sockaddr_un *, const char **err);
+
 struct ctl *ctl_open(struct event_base *, const char *path, ctl_handler, void *arg,
 	    const char **err);
 void	ctl_close(struct ctl *);

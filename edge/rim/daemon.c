@@ -15,6 +15,7 @@
 
 #include "edge/rim/log.h"
 #include "edge/rim/priv.h"
+#include "edge/rim/sdnotify.h"
 
 static void __attribute__((noreturn))
 usage(const char *name, const char *default_file)
@@ -76,6 +77,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	log_info("signal %d: stopping", (int)sig);
+	sdnotify_stopping();
 	event_base_loopbreak(s->base);
 }
 

@@ -31,8 +31,8 @@ void	daemon_args(int argc, char *argv[], const char *name,
 uint64_t daemon_boot_epoch(void);
 
 /*
- * SIGHUP calls reload(arg); SIGTERM and SIGINT end the event loop; SIGPIPE
- * is ignored.  0, or -1 if the events cannot be set up.
+ * SIGHUP calls reload(arg); SIGTERM and SIGINT tell systemd STOPPING=1
+ * (sdnotify.h) and end the event loop; SIGPIPE is ignored.  0, or -1 if the events cannot be set up.
  */
 struct daemon_signals {
 	struct event	*ev[3];

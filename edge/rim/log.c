@@ -7,16 +7,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *log_prog = "van";
 static enum log_level log_lvl = LOG_LVL_INFO;
 static enum log_level log_floor = LOG_LVL_ERR;
+static bool log_journal;	/* stderr is journald's stream: <N> prefixes */
+
+/*
+ * Is stderr the stream systemd connected to journald?  JOURNAL_STREAM is
+ * its "DEVICE:INODE" (sd_journal_stream_fd(3), systemd.exec(5)); a child
+ * whose stderr was redirected inherits the variable, so it counts only
+ * if stderr is still that file.
+ */
+static bool
+log_stderr_is_journal(void)
+{
+	const char *s = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char *end;
+
+	if (s == NULL)
+		return false;
+	dev = strtoull(s, &end, 10);
+	if (end == s || *end != ':')
+		return false;
+	s = end + 1;
+	ino = strtoull(s, &end, 10);
+	if (end == s || *end != '\0')
+		return false;
+	return fstat(STDERR_FILENO, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_init(const char *prog, enum log_level lvl)
 {
 	log_prog = prog;
 	log_lvl = lvl;
+	log_journal = log_stderr_is_journal();
 }
 
 void
@@ -70,12 +101,15 @@ static void
 log_v(enum log_level lvl, const char *fmt, va_list ap)
 {
 	static const char *const tag[] = { "error: ", "warning: ", "", "debug: " };
+	/* syslog(3)'s priorities, which journald reads off each line. */
+	static const char *const prio[] = { "<3>", "<4>", "<6>", "<7>" };
 	char line[1024];
 
 	if (lvl > log_lvl)
 		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
-	fprintf(stderr, "%s: %s%s\n", log_prog, tag[lvl], line);
+	fprintf(stderr, "%s%s: %s%s\n", log_journal ? prio[lvl] : "", log_prog,
+	    tag[lvl], line);
 }
 
 #define LOG_FN(name, lvl)			\

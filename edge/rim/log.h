@@ -1,7 +1,10 @@
 /*
  * log.h — daemon logging: one line per event to stderr (journald adds the
  * time and the unit), with a level, and a token bucket for messages that
- * packets from the network can trigger.  Pure code never logs.
+ * packets from the network can trigger.  Pure code never logs.  When
+ * stderr is journald's stream (JOURNAL_STREAM names it, log_init checks)
+ * each line starts with its syslog priority, <3> error, <4> warning,
+ * <6> info, <7> debug, so that `journalctl -p err` selects.
  */
 #ifndef EDGE_RIM_LOG_H
 #define EDGE_RIM_LOG_H

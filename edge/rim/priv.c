@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@ priv_drop(uint64_t keep, const char **err)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	struct __user_cap_data_struct was[2];
 	int cap;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
@@ -37,12 +39,20 @@ priv_drop(uint64_t keep, const char **err)
 				*err = "PR_CAPBSET_DROP";
 				return -1;
 			}
+	memcpy(was, data, sizeof(was));
 	data[0].effective &= (uint32_t)keep;
 	data[0].permitted &= (uint32_t)keep;
 	data[0].inheritable = 0;
 	data[1].effective &= (uint32_t)(keep >> 32);
 	data[1].permitted &= (uint32_t)(keep >> 32);
 	data[1].inheritable = 0;
+	/*
+	 * Nothing to give up (systemd's CapabilityBoundingSet= left just
+	 * keep): no capset, which vanedge.service's SystemCallFilter=
+	 * ~@privileged refuses.
+	 */
+	if (memcmp(was, data, sizeof(was)) == 0)
+		return 0;
 	if (syscall(SYS_capset, &hdr, data) == -1) {
 		*err = "capset";
 		return -1;

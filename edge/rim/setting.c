@@ -257,6 +257,61 @@ setting_listen(struct setting_ctx *c, const config_setting_t *g, const char *nam
 	return true;
 }
 
+bool
+setting_stream(struct setting_ctx *c, const config_setting_t *g, const char *name,
+    struct setting_stream *out)
+{
+	const config_setting_t *s;
+	const char *str = NULL, *err;
+
+	if (!setting_str(c, g, name, &str))
+		return false;
+	if (str == NULL)
+		return true;
+	s = config_setting_get_member(g, name);
+	memset(out, 0, sizeof(*out));
+	out->set = true;
+	out->line = (int)config_setting_source_line(s);
+	if (str[0] == '/') {
+		if (strlen(str) >= sizeof(out->path))
+			return setting_fail(c, s, "%s: a unix socket's path is shorter "
+			    "than %zu bytes", name, sizeof(out->path));
+		snprintf(out->path, sizeof(out->path), "%s", str);
+		return true;
+	}
+	if (!addr_parse(str, 0, &out->addr, &err))
+		return setting_fail(c, s, "%s: %s: '%s' (IP:PORT, [IPv6]:PORT or "
+		    "an absolute path)", name, err, str);
+	if (out->addr.port == 0)
+		return setting_fail(c, s, "%s: needs a port: '%s' (IP:PORT, "
+		    "[IPv6]:PORT or an absolute path)", name, str);
+	return true;
+}
+
+char *
+setting_stream_str(const struct setting_stream *s,
+    char buf[static SETTING_PATH_MAX + ADDR_STRLEN])
+{
+	char a[ADDR_STRLEN];
+
+	if (!s->set)
+		buf[0] = '\0';
+	else if (s->path[0] != '\0')
+		snprintf(buf, SETTING_PATH_MAX + ADDR_STRLEN, "%s", s->path);
+	else
+		snprintf(buf, SETTING_PATH_MAX + ADDR_STRLEN, "%s", addr_str(&s->addr, a));
+	return buf;
+}
+
+bool
+setting_stream_same(const struct setting_stream *a, const struct setting_stream *b)
+{
+	char x[SETTING_PATH_MAX + ADDR_STRLEN], y[SETTING_PATH_MAX + ADDR_STRLEN];
+
+	return a->set == b->set &&
+	    strcmp(setting_stream_str(a, x), setting_stream_str(b, y)) == 0;
+}
+
 /* A host name as DNS has them (the resolver checks the rest). */
 static bool
 host_name_ok(const char *s, size_t n)

@@ -131,6 +131,25 @@ bool	setting_endpoint(struct setting_ctx *, const config_setting_t *s,
 	    const char *str, uint16_t default_port, struct van_addr *a,
 	    char host[static SETTING_HOST_MAX + 1], uint16_t *port, char *text,
 	    size_t tlen);
+/*
+ * A stream service's listening address (`metrics`): "a.b.c.d:PORT",
+ * "[v6]:PORT" (a port, not 0, is required) or a unix socket's absolute
+ * path.  Absent: *out unchanged (set false: off).
+ */
+struct setting_stream {
+	bool		set;
+	int		line;			/* where it was written */
+	struct van_addr	addr;			/* TCP; family 0 for a path */
+	char		path[SETTING_PATH_MAX];	/* a unix socket, or "" */
+};
+bool	setting_stream(struct setting_ctx *, const config_setting_t *g,
+	    const char *name, struct setting_stream *out);
+/* Its normalised text ("" when not set): what `-n` prints. */
+char	*setting_stream_str(const struct setting_stream *,
+	    char buf[static SETTING_PATH_MAX + ADDR_STRLEN]);
+/* The same address (the line aside). */
+bool	setting_stream_same(const struct setting_stream *,
+	    const struct setting_stream *);
 /* An absolute path shorter than max bytes, copied into out. */
 bool	setting_path(struct setting_ctx *, const config_setting_t *g,
 	    const char *name, char *out, size_t max);

@@ -25,7 +25,7 @@ parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *c
 	    "dead_after", "fdb_max", "offload", "log_level", "site_key",
 	    "member_routes_max", "dad_moves", "dad_window", "dad_hold",
 	    "underlay_mtu", "arp_proxy", "site_key_compat", "member_flood_rate",
-	    "member_learn_rate", NULL };
+	    "member_learn_rate", "metrics", NULL };
 	const char *listen = NULL;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -38,6 +38,7 @@ parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *c
 	    &conf->underlay_mtu) &&
 	    setting_bool(c, g, "offload", &conf->offload) &&
 	    setting_bool(c, g, "arp_proxy", &conf->arp_proxy) &&
+	    setting_stream(c, g, "metrics", &conf->metrics) &&
 	    setting_listen(c, g, "listen", WIRE_DEFAULT_PORT, &conf->listen);
 }
 
@@ -268,7 +269,7 @@ edge_conf_devices_van(const struct edge_conf *conf, const char *name)
 void
 edge_conf_print(FILE *f, const struct edge_conf *conf)
 {
-	char a[ADDR_STRLEN], m[18];
+	char a[ADDR_STRLEN], m[18], ms[SETTING_PATH_MAX + ADDR_STRLEN];
 	unsigned i, j;
 
 	fprintf(f, "edge = {\n");
@@ -277,6 +278,8 @@ edge_conf_print(FILE *f, const struct edge_conf *conf)
 	else
 		fprintf(f, "  listen = \"%s\";\n", addr_str(&conf->listen, a));
 	fprintf(f, "  control = \"%s\";\n", conf->site.control);
+	if (conf->metrics.set)
+		fprintf(f, "  metrics = \"%s\";\n", setting_stream_str(&conf->metrics, ms));
 	fprintf(f, "  hello_interval = %u;\n", conf->site.hello_ms);
 	fprintf(f, "  dead_after = %u;\n", conf->site.dead_count);
 	fprintf(f, "  fdb_max = %u;\n", conf->site.fdb_max);

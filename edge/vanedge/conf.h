@@ -50,6 +50,7 @@ struct edge_conf {
 	bool		offload;	/* tap checksum/TSO offloads, UDP GSO/GRO */
 	uint32_t	underlay_mtu;	/* MTU of the underlay path between members */
 	bool		arp_proxy;	/* answer ARP and ND from the table */
+	struct setting_stream metrics;	/* Prometheus over HTTP; off unless set */
 	struct conf_van	*vans;
 	unsigned	nvans;
 };

@@ -6,7 +6,8 @@
  *
  * The data path (taps, underlay, offloads) is datapath.c.
  *
- * Timer: one event, armed at the deadline bridge_tick returns.
+ * Timer: one event, armed at the deadline bridge_tick returns.  (systemd's
+ * watchdog and status have theirs: edge/rim/sdnotify.h.)
  */
 #include "edge/vanedge/edged.h"
 #include "edge/vanedge/edged_int.h"
@@ -27,6 +28,8 @@
 #include "edge/rim/link.h"
 #include "edge/rim/daemon.h"
 #include "edge/rim/log.h"
+#include "edge/rim/metrics.h"
+#include "edge/rim/sdnotify.h"
 #include "edge/van/mtu.h"
 #include "edge/van/offload.h"
 #include "edge/rim/show.h"
@@ -34,6 +37,7 @@
 #include "edge/rim/siteconf.h"
 #include "edge/rim/tap.h"
 #include "edge/rim/udp.h"
+#include "edge/vanedge/metricdefs.h"
 
 static void
 timer_cb(evutil_socket_t fd, short what, void *arg)
@@ -561,18 +565,39 @@ edged_apply(struct edged *d, struct edge_conf *conf, char err[static SETTING_ERR
 	return 0;
 }
 
+static json_t	*metrics_json(void *);
+
+/* The metrics server conf names (edge/rim/metrics.h, metrics_reopen). */
+static int
+edged_metrics(struct edged *d, const struct edge_conf *conf, struct metrics **out,
+    char err[static SETTING_ERR_MAX])
+{
+	return metrics_reopen(d->base, d->metrics, &conf->metrics, conf->file,
+	    edge_metric_tables, metrics_json, d, out, err);
+}
+
 static int
 edged_reload(struct edged *d, char err[static SETTING_ERR_MAX])
 {
 	struct edge_conf *conf;
+	struct metrics *m = d->metrics;
 
 	d->reloads++;
+	sdnotify_reloading(d->notify);
 	if ((conf = edge_conf_load(d->conf->file, err)) == NULL ||
+	    edged_metrics(d, conf, &m, err) == -1 ||
 	    edged_apply(d, conf, err) == -1) {
 		d->reload_failures++;
+		if (m != d->metrics)
+			metrics_close(m);
 		edge_conf_free(conf);
 		log_err("reload failed, old configuration kept: %s", err);
+		sdnotify_ready(d->notify);	/* running on the old one */
 		return -1;
+	}
+	if (m != d->metrics) {
+		metrics_close(d->metrics);
+		d->metrics = m;
 	}
 	/* Settings that need a restart keep their running values. */
 	site_conf_keep(&conf->site, &d->conf->site);
@@ -582,6 +607,7 @@ edged_reload(struct edged *d, char err[static SETTING_ERR_MAX])
 	d->conf = conf;
 	device_auto_scan(d);
 	log_info("configuration reloaded from %s", conf->file);
+	sdnotify_ready(d->notify);
 	return 0;
 }
 
@@ -638,6 +664,28 @@ show_request_of(struct edged *d, int argc, char **argv, char *err, size_t errlen
 		    "reload_failures", (json_int_t)d->reload_failures));
 	}
 	return s;
+}
+
+/* One scrape's JSON (edge/vanedge/metricdefs.c): the show requests' own. */
+static json_t *
+metrics_json(void *arg)
+{
+	static char show[] = "show", stats[] = "stats", ports[] = "ports";
+	char *sv[] = { show, stats }, *pv[] = { show, ports };
+	struct edged *d = arg;
+	char err[256], epoch[20];
+	json_t *root = json_object();
+
+	if (root == NULL)
+		return NULL;
+	snprintf(epoch, sizeof(epoch), "%016llx", (unsigned long long)d->epoch);
+	json_object_set_new(root, "info", json_pack("{s:s, s:s}", "version",
+	    metrics_version(), "epoch", epoch));
+	json_object_set_new(root, "stats", show_request_of(d, 2, sv, err, sizeof(err)));
+	json_object_set_new(root, "members", show_members(d->br, NULL, d, clock_mono()));
+	json_object_set_new(root, "vans", show_vans(d->br));
+	json_object_set_new(root, "ports", show_request_of(d, 2, pv, err, sizeof(err)));
+	return root;
 }
 
 static json_t *
@@ -720,6 +768,22 @@ reload_cb(void *arg)
 	(void)edged_reload(arg, err);	/* logged */
 }
 
+/* systemd's STATUS= line: "3 VANs, 4 ports, 2/2 members alive". */
+static void
+edged_status(void *arg, char *buf, size_t len)
+{
+	struct edged *d = arg;
+	struct bridge_member_view mv;
+	uint32_t m, alive = 0;
+
+	bridge_size(d->br, &d->size);
+	for (m = 0; m < d->size.member_max; m++)
+		if (bridge_member_view(d->br, m, &mv) && mv.state == MEMBER_ALIVE)
+			alive++;
+	snprintf(buf, len, "%u VANs, %u ports, %u/%u members alive", d->size.nvans,
+	    d->size.nports, alive, d->size.nmembers);
+}
+
 /* ------------------------------------------------------------ lifetime --- */
 
 struct edged *
@@ -742,7 +806,7 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 	bc.fdb_max = conf->site.fdb_max;
 	bc.hello_ms = conf->site.hello_ms;
 	bc.dead_count = conf->site.dead_count;
-	bc.epoch = daemon_boot_epoch();
+	bc.epoch = d->epoch = daemon_boot_epoch();
 	randombytes_buf(bc.hashkey, sizeof(bc.hashkey));
 	if ((d->br = bridge_new(&bc)) == NULL) {
 		snprintf(err, SETTING_ERR_MAX, "cannot set up the bridge (memory?)");
@@ -827,6 +891,12 @@ edged_new(struct edge_conf *conf, char err[static SETTING_ERR_MAX])
 		    d->conf->file, d->conf->site.control, e, strerror(errno));
 		goto fail;
 	}
+	if (edged_metrics(d, d->conf, &d->metrics, err) == -1)
+		goto fail;
+	if ((d->notify = sdnotify_open(d->base, edged_status, d)) == NULL) {
+		snprintf(err, SETTING_ERR_MAX, "cannot set up systemd's notifications");
+		goto fail;
+	}
 	return d;
 fail:
 	edge_conf_free(conf);
@@ -847,6 +917,8 @@ edged_run(struct edged *d)
 	    d->size.nvans, d->size.nports, d->size.nmembers,
 	    d->conf->listen.family ? addr_str(&d->conf->listen, a) : "[::]:*",
 	    d->conf->site.control);
+	/* Sockets, ports and the control socket are up (edged_new). */
+	sdnotify_ready(d->notify);
 	return event_base_dispatch(d->base) == -1 ? -1 : 0;
 }
 
@@ -857,6 +929,8 @@ edged_free(struct edged *d)
 
 	if (d == NULL)
 		return;
+	sdnotify_close(d->notify);
+	metrics_close(d->metrics);
 	ctl_close(d->ctl);
 	if (d->ports != NULL)
 		for (p = 0; p < d->size.port_max; p++)

@@ -25,6 +25,7 @@
 struct ctl;
 struct event;
 struct event_base;
+struct sdnotify;
 
 #define TAP_BATCH	64
 #define TAP_BUFSZ	(VNET_HDR_LEN + OFFLOAD_FRAME_MAX)
@@ -91,6 +92,9 @@ struct edged {
 	unsigned	nheld;
 	struct daemon_signals sig;
 	struct ctl	*ctl;
+	struct metrics	*metrics;	/* NULL: off */
+	struct sdnotify	*notify;	/* systemd's READY=1, STATUS=, watchdog */
+	uint64_t	epoch;		/* the bridge's boot epoch */
 	struct log_limit nonmember_log, bridge_log;
 	uint64_t	tap_read_errors;
 	uint64_t	offload_errors;	/* frames from taps we could not cut */

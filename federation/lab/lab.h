@@ -140,6 +140,8 @@ struct lab_vm {
 	int		line;
 };
 
+#define LAB_METRICS_PORT	9797	/* lab = { metrics = true; } */
+
 struct lab {
 	char		file[4096];
 	uint32_t	hello_ms;
@@ -149,6 +151,8 @@ struct lab {
 	bool		ipv6;		/* IPv6 in VMs (off: the lab stays quiet) */
 	bool		site_key;	/* vanlab makes one key, every host uses it */
 	bool		arp_proxy;	/* vanedge's ARP/ND proxy */
+	bool		metrics;	/* every daemon serves metrics on
+					 * its underlay address, LAB_METRICS_PORT */
 	uint32_t	dad_moves;	/* vanedge's duplicate-address detection */
 	uint32_t	dad_window;	/* seconds */
 	uint32_t	dad_hold;	/* seconds */

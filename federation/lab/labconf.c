@@ -81,7 +81,8 @@ parse_settings(struct lab_ctx *c, const config_setting_t *g)
 {
 	static const char *const known[] = { "hello_interval", "dead_after", "mtu",
 	    "underlay_mtu", "ipv6", "site_key", "arp_proxy", "dad_moves",
-	    "dad_window", "dad_hold", "log_level", "internet", "internet_mtu", NULL };
+	    "dad_window", "dad_hold", "log_level", "internet", "internet_mtu",
+	    "metrics", NULL };
 	struct lab *lab = c->lab;
 	enum log_level level;
 
@@ -98,6 +99,7 @@ parse_settings(struct lab_ctx *c, const config_setting_t *g)
 	    !setting_bool(&c->set, g, "ipv6", &lab->ipv6) ||
 	    !setting_bool(&c->set, g, "site_key", &lab->site_key) ||
 	    !setting_bool(&c->set, g, "arp_proxy", &lab->arp_proxy) ||
+	    !setting_bool(&c->set, g, "metrics", &lab->metrics) ||
 	    !setting_dad(&c->set, g, &lab->dad_moves, &lab->dad_window,
 	    &lab->dad_hold))
 		return false;

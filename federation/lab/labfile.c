@@ -28,6 +28,8 @@ lab_print(FILE *f, const struct lab *lab)
 	    lab->ipv6 ? "true" : "false", lab->site_key ? "true" : "false",
 	    lab->arp_proxy ? "true" : "false", lab->dad_moves, lab->dad_window,
 	    lab->dad_hold, lab->log_level);
+	if (lab->metrics)
+		fprintf(f, "  metrics = true;\n");
 	if (lab_federated(lab))
 		fprintf(f, "  internet = \"%s/%u\";\n  internet_mtu = %u;\n",
 		    lab_ip_str(lab->inet_net, a), lab->inet_plen, lab_internet_mtu(lab));
@@ -156,6 +158,9 @@ lab_edge_conf(FILE *f, const struct lab *lab, unsigned h, const char *control,
 	    lab->dead_after, lab_underlay_mtu(lab), lab->arp_proxy ? "true" : "false");
 	if (lab->site_key)
 		fprintf(f, "  site_key = \"%s\";\n", keyfile != NULL ? keyfile : "");
+	if (lab->metrics)
+		fprintf(f, "  metrics = \"%s:%u\";\n", lab_ip_str(host->addr, a),
+		    LAB_METRICS_PORT);
 	fprintf(f, "  dad_moves = %u;\n  dad_window = %u;\n  dad_hold = %u;\n"
 	    "  log_level = \"%s\";\n};\n", lab->dad_moves, lab->dad_window,
 	    lab->dad_hold, lab->log_level);
@@ -215,6 +220,10 @@ lab_proxy_conf(FILE *f, const struct lab *lab, unsigned s,
 		fprintf(f, "  ha = true;\n  drain_file = \"%s\";\n", files->drain);
 	if (lab->site_key)
 		fprintf(f, "  site_key = \"%s\";\n", files->site_key);
+	/* A pair's nodes share the site address (a VIP): no metrics there. */
+	if (lab->metrics && !site->ha)
+		fprintf(f, "  metrics = \"%s:%u\";\n", lab_ip_str(site->proxy_addr, a),
+		    LAB_METRICS_PORT);
 	fprintf(f, "  hello_interval = %u;\n  dead_after = %u;\n  dad_moves = %u;\n"
 	    "  dad_window = %u;\n  dad_hold = %u;\n  tunnel_mtu = %u;\n"
 	    "  log_level = \"%s\";\n};\n",

@@ -15,7 +15,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 missing=""
-for t in ip ping tcpdump python3 timeout nft iperf3 taskset keepalived; do
+for t in ip ping tcpdump python3 timeout nft iperf3 taskset keepalived tshark curl promtool; do
 	command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
 done
 if [ -n "$missing" ]; then

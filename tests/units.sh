@@ -1,0 +1,52 @@
+#!/bin/sh
+# tests/units.sh BUILD_DIR — the systemd units (systemd/*.service), no root:
+# `systemd-analyze verify` is silent on each (a copy whose ExecStart= and
+# ExecStartPre= name this build's programs: verify wants them to exist),
+# and `systemd-analyze security --offline=true` rates each at most its
+# ceiling below.  `make check` runs it (target `units`).
+#
+# The ceilings: 2.0, but vanedge 2.1 — its device ports' packet sockets
+# need AF_PACKET and CAP_NET_RAW, its taps /dev/net/tun, and 2.0 is not
+# reached without giving up one of them (the units' comments say what
+# else is left off and why).  Lower a ceiling when a unit gets better.
+set -u
+B=${1:?usage: $0 BUILD_DIR}
+cd "$(dirname "$0")/.." || exit 1
+command -v systemd-analyze >/dev/null 2>&1 || {
+	echo "units: systemd-analyze missing (Debian package systemd)" >&2
+	exit 1
+}
+B=$(cd "$B" && pwd) || exit 1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanunits.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+rc=0
+
+for u in systemd/*.service; do
+	n=${u##*/}
+	case $n in
+	vanedge.service) max=21 ;;
+	*) max=20 ;;
+	esac
+	[ -x "$B/${n%.service}" ] || { echo "units: $B/${n%.service} not built" >&2; exit 1; }
+	sed "s|/usr/local/sbin/|$B/|g" "$u" >"$tmp/$n"
+	if ! systemd-analyze verify "$tmp/$n" >"$tmp/verify" 2>&1 || [ -s "$tmp/verify" ]; then
+		echo "units: systemd-analyze verify $u:" >&2
+		sed 's/^/  /' "$tmp/verify" >&2
+		rc=1
+	fi
+	# "→ Overall exposure level for vanedge.service: 2.1 OK 🙂"
+	got=$(systemd-analyze security --offline=true "$u" 2>&1 |
+	    sed -n 's/.*Overall exposure level for [^:]*: \([0-9]*\)\.\([0-9]\) .*/\1\2/p')
+	if [ -z "$got" ]; then
+		echo "units: $u: no exposure level from systemd-analyze security" >&2
+		rc=1
+	elif [ "$got" -gt "$max" ]; then
+		echo "units: $u: exposure $((got / 10)).$((got % 10)) is above" \
+		    "$((max / 10)).$((max % 10)) (systemd-analyze security --offline=true $u)" >&2
+		rc=1
+	else
+		echo "units: $n: verify clean, exposure $((got / 10)).$((got % 10))" \
+		    "(at most $((max / 10)).$((max % 10)))"
+	fi
+done
+exit $rc
