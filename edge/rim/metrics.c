@@ -311,10 +311,28 @@ member(const json_t *o, const char *key, size_t klen)
 	return json_object_get(o, k);
 }
 
+static void	walk(struct sample_ctx *, const char *, const json_t *);
+
+/* One element of a list or object step: labelled by value, then the rest
+ * of the path below it (or its sample); the labels as they were after. */
+static void
+descend(struct sample_ctx *c, const struct step *s, const json_t *label,
+    const json_t *e)
+{
+	unsigned keep = c->nlabels;
+
+	if (!label_push(c, s->label, s->llen, label))
+		return;
+	if (s->rest != NULL)
+		walk(c, s->rest, e);
+	else
+		leaf(c, e);
+	c->nlabels = keep;
+}
+
 static void
 walk(struct sample_ctx *c, const char *path, const json_t *node)
 {
-	unsigned keep = c->nlabels;
 	struct step s;
 	const json_t *v;
 
@@ -326,15 +344,8 @@ walk(struct sample_ctx *c, const char *path, const json_t *node)
 
 		if (!json_is_array(v))
 			return;
-		json_array_foreach(v, i, e) {
-			if (!label_push(c, s.label, s.llen, member(e, s.field, s.flen)))
-				continue;
-			if (s.rest != NULL)
-				walk(c, s.rest, e);
-			else
-				leaf(c, e);
-			c->nlabels = keep;
-		}
+		json_array_foreach(v, i, e)
+			descend(c, &s, member(e, s.field, s.flen), e);
 	} else if (s.kind == '{') {
 		const char *k;
 		json_t *e;
@@ -343,16 +354,10 @@ walk(struct sample_ctx *c, const char *path, const json_t *node)
 			return;
 		json_object_foreach((json_t *)(uintptr_t)v, k, e) {
 			json_t *name = json_string(k);
-			bool ok = name != NULL && label_push(c, s.label, s.llen, name);
 
+			if (name != NULL)
+				descend(c, &s, name, e);
 			json_decref(name);
-			if (!ok)
-				continue;
-			if (s.rest != NULL)
-				walk(c, s.rest, e);
-			else
-				leaf(c, e);
-			c->nlabels = keep;
 		}
 	} else if (s.rest != NULL)
 		walk(c, s.rest, v);

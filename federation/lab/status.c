@@ -20,6 +20,16 @@
 #include "federation/lab/qemu.h"
 #include "federation/lab/state.h"
 
+/* A daemon's column: its pid, or NOT RUNNING. */
+static void
+pid_str(pid_t pid, char out[static 32])
+{
+	if (pid == -1)
+		snprintf(out, 32, "NOT RUNNING");
+	else
+		snprintf(out, 32, "pid %ld", (long)pid);
+}
+
 /* "N/M alive" of a `show peers` answer; how many are alive in *alive. */
 static void
 peers_alive(const json_t *p, char *out, size_t len, size_t *alive)
@@ -62,10 +72,7 @@ status_pair(const char *prefix, const struct state *st, const struct lab *lab,
 		char daemon[32], peers[64] = "-", role[64];
 		size_t alive = 0;
 
-		if (pid == -1)
-			snprintf(daemon, sizeof(daemon), "NOT RUNNING");
-		else
-			snprintf(daemon, sizeof(daemon), "pid %ld", (long)pid);
+		pid_str(pid, daemon);
 		if (json_is_array(p))
 			peers_alive(p, peers, sizeof(peers), &alive);
 		if (r == GATEWAY_ACTIVE && (!json_is_array(p) ||
@@ -119,10 +126,7 @@ status_proxies(const char *prefix, const struct state *st, const struct lab *lab
 		}
 		pid = gateway_pid(st, lab, s, 0);
 		p = pid != -1 ? gateway_query(st, lab, s, show_peers, true) : NULL;
-		if (pid == -1)
-			snprintf(daemon, sizeof(daemon), "NOT RUNNING");
-		else
-			snprintf(daemon, sizeof(daemon), "pid %ld", (long)pid);
+		pid_str(pid, daemon);
 		if (json_is_array(p))
 			peers_alive(p, peers, sizeof(peers), &alive);
 		else if (pid != -1)
@@ -178,10 +182,7 @@ status_run(const char *prefix)
 		size_t k, alive = 0;
 		json_t *x;
 
-		if (pid == -1)
-			snprintf(daemon, sizeof(daemon), "NOT RUNNING");
-		else
-			snprintf(daemon, sizeof(daemon), "pid %ld", (long)pid);
+		pid_str(pid, daemon);
 		if (json_is_array(m)) {
 			json_array_foreach(m, k, x) {
 				const char *s = json_string_value(json_object_get(x, "state"));
