@@ -41,6 +41,7 @@ TEST_test_site = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_udp = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_daemon = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_link = $(LIBVANCORE) $(LIBVANCRYPTO)
+TEST_test_log = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_metrics = $(LIBVANEDGE) $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)
 FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request \
 	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay $(B)/fuzz/fuzz_addr \

@@ -246,8 +246,8 @@ datapath_flush(struct proxyd *d)
 	d->out->n = 0;
 	d->out->arena_used = 0;
 	if (bridge_events_pending(d->br))
-		site_report_events(d->br, &d->bridge_log, NULL, peer_member_name, d,
-		    clock_mono());
+		site_report_events(d->br, &d->bridge_log, &d->trace_log, NULL,
+		    peer_member_name, d, clock_mono());
 	if (bridge_take_dump_due(d->br)) {
 		/* A peer joined: tell it our routes once its JOINs are in. */
 		monotime_t soon = clock_mono() + MONO_MS(20);

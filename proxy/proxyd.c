@@ -368,7 +368,8 @@ show_request_of(struct proxyd *d, int argc, char **argv, char *err, size_t errle
 	}
 	if (s != NULL && argc == 2 && strcmp(argv[1], "stats") == 0) {
 		json_object_set_new(s, "tunnel", peer_tunnel_stats(d));
-		json_object_set_new(s, "daemon", json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
+		    "log_level", log_level_str(log_get_level()),
 		    "role", d->active ? "active" : "standby",
 		    "ha", d->conf->ha,
 		    "drained", d->drained,
@@ -415,6 +416,8 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 
 	if (strcmp(argv[0], "show") == 0)
 		return show_request_of(d, argc, argv, err, errlen);
+	if (strcmp(argv[0], "log-level") == 0)
+		return show_log_level(d->br, argc, argv, err, errlen);
 	if (strcmp(argv[0], "reload") == 0 && argc == 1) {
 		char cerr[SETTING_ERR_MAX];
 
@@ -463,7 +466,8 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 		return json_pack("{s:s, s:b}", "role", d->active ? "active" : "standby",
 		    "drained", d->drained);
 	}
-	snprintf(err, errlen, "unknown request '%s' (show, reload, role)", argv[0]);
+	snprintf(err, errlen, "unknown request '%s' (show, reload, role, log-level)",
+	    argv[0]);
 	return NULL;
 }
 

@@ -87,6 +87,7 @@ struct proxyd {
 	struct sdnotify	*notify;	/* systemd's READY=1, STATUS=, watchdog */
 	struct uapi_sock *uapi;
 	struct log_limit nonmember_log, bridge_log, tunnel_log;
+	struct site_trace_log trace_log;	/* the bridge's traces, at debug level */
 	uint64_t	tun_rx_count, tun_tx_count;	/* datagrams */
 	uint64_t	tun_tx_errors;
 	uint64_t	tun_data_orphans;	/* data from a peer with no slot */

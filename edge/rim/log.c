@@ -56,6 +56,18 @@ log_set_level(enum log_level lvl)
 	log_lvl = lvl > log_floor ? lvl : log_floor;
 }
 
+enum log_level
+log_get_level(void)
+{
+	return log_lvl;
+}
+
+bool
+log_below_floor(enum log_level lvl)
+{
+	return lvl < log_floor;
+}
+
 void
 log_set_floor(enum log_level lvl)
 {
@@ -75,6 +87,10 @@ log_level_parse(const char *s, enum log_level *lvl)
 			*lvl = (enum log_level)i;
 			return true;
 		}
+	if (strcmp(s, "warn") == 0) {
+		*lvl = LOG_LVL_WARN;
+		return true;
+	}
 	return false;
 }
 

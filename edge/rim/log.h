@@ -19,8 +19,13 @@ enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 void	log_init(const char *prog, enum log_level);
 void	log_set_level(enum log_level);
+/* The level in force: log_set_level's, never below the floor. */
+enum log_level log_get_level(void);
+/* Never below it: refuse log_set_level(lvl)? */
+bool	log_below_floor(enum log_level);
 /* Never log less than this (vanedge -d), whatever log_set_level says. */
 void	log_set_floor(enum log_level);
+/* error, warning (or warn), info, debug. */
 bool	log_level_parse(const char *, enum log_level *);
 const char *log_level_str(enum log_level);
 

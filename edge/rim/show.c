@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 
 #include "edge/rim/ctl.h"
+#include "edge/rim/log.h"
+#include "edge/rim/site.h"
 #include "edge/van/mac.h"
 
 static json_t *
@@ -363,4 +365,34 @@ show_request(const struct bridge *b, const struct ctl *ctl, int argc,
 	}
 	*mine = false;
 	return NULL;
+}
+
+json_t *
+show_log_level(struct bridge *b, int argc, char **argv, char *err, size_t errlen)
+{
+	enum log_level lvl;
+
+	if (argc > 2) {
+		snprintf(err, errlen, "usage: log-level [error|warn|info|debug]");
+		return NULL;
+	}
+	if (argc == 2) {
+		if (!log_level_parse(argv[1], &lvl)) {
+			snprintf(err, errlen, "log-level: '%s' is not a level (error, "
+			    "warn, info, debug)", argv[1]);
+			return NULL;
+		}
+		if (log_below_floor(lvl)) {
+			snprintf(err, errlen, "log-level: started with -d: %s until it "
+			    "restarts", log_level_str(log_get_level()));
+			return NULL;
+		}
+		if (lvl != log_get_level()) {
+			log_set_level(lvl);
+			site_trace_sync(b);
+			log_info("log level %s (vanctl; a reload sets the file's again)",
+			    log_level_str(lvl));
+		}
+	}
+	return json_pack("{s:s}", "log_level", log_level_str(log_get_level()));
 }

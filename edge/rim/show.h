@@ -48,4 +48,14 @@ json_t	*show_request(const struct bridge *, const struct ctl *, int argc,
 	    char **argv, show_port_name, show_member_name, void *arg,
 	    monotime_t now, bool *mine, char *err, size_t errlen);
 
+/*
+ * `log-level [LEVEL]` (argv[0] is "log-level"), both daemons alike: the
+ * level in force, or set to LEVEL (error, warning or warn, info, debug)
+ * until the next reload or restart, which set the file's log_level again;
+ * the bridge traces while it is debug (site_trace_sync).  NULL with err
+ * for a bad level, or one below the -d floor.
+ */
+json_t	*show_log_level(struct bridge *, int argc, char **argv, char *err,
+	    size_t errlen);
+
 #endif /* EDGE_RIM_SHOW_H */

@@ -93,6 +93,7 @@ site_members_apply(struct bridge *b, struct bridge_out *o,
 {
 	const struct van_addr *a;
 	struct bridge_size size;
+	char text[ADDR_STRLEN];
 	const char *e;
 	unsigned i;
 	uint32_t m;
@@ -104,8 +105,11 @@ site_members_apply(struct bridge *b, struct bridge_out *o,
 		for (i = 0; i < n; i++)
 			if (addr_eq(&members[i], a))
 				break;
-		if (i == n)
+		if (i == n) {
+			log_debug("member %s removed: not in the configuration",
+			    addr_str(a, text));
 			bridge_member_del(b, m);
+		}
 	}
 	for (i = 0; i < n; i++) {
 		int slot;
@@ -113,11 +117,10 @@ site_members_apply(struct bridge *b, struct bridge_out *o,
 		if (bridge_member_find(b, &members[i]) >= 0)
 			continue;
 		if ((slot = bridge_member_add(b, o, &members[i], now, &e)) < 0) {
-			char text[ADDR_STRLEN];
-
 			log_err("member %s: %s", addr_str(&members[i], text), e);
 			continue;
 		}
+		log_debug("member %s added", addr_str(&members[i], text));
 		to->salen[slot] = (socklen_t)addr_to_sockaddr(&members[i], v6,
 		    &to->sa[slot]);
 		memset(&to->local[slot], 0, sizeof(to->local[slot]));	/* until it calls */
@@ -218,27 +221,179 @@ report_one(const struct bridge_event *ev, const char *where)
 	}
 }
 
+/* Where a report or trace is: "port NAME", a member's name or address. */
+static void
+where_str(const struct bridge *b, uint8_t kind, uint32_t where,
+    const char *(*port_name)(void *, uint32_t),
+    const char *(*member_name)(void *, uint32_t), void *arg,
+    char buf[static ADDR_STRLEN + BRIDGE_NAME_MAX])
+{
+	const size_t len = ADDR_STRLEN + BRIDGE_NAME_MAX;
+	const char *name;
+
+	if (kind == FDB_LOCAL) {
+		name = port_name != NULL ? port_name(arg, where) : NULL;
+		snprintf(buf, len, "port %s", name != NULL ? name : "?");
+	} else if (member_name != NULL && (name = member_name(arg, where)) != NULL)
+		snprintf(buf, len, "%s", name);
+	else if (bridge_member_addr(b, where) != NULL)
+		addr_str(bridge_member_addr(b, where), buf);
+	else
+		snprintf(buf, len, "?");
+}
+
+void
+site_trace_sync(struct bridge *b)
+{
+	bridge_set_trace(b, log_get_level() >= LOG_LVL_DEBUG);
+}
+
+static const char *const trace_name[BRIDGE_TR_MAX] = {
+	[BRIDGE_TR_MEMBER_STATE] = "member-state",
+	[BRIDGE_TR_MEMBER_EPOCH] = "member-epoch",
+	[BRIDGE_TR_JOIN_IN] = "join-in",
+	[BRIDGE_TR_LEAVE_IN] = "leave-in",
+	[BRIDGE_TR_JOIN_OUT] = "join-out",
+	[BRIDGE_TR_LEAVE_OUT] = "leave-out",
+	[BRIDGE_TR_LEARN_IN] = "learn-in",
+	[BRIDGE_TR_UNLEARN_IN] = "unlearn-in",
+	[BRIDGE_TR_LEARN_OUT] = "learn-out",
+	[BRIDGE_TR_UNLEARN_OUT] = "unlearn-out",
+	[BRIDGE_TR_MAC_LEARNED] = "mac-learned",
+	[BRIDGE_TR_MAC_MOVED] = "mac-moved",
+	[BRIDGE_TR_MAC_REFUSED] = "mac-refused",
+	[BRIDGE_TR_FLOOD_LIMITED] = "flood-limited",
+};
+
+/* One trace's line; where and from are named already. */
+static void
+trace_one(const struct bridge_trace *t, const char *where, const char *from)
+{
+	char mac[18], times[32];
+
+	mac_str(t->mac, mac);
+	times[0] = '\0';
+	if (t->count > 1)
+		snprintf(times, sizeof(times), " (%u times)", t->count);
+	switch (t->type) {
+	case BRIDGE_TR_MEMBER_STATE:
+		log_debug("member %s: %s -> %s", where,
+		    member_state_str((enum member_state)t->state_old),
+		    member_state_str((enum member_state)t->state));
+		break;
+	case BRIDGE_TR_MEMBER_EPOCH:
+		if (t->epoch_old == 0)
+			log_debug("member %s: boot epoch %llu", where,
+			    (unsigned long long)t->epoch);
+		else
+			log_debug("member %s: boot epoch %llu, was %llu: it restarted",
+			    where, (unsigned long long)t->epoch,
+			    (unsigned long long)t->epoch_old);
+		break;
+	case BRIDGE_TR_JOIN_IN:
+		log_debug("member %s: JOIN VAN %u%s", where, t->van_id, times);
+		break;
+	case BRIDGE_TR_LEAVE_IN:
+		log_debug("member %s: LEAVE VAN %u%s", where, t->van_id, times);
+		break;
+	case BRIDGE_TR_JOIN_OUT:
+		log_debug("VAN %u: JOIN sent to the site (a first port)", t->van_id);
+		break;
+	case BRIDGE_TR_LEAVE_OUT:
+		log_debug("VAN %u: LEAVE sent to the site (its last port went)",
+		    t->van_id);
+		break;
+	case BRIDGE_TR_LEARN_IN:
+		log_debug("VAN %u: LEARN %s seq %u from %s%s", t->van_id, mac, t->seq,
+		    where, times);
+		break;
+	case BRIDGE_TR_UNLEARN_IN:
+		log_debug("VAN %u: UNLEARN %s from %s%s", t->van_id, mac, where, times);
+		break;
+	case BRIDGE_TR_LEARN_OUT:
+		log_debug("VAN %u: LEARN %s seq %u to %s%s", t->van_id, mac, t->seq,
+		    where, times);
+		break;
+	case BRIDGE_TR_UNLEARN_OUT:
+		log_debug("VAN %u: UNLEARN %s to %s%s", t->van_id, mac, where, times);
+		break;
+	case BRIDGE_TR_MAC_LEARNED:
+		log_debug("VAN %u: MAC %s learnt on %s", t->van_id, mac, where);
+		break;
+	case BRIDGE_TR_MAC_MOVED:
+		log_debug("VAN %u: MAC %s moved to %s from %s", t->van_id, mac, where,
+		    from);
+		break;
+	case BRIDGE_TR_MAC_REFUSED:
+		if (t->reason == DROP_NONE)
+			log_debug("VAN %u: MAC %s on %s stays where it is: frozen "
+			    "(dad)%s", t->van_id, mac, where, times);
+		else
+			log_debug("VAN %u: MAC %s on %s refused (%s)%s", t->van_id, mac,
+			    where, drop_reason_str((enum drop_reason)t->reason), times);
+		break;
+	case BRIDGE_TR_FLOOD_LIMITED:
+		log_debug("VAN %u: floods from %s held back (flood-limit)%s", t->van_id,
+		    where, times);
+		break;
+	}
+}
+
+static void
+report_traces(struct bridge *b, struct site_trace_log *tl,
+    const char *(*port_name)(void *, uint32_t),
+    const char *(*member_name)(void *, uint32_t), void *arg, monotime_t now)
+{
+	char where[ADDR_STRLEN + BRIDGE_NAME_MAX], from[ADDR_STRLEN + BRIDGE_NAME_MAX];
+	struct bridge_trace t;
+	struct log_limit *lim;
+	unsigned i;
+
+	if (!tl->ready) {
+		for (i = 0; i < BRIDGE_TR_MAX; i++)
+			tl->kind[i] = LOG_LIMIT(SITE_TRACE_RATE, SITE_TRACE_BURST);
+		tl->ready = true;
+	}
+	while (bridge_trace_next(b, &t)) {
+		/* kind[0], no type's: the lines on traces lost. */
+		tl->lost += t.lost;
+		if (tl->lost > 0 && log_limit_ok(&tl->kind[0], now)) {
+			log_debug("%llu traces lost: more at once than the bridge keeps",
+			    (unsigned long long)tl->lost);
+			tl->lost = 0;
+		}
+		if (t.type == 0 || t.type >= BRIDGE_TR_MAX)
+			continue;
+		lim = &tl->kind[t.type];
+		if (!log_limit_ok(lim, now))
+			continue;
+		if (lim->suppressed > 0) {
+			log_debug("%s: %llu lines suppressed (at most %u a second)",
+			    trace_name[t.type], (unsigned long long)lim->suppressed,
+			    SITE_TRACE_RATE);
+			lim->suppressed = 0;
+		}
+		where_str(b, t.kind, t.where, port_name, member_name, arg, where);
+		from[0] = '\0';
+		if (t.type == BRIDGE_TR_MAC_MOVED)
+			where_str(b, t.from_kind, t.from, port_name, member_name, arg, from);
+		trace_one(&t, where, from);
+	}
+}
+
 void
 site_report_events(struct bridge *b, struct log_limit *lim,
-    const char *(*port_name)(void *, uint32_t),
+    struct site_trace_log *tl, const char *(*port_name)(void *, uint32_t),
     const char *(*member_name)(void *, uint32_t), void *arg, monotime_t now)
 {
 	struct bridge_event ev;
 	char where[ADDR_STRLEN + BRIDGE_NAME_MAX];
-	const char *name;
 
 	while (bridge_event_next(b, &ev)) {
 		if (ev.type != BRIDGE_EV_DAD_FREEZE && !log_limit_ok(lim, now))
 			continue;
-		if (ev.kind == FDB_LOCAL) {
-			name = port_name != NULL ? port_name(arg, ev.where) : NULL;
-			snprintf(where, sizeof(where), "port %s", name != NULL ? name : "?");
-		} else if (member_name != NULL && (name = member_name(arg, ev.where)) != NULL)
-			snprintf(where, sizeof(where), "%s", name);
-		else if (bridge_member_addr(b, ev.where) != NULL)
-			addr_str(bridge_member_addr(b, ev.where), where);
-		else
-			snprintf(where, sizeof(where), "?");
+		where_str(b, ev.kind, ev.where, port_name, member_name, arg, where);
 		report_one(&ev, where);
 	}
+	report_traces(b, tl, port_name, member_name, arg, now);
 }

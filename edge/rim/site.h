@@ -73,13 +73,32 @@ void	site_members_apply(struct bridge *, struct bridge_out *,
 	    struct site_addrs *to, bool v6, const struct van_addr *listen);
 
 /*
+ * The debug lines of the bridge's traces (bridge_trace_next): at most
+ * SITE_TRACE_RATE a second of each type (a burst of SITE_TRACE_BURST); the
+ * next line of a type says how many of it were held back.  Zeroed memory
+ * is a valid one.
+ */
+#define SITE_TRACE_RATE		10
+#define SITE_TRACE_BURST	20
+
+struct site_trace_log {
+	bool		ready;
+	struct log_limit kind[BRIDGE_TR_MAX];	/* [0]: the traces lost */
+	uint64_t	lost;		/* ... not told yet */
+};
+
+/* Trace the bridge's decisions (bridge_set_trace) while the log level is debug. */
+void	site_trace_sync(struct bridge *);
+
+/*
  * Log what the bridge reports (bridge_event_next), at most as lim allows
  * but a duplicate MAC's freeze (few by themselves; claims come from the
- * network): where a port or member is, named by port_name / member_name
- * (NULL, or a NULL answer: "?" for a port, the member's address).
+ * network), then its traces at debug level (tl): where a port or member is,
+ * named by port_name / member_name (NULL, or a NULL answer: "?" for a
+ * port, the member's address).
  */
 void	site_report_events(struct bridge *, struct log_limit *lim,
-	    const char *(*port_name)(void *, uint32_t),
+	    struct site_trace_log *tl, const char *(*port_name)(void *, uint32_t),
 	    const char *(*member_name)(void *, uint32_t), void *arg, monotime_t now);
 
 #endif /* EDGE_RIM_SITE_H */

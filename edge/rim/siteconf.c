@@ -10,6 +10,8 @@
 #include <libconfig.h>
 #include <sodium.h>
 
+#include "edge/rim/site.h"
+
 /* ------------------------------------------------------------ reading --- */
 
 void
@@ -160,6 +162,11 @@ site_conf_apply(struct bridge *b, const struct site_conf *old,
 		bridge_set_auth(b, s->has_site_key ? s->site_key : NULL,
 		    s->site_key_compat);
 	log_set_level(s->log_level);
+	site_trace_sync(b);
+	log_debug("settings applied: hello_ms %u, dead_count %u, dad %u moves in %u s, "
+	    "hold %u s, site key %s, log_level %s", s->hello_ms, s->dead_count,
+	    s->dad_moves, s->dad_window_s, s->dad_hold_s,
+	    s->has_site_key ? "on" : "off", log_level_str(s->log_level));
 	if (old == NULL)
 		return;
 	if (old->fdb_max != s->fdb_max)

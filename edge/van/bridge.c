@@ -523,6 +523,18 @@ bridge_claim_at_frame(const struct bridge_port *port, struct fdb_entry *e)
 		e->flags |= FDB_F_STATIC;
 }
 
+/* A port's frame from mac not learnt (reason; DROP_NONE: the MAC is frozen). */
+static void
+port_refused(struct bridge *b, uint32_t v, uint32_t p, const uint8_t mac[static 6],
+    enum drop_reason reason)
+{
+	struct bridge_trace *t;
+
+	if ((t = bridge_trace(b, BRIDGE_TR_MAC_REFUSED, b->van[v].id, FDB_LOCAL, p,
+	    mac)) != NULL)
+		t->reason = (uint8_t)reason;
+}
+
 void
 bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
     const uint8_t *frame, size_t len, unsigned segs, monotime_t now)
@@ -556,6 +568,7 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 	if (port->has_mac && memcmp(src, port->mac, 6) != 0) {
 		port->stats.drops++;
 		van->stats.drops[DROP_SPOOF]++;
+		port_refused(b, v, p, src, DROP_SPOOF);
 		return;
 	}
 	van->stats.frames_in += segs;
@@ -566,6 +579,7 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 		/* Another port's configured MAC. */
 		port->stats.drops++;
 		van->stats.drops[DROP_SPOOF]++;
+		port_refused(b, v, p, src, DROP_SPOOF);
 		return;
 	}
 
@@ -585,21 +599,30 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 			bridge_fdb_set(b, e, v, FDB_LOCAL, p, true, now);
 			bridge_claim_at_frame(port, e);
 			e->seq = wire_seq_next(bridge_seq_known(b, van->id, src, NULL, now));
+			(void)bridge_trace(b, BRIDGE_TR_MAC_LEARNED, van->id, FDB_LOCAL, p, src);
 			bridge_announce(b, o, v, e);
-		}
+		} else
+			port_refused(b, v, p, src, DROP_TABLE_FULL);
 	} else if (e->kind == FDB_LOCAL && e->where == p) {
 		e->updated = now;
 		if (addr_news)
 			bridge_announce(b, o, v, e);
 	} else if (bridge_may_move(b, v, e, now)) {
 		bool was_here = e->kind == FDB_LOCAL;
+		struct bridge_trace *t;
 
+		if ((t = bridge_trace(b, BRIDGE_TR_MAC_MOVED, van->id, FDB_LOCAL, p,
+		    src)) != NULL) {
+			t->from_kind = e->kind;
+			t->from = e->where;
+		}
 		bridge_fdb_set(b, e, v, FDB_LOCAL, p, false, now);
 		bridge_claim_at_frame(port, e);
 		e->seq = wire_seq_next(bridge_seq_known(b, van->id, src, e, now));
 		if (!was_here || addr_news)
 			bridge_announce(b, o, v, e);
-	}
+	} else
+		port_refused(b, v, p, src, DROP_NONE);	/* frozen */
 	/* A frozen MAC's frames still go; its binding stays where it is. */
 
 	if (arp && port_answer(b, o, v, p, &pk))
@@ -610,6 +633,8 @@ bridge_port_frame(struct bridge *b, struct bridge_out *o, uint32_t p,
 			port->stats.drops++;
 			port->flood_limited = true;
 			van->stats.drops[DROP_FLOOD_LIMIT] += segs;
+			(void)bridge_trace(b, BRIDGE_TR_FLOOD_LIMITED, van->id, FDB_LOCAL, p,
+			    NULL);
 			return;
 		}
 		port->flood_limited = false;
@@ -682,6 +707,8 @@ flood_in(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	if (!bucket_take(&b->van[v].flood, 1, now)) {
 		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
 		b->member[m].stats.drops[DROP_FLOOD_LIMIT]++;
+		(void)bridge_trace(b, BRIDGE_TR_FLOOD_LIMITED, b->van[v].id, FDB_REMOTE, m,
+		    NULL);
 		return;
 	}
 	flood_local(b, o, v, BRIDGE_NONE, frame, wm->payload_len, 1);
@@ -857,6 +884,8 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 	if (wm.hdr.type == WIRE_FLOOD && !bucket_take(&mb->flood_in, 1, now)) {
 		mb->stats.drops[DROP_FLOOD_LIMIT]++;
 		b->van[v].stats.drops[DROP_FLOOD_LIMIT]++;
+		(void)bridge_trace(b, BRIDGE_TR_FLOOD_LIMITED, b->van[v].id, FDB_REMOTE, m,
+		    NULL);
 		return 0;
 	}
 	if ((wm.hdr.type == WIRE_LEARN || wm.hdr.type == WIRE_UNLEARN) &&
@@ -864,6 +893,15 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 		mb->stats.drops[DROP_LEARN_LIMIT]++;
 		return 0;
 	}
+	if (wm.hdr.type == WIRE_LEARN) {
+		struct bridge_trace *t;
+
+		if ((t = bridge_trace(b, BRIDGE_TR_LEARN_IN, b->van[v].id, FDB_REMOTE, m,
+		    wm.body.learn.mac)) != NULL)
+			t->seq = wm.body.learn.seq;
+	} else if (wm.hdr.type == WIRE_UNLEARN)
+		(void)bridge_trace(b, BRIDGE_TR_UNLEARN_IN, b->van[v].id, FDB_REMOTE, m,
+		    wm.body.unlearn.mac);
 	if (b->conf.proxy) {
 		relay_input(b, o, m, v, &wm, now);
 		return wm.hdr.type;

@@ -115,6 +115,48 @@ struct bridge_event {
 	struct wire_addr addr;		/* ADDR_CONFLICT, CLAIM_DENIED: the address */
 };
 
+/*
+ * What an operator debugging a site wants to see (logged at debug level):
+ * kept only while tracing is on (bridge_set_trace), in a ring of its own
+ * (BRIDGE_TRACES) so that warnings are never lost to them.  A trace like
+ * the newest one waiting (type, VAN, MAC, where) is counted in it instead
+ * (count): a frozen MAC's frames or a flood held back cost no ring slot
+ * each.  Never one per data frame that is forwarded.
+ */
+enum bridge_trace_type {
+	BRIDGE_TR_MEMBER_STATE = 1,	/* from state_old to state */
+	BRIDGE_TR_MEMBER_EPOCH,		/* epoch_old (0: none yet) to epoch */
+	BRIDGE_TR_JOIN_IN,		/* a member JOINed van_id */
+	BRIDGE_TR_LEAVE_IN,		/* ... LEFT it */
+	BRIDGE_TR_JOIN_OUT,		/* we JOIN van_id (a first port), to all */
+	BRIDGE_TR_LEAVE_OUT,		/* we LEAVE it (its last port went) */
+	BRIDGE_TR_LEARN_IN,		/* a member's LEARN of mac, seq */
+	BRIDGE_TR_UNLEARN_IN,
+	BRIDGE_TR_LEARN_OUT,		/* our LEARN of mac to a member, seq */
+	BRIDGE_TR_UNLEARN_OUT,
+	BRIDGE_TR_MAC_LEARNED,		/* mac new on port where */
+	BRIDGE_TR_MAC_MOVED,		/* mac moved to port where from from_kind/from */
+	BRIDGE_TR_MAC_REFUSED,		/* a port's frame from mac dropped: reason */
+	BRIDGE_TR_FLOOD_LIMITED,	/* floods held back (kind: from a port/member) */
+	BRIDGE_TR_MAX
+};
+
+struct bridge_trace {
+	uint8_t		type;
+	uint8_t		kind;		/* where: FDB_LOCAL (port) / FDB_REMOTE (member) */
+	uint8_t		from_kind;	/* MAC_MOVED: where it was */
+	uint8_t		state_old, state;	/* MEMBER_STATE: enum member_state */
+	uint8_t		reason;		/* MAC_REFUSED: a drop_reason, DROP_NONE: frozen */
+	uint32_t	van_id;		/* 0: none (member traces) */
+	uint8_t		mac[6];
+	uint32_t	where;		/* port or member slot */
+	uint32_t	from;		/* MAC_MOVED: port or member slot */
+	uint32_t	seq;		/* LEARN_*: the sequence */
+	uint32_t	count;		/* times it happened (coalesced), at least 1 */
+	uint64_t	epoch_old, epoch;
+	uint64_t	lost;		/* traces dropped (ring full) before this one */
+};
+
 /* A bridge for conf (checked: NULL on a bad value, or no memory). */
 struct bridge *bridge_new(const struct bridge_conf *);
 void	bridge_free(struct bridge *);
@@ -243,6 +285,9 @@ void	bridge_van_limits(struct bridge *, uint32_t van_slot, uint32_t fdb_max,
 	    uint32_t flood_rate, uint32_t flood_burst);
 /* The next report, or false when there is none. */
 bool	bridge_event_next(struct bridge *, struct bridge_event *);
+/* Keep traces (the daemon's log level is debug)?  Off: the ring empties. */
+void	bridge_set_trace(struct bridge *, bool on);
+bool	bridge_trace_next(struct bridge *, struct bridge_trace *);
 /*
  * Port p's last flood found its VAN's bucket empty: the time until which
  * the I/O layer should not read it (the kernel then drops the excess in

@@ -176,6 +176,10 @@ struct bridge {
 	struct bridge_event events[BRIDGE_EVENTS];
 	uint32_t	ev_head, ev_tail;
 	uint64_t	ev_lost;
+	bool		trace;		/* bridge_set_trace */
+	struct bridge_trace traces[BRIDGE_TRACES];
+	uint32_t	tr_head, tr_tail;
+	uint64_t	tr_lost;	/* since the last trace drained */
 	bool		started;
 	struct global_stats stats;
 };
@@ -231,6 +235,13 @@ void		bridge_send_unlearn(struct bridge *, struct bridge_out *, uint32_t m,
  * Queue a report about member m and a MAC of VAN slot v for the I/O layer:
  * the event to fill in further, NULL if the ring is full (counted).
  */
+/*
+ * A trace (bridge.h) of type at (van_id, kind, where, mac), to fill in, or
+ * NULL: tracing off, the ring full, or one like it the newest waiting
+ * (then counted in that one).  mac NULL: none.
+ */
+struct bridge_trace *bridge_trace(struct bridge *, uint8_t type, uint32_t van_id,
+		    uint8_t kind, uint32_t where, const uint8_t *mac);
 struct bridge_event *bridge_report(struct bridge *, uint8_t type, uint32_t v,
 		    uint32_t m, const uint8_t mac[static 6]);
 /* A claim of m that breaks a rule: counted (VAN, member) and reported. */

@@ -177,7 +177,7 @@ bridge_neigh_next(const struct bridge *b, uint32_t *pos)
 bool
 bridge_events_pending(const struct bridge *b)
 {
-	return b->ev_head != b->ev_tail;
+	return b->ev_head != b->ev_tail || b->tr_head != b->tr_tail;
 }
 
 bool

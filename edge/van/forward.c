@@ -200,6 +200,7 @@ bridge_send_learn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v
 	uint8_t buf[WIRE_CTL_MAX];
 	struct wire_hdr h;
 	struct wire_learn l;
+	struct bridge_trace *t;
 
 	if (!bridge_hdr(b, m, WIRE_LEARN, b->van[van].id, 0, WIRE_HOP_DEFAULT, &h))
 		return;
@@ -212,6 +213,9 @@ bridge_send_learn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v
 		l.naddr = (uint8_t)neigh_addrs(&b->neigh, e->van, e->mac, l.addr);
 	bridge_emit_ctl(b, o, m, WIRE_LEARN, buf, wire_encode_learn(buf, sizeof(buf), &h, &l));
 	b->van[van].stats.learn_tx++;
+	if ((t = bridge_trace(b, BRIDGE_TR_LEARN_OUT, b->van[van].id, FDB_REMOTE, m,
+	    e->mac)) != NULL)
+		t->seq = l.seq;
 }
 
 void
@@ -228,6 +232,7 @@ bridge_send_unlearn(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t
 	bridge_emit_ctl(b, o, m, WIRE_UNLEARN, buf,
 	    wire_encode_unlearn(buf, sizeof(buf), &h, &u));
 	b->van[van].stats.unlearn_tx++;
+	(void)bridge_trace(b, BRIDGE_TR_UNLEARN_OUT, b->van[van].id, FDB_REMOTE, m, mac);
 }
 
 void
@@ -270,6 +275,8 @@ van_joined(struct bridge *b, struct bridge_out *o, uint32_t v, bool join)
 			bridge_send_membership(b, o, m, join ? WIRE_JOIN : WIRE_LEAVE,
 			    van->id, 0);
 	}
+	(void)bridge_trace(b, join ? BRIDGE_TR_JOIN_OUT : BRIDGE_TR_LEAVE_OUT, van->id,
+	    FDB_REMOTE, BRIDGE_NONE, NULL);
 }
 
 void
@@ -657,6 +664,62 @@ bridge_event_next(struct bridge *b, struct bridge_event *ev)
 	if (b->ev_tail == b->ev_head)
 		return false;
 	*ev = b->events[b->ev_tail++ % BRIDGE_EVENTS];
+	return true;
+}
+
+struct bridge_trace *
+bridge_trace(struct bridge *b, uint8_t type, uint32_t van_id, uint8_t kind,
+    uint32_t where, const uint8_t *mac)
+{
+	static const uint8_t none[6];
+	struct bridge_trace *t;
+
+	if (!b->trace)
+		return NULL;
+	if (mac == NULL)
+		mac = none;
+	if (b->tr_head != b->tr_tail) {
+		t = &b->traces[(b->tr_head - 1) % BRIDGE_TRACES];
+		if (t->type == type && t->van_id == van_id && t->kind == kind &&
+		    t->where == where && memcmp(t->mac, mac, 6) == 0) {
+			if (t->count < UINT32_MAX)
+				t->count++;
+			return NULL;
+		}
+	}
+	if (b->tr_head - b->tr_tail == BRIDGE_TRACES) {
+		b->tr_lost++;
+		return NULL;
+	}
+	t = &b->traces[b->tr_head++ % BRIDGE_TRACES];
+	memset(t, 0, sizeof(*t));
+	t->type = type;
+	t->van_id = van_id;
+	t->kind = kind;
+	t->where = where;
+	memcpy(t->mac, mac, 6);
+	t->count = 1;
+	t->lost = b->tr_lost;
+	b->tr_lost = 0;
+	return t;
+}
+
+void
+bridge_set_trace(struct bridge *b, bool on)
+{
+	b->trace = on;
+	if (!on) {
+		b->tr_head = b->tr_tail = 0;
+		b->tr_lost = 0;
+	}
+}
+
+bool
+bridge_trace_next(struct bridge *b, struct bridge_trace *t)
+{
+	if (b->tr_tail == b->tr_head)
+		return false;
+	*t = b->traces[b->tr_tail++ % BRIDGE_TRACES];
 	return true;
 }
 

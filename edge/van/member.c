@@ -143,6 +143,7 @@ member_join(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van_id)
 		mb->nforeign++;
 	mb->van_count++;
 	mb->van_digest += wire_van_digest(van_id);
+	(void)bridge_trace(b, BRIDGE_TR_JOIN_IN, van_id, FDB_REMOTE, m, NULL);
 	if (v >= 0) {
 		b->van[v].members[m / 64] |= 1ULL << (m % 64);
 		if (van_present(&b->van[v])) {
@@ -204,6 +205,7 @@ member_leave(struct bridge *b, uint32_t m, uint32_t van_id, monotime_t now)
 		return;
 	}
 	memb_unlink(b, m, k);
+	(void)bridge_trace(b, BRIDGE_TR_LEAVE_IN, van_id, FDB_REMOTE, m, NULL);
 	/* It has no nodes in that VAN any more: its routes there are stale. */
 	bridge_purge_routes(b, m, van_id, now);
 }
@@ -347,8 +349,14 @@ member_set_state(struct bridge *b, uint32_t m, enum member_state s, monotime_t n
 {
 	struct bridge_member *mb = &b->member[m];
 
+	struct bridge_trace *t;
+
 	if (mb->state == s)
 		return;
+	if ((t = bridge_trace(b, BRIDGE_TR_MEMBER_STATE, 0, FDB_REMOTE, m, NULL)) != NULL) {
+		t->state_old = (uint8_t)mb->state;
+		t->state = (uint8_t)s;
+	}
 	if (s == MEMBER_DEAD)
 		mb->stats.deaths++;
 	if (s != MEMBER_ALIVE)
@@ -367,6 +375,7 @@ int
 member_epoch(struct bridge *b, uint32_t m, uint64_t epoch, monotime_t now)
 {
 	struct bridge_member *mb = &b->member[m];
+	struct bridge_trace *t;
 
 	if (mb->epoch == epoch)
 		return 0;
@@ -380,6 +389,10 @@ member_epoch(struct bridge *b, uint32_t m, uint64_t epoch, monotime_t now)
 		memb_clear(b, m);
 		mb->epoch_at = now;
 		mb->sync_answered = 0;	/* the new one may ask at once */
+	}
+	if ((t = bridge_trace(b, BRIDGE_TR_MEMBER_EPOCH, 0, FDB_REMOTE, m, NULL)) != NULL) {
+		t->epoch_old = mb->epoch;
+		t->epoch = epoch;
 	}
 	mb->epoch = epoch;
 	mb->fresh = true;

@@ -110,6 +110,7 @@ enum wire_type {
 #define BRIDGE_DAD_WINDOW_MS_DEFAULT	180000	/* ... within this: frozen ... */
 #define BRIDGE_DAD_HOLD_MS_DEFAULT	180000	/* ... this long */
 #define BRIDGE_EVENTS		64	/* reports waiting for the I/O layer */
+#define BRIDGE_TRACES		128	/* debug traces waiting for the I/O layer */
 #define BRIDGE_ICMP_RATE	100	/* "too big" answers per second, all ports */
 /*
  * Every frame the bridge hands out in an action has at least this many

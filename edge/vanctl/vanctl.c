@@ -39,6 +39,9 @@ usage(void)
 	    "                           guest's tap that QEMU owns, a veth end)\n"
 	    "  detach TAP|IFNAME        vanedge\n"
 	    "  reload                   re-read the configuration file\n"
+	    "  log-level [error|warn|info|debug]\n"
+	    "                           the daemon's log level, or set it until\n"
+	    "                           the next reload or restart\n"
 	    "  role active|standby|renew\n"
 	    "                           vanproxy of a gateway pair (ha = true):\n"
 	    "                           serve, stand by sending nothing, or serve\n"
@@ -361,6 +364,8 @@ print_human(int argc, char **argv, const json_t *r)
 		printf("reloaded %s\n", json_string_value(json_object_get(r, "config")));
 	else if (strcmp(argv[0], "role") == 0)
 		printf("role %s\n", json_string_value(json_object_get(r, "role")));
+	else if (strcmp(argv[0], "log-level") == 0)
+		printf("log-level %s\n", json_string_value(json_object_get(r, "log_level")));
 	else {
 		cell(r, buf, sizeof(buf));
 		printf("%s\n", buf);

@@ -239,8 +239,8 @@ datapath_flush(struct edged *d)
 	d->out->n = 0;
 	d->out->arena_used = 0;
 	if (bridge_events_pending(d->br))
-		site_report_events(d->br, &d->bridge_log, edged_port_name, NULL, d,
-		    clock_mono());
+		site_report_events(d->br, &d->bridge_log, &d->trace_log, edged_port_name,
+		    NULL, d, clock_mono());
 }
 
 void

@@ -648,7 +648,8 @@ show_request_of(struct edged *d, int argc, char **argv, char *err, size_t errlen
 		for (p = 0; p < d->size.port_max; p++)
 			if (d->ports[p].fd != -1 && d->ports[p].device)
 				d->device_drops += device_drops(d->ports[p].fd);
-		json_object_set_new(s, "daemon", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
+		json_object_set_new(s, "daemon", json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
+		    "log_level", log_level_str(log_get_level()),
 		    "tap_read_errors", (json_int_t)d->tap_read_errors,
 		    "tap_pauses", (json_int_t)d->tap_pauses,
 		    "devices_gone", (json_int_t)d->devices_gone,
@@ -739,6 +740,8 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 		port_detach(d, p, false);
 		return json_pack("{s:s}", "tap", argv[1]);
 	}
+	if (strcmp(argv[0], "log-level") == 0)
+		return show_log_level(d->br, argc, argv, err, errlen);
 	if (strcmp(argv[0], "reload") == 0 && argc == 1) {
 		char cerr[SETTING_ERR_MAX];
 
@@ -753,8 +756,8 @@ ctl_handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 		    "vanproxy has: vanctl --proxy role active|standby)");
 		return NULL;
 	}
-	snprintf(err, errlen, "unknown request '%s' (show, attach, detach, reload)",
-	    argv[0]);
+	snprintf(err, errlen, "unknown request '%s' (show, attach, detach, reload, "
+	    "log-level)", argv[0]);
 	return NULL;
 }
 

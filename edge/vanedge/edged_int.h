@@ -96,6 +96,7 @@ struct edged {
 	struct sdnotify	*notify;	/* systemd's READY=1, STATUS=, watchdog */
 	uint64_t	epoch;		/* the bridge's boot epoch */
 	struct log_limit nonmember_log, bridge_log;
+	struct site_trace_log trace_log;	/* the bridge's traces, at debug level */
 	uint64_t	tap_read_errors;
 	uint64_t	offload_errors;	/* frames from taps we could not cut */
 	uint64_t	gro_writes;	/* merged frames written to taps */

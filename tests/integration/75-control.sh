@@ -29,7 +29,7 @@ refused "vanctl: tap name 'a-much-too-long-name': 1-15 of A-Z a-z 0-9 _ . -" \
 refused "vanctl: '01:00:5e:00:00:01' is not a unicast MAC address" \
     attach blue t-x 01:00:5e:00:00:01
 refused "vanctl: no port on 't-nosuch'" detach t-nosuch
-refused "vanctl: unknown request 'frobnicate' (show, attach, detach, reload)" frobnicate
+refused "vanctl: unknown request 'frobnicate' (show, attach, detach, reload, log-level)" frobnicate
 # A port that exists stays: attaching its tap again is refused.
 refused "vanctl: t-b1 is already a port" attach blue t-b1
 
