@@ -5,10 +5,8 @@
 # and `systemd-analyze security --offline=true` rates each at most its
 # ceiling below.  `make check` runs it (target `units`).
 #
-# The ceilings: 2.0, but vanedge 2.1 — its device ports' packet sockets
-# need AF_PACKET and CAP_NET_RAW, its taps /dev/net/tun, and 2.0 is not
-# reached without giving up one of them (the units' comments say what
-# else is left off and why).  Lower a ceiling when a unit gets better.
+# The ceiling: 2.0 for each (the units' comments say what is left off
+# and why).  Lower it when the units get better.
 set -u
 B=${1:?usage: $0 BUILD_DIR}
 cd "$(dirname "$0")/.." || exit 1
@@ -23,10 +21,7 @@ rc=0
 
 for u in systemd/*.service; do
 	n=${u##*/}
-	case $n in
-	vanedge.service) max=21 ;;
-	*) max=20 ;;
-	esac
+	max=20
 	[ -x "$B/${n%.service}" ] || { echo "units: $B/${n%.service} not built" >&2; exit 1; }
 	sed "s|/usr/local/sbin/|$B/|g" "$u" >"$tmp/$n"
 	if ! systemd-analyze verify "$tmp/$n" >"$tmp/verify" 2>&1 || [ -s "$tmp/verify" ]; then
