@@ -131,7 +131,23 @@ w0=$(pfdb b 200 $B1MAC)
 s0=$(pctl b show fdb 200 | jpy "[e['seq'] for e in j if e['mac']=='$B1MAC'][0]")
 h0=$(ctl h3 show fdb blue | jpy "[(e['where'], e['seq']) for e in j if e['mac']=='$B1MAC']")
 lt0=$(peer_stat a b tx LEARN) lr0=$(peer_stat b a rx LEARN)
+# a's proxy at debug (vanctl --proxy log-level): it logs the move it sees.
+PLOG=$STATE/a-gw/proxy.log
+[ "$(pctl a log-level | jpy "j['log_level']")" = info ] || fail "a's proxy is not at info"
+[ "$(pctl a log-level debug | jpy "j['log_level']")" = debug ] ||
+    fail "a's proxy refused log-level debug"
+[ "$(pctl a show stats | jpy "j['daemon']['log_level']")" = debug ] ||
+    fail "a's proxy show stats: log_level is not debug"
+! pctl a log-level loud >/dev/null 2>&1 || fail "a's proxy took log-level loud"
+pl0=$(wc -l <"$PLOG")
 "$VANLAB" migrate --prefix "$PFX" b1 h2 >"$TMP/mv" || fail "vanlab migrate b1 h2"
+p_traced() {
+	tail -n +$((pl0 + 1)) "$PLOG" | grep -q "debug: VAN 100: LEARN $B1MAC seq [0-9]* from "
+}
+poll 5 p_traced || fail "a's proxy at debug did not log the LEARN of b1's move"
+[ "$(pctl a log-level info | jpy "j['log_level']")" = info ] ||
+    fail "a's proxy refused log-level info"
+say "a's proxy: log-level debug logged h2's LEARN of b1; back to info"
 at_h2() { [ "$(pfdb a 100 $B1MAC)" = 10.77.1.12:4797 ]; }
 poll 5 at_h2 || fail "a's proxy puts b1 at '$(pfdb a 100 $B1MAC)' after the move"
 ping_ok b3 10.0.0.11 || fail "b3 does not reach b1 after the move"
