@@ -1834,6 +1834,103 @@ ipv4_frame(uint8_t *f, size_t len, bool df)
 	return len;
 }
 
+/* Host h's traces waiting, at most max into t; the count. */
+static int
+traces(int h, struct bridge_trace *t, int max)
+{
+	int n = 0;
+
+	while (n < max && bridge_trace_next(&hosts[h].b, &t[n]))
+		n++;
+	return n;
+}
+
+/* The first of n traces of type, or NULL. */
+static const struct bridge_trace *
+trace_find(const struct bridge_trace *t, int n, uint8_t type)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].type == type)
+			return &t[i];
+	return NULL;
+}
+
+/*
+ * Debug traces: none while tracing is off; with it on, a MAC learnt on a
+ * port, the LEARN it sends, a member's LEARN received, a forged source
+ * refused — repeated ones coalesced into one trace with a count; a full
+ * ring counts what it lost in the next trace; off again empties the ring.
+ */
+static void
+test_traces(void **state)
+{
+	static struct bridge_trace t[BRIDGE_TRACES + 8];
+	const struct bridge_trace *x;
+	int a1, a2, n, i;
+
+	(void)state;
+	site(2);
+	start_all();
+	a1 = port(0, 100, 0x11);
+	a2 = port_any(0, 100);
+	send_frame(0, a2, 0xff, 0x33, 1);
+	assert_int_equal(traces(0, t, BRIDGE_TRACES), 0);
+
+	bridge_set_trace(&hosts[0].b, true);
+	port(1, 100, 0x21);			/* host 1 announces: LEARN in */
+	n = traces(0, t, BRIDGE_TRACES);
+	assert_non_null(x = trace_find(t, n, BRIDGE_TR_LEARN_IN));
+	assert_int_equal(x->where, (uint32_t)member_of(0, 1));
+	assert_int_equal(x->mac[5], 0x21);
+	assert_int_equal(x->seq, entry(1, 100, 0x21)->seq);
+
+	send_frame(0, a2, 0xff, 0x34, 2);	/* new on a2: learnt, LEARN out */
+	n = traces(0, t, BRIDGE_TRACES);
+	assert_non_null(x = trace_find(t, n, BRIDGE_TR_MAC_LEARNED));
+	assert_int_equal(x->van_id, 100);
+	assert_int_equal(x->kind, FDB_LOCAL);
+	assert_int_equal(x->where, (uint32_t)a2);
+	assert_int_equal(x->mac[5], 0x34);
+	assert_non_null(x = trace_find(t, n, BRIDGE_TR_LEARN_OUT));
+	assert_int_equal(x->kind, FDB_REMOTE);
+	assert_int_equal(x->where, (uint32_t)member_of(0, 1));
+	assert_int_equal(x->mac[5], 0x34);
+	assert_int_equal(x->seq, entry(0, 100, 0x34)->seq);
+
+
+	for (i = 0; i < 5; i++)			/* a1 is 02:..:11: forged */
+		send_frame(0, a1, 0xff, 0x44, 10 + (uint32_t)i);
+	n = traces(0, t, BRIDGE_TRACES);
+	assert_int_equal(n, 1);
+	assert_int_equal(t[0].type, BRIDGE_TR_MAC_REFUSED);
+	assert_int_equal(t[0].reason, DROP_SPOOF);
+	assert_int_equal(t[0].where, (uint32_t)a1);
+	assert_int_equal(t[0].count, 5);
+
+	/* More forged MACs than the ring keeps: the loss is counted. */
+	for (i = 0; i < BRIDGE_TRACES + 5; i++) {
+		uint8_t f[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		    0x02, 0x55, 0, 0, (uint8_t)(i >> 8), (uint8_t)i, 0x08 };
+
+		bridge_port_frame(&hosts[0].b, &hosts[0].out, (uint32_t)a1, f,
+		    sizeof(f), 1, now);
+		host_flush(&hosts[0]);
+	}
+	assert_int_equal(traces(0, t, BRIDGE_TRACES + 8), BRIDGE_TRACES);
+	send_frame(0, a1, 0xff, 0x45, 20);
+	assert_int_equal(traces(0, t, 2), 1);
+	assert_int_equal(t[0].lost, 5);
+
+	send_frame(0, a1, 0xff, 0x46, 21);
+	bridge_set_trace(&hosts[0].b, false);	/* off: the ring empties */
+	assert_int_equal(traces(0, t, 2), 0);
+	send_frame(0, a1, 0xff, 0x47, 22);
+	assert_int_equal(traces(0, t, 2), 0);
+	assert_int_equal(vstats(0, 100)->drops[DROP_SPOOF], 5 + BRIDGE_TRACES + 5 + 3);
+}
+
 /* Too big for the underlay: not sent, answered "fragmentation needed". */
 static void
 test_over_mtu(void **state)
@@ -1911,6 +2008,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_table_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_proxy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_over_mtu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_traces, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("bridge", tests, NULL, NULL);
