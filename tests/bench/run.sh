@@ -12,7 +12,8 @@
 # times).  Then the migration gap (migrate.sh:
 # vanlab, BENCH_MIGRATIONS moves of each kind, default 10), that of real
 # QEMU live migrations (migrate-qemu.sh, BENCH_QEMU_MIGRATIONS, default 6
-# inside a site and 2 across), and the crypto
+# inside a site and 2 across), a gateway pair's failover outages (scenario
+# 97b held to issue 12's goals, HA_BOUNDS=1), and the crypto
 # engine's figures beside ../shared/bench/cryptolimit.c, when
 # tests/bench/crypto.sh exists, vanplan's planning time, and what a forger
 # of a member's address costs an edge (attack_bench.c).
@@ -111,6 +112,18 @@ BENCH_OUT_DIR=$out sh "$here/migrate.sh" "$build" | tee "$out/migrate.md" || rc=
 # The same for real QEMU guests: live migrations inside a site and across
 # sites (issue 11), with the guest `make guest` built.
 BENCH_OUT_DIR=$out sh "$here/migrate-qemu.sh" "$build" | tee "$out/migrate-qemu.md" || rc=1
+# A gateway pair's failovers (issue 12): scenario 97b, held to the goals
+# (HA_BOUNDS=1: an outage over 2 s after a failure or a failback, over 1 s
+# on a planned switch-over, fails it); the outages as a table.
+echo
+HA_BOUNDS=1 HA_OUTAGES=$out/ha.tsv sh "$here/../integration/97b-proxy-ha.sh" "$build" \
+    >"$out/ha.log" 2>&1 || { tail -5 "$out/ha.log"; rc=1; }
+if [ -s "$out/ha.tsv" ]; then
+  awk 'BEGIN { print "### vanproxy pair: tenant traffic outage per event (ms)\n";
+      print "| event | stream | outage ms | goal ms |"; print "|---|---|---|---|" }
+    { printf "| %s | %s %s %s | %s | <= %s |\n", $1, $2, $3, $4, $5, $6 }' \
+      "$out/ha.tsv" | tee "$out/ha.md"
+fi
 # vanplan (issue 6): 10000 sites, 100000 candidate links (plan_bench.c).
 echo
 "$build/bench/plan-bench" | tee "$out/vanplan.txt" || rc=1

@@ -13,9 +13,11 @@
 #   planned  `vanctl role standby` on the active one (`vanlab ctl a-gw`):
 #            keepalived notices, drains a-gw1, the VIPs go to a-gw2;
 #   undrain  a-gw1 restarted, undrained: a-gw1.
-# Each time: the streams' outage is reported and bounded (the goals: 2 s
-# after a failure and at a failback, 1 s on a planned switch-over); by
-# counting: exactly one
+# Each time: the streams' outage is reported (the goals: 2 s after a
+# failure and at a failback, 1 s on a planned switch-over: a timing figure,
+# so `make check` reports it and `make bench` holds it to the goal, with
+# HA_BOUNDS=1: tests/bench/run.sh); the streams must flow again within
+# WAIT_MS (15 s); by counting: exactly one
 # gateway active and holding both VIPs; blue's forwarding tables agree on
 # where each VM is, on every edge and both sites' proxies; the other
 # gateway sends nothing (no UDP datagram leaves its links while both
@@ -292,6 +294,10 @@ event undrain 1 2000 restart a-gw1
 streams_stop
 
 # --- the outages ------------------------------------------------------------
+# HA_OUTAGES=FILE (tests/bench/run.sh): one line per event and stream,
+# "EVENT DIRECTION OUTAGE_MS GOAL_MS".
+OUTAGES=${HA_OUTAGES:-$TMP/outages}
+: >"$OUTAGES"
 for st in ab ba; do
 	case $st in ab) dir="b2@a -> b4@b" ;; *) dir="b3@b -> b1@a" ;; esac
 	python3 "$T" probe-gap "$TMP/$st.sent" "$TMP/$st.recv" "$EV" 1000 >"$TMP/$st.gaps" ||
@@ -304,8 +310,11 @@ for st in ab ba; do
 			bound=$(awk -v n="$1" '$1 == n { print $2 }' "$TMP/bounds")
 			say "stream $dir: $1 ($2 -> $3): outage $4 ms ($5 probes lost)," \
 			    "flowing $6 ms after $3 was active"
-			awk -v o="$4" -v b="$bound" 'BEGIN { exit !(o != "inf" && o + 0 <= b + 0) }' ||
-			    fail "stream $dir: $1: outage $4 ms, more than $bound ms" ;;
+			[ "$4" != inf ] || fail "stream $dir: $1: the stream never resumed"
+			echo "$1 $dir $4 $bound" >>"$OUTAGES"
+			[ "${HA_BOUNDS:-0}" = 1 ] || continue
+			awk -v o="$4" -v b="$bound" 'BEGIN { exit !(o + 0 <= b + 0) }' ||
+			    fail "stream $dir: $1: outage $4 ms, more than the goal's $bound ms" ;;
 		*)	say "stream $dir: $line" ;;
 		esac
 	done <"$TMP/$st.gaps"
