@@ -15,7 +15,8 @@ VAN_SRCS := edge/van/wire.c edge/van/fdb.c edge/van/idmap.c edge/van/addr.c \
 	edge/van/arpnd.c edge/van/mtu.c
 RIM_SRCS := edge/rim/log.c edge/rim/setting.c edge/rim/tap.c edge/rim/udp.c \
 	edge/rim/ctl.c edge/rim/priv.c edge/rim/daemon.c edge/rim/site.c edge/rim/siteconf.c edge/rim/show.c \
-	edge/rim/device.c edge/rim/link.c edge/rim/sdnotify.c edge/rim/metrics.c edge/rim/metricdefs.c
+	edge/rim/device.c edge/rim/link.c edge/rim/sdnotify.c edge/rim/metrics.c edge/rim/metricdefs.c \
+	edge/rim/version.c
 LIBVAN := $(B)/libvan.a
 LIBVANRIM := $(B)/libvanrim.a
 # What a program built on the core links, in link order.
@@ -55,7 +56,12 @@ $(B)/vanedge: $(B)/edge/vanedge/vanedge.o $(EDGED_SRCS:%.c=$(B)/%.o) $(LIBVANEDG
 		$(LIBVANCORE) $(LIBVANCRYPTO)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/vanctl: $(B)/edge/vanctl/vanctl.o
+# The one object that has the version (GNUmakefile: VAN_VERSION): it is
+# rebuilt, and the programs relinked, when the version changes.
+$(B)/edge/rim/version.o: $(VERSION_STAMP)
+$(B)/edge/rim/version.o: ALL_CFLAGS += -DVAN_VERSION='"$(VAN_VERSION)"'
+
+$(B)/vanctl: $(B)/edge/vanctl/vanctl.o $(B)/edge/rim/version.o
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 PROGRAMS += $(B)/vanedge $(B)/vanctl

@@ -20,10 +20,12 @@ PROGRAMS += $(B)/vanproxy
 
 # keepalived's notify script for a gateway pair (contrib/keepalived/,
 # proxy/pair.h): beside the programs, where vanlab runs it from and
-# `make install` takes it (to SBINDIR).
-$(B)/vanfed-notify: contrib/keepalived/vanfed-notify
+# `make install` takes it (to SBINDIR), with the build's version in its
+# `version=` line (--version).
+$(B)/vanfed-notify: contrib/keepalived/vanfed-notify $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
-	$(call say,COPY,$@)install -m 0755 $< $@
+	$(call say,GEN,$@)sed 's|^version=unknown\b|version=$(VAN_VERSION)|' $< >$@.tmp && \
+		chmod 0755 $@.tmp && mv -f $@.tmp $@
 
 PROGRAMS += $(B)/vanfed-notify
 

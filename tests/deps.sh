@@ -21,9 +21,13 @@ ha="keepalived"
 metrics="prometheus curl"
 # The units' check (tests/units.sh): systemd-analyze verify and security.
 units="systemd"
+# The completion test (tests/completion.sh): bash runs the completion
+# functions (no bash-completion needed: they use none of its helpers),
+# python3 stands in for a daemon's control socket.
+completion="bash python3"
 
 case $what in
-all)	pkgs="$build $fuzz $net $guest $ha $metrics $units" ;;
+all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $completion" ;;
 build)	pkgs="$build" ;;
 lab)	pkgs="$build iproute2 iputils-ping procps $guest $ha" ;;
 bench)	pkgs="$build $net $bench_extra" ;;

@@ -16,15 +16,23 @@
 #include "edge/rim/log.h"
 #include "edge/rim/priv.h"
 #include "edge/rim/sdnotify.h"
+#include "edge/rim/version.h"
 
+/* To stdout with status 0 when asked for (-h, --help), else to stderr, 2. */
 static void __attribute__((noreturn))
-usage(const char *name, const char *default_file)
+usage(const char *name, const char *default_file, FILE *out, int status)
 {
-	fprintf(stderr, "usage: %s [-dn] [-f file]\n"
+	fprintf(out, "usage: %s [-dn] [-f file]\n"
+	    "       %s -h | --help | --version\n"
 	    "  -f file  configuration (default %s)\n"
 	    "  -n       check the configuration, print it normalised, exit\n"
-	    "  -d       log debug messages\n", name, default_file);
-	exit(2);
+	    "  -d       log debug messages\n"
+	    "  -h       this help\n"
+	    "Exit: 0 stopped by SIGTERM or SIGINT, or -n found the file good;\n"
+	    "1 the configuration is refused (FILE:LINE: message), or the daemon\n"
+	    "could not start (sockets, ports, privileges) or failed; 2 usage.\n",
+	    name, name, default_file);
+	exit(status);
 }
 
 void
@@ -33,6 +41,13 @@ daemon_args(int argc, char *argv[], const char *name, const char *default_file,
 {
 	int ch;
 
+	/* getopt(3) knows no long options: these two are the only ones. */
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		usage(name, default_file, stdout, 0);
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		version_print(stdout, name);
+		exit(0);
+	}
 	a->file = default_file;
 	a->check = false;
 	a->debug = false;
@@ -47,12 +62,14 @@ daemon_args(int argc, char *argv[], const char *name, const char *default_file,
 		case 'n':
 			a->check = true;
 			break;
+		case 'h':
+			usage(name, default_file, stdout, 0);
 		default:
-			usage(name, default_file);
+			usage(name, default_file, stderr, 2);
 		}
 	}
 	if (optind != argc)
-		usage(name, default_file);
+		usage(name, default_file, stderr, 2);
 }
 
 uint64_t

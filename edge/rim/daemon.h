@@ -19,7 +19,11 @@ struct daemon_args {
 	bool		debug;		/* -d: log debug messages */
 };
 
-/* Parse argv; on a bad option or argument, print the usage and exit 2. */
+/*
+ * Parse argv.  -h and --help print the usage to stdout and exit 0,
+ * --version "NAME VERSION" (version.h); on a bad option or argument the
+ * usage goes to stderr and the exit is 2.
+ */
 void	daemon_args(int argc, char *argv[], const char *name,
 	    const char *default_file, struct daemon_args *);
 

@@ -47,6 +47,7 @@
 #include <event2/listener.h>
 
 #include "edge/rim/ctl.h"
+#include "edge/rim/version.h"
 
 #define METRICS_PENDING_MAX	(METRICS_CONN_MAX + 1)
 #define METRICS_LABEL_VALUE_MAX	256	/* bytes of one escaped label value */
@@ -487,11 +488,7 @@ metrics_unmapped(const struct metric_table *tables, const json_t *root,
 const char *
 metrics_version(void)
 {
-#ifdef VAN_VERSION
-	return VAN_VERSION;
-#else
-	return "unknown";
-#endif
+	return van_version;
 }
 
 /* -------------------------------------------------------------- server --- */

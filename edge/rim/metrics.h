@@ -125,7 +125,7 @@ int	metrics_reopen(struct event_base *, struct metrics *cur,
 	    struct metrics **out, char err[static SETTING_ERR_MAX]);
 
 /*
- * The version in vanfed_*_info: VAN_VERSION if the build defines it.
+ * The version in vanfed_*_info: the programs' own (version.h).
  */
 const char *metrics_version(void);
 

@@ -17,6 +17,8 @@
 
 #include <jansson.h>
 
+#include "edge/rim/version.h"
+
 #define DEFAULT_SOCKET	"/run/van/edge.sock"
 #define PROXY_SOCKET	"/run/van/proxy.sock"
 #define REPLY_MAX	(64 << 20)
@@ -26,11 +28,13 @@ struct column {
 	const char	*title;
 };
 
-static void
-usage(void)
+/* To stdout with status 0 when asked for (-h, --help), else to stderr, 2. */
+static void __attribute__((noreturn))
+usage(FILE *out, int status)
 {
-	fprintf(stderr,
+	fprintf(out,
 	    "usage: vanctl [-s socket | --proxy] [--json] command\n"
+	    "       vanctl -h | --help | --version\n"
 	    "  show vans | ports | members | stats | fdb [VAN] | neigh [VAN]\n"
 	    "  show peers               vanproxy: tunnels, handshakes, VAN pairs\n"
 	    "  attach VAN TAP [MAC]     vanedge: attach a tap (created if missing)\n"
@@ -47,9 +51,12 @@ usage(void)
 	    "                           serve, stand by sending nothing, or serve\n"
 	    "                           anew (a newer epoch: after a split pair)\n"
 	    "The socket is %s unless -s or $VAN_SOCKET says otherwise;\n"
-	    "--proxy (-p) is -s %s.\n",
+	    "--proxy (-p) is -s %s.\n"
+	    "Exit: 0 done; 1 the daemon cannot be reached, refused the request\n"
+	    "(its error on stderr) or answered no JSON; 2 usage (also a request\n"
+	    "too long).\n",
 	    DEFAULT_SOCKET, PROXY_SOCKET);
-	exit(2);
+	exit(status);
 }
 
 /* Send the request, return the whole reply (NUL-terminated) or NULL. */
@@ -380,6 +387,7 @@ main(int argc, char *argv[])
 		{ "socket", required_argument, NULL, 's' },
 		{ "proxy", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = getenv("VAN_SOCKET");
@@ -403,14 +411,19 @@ main(int argc, char *argv[])
 		case 'p':
 			path = PROXY_SOCKET;
 			break;
+		case 'h':
+			usage(stdout, 0);
+		case 'V':
+			version_print(stdout, "vanctl");
+			return 0;
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage();
+		usage(stderr, 2);
 	for (i = 0; i < argc; i++) {
 		if (strchr(argv[i], '\n') != NULL || strlen(argv[i]) + len + 2 > sizeof(line) - 1) {
 			fprintf(stderr, "vanctl: request too long or contains a newline\n");

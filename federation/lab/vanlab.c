@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "edge/rim/version.h"
 #include "federation/lab/check.h"
 #include "federation/lab/console.h"
 #include "federation/lab/demo.h"
@@ -45,7 +46,7 @@ struct command {
 
 static const char *self = "vanlab";
 
-static void usage(void) __attribute__((noreturn));
+static void usage(FILE *, int) __attribute__((noreturn));
 
 static bool
 prefix_usable(const char *prefix)
@@ -191,20 +192,31 @@ static const struct command commands[] = {
 	{ NULL, NULL, 0, 0, false, NULL },
 };
 
+/*
+ * The usage: to stdout with status 0 when asked for (-h, --help), else to
+ * stderr with status 2.  The commands' lines are the table's; the bash
+ * completion (contrib/completion/vanlab) is checked against them.
+ */
 static void
-usage(void)
+usage(FILE *out, int status)
 {
 	const struct command *c;
 
-	fprintf(stderr, "usage: %s COMMAND ...\n", self);
+	fprintf(out, "usage: %s COMMAND ...\n", self);
 	for (c = commands; c->name != NULL; c++)
-		fprintf(stderr, "  %s %s\n", self, c->usage);
-	fprintf(stderr, "The prefix names the lab's namespaces and state "
+		fprintf(out, "  %s %s\n", self, c->usage);
+	fprintf(out, "  %s -h | --help | --version\n", self);
+	fprintf(out, "The prefix names the lab's namespaces and state "
 	    "(%s/P); default $VANLAB_PREFIX, else \"%s\".\n", STATE_ROOT,
 	    PREFIX_DEFAULT);
-	fprintf(stderr, "A site with a pair of gateways (proxy = { ha = true; }): "
+	fprintf(out, "A site with a pair of gateways (proxy = { ha = true; }): "
 	    "SITE-gw is the active one,\nSITE-gw1 and SITE-gw2 each of them.\n");
-	exit(2);
+	fprintf(out, "Exit: 0 done (status, report, demo: every daemon, VM and VAN as "
+	    "it should be);\n1 failed (a topology refused: FILE:LINE: message; no "
+	    "such lab or name; a\nstep failed; status or report found a fault); "
+	    "2 usage; exec and ctl: the\ncommand's own status (127: it could not "
+	    "be run; 255: a qemu VM's agent did\nnot answer).\n");
+	exit(status);
 }
 
 int
@@ -226,13 +238,19 @@ main(int argc, char *argv[])
 
 	if (argc > 0 && argv[0][0] != '\0')
 		self = argv[0];
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		usage();
+	if (argc < 2)
+		usage(stderr, 2);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		usage(stdout, 0);
+	if (strcmp(argv[1], "--version") == 0) {
+		version_print(stdout, "vanlab");
+		return 0;
+	}
 	for (c = commands; c->name != NULL && strcmp(c->name, argv[1]) != 0; c++)
 		;
 	if (c->name == NULL) {
 		fprintf(stderr, "%s: unknown command '%s'\n", self, argv[1]);
-		usage();
+		usage(stderr, 2);
 	}
 	argc--;
 	argv++;
@@ -245,13 +263,13 @@ main(int argc, char *argv[])
 			break;
 		case 'k':
 			if (c->run != cmd_demo)
-				usage();
+				usage(stderr, 2);
 			o.keep = true;
 			break;
 		case 'e':
 		case 'g':
 			if (c->run != cmd_check || o.edge != NULL || o.proxy != NULL)
-				usage();
+				usage(stderr, 2);
 			if (ch == 'e')
 				o.edge = optarg;
 			else
@@ -260,12 +278,15 @@ main(int argc, char *argv[])
 		case 'j':
 		case 'l':
 			if (c->run != cmd_migrate)
-				usage();
+				usage(stderr, 2);
 			if (ch == 'j')
 				o.json = true;
 			else
 				o.learn = true;
 			break;
+		case 'h':
+			printf("usage: %s %s\n", self, c->usage);
+			return 0;
 		default:
 			fprintf(stderr, "usage: %s %s\n", self, c->usage);
 			return 2;

@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "edge/rim/version.h"
 #include "federation/plan/plan.h"
 #include "federation/plan/planconf.h"
 #include "federation/plan/planlint.h"
@@ -24,7 +25,7 @@ static const char help[] =
 "usage: vanplan plan INVENTORY [-o DIR] [--json | --dot]\n"
 "       vanplan check INVENTORY [--json | --dot]\n"
 "       vanplan lint [-i INVENTORY] DIR|FILE...\n"
-"       vanplan -h\n"
+"       vanplan -h | --help | --version\n"
 "\n"
 "Plans the tunnels between the sites of a federation as a minimum spanning\n"
 "tree of the candidate links (docs/vanplan.md) and writes each site's files\n"
@@ -147,6 +148,7 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "dot", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { ".", NULL, false, false };
@@ -157,6 +159,10 @@ main(int argc, char **argv)
 		return usage();
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(help, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		version_print(stdout, "vanplan");
 		return 0;
 	}
 	if (sodium_init() == -1) {
@@ -182,6 +188,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(help, stdout);
+			return 0;
+		case 'V':
+			version_print(stdout, "vanplan");
 			return 0;
 		default:
 			return usage();

@@ -87,12 +87,30 @@ extra_argument(void *arg)
 	parse(3, argv, &a);
 }
 
+/* -h, --help, --version: arg is the option; they exit 0 (not 2). */
+static void
+asked_option(void *arg)
+{
+	char *argv[] = { "vantest", arg, NULL };
+	struct daemon_args a;
+
+	(void)freopen("/dev/null", "w", stdout);
+	(void)freopen("/dev/null", "w", stderr);
+	parse(2, argv, &a);
+	_exit(3);
+}
+
 static void
 test_args_usage(void **state)
 {
 	(void)state;
 	assert_int_equal(in_child(bad_option, NULL), 2);
 	assert_int_equal(in_child(extra_argument, NULL), 2);
+	assert_int_equal(in_child(asked_option, "-h"), 0);
+	assert_int_equal(in_child(asked_option, "--help"), 0);
+	assert_int_equal(in_child(asked_option, "--version"), 0);
+	/* Long options other than these two are bad options. */
+	assert_int_equal(in_child(asked_option, "--debug"), 2);
 }
 
 static void
