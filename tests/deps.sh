@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/deps.sh [all|build|lab|bench|ha|metrics] — install the Debian packages that the
+# tests/deps.sh [all|build|lab|bench|ha|metrics|man] — install the Debian packages that the
 # build, the tests, the lab or the bench need, when they are missing.
 # Called by `make check` (all), `make lab` and `make bench`.  Installs with
 # --no-install-recommends (wireguard-tools would otherwise pull a kernel).
@@ -25,15 +25,18 @@ units="systemd"
 # functions (no bash-completion needed: they use none of its helpers),
 # python3 stands in for a daemon's control socket.
 completion="bash python3"
+# The manual pages' check (tests/man.sh): mandoc -Tlint.
+man="mandoc"
 
 case $what in
-all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $completion" ;;
+all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $completion $man" ;;
 build)	pkgs="$build" ;;
 lab)	pkgs="$build iproute2 iputils-ping procps $guest $ha" ;;
 bench)	pkgs="$build $net $bench_extra" ;;
 ha)	pkgs="$ha" ;;
 metrics) pkgs="$metrics" ;;
-*)	echo "usage: $0 [all|build|lab|bench|ha|metrics]" >&2; exit 2 ;;
+man)	pkgs="$man" ;;
+*)	echo "usage: $0 [all|build|lab|bench|ha|metrics|man]" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -2,8 +2,8 @@
 # tests/install.sh BUILD_DIR [VERSION] — `make install` into a scratch
 # DESTDIR, PREFIX=/usr, twice (as is, and INSTALL_LAB=1), no root: exactly
 # the files expected, with their modes (programs 0755, /etc/van 0700, the
-# examples, units and completion files 0644), the units naming the
-# programs under PREFIX, no vanlab (nor its completion) unless
+# examples, units, completion files and manual pages 0644), the units naming the
+# programs under PREFIX, no vanlab (nor its completion or page) unless
 # INSTALL_LAB=1, and each installed program's --version the build's.
 # The build must be there (it installs what BUILD_DIR has; nothing is
 # rebuilt).  `make check` runs it (target `install-check`).
@@ -49,6 +49,11 @@ check() {
 		echo "0644 $compdir/vanctl"
 		echo "0644 $compdir/vanplan"
 		[ "$lab" = 1 ] && echo "0644 $compdir/vanlab"
+		for m in man8/vanedge.8 man5/vanedge.conf.5 man8/vanproxy.8 \
+		    man5/vanproxy.conf.5 man8/vanctl.8 man1/vanplan.1 man5/vanplan.conf.5; do
+			echo "0644 /usr/share/man/$m"
+		done
+		[ "$lab" = 1 ] && echo "0644 /usr/share/man/man8/vanlab.8"
 	} | sort -k2 >"$tmp/want"
 	# Every file, and the directories that are ours (/etc/van).
 	(cd "$d" && find . \( -type f -o -path ./etc/van \) -printf '%#m %p\n') |

@@ -1,6 +1,6 @@
 /*
  * vanedge.c — the edge bridge daemon's main: options, configuration, open,
- * drop privileges, run.  See vanedge(8) in docs/ and README.md.
+ * drop privileges, run.  See vanedge.8 beside it and README.md.
  */
 #include <linux/capability.h>
 #include <stdio.h>
