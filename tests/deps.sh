@@ -21,9 +21,11 @@ ha="keepalived"
 metrics="prometheus curl"
 # The units' check (tests/units.sh): systemd-analyze verify and security.
 units="systemd"
+# The graph scenario (test 93b): dot checks `show graph --dot`, `vanlab graph --dot`.
+graph="graphviz"
 
 case $what in
-all)	pkgs="$build $fuzz $net $guest $ha $metrics $units" ;;
+all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $graph" ;;
 build)	pkgs="$build" ;;
 lab)	pkgs="$build iproute2 iputils-ping procps $guest $ha" ;;
 bench)	pkgs="$build $net $bench_extra" ;;
