@@ -44,6 +44,7 @@ TEST_test_daemon = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_link = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_log = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_metrics = $(LIBVANEDGE) $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)
+TEST_test_graph = $(VANCTL_GRAPH)
 FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request \
 	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay $(B)/fuzz/fuzz_addr \
 	$(B)/fuzz/fuzz_link
@@ -61,7 +62,9 @@ $(B)/vanedge: $(B)/edge/vanedge/vanedge.o $(EDGED_SRCS:%.c=$(B)/%.o) $(LIBVANEDG
 $(B)/edge/rim/version.o: $(VERSION_STAMP)
 $(B)/edge/rim/version.o: ALL_CFLAGS += -DVAN_VERSION='"$(VAN_VERSION)"'
 
-$(B)/vanctl: $(B)/edge/vanctl/vanctl.o $(B)/edge/rim/version.o
+# graph.o: the graphs drawn (vanlab draws the federation's with it too).
+VANCTL_GRAPH := $(B)/edge/vanctl/graph.o
+$(B)/vanctl: $(B)/edge/vanctl/vanctl.o $(VANCTL_GRAPH) $(B)/edge/rim/version.o
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 PROGRAMS += $(B)/vanedge $(B)/vanctl

@@ -4,7 +4,8 @@
  * mode, kept in step.  Here: the peers of a configuration applied at
  * start and at reload (added, removed, changed: keys, endpoint, keepalive,
  * VAN pairs, limits), the device's events logged with the peer's name,
- * `show peers`, and the wg UAPI (`wg show NAME`, `wg set NAME`).
+ * `show peers` (and the peers of `show graph`), and the wg UAPI (`wg
+ * show NAME`, `wg set NAME`).
  *
  * The map: d->peers is indexed by bridge member slot; the device keeps a
  * pointer to the entry (wgdev_peer_set_user), so a decrypted message
@@ -35,6 +36,7 @@
 #include "crypto/uapi.h"
 #include "crypto/wgdev_uapi.h"
 #include "edge/rim/clock.h"
+#include "edge/rim/show.h"
 #include "edge/van/mtu.h"
 
 /* -------------------------------------------------------------- lookup --- */
@@ -446,6 +448,46 @@ peer_show(struct proxyd *d)
 		json_array_append_new(arr, o);
 	}
 	return arr;
+}
+
+/*
+ * The site's graph (show_graph) and, from `show peers`' rows, a node per
+ * peer (id "peer NAME": what the other views call it) with its tunnel's
+ * state, and a "tunnel" edge to it carrying the VAN pairs.
+ */
+json_t *
+peer_graph(struct proxyd *d)
+{
+	static const char *const node_keys[] = { "endpoint", "state_ms",
+	    "handshake_age_s", "latest_handshake", "hello_age_ms", "session",
+	    "rx_bytes", "tx_bytes", "routes", NULL };
+	json_t *g = show_graph(d->br, "proxy", d->conf->name, clock_mono());
+	json_t *peers = peer_show(d), *row;
+	json_t *nodes = json_object_get(g, "nodes"), *edges = json_object_get(g, "edges");
+	const char *self = json_string_value(json_object_get(g, "self"));
+	size_t i, k;
+
+	json_object_set_new(json_array_get(nodes, 0), "role",
+	    json_string(d->active ? "active" : "standby"));
+	json_array_foreach(peers, i, row) {
+		const char *name = json_string_value(json_object_get(row, "name"));
+		const char *state = json_string_value(json_object_get(row, "state"));
+		char id[BRIDGE_NAME_MAX + 8];
+		json_t *n;
+
+		snprintf(id, sizeof(id), "peer %s", name);
+		n = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "kind", "peer",
+		    "name", name, "state", state);
+		for (k = 0; node_keys[k] != NULL; k++)
+			json_object_set(n, node_keys[k], json_object_get(row, node_keys[k]));
+		json_array_append_new(nodes, n);
+		json_array_append_new(edges, json_pack("{s:s, s:s, s:s, s:s, s:O, s:O}",
+		    "kind", "tunnel", "from", self, "to", id, "state", state,
+		    "handshake_age_s", json_object_get(row, "handshake_age_s"),
+		    "vans", json_object_get(row, "vans")));
+	}
+	json_decref(peers);
+	return g;
 }
 
 json_t *

@@ -359,11 +359,14 @@ show_request_of(struct proxyd *d, int argc, char **argv, char *err, size_t errle
 
 	if (argc == 2 && strcmp(argv[1], "peers") == 0)
 		return peer_show(d);
+	if (argc == 2 && strcmp(argv[1], "graph") == 0)
+		return peer_graph(d);
 	s = show_request(d->br, d->ctl, argc, argv, NULL, peer_member_name, d,
 	    clock_mono(), &mine, err, errlen);
 	if (!mine) {
-		snprintf(err, errlen,
-		    "usage: show vans|members|peers|stats|fdb [VAN]|neigh [VAN]");
+		snprintf(err, errlen, argc >= 2 && strcmp(argv[1], "graph") == 0 ?
+		    "usage: show graph" :
+		    "usage: show vans|members|peers|stats|graph|fdb [VAN]|neigh [VAN]");
 		return NULL;
 	}
 	if (s != NULL && argc == 2 && strcmp(argv[1], "stats") == 0) {

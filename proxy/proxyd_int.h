@@ -132,6 +132,8 @@ void	peer_event(void *, uint32_t handle, enum wgdev_event);
 void	peer_frame_max(struct proxyd *, uint32_t slot);
 const char *peer_member_name(void *, uint32_t m);
 json_t	*peer_show(struct proxyd *);
+/* `show graph`: the site's graph (show_graph) with the peers and tunnels. */
+json_t	*peer_graph(struct proxyd *);
 json_t	*peer_tunnel_stats(struct proxyd *);
 struct uapi_out;
 struct uapi_set;

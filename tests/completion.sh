@@ -66,7 +66,7 @@ cmds=$(words "$(echo "$help" | sed -n 's/^  \([a-z][a-z-]*\)\( .*\)\{0,1\}$/\1/p
 expect _vanctl "$B/vanctl " "$cmds"
 expect _vanctl "$B/vanctl --json -s /x " "$cmds"
 shows=$(words "$(echo "$help" | sed -n 's/^  show \(.*\)/\1/p' |
-    sed 's/  .*//; s/\[VAN\]//g')")
+    sed 's/  .*//; s/\[VAN\]//g; s/\[--[a-z]*\]//g')")
 expect _vanctl "$B/vanctl show " "$shows"
 expect _vanctl "$B/vanctl --proxy show " "$shows"
 expect _vanctl "$B/vanctl show f" "fdb"

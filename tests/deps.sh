@@ -27,9 +27,11 @@ units="systemd"
 completion="bash python3"
 # The manual pages' check (tests/man.sh): mandoc -Tlint.
 man="mandoc"
+# The graph scenario (test 93b): dot checks `show graph --dot`, `vanlab graph --dot`.
+graph="graphviz"
 
 case $what in
-all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $completion $man" ;;
+all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $completion $man $graph" ;;
 build)	pkgs="$build" ;;
 lab)	pkgs="$build iproute2 iputils-ping procps $guest $ha" ;;
 bench)	pkgs="$build $net $bench_extra" ;;

@@ -63,17 +63,19 @@ grep -l '^#include "edge/van/bridge_int.h"' edge/rim/*.[ch] edge/vanedge/*.[ch] 
     sed 's/$/ includes edge\/van\/bridge_int.h (the bridge is opaque: bridge.h)/'
 for f in edge/rim/*.[ch]; do may "$f" edge/van/ edge/rim/ crypto/; done
 for f in edge/vanedge/*.[ch]; do may "$f" edge/van/ edge/rim/ edge/vanedge/ crypto/; done
-for f in edge/vanctl/*.[ch]; do may "$f" edge/van/ edge/rim/; done
+for f in edge/vanctl/*.[ch]; do may "$f" edge/van/ edge/rim/ edge/vanctl/; done
 for f in proxy/*.[ch]; do may "$f" edge/van/ edge/rim/ crypto/ proxy/; done
 # vanplan and vanlab read and write peering files with vanproxy's model,
 # reader and writer (proxy/peering.h), write a gateway pair's keepalived
 # configuration with its text (proxy/pair.h), and nothing else of
-# vanproxy's.
+# vanproxy's; vanlab draws the federation with vanctl's renderer
+# (edge/vanctl/graph.h), and nothing else of vanctl's.
 for f in federation/plan/*.[ch]; do
 	may "$f" edge/van/ edge/rim/ crypto/ proxy/peering.h proxy/pair.h federation/plan/
 done
 for f in federation/lab/*.[ch]; do
-	may "$f" edge/van/ edge/rim/ crypto/ proxy/peering.h proxy/pair.h federation/lab/
+	may "$f" edge/van/ edge/rim/ crypto/ proxy/peering.h proxy/pair.h \
+	    edge/vanctl/graph.h federation/lab/
 done
 )
 if [ -n "$out" ]; then

@@ -1,7 +1,7 @@
 /*
  * show.c — JSON views of a bridge for the control socket: VANs, ports, the
- * forwarding table, members and counters.  Field names are the contract
- * with vanctl and with scripts (docs/vanctl.md).
+ * forwarding table, members, counters and the site's graph.  Field names
+ * are the contract with vanctl and with scripts (docs/vanctl.md).
  *
  * It reads the bridge through its views (bridge.h), never its fields.
  * Pure apart from allocating the JSON it returns.  show_request answers
@@ -306,6 +306,66 @@ show_stats(const struct bridge *b, show_member_name mname, void *arg)
 	    "drops_total", (json_int_t)drops_total(g->drops),
 	    "drops", drops_json(g->drops),
 	    "vans", vans, "members", members);
+}
+
+/* The VANs configured here that member m has JOINed: [{"id", "name"}]. */
+static json_t *
+member_vans(const struct bridge *b, uint32_t m, const struct bridge_size *size)
+{
+	struct bridge_van_view van;
+	json_t *arr = json_array();
+	uint32_t v;
+
+	for (v = 0; v < size->van_max; v++)
+		if (bridge_van_view(b, v, &van) && bridge_van_joined(b, v, m))
+			json_array_append_new(arr, json_pack("{s:I, s:s}", "id",
+			    (json_int_t)van.id, "name", van.name));
+	return arr;
+}
+
+json_t *
+show_graph(const struct bridge *b, const char *kind, const char *name,
+    monotime_t now)
+{
+	json_t *nodes = json_array(), *edges = json_array(), *self, *vans;
+	struct bridge_member_view mb;
+	struct bridge_van_view van;
+	struct bridge_size size;
+	char id[BRIDGE_NAME_MAX + ADDR_STRLEN + 8], a[ADDR_STRLEN];
+	uint32_t m, v;
+
+	bridge_size(b, &size);
+	snprintf(id, sizeof(id), "%s %s", kind, name);
+	vans = json_array();
+	for (v = 0; v < size.van_max; v++)
+		if (bridge_van_view(b, v, &van))
+			json_array_append_new(vans, json_pack("{s:I, s:s}", "id",
+			    (json_int_t)van.id, "name", van.name));
+	self = json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", id, "kind", kind,
+	    "name", name, "state", "self", "vans", vans);
+	json_array_append_new(nodes, self);
+	for (m = 0; m < size.member_max; m++) {
+		char epoch[20];
+		json_t *o;
+
+		if (!bridge_member_view(b, m, &mb) || mb.peer || mb.addr == NULL)
+			continue;
+		addr_str(mb.addr, a);
+		snprintf(epoch, sizeof(epoch), "%016llx", (unsigned long long)mb.epoch);
+		o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "id", a, "kind",
+		    "member", "name", a, "state", member_state_str(mb.state),
+		    "state_ms", (json_int_t)mono_to_ms(now - mb.state_since),
+		    "epoch", epoch);
+		json_object_set_new(o, "hello_age_ms", mb.last_hello == 0 ? json_null() :
+		    json_integer(mono_to_ms(now - mb.last_hello)));
+		json_array_append_new(nodes, o);
+		json_array_append_new(edges, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i}",
+		    "kind", "member", "from", id, "to", a,
+		    "state", member_state_str(mb.state),
+		    "vans", member_vans(b, m, &size), "vans_joined", (int)mb.van_count));
+	}
+	return json_pack("{s:s, s:s, s:o, s:o}", "view", kind, "self", id,
+	    "nodes", nodes, "edges", edges);
 }
 
 /* ------------------------------------------------------------ requests --- */

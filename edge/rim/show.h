@@ -30,6 +30,17 @@ json_t	*show_members(const struct bridge *, show_member_name, void *,
 /* The ARP/ND proxy's table; van_id 0: every VAN. */
 json_t	*show_neigh(const struct bridge *, uint32_t van_id, monotime_t now);
 json_t	*show_stats(const struct bridge *, show_member_name, void *);
+/*
+ * `show graph`: the site as this daemon sees it, {"view", "self", "nodes",
+ * "edges"} (docs/operations.md, "Seeing the federation"): a node for the
+ * daemon itself (id "KIND NAME", kind "edge" or "proxy", state "self",
+ * its VANs), one per site member (id its address, its state, HELLO age,
+ * epoch) and an edge from the daemon to each, kind "member", with the
+ * VANs configured here that the member has JOINed.  Peers are not here:
+ * vanproxy adds them and their tunnels (proxy/peer.c).
+ */
+json_t	*show_graph(const struct bridge *, const char *kind, const char *name,
+	    monotime_t now);
 
 struct ctl;
 

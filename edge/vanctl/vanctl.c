@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "edge/rim/version.h"
+#include "edge/vanctl/graph.h"
 
 #define DEFAULT_SOCKET	"/run/van/edge.sock"
 #define PROXY_SOCKET	"/run/van/proxy.sock"
@@ -37,6 +38,7 @@ usage(FILE *out, int status)
 	    "       vanctl -h | --help | --version\n"
 	    "  show vans | ports | members | stats | fdb [VAN] | neigh [VAN]\n"
 	    "  show peers               vanproxy: tunnels, handshakes, VAN pairs\n"
+	    "  show graph [--dot]       the site (vanproxy: and its peers) as a graph\n"
 	    "  attach VAN TAP [MAC]     vanedge: attach a tap (created if missing)\n"
 	    "  attach VAN --device IFNAME [MAC]\n"
 	    "                           vanedge: attach an existing interface (a\n"
@@ -354,7 +356,10 @@ print_human(int argc, char **argv, const json_t *r)
 			print_peers(r);
 		else if (strcmp(argv[1], "stats") == 0)
 			print_stats(r);
-		else {
+		else if (strcmp(argv[1], "graph") == 0) {
+			if (graph_text(stdout, r, buf, sizeof(buf)) == -1)
+				fprintf(stderr, "vanctl: %s\n", buf);
+		} else {
 			cell(r, buf, sizeof(buf));
 			printf("%s\n", buf);
 		}
@@ -394,7 +399,7 @@ main(int argc, char *argv[])
 	char line[1100], *reply;
 	json_t *doc, *result;
 	json_error_t jerr;
-	bool as_json = false;
+	bool as_json = false, as_dot = false;
 	size_t len = 0;
 	int ch, i, rc;
 
@@ -424,6 +429,10 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc == 0)
 		usage(stderr, 2);
+	if (!graph_args(&argc, argv, &as_dot) || (as_dot && as_json)) {
+		fprintf(stderr, "vanctl: usage: show graph [--dot] (or --json)\n");
+		return 1;
+	}
 	for (i = 0; i < argc; i++) {
 		if (strchr(argv[i], '\n') != NULL || strlen(argv[i]) + len + 2 > sizeof(line) - 1) {
 			fprintf(stderr, "vanctl: request too long or contains a newline\n");
@@ -455,6 +464,13 @@ main(int argc, char *argv[])
 		if (json_dumpf(result, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY) == -1)
 			rc = 1;
 		printf("\n");
+	} else if (as_dot) {
+		char err[256];
+
+		if (graph_dot(stdout, result, err, sizeof(err)) == -1) {
+			fprintf(stderr, "vanctl: %s\n", err);
+			rc = 1;
+		}
 	} else
 		print_human(argc, argv, result);
 	json_decref(doc);

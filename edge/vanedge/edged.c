@@ -613,17 +613,37 @@ edged_reload(struct edged *d, char err[static SETTING_ERR_MAX])
 
 /* -------------------------------------------------------------- control --- */
 
+/*
+ * `show graph`: this edge is named by its underlay address, as its members
+ * know it; an edge listening on every address by its host's name.
+ */
+static json_t *
+edged_graph(struct edged *d)
+{
+	char name[ADDR_STRLEN > 256 ? ADDR_STRLEN : 256];
+
+	if (d->conf->listen.family != 0 && !addr_is_any(&d->conf->listen))
+		addr_str(&d->conf->listen, name);
+	else if (gethostname(name, sizeof(name)) == -1 || name[0] == '\0')
+		snprintf(name, sizeof(name), "this edge");
+	name[sizeof(name) - 1] = '\0';
+	return show_graph(d->br, "edge", name, clock_mono());
+}
+
 static json_t *
 show_request_of(struct edged *d, int argc, char **argv, char *err, size_t errlen)
 {
 	json_t *s;
 	bool mine;
 
+	if (argc == 2 && strcmp(argv[1], "graph") == 0)
+		return edged_graph(d);
 	s = show_request(d->br, d->ctl, argc, argv, edged_port_name, NULL, d,
 	    clock_mono(), &mine, err, errlen);
 	if (!mine) {
-		snprintf(err, errlen,
-		    "usage: show vans|ports|members|stats|fdb [VAN]|neigh [VAN]");
+		snprintf(err, errlen, argc >= 2 && strcmp(argv[1], "graph") == 0 ?
+		    "usage: show graph" :
+		    "usage: show vans|ports|members|stats|graph|fdb [VAN]|neigh [VAN]");
 		return NULL;
 	}
 	if (s != NULL && argc == 2 && strcmp(argv[1], "ports") == 0) {

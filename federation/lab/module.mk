@@ -12,7 +12,7 @@
 # pair's keepalived; qemu.c the QEMU guests and QMP, agent.c the host side
 # of their agent, livemig.c their live migration) and the commands
 # (testbed.c up, down, migrate; report.c, status.c, console.c exec and
-# ctl, check.c, demo.c).
+# ctl, check.c, demo.c, fedgraph.c graph).
 
 LAB_SRCS := federation/lab/lab.c federation/lab/labfed.c federation/lab/labconf.c \
 	federation/lab/labfile.c federation/lab/resume.c federation/lab/proc.c \
@@ -20,14 +20,16 @@ LAB_SRCS := federation/lab/lab.c federation/lab/labfed.c federation/lab/labconf.
 	federation/lab/gateway.c federation/lab/testbed.c federation/lab/report.c \
 	federation/lab/status.c federation/lab/console.c federation/lab/check.c \
 	federation/lab/demo.c federation/lab/agent.c federation/lab/qemu.c \
-	federation/lab/livemig.c federation/lab/labha.c federation/lab/ha.c
+	federation/lab/livemig.c federation/lab/labha.c federation/lab/ha.c \
+	federation/lab/fedgraph.c
 LIBVANLAB := $(B)/libvanlab.a
 
 $(LIBVANLAB): $(LAB_SRCS:%.c=$(B)/%.o)
 
-# libvanproxy.a: the peering files' model, reader and writer (proxy/peering.c).
-$(B)/vanlab: $(B)/federation/lab/vanlab.o $(LIBVANLAB) $(LIBVANPROXY) $(LIBVANCORE) \
-		$(LIBVANCRYPTO)
+# libvanproxy.a: the peering files' model, reader and writer (proxy/peering.c);
+# vanctl's graph.o: the merged federation drawn as vanctl draws a view.
+$(B)/vanlab: $(B)/federation/lab/vanlab.o $(LIBVANLAB) $(LIBVANPROXY) $(VANCTL_GRAPH) \
+		$(LIBVANCORE) $(LIBVANCRYPTO)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 PROGRAMS += $(B)/vanlab

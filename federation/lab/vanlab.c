@@ -3,8 +3,8 @@
  * dispatch to the file each command is the noun of.  Building, tearing
  * down and migrating is testbed.c (and, with several sites, gateway.c for
  * the proxies, `restart` too), the report report.c, status status.c,
- * exec and ctl console.c, check check.c, demo demo.c; the topology model
- * is lab.c, labconf.c and labfed.c.
+ * graph fedgraph.c, exec and ctl console.c, check check.c, demo demo.c;
+ * the topology model is lab.c, labconf.c and labfed.c.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include "federation/lab/check.h"
 #include "federation/lab/console.h"
 #include "federation/lab/demo.h"
+#include "federation/lab/fedgraph.h"
 #include "federation/lab/gateway.h"
 #include "federation/lab/lab.h"
 #include "federation/lab/proc.h"
@@ -34,6 +35,7 @@ struct opts {
 	bool		keep;		/* demo --keep */
 	bool		json;		/* migrate --json */
 	bool		learn;		/* migrate --learn */
+	bool		dot;		/* graph --dot */
 };
 
 struct command {
@@ -142,6 +144,14 @@ cmd_status(struct opts *o, int argc, char **argv)
 }
 
 static int
+cmd_graph(struct opts *o, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return fedgraph_run(o->prefix, o->dot);
+}
+
+static int
 cmd_exec(struct opts *o, int argc, char **argv)
 {
 	return console_exec(o->prefix, argc, argv);
@@ -185,6 +195,7 @@ static const struct command commands[] = {
 	{ "migrate", cmd_migrate, 2, -1, false,
 	  "migrate [--prefix P] [--learn] [--json] VM HOST [VM HOST]..." },
 	{ "report", cmd_report, 0, 0, false, "report [--prefix P]" },
+	{ "graph", cmd_graph, 0, 0, false, "graph [--prefix P] [--dot]" },
 	{ "demo", cmd_demo, 1, 1, false, "demo TOPOLOGY [--prefix P] [--keep]" },
 	{ "restart", cmd_restart, 1, 1, false, "restart [--prefix P] SITE-gw[12]" },
 	{ "check", cmd_check, 1, 1, false,
@@ -229,11 +240,12 @@ main(int argc, char *argv[])
 		{ "proxy", required_argument, NULL, 'g' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "learn", no_argument, NULL, 'l' },
+		{ "dot", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *c;
-	struct opts o = { NULL, NULL, NULL, false, false, false };
+	struct opts o = { NULL, NULL, NULL, false, false, false, false };
 	int ch, nargs;
 
 	if (argc > 0 && argv[0][0] != '\0')
@@ -287,6 +299,11 @@ main(int argc, char *argv[])
 		case 'h':
 			printf("usage: %s %s\n", self, c->usage);
 			return 0;
+		case 'D':
+			if (c->run != cmd_graph)
+				usage(stderr, 2);
+			o.dot = true;
+			break;
 		default:
 			fprintf(stderr, "usage: %s %s\n", self, c->usage);
 			return 2;
