@@ -33,8 +33,8 @@ parse_proxy(struct setting_ctx *c, const config_setting_t *g, struct proxy_conf 
 	    "site_listen", "control", "wg_name", "site_key", "hello_interval",
 	    "dead_after", "fdb_max", "member_routes_max", "dad_moves",
 	    "dad_window", "dad_hold", "log_level", "tunnel_mtu", "route_refresh",
-	    "site_key_compat", "member_flood_rate", "member_learn_rate", "ha",
-	    "drain_file", "metrics", NULL };
+	    "site_key_compat", "site_key_accept", "member_flood_rate",
+	    "member_learn_rate", "ha", "drain_file", "metrics", NULL };
 	const char *name = NULL, *wg_name = NULL, *str = NULL, *drain = NULL;
 	bool has = false;
 
@@ -259,6 +259,9 @@ proxy_conf_print(FILE *f, const struct proxy_conf *conf)
 	fprintf(f, "  wg_name = \"%s\";\n", conf->wg_name);
 	if (conf->site.has_site_key) {
 		fprintf(f, "  site_key = \"%s\";\n", conf->site.site_key_file);
+		if (conf->site.has_accept_key)
+			fprintf(f, "  site_key_accept = \"%s\";\n",
+			    conf->site.accept_key_file);
 		if (conf->site.site_key_compat)
 			fprintf(f, "  site_key_compat = true;\n");
 	}

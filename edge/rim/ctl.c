@@ -1,6 +1,7 @@
 /*
  * ctl.c — see ctl.h.  libevent at the rim: an evconnlistener and one
- * bufferevent per client with a capped line length and a timeout.
+ * bufferevent per client with a capped line length and a timeout.  The
+ * framing and limits are docs/vanctl.md's.
  */
 #include "edge/rim/ctl.h"
 

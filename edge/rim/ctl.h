@@ -7,6 +7,7 @@
  * Envelope: {"ok":true,"result":...} or {"ok":false,"error":"..."}.
  * Requests are capped (CTL_LINE_MAX, CTL_ARGS_MAX), as are concurrent
  * clients (CTL_CLIENTS_MAX) and the time one may take (CTL_TIMEOUT_S).
+ * The protocol, every request and its answer: docs/vanctl.md.
  */
 #ifndef EDGE_RIM_CTL_H
 #define EDGE_RIM_CTL_H

@@ -86,6 +86,9 @@ const struct metric_def metrics_bridge_defs[] = {
 	{ .name = "member_learn_refused_total", .type = METRIC_COUNTER,
 	  .path = "stats.members[address=member].learn_refused",
 	  .help = "LEARNs of the member refused (its share of routes is full)." },
+	{ .name = "member_auth_accepted_total", .type = METRIC_COUNTER,
+	  .path = "stats.members[address=member].auth_accepted",
+	  .help = "Control messages of the member that verified with site_key_accept (a key rotation)." },
 
 	/* show stats: the control socket */
 	{ .name = "control_requests_total", .type = METRIC_COUNTER,
@@ -100,6 +103,9 @@ const struct metric_def metrics_bridge_defs[] = {
 	{ .name = "member_state", .type = METRIC_GAUGE,
 	  .path = "members[address=member].state", .value_label = "state",
 	  .help = "The member's state: 1 for the state it is in." },
+	{ .name = "member_auth_key", .type = METRIC_GAUGE,
+	  .path = "members[address=member].auth_key", .value_label = "key",
+	  .help = "The key the member's last control message verified with: 1 for site_key or site_key_accept." },
 	{ .name = "members_alive", .type = METRIC_GAUGE, .path = "members",
 	  .count = "state=alive", .help = "Members alive." },
 	{ .name = "member_state_seconds", .type = METRIC_GAUGE,

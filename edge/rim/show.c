@@ -214,6 +214,10 @@ show_members(const struct bridge *b, show_member_name mname, void *arg,
 		/* The trailer it seals with, once heard (site key only). */
 		json_object_set_new(o, "auth", mb.auth == NULL ? json_null() :
 		    json_string(mb.auth));
+		/* The key its last message verified with: during a rotation,
+		 * site_key_accept until it sends the new key. */
+		json_object_set_new(o, "auth_key", mb.auth_key == NULL ? json_null() :
+		    json_string(mb.auth_key));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -300,6 +304,8 @@ show_stats(const struct bridge *b, show_member_name mname, void *arg)
 		    "drops", drops_json(s->drops)));
 		json_object_set_new(json_array_get(members, json_array_size(members) - 1),
 		    "learn_refused", json_integer((json_int_t)s->learn_refused));
+		json_object_set_new(json_array_get(members, json_array_size(members) - 1),
+		    "auth_accepted", json_integer((json_int_t)s->auth_accepted));
 	}
 	return json_pack("{s:{s:I, s:I, s:o}, s:o, s:o}",
 	    "global", "rx_msgs", (json_int_t)g->rx_msgs,

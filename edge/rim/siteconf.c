@@ -31,6 +31,37 @@ site_conf_init(struct site_conf *s, const char *control)
 	s->log_level = LOG_LVL_INFO;
 }
 
+/* site_key_accept: a second key, accepted and never sent (a rotation). */
+static bool
+accept_key_read(struct setting_ctx *c, const config_setting_t *g,
+    struct site_conf *s)
+{
+	const config_setting_t *a = config_setting_get_member(g, "site_key_accept");
+	struct wg_key key;
+	bool same;
+
+	if (a == NULL)
+		return true;
+	if (!s->has_site_key)
+		return setting_fail(c, a, "site_key_accept without site_key "
+		    "(the key sent; site_key_accept is only also accepted)");
+	if (!setting_keyfile(c, g, "site_key_accept", s->accept_key_file,
+	    sizeof(s->accept_key_file), &key, &s->has_accept_key))
+		return false;
+	memcpy(s->accept_key, key.b, sizeof(s->accept_key));
+	same = sodium_memcmp(key.b, s->site_key, sizeof(s->site_key)) == 0;
+	sodium_memzero(&key, sizeof(key));
+	if (same) {
+		s->has_accept_key = false;
+		sodium_memzero(s->accept_key, sizeof(s->accept_key));
+		return setting_fail(c, a, "site_key_accept: %s holds the same key as "
+		    "site_key (line %d)", s->accept_key_file,
+		    (int)config_setting_source_line(config_setting_get_member(g,
+		    "site_key")));
+	}
+	return true;
+}
+
 bool
 site_conf_read(struct setting_ctx *c, const config_setting_t *g, struct site_conf *s)
 {
@@ -40,6 +71,7 @@ site_conf_read(struct setting_ctx *c, const config_setting_t *g, struct site_con
 	/* Types first, then values: the first error wins. */
 	if (!setting_str(c, g, "control", &str) ||
 	    !setting_str(c, g, "site_key", &str) ||
+	    !setting_str(c, g, "site_key_accept", &str) ||
 	    !setting_str(c, g, "log_level", &str) ||
 	    !setting_hello(c, g, &s->hello_ms, &s->dead_count) ||
 	    !setting_u32(c, g, "fdb_max", FDB_MAX_MIN, FDB_MAX_LIMIT, &s->fdb_max) ||
@@ -57,7 +89,7 @@ site_conf_read(struct setting_ctx *c, const config_setting_t *g, struct site_con
 		memcpy(s->site_key, key.b, sizeof(s->site_key));
 		sodium_memzero(&key, sizeof(key));
 	}
-	return true;
+	return accept_key_read(c, g, s);
 }
 
 bool
@@ -83,6 +115,7 @@ site_conf_free(struct site_conf *s)
 	s->members = NULL;
 	s->nmembers = 0;
 	sodium_memzero(s->site_key, sizeof(s->site_key));
+	sodium_memzero(s->accept_key, sizeof(s->accept_key));
 }
 
 bool
@@ -147,7 +180,47 @@ static bool
 key_changed(const struct site_conf *old, const struct site_conf *s)
 {
 	return old->has_site_key != s->has_site_key ||
-	    sodium_memcmp(old->site_key, s->site_key, sizeof(s->site_key)) != 0;
+	    sodium_memcmp(old->site_key, s->site_key, sizeof(s->site_key)) != 0 ||
+	    old->has_accept_key != s->has_accept_key ||
+	    sodium_memcmp(old->accept_key, s->accept_key, sizeof(s->accept_key)) != 0;
+}
+
+/* Whether conf s takes key k: as its site key or the one it accepts. */
+static bool
+key_taken(const struct site_conf *s, const uint8_t k[static 32])
+{
+	return (s->has_site_key &&
+	    sodium_memcmp(s->site_key, k, sizeof(s->site_key)) == 0) ||
+	    (s->has_accept_key &&
+	    sodium_memcmp(s->accept_key, k, sizeof(s->accept_key)) == 0);
+}
+
+/*
+ * A step of a rotation (docs/protocol.md §7) keeps the key sent before
+ * accepted and sends a key accepted before: members one step apart still
+ * hear each other.  Anything else cuts this member off from those that
+ * have not made the same change.
+ */
+static void
+key_log(const struct site_conf *old, const struct site_conf *s)
+{
+	if (!s->has_site_key) {
+		log_warn("site key removed: every member needs the same one");
+		return;
+	}
+	if (old->has_site_key && key_taken(s, old->site_key) &&
+	    key_taken(old, s->site_key)) {
+		if (s->has_accept_key)
+			log_info("site key: sealing with %s, also accepting %s",
+			    s->site_key_file, s->accept_key_file);
+		else
+			log_info("site key: sealing with and accepting %s only",
+			    s->site_key_file);
+		return;
+	}
+	log_warn("site key changed: members that do not accept %s refuse our "
+	    "messages, and we theirs unless we accept their key (a rotation "
+	    "adds the new key as site_key_accept first)", s->site_key_file);
 }
 
 void
@@ -155,18 +228,18 @@ site_conf_apply(struct bridge *b, const struct site_conf *old,
     const struct site_conf *s)
 {
 	if (old != NULL && key_changed(old, s))
-		log_warn("site key %s: every member needs the same one",
-		    s->has_site_key ? "changed" : "removed");
+		key_log(old, s);
 	if (old == NULL || key_changed(old, s) ||
 	    old->site_key_compat != s->site_key_compat)
 		bridge_set_auth(b, s->has_site_key ? s->site_key : NULL,
-		    s->site_key_compat);
+		    s->has_accept_key ? s->accept_key : NULL, s->site_key_compat);
 	log_set_level(s->log_level);
 	site_trace_sync(b);
 	log_debug("settings applied: hello_ms %u, dead_count %u, dad %u moves in %u s, "
 	    "hold %u s, site key %s, log_level %s", s->hello_ms, s->dead_count,
 	    s->dad_moves, s->dad_window_s, s->dad_hold_s,
-	    s->has_site_key ? "on" : "off", log_level_str(s->log_level));
+	    !s->has_site_key ? "off" : s->has_accept_key ? "on (and an accepted one)" :
+	    "on", log_level_str(s->log_level));
 	if (old == NULL)
 		return;
 	if (old->fdb_max != s->fdb_max)

@@ -38,6 +38,10 @@ struct site_conf {
 	bool		has_site_key;
 	bool		site_key_compat;	/* version 1 trailers too (upgrade) */
 	uint8_t		site_key[32];	/* read from site_key_file; wiped */
+	/* site_key_accept: also accepted, never sent (a rotation) */
+	char		accept_key_file[SITE_KEYFILE_MAX];	/* "" = none */
+	bool		has_accept_key;
+	uint8_t		accept_key[32];	/* read from accept_key_file; wiped */
 	enum log_level	log_level;
 	struct van_addr	*members;
 	unsigned	nmembers;
@@ -60,8 +64,9 @@ void	site_conf_init(struct site_conf *, const char *control);
 /*
  * The shared settings of the daemon's group g (`edge`, `proxy`): control,
  * hello_interval, dead_after, fdb_max, member_*, dad_*, site_key (a key
- * file: edge/rim/setting.h's checks), site_key_compat, log_level.  The
- * caller checks that g holds no unknown name.
+ * file: edge/rim/setting.h's checks), site_key_accept (another, only with
+ * site_key and not the same key), site_key_compat, log_level.  The caller
+ * checks that g holds no unknown name.
  */
 bool	site_conf_read(struct setting_ctx *, const config_setting_t *g,
 	    struct site_conf *);
@@ -89,9 +94,11 @@ bool	site_van_unique(struct setting_ctx *, const config_setting_t *s,
 /* The bridge settings conf sets (b's hello_ms ... member_learn_rate). */
 void	site_conf_bridge(const struct site_conf *, struct bridge_conf *);
 /*
- * What applies at once besides bridge_set_conf: the site key (a change is
- * warned about: every member needs it), the log level; what needs a
- * restart is warned about (old NULL: at the start).
+ * What applies at once besides bridge_set_conf: the site key and the key
+ * accepted besides it (a step of a rotation is logged; any other change
+ * is warned about: every member needs the same key), the log level; what
+ * needs a restart is warned about (old NULL: at the start).  A change of
+ * the keys alone touches no route, membership or epoch.
  */
 void	site_conf_apply(struct bridge *, const struct site_conf *old,
 	    const struct site_conf *);

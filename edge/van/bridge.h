@@ -64,7 +64,9 @@ struct bridge_conf {
 	/* Site key: set with bridge_set_auth, which forgets derived keys. */
 	bool		auth;		/* seal and check control */
 	bool		auth_compat;	/* also version 1 (site_key_compat) */
-	uint8_t		site_key[WIRE_KEY_LEN];
+	bool		auth_accept;	/* accept_key set (site_key_accept) */
+	uint8_t		site_key[WIRE_KEY_LEN];	/* sealed with and accepted */
+	uint8_t		accept_key[WIRE_KEY_LEN];	/* accepted, never sent */
 };
 
 enum bridge_act_kind {
@@ -253,11 +255,16 @@ void	bridge_member_self(struct bridge *, uint32_t m, const struct van_addr *);
 /* Our address toward m: its self, else conf.self (family 0: none known). */
 const struct van_addr *bridge_member_self_get(const struct bridge *, uint32_t m);
 /*
- * The site key (NULL: none) and whether version 1 trailers are still
- * accepted and, to members not heard with version 2 yet, sent
- * (docs/protocol.md §7, "Upgrading a site").  Forgets every derived key.
+ * The site key (NULL: none), a second key accepted besides it but never
+ * sealed with (accept, NULL: none; only with a key: the rotation window of
+ * docs/protocol.md §7, "Rotating the site key"), and whether version 1
+ * trailers are still accepted and, to members not heard with version 2
+ * yet, sent ("Upgrading a site").  Forgets every derived key and which key
+ * each member's last message verified with; keeps the counters, the replay
+ * windows and the epochs (a key change is not a restart).
  */
-void	bridge_set_auth(struct bridge *, const uint8_t *key, bool compat);
+void	bridge_set_auth(struct bridge *, const uint8_t *key, const uint8_t *accept,
+	    bool compat);
 /*
  * What peer m may claim (docs/proxy.md §5): copied; NULL or lists not set
  * are the default (what no other peer's list and no binding of this site
@@ -342,6 +349,9 @@ struct bridge_member_view {
 	uint32_t	routes_max;	/* peers: its own limit, 0: the site's */
 	uint32_t	frame_max;	/* peers: largest frame its tunnel carries */
 	const char	*auth;		/* its trailer, NULL: no site key or not heard */
+	const char	*auth_key;	/* the key its last message verified with:
+					   "site_key", "site_key_accept"; NULL:
+					   no site key or not heard since set */
 	const struct member_stats *stats;
 };
 

@@ -78,13 +78,17 @@ struct bridge_member {
 	 * Site key (docs/protocol.md §7): our address as it knows us, the
 	 * pair keys of both directions (derived when first needed), our
 	 * counter toward it; v2: it sealed with its pair key (site_key_compat
-	 * then sends it version 2 too).
+	 * then sends it version 2 too).  rx_acc: its direction's pair key of
+	 * the accepted key (conf.accept_key), derived with rx_key; rx_by:
+	 * the key its last message accepted verified with.
 	 */
 	struct van_addr	self;		/* family 0: conf.self */
 	struct van_addr	rx_to;		/* the address rx_key is for */
 	bool		tx_ok, rx_ok, v2;
+	uint8_t		rx_by;		/* SITEKEY_BY_* */
 	uint8_t		tx_key[WIRE_KEY_LEN];
 	uint8_t		rx_key[WIRE_KEY_LEN];
+	uint8_t		rx_acc[WIRE_KEY_LEN];
 	uint64_t	tx_counter;
 	uint32_t	interval_ms;	/* its HELLO interval */
 	uint32_t	van_count;	/* our view of its VAN set */
@@ -371,10 +375,18 @@ void		member_van_configured(struct bridge *, uint32_t van_id, bool added);
 int		member_auth_in(struct bridge *, uint32_t m, const struct van_addr *to,
 		    const uint8_t *msg, const struct wire_msg *, monotime_t now);
 
-/* sitekey.c: seal for m (see there); check the tag of what m sent to `to`. */
+/* Which key a member's message verified with (bridge_member.rx_by). */
+enum sitekey_by {
+	SITEKEY_BY_NONE = 0,	/* not heard since the keys were set */
+	SITEKEY_BY_SITE,	/* site_key */
+	SITEKEY_BY_ACCEPT,	/* site_key_accept */
+};
+
+/* sitekey.c: seal for m (see there); check the tag of what m sent to `to`
+ * (*by: the key it verified with). */
 size_t		sitekey_seal(struct bridge *, uint32_t m, uint8_t *msg, size_t len,
 		    size_t cap, int *pass);
 int		sitekey_check(struct bridge *, uint32_t m, const struct van_addr *to,
-		    const uint8_t *msg, const struct wire_msg *);
+		    const uint8_t *msg, const struct wire_msg *, enum sitekey_by *by);
 
 #endif /* EDGE_VAN_BRIDGE_INT_H */

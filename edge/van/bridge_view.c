@@ -120,6 +120,9 @@ bridge_member_view(const struct bridge *b, uint32_t m, struct bridge_member_view
 	out->frame_max = mb->frame_max;
 	out->auth = !b->conf.auth || mb->peer || mb->epoch == 0 ? NULL :
 	    mb->v2 ? "pair-key" : "site-key";
+	out->auth_key = !b->conf.auth || mb->peer ? NULL :
+	    mb->rx_by == SITEKEY_BY_SITE ? "site_key" :
+	    mb->rx_by == SITEKEY_BY_ACCEPT ? "site_key_accept" : NULL;
 	out->stats = &mb->stats;
 	return true;
 }

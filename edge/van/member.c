@@ -402,8 +402,10 @@ member_epoch(struct bridge *b, uint32_t m, uint64_t epoch, monotime_t now)
 
 /*
  * With a site key, a control message of member m must carry a tag that
- * verifies (sitekey_check), from m's current boot epoch, with a counter not
- * seen before in that epoch.  A newer epoch is a restart, and only an
+ * verifies (sitekey_check: with the site key or the accepted one), from m's
+ * current boot epoch, with a counter not seen before in that epoch — one
+ * window whatever the key, as the sender's counter runs on across a key
+ * change.  A newer epoch is a restart, and only an
  * authenticated HELLO says so (at most one an interval): any other message
  * of an epoch not announced yet is dropped.  Returns 0 or the drop reason.
  * Without a key, trailers are not checked.
@@ -413,11 +415,12 @@ member_auth_in(struct bridge *b, uint32_t m, const struct van_addr *to,
     const uint8_t *msg, const struct wire_msg *wm, monotime_t now)
 {
 	struct bridge_member *mb = &b->member[m];
+	enum sitekey_by by;
 	int err;
 
 	if (!b->conf.auth || mb->peer)
 		return 0;
-	if ((err = sitekey_check(b, m, to, msg, wm)) != 0)
+	if ((err = sitekey_check(b, m, to, msg, wm, &by)) != 0)
 		return err;
 	if (wm->hdr.type == WIRE_HELLO && wm->body.hello.epoch != wm->auth.epoch)
 		return WIRE_ERR_BODY;
@@ -433,6 +436,10 @@ member_auth_in(struct bridge *b, uint32_t m, const struct van_addr *to,
 		return DROP_REPLAY;
 	if (wm->pair)
 		mb->v2 = true;
+	/* What says when the old key may go (docs/protocol.md §7). */
+	mb->rx_by = (uint8_t)by;
+	if (by == SITEKEY_BY_ACCEPT)
+		mb->stats.auth_accepted++;
 	return 0;
 }
 

@@ -3,8 +3,9 @@
  * (docs/protocol.md §7): each member's address as the other end knows it
  * (its identity in the pair keys), sealing what we send to a member and
  * checking what it sends us, with the pair keys (version 2) or, during a
- * rolling upgrade (site_key_compat), the site key itself (version 1).
- * Pure; keys come from the I/O layer (bridge_set_auth).
+ * rolling upgrade (site_key_compat), the site key itself (version 1);
+ * during a rotation a second key (site_key_accept) is accepted too, never
+ * sealed with.  Pure; keys come from the I/O layer (bridge_set_auth).
  */
 #include "edge/van/bridge.h"
 #include "edge/van/bridge_int.h"
@@ -38,23 +39,38 @@ bridge_member_self(struct bridge *b, uint32_t m, const struct van_addr *self)
 }
 
 void
-bridge_set_auth(struct bridge *b, const uint8_t *key, bool compat)
+bridge_set_auth(struct bridge *b, const uint8_t *key, const uint8_t *accept,
+    bool compat)
 {
 	uint32_t m;
 
 	b->conf.auth = key != NULL;
 	b->conf.auth_compat = key != NULL && compat;
+	b->conf.auth_accept = key != NULL && accept != NULL;
 	if (key != NULL)
 		memcpy(b->conf.site_key, key, WIRE_KEY_LEN);
 	else
 		sodium_memzero(b->conf.site_key, sizeof(b->conf.site_key));
+	if (b->conf.auth_accept)
+		memcpy(b->conf.accept_key, accept, WIRE_KEY_LEN);
+	else
+		sodium_memzero(b->conf.accept_key, sizeof(b->conf.accept_key));
+	/*
+	 * Derived keys go; counters, replay windows and epochs stay: a
+	 * member's counter runs per epoch, whatever key seals it, so what was
+	 * accepted before the change is a replay after it too.  v2 stays
+	 * while there is a key: a member's trailer version is its own.
+	 */
 	for (m = 0; m < b->conf.member_max; m++) {
 		struct bridge_member *mb = &b->member[m];
 
 		mb->tx_ok = mb->rx_ok = false;
-		mb->v2 = false;
+		if (key == NULL)
+			mb->v2 = false;
+		mb->rx_by = SITEKEY_BY_NONE;
 		sodium_memzero(mb->tx_key, sizeof(mb->tx_key));
 		sodium_memzero(mb->rx_key, sizeof(mb->rx_key));
+		sodium_memzero(mb->rx_acc, sizeof(mb->rx_acc));
 	}
 }
 
@@ -95,7 +111,7 @@ sitekey_seal(struct bridge *b, uint32_t m, uint8_t *msg, size_t len, size_t cap,
 	    mb->tx_key, true);
 }
 
-/* The key of what m sends to `to` (NULL: to the address it knows us by). */
+/* The keys of what m sends to `to` (NULL: to the address it knows us by). */
 static bool
 rx_key(struct bridge *b, uint32_t m, const struct van_addr *to)
 {
@@ -111,6 +127,8 @@ rx_key(struct bridge *b, uint32_t m, const struct van_addr *to)
 	pair_id(from, &mb->addr);
 	pair_id(id, to);
 	wire_auth_pair_key(mb->rx_key, b->conf.site_key, from, id);
+	if (b->conf.auth_accept)
+		wire_auth_pair_key(mb->rx_acc, b->conf.accept_key, from, id);
 	mb->rx_to = *to;
 	mb->rx_ok = true;
 	return true;
@@ -120,23 +138,38 @@ rx_key(struct bridge *b, uint32_t m, const struct van_addr *to)
  * With a site key, a control message of member m (not a peer) must carry a
  * tag that verifies with the key of m's direction of the pair towards the
  * address it came to (version 1, the site key's own, only with
- * site_key_compat).  Returns 0 or the drop reason; member_auth_in goes on
- * with the epoch and the counter.
+ * site_key_compat) — of the site key or, in a rotation, of the accepted
+ * key (*by says which; the site key is tried first: it is the one every
+ * member ends up with).  Returns 0 or the drop reason; member_auth_in goes
+ * on with the epoch and the counter, which are the sender's whatever key
+ * sealed them.
  */
 int
 sitekey_check(struct bridge *b, uint32_t m, const struct van_addr *to,
-    const uint8_t *msg, const struct wire_msg *wm)
+    const uint8_t *msg, const struct wire_msg *wm, enum sitekey_by *by)
 {
 	struct bridge_member *mb = &b->member[m];
+	const uint8_t *site, *acc;
 
+	*by = SITEKEY_BY_NONE;
 	if (!wm->has_auth)
 		return DROP_NO_AUTH;
 	if (wm->pair) {
-		if (!rx_key(b, m, to) || !wire_auth_check(msg, wm, mb->rx_key))
+		if (!rx_key(b, m, to))
 			return DROP_BAD_AUTH;
+		site = mb->rx_key;
+		acc = mb->rx_acc;
 	} else if (!b->conf.auth_compat)
 		return DROP_OLD_AUTH;
-	else if (!wire_auth_check(msg, wm, b->conf.site_key))
+	else {
+		site = b->conf.site_key;
+		acc = b->conf.accept_key;
+	}
+	if (wire_auth_check(msg, wm, site))
+		*by = SITEKEY_BY_SITE;
+	else if (b->conf.auth_accept && wire_auth_check(msg, wm, acc))
+		*by = SITEKEY_BY_ACCEPT;
+	else
 		return DROP_BAD_AUTH;
 	return 0;
 }

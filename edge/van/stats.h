@@ -95,6 +95,8 @@ struct member_stats {
 	uint64_t	deaths;		/* declared dead */
 	uint64_t	syncs;		/* JOIN resyncs requested */
 	uint64_t	learn_refused;	/* its routes at the per-member limit */
+	uint64_t	auth_accepted;	/* control messages that verified with
+					   site_key_accept (a rotation) */
 };
 
 struct port_stats {

@@ -205,7 +205,8 @@ static const struct column neigh_cols[] = {
 static const struct column members_cols[] = {
 	{ "address", "MEMBER" }, { "state", "STATE" }, { "state_ms", "FOR-MS" },
 	{ "vans", "VANS" }, { "shared", "SHARED" }, { "routes", "ROUTES" },
-	{ "hello_age_ms", "HELLO-AGE-MS" }, { "epoch", "EPOCH" }, { NULL, NULL },
+	{ "hello_age_ms", "HELLO-AGE-MS" }, { "epoch", "EPOCH" },
+	{ "auth_key", "KEY" }, { NULL, NULL },
 };
 static const struct column van_stats_cols[] = {
 	{ "id", "VAN" }, { "name", "NAME" }, { "frames_in", "IN" },

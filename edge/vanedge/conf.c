@@ -24,8 +24,8 @@ parse_edge(struct setting_ctx *c, const config_setting_t *g, struct edge_conf *c
 	static const char *const known[] = { "listen", "control", "hello_interval",
 	    "dead_after", "fdb_max", "offload", "log_level", "site_key",
 	    "member_routes_max", "dad_moves", "dad_window", "dad_hold",
-	    "underlay_mtu", "arp_proxy", "site_key_compat", "member_flood_rate",
-	    "member_learn_rate", "metrics", NULL };
+	    "underlay_mtu", "arp_proxy", "site_key_compat", "site_key_accept",
+	    "member_flood_rate", "member_learn_rate", "metrics", NULL };
 	const char *listen = NULL;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -286,6 +286,9 @@ edge_conf_print(FILE *f, const struct edge_conf *conf)
 	fprintf(f, "  offload = %s;\n", conf->offload ? "true" : "false");
 	if (conf->site.has_site_key) {
 		fprintf(f, "  site_key = \"%s\";\n", conf->site.site_key_file);
+		if (conf->site.has_accept_key)
+			fprintf(f, "  site_key_accept = \"%s\";\n",
+			    conf->site.accept_key_file);
 		if (conf->site.site_key_compat)
 			fprintf(f, "  site_key_compat = true;\n");
 	}

@@ -1295,6 +1295,196 @@ test_site_key_compat(void **state)
 	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_BAD_AUTH], 0);
 }
 
+/* The last message host `from` sent host `to` of type t, delivered or not. */
+static const struct qmsg *
+last_sent(int from, int to, int type)
+{
+	int i;
+
+	for (i = qtail - 1; i >= 0 && i >= qtail - QMAX; i--) {
+		const struct qmsg *m = &q[i % QMAX];
+
+		if (m->from == from && m->to == to && (m->buf[0] & 0x0f) == type)
+			return m;
+	}
+	return NULL;
+}
+
+/* Drops of `reason` on host h from every other host. */
+static uint64_t
+drops_from_all(int h, int reason)
+{
+	uint64_t n = 0;
+	int j;
+
+	for (j = 0; j < nhosts; j++)
+		if (j != h)
+			n += hosts[h].b.member[member_of(h, j)].stats.drops[reason];
+	return n;
+}
+
+/* Every host sees every other alive, never restarted or dead. */
+static void
+assert_site_whole(void)
+{
+	int i, j;
+
+	for (i = 0; i < nhosts; i++)
+		for (j = 0; j < nhosts; j++) {
+			const struct bridge_member *mb;
+
+			if (i == j)
+				continue;
+			mb = &hosts[i].b.member[member_of(i, j)];
+			assert_int_equal(mb->state, MEMBER_ALIVE);
+			assert_int_equal(mb->stats.restarts, 0);
+			assert_int_equal(mb->stats.deaths, 0);
+		}
+}
+
+/* What host h's member entry of host j says: the key its last message took. */
+static const char *
+auth_key(int h, int j)
+{
+	struct bridge_member_view v;
+
+	assert_true(bridge_member_view(&hosts[h].b, (uint32_t)member_of(h, j), &v));
+	return v.auth_key == NULL ? "-" : v.auth_key;
+}
+
+/*
+ * Rotating the site key (docs/protocol.md §7): add the new key as accepted,
+ * swap (new sent, old accepted), drop the old — one host after another at
+ * each step, and nothing is refused, no member goes dead, no route goes.
+ * Counters run on across the swap: a message of before, sealed with the
+ * old key, is a replay while that key is accepted and a bad tag after.
+ * Each member's entry says which key its last message verified with.
+ */
+static void
+test_site_key_rotation(void **state)
+{
+	static const uint8_t k1[32] = "site key of the unit test, 32 B";
+	static const uint8_t k2[32] = "the next site key, also 32 bytes";
+	uint8_t old[WIRE_MSG_MAX];
+	const struct qmsg *qm;
+	size_t old_len;
+	uint64_t acc;
+	int i, m;
+
+	(void)state;
+	site_key = k1;
+	site(3);
+	start_all();
+	port(0, 100, 0x11);
+	port(1, 100, 0x21);
+	port(2, 100, 0x31);
+	advance(MONO_SEC(2));
+	m = member_of(0, 1);
+	assert_int_equal(entry(0, 100, 0x21)->where, (uint32_t)m);
+	assert_string_equal(auth_key(0, 1), "site_key");
+	assert_non_null(qm = last_sent(1, 0, WIRE_HELLO));	/* delivered */
+	memcpy(old, qm->buf, qm->len);
+	old_len = qm->len;
+
+	/* 1. The new key accepted everywhere; nothing sent with it yet. */
+	for (i = 0; i < 3; i++) {
+		bridge_set_auth(&hosts[i].b, k1, k2, false);
+		advance(MONO_MS(300));
+	}
+	advance(MONO_SEC(2));
+	assert_string_equal(auth_key(0, 1), "site_key");
+	assert_int_equal(hosts[0].b.member[m].stats.auth_accepted, 0);
+
+	/* 2. Swapped on host 1 only: the others take its messages with the
+	 * accepted key, it takes theirs with its accepted (the old) one. */
+	bridge_set_auth(&hosts[1].b, k2, k1, false);
+	advance(MONO_SEC(2));
+	assert_string_equal(auth_key(0, 1), "site_key_accept");
+	assert_string_equal(auth_key(2, 1), "site_key_accept");
+	assert_string_equal(auth_key(1, 0), "site_key_accept");
+	assert_true(hosts[0].b.member[m].stats.auth_accepted > 0);
+	assert_string_equal(auth_key(0, 2), "site_key");
+	/* A message of host 1 from before the swap, old key and all: the
+	 * counter was taken, whatever key sealed it. */
+	inject(0, 1, old, old_len);
+	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_REPLAY], 1);
+	for (i = 0; i < 3; i++)
+		if (i != 1) {
+			bridge_set_auth(&hosts[i].b, k2, k1, false);
+			advance(MONO_MS(300));
+		}
+	advance(MONO_SEC(2));
+	acc = hosts[0].b.member[m].stats.auth_accepted;
+	advance(MONO_SEC(2));
+	assert_int_equal(hosts[0].b.member[m].stats.auth_accepted, acc);
+	for (i = 0; i < 3; i++)
+		assert_string_equal(auth_key(i, (i + 1) % 3), "site_key");
+
+	/* 3. The old key dropped: its messages are bad tags now. */
+	for (i = 0; i < 3; i++) {
+		bridge_set_auth(&hosts[i].b, k2, NULL, false);
+		advance(MONO_MS(300));
+	}
+	advance(MONO_SEC(2));
+	inject(0, 1, old, old_len);
+	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_BAD_AUTH], 1);
+	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_REPLAY], 1);
+
+	/* Through it all: nothing else refused, everyone alive, routes kept. */
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(drops_from_all(i, DROP_NO_AUTH), 0);
+		assert_int_equal(drops_from_all(i, DROP_BAD_AUTH), i == 0 ? 1 : 0);
+		assert_int_equal(drops_from_all(i, DROP_NEW_EPOCH), 0);
+	}
+	assert_site_whole();
+	assert_int_equal(entry(0, 100, 0x21)->where, (uint32_t)m);
+	assert_int_equal(entry(2, 100, 0x11)->where, (uint32_t)member_of(2, 0));
+	send_frame(0, 0, 0x21, 0x11, 7);
+	assert_int_equal(delivered(7, NULL, NULL), 1);
+}
+
+/*
+ * A member that skipped step 1 (the new key not accepted) refuses the
+ * messages of those that swapped (bad-auth) and, without their HELLOs,
+ * has them dead; they still take its messages, with the accepted key.
+ */
+static void
+test_site_key_rotation_skipped(void **state)
+{
+	static const uint8_t k1[32] = "site key of the unit test, 32 B";
+	static const uint8_t k2[32] = "the next site key, also 32 bytes";
+	int i;
+
+	(void)state;
+	site_key = k1;
+	site(3);
+	start_all();
+	port(0, 100, 0x11);
+	port(1, 100, 0x21);
+	port(2, 100, 0x31);
+	advance(MONO_SEC(2));
+	for (i = 0; i < 2; i++)		/* host 2 skips step 1 */
+		bridge_set_auth(&hosts[i].b, k1, k2, false);
+	advance(MONO_SEC(1));
+	for (i = 0; i < 2; i++)
+		bridge_set_auth(&hosts[i].b, k2, k1, false);
+	advance(MONO_SEC(5));
+	assert_true(hosts[2].b.member[member_of(2, 0)].stats.drops[DROP_BAD_AUTH] > 0);
+	assert_true(hosts[2].b.member[member_of(2, 1)].stats.drops[DROP_BAD_AUTH] > 0);
+	assert_int_equal(hosts[2].b.member[member_of(2, 0)].state, MEMBER_DEAD);
+	assert_null(entry(2, 100, 0x11));
+	assert_int_equal(drops_from_all(0, DROP_BAD_AUTH), 0);
+	assert_string_equal(auth_key(0, 2), "site_key_accept");
+	assert_string_equal(auth_key(0, 1), "site_key");
+	assert_int_equal(hosts[0].b.member[member_of(0, 2)].state, MEMBER_ALIVE);
+	/* It catches up (both keys, the new one sent): whole again. */
+	bridge_set_auth(&hosts[2].b, k2, k1, false);
+	advance(MONO_SEC(3));
+	assert_int_equal(hosts[2].b.member[member_of(2, 0)].state, MEMBER_ALIVE);
+	assert_int_equal(hosts[2].b.member[member_of(2, 1)].state, MEMBER_ALIVE);
+	assert_string_equal(auth_key(2, 0), "site_key");
+}
+
 /* A restart is said by its HELLO only, and at most once an interval. */
 static void
 test_epoch_changes(void **state)
@@ -1996,6 +2186,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_duplicate_detection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_site_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_other_member, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_site_key_rotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_site_key_rotation_skipped, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_epoch_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_site_key_compat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_wrap_and_jump, setup, teardown),

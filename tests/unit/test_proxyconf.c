@@ -108,6 +108,18 @@ setup(void **state)
 	write_key_file("open.key", 0644, NULL, NULL);
 	write_key_file("b.psk", 0600, NULL, &psk_key);
 	write_key_file("open.psk", 0640, NULL, NULL);
+	{
+		char b64[WG_KEY_B64_LEN + 1], path[128];
+		FILE *f;
+
+		key_to_base64(b64, &psk_key);
+		snprintf(path, sizeof(path), "%s/b-copy.psk", dir);
+		assert_non_null(f = fopen(path, "w"));
+		fprintf(f, "%s\n", b64);
+		fclose(f);
+		assert_int_equal(chmod(path, 0600), 0);
+		sodium_memzero(b64, sizeof(b64));
+	}
 	write_key_file("peer1.key", 0600, &pub, NULL);
 	key_to_base64(pub1, &pub);
 	write_key_file("peer2.key", 0600, &pub, NULL);
@@ -119,7 +131,8 @@ static int
 teardown(void **state)
 {
 	static const char *const files[] = { "proxy.key", "open.key", "b.psk",
-	    "open.psk", "peer1.key", "peer2.key", "proxy.conf", "peering.conf",
+	    "open.psk", "b-copy.psk", "peer1.key", "peer2.key", "proxy.conf",
+	    "peering.conf",
 	    "printed.conf", NULL };
 	char path[128];
 	int i;
@@ -436,6 +449,47 @@ test_print(void **state)
 	free(want);
 }
 
+/*
+ * site_key_accept: read beside site_key, printed after it, the key kept
+ * apart from the site key (it is never sealed with).
+ */
+static void
+test_site_key_accept(void **state)
+{
+	char err[SETTING_ERR_MAX], line[256], *out;
+	struct proxy_conf *conf;
+	struct wg_key k;
+	char b64[WG_KEY_B64_LEN + 1], path[128];
+	FILE *f;
+
+	(void)state;
+	put("proxy.conf", "proxy = { private_key = \"@DIR@/proxy.key\";\n"
+	    "  site_key = \"@DIR@/b.psk\";\n  site_key_accept = \"@DIR@/peer1.key\"; };\n");
+	put("peering.conf", "peers = ( );\n");
+	conf = load("proxy.conf", err);
+	if (conf == NULL)
+		fail_msg("%s", err);
+	assert_true(conf->site.has_site_key);
+	assert_true(conf->site.has_accept_key);
+	assert_memory_equal(conf->site.site_key, psk_key.b, 32);
+	snprintf(path, sizeof(path), "%s/peer1.key", dir);
+	assert_string_equal(conf->site.accept_key_file, path);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(b64, sizeof(b64), f));
+	fclose(f);
+	assert_true(key_from_base64(&k, b64, WG_KEY_B64_LEN));
+	assert_memory_equal(conf->site.accept_key, k.b, 32);
+	key_wipe(&k);
+	out = print_conf(conf);
+	snprintf(line, sizeof(line), "  site_key = \"%s/b.psk\";\n"
+	    "  site_key_accept = \"%s\";\n", dir, path);
+	assert_non_null(strstr(out, line));
+	assert_null(strstr(out, b64));
+	sodium_memzero(b64, sizeof(b64));
+	free(out);
+	proxy_conf_free(conf);
+}
+
 /* ------------------------------------------------------------ errors --- */
 
 struct bad {
@@ -496,6 +550,32 @@ static const struct bad bads[] = {
 	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  site_key = \"@DIR@/open.psk\"; };\n",
 	  NULL, "proxy.conf:2: site_key: @DIR@/open.psk: key file is accessible by "
 	  "group or others (mode 0640); refusing it: chmod 600 it" },
+	/* The rotation window's key (docs/protocol.md §7). */
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n"
+	  "  site_key_accept = \"@DIR@/b.psk\"; };\n", NULL,
+	  "proxy.conf:2: site_key_accept without site_key (the key sent; "
+	  "site_key_accept is only also accepted)" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  site_key = \"@DIR@/b.psk\";\n"
+	  "  site_key_accept = \"@DIR@/b.psk\"; };\n", NULL,
+	  "proxy.conf:3: site_key_accept: @DIR@/b.psk holds the same key as site_key "
+	  "(line 2)" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  site_key = \"@DIR@/b.psk\";\n"
+	  "  site_key_accept = \"@DIR@/b-copy.psk\"; };\n", NULL,
+	  "proxy.conf:3: site_key_accept: @DIR@/b-copy.psk holds the same key as "
+	  "site_key (line 2)" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  site_key = \"@DIR@/b.psk\";\n"
+	  "  site_key_accept = \"@DIR@/none.psk\"; };\n", NULL,
+	  "proxy.conf:3: site_key_accept: @DIR@/none.psk: No such file or directory" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  site_key = \"@DIR@/b.psk\";\n"
+	  "  site_key_accept = \"@DIR@/open.psk\"; };\n", NULL,
+	  "proxy.conf:3: site_key_accept: @DIR@/open.psk: key file is accessible by "
+	  "group or others (mode 0640); refusing it: chmod 600 it" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  site_key = \"@DIR@/b.psk\";\n"
+	  "  site_key_accept = 7; };\n", NULL,
+	  "proxy.conf:3: 'site_key_accept' must be a string" },
+	{ "proxy = { private_key = \"@DIR@/proxy.key\";\n  site_key = \"@DIR@/b.psk\";\n"
+	  "  site_key_accept = \"\"; };\n", NULL,
+	  "proxy.conf:3: site_key_accept: a file name" },
 	{ KEY "members = [ \"10.0.0.1\",\n  \"10.0.0.1:4797\" ];\n", NULL,
 	  "proxy.conf:3: member '10.0.0.1:4797' listed twice" },
 	{ KEY "vans = ( { id = 100; },\n  { id = 100; } );\n", NULL,
@@ -684,6 +764,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_endpoint_name),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_site_key_accept),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_default_key),
 		cmocka_unit_test(test_relative),
