@@ -1,7 +1,7 @@
 #!/bin/sh
-# tests/deps.sh [all|build|lab|bench|ha|metrics] — install the Debian packages that the
+# tests/deps.sh [all|build|lab|bench|ha|metrics|deb] — install the Debian packages that the
 # build, the tests, the lab or the bench need, when they are missing.
-# Called by `make check` (all), `make lab` and `make bench`.  Installs with
+# Called by `make check` (all), `make lab`, `make bench` and `make deb`.  Installs with
 # --no-install-recommends (wireguard-tools would otherwise pull a kernel).
 set -eu
 what=${1:-all}
@@ -21,15 +21,20 @@ ha="keepalived"
 metrics="prometheus curl"
 # The units' check (tests/units.sh): systemd-analyze verify and security.
 units="systemd"
+# The Debian packages (make deb, tests/deb.sh): dpkg-buildpackage and what
+# it checks for (build-essential), dh, lintian; systemd-analyze verifies the
+# installed units.  debian/control has Rules-Requires-Root: no: no fakeroot.
+deb="$build build-essential dpkg-dev debhelper lintian systemd"
 
 case $what in
-all)	pkgs="$build $fuzz $net $guest $ha $metrics $units" ;;
+all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $deb" ;;
 build)	pkgs="$build" ;;
 lab)	pkgs="$build iproute2 iputils-ping procps $guest $ha" ;;
 bench)	pkgs="$build $net $bench_extra" ;;
 ha)	pkgs="$ha" ;;
 metrics) pkgs="$metrics" ;;
-*)	echo "usage: $0 [all|build|lab|bench|ha|metrics]" >&2; exit 2 ;;
+deb)	pkgs="$deb" ;;
+*)	echo "usage: $0 [all|build|lab|bench|ha|metrics|deb]" >&2; exit 2 ;;
 esac
 
 missing=""
