@@ -1,7 +1,7 @@
 #!/bin/sh
-# tests/deps.sh [all|build|lab|bench|ha|metrics|man] — install the Debian packages that the
+# tests/deps.sh [all|build|lab|bench|ha|metrics|man|deb] — install the Debian packages that the
 # build, the tests, the lab or the bench need, when they are missing.
-# Called by `make check` (all), `make lab` and `make bench`.  Installs with
+# Called by `make check` (all), `make lab`, `make bench` and `make deb`.  Installs with
 # --no-install-recommends (wireguard-tools would otherwise pull a kernel).
 set -eu
 what=${1:-all}
@@ -29,16 +29,21 @@ completion="bash python3"
 man="mandoc"
 # The graph scenario (test 93b): dot checks `show graph --dot`, `vanlab graph --dot`.
 graph="graphviz"
+# The Debian packages (make deb, tests/deb.sh): dpkg-buildpackage and what
+# it checks for (build-essential), dh, lintian; systemd-analyze verifies the
+# installed units.  debian/control has Rules-Requires-Root: no: no fakeroot.
+deb="$build build-essential dpkg-dev debhelper lintian systemd"
 
 case $what in
-all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $completion $man $graph" ;;
+all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $completion $man $graph $deb" ;;
 build)	pkgs="$build" ;;
 lab)	pkgs="$build iproute2 iputils-ping procps $guest $ha" ;;
 bench)	pkgs="$build $net $bench_extra" ;;
 ha)	pkgs="$ha" ;;
 metrics) pkgs="$metrics" ;;
 man)	pkgs="$man" ;;
-*)	echo "usage: $0 [all|build|lab|bench|ha|metrics|man]" >&2; exit 2 ;;
+deb)	pkgs="$deb" ;;
+*)	echo "usage: $0 [all|build|lab|bench|ha|metrics|man|deb]" >&2; exit 2 ;;
 esac
 
 missing=""
