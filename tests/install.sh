@@ -50,7 +50,8 @@ check() {
 		echo "0644 $compdir/vanplan"
 		[ "$lab" = 1 ] && echo "0644 $compdir/vanlab"
 		for m in man8/vanedge.8 man5/vanedge.conf.5 man8/vanproxy.8 \
-		    man5/vanproxy.conf.5 man8/vanctl.8 man1/vanplan.1 man5/vanplan.conf.5; do
+		    man5/vanproxy.conf.5 man8/vanctl.8 man1/vanplan.1 man5/vanplan.conf.5 \
+		    man8/vanfed-notify.8; do
 			echo "0644 /usr/share/man/$m"
 		done
 		[ "$lab" = 1 ] && echo "0644 /usr/share/man/man8/vanlab.8"

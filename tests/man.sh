@@ -31,7 +31,8 @@ programs="vanedge edge/vanedge/vanedge.8
 vanproxy proxy/vanproxy.8
 vanctl edge/vanctl/vanctl.8
 vanplan federation/plan/vanplan.1
-vanlab federation/lab/vanlab.8"
+vanlab federation/lab/vanlab.8
+vanfed-notify contrib/keepalived/vanfed-notify.8"
 # PAGE PARSER... (the files whose every function counts)
 settings="edge/vanedge/vanedge.conf.5 edge/vanedge/conf.c
 proxy/vanproxy.conf.5 proxy/conf.c proxy/peering.c
@@ -40,7 +41,7 @@ federation/lab/vanlab.8 federation/lab/labconf.c federation/lab/labfed.c"
 # Files of functions other parsers call to read a group.
 libraries="proxy/peering.c"
 # Every page beside the sources (what `make install` installs).
-pages=$(find edge proxy federation -name '*.[158]' | sort)
+pages=$(find edge proxy federation contrib -name '*.[158]' | sort)
 
 # ------------------------------------------------------------------ lint ---
 if ! command -v mandoc >/dev/null 2>&1; then
