@@ -125,19 +125,14 @@ seen_get(struct heal *h, uint16_t id, uint8_t end, bool create)
 }
 
 /*
- * Is (epoch, seq) newer than (*epoch, *seq)?  Epochs are random: another
- * one is a restart, unless it is the one before (prev): a message of the
- * old process still on its way.
+ * Is (epoch, seq) newer than (cur_epoch, cur_seq)?  A boot epoch is larger
+ * at every start (docs/protocol.md §6): a larger one is a restart, a
+ * smaller one a message of the old process still on its way.
  */
 static bool
-newer(uint64_t epoch, uint32_t seq, uint64_t cur_epoch, uint32_t cur_seq,
-    uint64_t prev_epoch)
+newer(uint64_t epoch, uint32_t seq, uint64_t cur_epoch, uint32_t cur_seq)
 {
-	if (cur_epoch == 0)
-		return true;
-	if (epoch == cur_epoch)
-		return seq > cur_seq;
-	return epoch != prev_epoch;
+	return epoch > cur_epoch || (epoch == cur_epoch && seq > cur_seq);
 }
 
 /* Send n to every peer heal relays over (tree tunnels, standby peers on),
@@ -321,7 +316,7 @@ deliver(struct heal *h, uint32_t from, const struct wire_tunnel *n, uint8_t hop,
 	if ((s = seen_get(h, n->tunnel, n->end, true)) == NULL)
 		return;
 	if (n->state == WIRE_TUN_OFF) {
-		if (!newer(n->epoch, n->seq, s->off_epoch, s->off_seq, 0)) {
+		if (!newer(n->epoch, n->seq, s->off_epoch, s->off_seq)) {
 			h->stats.stale++;
 			return;
 		}
@@ -332,12 +327,10 @@ deliver(struct heal *h, uint32_t from, const struct wire_tunnel *n, uint8_t hop,
 		    n->seq >= t->restore_seq)
 			t->acked = true;
 	} else {
-		if (!newer(n->epoch, n->seq, s->epoch, s->seq, s->prev_epoch)) {
+		if (!newer(n->epoch, n->seq, s->epoch, s->seq)) {
 			h->stats.stale++;
 			return;
 		}
-		if (s->epoch != 0 && s->epoch != n->epoch)
-			s->prev_epoch = s->epoch;	/* it restarted */
 		s->epoch = n->epoch;
 		s->seq = n->seq;
 		s->state = n->state;

@@ -108,7 +108,6 @@ struct heal_seen {
 	uint64_t	epoch;
 	uint32_t	seq;
 	monotime_t	at;
-	uint64_t	prev_epoch;	/* the one before epoch: stale */
 	uint64_t	off_epoch;	/* newest OFF for this end */
 	uint32_t	off_seq;
 };

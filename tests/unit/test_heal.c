@@ -357,7 +357,18 @@ test_restart(void **state)
 	run_until(healed_bc, MONO_SEC(5));
 	/* b's process restarts with b-c still cut: a new epoch, its tunnels
 	 * ask for themselves back and a stays on while c's end is down. */
-	node_start(1);
+	{
+		uint64_t old_epoch = nodes[1].epoch, stale;
+		struct wire_tunnel late = { .tunnel = 2, .end = 0,
+		    .state = WIRE_TUN_DOWN, .epoch = 0, .seq = 999999 };
+
+		node_start(1);
+		run(MONO_MS(500));	/* its first notices are at a */
+		late.epoch = old_epoch;	/* the old process's, still on its way */
+		stale = nodes[0].h.stats.stale;
+		heal_input(&nodes[0].h, 0, &late, 3, now);
+		assert_int_equal(nodes[0].h.stats.stale, stale + 1);
+	}
 	run(MONO_SEC(6));
 	assert_true(healed_bc() || (!carries(1, 2) && carries(3, 0)));
 	assert_true(heal_standby_of(&nodes[3].h, 1)->on);
