@@ -399,6 +399,8 @@ peer_heal_apply(struct proxyd *d, const struct proxy_conf *conf, monotime_t now)
 	}
 	heal_end(d->heal, now);
 	d->heal_next = now;
+	if (d->heal->ntree + d->heal->nsb > 0 && now < d->br_next)
+		d->br_next = now;	/* decided at the next tick */
 }
 
 void
