@@ -307,10 +307,13 @@ heal_map(void *arg, uint32_t m, bool on)
 	if (m >= d->size.member_max || !d->peers[m].used)
 		return;
 	if (on) {
-		if ((cp = proxy_conf_peer(d->heal_conf, d->peers[m].name)) != NULL)
+		if ((cp = proxy_conf_peer(d->heal_conf, d->peers[m].name)) != NULL) {
 			peer_map(d, m, cp, now);
+			bridge_peer_resync(d->br, d->out, m);
+		}
 		return;
 	}
+	/* The routes through it go, and the other peers are told (UNLEARN). */
 	for (v = 0; v < d->size.van_max; v++) {
 		uint32_t id = bridge_van_id(d->br, v);
 

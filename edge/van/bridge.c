@@ -880,7 +880,7 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 		return WIRE_JOIN;
 	}
 	if (wm.hdr.type == WIRE_LEAVE) {
-		member_leave(b, m, wm.hdr.dst_van, now);
+		member_leave(b, o, m, wm.hdr.dst_van, now);
 		return WIRE_LEAVE;
 	}
 	if ((vi = bridge_van_find(b, wm.hdr.dst_van)) < 0) {

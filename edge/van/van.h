@@ -123,6 +123,8 @@ enum wire_tunnel_state {
 #define BRIDGE_DAD_HOLD_MS_DEFAULT	180000	/* ... this long */
 #define BRIDGE_EVENTS		64	/* reports waiting for the I/O layer */
 #define BRIDGE_TRACES		128	/* debug traces waiting for the I/O layer */
+#define BRIDGE_WITHDRAW_MAX	4096	/* UNLEARNs to the other peers for the routes
+					   of a peer that goes (bridge_purge_peer_routes) */
 #define BRIDGE_ICMP_RATE	100	/* "too big" answers per second, all ports */
 /*
  * Every frame the bridge hands out in an action has at least this many

@@ -58,10 +58,11 @@ healed() {
 	[ "$(heal a d)" = "standby on" ] && [ "$(heal d a)" = "standby on" ]
 }
 pairs() {
+	when=$1
 	for p in "b1 10.0.0.13" "b1 10.0.0.14" "b3 10.0.0.14" "b4 10.0.0.11" "r2 10.0.1.14" \
 	    "r4 10.0.1.12"; do
 		set -- $p
-		ping_ok "$1" "$2" || fail "$3: $1 does not reach $2 ($(states))"
+		ping_ok "$1" "$2" || fail "$when: $1 does not reach $2 ($(states))"
 	done
 }
 report() {
