@@ -12,8 +12,10 @@
 # delivered twice.  Then the link comes back: b-c carries again, d-a is
 # off, the streams flow, still no duplicate.  Each stream's outage at each
 # event is reported (a timing figure: `make check` only requires that the
-# streams flow again within WAIT_S); the counters say one failover and one
-# failback; the isolation report is clean throughout.
+# streams flow again within WAIT_S; `make bench` holds them to the bound,
+# HEAL_BOUNDS=1: failover_after + 1 s after the cut, 1 s at the failback);
+# the counters say one failover and one failback; the isolation report is
+# clean throughout.  HEAL_OUTAGES=FILE: "EVENT STREAM OUTAGE_MS BOUND_MS".
 STREAM_SECONDS=120
 . "$(dirname "$0")/lib.sh"
 command -v wg >/dev/null || fail "wg missing (tests/deps.sh all installs it)"
@@ -83,6 +85,9 @@ flowing || fail "the streams do not flow at start"
 
 EV=$TMP/events.json
 : >"$EV"
+OUTAGES=${HEAL_OUTAGES:-$TMP/outages}
+: >"$OUTAGES"
+FAILOVER_MS=$(sed -n 's/^ *failover_after = \([0-9]*\);.*/\1/p' "$W/inventory.conf")000
 # event NAME CMD... — CMD, then until COND (the rest: a function) holds
 # and the three streams flow again, within WAIT_S.
 event() {
@@ -135,7 +140,12 @@ for st in ac da bd; do
 			set -- $(echo "$line" | sed -n 's/^move=[0-9]* vm=\([a-z]*\) .*outage_ms=\([0-9.inf]*\) lost=\([0-9]*\).*/\1 \2 \3/p')
 			[ $# = 3 ] || fail "stream $st: $line"
 			[ "$2" != inf ] || fail "stream $st: $1: never resumed"
-			say "stream $st: $1: outage $2 ms ($3 probes lost), none twice" ;;
+			case $1 in cut) bound=$((FAILOVER_MS + 1000)) ;; *) bound=1000 ;; esac
+			echo "$1 $st $2 $bound" >>"$OUTAGES"
+			say "stream $st: $1: outage $2 ms ($3 probes lost), none twice"
+			[ "${HEAL_BOUNDS:-0}" = 1 ] || continue
+			awk -v o="$2" -v b="$bound" 'BEGIN { exit !(o + 0 <= b + 0) }' ||
+			    fail "stream $st: $1: outage $2 ms, over the bound of $bound ms" ;;
 		*)	say "stream $st: $line" ;;
 		esac
 	done <"$TMP/$st.gaps"
