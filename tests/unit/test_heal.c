@@ -139,11 +139,11 @@ check_forest(void)
 		    (unsigned long long)(now / 1000000));
 }
 
+static void	node_tunnels(int i);
+
 static void
 node_start(int i)
 {
-	static const struct heal_cover cover_a[] = { { 1, 0 }, { 2, 0 }, { 3, 0 } };
-	static const struct heal_cover cover_d[] = { { 1, 1 }, { 2, 1 }, { 3, 1 } };
 	struct node *n = &nodes[i];
 	struct heal_ops ops = { op_heard, op_map, op_send, op_log, op_name, n };
 
@@ -151,6 +151,17 @@ node_start(int i)
 	n->epoch = n->epoch * 31 + 1000 + (uint64_t)i;	/* a new one each start */
 	memset(n->mapped, 0, sizeof(n->mapped));
 	heal_init(&n->h, &ops, n->epoch);
+	node_tunnels(i);
+}
+
+/* Node i's tunnels, as its configuration gives them (start, reload). */
+static void
+node_tunnels(int i)
+{
+	static const struct heal_cover cover_a[] = { { 1, 0 }, { 2, 0 }, { 3, 0 } };
+	static const struct heal_cover cover_d[] = { { 1, 1 }, { 2, 1 }, { 3, 1 } };
+	struct node *n = &nodes[i];
+
 	assert_true(heal_begin(&n->h));
 	switch (i) {
 	case 0:
@@ -378,6 +389,38 @@ test_restart(void **state)
 	assert_true(tree_carries());
 }
 
+/* A reload with the same tunnels, in the middle of a failover, changes
+ * nothing: states, mappings and counters are kept, nothing is said twice. */
+static void
+test_reload(void **state)
+{
+	int i, m0;
+
+	(void)state;
+	run_until(tree_carries, MONO_SEC(5));
+	link_set(1, 2, false);
+	run_until(healed_bc, MONO_SEC(5));
+	m0 = maps;
+	for (i = 0; i < N; i++)
+		node_tunnels(i);
+	assert_true(healed_bc());
+	assert_int_equal(heal_tree_of(&nodes[1].h, 1)->state, HEAL_DOWN);
+	assert_true(heal_standby_of(&nodes[0].h, 1)->on);
+	assert_int_equal(heal_tree_of(&nodes[1].h, 1)->downs, 1);
+	run(MONO_SEC(3));
+	assert_true(healed_bc());
+	/* Mapped as before: a's a-b and standby, b's a-b, c's c-d, d's c-d
+	 * and standby; what carries was mapped again (new pairs of the same
+	 * peering), nothing unmapped. */
+	assert_true(nodes[0].mapped[0] && nodes[0].mapped[1]);
+	assert_true(nodes[1].mapped[0] && !nodes[1].mapped[1]);
+	assert_true(!nodes[2].mapped[0] && nodes[2].mapped[1]);
+	assert_true(nodes[3].mapped[0] && nodes[3].mapped[1]);
+	assert_true(maps > m0);
+	link_set(1, 2, true);
+	run_until(tree_carries, MONO_SEC(10));
+}
+
 int
 main(void)
 {
@@ -387,6 +430,7 @@ main(void)
 		cmocka_unit_test_setup(test_one_way, setup),
 		cmocka_unit_test_setup(test_ends_are_standby_ends, setup),
 		cmocka_unit_test_setup(test_restart, setup),
+		cmocka_unit_test_setup(test_reload, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
