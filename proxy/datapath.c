@@ -74,6 +74,24 @@ peer_out(struct proxyd *d, const struct bridge_act *a, struct wg_now now)
 }
 
 void
+datapath_peer_send(struct proxyd *d, uint32_t m, const uint8_t *msg, size_t len)
+{
+	struct bridge_act a;
+
+	if (!d->active || m >= d->size.member_max || !d->peers[m].used ||
+	    !bridge_member_is_peer(d->br, m))
+		return;
+	memset(&a, 0, sizeof(a));
+	a.kind = BRIDGE_ACT_MEMBER;
+	a.type = WIRE_TUNNEL;
+	a.target = m;
+	a.data = msg;
+	a.data_len = len;
+	peer_out(d, &a, clock_wg_now());
+	tun_flush(d);
+}
+
+void
 datapath_out(struct bridge_out *o, void *arg)
 {
 	struct proxyd *d = arg;
@@ -312,8 +330,9 @@ tun_datagram(struct proxyd *d, uint8_t *pkt, size_t len,
 	}
 	m = (uint32_t)(p - d->peers);
 	/* The VAN codec strips the padding the header counts. */
-	bridge_input_member(d->br, d->out, m, NULL, pkt + rx.off, rx.len,
-	    wnow.mono);
+	if (bridge_input_member(d->br, d->out, m, NULL, pkt + rx.off, rx.len,
+	    wnow.mono) == WIRE_TUNNEL)
+		peer_heal_input(d, m, pkt + rx.off, rx.len, wnow.mono);
 }
 
 void

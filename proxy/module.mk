@@ -6,7 +6,7 @@
 # $(LIBVANCORE)): this file is included before edge/module.mk defines
 # them.  A test's line may use the names: it is expanded at the end.
 PROXY_LIB_SRCS := proxy/uapi_sock.c proxy/conf.c proxy/peering.c proxy/pair.c \
-	proxy/metricdefs.c
+	proxy/metricdefs.c proxy/heal.c
 LIBVANPROXY := $(B)/libvanproxy.a
 $(LIBVANPROXY): $(PROXY_LIB_SRCS:%.c=$(B)/%.o)
 
@@ -31,3 +31,4 @@ PROGRAMS += $(B)/vanfed-notify
 
 # Unit tests: tests/unit/test_NAME.c and what it links (tests/module.mk).
 TEST_test_proxyconf = $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)
+TEST_test_heal = $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)

@@ -26,6 +26,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -186,7 +188,9 @@ peer_add(struct proxyd *d, const struct proxy_peer *cp, struct wg_now wnow)
 	(void)bridge_peer_claims(d->br, (uint32_t)slot, cp->claims);
 	log_info("peer %s added (%s)", cp->name, cp->has_endpoint ?
 	    cp->endpoint_text : "no endpoint: it calls us");
-	peer_map(d, (uint32_t)slot, cp, now);
+	/* A tree tunnel's or a standby peer's pairs: heal's to map (§13). */
+	if (cp->tunnel == 0 && cp->ncovers == 0)
+		peer_map(d, (uint32_t)slot, cp, now);
 	/* Turning it on sends a keepalive: a handshake at once. */
 	if (cp->keepalive != 0)
 		wgdev_peer_set_keepalive(d->dev, handle, cp->keepalive, wnow);
@@ -270,8 +274,146 @@ peer_apply_add(struct proxyd *d, const struct proxy_conf *old,
 			wgdev_peer_set_keepalive(d->dev, p->handle, cp->keepalive, wnow);
 		bridge_peer_limits(d->br, m, cp->macs, cp->flood_rate, cp->learn_rate);
 		(void)bridge_peer_claims(d->br, m, cp->claims);
-		peer_map(d, m, cp, wnow.mono);
+		if ((cp->tunnel == 0 && cp->ncovers == 0) ||
+		    (d->heal != NULL && heal_carries(d->heal, m)))
+			peer_map(d, m, cp, wnow.mono);
 	}
+}
+
+/* ---------------------------------------------------------------- heal --- */
+
+/* Tunnels that heal themselves (§13, proxy/heal.h): heal's ops. */
+static monotime_t
+heal_heard(void *arg, uint32_t m, bool *alive)
+{
+	struct proxyd *d = arg;
+	struct bridge_member_view mv;
+
+	*alive = false;
+	if (!bridge_member_view(d->br, m, &mv))
+		return 0;
+	*alive = mv.state == MEMBER_ALIVE;
+	return mv.last_hello;
+}
+
+static void
+heal_map(void *arg, uint32_t m, bool on)
+{
+	struct proxyd *d = arg;
+	monotime_t now = clock_mono();
+	const struct proxy_peer *cp;
+	uint32_t v;
+
+	if (m >= d->size.member_max || !d->peers[m].used)
+		return;
+	if (on) {
+		if ((cp = proxy_conf_peer(d->heal_conf, d->peers[m].name)) != NULL) {
+			peer_map(d, m, cp, now);
+			bridge_peer_resync(d->br, d->out, m);
+		}
+		return;
+	}
+	/* The routes through it go, and the other peers are told (UNLEARN). */
+	for (v = 0; v < d->size.van_max; v++) {
+		uint32_t id = bridge_van_id(d->br, v);
+
+		if (id != 0 && bridge_peer_van(d->br, m, id) != 0)
+			bridge_peer_unmap(d->br, d->out, m, id, now);
+	}
+}
+
+static void
+heal_send(void *arg, uint32_t m, const struct wire_tunnel *t, uint8_t hop)
+{
+	struct proxyd *d = arg;
+	uint8_t buf[WIRE_HDR_LEN + WIRE_TUNNEL_LEN];
+	struct wire_hdr h;
+	size_t len;
+
+	memset(&h, 0, sizeof(h));
+	h.hop = hop;
+	if ((len = wire_encode_tunnel(buf, sizeof(buf), &h, t)) != 0)
+		datapath_peer_send(d, m, buf, len);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+heal_log(void *arg, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	(void)arg;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_info("%s", line);
+}
+
+static const char *
+heal_name(void *arg, uint32_t m)
+{
+	struct proxyd *d = arg;
+
+	return m < d->size.member_max && d->peers[m].used ? d->peers[m].name : "?";
+}
+
+bool
+peer_heal_ops(struct proxyd *d, uint64_t epoch)
+{
+	struct heal_ops ops = { heal_heard, heal_map, heal_send, heal_log, heal_name,
+	    d };
+
+	if ((d->heal = calloc(1, sizeof(*d->heal))) == NULL)
+		return false;
+	heal_init(d->heal, &ops, epoch);
+	d->heal_next = MONO_NEVER;
+	return true;
+}
+
+void
+peer_heal_apply(struct proxyd *d, const struct proxy_conf *conf, monotime_t now)
+{
+	struct heal_cover cv[HEAL_COVERS_MAX];
+	unsigned i, k;
+	uint32_t m;
+
+	d->heal_conf = conf;
+	(void)heal_begin(d->heal);
+	for (i = 0; i < conf->npeers; i++) {
+		const struct proxy_peer *cp = &conf->peers[i];
+
+		if ((cp->tunnel == 0 && cp->ncovers == 0) ||
+		    peer_by_name(d, cp->name, &m) == NULL)
+			continue;
+		if (cp->tunnel != 0) {
+			if (!heal_tree_add(d->heal, m, (uint16_t)cp->tunnel,
+			    cp->tunnel_end, cp->failover_after, cp->failback_after, now))
+				log_err("peer %s: tunnel %u: more tree tunnels than %u",
+				    cp->name, cp->tunnel, HEAL_TUNNELS_MAX);
+			continue;
+		}
+		for (k = 0; k < cp->ncovers && k < HEAL_COVERS_MAX; k++) {
+			cv[k].id = (uint16_t)cp->covers[k].tunnel;
+			cv[k].end = cp->covers[k].end;
+		}
+		if (!heal_standby_add(d->heal, m, cv, k, now))
+			log_err("peer %s: more standby peers than %u", cp->name,
+			    HEAL_TUNNELS_MAX);
+	}
+	heal_end(d->heal, now);
+	d->heal_next = now;
+	if (d->heal->ntree + d->heal->nsb > 0 && now < d->br_next)
+		d->br_next = now;	/* decided at the next tick */
+}
+
+void
+peer_heal_input(struct proxyd *d, uint32_t m, const uint8_t *msg, size_t len,
+    monotime_t now)
+{
+	struct wire_msg wm;
+
+	if (wire_decode(msg, len, &wm) == WIRE_OK && wm.hdr.type == WIRE_TUNNEL)
+		heal_input(d->heal, m, &wm.body.tunnel, wm.hdr.hop, now);
 }
 
 void
@@ -381,6 +523,42 @@ local_json(const struct wg_endpoint *ep)
 	return json_string(s);
 }
 
+/*
+ * A peer's part in tunnels that heal themselves (§13): "heal" as one
+ * cell ("tunnel 2 up", "standby off", "-"), and "tunnel" or "standby".
+ */
+static void
+heal_show(struct proxyd *d, uint32_t m, json_t *o, monotime_t now)
+{
+	const struct heal_tree *t = heal_tree_of(d->heal, m);
+	const struct heal_standby *s = heal_standby_of(d->heal, m);
+	char cell[48];
+	json_t *cv;
+	unsigned i;
+
+	if (t != NULL) {
+		snprintf(cell, sizeof(cell), "tunnel %u %s", t->id, heal_state_str(t->state));
+		json_object_set_new(o, "tunnel", json_pack("{s:i, s:i, s:s, s:b, s:I, "
+		    "s:I, s:I, s:I, s:I}", "id", (int)t->id, "end", (int)t->end,
+		    "state", heal_state_str(t->state), "carries", t->mapped,
+		    "state_ms", (json_int_t)mono_to_ms(now - t->since),
+		    "downs", (json_int_t)t->downs, "ups", (json_int_t)t->ups,
+		    "failover_after", (json_int_t)(t->failover / MONO_SEC(1)),
+		    "failback_after", (json_int_t)(t->failback / MONO_SEC(1))));
+	} else if (s != NULL) {
+		snprintf(cell, sizeof(cell), "standby %s", s->on ? "on" : "off");
+		cv = json_array();
+		for (i = 0; i < s->ncover; i++)
+			json_array_append_new(cv, json_pack("{s:i, s:i}", "tunnel",
+			    (int)s->cover[i].id, "end", (int)s->cover[i].end));
+		json_object_set_new(o, "standby", json_pack("{s:b, s:I, s:I, s:o}",
+		    "on", s->on, "state_ms", (json_int_t)mono_to_ms(now - s->since),
+		    "ons", (json_int_t)s->ons, "covers", cv));
+	} else
+		snprintf(cell, sizeof(cell), "-");
+	json_object_set_new(o, "heal", json_string(cell));
+}
+
 json_t *
 peer_show(struct proxyd *d)
 {
@@ -444,6 +622,7 @@ peer_show(struct proxyd *d)
 			    "joined", bridge_van_joined(d->br, v, m)));
 		}
 		json_object_set_new(o, "vans", vans);
+		heal_show(d, m, o, now);
 		sodium_memzero(&info, sizeof(info));
 		json_array_append_new(arr, o);
 	}
@@ -509,7 +688,8 @@ peer_tunnel_stats(struct proxyd *d)
 		if (d->wg_events[i] != 0)
 			json_object_set_new(events, wgdev_event_str((enum wgdev_event)i),
 			    json_integer((json_int_t)d->wg_events[i]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:o, "
+	    "s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "rx_datagrams", (json_int_t)d->tun_rx_count,
 	    "tx_datagrams", (json_int_t)d->tun_tx_count,
 	    "gso_sends", (json_int_t)d->tun_tx.tx.gso_sends,
@@ -519,7 +699,13 @@ peer_tunnel_stats(struct proxyd *d)
 	    "tx_errors", (json_int_t)d->tun_tx_errors,
 	    "uapi_refused", (json_int_t)d->uapi_refused,
 	    "orphans", (json_int_t)d->tun_data_orphans,
-	    "drops_total", (json_int_t)total, "drops", drops, "events", events);
+	    "drops_total", (json_int_t)total, "drops", drops, "events", events,
+	    "heal", "notices_rx", (json_int_t)d->heal->stats.rx,
+	    "notices_tx", (json_int_t)d->heal->stats.tx,
+	    "relayed", (json_int_t)d->heal->stats.relayed,
+	    "stale", (json_int_t)d->heal->stats.stale,
+	    "unknown", (json_int_t)d->heal->stats.unknown,
+	    "table_full", (json_int_t)d->heal->stats.table_full);
 }
 
 /* ---------------------------------------------------------------- UAPI --- */

@@ -251,11 +251,110 @@ read_claims(struct setting_ctx *c, const config_setting_t *g, struct proxy_peer 
 	    &cl->has_prefixes, claim_prefix, cl->prefix, sizeof(cl->prefix[0]));
 }
 
+/*
+ * tunnel = { id = N; end = 0|1; failover_after = S; failback_after = S; }:
+ * this peering is tree tunnel N of the plan, we its end `end`.
+ */
+static bool
+read_tunnel(struct reading *r, const config_setting_t *g, struct proxy_peer *p)
+{
+	static const char *const known[] = { "id", "end", "failover_after",
+	    "failback_after", NULL };
+	struct setting_ctx *c = r->c;
+	uint32_t end = 2;
+	unsigned i;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return setting_fail(c, g, "'tunnel' must be a group { id = N; end = "
+		    "0|1; }");
+	if (!setting_only_known(c, g, known))
+		return false;
+	if (config_setting_get_member(g, "id") == NULL)
+		return setting_fail(c, g, "tunnel without 'id' (the plan's tunnel ID)");
+	if (config_setting_get_member(g, "end") == NULL)
+		return setting_fail(c, g, "tunnel without 'end' (0 or 1: ours)");
+	p->failover_after = PROXY_FAILOVER_AFTER_DEFAULT;
+	p->failback_after = PROXY_FAILBACK_AFTER_DEFAULT;
+	if (!setting_u32(c, g, "id", 1, PROXY_TUNNEL_ID_MAX, &p->tunnel) ||
+	    !setting_u32(c, g, "end", 0, 1, &end) ||
+	    !setting_u32(c, g, "failover_after", 1, PROXY_FAILOVER_MAX,
+	    &p->failover_after) ||
+	    !setting_u32(c, g, "failback_after", 1, PROXY_FAILOVER_MAX,
+	    &p->failback_after))
+		return false;
+	p->tunnel_end = (uint8_t)end;
+	for (i = 0; i + 1 < r->npeers; i++)
+		if (r->peers[i].tunnel == p->tunnel)
+			return setting_fail(c, config_setting_get_member(g, "id"),
+			    "tunnel %u is peer '%s''s already (line %d)", p->tunnel,
+			    r->peers[i].name, r->peers[i].line);
+	return true;
+}
+
+/*
+ * standby = ( { tunnel = N; end = 0|1; }, ... ): a standby peer, whose VAN
+ * pairs apply only while end `end` of one of these tree tunnels says the
+ * tunnel is down.
+ */
+static bool
+read_standby(struct reading *r, const config_setting_t *l, struct proxy_peer *p)
+{
+	static const char *const known[] = { "tunnel", "end", NULL };
+	struct setting_ctx *c = r->c;
+	unsigned i, j, k;
+	int n;
+
+	if (config_setting_type(l) != CONFIG_TYPE_LIST)
+		return setting_fail(c, l, "'standby' must be a list ( { tunnel = N; "
+		    "end = 0|1; }, ... )");
+	if ((n = config_setting_length(l)) == 0)
+		return setting_fail(c, l, "'standby' names no tunnel");
+	if (n > PROXY_COVERS_MAX)
+		return setting_fail(c, l, "'standby' of more than %d tunnels",
+		    PROXY_COVERS_MAX);
+	if ((p->covers = calloc((size_t)n, sizeof(*p->covers))) == NULL)
+		return setting_fail(c, l, "out of memory");
+	for (i = 0; i < (unsigned)n; i++) {
+		const config_setting_t *g = config_setting_get_elem(l, i);
+		struct proxy_cover *cv = &p->covers[i];
+		uint32_t end = 2;
+
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+			return setting_fail(c, g, "a standby entry is a group { tunnel "
+			    "= N; end = 0|1; }");
+		if (!setting_only_known(c, g, known))
+			return false;
+		if (config_setting_get_member(g, "tunnel") == NULL ||
+		    config_setting_get_member(g, "end") == NULL)
+			return setting_fail(c, g, "a standby entry needs 'tunnel' and "
+			    "'end'");
+		if (!setting_u32(c, g, "tunnel", 1, PROXY_TUNNEL_ID_MAX, &cv->tunnel) ||
+		    !setting_u32(c, g, "end", 0, 1, &end))
+			return false;
+		cv->end = (uint8_t)end;
+		cv->line = (int)config_setting_source_line(g);
+		p->ncovers = i + 1;
+		for (j = 0; j < i; j++)
+			if (p->covers[j].tunnel == cv->tunnel)
+				return setting_fail(c, g, "tunnel %u twice in 'standby'",
+				    cv->tunnel);
+		for (k = 0; k + 1 < r->npeers; k++)
+			for (j = 0; j < r->peers[k].ncovers; j++)
+				if (r->peers[k].covers[j].tunnel == cv->tunnel)
+					return setting_fail(c, g, "tunnel %u: standby "
+					    "peer '%s' covers it already (line %d)",
+					    cv->tunnel, r->peers[k].name,
+					    r->peers[k].covers[j].line);
+	}
+	return true;
+}
+
 static bool
 read_peer(struct reading *r, const config_setting_t *s)
 {
 	static const char *const known[] = { "name", "public_key", "endpoint",
-	    "preshared_key", "persistent_keepalive", "vans", "limits", "claims", NULL };
+	    "preshared_key", "persistent_keepalive", "vans", "limits", "claims",
+	    "tunnel", "standby", NULL };
 	const struct peering_opts *o = r->opts;
 	struct setting_ctx *c = r->c;
 	struct proxy_peer *p = &r->peers[r->npeers];
@@ -354,6 +453,16 @@ read_peer(struct reading *r, const config_setting_t *s)
 	if ((ls = config_setting_get_member(s, "claims")) != NULL &&
 	    !read_claims(c, ls, p))
 		return false;
+	if ((ls = config_setting_get_member(s, "tunnel")) != NULL &&
+	    !read_tunnel(r, ls, p))
+		return false;
+	if ((ls = config_setting_get_member(s, "standby")) != NULL) {
+		if (p->tunnel != 0)
+			return setting_fail(c, ls, "peer '%s': a tree tunnel ('tunnel') "
+			    "or a standby peer ('standby'), not both", p->name);
+		if (!read_standby(r, ls, p))
+			return false;
+	}
 	return true;
 }
 
@@ -397,6 +506,7 @@ peering_free(struct proxy_peer *peers, unsigned n)
 	for (i = 0; i < n; i++) {
 		free(peers[i].pairs);
 		free(peers[i].claims);
+		free(peers[i].covers);
 		key_wipe(&peers[i].psk);
 	}
 	free(peers);
@@ -440,6 +550,28 @@ print_claims(FILE *f, const struct claims *cl)
 		fprintf(f, " ];");
 	}
 	fprintf(f, " };");
+}
+
+/* "tunnel = { id = N; end = E; failover_after = S; failback_after = S; };" */
+static void
+print_tunnel(FILE *f, const struct proxy_peer *p)
+{
+	fprintf(f, "tunnel = { id = %u; end = %u; failover_after = %u; "
+	    "failback_after = %u; };", p->tunnel, p->tunnel_end, p->failover_after,
+	    p->failback_after);
+}
+
+/* "standby = ( { tunnel = N; end = E; }, ... );" */
+static void
+print_standby(FILE *f, const struct proxy_peer *p)
+{
+	unsigned i;
+
+	fprintf(f, "standby = (");
+	for (i = 0; i < p->ncovers; i++)
+		fprintf(f, "%s { tunnel = %u; end = %u; }", i ? "," : "",
+		    p->covers[i].tunnel, p->covers[i].end);
+	fprintf(f, " );");
 }
 
 /* `vans = ( ... );`, a pair a line; a note after the pair it is of. */
@@ -498,6 +630,16 @@ peering_print(FILE *f, const struct proxy_peer *peers, unsigned n, bool explicit
 		if (p->claims != NULL) {
 			fprintf(f, "%s", explicit ? "\n    " : "    ");
 			print_claims(f, p->claims);
+			fprintf(f, "%s", explicit ? "" : "\n");
+		}
+		if (p->tunnel != 0) {
+			fprintf(f, "%s", explicit ? "\n    " : "    ");
+			print_tunnel(f, p);
+			fprintf(f, "%s", explicit ? "" : "\n");
+		}
+		if (p->ncovers > 0) {
+			fprintf(f, "%s", explicit ? "\n    " : "    ");
+			print_standby(f, p);
 			fprintf(f, "%s", explicit ? "" : "\n");
 		}
 		fprintf(f, "%s", explicit ? " }" : "  }");

@@ -48,6 +48,23 @@
 #define PROXY_PEER_FLOOD_DEFAULT	2000
 #define PROXY_PEER_LEARN_DEFAULT	1000
 
+/*
+ * Tunnels that heal themselves (docs/proxy.md §13): a tree tunnel's plan ID
+ * and our end of it, how long it is dead before it goes and alive before it
+ * comes back; a standby peer's tunnels, each switched on by one end's word.
+ */
+#define PROXY_TUNNEL_ID_MAX		65535
+#define PROXY_FAILOVER_AFTER_DEFAULT	3	/* s */
+#define PROXY_FAILBACK_AFTER_DEFAULT	10	/* s */
+#define PROXY_FAILOVER_MAX		3600	/* s, either */
+#define PROXY_COVERS_MAX		64	/* tree tunnels one standby peer covers */
+
+struct proxy_cover {
+	uint32_t	tunnel;		/* a tree tunnel's ID */
+	uint8_t		end;		/* whose word switches us: its end 0 or 1 */
+	int		line;
+};
+
 /* One pair of a peering: our VAN ID, the peer's ID for the same VAN. */
 struct proxy_pair {
 	uint32_t	local;
@@ -71,6 +88,12 @@ struct proxy_peer {
 	uint32_t	flood_rate;	/* floods per second from it, 0: none */
 	uint32_t	learn_rate;	/* LEARN/UNLEARN per second, 0: none */
 	struct claims	*claims;	/* what it may claim; NULL: the default */
+	uint32_t	tunnel;		/* `tunnel = { id; end; ... }`; 0: none */
+	uint8_t		tunnel_end;	/* which end of it we are: 0 or 1 */
+	uint32_t	failover_after;	/* s dead before it goes */
+	uint32_t	failback_after;	/* s alive before it comes back */
+	struct proxy_cover *covers;	/* `standby = ( ... )`: a standby peer's */
+	unsigned	ncovers;	/* 0: not a standby peer */
 	struct proxy_pair *pairs;
 	unsigned	npairs;
 	int		line;

@@ -56,6 +56,10 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 	d->br_next = bridge_tick(d->br, d->out, now);
 	if (d->br_next == MONO_NEVER)
 		d->br_next = now + MONO_SEC(1);
+	if (now >= d->heal_next)
+		d->heal_next = heal_tick(d->heal, now);
+	if (d->heal_next < d->br_next)
+		d->br_next = d->heal_next;
 	wgdev_tick(d->dev, wnow);
 	datapath_flush(d);
 }
@@ -94,6 +98,7 @@ proxyd_apply(struct proxyd *d, const struct proxy_conf *conf)
 			peer_frame_max(d, m);
 	}
 	peer_apply_add(d, old, conf);
+	peer_heal_apply(d, conf, now);
 
 	{
 		struct bridge_conf bc = {
@@ -154,6 +159,8 @@ engine_new(struct proxyd *d, const struct proxy_conf *conf, uint64_t epoch)
 	if ((d->dev = wgdev_new(&wc)) == NULL)
 		return -1;
 	wgdev_set_listen_port(d->dev, conf->listen.port);
+	if (!peer_heal_ops(d, epoch))
+		return -1;
 	return 0;
 }
 
@@ -166,6 +173,9 @@ engine_free(struct proxyd *d)
 	d->dev = NULL;
 	free(d->peers);
 	d->peers = NULL;
+	free(d->heal);
+	d->heal = NULL;
+	d->heal_next = MONO_NEVER;
 	site_addrs_free(&d->maddr);
 	bridge_free(d->br);
 	d->br = NULL;

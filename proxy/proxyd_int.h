@@ -21,6 +21,7 @@
 #include "edge/rim/site.h"
 #include "edge/rim/udp.h"
 #include "proxy/conf.h"
+#include "proxy/heal.h"
 
 struct ctl;
 struct event;
@@ -77,6 +78,9 @@ struct proxyd {
 	struct site_addrs maddr;	/* per member slot: where it is sent to */
 	struct van_addr	site_listen;	/* the site socket's address (0: every), port */
 	struct proxyd_peer *peers;	/* per member slot (peers) */
+	struct heal	*heal;		/* tree tunnels, standby peers (§13) */
+	monotime_t	heal_next;	/* its next deadline */
+	const struct proxy_conf *heal_conf;	/* whose pairs heal maps */
 	struct event	*timer;
 	monotime_t	br_next;	/* the bridge's next deadline */
 	monotime_t	armed;		/* the timer's, MONO_NEVER: none */
@@ -118,6 +122,9 @@ void	datapath_site_read(evutil_socket_t, short, void *);
 void	datapath_tun_read(evutil_socket_t, short, void *);
 void	datapath_dev_send(void *, const struct wg_endpoint *, const uint8_t *,
 	    size_t);
+/* One message (a TUNNEL: heal's) to peer slot m, at once; not on standby. */
+void	datapath_peer_send(struct proxyd *, uint32_t m, const uint8_t *msg,
+	    size_t len);
 int	datapath_init(struct proxyd *);
 void	datapath_free(struct proxyd *);
 
@@ -132,6 +139,12 @@ void	peer_event(void *, uint32_t handle, enum wgdev_event);
 void	peer_frame_max(struct proxyd *, uint32_t slot);
 const char *peer_member_name(void *, uint32_t m);
 json_t	*peer_show(struct proxyd *);
+/* Tree tunnels and standby peers of the configuration into heal (§13),
+ * after peer_apply_add; a TUNNEL message of peer slot m. */
+void	peer_heal_apply(struct proxyd *, const struct proxy_conf *, monotime_t now);
+void	peer_heal_input(struct proxyd *, uint32_t m, const uint8_t *msg, size_t len,
+	    monotime_t now);
+bool	peer_heal_ops(struct proxyd *, uint64_t epoch);
 /* `show graph`: the site's graph (show_graph) with the peers and tunnels. */
 json_t	*peer_graph(struct proxyd *);
 json_t	*peer_tunnel_stats(struct proxyd *);

@@ -2,7 +2,8 @@
 contrib/wireshark/vanfed.lua — a Wireshark dissector for the VAN protocol
 (version 1, docs/protocol.md) on UDP port 4797: the 12-byte header, every
 message type edge/van/wire.h defines (DATA, FLOOD, LEARN, UNLEARN, JOIN,
-LEAVE, HELLO), the SYNC/AUTH/PAIR flags, the authentication trailer of a
+LEAVE, HELLO; TUNNEL, which only proxies send each other inside their
+tunnels, as a decrypted capture shows it), the SYNC/AUTH/PAIR flags, the authentication trailer of a
 site key (boot epoch, counter, tag) and the padding.  The Ethernet frame of
 DATA and FLOOD goes to Wireshark's own Ethernet dissector.
 
@@ -38,15 +39,19 @@ local LEARN_FIXED  = 12
 local LEARN_ADDR_MAX = 8
 local UNLEARN_LEN  = 8
 local HELLO_LEN    = 24
+local TUNNEL_LEN   = 16
 local DEFAULT_PORT = 4797
 
 local F_SYNC, F_PAIR, F_AUTH = 0x01, 0x40, 0x80
 
-local T_DATA, T_FLOOD, T_LEARN, T_UNLEARN, T_JOIN, T_LEAVE, T_HELLO =
-    1, 2, 3, 4, 5, 6, 7
+local T_DATA, T_FLOOD, T_LEARN, T_UNLEARN, T_JOIN, T_LEAVE, T_HELLO, T_TUNNEL =
+    1, 2, 3, 4, 5, 6, 7, 8
 local type_names = {
 	[1] = "DATA", [2] = "FLOOD", [3] = "LEARN", [4] = "UNLEARN",
-	[5] = "JOIN", [6] = "LEAVE", [7] = "HELLO",
+	[5] = "JOIN", [6] = "LEAVE", [7] = "HELLO", [8] = "TUNNEL",
+}
+local tunnel_states = {
+	[1] = "DOWN", [2] = "READY", [3] = "RESTORE", [4] = "UP", [5] = "OFF",
 }
 
 local vanfed = Proto("vanfed", "VANFED (vanfed VAN protocol)")
@@ -78,6 +83,13 @@ local pf = {
 	learn_ipv6  = ProtoField.ipv6("vanfed.learn.ipv6", "IPv6 address"),
 	unlearn_mac = ProtoField.ether("vanfed.unlearn.mac", "MAC"),
 	unlearn_reserved = ProtoField.uint16("vanfed.unlearn.reserved", "Reserved", base.HEX),
+	tunnel         = ProtoField.none("vanfed.tunnel", "TUNNEL body"),
+	tunnel_id      = ProtoField.uint16("vanfed.tunnel.id", "Tree tunnel", base.DEC),
+	tunnel_end     = ProtoField.uint8("vanfed.tunnel.end", "End", base.DEC),
+	tunnel_state   = ProtoField.uint8("vanfed.tunnel.state", "State", base.DEC,
+	    tunnel_states),
+	tunnel_epoch   = ProtoField.uint64("vanfed.tunnel.epoch", "Epoch", base.DEC),
+	tunnel_seq     = ProtoField.uint32("vanfed.tunnel.seq", "Sequence", base.DEC),
 	hello_epoch    = ProtoField.uint64("vanfed.hello.epoch", "Boot epoch", base.DEC),
 	hello_interval = ProtoField.uint32("vanfed.hello.interval", "Interval (ms)", base.DEC),
 	hello_count    = ProtoField.uint32("vanfed.hello.van_count", "VAN count", base.DEC),
@@ -235,6 +247,33 @@ local function dissect_hello(m, off, len, info)
 	end
 end
 
+local function dissect_tunnel(m, off, len, info)
+	local t = m.tree:add(pf.tunnel, m.tvb(off, len))
+	if len ~= TUNNEL_LEN then
+		mark(m, t, "bad-body", string.format(
+		    "TUNNEL body of %d bytes, not %d", len, TUNNEL_LEN))
+		return
+	end
+	local ii = t:add(pf.tunnel_id, m.tvb(off, 2))
+	local ei = t:add(pf.tunnel_end, m.tvb(off + 2, 1))
+	local si = t:add(pf.tunnel_state, m.tvb(off + 3, 1))
+	local pi = t:add(pf.tunnel_epoch, m.tvb(off + 4, 8))
+	t:add(pf.tunnel_seq, m.tvb(off + 12, 4))
+	local state = m.tvb(off + 3, 1):uint()
+	info[#info + 1] = "tunnel " .. m.tvb(off, 2):uint() .. " end " ..
+	    m.tvb(off + 2, 1):uint() .. " " .. (tunnel_states[state] or "?") ..
+	    " seq " .. m.tvb(off + 12, 4):uint()
+	if m.tvb(off, 2):uint() == 0 then
+		mark(m, ii, "bad-body", "tunnel 0")
+	elseif m.tvb(off + 2, 1):uint() > 1 then
+		mark(m, ei, "bad-body", "end not 0 or 1")
+	elseif tunnel_states[state] == nil then
+		mark(m, si, "bad-body", "state " .. state)
+	elseif is_zero64(m.tvb(off + 4, 8)) then
+		mark(m, pi, "bad-body", "epoch 0")
+	end
+end
+
 -- The frame of DATA and FLOOD: to the Ethernet dissector when it is one.
 local function dissect_frame(m, off, len, type, info)
 	m.tree:add(pf.frame_len, m.tvb(off, len), len):set_generated()
@@ -326,12 +365,13 @@ local function dissect_msg(tvb, pinfo, root, train)
 	if flags % 2 == 1 and (type == T_HELLO or type == T_JOIN) then
 		info[#info + 1] = "SYNC"
 	end
-	if type ~= T_HELLO then
+	local vanless = type == T_HELLO or type == T_TUNNEL
+	if not vanless then
 		info[#info + 1] = (src == dst) and ("van " .. src)
 		    or ("van " .. src .. "->" .. dst)
 	end
 	tree:append_text(", " .. name ..
-	    (type ~= T_HELLO and (", VAN " .. src .. " -> " .. dst) or ""))
+	    (not vanless and (", VAN " .. src .. " -> " .. dst) or ""))
 
 	if resv ~= 0 then
 		mark(m, ri, "reserved-bits", "reserved bits " .. resv)
@@ -345,9 +385,9 @@ local function dissect_msg(tvb, pinfo, root, train)
 	if hop == 0 then
 		mark(m, hi, "hop-limit", "hop limit 0")
 	end
-	if type == T_HELLO then
+	if vanless then
 		if src ~= 0 or dst ~= 0 then
-			mark(m, src ~= 0 and si or di, "bad-van-id", "HELLO with a VAN ID not 0")
+			mark(m, src ~= 0 and si or di, "bad-van-id", name .. " with a VAN ID not 0")
 		end
 	elseif src == 0 or dst == 0 then
 		mark(m, src == 0 and si or di, "bad-van-id", "VAN ID 0")
@@ -368,7 +408,7 @@ local function dissect_msg(tvb, pinfo, root, train)
 			m.frame = { off = HDR_LEN, len = m.caplen - HDR_LEN }
 		end
 	else
-		local control = type >= T_LEARN and type <= T_HELLO
+		local control = type >= T_LEARN and type <= T_TUNNEL
 		local ok, a = true, nil
 		if flags >= F_AUTH then
 			-- [header][body][epoch][counter][tag][padding]
@@ -397,6 +437,8 @@ local function dissect_msg(tvb, pinfo, root, train)
 			dissect_unlearn(m, body_off, body_len, info)
 		elseif type == T_HELLO then
 			dissect_hello(m, body_off, body_len, info)
+		elseif type == T_TUNNEL then
+			dissect_tunnel(m, body_off, body_len, info)
 		elseif body_len ~= 0 then
 			local bi = tree:add(pf.body, tvb(body_off, body_len))
 			mark(m, bi, "bad-body", string.format(
@@ -447,6 +489,8 @@ local function natural_len(tvb, off, avail)
 		n = HDR_LEN + UNLEARN_LEN
 	elseif t == T_HELLO then
 		n = HDR_LEN + HELLO_LEN
+	elseif t == T_TUNNEL then
+		n = HDR_LEN + TUNNEL_LEN
 	elseif t == T_LEARN then
 		if avail < HDR_LEN + LEARN_FIXED then
 			return nil

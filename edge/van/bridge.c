@@ -855,6 +855,14 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 	if (wm.hdr.type == WIRE_HELLO) {
 		return member_hello_in(b, o, m, to, &wm, now) ? WIRE_HELLO : 0;
 	}
+	if (wm.hdr.type == WIRE_TUNNEL) {
+		/* Between proxies only; the daemon's to act on (proxy/heal.c). */
+		if (!mb->peer) {
+			mb->stats.drops[DROP_NOT_PEER]++;
+			return 0;
+		}
+		return WIRE_TUNNEL;
+	}
 	if (mb->peer) {
 		/* Only a pair of the peering crosses it (docs/proxy.md §4). */
 		if (!idmap_get(&b->xmap_in, (uint64_t)m << 32 | wm.hdr.src_van, &ours) ||
@@ -872,7 +880,7 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
 		return WIRE_JOIN;
 	}
 	if (wm.hdr.type == WIRE_LEAVE) {
-		member_leave(b, m, wm.hdr.dst_van, now);
+		member_leave(b, o, m, wm.hdr.dst_van, now);
 		return WIRE_LEAVE;
 	}
 	if ((vi = bridge_van_find(b, wm.hdr.dst_van)) < 0) {

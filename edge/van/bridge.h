@@ -209,6 +209,13 @@ int	bridge_peer_map(struct bridge *, struct bridge_out *, uint32_t peer,
 	    uint32_t our_id, uint32_t their_id, monotime_t now, const char **err);
 void	bridge_peer_unmap(struct bridge *, struct bridge_out *, uint32_t peer,
 	    uint32_t our_id, monotime_t now);
+/*
+ * Ask peer m for all its JOINs (a HELLO with SYNC): after pairs were
+ * mapped that the peer may have JOINed before (tunnels that heal
+ * themselves map a tunnel's pairs at both ends one after the other: the
+ * first one's JOINs reached the other before it mapped them).
+ */
+void	bridge_peer_resync(struct bridge *, struct bridge_out *, uint32_t peer);
 void	bridge_peer_limits(struct bridge *, uint32_t peer, uint32_t macs,
 	    uint32_t flood_rate, uint32_t learn_rate);
 /*

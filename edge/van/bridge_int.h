@@ -331,6 +331,16 @@ void		bridge_send_membership(struct bridge *, struct bridge_out *,
  */
 uint32_t	bridge_purge_routes(struct bridge *, uint32_t m, uint32_t van_id,
 		    monotime_t now);
+/*
+ * The same for a route through a peer that goes (dead, LEFT, unmapped): a
+ * proxy also UNLEARNs each (the first BRIDGE_WITHDRAW_MAX) to its other
+ * peers in the VAN, which learnt them "behind us" and would keep them: a
+ * route to the MAC through another peer, once one carries (tunnels that
+ * heal themselves), ties on its federation sequence and is ignored.  The
+ * rest are mended as any stale route, by the UNLEARN a DATA to it earns.
+ */
+uint32_t	bridge_purge_peer_routes(struct bridge *, struct bridge_out *,
+		    uint32_t m, uint32_t van_id, monotime_t now);
 /* Port p goes: its MACs go, and (once started) its VAN is told (UNLEARN). */
 void		bridge_purge_port(struct bridge *, struct bridge_out *, uint32_t p,
 		    monotime_t now);
@@ -350,8 +360,8 @@ void		relay_input(struct bridge *, struct bridge_out *, uint32_t m, uint32_t v,
 bool		member_in_van(const struct bridge *, uint32_t m, uint32_t van_id);
 void		member_join(struct bridge *, struct bridge_out *, uint32_t m,
 		    uint32_t van_id);
-void		member_leave(struct bridge *, uint32_t m, uint32_t van_id,
-		    monotime_t now);
+void		member_leave(struct bridge *, struct bridge_out *, uint32_t m,
+		    uint32_t van_id, monotime_t now);
 /* A HELLO from m: false if refused (a second restart within an interval). */
 bool		member_hello_in(struct bridge *, struct bridge_out *, uint32_t m,
 		    const struct van_addr *to, const struct wire_msg *, monotime_t now);

@@ -489,6 +489,8 @@ struct purge_arg {
 	uint32_t	where;
 	uint32_t	van;		/* VAN ID, or 0 for all */
 	struct bridge_out *withdraw;	/* UNLEARN each local MAC to its VAN */
+	struct bridge_out *to_peers;	/* UNLEARN each route to the other peers */
+	uint32_t	told;		/* ... how many so far */
 	monotime_t	now;		/* 0: do not remember sequences */
 };
 
@@ -507,6 +509,17 @@ purge_match(const struct fdb_entry *e, void *arg)
 	/* called once per entry it accepts, just before it goes */
 	if (p->withdraw != NULL && (v = bridge_van_find(p->b, e->van)) >= 0)
 		withdraw(p->b, p->withdraw, (uint32_t)v, e->mac);
+	if (p->to_peers != NULL && p->told < BRIDGE_WITHDRAW_MAX &&
+	    (v = bridge_van_find(p->b, e->van)) >= 0) {
+		uint32_t t, w;
+		uint64_t bits;
+
+		FOR_VAN_MEMBERS(p->b, (uint32_t)v, t, w, bits)
+			if (t != p->where && p->b->member[t].peer)
+				bridge_send_unlearn(p->b, p->to_peers, t, (uint32_t)v,
+				    e->mac);
+		p->told++;
+	}
 	if (p->now != 0)
 		memo_keep(p->b, e, p->now);
 	neigh_forget_mac(&p->b->neigh, e->van, e->mac);
@@ -516,9 +529,9 @@ purge_match(const struct fdb_entry *e, void *arg)
 
 static uint32_t
 purge_where(struct bridge *b, uint8_t kind, uint32_t where, uint32_t van_id,
-    struct bridge_out *o, monotime_t now)
+    struct bridge_out *o, struct bridge_out *to_peers, monotime_t now)
 {
-	struct purge_arg p = { b, kind, where, van_id, o, now };
+	struct purge_arg p = { b, kind, where, van_id, o, to_peers, 0, now };
 
 	if (kind == FDB_REMOTE && b->member[where].routes == 0)
 		return 0;
@@ -528,14 +541,23 @@ purge_where(struct bridge *b, uint8_t kind, uint32_t where, uint32_t van_id,
 uint32_t
 bridge_purge_routes(struct bridge *b, uint32_t m, uint32_t van_id, monotime_t now)
 {
-	return purge_where(b, FDB_REMOTE, m, van_id, NULL, now);
+	return purge_where(b, FDB_REMOTE, m, van_id, NULL, NULL, now);
+}
+
+uint32_t
+bridge_purge_peer_routes(struct bridge *b, struct bridge_out *o, uint32_t m,
+    uint32_t van_id, monotime_t now)
+{
+	bool tell = o != NULL && b->conf.proxy && b->started && b->member[m].peer;
+
+	return purge_where(b, FDB_REMOTE, m, van_id, NULL, tell ? o : NULL, now);
 }
 
 /* Port p goes: its MACs are gone from here, and (once started) the VAN is told. */
 void
 bridge_purge_port(struct bridge *b, struct bridge_out *o, uint32_t p, monotime_t now)
 {
-	purge_where(b, FDB_LOCAL, p, 0, b->started ? o : NULL, now);
+	purge_where(b, FDB_LOCAL, p, 0, b->started ? o : NULL, NULL, now);
 }
 
 /* Room for one more entry in VAN v, through member m (BRIDGE_NONE: a local one)? */

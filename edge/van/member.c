@@ -65,6 +65,14 @@ send_hello(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t flags)
 	    wire_encode_hello(buf, sizeof(buf), &h, &hello));
 }
 
+void
+bridge_peer_resync(struct bridge *b, struct bridge_out *o, uint32_t m)
+{
+	if (m < b->conf.member_max && b->member[m].used && b->member[m].peer &&
+	    b->started)
+		send_hello(b, o, m, WIRE_F_SYNC);
+}
+
 /* Our JOINs, to one member. */
 static void
 send_joins(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t flags)
@@ -190,7 +198,8 @@ memb_unlink(struct bridge *b, uint32_t m, uint32_t k)
 }
 
 void
-member_leave(struct bridge *b, uint32_t m, uint32_t van_id, monotime_t now)
+member_leave(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t van_id,
+    monotime_t now)
 {
 	struct bridge_member *mb = &b->member[m];
 	uint32_t k;
@@ -207,7 +216,7 @@ member_leave(struct bridge *b, uint32_t m, uint32_t van_id, monotime_t now)
 	memb_unlink(b, m, k);
 	(void)bridge_trace(b, BRIDGE_TR_LEAVE_IN, van_id, FDB_REMOTE, m, NULL);
 	/* It has no nodes in that VAN any more: its routes there are stale. */
-	bridge_purge_routes(b, m, van_id, now);
+	bridge_purge_peer_routes(b, o, m, van_id, now);
 }
 
 /* Forget which VANs member m has joined (restart, resync, removal). */
@@ -345,7 +354,8 @@ bridge_start(struct bridge *b, struct bridge_out *o, monotime_t now)
 }
 
 static void
-member_set_state(struct bridge *b, uint32_t m, enum member_state s, monotime_t now)
+member_set_state(struct bridge *b, struct bridge_out *o, uint32_t m,
+    enum member_state s, monotime_t now)
 {
 	struct bridge_member *mb = &b->member[m];
 
@@ -360,7 +370,7 @@ member_set_state(struct bridge *b, uint32_t m, enum member_state s, monotime_t n
 	if (s == MEMBER_DEAD)
 		mb->stats.deaths++;
 	if (s != MEMBER_ALIVE)
-		bridge_purge_routes(b, m, 0, now);
+		bridge_purge_peer_routes(b, o, m, 0, now);
 	else if (mb->peer) {
 		/* A peer (back) in touch hears our routes (relay_dump). */
 		mb->dump = true;
@@ -461,7 +471,7 @@ member_hello_in(struct bridge *b, struct bridge_out *o, uint32_t m,
 	mb->interval_ms = h->interval_ms < BRIDGE_HELLO_MS_MIN ? BRIDGE_HELLO_MS_MIN :
 	    h->interval_ms > BRIDGE_HELLO_MS_MAX ? BRIDGE_HELLO_MS_MAX : h->interval_ms;
 	mb->last_hello = now;
-	member_set_state(b, m, MEMBER_ALIVE, now);
+	member_set_state(b, o, m, MEMBER_ALIVE, now);
 	/* Where it sends to is where it knows us: what we send it leaves from
 	 * there (and, with a site key, is sealed for it). */
 	if (!mb->peer && to != NULL && to->family != 0)
@@ -535,15 +545,15 @@ member_tick(struct bridge *b, struct bridge_out *o, uint32_t m, monotime_t now,
 		mb->want_sync = false;
 		memb_clear(b, m);
 		send_hello(b, o, m, WIRE_F_SYNC);
-	} else if (round && (mb->shared > 0 || slow))
-		send_hello(b, o, m, 0);
+	} else if (round && (mb->shared > 0 || mb->peer || slow))
+		send_hello(b, o, m, 0);	/* a peer: every round, mapped or not */
 	if (mb->state != MEMBER_ALIVE)
 		return next;
 	ms = mb->interval_ms > b->conf.hello_ms ? mb->interval_ms :
 	    b->conf.hello_ms;
 	dead_at = mb->last_hello + MONO_MS((monotime_t)ms * b->conf.dead_count);
 	if (now >= dead_at) {
-		member_set_state(b, m, mb->shared > 0 ? MEMBER_DEAD :
+		member_set_state(b, o, m, mb->shared > 0 ? MEMBER_DEAD :
 		    MEMBER_UNKNOWN, now);
 		return next;
 	}

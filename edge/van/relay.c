@@ -101,7 +101,10 @@ unmap_pairs(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t ours,
 		return;
 	if (b->started && say)
 		bridge_send_membership(b, o, m, WIRE_LEAVE, ours, 0);
-	bridge_purge_routes(b, m, ours, now);
+	if (say)
+		bridge_purge_peer_routes(b, o, m, ours, now);
+	else
+		bridge_purge_routes(b, m, ours, now);
 	idmap_del(&b->xmap_out, (uint64_t)m << 32 | ours);
 	idmap_del(&b->xmap_in, (uint64_t)m << 32 | theirs);
 	mb->xjoined--;

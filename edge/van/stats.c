@@ -43,6 +43,7 @@ drop_reason_str(enum drop_reason r)
 		[DROP_JOIN_CAP] = "join-cap",
 		[DROP_JOIN_FOREIGN] = "join-foreign",
 		[DROP_SYNC_LIMIT] = "sync-limit",
+		[DROP_NOT_PEER] = "not-from-peer",
 	};
 
 	if ((unsigned)r < WIRE_ERR_COUNT)

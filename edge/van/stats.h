@@ -51,6 +51,7 @@ enum drop_reason {
 				   allowance: counted in its digest, not kept */
 	DROP_SYNC_LIMIT,	/* a HELLO+SYNC within an interval of the last:
 				   not answered */
+	DROP_NOT_PEER,		/* a TUNNEL message from a site member */
 	DROP_REASON_COUNT
 };
 

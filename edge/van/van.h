@@ -33,7 +33,18 @@ enum wire_type {
 	WIRE_JOIN	= 5,	/* "I have nodes in this VAN" */
 	WIRE_LEAVE	= 6,	/* "I have no more nodes in this VAN" */
 	WIRE_HELLO	= 7,	/* health, boot epoch, VAN set digest */
-	WIRE_TYPE_MAX	= 7
+	WIRE_TUNNEL	= 8,	/* proxies: a tree tunnel's state (docs/proxy.md §13) */
+	WIRE_TYPE_MAX	= 8
+};
+
+/* A TUNNEL message's state (docs/protocol.md §2.7). */
+enum wire_tunnel_state {
+	WIRE_TUN_DOWN		= 1,	/* an end: "it is down: standby, on" */
+	WIRE_TUN_READY		= 2,	/* "down, but I hear the other end again" */
+	WIRE_TUN_RESTORE	= 3,	/* "both ends hear: standby, off" */
+	WIRE_TUN_UP		= 4,	/* "it carries again" */
+	WIRE_TUN_OFF		= 5,	/* a standby end: "off, for that notice" */
+	WIRE_TUN_STATE_MAX	= 5
 };
 
 /* Header flags (byte 1).  Undefined flags are sent as 0 and ignored. */
@@ -77,6 +88,7 @@ enum wire_type {
 #define WIRE_LEARN_FIXED	12	/* MAC, flags, count, sequence */
 #define WIRE_UNLEARN_LEN	8	/* MAC, reserved */
 #define WIRE_HELLO_LEN		24	/* epoch, interval, VAN count, digest */
+#define WIRE_TUNNEL_LEN		16	/* tunnel, end, state, epoch, seq */
 
 /* --------------------------------------------------------- the bridge --- */
 
@@ -111,6 +123,8 @@ enum wire_type {
 #define BRIDGE_DAD_HOLD_MS_DEFAULT	180000	/* ... this long */
 #define BRIDGE_EVENTS		64	/* reports waiting for the I/O layer */
 #define BRIDGE_TRACES		128	/* debug traces waiting for the I/O layer */
+#define BRIDGE_WITHDRAW_MAX	4096	/* UNLEARNs to the other peers for the routes
+					   of a peer that goes (bridge_purge_peer_routes) */
 #define BRIDGE_ICMP_RATE	100	/* "too big" answers per second, all ports */
 /*
  * Every frame the bridge hands out in an action has at least this many

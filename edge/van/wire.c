@@ -234,6 +234,19 @@ decode_hello(struct wire_cur *c, struct wire_hello *h)
 	return WIRE_OK;
 }
 
+static enum wire_err
+decode_tunnel(struct wire_cur *c, struct wire_tunnel *t)
+{
+	if (!wire_get_u16(c, &t->tunnel) || !wire_get_u8(c, &t->end) ||
+	    !wire_get_u8(c, &t->state) || !wire_get_u64(c, &t->epoch) ||
+	    !wire_get_u32(c, &t->seq) || wire_cur_left(c) != 0)
+		return WIRE_ERR_BODY;
+	if (t->tunnel == 0 || t->end > 1 || t->state == 0 ||
+	    t->state > WIRE_TUN_STATE_MAX || t->epoch == 0)
+		return WIRE_ERR_BODY;
+	return WIRE_OK;
+}
+
 enum wire_err
 wire_decode(const uint8_t *buf, size_t len, struct wire_msg *m)
 {
@@ -258,7 +271,7 @@ wire_decode(const uint8_t *buf, size_t len, struct wire_msg *m)
 		return WIRE_ERR_PAD;
 	if (h->hop == 0)
 		return WIRE_ERR_HOP;
-	if (h->type == WIRE_HELLO) {
+	if (h->type == WIRE_HELLO || h->type == WIRE_TUNNEL) {
 		if (h->src_van != 0 || h->dst_van != 0)
 			return WIRE_ERR_VAN;
 	} else if (h->src_van == 0 || h->dst_van == 0)
@@ -300,6 +313,8 @@ wire_decode(const uint8_t *buf, size_t len, struct wire_msg *m)
 		return m->payload_len == 0 ? WIRE_OK : WIRE_ERR_BODY;
 	case WIRE_HELLO:
 		return decode_hello(&c, &m->body.hello);
+	case WIRE_TUNNEL:
+		return decode_tunnel(&c, &m->body.tunnel);
 	}
 	return WIRE_ERR_TYPE;
 }
@@ -331,6 +346,7 @@ wire_type_str(unsigned t)
 {
 	static const char *const s[] = {
 		"?", "DATA", "FLOOD", "LEARN", "UNLEARN", "JOIN", "LEAVE", "HELLO",
+		"TUNNEL",
 	};
 
 	return t <= WIRE_TYPE_MAX ? s[t] : "?";
@@ -420,6 +436,25 @@ wire_encode_hello(uint8_t *out, size_t cap, const struct wire_hdr *h,
 	wire_put_u32(&b, hello->interval_ms);
 	wire_put_u32(&b, hello->van_count);
 	wire_put_u64(&b, hello->van_digest);
+	return b.bad ? 0 : b.len;
+}
+
+size_t
+wire_encode_tunnel(uint8_t *out, size_t cap, const struct wire_hdr *h,
+    const struct wire_tunnel *t)
+{
+	struct wire_buf b;
+
+	if (t->tunnel == 0 || t->end > 1 || t->state == 0 ||
+	    t->state > WIRE_TUN_STATE_MAX || t->epoch == 0)
+		return 0;
+	wire_buf_init(&b, out, cap);
+	put_hdr(&b, h, WIRE_TUNNEL);
+	wire_put_u16(&b, t->tunnel);
+	wire_put_u8(&b, t->end);
+	wire_put_u8(&b, t->state);
+	wire_put_u64(&b, t->epoch);
+	wire_put_u32(&b, t->seq);
 	return b.bad ? 0 : b.len;
 }
 

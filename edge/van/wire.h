@@ -47,6 +47,19 @@ struct wire_hello {
 	uint64_t	van_digest;	/* wire_van_digest summed over them */
 };
 
+/*
+ * TUNNEL (proxy to proxy only): end `end` of tree tunnel `tunnel` says
+ * `state`, as its sender's notice (epoch, seq); OFF: a standby end answers
+ * the notice (epoch, seq) of that end.
+ */
+struct wire_tunnel {
+	uint16_t	tunnel;		/* >= 1 */
+	uint8_t		end;		/* 0 or 1 */
+	uint8_t		state;		/* enum wire_tunnel_state */
+	uint64_t	epoch;		/* the end's boot epoch, != 0 */
+	uint32_t	seq;		/* its notice's sequence, per epoch */
+};
+
 struct wire_auth {
 	uint64_t	epoch;
 	uint64_t	counter;
@@ -65,6 +78,7 @@ struct wire_msg {
 		struct wire_learn	learn;
 		struct wire_unlearn	unlearn;
 		struct wire_hello	hello;
+		struct wire_tunnel	tunnel;
 	} body;
 };
 
@@ -133,12 +147,14 @@ size_t	wire_encode_unlearn(uint8_t *out, size_t cap, const struct wire_hdr *,
 	    const struct wire_unlearn *);
 size_t	wire_encode_hello(uint8_t *out, size_t cap, const struct wire_hdr *,
 	    const struct wire_hello *);
+size_t	wire_encode_tunnel(uint8_t *out, size_t cap, const struct wire_hdr *,
+	    const struct wire_tunnel *);
 size_t	wire_encode_empty(uint8_t *out, size_t cap, const struct wire_hdr *);
 
 static inline bool
 wire_is_control(unsigned type)
 {
-	return type >= WIRE_LEARN && type <= WIRE_HELLO;
+	return type >= WIRE_LEARN && type <= WIRE_TUNNEL;
 }
 
 /*

@@ -221,7 +221,7 @@ static const struct column peers_cols[] = {
 	{ "name", "PEER" }, { "endpoint", "ENDPOINT" }, { "state", "STATE" },
 	{ "handshake_age_s", "HANDSHAKE-S" }, { "rx_bytes", "RX-BYTES" },
 	{ "tx_bytes", "TX-BYTES" }, { "routes", "ROUTES" }, { "mapping", "VANS" },
-	{ "role", "ROLE" }, { NULL, NULL },
+	{ "heal", "HEAL" }, { "role", "ROLE" }, { NULL, NULL },
 };
 static const struct column member_stats_cols[] = {
 	{ "address", "MEMBER" }, { "rx_bytes", "RX-BYTES" }, { "tx_bytes", "TX-BYTES" },

@@ -111,6 +111,9 @@ struct lab_peering {
 	unsigned	site[2];
 	bool		van[LAB_VAN_MAX];
 	bool		psk;		/* a preshared key (vanlab makes one) */
+	bool		standby;	/* a plan's standby tunnel (docs/proxy.md
+					 * §13): carries only while one of its tree
+					 * tunnels is down */
 	int		line;
 };
 

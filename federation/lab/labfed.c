@@ -214,7 +214,8 @@ lab_proxy_van_members(const struct lab *lab, unsigned s, unsigned van)
 	for (h = 0; h < lab->nhosts; h++)
 		n += lab->host[h].site == s && lab_host_in_van(lab, h, van);
 	for (p = 0; p < lab->npeerings; p++)
-		n += lab->peering[p].van[van] && lab_peering_other(lab, p, s) >= 0;
+		n += lab->peering[p].van[van] && !lab->peering[p].standby &&
+		    lab_peering_other(lab, p, s) >= 0;
 	return n;
 }
 
@@ -227,8 +228,9 @@ root_of(unsigned *up, unsigned s)
 	return s;
 }
 
-/* Joins the sites of the peerings carrying van; true if one of them
- * joined two sites that were joined already (a loop). */
+/* Joins the sites of the peerings carrying van (standby tunnels do not,
+ * until a failover); true if one of them joined two sites that were
+ * joined already (a loop). */
 static bool
 join_van(const struct lab *lab, unsigned van, unsigned up[static LAB_SITE_MAX])
 {
@@ -240,7 +242,7 @@ join_van(const struct lab *lab, unsigned van, unsigned up[static LAB_SITE_MAX])
 	for (p = 0; p < lab->npeerings; p++) {
 		unsigned a, b;
 
-		if (!lab->peering[p].van[van])
+		if (!lab->peering[p].van[van] || lab->peering[p].standby)
 			continue;
 		a = root_of(up, lab->peering[p].site[0]);
 		b = root_of(up, lab->peering[p].site[1]);
@@ -720,6 +722,7 @@ parse_plan_site(struct lab_ctx *top, unsigned s, uint8_t what[][LAB_VAN_MAX])
 			    LAB_PEERING_MAX);
 			goto out;
 		}
+		pr->standby = p->ncovers > 0;
 		if ((vans = config_setting_get_member(g, "vans")) == NULL) {
 			setting_fail(&c.set, g,
 			    "peer '%s' without a list 'vans'", p->name);

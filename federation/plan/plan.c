@@ -11,7 +11,9 @@
  *   ids.c         the VANs' subtrees and transit IDs
  *   standby.c     with redundancy, the standby links (a greedy cover of
  *                 the tree's links, then reverse delete); here, the tree
- *                 each one makes when a tree link fails, and its IDs
+ *                 each one makes when a tree link fails, and its IDs:
+ *                 one ID per (site, VAN) over all the trees, given in
+ *                 their order (the main tree's first)
  *   summary.c     the summary
  *
  * Trees are rooted at site 0 by struct plan_rooted (tree.c): parent,
@@ -67,16 +69,22 @@ bool
 plan_run(const struct plan_input *in, struct plan_result *r, struct plan_err *e)
 {
 	uint32_t n = in->nsites, i;
+	struct plan_idsofar so;
 	bool ok = false;
 
 	memset(r, 0, sizeof(*r));
+	memset(&so, 0, sizeof(so));
 	e->src = NULL;
 	e->msg[0] = '\0';
 	if (!plan_check_input(in, e) || !plan_check_feasible(in, e))
 		return false;
+	if (!plan_idsofar_init(&so, in)) {
+		plan_fail(e, in->src, "out of memory");
+		goto out;
+	}
 	if (!plan_tree_build(in, &r->tree, &r->exact, e))
 		goto out;
-	if (!plan_ids_assign(in, &r->tree, NULL, "", e))
+	if (!plan_ids_assign(in, &r->tree, &so, "", e))
 		goto out;
 	if (in->redundancy > 0 && n > 1) {
 		if (!plan_standby(in, r, e))
@@ -100,7 +108,7 @@ plan_run(const struct plan_input *in, struct plan_result *r, struct plan_err *e)
 			snprintf(when, sizeof(when), "when link '%s'-'%s' fails, ",
 			    in->sites[l->a].name, in->sites[l->b].name);
 			if (!plan_tree_degrees(in, f) ||
-			    !plan_ids_assign(in, f, &r->tree, when, e)) {
+			    !plan_ids_assign(in, f, &so, when, e)) {
 				if (e->msg[0] == '\0')
 					plan_fail(e, in->src, "out of memory");
 				goto out;
@@ -113,6 +121,7 @@ plan_run(const struct plan_input *in, struct plan_result *r, struct plan_err *e)
 	}
 	ok = true;
 out:
+	plan_idsofar_free(&so);
 	if (!ok)
 		plan_result_free(r);
 	return ok;
@@ -130,5 +139,6 @@ plan_result_free(struct plan_result *r)
 	tree_free(&r->tree);
 	free(r->standby);
 	free(r->replace);
+	free(r->replace_swap);
 	memset(r, 0, sizeof(*r));
 }

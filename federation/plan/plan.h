@@ -139,10 +139,17 @@ struct plan_result {
 	uint32_t	nstandby;
 	/*
 	 * redundancy 1: per tree link (index into tree.links) the standby
-	 * link that replaces it, and the tree with that exchange made (its
-	 * transit IDs kept where they can be).
+	 * link that replaces it, and the tree with that exchange made.  A
+	 * (site, VAN) has one ID in the tree and every failover tree, an ID
+	 * no other VAN of that site has in any of them.
 	 */
 	uint32_t	*replace;
+	/*
+	 * Per tree link i, how replace[i] = S-T (link a, b) lies over it
+	 * when it is cut: false when S is on the side of tree link i's end
+	 * a (and T on b's), true when S is on b's side.
+	 */
+	bool		*replace_swap;
 	struct plan_tree *failover;
 	struct plan_summary sum;
 };

@@ -113,11 +113,31 @@ double	plan_tree_cost(const struct plan_input *, const uint32_t *tl,
 /* tree.c.  t->degree from t->links; false: no memory. */
 bool	plan_tree_degrees(const struct plan_input *, struct plan_tree *t);
 
+/*
+ * ids.c.  The transit IDs given so far, over the trees of one plan: per
+ * (site, VAN) the one ID, and per site the next ID of its range no tree
+ * has given (own IDs are skipped as they come).  given: sorted by key
+ * (site << 32 | VAN).
+ */
+struct plan_given {
+	uint64_t	key;
+	uint32_t	id;
+};
+
+struct plan_idsofar {
+	uint32_t	*next;		/* per site */
+	struct plan_given *given;
+	uint32_t	n;
+};
+
+bool	plan_idsofar_init(struct plan_idsofar *, const struct plan_input *);
+void	plan_idsofar_free(struct plan_idsofar *);
 /* ids.c.  The VANs' subtrees of tr and the IDs each site carries them
- * with: tr->carry, carry_off.  prev: the tree whose transit IDs to keep
- * (NULL: none); when: prefixed to messages. */
+ * with: tr->carry, carry_off; a transit ID the one so gave the (site,
+ * VAN) before, else a new one, which so then records.  when: prefixed
+ * to messages. */
 bool	plan_ids_assign(const struct plan_input *, struct plan_tree *tr,
-	    const struct plan_tree *prev, const char *when, struct plan_err *);
+	    struct plan_idsofar *so, const char *when, struct plan_err *);
 
 /* standby.c.  With redundancy: r->standby, nstandby and replace. */
 bool	plan_standby(const struct plan_input *, struct plan_result *r,

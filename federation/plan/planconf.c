@@ -701,6 +701,8 @@ planconf_load(const char *path, char err[static SETTING_ERR_MAX])
 		goto fail;
 	}
 	snprintf(pc->file, sizeof(pc->file), "%s", path);
+	pc->failover_after = PROXY_FAILOVER_AFTER_DEFAULT;
+	pc->failback_after = PROXY_FAILBACK_AFTER_DEFAULT;
 	config_init(&pc->cfg);
 	pc->cfg_live = true;
 	c.include_dir = pc->dir;
@@ -714,8 +716,11 @@ planconf_load(const char *path, char err[static SETTING_ERR_MAX])
 	    !parse_federation(&c, s, pc, &f))
 		goto fail;
 	if ((cons = config_lookup(&pc->cfg, "constraints")) != NULL) {
-		static const char *const ck[] = { "max_tunnels", "redundancy", "force",
-		    "forbid", NULL };
+		static const char *const ck[] = { "max_tunnels", "redundancy",
+		    "failover_after", "failback_after", "force", "forbid", NULL };
+		static const char *const timers[] = { "failover_after",
+		    "failback_after" };
+		unsigned t;
 
 		if (config_setting_type(cons) != CONFIG_TYPE_GROUP) {
 			setting_fail(&c, cons, "'constraints' must be a group { ... }");
@@ -725,10 +730,23 @@ planconf_load(const char *path, char err[static SETTING_ERR_MAX])
 		    !setting_u32(&c, cons, "max_tunnels", 1, PROXY_PEER_MAX,
 		    &f.max_tunnels) ||
 		    !setting_u32(&c, cons, "redundancy", 0, PLAN_REDUNDANCY_MAX,
-		    &redundancy))
+		    &redundancy) ||
+		    !setting_u32(&c, cons, "failover_after", 1, PROXY_FAILOVER_MAX,
+		    &pc->failover_after) ||
+		    !setting_u32(&c, cons, "failback_after", 1, PROXY_FAILOVER_MAX,
+		    &pc->failback_after))
 			goto fail;
 		pc->in.redundancy = redundancy;
 		pc->in.redundancy_src = config_setting_get_member(cons, "redundancy");
+		/* The tree tunnels' timers: written only with standby tunnels,
+		 * so a setting without them would be silently lost. */
+		for (t = 0; t < 2 && redundancy == 0; t++)
+			if ((s = config_setting_get_member(cons, timers[t])) != NULL) {
+				setting_fail(&c, s, "%s: only with redundancy = 1 "
+				    "(without standby tunnels no tunnel fails over)",
+				    timers[t]);
+				goto fail;
+			}
 	}
 	if ((s = config_lookup(&pc->cfg, "sites")) == NULL) {
 		setting_fail(&c, root, "no 'sites'");

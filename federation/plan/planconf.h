@@ -52,6 +52,8 @@ struct planconf {
 	struct planconf_site *site;	/* per in.sites[] */
 	struct planconf_van *van;	/* per in.vans[] */
 	char		psk_dir[PLANCONF_PATH_MAX];	/* "": no preshared keys */
+	uint32_t	failover_after;	/* s, a tree tunnel dead before its standby */
+	uint32_t	failback_after;	/* s, alive again before it is back */
 	uint32_t	*by_name;	/* site indices sorted by name */
 	struct plan_member *members;
 	config_t	cfg;

@@ -4,7 +4,9 @@
  * proxy.conf around it: the site is named by the file's directory (or the
  * file, NAME.conf); its preshared key files are named, not read, and
  * endpoint names are not resolved.  Every fault is counted and reported;
- * reading goes on past them, so one run shows them all.
+ * reading goes on past them, so one run shows them all.  Tunnels that
+ * heal themselves (docs/vanplan.md §4): standby peers are left out of the
+ * tree's loop check, and each failover is simulated instead.
  */
 #include "federation/plan/planlint.h"
 
@@ -173,8 +175,7 @@ add_path(struct lint *l, const char *path)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		/* failover/: the files of other trees, not this one's */
-		if (ents[i]->d_name[0] != '.' && strcmp(ents[i]->d_name, "failover") != 0) {
+		if (ents[i]->d_name[0] != '.') {
 			snprintf(file, sizeof(file), "%s/%s/peering.conf", path,
 			    ents[i]->d_name);
 			if (is_file(file)) {
@@ -377,8 +378,10 @@ check_loops(struct lint *l)
 			const struct proxy_peer *pe = &l->sites[a].peers[i], *back;
 			uint32_t b = l->sites[a].peer_site[i];
 
+			/* A standby peer carries nothing until a failover. */
 			if (b == PLAN_NONE || b <= a || !l->sites[b].read ||
-			    (back = peer_of(&l->sites[b], a, NULL)) == NULL)
+			    (back = peer_of(&l->sites[b], a, NULL)) == NULL ||
+			    pe->ncovers > 0 || back->ncovers > 0)
 				continue;
 			for (j = 0; j < pe->npairs; j++) {
 				const struct proxy_pair *x = &pe->pairs[j];
@@ -400,6 +403,352 @@ check_loops(struct lint *l)
 out:
 	free(nodes);
 	free(p);
+}
+
+/* ------------------------------------------------ tunnels that heal --- */
+
+/* A tree tunnel as the files give it: sites a < b (linted indices). */
+struct tunnel_at {
+	uint32_t	id;
+	uint32_t	a, b;		/* sites */
+	uint32_t	end0;		/* the site that is its end 0 */
+	const struct lint_site *by;
+	int		line;
+};
+
+static int
+tunnel_cmp(const void *x, const void *y)
+{
+	const struct tunnel_at *a = x, *b = y;
+
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return a->a < b->a ? -1 : a->a > b->a ? 1 : (a->b > b->b) - (a->b < b->b);
+}
+
+static const struct tunnel_at *
+tunnel_find(const struct tunnel_at *t, uint32_t n, uint32_t id)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (t[mid].id == id)
+			return &t[mid];
+		if (t[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool
+covers_tunnel(const struct proxy_peer *p, uint32_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < p->ncovers; i++)
+		if (p->covers[i].tunnel == id)
+			return true;
+	return false;
+}
+
+/* Both ends of a peering agree: the same tree tunnel, ends 0 and 1; or
+ * both standby, over the same tree tunnels. */
+static void
+check_ends(struct lint *l, uint32_t a, unsigned k, const struct proxy_peer *back,
+    const struct lint_site *sb)
+{
+	const struct proxy_peer *p = &l->sites[a].peers[k];
+	const char *file = l->sites[a].file;
+	unsigned i;
+
+	if (p->tunnel != back->tunnel) {
+		if (p->tunnel == 0 || back->tunnel == 0)
+			fault(l, file, p->line, "peer '%s': tree tunnel %u on one "
+			    "side only (%s:%d says %s)", p->name, p->tunnel ?
+			    p->tunnel : back->tunnel, sb->file, back->line,
+			    back->tunnel ? "it is one" : "none");
+		else
+			fault(l, file, p->line, "peer '%s': tunnel %u here, %u in "
+			    "%s:%d: one tunnel has one ID", p->name, p->tunnel,
+			    back->tunnel, sb->file, back->line);
+	} else if (p->tunnel != 0 && p->tunnel_end == back->tunnel_end)
+		fault(l, file, p->line, "peer '%s': tunnel %u: both ends say they "
+		    "are its end %u (%s:%d)", p->name, p->tunnel, p->tunnel_end,
+		    sb->file, back->line);
+	if ((p->ncovers > 0) != (back->ncovers > 0)) {
+		fault(l, file, p->line, "peer '%s': a standby peer on one side only "
+		    "(%s:%d)", p->name, sb->file, back->line);
+		return;
+	}
+	for (i = 0; i < p->ncovers; i++)
+		if (!covers_tunnel(back, p->covers[i].tunnel))
+			fault(l, file, p->covers[i].line, "standby peer '%s': tunnel "
+			    "%u is covered here but not in %s:%d", p->name,
+			    p->covers[i].tunnel, sb->file, back->line);
+}
+
+/*
+ * The sites joined to `from` by the tree tunnels other than `cut` (a BFS
+ * over tunnels t[0..n)): seen[] true for them.
+ */
+static void
+tree_side(const struct lint *l, const struct tunnel_at *t, uint32_t n,
+    uint32_t cut, uint32_t from, bool *seen, uint32_t *queue)
+{
+	uint32_t head = 0, tail = 0, i;
+
+	memset(seen, 0, l->nsites * sizeof(*seen));
+	seen[from] = true;
+	queue[tail++] = from;
+	while (head < tail) {
+		uint32_t u = queue[head++];
+
+		for (i = 0; i < n; i++) {
+			uint32_t o;
+
+			if (t[i].id == cut || (t[i].a != u && t[i].b != u))
+				continue;
+			o = t[i].a == u ? t[i].b : t[i].a;
+			if (!seen[o]) {
+				seen[o] = true;
+				queue[tail++] = o;
+			}
+		}
+	}
+}
+
+/*
+ * The VANs when tree tunnel `cut` is down and the standby peers that
+ * cover it are up: a node per (site, ID), joined by the pairs of every
+ * other tree tunnel and of those standby peers.  No pair may close a
+ * loop, and the member nodes (member[], the inventory's: a VAN's sites
+ * with nodes of it; NULL: none known) that the tree joined (joined[]:
+ * their root with every tree tunnel up) must still be joined.  Transit
+ * nodes may come apart: a failover tree's pairs on a tunnel that is up
+ * can hang off the rest with no member behind them, and carry nothing.
+ */
+static void
+check_failover(struct lint *l, const struct tunnel_at *tun, const uint64_t *nodes,
+    uint32_t nn, const uint32_t *joined, const bool *member, uint32_t *p,
+    uint32_t *first)
+{
+	uint32_t a, i, j;
+
+	for (i = 0; i < nn; i++)
+		p[i] = i;
+	for (a = 0; a < l->nsites; a++)
+		for (i = 0; i < l->sites[a].npeers; i++) {
+			const struct proxy_peer *pe = &l->sites[a].peers[i], *back;
+			uint32_t b = l->sites[a].peer_site[i];
+
+			if (b == PLAN_NONE || b <= a || !l->sites[b].read ||
+			    (back = peer_of(&l->sites[b], a, NULL)) == NULL)
+				continue;
+			if (pe->ncovers > 0 ? !covers_tunnel(pe, tun->id) :
+			    pe->tunnel == tun->id)
+				continue;
+			for (j = 0; j < pe->npairs; j++) {
+				const struct proxy_pair *x = &pe->pairs[j];
+				const struct proxy_pair *y = pair_local(back, x->remote);
+				uint32_t u, v;
+
+				if (y == NULL || y->remote != x->local)
+					continue;
+				u = root(p, node(nodes, nn, a, x->local));
+				v = root(p, node(nodes, nn, b, x->remote));
+				if (u == v)
+					fault(l, l->sites[a].file, x->line, "VAN %u: when "
+					    "tunnel %u (%s-%s) fails, the tunnel to '%s' "
+					    "closes a loop of its tunnels", x->local, tun->id,
+					    l->sites[tun->a].name, l->sites[tun->b].name,
+					    pe->name);
+				else
+					p[u] = v;
+			}
+		}
+	/* first[r]: a member node of tree component r, and where it went. */
+	for (i = 0; i < nn; i++)
+		first[i] = PLAN_NONE;
+	for (i = 0; member != NULL && i < nn; i++) {
+		uint32_t r = joined[i], q = root(p, i);
+
+		if (!member[i])
+			continue;
+		if (first[r] == PLAN_NONE)
+			first[r] = i;
+		else if (root(p, first[r]) != q) {
+			const struct lint_site *s = &l->sites[nodes[i] >> 32];
+
+			fault(l, s->file, 0, "VAN %u: when tunnel %u (%s-%s) fails "
+			    "and its standby is up, it no longer reaches %s's %u "
+			    "(the same VAN)",
+			    (uint32_t)nodes[i], tun->id, l->sites[tun->a].name,
+			    l->sites[tun->b].name,
+			    l->sites[nodes[first[r]] >> 32].name,
+			    (uint32_t)nodes[first[r]]);
+			first[r] = i;	/* one fault per split */
+		}
+	}
+}
+
+static void
+check_heal(struct lint *l)
+{
+	struct tunnel_at *tun = NULL;
+	uint64_t *nodes = NULL;
+	uint32_t a, i, j, k, nt = 0, nn = 0, cap = 0;
+	uint32_t *p = NULL, *joined = NULL, *first = NULL, *queue = NULL;
+	bool *seen = NULL, *covered = NULL, *member = NULL, any = false;
+
+	for (a = 0; a < l->nsites; a++)
+		for (i = 0; i < l->sites[a].npeers; i++) {
+			cap += 2 * l->sites[a].peers[i].npairs;
+			any |= l->sites[a].peers[i].tunnel != 0 ||
+			    l->sites[a].peers[i].ncovers > 0;
+		}
+	if (!any)
+		return;
+	tun = calloc((size_t)l->nsites * PROXY_PEER_MAX / 2 + 1, sizeof(*tun));
+	nodes = malloc(((size_t)cap + 1) * sizeof(*nodes));
+	p = malloc(((size_t)cap + 1) * sizeof(*p));
+	joined = malloc(((size_t)cap + 1) * sizeof(*joined));
+	first = malloc(((size_t)cap + 1) * sizeof(*first));
+	queue = malloc(((size_t)l->nsites + 1) * sizeof(*queue));
+	seen = calloc((size_t)l->nsites + 1, sizeof(*seen));
+	covered = calloc((size_t)PROXY_TUNNEL_ID_MAX + 1, sizeof(*covered));
+	if (!tun || !nodes || !p || !joined || !first || !queue || !seen || !covered) {
+		fprintf(l->err, "vanplan: out of memory\n");
+		l->faults++;
+		goto out;
+	}
+	/* The ends agree; each tree tunnel once, its ID its own. */
+	for (a = 0; a < l->nsites; a++)
+		for (i = 0; i < l->sites[a].npeers; i++) {
+			const struct proxy_peer *pe = &l->sites[a].peers[i], *back;
+			uint32_t b = l->sites[a].peer_site[i];
+
+			if (b == PLAN_NONE || b == a || !l->sites[b].read ||
+			    (back = peer_of(&l->sites[b], a, NULL)) == NULL)
+				continue;
+			if (a < b)
+				check_ends(l, a, i, back, &l->sites[b]);
+			/* Ends that disagree are one fault: the lower site's word. */
+			if (a < b && pe->tunnel != 0 && pe->tunnel == back->tunnel)
+				tun[nt++] = (struct tunnel_at){ pe->tunnel, a, b,
+				    pe->tunnel_end == 0 ? a : b, &l->sites[a], pe->line };
+		}
+	qsort(tun, nt, sizeof(*tun), tunnel_cmp);
+	for (i = 1; i < nt; i++)
+		if (tun[i].id == tun[i - 1].id)
+			fault(l, tun[i].by->file, tun[i].line, "tunnel ID %u is also "
+			    "%s-%s's (%s:%d): IDs are unique in a federation", tun[i].id,
+			    l->sites[tun[i - 1].a].name, l->sites[tun[i - 1].b].name,
+			    tun[i - 1].by->file, tun[i - 1].line);
+	/* Each cover names a tree tunnel, and the end on our side of it. */
+	for (a = 0; a < l->nsites; a++)
+		for (i = 0; i < l->sites[a].npeers; i++) {
+			const struct proxy_peer *pe = &l->sites[a].peers[i];
+
+			for (j = 0; j < pe->ncovers; j++) {
+				const struct proxy_cover *cv = &pe->covers[j];
+				const struct tunnel_at *t = tunnel_find(tun, nt, cv->tunnel);
+				uint32_t want;
+
+				if (t == NULL) {
+					fault(l, l->sites[a].file, cv->line, "standby peer "
+					    "'%s': tunnel %u is no tree tunnel of the files "
+					    "linted", pe->name, cv->tunnel);
+					continue;
+				}
+				covered[cv->tunnel] = true;
+				want = cv->end == 0 ? t->end0 : t->end0 == t->a ? t->b : t->a;
+				tree_side(l, tun, nt, t->id, a, seen, queue);
+				if (!seen[want])
+					fault(l, l->sites[a].file, cv->line, "standby peer "
+					    "'%s': tunnel %u's end %u is '%s', which is not on "
+					    "our side of it", pe->name, cv->tunnel, cv->end,
+					    l->sites[want].name);
+			}
+		}
+	/* Every VAN's nodes, and how the tree joins them. */
+	for (a = 0; a < l->nsites; a++)
+		for (i = 0; i < l->sites[a].npeers; i++) {
+			const struct proxy_peer *pe = &l->sites[a].peers[i];
+			uint32_t b = l->sites[a].peer_site[i];
+
+			for (j = 0; j < pe->npairs && b != PLAN_NONE; j++) {
+				nodes[nn++] = (uint64_t)a << 32 | pe->pairs[j].local;
+				nodes[nn++] = (uint64_t)b << 32 | pe->pairs[j].remote;
+			}
+		}
+	qsort(nodes, nn, sizeof(*nodes), u64_cmp);
+	for (i = j = 0; i < nn; i++)
+		if (j == 0 || nodes[i] != nodes[j - 1])
+			nodes[j++] = nodes[i];
+	nn = j;
+	for (i = 0; i < nn; i++)
+		joined[i] = i;
+	for (a = 0; a < l->nsites; a++)
+		for (i = 0; i < l->sites[a].npeers; i++) {
+			const struct proxy_peer *pe = &l->sites[a].peers[i], *back;
+			uint32_t b = l->sites[a].peer_site[i];
+
+			if (b == PLAN_NONE || b <= a || !l->sites[b].read ||
+			    (back = peer_of(&l->sites[b], a, NULL)) == NULL ||
+			    pe->ncovers > 0 || back->ncovers > 0)
+				continue;
+			for (j = 0; j < pe->npairs; j++) {
+				const struct proxy_pair *x = &pe->pairs[j];
+				const struct proxy_pair *y = pair_local(back, x->remote);
+				uint32_t u, v;
+
+				if (y == NULL || y->remote != x->local)
+					continue;
+				u = root(joined, node(nodes, nn, a, x->local));
+				v = root(joined, node(nodes, nn, b, x->remote));
+				if (u != v)
+					joined[u] = v;
+			}
+		}
+	for (i = 0; i < nn; i++)
+		joined[i] = root(joined, i);
+	/* With the inventory: which nodes are a VAN's own (not transit). */
+	if (l->inv != NULL && (member = calloc((size_t)nn + 1,
+	    sizeof(*member))) != NULL)
+		for (k = 0; k < l->inv->in.nvans; k++) {
+			const struct plan_van *v = &l->inv->in.vans[k];
+
+			for (j = 0; j < v->nmembers; j++) {
+				uint64_t key;
+				uint32_t site = site_by_name(l,
+				    l->inv->in.sites[v->members[j].site].name);
+
+				if (site == PLAN_NONE)
+					continue;
+				key = (uint64_t)site << 32 | v->members[j].id;
+				if (bsearch(&key, nodes, nn, sizeof(key), u64_cmp) != NULL)
+					member[node(nodes, nn, site,
+					    v->members[j].id)] = true;
+			}
+		}
+	for (k = 0; k < nt; k++)
+		if (covered[tun[k].id] && (k == 0 || tun[k].id != tun[k - 1].id))
+			check_failover(l, &tun[k], nodes, nn, joined, member, p,
+			    first);
+out:
+	free(tun);
+	free(nodes);
+	free(p);
+	free(joined);
+	free(first);
+	free(queue);
+	free(seen);
+	free(covered);
+	free(member);
 }
 
 /* ------------------------------------------------------------------ run --- */
@@ -425,7 +774,7 @@ planlint_run(const struct planconf *inv, const char *const *paths, int npaths,
 	struct lint l = { inv, NULL, 0, err, 0 };
 	struct saying *said = NULL;
 	struct keyed_say *ks = NULL;
-	uint32_t a, i, nk = 0, tunnels = 0, pairs = 0;
+	uint32_t a, i, nk = 0, tunnels = 0, standby = 0, pairs = 0;
 	int k;
 
 	if ((l.sites = calloc(LINT_SITE_MAX, sizeof(*l.sites))) == NULL) {
@@ -463,11 +812,15 @@ planlint_run(const struct planconf *inv, const char *const *paths, int npaths,
 	for (a = 0; a < l.nsites; a++)
 		for (i = 0; i < l.sites[a].npeers; i++) {
 			check_peer(&l, a, i, said);
-			tunnels += l.sites[a].peer_site[i] > a &&
-			    l.sites[a].peer_site[i] != PLAN_NONE;
+			if (l.sites[a].peer_site[i] > a &&
+			    l.sites[a].peer_site[i] != PLAN_NONE) {
+				tunnels += l.sites[a].peers[i].ncovers == 0;
+				standby += l.sites[a].peers[i].ncovers > 0;
+			}
 			pairs += l.sites[a].peers[i].npairs;
 		}
 	check_loops(&l);
+	check_heal(&l);
 	/* One key, one site. */
 	for (a = 0; a < l.nsites; a++)
 		if (said[a].p != NULL) {
@@ -493,7 +846,10 @@ planlint_run(const struct planconf *inv, const char *const *paths, int npaths,
 				    "inventory %s", l.sites[a].name, inv->file);
 	}
 out:
-	if (l.faults == 0)
+	if (l.faults == 0 && standby > 0)
+		fprintf(out, "lint: %u sites, %u tunnels and %u standby, %u VAN "
+		    "pairs: consistent\n", l.nsites, tunnels, standby, pairs);
+	else if (l.faults == 0)
 		fprintf(out, "lint: %u sites, %u tunnels, %u VAN pairs: consistent\n",
 		    l.nsites, tunnels, pairs);
 	else

@@ -3,7 +3,11 @@
  * beside each) make one consistent federation?  Peers list each other,
  * agree on each site's key and endpoint, map each VAN both ways with
  * inverse pairs (none exported on one side only), declare the VANs they
- * map, and no VAN's tunnels close a loop.  With an inventory, the keys,
+ * map, and no VAN's tree tunnels close a loop.  With standby tunnels: a
+ * tree tunnel's ID and ends agree at both ends and the ID is unique, a
+ * standby peer is one on both sides over the same tree tunnels, each of
+ * its `end`s on its side, and with any one tree tunnel down and its
+ * standby up no VAN loops or comes apart.  With an inventory, the keys,
  * endpoints and sites must be its own.
  *
  * Not pure: it reads the files (with vanproxy's reader, proxy/peering.c)

@@ -2,7 +2,9 @@
  * planout.c — see planout.h.  The peering file is exactly docs/proxy.md
  * §6's, written by proxy/peering.c's writer from its model (vanproxy's
  * parser reads it: tests/golden/plan.sh checks that on the examples);
- * comments name the VAN of each pair.  Peers come in the
+ * comments name the VAN of each pair.  With standby tunnels the files
+ * carry every failover too: each tree tunnel the union of the pairs all
+ * trees put on it, each standby tunnel a peer of its own (struct model).  Peers come in the
  * inventory's order of sites, pairs in the order of its VANs, so the
  * same inventory always gives the same bytes.  A gateway pair's
  * keepalived.conf is proxy/pair.c's text.
@@ -89,161 +91,390 @@ neighbours(const struct planconf *pc, const struct plan_tree *t, uint32_t s,
 	return n;
 }
 
+/* ------------------------------------------------------------- model --- */
+
+/*
+ * What site s's two files say, from every tree of the plan (the main
+ * tree, and with redundancy the failover tree of each tree link): its
+ * peers in site order — each tree neighbour with its tunnel (ID i + 1
+ * for tree link i, end 0 the end of lower site index) and the union of
+ * the pairs every tree puts on that link; each standby neighbour with
+ * the tree tunnels its link replaces (and which end of each is on our
+ * side of the cut) and the union of the pairs of those failover trees —
+ * and every VAN it carries in any tree.  One ID per (site, VAN) over all
+ * trees (ids.c) makes the unions sets of VANs.
+ */
+struct model {
+	const struct planconf *pc;
+	struct proxy_peer *peers;
+	unsigned	npeers;
+	struct proxy_pair *pairs;		/* every peer's, one array */
+	struct proxy_cover *covers;		/* every standby peer's */
+	const struct plan_carry **here, **there;	/* per pair */
+	const struct plan_carry **vans;		/* vans.conf, by VAN */
+	unsigned	nvans;
+	uint32_t	*link;			/* per peer: its link */
+};
+
+static void
+model_free(struct model *m)
+{
+	free(m->peers);
+	free(m->pairs);
+	free(m->covers);
+	free(m->here);
+	free(m->there);
+	free(m->vans);
+	free(m->link);
+	memset(m, 0, sizeof(*m));
+}
+
+static uint32_t
+ntrees(const struct plan_result *r)
+{
+	return 1 + (r->failover != NULL ? r->tree.nlinks : 0);
+}
+
+static const struct plan_tree *
+tree_nth(const struct plan_result *r, uint32_t f)
+{
+	return f == 0 ? &r->tree : &r->failover[f - 1];
+}
+
+/* Is link l in tree f?  Tree link i is in all but its own failover tree;
+ * a standby link in the failover trees of the links it replaces. */
+static bool
+tree_holds(const struct plan_result *r, uint32_t f, uint32_t tl, uint32_t l)
+{
+	if (tl != PLAN_NONE)
+		return f != tl + 1;
+	return f > 0 && r->replace[f - 1] == l;
+}
+
+static uint32_t
+other_end(const struct plan_link *l, uint32_t s)
+{
+	return l->a == s ? l->b : l->a;
+}
+
+/* The end of tree link l that site s is: 0 the lower site index. */
+static uint8_t
+tunnel_end(const struct plan_link *l, uint32_t s)
+{
+	return s == (l->a < l->b ? l->a : l->b) ? 0 : 1;
+}
+
+/*
+ * What every site's model is built with, made once per plan (so that a
+ * site costs its own links, not the federation's): each site's links —
+ * tree links with their index, standby links with PLAN_NONE — by the
+ * other end's index; and scratch per VAN, kept clear between sites.
+ */
+struct outctx {
+	uint32_t	*adj_off;	/* nsites + 1 */
+	struct adj {
+		uint32_t	other, link, tl;
+	}		*adj;
+	const struct plan_carry **mx, **my;	/* per VAN, NULL when clear */
+	uint32_t	*touched;	/* VANs set in mx */
+	uint32_t	ntouched;
+};
+
+static void
+outctx_free(struct outctx *x)
+{
+	free(x->adj_off);
+	free(x->adj);
+	free(x->mx);
+	free(x->my);
+	free(x->touched);
+	memset(x, 0, sizeof(*x));
+}
+
+static int
+adj_cmp(const void *p, const void *q)
+{
+	const struct adj *a = p, *b = q;
+
+	return a->other < b->other ? -1 : a->other > b->other;
+}
+
+static bool
+outctx_init(struct outctx *x, const struct planconf *pc, const struct plan_result *r)
+{
+	uint32_t n = pc->in.nsites, nv = pc->in.nvans, i, k, *cur = NULL;
+	uint32_t nsb = r->failover != NULL ? r->nstandby : 0;
+
+	memset(x, 0, sizeof(*x));
+	x->adj_off = calloc((size_t)n + 1, sizeof(*x->adj_off));
+	x->adj = malloc(2 * ((size_t)r->tree.nlinks + nsb + 1) * sizeof(*x->adj));
+	x->mx = calloc((size_t)nv + 1, sizeof(*x->mx));
+	x->my = calloc((size_t)nv + 1, sizeof(*x->my));
+	x->touched = malloc(((size_t)nv + 1) * sizeof(*x->touched));
+	cur = malloc(((size_t)n + 1) * sizeof(*cur));
+	if (!x->adj_off || !x->adj || !x->mx || !x->my || !x->touched || !cur) {
+		free(cur);
+		outctx_free(x);
+		return false;
+	}
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < r->tree.nlinks + nsb; i++) {
+			uint32_t l = i < r->tree.nlinks ? r->tree.links[i] :
+			    r->standby[i - r->tree.nlinks];
+			uint32_t tl = i < r->tree.nlinks ? i : PLAN_NONE;
+			const struct plan_link *pl = &pc->in.links[l];
+
+			if (k == 0) {
+				x->adj_off[pl->a + 1]++;
+				x->adj_off[pl->b + 1]++;
+				continue;
+			}
+			x->adj[cur[pl->a]++] = (struct adj){ pl->b, l, tl };
+			x->adj[cur[pl->b]++] = (struct adj){ pl->a, l, tl };
+		}
+		if (k == 0) {
+			for (i = 0; i < n; i++)
+				x->adj_off[i + 1] += x->adj_off[i];
+			memcpy(cur, x->adj_off, n * sizeof(*cur));
+		}
+	}
+	for (i = 0; i < n; i++)
+		qsort(x->adj + x->adj_off[i], x->adj_off[i + 1] - x->adj_off[i],
+		    sizeof(*x->adj), adj_cmp);
+	free(cur);
+	return true;
+}
+
+static int
+u32_cmp(const void *p, const void *q)
+{
+	uint32_t a = *(const uint32_t *)p, b = *(const uint32_t *)q;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Mark VAN van (at us: cx, there: cy) once; the marks are sorted later. */
+static void
+outctx_mark(struct outctx *x, const struct plan_carry *cx, const struct plan_carry *cy)
+{
+	if (x->mx[cx->van] != NULL)
+		return;
+	x->mx[cx->van] = cx;
+	x->my[cx->van] = cy;
+	x->touched[x->ntouched++] = cx->van;
+}
+
+static void
+outctx_clear(struct outctx *x)
+{
+	uint32_t i;
+
+	for (i = 0; i < x->ntouched; i++)
+		x->mx[x->touched[i]] = x->my[x->touched[i]] = NULL;
+	x->ntouched = 0;
+}
+
+/* The union of the trees' pairs on link l (tree link tl) at site s, marked. */
+static void
+union_pairs(struct outctx *x, const struct plan_result *r, uint32_t s,
+    const struct adj *e)
+{
+	const struct plan_carry *cx, *cy;
+	struct common cm;
+	uint32_t f;
+
+	for (f = 0; f < ntrees(r); f++) {
+		const struct plan_tree *tr = tree_nth(r, f);
+
+		if (!tree_holds(r, f, e->tl, e->link))
+			continue;
+		common_start(&cm, tr, s, e->other);
+		while (common_next(&cm, tr, &cx, &cy))
+			outctx_mark(x, cx, cy);
+	}
+	qsort(x->touched, x->ntouched, sizeof(*x->touched), u32_cmp);
+}
+
+static bool
+model_build(struct outctx *x, const struct planconf *pc,
+    const struct plan_result *r, uint32_t s, struct model *m)
+{
+	const struct adj *adj = x->adj + x->adj_off[s];
+	uint32_t na = x->adj_off[s + 1] - x->adj_off[s], i, j, f;
+	uint32_t npairs = 0, ncovers = 0, np = 0, nc = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->pc = pc;
+	/* Count, then fill. */
+	for (i = 0; i < na; i++) {
+		union_pairs(x, r, s, &adj[i]);
+		npairs += x->ntouched;
+		outctx_clear(x);
+		for (j = 0; adj[i].tl == PLAN_NONE && j < r->tree.nlinks; j++)
+			ncovers += r->replace[j] == adj[i].link;
+	}
+	m->peers = calloc((size_t)na + 1, sizeof(*m->peers));
+	m->link = calloc((size_t)na + 1, sizeof(*m->link));
+	m->pairs = calloc((size_t)npairs + 1, sizeof(*m->pairs));
+	m->here = calloc((size_t)npairs + 1, sizeof(*m->here));
+	m->there = calloc((size_t)npairs + 1, sizeof(*m->there));
+	m->covers = calloc((size_t)ncovers + 1, sizeof(*m->covers));
+	if (!m->peers || !m->link || !m->pairs || !m->here || !m->there || !m->covers)
+		goto fail;
+	for (i = 0, npairs = 0; i < na; i++) {
+		const struct adj *e = &adj[i];
+		struct proxy_peer *p = &m->peers[np];
+
+		m->link[np++] = e->link;
+		p->pairs = &m->pairs[npairs];
+		union_pairs(x, r, s, e);
+		for (j = 0; j < x->ntouched; j++) {
+			uint32_t v = x->touched[j];
+
+			m->here[npairs] = x->mx[v];
+			m->there[npairs] = x->my[v];
+			m->pairs[npairs].local = x->mx[v]->id;
+			m->pairs[npairs++].remote = x->my[v]->id;
+			p->npairs++;
+		}
+		outctx_clear(x);
+		if (e->tl != PLAN_NONE && r->failover != NULL) {
+			p->tunnel = e->tl + 1;
+			p->tunnel_end = tunnel_end(&pc->in.links[e->link], s);
+			p->failover_after = pc->failover_after;
+			p->failback_after = pc->failback_after;
+		}
+		p->covers = &m->covers[nc];
+		for (j = 0; e->tl == PLAN_NONE && j < r->tree.nlinks; j++) {
+			const struct plan_link *tl = &pc->in.links[r->tree.links[j]];
+			const struct plan_link *sb = &pc->in.links[e->link];
+			bool on_a = (s == sb->a) != r->replace_swap[j];
+
+			if (r->replace[j] != e->link)
+				continue;
+			m->covers[nc].tunnel = j + 1;
+			m->covers[nc++].end = tunnel_end(tl, on_a ? tl->a : tl->b);
+			p->ncovers++;
+		}
+	}
+	m->npeers = np;
+	/* Every VAN we carry in any tree: its one ID here. */
+	for (f = 0; f < ntrees(r); f++) {
+		const struct plan_tree *tr = tree_nth(r, f);
+
+		for (i = tr->carry_off[s]; i < tr->carry_off[s + 1]; i++)
+			outctx_mark(x, &tr->carry[i], &tr->carry[i]);
+	}
+	qsort(x->touched, x->ntouched, sizeof(*x->touched), u32_cmp);
+	if ((m->vans = calloc((size_t)x->ntouched + 1, sizeof(*m->vans))) == NULL)
+		goto fail;
+	for (i = 0; i < x->ntouched; i++)
+		m->vans[i] = x->mx[x->touched[i]];
+	m->nvans = x->ntouched;
+	outctx_clear(x);
+	return true;
+fail:
+	outctx_clear(x);
+	model_free(m);
+	return false;
+}
+
 /* ------------------------------------------------------------- check --- */
 
 bool
 planout_check(const struct planconf *pc, const struct plan_result *r,
     char err[static SETTING_ERR_MAX])
 {
-	uint32_t n = pc->in.nsites, s, i, f, *total = NULL;
+	uint32_t n = pc->in.nsites, s, i, total;
 	struct setting_ctx c = { pc->file, err, pc->dir };
-	bool ok = false;
+	struct outctx x;
+	struct model m;
 
-	if ((total = calloc(n, sizeof(*total))) == NULL)
+	if (r->failover != NULL && r->tree.nlinks > PROXY_TUNNEL_ID_MAX)
+		return setting_fail(&c, pc->in.redundancy_src, "redundancy: %u tree "
+		    "tunnels, but vanproxy's tunnel IDs go to %d", r->tree.nlinks,
+		    PROXY_TUNNEL_ID_MAX);
+	if (!outctx_init(&x, pc, r))
 		return setting_fail(&c, NULL, "out of memory");
-	for (f = 0; f <= (r->failover ? r->tree.nlinks : 0); f++) {
-		const struct plan_tree *t = f == 0 ? &r->tree : &r->failover[f - 1];
+	for (s = 0; s < n; s++) {
+		const struct plan_site *site = &pc->in.sites[s];
 
-		memset(total, 0, n * sizeof(*total));
-		for (s = 0; s < n; s++)
-			if (t->carry_off[s + 1] - t->carry_off[s] > BRIDGE_VAN_MAX) {
-				setting_fail(&c, pc->in.sites[s].src, "site '%s' would carry "
-				    "%u VANs: vanproxy takes %d", pc->in.sites[s].name,
-				    t->carry_off[s + 1] - t->carry_off[s], BRIDGE_VAN_MAX);
-				goto out;
-			}
-		for (i = 0; i < t->nlinks; i++) {
-			const struct plan_link *l = &pc->in.links[t->links[i]];
-			const struct plan_carry *x, *y;
-			struct common cm;
-			uint32_t k = 0;
+		if (!model_build(&x, pc, r, s, &m)) {
+			outctx_free(&x);
+			return setting_fail(&c, NULL, "out of memory");
+		}
+		if (m.nvans > BRIDGE_VAN_MAX) {
+			setting_fail(&c, site->src, "site '%s' would carry %u VANs: "
+			    "vanproxy takes %d", site->name, m.nvans, BRIDGE_VAN_MAX);
+			goto fail;
+		}
+		if (m.npeers > PROXY_PEER_MAX) {
+			setting_fail(&c, site->src, "site '%s' would have %u peers "
+			    "(tree and standby tunnels): vanproxy takes %d",
+			    site->name, m.npeers, PROXY_PEER_MAX);
+			goto fail;
+		}
+		for (i = 0, total = 0; i < m.npeers; i++) {
+			const struct plan_link *l = &pc->in.links[m.link[i]];
 
-			common_start(&cm, t, l->a, l->b);
-			while (common_next(&cm, t, &x, &y))
-				k++;
-			total[l->a] += k;
-			total[l->b] += k;
-			if (k > PROXY_PEER_VANS_MAX) {
+			total += m.peers[i].npairs;
+			if (m.peers[i].npairs > PROXY_PEER_VANS_MAX) {
 				setting_fail(&c, l->src, "tunnel '%s'-'%s' would carry %u "
 				    "VANs: vanproxy takes %d pairs in one peering",
-				    pc->in.sites[l->a].name, pc->in.sites[l->b].name, k,
-				    PROXY_PEER_VANS_MAX);
-				goto out;
+				    pc->in.sites[l->a].name, pc->in.sites[l->b].name,
+				    m.peers[i].npairs, PROXY_PEER_VANS_MAX);
+				goto fail;
+			}
+			if (m.peers[i].ncovers > PROXY_COVERS_MAX) {
+				setting_fail(&c, l->src, "standby tunnel '%s'-'%s' would "
+				    "replace %u tree tunnels: vanproxy takes %d",
+				    pc->in.sites[l->a].name, pc->in.sites[l->b].name,
+				    m.peers[i].ncovers, PROXY_COVERS_MAX);
+				goto fail;
 			}
 		}
-		for (s = 0; s < n; s++)
-			if (total[s] > BRIDGE_PEER_VANS_MAX) {
-				setting_fail(&c, pc->in.sites[s].src, "site '%s' would have %u "
-				    "VAN pairs in all its peerings: vanproxy takes %d",
-				    pc->in.sites[s].name, total[s], BRIDGE_PEER_VANS_MAX);
-				goto out;
-			}
+		if (total > BRIDGE_PEER_VANS_MAX) {
+			setting_fail(&c, site->src, "site '%s' would have %u VAN pairs "
+			    "in all its peerings: vanproxy takes %d", site->name,
+			    total, BRIDGE_PEER_VANS_MAX);
+			goto fail;
+		}
+		model_free(&m);
 	}
-	ok = true;
-out:
-	free(total);
-	return ok;
+	outctx_free(&x);
+	return true;
+fail:
+	model_free(&m);
+	outctx_free(&x);
+	return false;
 }
 
 /* ------------------------------------------------------------- files --- */
 
 /* The comment of each pair: its VAN, and whether it crosses in transit. */
-struct notes {
-	const struct planconf *pc;
-	const struct proxy_pair *pairs;		/* every peer's, one array */
-	const struct plan_carry **here, **there;	/* per pair */
-};
-
 static void
 pair_note(void *arg, const struct proxy_peer *p, unsigned k, char *buf, size_t len)
 {
-	const struct notes *n = arg;
-	size_t i = (size_t)(p->pairs - n->pairs) + k;
+	const struct model *m = arg;
+	size_t i = (size_t)(p->pairs - m->pairs) + k;
 
-	snprintf(buf, len, "%s%s%s", n->pc->in.vans[n->here[i]->van].name,
-	    n->here[i]->transit ? ", in transit here" : "",
-	    n->there[i]->transit ? ", in transit there" : "");
-}
-
-/* Site s's peers in tree t: the model proxy/peering.c writes. */
-static int
-peering_body(FILE *f, const struct planconf *pc, const struct plan_tree *t,
-    uint32_t s, uint32_t *nb)
-{
-	const struct planconf_site *me = &pc->site[s];
-	uint32_t i, k = neighbours(pc, t, s, nb), npairs = 0;
-	struct notes notes = { pc, NULL, NULL, NULL };
-	struct proxy_peer *peers = NULL;
-	struct proxy_pair *pairs, *x;
-	const struct plan_carry *cx, *cy;
-	struct common cm;
-	int rc = -1;
-
-	for (i = 0; i < k; i++) {
-		common_start(&cm, t, s, nb[i]);
-		while (common_next(&cm, t, &cx, &cy))
-			npairs++;
-	}
-	peers = calloc((size_t)k + 1, sizeof(*peers));
-	notes.pairs = pairs = x = calloc((size_t)npairs + 1, sizeof(*x));
-	notes.here = calloc((size_t)npairs + 1, sizeof(*notes.here));
-	notes.there = calloc((size_t)npairs + 1, sizeof(*notes.there));
-	if (!peers || !x || !notes.here || !notes.there)
-		goto out;
-	for (i = 0; i < k; i++) {
-		const struct planconf_site *ps = &pc->site[nb[i]];
-		const char *pn = pc->in.sites[nb[i]].name;
-		const char *lo = s < nb[i] ? pc->in.sites[s].name : pn;
-		const char *hi = s < nb[i] ? pn : pc->in.sites[s].name;
-		struct proxy_peer *p = &peers[i];
-
-		snprintf(p->name, sizeof(p->name), "%s", pn);
-		p->public_key = ps->public_key;
-		p->has_endpoint = ps->endpoint[0] != '\0';
-		snprintf(p->endpoint_text, sizeof(p->endpoint_text), "%s", ps->endpoint);
-		/* planconf.c keeps the directory short enough for vanproxy. */
-		p->has_psk = pc->psk_dir[0] != '\0';
-		if (p->has_psk && snprintf(p->psk_file, sizeof(p->psk_file),
-		    "%s/%s-%s.psk", pc->psk_dir, lo, hi) >= (int)sizeof(p->psk_file))
-			goto out;
-		p->keepalive = (uint16_t)me->keepalive;
-		p->has_limits = me->limits.set;
-		p->macs = me->limits.macs;
-		p->flood_rate = me->limits.flood_rate;
-		p->learn_rate = me->limits.learn_rate;
-		p->pairs = x;
-		common_start(&cm, t, s, nb[i]);
-		while (common_next(&cm, t, &cx, &cy)) {
-			notes.here[x - notes.pairs] = cx;
-			notes.there[x - notes.pairs] = cy;
-			x->local = cx->id;
-			x->remote = cy->id;
-			x++;
-			p->npairs++;
-		}
-	}
-	peering_print(f, peers, k, false, pair_note, &notes);
-	rc = 0;
-out:
-	free(peers);
-	free(pairs);
-	free(notes.here);
-	free(notes.there);
-	return rc;
+	snprintf(buf, len, "%s%s%s", m->pc->in.vans[m->here[i]->van].name,
+	    m->here[i]->transit ? ", in transit here" : "",
+	    m->there[i]->transit ? ", in transit there" : "");
 }
 
 static void
-vans_body(FILE *f, const struct planconf *pc, const struct plan_tree *t, uint32_t s)
+vans_body(FILE *f, const struct planconf *pc, const struct model *m)
 {
 	uint32_t i;
 
 	fprintf(f, "vans = (");
-	for (i = t->carry_off[s]; i < t->carry_off[s + 1]; i++) {
-		const struct plan_carry *x = &t->carry[i];
+	for (i = 0; i < m->nvans; i++) {
+		const struct plan_carry *x = m->vans[i];
 		const struct planconf_van *v = &pc->van[x->van];
 
-		fprintf(f, "%s%s\n  { id = %u; name = \"%s\";", i > t->carry_off[s] ? "," : "",
-		    i > t->carry_off[s] && x[-1].transit ? "    # in transit" : "", x->id,
+		fprintf(f, "%s%s\n  { id = %u; name = \"%s\";", i > 0 ? "," : "",
+		    i > 0 && m->vans[i - 1]->transit ? "    # in transit" : "", x->id,
 		    pc->in.vans[x->van].name);
 		if (v->fdb_max != 0)
 			fprintf(f, " fdb_max = %u;", v->fdb_max);
@@ -253,8 +484,8 @@ vans_body(FILE *f, const struct planconf *pc, const struct plan_tree *t, uint32_
 			fprintf(f, " flood_burst = %u;", v->flood_burst);
 		fprintf(f, " }");
 	}
-	if (t->carry_off[s + 1] > t->carry_off[s])
-		fprintf(f, "%s\n);\n", t->carry[t->carry_off[s + 1] - 1].transit ?
+	if (m->nvans > 0)
+		fprintf(f, "%s\n);\n", m->vans[m->nvans - 1]->transit ?
 		    "     # in transit" : "");
 	else
 		fprintf(f, " );\n");
@@ -314,33 +545,73 @@ put_file(const char *dir, const char *name, const char *head, const char *body,
 	return 0;
 }
 
-/* The bodies of site s's two files in tree t (free both). */
+/* Site s's peering.conf body: the model, each peer's key, endpoint,
+ * preshared key, keepalive and limits added (written by proxy/peering.c). */
 static int
-bodies(const struct planconf *pc, const struct plan_tree *t, uint32_t s,
-    uint32_t *nb, char **peering, char **vans)
+peering_body(FILE *f, const struct planconf *pc, struct model *m,
+    uint32_t s)
 {
+	const struct planconf_site *me = &pc->site[s];
+	unsigned i;
+
+	for (i = 0; i < m->npeers; i++) {
+		const struct plan_link *l = &pc->in.links[m->link[i]];
+		uint32_t o = other_end(l, s);
+		const struct planconf_site *ps = &pc->site[o];
+		const char *lo = pc->in.sites[s < o ? s : o].name;
+		const char *hi = pc->in.sites[s < o ? o : s].name;
+		struct proxy_peer *p = &m->peers[i];
+
+		snprintf(p->name, sizeof(p->name), "%s", pc->in.sites[o].name);
+		p->public_key = ps->public_key;
+		p->has_endpoint = ps->endpoint[0] != '\0';
+		snprintf(p->endpoint_text, sizeof(p->endpoint_text), "%s", ps->endpoint);
+		/* planconf.c keeps the directory short enough for vanproxy. */
+		p->has_psk = pc->psk_dir[0] != '\0';
+		if (p->has_psk && snprintf(p->psk_file, sizeof(p->psk_file),
+		    "%s/%s-%s.psk", pc->psk_dir, lo, hi) >= (int)sizeof(p->psk_file))
+			return -1;
+		p->keepalive = (uint16_t)me->keepalive;
+		p->has_limits = me->limits.set;
+		p->macs = me->limits.macs;
+		p->flood_rate = me->limits.flood_rate;
+		p->learn_rate = me->limits.learn_rate;
+	}
+	peering_print(f, m->peers, m->npeers, false, pair_note, m);
+	return 0;
+}
+
+/* The bodies of site s's two files (free both). */
+static int
+bodies(struct outctx *x, const struct planconf *pc, const struct plan_result *r,
+    uint32_t s, char **peering, char **vans)
+{
+	struct model m;
 	size_t len;
 	FILE *f;
+	int rc = -1;
 
 	*peering = *vans = NULL;
+	if (!model_build(x, pc, r, s, &m))
+		return -1;
 	if ((f = open_memstream(peering, &len)) == NULL)
-		return -1;
-	if (peering_body(f, pc, t, s, nb) == -1) {
+		goto out;
+	if (peering_body(f, pc, &m, s) == -1) {
 		fclose(f);
-		return -1;
+		goto out;
 	}
-	if (fclose(f) == EOF)
-		return -1;
-	if ((f = open_memstream(vans, &len)) == NULL)
-		return -1;
-	vans_body(f, pc, t, s);
-	return fclose(f) == EOF ? -1 : 0;
+	if (fclose(f) == EOF || (f = open_memstream(vans, &len)) == NULL)
+		goto out;
+	vans_body(f, pc, &m);
+	rc = fclose(f) == EOF ? -1 : 0;
+out:
+	model_free(&m);
+	return rc;
 }
 
 static int
 write_site(const struct planconf *pc, const char *sdir, uint32_t s,
-    const char *peering, const char *vans, const char *when, char *err,
-    size_t errlen)
+    const char *peering, const char *vans, char *err, size_t errlen)
 {
 	const char *site = pc->in.sites[s].name, *inv = base_name(pc->file);
 	char head[PLANCONF_PATH_MAX * 3], path[PLANCONF_PATH_MAX * 2];
@@ -353,21 +624,25 @@ write_site(const struct planconf *pc, const char *sdir, uint32_t s,
 	    "# tunnels in the federation's tree (docs/proxy.md §6).  proxy.conf\n"
 	    "# includes it, and vans.conf for its `vans`.  Re-run vanplan rather\n"
 	    "# than edit it: the other sites' files say the same from their side.\n"
-	    "%s", site, inv, when);
+	    "%s", site, inv, pc->in.redundancy == 0 ? "" :
+	    "# Each tree tunnel carries its `tunnel` (ID, our end); a standby\n"
+	    "# peer's pairs apply only while a tunnel its `standby` names is\n"
+	    "# down (docs/vanplan.md §4, docs/proxy.md §13).\n");
 	if (put_file(sdir, "peering.conf", head, peering, err, errlen) == -1)
 		return -1;
 	snprintf(head, sizeof(head),
 	    "# vans.conf of site \"%s\", written by vanplan from %s: the VANs\n"
-	    "# its proxy carries, with nodes here or in transit.  proxy.conf has\n"
-	    "# @include \"vans.conf\" in place of a `vans` list of its own.\n"
-	    "%s", site, inv, when);
+	    "# its proxy carries, with nodes here or in transit%s.  proxy.conf has\n"
+	    "# @include \"vans.conf\" in place of a `vans` list of its own.\n",
+	    site, inv, pc->in.redundancy == 0 ? "" : ",\n# in the tree or after "
+	    "any one tunnel's failover");
 	return put_file(sdir, "vans.conf", head, vans, err, errlen);
 }
 
 /*
  * A pair's files: SDIR/pair.conf, the settings both gateways add to
  * proxy.conf's `proxy`, and SDIR/GATEWAY/keepalived.conf for each.
- * Of the main tree only: a failover changes neither.
+ * A failover changes neither: the pair is one site's, whatever its peers.
  */
 static int
 write_pair(const struct planconf *pc, const char *sdir, uint32_t s, char *err,
@@ -429,66 +704,35 @@ int
 planout_write(const struct planconf *pc, const struct plan_result *r,
     const char *dir, char *err, size_t errlen)
 {
-	uint32_t n = pc->in.nsites, s, i, *nb;
-	char **peering = NULL, **vans = NULL, *p = NULL, *v = NULL;
-	char sdir[PLANCONF_PATH_MAX * 2], when[256];
+	uint32_t n = pc->in.nsites, s;
+	char sdir[PLANCONF_PATH_MAX * 2], *peering = NULL, *vans = NULL;
+	struct outctx x;
 	int rc = -1;
 
-	nb = malloc((n + 1) * sizeof(*nb));
-	peering = calloc(n, sizeof(*peering));
-	vans = calloc(n, sizeof(*vans));
-	if (!nb || !peering || !vans) {
+	if (!outctx_init(&x, pc, r)) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
 	for (s = 0; s < n; s++) {
-		if (bodies(pc, &r->tree, s, nb, &peering[s], &vans[s]) == -1) {
+		if (bodies(&x, pc, r, s, &peering, &vans) == -1) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
 		snprintf(sdir, sizeof(sdir), "%s/%s", dir, pc->in.sites[s].name);
-		if (write_site(pc, sdir, s, peering[s], vans[s], "", err, errlen) == -1)
+		if (write_site(pc, sdir, s, peering, vans, err, errlen) == -1)
 			goto out;
 		if (pc->site[s].pair != NULL &&
 		    write_pair(pc, sdir, s, err, errlen) == -1)
 			goto out;
-	}
-	for (i = 0; r->failover != NULL && i < r->tree.nlinks; i++) {
-		const struct plan_link *l = &pc->in.links[r->tree.links[i]];
-		const struct plan_link *sb = &pc->in.links[r->replace[i]];
-
-		snprintf(when, sizeof(when), "# The tree when tunnel %s-%s has failed "
-		    "and standby tunnel %s-%s is up.\n", pc->in.sites[l->a].name,
-		    pc->in.sites[l->b].name, pc->in.sites[sb->a].name,
-		    pc->in.sites[sb->b].name);
-		for (s = 0; s < n; s++) {
-			if (bodies(pc, &r->failover[i], s, nb, &p, &v) == -1) {
-				snprintf(err, errlen, "out of memory");
-				goto out;
-			}
-			if (strcmp(p, peering[s]) != 0 || strcmp(v, vans[s]) != 0) {
-				snprintf(sdir, sizeof(sdir), "%s/failover/%s-%s/%s", dir,
-				    pc->in.sites[l->a].name, pc->in.sites[l->b].name,
-				    pc->in.sites[s].name);
-				if (write_site(pc, sdir, s, p, v, when, err, errlen) == -1)
-					goto out;
-			}
-			free(p);
-			free(v);
-			p = v = NULL;
-		}
+		free(peering);
+		free(vans);
+		peering = vans = NULL;
 	}
 	rc = 0;
 out:
-	free(p);
-	free(v);
-	for (s = 0; peering != NULL && vans != NULL && s < n; s++) {
-		free(peering[s]);
-		free(vans[s]);
-	}
 	free(peering);
 	free(vans);
-	free(nb);
+	outctx_free(&x);
 	return rc;
 }
 

@@ -2,7 +2,8 @@
  * standby.c — the planner's standby links (see plan.h, plan_int.h): with
  * redundancy 1, links so that no tree link is a bridge — a greedy cover
  * of the tree's links by links covered per cost, then reverse delete —
- * and, per tree link, the standby link that replaces it when it fails.
+ * and, per tree link, the standby link that replaces it when it fails
+ * and which of its ends lies on which side of the cut.
  * The tree each replacement makes is plan_run's (plan.c).  Pure.
  */
 #include "federation/plan/plan_int.h"
@@ -113,7 +114,10 @@ plan_standby(const struct plan_input *in, struct plan_result *r,
 	cnt = calloc(n, sizeof(*cnt));
 	where = malloc(n * sizeof(*where));
 	r->replace = malloc(((size_t)r->tree.nlinks + 1) * sizeof(*r->replace));
-	if (!h || !chosen || !covered || !intree || !cnt || !where || !r->replace) {
+	r->replace_swap = calloc((size_t)r->tree.nlinks + 1,
+	    sizeof(*r->replace_swap));
+	if (!h || !chosen || !covered || !intree || !cnt || !where || !r->replace ||
+	    !r->replace_swap) {
 		plan_fail(e, in->src, "out of memory");
 		goto out;
 	}
@@ -219,6 +223,18 @@ plan_standby(const struct plan_input *in, struct plan_result *r,
 				r->replace[where[*w]] = chosen[i].link;
 			*w = t.parent[*w];
 		}
+	}
+	/* Which side of each cut tree link its standby's end a is on: in
+	 * the subtree of the link's lower end (the child) or not. */
+	for (i = 0; i < r->tree.nlinks; i++) {
+		const struct plan_link *l = &in->links[r->tree.links[i]];
+		uint32_t child = t.parent[l->a] == l->b ? l->a : l->b, u;
+
+		if (r->replace[i] == PLAN_NONE)
+			continue;
+		for (u = in->links[r->replace[i]].a; t.depth[u] > t.depth[child];)
+			u = t.parent[u];
+		r->replace_swap[i] = (u == child) != (child == l->a);
 	}
 	ok = true;
 out:

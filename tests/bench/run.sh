@@ -13,7 +13,8 @@
 # vanlab, BENCH_MIGRATIONS moves of each kind, default 10), that of real
 # QEMU live migrations (migrate-qemu.sh, BENCH_QEMU_MIGRATIONS, default 6
 # inside a site and 2 across), a gateway pair's failover outages (scenario
-# 97b held to issue 12's goals, HA_BOUNDS=1), and the crypto
+# 97b held to issue 12's goals, HA_BOUNDS=1), tunnels that heal themselves
+# (97d, HEAL_BOUNDS=1), and the crypto
 # engine's figures beside ../shared/bench/cryptolimit.c, when
 # tests/bench/crypto.sh exists, vanplan's planning time, and what a forger
 # of a member's address costs an edge (attack_bench.c).
@@ -123,6 +124,16 @@ if [ -s "$out/ha.tsv" ]; then
       print "| event | stream | outage ms | goal ms |"; print "|---|---|---|---|" }
     { printf "| %s | %s %s %s | %s | <= %s |\n", $1, $2, $3, $4, $5, $6 }' \
       "$out/ha.tsv" | tee "$out/ha.md"
+fi
+# Tunnels that heal themselves (issue 12): scenario 97d held to its bound
+# (HEAL_BOUNDS=1: failover_after + 1 s after a cut, 1 s at the failback).
+echo
+HEAL_BOUNDS=1 HEAL_OUTAGES=$out/heal.tsv sh "$here/../integration/97d-heal.sh" "$build" \
+    >"$out/heal.log" 2>&1 || { tail -5 "$out/heal.log"; rc=1; }
+if [ -s "$out/heal.tsv" ]; then
+  awk 'BEGIN { print "### tunnels that heal themselves: traffic outage per event (ms)\n";
+      print "| event | stream | outage ms | bound ms |"; print "|---|---|---|---|" }
+    { printf "| %s | %s | %s | <= %s |\n", $1, $2, $3, $4 }' "$out/heal.tsv" | tee "$out/heal.md"
 fi
 # vanplan (issue 6): 10000 sites, 100000 candidate links (plan_bench.c).
 echo

@@ -43,6 +43,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case WIRE_HELLO:
 		n = wire_encode_hello(out, sizeof(out), &m.hdr, &m.body.hello);
 		break;
+	case WIRE_TUNNEL:
+		n = wire_encode_tunnel(out, sizeof(out), &m.hdr, &m.body.tunnel);
+		break;
 	case WIRE_JOIN:
 	case WIRE_LEAVE:
 		n = wire_encode_empty(out, sizeof(out), &m.hdr);

@@ -90,7 +90,7 @@ for inv in etc/plan/*.conf tests/golden/plan/*.conf; do
 		bad "vanplan plan $inv differs from tests/golden/plan/$name/files:"
 		head -40 "$TMP/diff" >&2
 	fi
-	for d in "$out"/*/ "$out"/failover/*/*/; do
+	for d in "$out"/*/; do
 		[ -f "$d/peering.conf" ] || continue
 		proxy_check "$d" "$(basename "$d")"
 	done

@@ -213,6 +213,7 @@ ping16 = B2 + B1 + b"\x08\x00" + ipv4([10, 0, 0, 11], [10, 0, 0, 12], 1,
 hello = struct.pack("!QIIQ", 1700000000123456789, 250, 2, 0x1234567890abcdef)
 learn = B1 + b"\0\x01" + struct.pack("!I", 3) + b"\x04" + bytes([10, 0, 0, 11])
 trailer = struct.pack("!QQ", 1700000000123456789, 42) + bytes(range(16))
+tunnel = struct.pack("!HBBQI", 2, 1, 3, 1700000000123456789, 7)   # RESTORE
 
 msgs = [
     ("good", hdr(7, van=0, flags=1) + hello),
@@ -252,6 +253,11 @@ msgs = [
     # ... and what is no train: junk after a LEARN, a JOIN of another VAN.
     ("bad-body", hdr(3) + learn + hdr(3, ver=0)),
     ("bad-body", hdr(5) + hdr(5, van=200)),
+    # TUNNEL (proxy to proxy, as a decrypted capture shows it)
+    ("good", hdr(8, van=0) + tunnel),
+    ("bad-van-id", hdr(8, van=3) + tunnel),
+    ("bad-body", hdr(8, van=0) + tunnel[:15]),
+    ("bad-body", hdr(8, van=0) + tunnel[:3] + b"\x06" + tunnel[4:]),  # state 6
 ]
 with open(sys.argv[1], "wb") as out:
     out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))

@@ -28,6 +28,8 @@
 #     counter: that one is accepted (its MAC appears behind h2).
 # Afterwards h2 is alive on h1 with its own epoch, never restarted, and its
 # genuine messages still count (no replay drops) for several HELLOs.
+# (h2 and h3 above: the victim is whichever of them started first, the
+# newest member the other: vanlab starts the edges at once.)
 . "$(dirname "$0")/lib.sh"
 sed 's/^lab = { /lab = { site_key = true; /' "$HERE/lab.conf" >"$TMP/lab.conf"
 lab_up "$TMP/lab.conf"
@@ -53,19 +55,26 @@ hello() { python3 "$T" pcap-van "$TMP/cap.pcap" "$1" | awk '$1 == 7 && $2 != "-"
 have_hellos() { [ -n "$(hello 10.77.1.12)" ] && [ -n "$(hello 10.77.1.13)" ]; }
 poll 5 have_hellos || fail "no authenticated HELLOs from h2 and h3 captured"
 stop $cap
-read -r _ EPOCH CTR HELLO <<EOF
+# The victim (V) and the newest member (N): h2 and h3 by their boot
+# epochs, whichever started later is N (vanlab starts the edges at once).
+read -r _ E2 C2 M2 <<EOF
 $(hello 10.77.1.12)
 EOF
-read -r _ EPOCH3 _ HELLO3 <<EOF
+read -r _ E3 C3 M3 <<EOF
 $(hello 10.77.1.13)
 EOF
-[ -n "$HELLO" ] && [ -n "$HELLO3" ] || fail "no HELLO"
-[ "$EPOCH3" -gt "$EPOCH" ] || fail "h3 is not the newest member ($EPOCH3 <= $EPOCH)"
+[ -n "$M2" ] && [ -n "$M3" ] || fail "no HELLO"
+if [ "$E3" -gt "$E2" ]; then
+	V=h2 VIP=10.77.1.12 EPOCH=$E2 CTR=$C2 HELLO=$M2 N=h3 NIP=10.77.1.13 EPOCH3=$E3 HELLO3=$M3
+else
+	V=h3 VIP=10.77.1.13 EPOCH=$E3 CTR=$C3 HELLO=$M3 N=h2 NIP=10.77.1.12 EPOCH3=$E2 HELLO3=$M2
+fi
+[ "$EPOCH3" -gt "$EPOCH" ] || fail "h2 and h3 have the same epoch ($EPOCH)"
 python3 -c 'import sys; sys.exit(not bytes.fromhex(sys.argv[1])[1] & 0x40)' "$HELLO" ||
-    fail "h2's HELLO is not sealed with a pair key"
-say "captured HELLOs to h1: h2's (epoch $EPOCH, counter $CTR) and h3's (epoch $EPOCH3)"
+    fail "$V's HELLO is not sealed with a pair key"
+say "captured HELLOs to h1: the victim $V's (epoch $EPOCH, counter $CTR) and the newest member $N's (epoch $EPOCH3)"
 
-H2=10.77.1.12:4797 H1=10.77.1.11:4797
+H2=$VIP:4797 H1=10.77.1.11:4797
 NOAUTH=$(python3 -c 'import sys; m = bytearray.fromhex(sys.argv[1]); m[1] &= 0x3f; print(m[:-32].hex())' "$HELLO")
 TAMPER=$(python3 -c 'import sys; m = bytearray.fromhex(sys.argv[1]); m[20] ^= 1; print(m.hex())' "$HELLO")
 RESTART=$(python3 -c 'import sys, struct
@@ -85,57 +94,57 @@ FRAME=02000a00000c02000a00000b0800$(printf '%092d' 0)
 DATAAUTH=118010000000006400000064$FRAME
 
 stat_of() { ctl "$1" show stats | jpy "[m for m in j['members'] if m['address']=='$2:4797'][0]['$3']"; }
-drops() { stat_of h1 10.77.1.12 drops; }
+drops() { stat_of h1 $VIP drops; }
 drop() { drops | jpy "j.get('$1', 0)"; }
-restarts() { stat_of h1 10.77.1.12 restarts; }
+restarts() { stat_of h1 $VIP restarts; }
 nm() { ctl h1 show stats | jpy "j['global']['drops'].get('not-member', 0)"; }
-h3bad() { stat_of h2 10.77.1.13 drops | jpy "j.get('bad-auth', 0)"; }
+h3bad() { stat_of $V $NIP drops | jpy "j.get('bad-auth', 0)"; }
 r0=$(drop replay); n0=$(drop no-auth); b0=$(drop bad-auth); t0=$(drop bad-trailer)
 o0=$(drop old-auth); e0=$(drop new-epoch)
-nm0=$(nm); rs0=$(restarts); ep0=$(member epoch h1 10.77.1.12); x0=$(h3bad)
-[ "$ep0" = "$(printf %016x "$EPOCH")" ] || fail "h1 knows h2's epoch as $ep0"
+nm0=$(nm); rs0=$(restarts); ep0=$(member epoch h1 $VIP); x0=$(h3bad)
+[ "$ep0" = "$(printf %016x "$EPOCH")" ] || fail "h1 knows $V's epoch as $ep0"
 
 ip netns exec $X python3 "$T" van 10.77.1.200:4797 10.77.1.11 4797 "$HELLO" ||
     fail "sending from x"
 ip netns exec $X python3 "$T" van-spoof $H2 10.77.1.11 4797 \
     "$HELLO" "$NOAUTH" "$L3" "$TAMPER" "$WRONG" "$RESTART" "$DATAAUTH" "$V1" \
     "$NEWEPOCH" "$HELLO3" "$GOOD" || fail "sending forgeries from x"
-ip netns exec $X python3 "$T" van-spoof 10.77.1.13:4797 10.77.1.12 4797 "$HELLO3" ||
-    fail "sending h3's HELLO to h2"
+ip netns exec $X python3 "$T" van-spoof $NIP:4797 $VIP 4797 "$HELLO3" ||
+    fail "sending $N's HELLO to $V"
 counted() {
 	[ "$(nm)" -ge $((nm0 + 1)) ] && [ "$(drop replay)" -ge $((r0 + 1)) ] &&
 	    [ "$(drop no-auth)" -ge $((n0 + 2)) ] && [ "$(drop bad-auth)" -ge $((b0 + 4)) ] &&
 	    [ "$(drop bad-trailer)" -ge $((t0 + 1)) ] && [ "$(drop old-auth)" -ge $((o0 + 1)) ] &&
 	    [ "$(drop new-epoch)" -ge $((e0 + 1)) ] && [ "$(h3bad)" -ge $((x0 + 1)) ]
 }
-poll 5 counted || fail "h1: not-member +$(($(nm) - nm0)), member h2 drops $(drops)"
+poll 5 counted || fail "h1: not-member +$(($(nm) - nm0)), member $V drops $(drops)"
 dr=$(($(drop replay) - r0)); dn=$(($(drop no-auth) - n0))
 db=$(($(drop bad-auth) - b0)); dt=$(($(drop bad-trailer) - t0))
 do=$(($(drop old-auth) - o0)); de=$(($(drop new-epoch) - e0))
-say "h1 counts: not-member +$(($(nm) - nm0)); from h2's address: replay +$dr," \
+say "h1 counts: not-member +$(($(nm) - nm0)); from $V's address: replay +$dr," \
     "no-auth +$dn, bad-auth +$db, bad-trailer +$dt, old-auth +$do, new-epoch +$de;" \
-    "h2 counts h3's HELLO for h1 as bad-auth +$(($(h3bad) - x0))"
+    "$V counts $N's HELLO for h1 as bad-auth +$(($(h3bad) - x0))"
 [ "$dr" -eq 1 ] && [ "$dn" -eq 2 ] && [ "$db" -eq 4 ] && [ "$dt" -eq 1 ] &&
     [ "$do" -eq 1 ] && [ "$de" -eq 1 ] || fail "drops not as sent: $(drops)"
 
-# The one sealed for h2 -> h1 went through; the others changed nothing.
-good() { [ "$(fdb_where h1 blue 02:00:de:ad:00:01)" = "10.77.1.12:4797" ]; }
+# The one sealed for V -> h1 went through; the others changed nothing.
+good() { [ "$(fdb_where h1 blue 02:00:de:ad:00:01)" = "$VIP:4797" ]; }
 poll 5 good || fail "the LEARN sealed with the pair key was not accepted"
 for m in 02:00:de:ad:00:02 02:00:de:ad:00:03 02:00:de:ad:00:04 02:00:de:ad:00:05; do
 	[ "$(fdb_where h1 blue $m)" = none ] || fail "a forged LEARN for $m was applied"
 done
-[ "$(restarts)" -eq "$rs0" ] || fail "h1 believed a forged restart of h2"
-[ "$(member epoch h1 10.77.1.12)" = "$ep0" ] || fail "h2's epoch changed on h1"
-say "only the LEARN sealed for h2 -> h1 was applied; no forged restart, h2's epoch kept"
+[ "$(restarts)" -eq "$rs0" ] || fail "h1 believed a forged restart of $V"
+[ "$(member epoch h1 $VIP)" = "$ep0" ] || fail "$V's epoch changed on h1"
+say "only the LEARN sealed for $V -> h1 was applied; no forged restart, $V's epoch kept"
 
-# h2 is not cut off: for several HELLOs its genuine messages count.
-hellos() { stat_of h1 10.77.1.12 rx | jpy "j['HELLO']"; }
+# V is not cut off: for several HELLOs its genuine messages count.
+hellos() { stat_of h1 $VIP rx | jpy "j['HELLO']"; }
 r1=$(drop replay); a0=$(hellos)
 more_hellos() { [ "$(hellos)" -ge $((a0 + 8)) ]; }
-poll 10 more_hellos || fail "h2's HELLOs no longer count on h1"
-[ "$(drop replay)" -eq "$r1" ] || fail "h1 drops h2's genuine messages as replays"
-[ "$(member state h1 10.77.1.12)" = alive ] || fail "h2 is not alive on h1"
-say "h2 stays alive on h1: 8 more HELLOs accepted, none taken for a replay"
+poll 10 more_hellos || fail "$V's HELLOs no longer count on h1"
+[ "$(drop replay)" -eq "$r1" ] || fail "h1 drops $V's genuine messages as replays"
+[ "$(member state h1 $VIP)" = alive ] || fail "$V is not alive on h1"
+say "$V stays alive on h1: 8 more HELLOs accepted, none taken for a replay"
 
 # Still serving: traffic in both VANs.
 ping_ok b1 10.0.0.12 || fail "b1 -> b2 after the forgeries"

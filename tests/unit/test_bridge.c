@@ -2024,6 +2024,30 @@ ipv4_frame(uint8_t *f, size_t len, bool df)
 	return len;
 }
 
+/* A TUNNEL message (between proxies only) from a site member: dropped,
+ * counted as not-from-peer, nothing else changes. */
+static void
+test_tunnel_from_member(void **state)
+{
+	struct wire_tunnel tn = { .tunnel = 1, .end = 0, .state = WIRE_TUN_DOWN,
+	    .epoch = 7, .seq = 1 };
+	struct wire_hdr h = { .hop = 16 };
+	uint8_t msg[WIRE_CTL_MAX];
+	size_t n;
+	int m;
+
+	(void)state;
+	site(2);
+	start_all();
+	n = wire_encode_tunnel(msg, sizeof(msg), &h, &tn);
+	assert_true(n > 0);
+	m = member_of(0, 1);
+	inject(0, 1, msg, n);
+	assert_int_equal(hosts[0].b.member[m].stats.drops[DROP_NOT_PEER], 1);
+	assert_int_equal(hosts[0].b.member[m].stats.rx_msgs[WIRE_TUNNEL], 1);
+	assert_int_equal(hosts[0].b.member[m].state, MEMBER_ALIVE);
+}
+
 /* Host h's traces waiting, at most max into t; the count. */
 static int
 traces(int h, struct bridge_trace *t, int max)
@@ -2202,6 +2226,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_arp_proxy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_over_mtu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_traces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tunnel_from_member, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("bridge", tests, NULL, NULL);

@@ -7,7 +7,8 @@
  * the optimum, and the heuristic finds a tree in (nearly) every instance
  * that has one; standby links survive any one link's loss and none is
  * redundant; each VAN is carried by exactly its minimal subtree, transit
- * IDs come from the range, never collide, and survive a failover; and
+ * IDs come from the range, never collide, and are one per (site, VAN)
+ * over the main and every failover tree; and
  * each refusal names its culprit.  Fixed seeds: the same instances every
  * run.
  */
@@ -177,6 +178,26 @@ connected(const struct plan_input *in, const uint32_t *ls, uint32_t m,
 	for (i = 0; i < in->nsites; i++)
 		roots += p[i] == i;
 	return roots == 1;
+}
+
+/* Do links ls[0..m) but `skip` join sites u and v? */
+static bool
+joins(const struct plan_input *in, const uint32_t *ls, uint32_t m,
+    uint32_t skip, uint32_t u, uint32_t v)
+{
+	uint32_t p[N_MAX], i;
+
+	for (i = 0; i < in->nsites; i++)
+		p[i] = i;
+	for (i = 0; i < m; i++)
+		if (i != skip) {
+			uint32_t ra = find(p, in->links[ls[i]].a);
+			uint32_t rb = find(p, in->links[ls[i]].b);
+
+			if (ra != rb)
+				p[ra] = rb;
+		}
+	return find(p, u) == find(p, v);
 }
 
 /*
@@ -394,8 +415,15 @@ test_redundancy(void **state)
 		}
 		for (i = 0; i < r.tree.nlinks; i++) {
 			const struct plan_tree *f = &r.failover[i];
+			const struct plan_link *l = &x.links[r.tree.links[i]];
+			const struct plan_link *sb = &x.links[r.replace[i]];
 
 			check_tree(&x.in, f, r.tree.links[i]);
+			/* replace_swap: which side of the cut the standby's a is. */
+			assert_true(joins(&x.in, r.tree.links, r.tree.nlinks, i, sb->a,
+			    r.replace_swap[i] ? l->b : l->a));
+			assert_false(joins(&x.in, r.tree.links, r.tree.nlinks, i, sb->a,
+			    r.replace_swap[i] ? l->a : l->b));
 			for (j = 0; j < f->nlinks; j++)
 				assert_int_equal(f->links[j], j == i ? r.replace[i] :
 				    r.tree.links[j]);
@@ -481,8 +509,8 @@ check_carry(const struct plan_input *in, const struct plan_tree *t)
 /*
  * VANs with IDs in random sites (overlapping the transit ranges on
  * purpose): each carried by exactly its minimal subtree, transit IDs in
- * range and unique; in a failover tree a site still in transit keeps
- * its ID.
+ * range and unique; over the main and every failover tree a (site, VAN)
+ * has one ID, never another VAN's at that site.
  */
 static void
 test_transit(void **state)
@@ -530,17 +558,108 @@ test_transit(void **state)
 				check_carry(&x.in, f);
 				for (s = 0; s < n; s++)
 					for (k = 0; k < x.in.nvans; k++) {
-						bool t1 = false, t2 = false;
-						uint32_t a = plan_tree_id(&r.tree, s, k, &t1);
-						uint32_t b = plan_tree_id(f, s, k, &t2);
+						uint32_t b = plan_tree_id(f, s, k, NULL);
+						uint32_t j, k2;
 
-						if (a && b && t1 && t2)
-							assert_int_equal(a, b);
+						if (b == 0)
+							continue;
+						/* One ID per (site, VAN) in every tree... */
+						for (j = 0; j <= r.tree.nlinks; j++) {
+							const struct plan_tree *g = j == 0 ?
+							    &r.tree : &r.failover[j - 1];
+							uint32_t a = plan_tree_id(g, s, k, NULL);
+
+							if (a != 0)
+								assert_int_equal(a, b);
+							/* ...and no other VAN's anywhere. */
+							for (k2 = 0; k2 < x.in.nvans; k2++)
+								if (k2 != k)
+									assert_int_not_equal(
+									    plan_tree_id(g, s, k2,
+									    NULL), b);
+						}
 					}
 			}
 		plan_result_free(&r);
 	}
 	assert_true(transits > 500);
+}
+
+/*
+ * Two failover trees that each need a new transit ID at one site, for
+ * different VANs: x is a leaf of the main tree (x-a, a-b, b-c, c-d) and
+ * carries nothing; x-d stands by for every tree link.  When a-b fails,
+ * v1 (a, b) goes a-x-d-c-b; when c-d fails, v2 (c, d) goes c-b-a-x-d: x
+ * carries v1 in one and v2 in the other.  Their IDs at x differ (one ID
+ * per (site, VAN) over all trees), and each VAN keeps its ID at every
+ * site in every tree that carries it.
+ */
+static void
+test_transit_once(void **state)
+{
+	static const uint32_t ends[][2] = { { 0, 1 }, { 1, 2 }, { 2, 3 },
+	    { 4, 0 }, { 4, 3 } };
+	static const double cost[] = { 1, 1, 1, 1, 10 };
+	struct inst x;
+	struct plan_result r;
+	struct plan_err e;
+	uint32_t i, j, k, s, ab = PLAN_NONE, cd = PLAN_NONE, id1, id2;
+
+	(void)state;
+	memset(&x, 0, sizeof(x));
+	for (i = 0; i < 5; i++) {
+		snprintf(x.sites[i].name, PLAN_NAME_MAX, "%c", i < 4 ? 'a' + i : 'x');
+		x.sites[i].max_tunnels = 256;
+		x.sites[i].transit_lo = 50;
+		x.sites[i].transit_hi = 59;
+		x.sites[i].src = &x.sites[i];
+	}
+	for (i = 0; i < 5; i++)
+		x.links[i] = (struct plan_link){ ends[i][0], ends[i][1], cost[i],
+		    PLAN_LINK_FREE, &x.links[i] };
+	for (k = 0; k < 2; k++) {
+		snprintf(x.vans[k].name, PLAN_NAME_MAX, "v%u", k + 1);
+		x.vans[k].members = x.members[k];
+		x.vans[k].nmembers = 2;
+		x.members[k][0] = (struct plan_member){ 2 * k, 10 + k, NULL };
+		x.members[k][1] = (struct plan_member){ 2 * k + 1, 10 + k, NULL };
+	}
+	x.in = (struct plan_input){ x.sites, 5, x.links, 5, x.vans, 2, 1, &x.in,
+	    &x.in.redundancy };
+	assert_true(plan_run(&x.in, &r, &e));
+	assert_int_equal(r.nstandby, 1);
+	assert_int_equal(r.standby[0], 4);
+	for (i = 0; i < r.tree.nlinks; i++) {
+		ab = r.tree.links[i] == 0 ? i : ab;
+		cd = r.tree.links[i] == 2 ? i : cd;
+	}
+	assert_int_not_equal(ab, PLAN_NONE);
+	assert_int_not_equal(cd, PLAN_NONE);
+	/* x carries nothing in the tree, v1 when a-b fails, v2 when c-d does. */
+	assert_int_equal(plan_tree_id(&r.tree, 4, 0, NULL), 0);
+	assert_int_equal(plan_tree_id(&r.tree, 4, 1, NULL), 0);
+	id1 = plan_tree_id(&r.failover[ab], 4, 0, NULL);
+	id2 = plan_tree_id(&r.failover[cd], 4, 1, NULL);
+	assert_true(id1 >= 50 && id1 <= 59);
+	assert_true(id2 >= 50 && id2 <= 59);
+	assert_int_not_equal(id1, id2);
+	/* Each VAN one ID per site in all five trees. */
+	for (k = 0; k < 2; k++)
+		for (s = 0; s < 5; s++) {
+			uint32_t seen = 0;
+
+			for (j = 0; j <= r.tree.nlinks; j++) {
+				const struct plan_tree *t = j == 0 ? &r.tree :
+				    &r.failover[j - 1];
+				uint32_t id = plan_tree_id(t, s, k, NULL);
+
+				if (id != 0 && seen == 0)
+					seen = id;
+				else if (id != 0)
+					assert_int_equal(id, seen);
+			}
+		}
+	plan_result_free(&r);
 }
 
 /* A chain a - b - c with a dear direct a-c: figures of the summary. */
@@ -694,6 +813,7 @@ main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_redundancy),
 		cmocka_unit_test(test_transit),
+		cmocka_unit_test(test_transit_once),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_errors),
 	};

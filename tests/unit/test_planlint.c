@@ -8,7 +8,11 @@
  * fault, as "FILE:LINE:" of the culprit's line with a word of its reason:
  * a peer that does not list us back, a VAN pair exported on one side
  * only, pairs that are not inverses, two sites that disagree on a third's
- * key, a key that is not the inventory's.  Messages are asserted by their
+ * key, a key that is not the inventory's; of tunnels that heal (a
+ * triangle, two tree tunnels and a standby): IDs and ends that disagree,
+ * an ID twice, a standby on one side, covers that differ, an end on the
+ * wrong side, an unknown tunnel, a VAN that a failover splits or loops.
+ * Messages are asserted by their
  * place and a keyword, not their wording (docs/vanplan.md has that).
  */
 #include <setjmp.h>
@@ -261,6 +265,316 @@ test_key_mismatch(void **state)
 		fail_msg("%d faults:\n%s", v.faults, v.err);
 }
 
+/* ------------------------------------------------ tunnels that heal --- */
+
+/*
+ * The triangle of tunnels that heal: tree tunnels a-b (1) and b-c (2),
+ * a-c standing by for both (a is end 0 of each on its side, c end 1),
+ * blue over all three.  With every tunnel up the standby peer carries
+ * nothing: no loop.
+ */
+static const char heal_a[] =
+    "peers = (\n"
+    "  { name = \"b\";\n"
+    "    public_key = \"" PT_KEY_B "\";\n"
+    "    endpoint = \"198.51.100.2:51820\";\n"
+    "    vans = ( { local = 100; remote = 200; } );\n"
+    "    tunnel = { id = 1; end = 0; };\n"
+    "  },\n"
+    "  { name = \"c\";\n"
+    "    public_key = \"" PT_KEY_C "\";\n"
+    "    endpoint = \"198.51.100.3:51820\";\n"
+    "    vans = ( { local = 100; remote = 300; } );\n"
+    "    standby = ( { tunnel = 1; end = 0; }, { tunnel = 2; end = 0; } );\n"
+    "  }\n"
+    ");\n";
+static const char heal_b[] =
+    "peers = (\n"
+    "  { name = \"a\";\n"
+    "    public_key = \"" PT_KEY_A "\";\n"
+    "    endpoint = \"198.51.100.1:51820\";\n"
+    "    vans = ( { local = 200; remote = 100; } );\n"
+    "    tunnel = { id = 1; end = 1; };\n"
+    "  },\n"
+    "  { name = \"c\";\n"
+    "    public_key = \"" PT_KEY_C "\";\n"
+    "    endpoint = \"198.51.100.3:51820\";\n"
+    "    vans = ( { local = 200; remote = 300; } );\n"
+    "    tunnel = { id = 2; end = 0; };\n"
+    "  }\n"
+    ");\n";
+static const char heal_c[] =
+    "peers = (\n"
+    "  { name = \"a\";\n"
+    "    public_key = \"" PT_KEY_A "\";\n"
+    "    endpoint = \"198.51.100.1:51820\";\n"
+    "    vans = ( { local = 300; remote = 100; } );\n"
+    "    standby = ( { tunnel = 1; end = 1; }, { tunnel = 2; end = 1; } );\n"
+    "  },\n"
+    "  { name = \"b\";\n"
+    "    public_key = \"" PT_KEY_B "\";\n"
+    "    endpoint = \"198.51.100.2:51820\";\n"
+    "    vans = ( { local = 300; remote = 200; } );\n"
+    "    tunnel = { id = 2; end = 1; };\n"
+    "  }\n"
+    ");\n";
+/* The inventory of the triangle: blue's own sites are a, b and c. */
+static const char heal_inventory[] =
+    "constraints = { redundancy = 1; };\n"
+    "sites = (\n"
+    "  { name = \"a\"; endpoint = \"198.51.100.1\"; public_key = \"" PT_KEY_A "\"; },\n"
+    "  { name = \"b\"; endpoint = \"198.51.100.2\"; public_key = \"" PT_KEY_B "\"; },\n"
+    "  { name = \"c\"; endpoint = \"198.51.100.3\"; public_key = \"" PT_KEY_C "\"; }\n"
+    ");\n"
+    "vans = ( { name = \"blue\"; ids = ( { site = \"a\"; id = 100; },\n"
+    "  { site = \"b\"; id = 200; }, { site = \"c\"; id = 300; } ); } );\n";
+
+static int
+heal_setup(void **state)
+{
+	setup(state);
+	pt_write(pt_dir, "a/peering.conf", heal_a);
+	pt_write(pt_dir, "b/peering.conf", heal_b);
+	pt_write(pt_dir, "c/peering.conf", heal_c);
+	return 0;
+}
+
+/* A fault (among others, maybe) at name's line of needle, with word. */
+static void
+assert_has(const struct verdict *v, const char *name, const char *text,
+    const char *needle, const char *word)
+{
+	char want[PT_PATH_MAX + 16], path[PT_PATH_MAX];
+	const char *at;
+
+	pt_path(path, pt_dir, name);
+	snprintf(want, sizeof(want), "%s:%d: ", path, pt_line(text, needle));
+	if (v->faults < 1 || (at = strstr(v->err, want)) == NULL ||
+	    strstr(at, word) == NULL)
+		fail_msg("%d faults, none at '%s...%s':\n%s", v->faults, want, word,
+		    v->err);
+	assert_null(strstr(v->out, "consistent"));
+}
+
+static void
+lint_heal_inv(struct verdict *v)
+{
+	static const char *const files[] = { "a", "b", "c" };
+
+	lint(v, heal_inventory, files, 3);
+}
+
+static void
+test_heal_consistent(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	lint_all(&v);
+	if (v.faults != 0)
+		fail_msg("%s", v.err);
+	assert_non_null(strstr(v.out, "2 tunnels and 1 standby"));
+	lint_heal_inv(&v);
+	if (v.faults != 0)
+		fail_msg("%s", v.err);
+}
+
+/* b calls tunnel a-b 3, a calls it 1. */
+static void
+test_heal_id_differs(void **state)
+{
+	char b[2048];
+	struct verdict v;
+
+	(void)state;
+	pt_write(pt_dir, "b/peering.conf", variant(b, heal_b,
+	    "tunnel = { id = 1; end = 1; }", "tunnel = { id = 3; end = 1; }"));
+	lint_all(&v);
+	assert_has(&v, "a/peering.conf", heal_a, "{ name = \"b\"", "one ID");
+}
+
+/* Both ends of a-b say they are end 0. */
+static void
+test_heal_same_end(void **state)
+{
+	char b[2048];
+	struct verdict v;
+
+	(void)state;
+	pt_write(pt_dir, "b/peering.conf", variant(b, heal_b,
+	    "tunnel = { id = 1; end = 1; }", "tunnel = { id = 1; end = 0; }"));
+	lint_all(&v);
+	assert_fault(&v, "a/peering.conf", heal_a, "{ name = \"b\"", "both ends");
+}
+
+/* a says a-b is tunnel 1, b says nothing of it. */
+static void
+test_heal_one_side(void **state)
+{
+	char b[2048];
+	struct verdict v;
+
+	(void)state;
+	pt_write(pt_dir, "b/peering.conf", variant(b, heal_b,
+	    "    tunnel = { id = 1; end = 1; };\n", ""));
+	lint_all(&v);
+	assert_has(&v, "a/peering.conf", heal_a, "{ name = \"b\"", "one side only");
+}
+
+/* d-e, apart from the triangle, is tunnel 1 too. */
+static void
+test_heal_id_twice(void **state)
+{
+#define PT_KEY_D	"BAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ="
+#define PT_KEY_E	"BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU="
+	static const char d[] =
+	    "peers = (\n"
+	    "  { name = \"e\"; public_key = \"" PT_KEY_E "\";\n"
+	    "    vans = ( { local = 7; remote = 8; } );\n"
+	    "    tunnel = { id = 1; end = 0; };\n"
+	    "  }\n"
+	    ");\n";
+	static const char e[] =
+	    "peers = (\n"
+	    "  { name = \"d\"; public_key = \"" PT_KEY_D "\";\n"
+	    "    vans = ( { local = 8; remote = 7; } );\n"
+	    "    tunnel = { id = 1; end = 1; };\n"
+	    "  }\n"
+	    ");\n";
+	struct verdict v;
+
+	(void)state;
+	pt_write(pt_dir, "d/peering.conf", d);
+	pt_write(pt_dir, "e/peering.conf", e);
+	lint_all(&v);
+	assert_has(&v, "d/peering.conf", d, "{ name = \"e\"", "unique");
+}
+
+/* c lists a as a tree peer with blue: a standby on a's side only (and a
+ * loop of the tree, now that a-c carries blue for good). */
+static void
+test_heal_standby_one_side(void **state)
+{
+	char c[2048];
+	struct verdict v;
+
+	(void)state;
+	pt_write(pt_dir, "c/peering.conf", variant(c, heal_c,
+	    "    standby = ( { tunnel = 1; end = 1; }, { tunnel = 2; end = 1; } );\n",
+	    ""));
+	lint_all(&v);
+	assert_has(&v, "a/peering.conf", heal_a, "{ name = \"c\"", "one side only");
+}
+
+/* c's standby peer a covers tunnel 1 only; a's covers 1 and 2. */
+static void
+test_heal_covers_differ(void **state)
+{
+	char c[2048];
+	struct verdict v;
+
+	(void)state;
+	pt_write(pt_dir, "c/peering.conf", variant(c, heal_c,
+	    "{ tunnel = 1; end = 1; }, { tunnel = 2; end = 1; }",
+	    "{ tunnel = 1; end = 1; }"));
+	lint_all(&v);
+	assert_fault(&v, "a/peering.conf", heal_a, "standby = (", "not in");
+}
+
+/* a says the end of b-c on its side is c (end 1): it is b. */
+static void
+test_heal_wrong_side(void **state)
+{
+	char a[2048];
+	struct verdict v;
+
+	(void)state;
+	pt_write(pt_dir, "a/peering.conf", variant(a, heal_a,
+	    "{ tunnel = 2; end = 0; }", "{ tunnel = 2; end = 1; }"));
+	lint_all(&v);
+	assert_fault(&v, "a/peering.conf", heal_a, "standby = (", "our side");
+}
+
+/* Both sides of a-c cover a tunnel 9 that no tree peer is. */
+static void
+test_heal_unknown_tunnel(void **state)
+{
+	char a[2048], c[2048];
+	struct verdict v;
+
+	(void)state;
+	pt_write(pt_dir, "a/peering.conf", variant(a, heal_a,
+	    "{ tunnel = 2; end = 0; }", "{ tunnel = 2; end = 0; },\n"
+	    "                { tunnel = 9; end = 0; }"));
+	pt_write(pt_dir, "c/peering.conf", variant(c, heal_c,
+	    "{ tunnel = 2; end = 1; }", "{ tunnel = 2; end = 1; },\n"
+	    "                { tunnel = 9; end = 1; }"));
+	lint_all(&v);
+	assert_int_equal(v.faults, 2);
+	assert_has(&v, "a/peering.conf", a, "{ tunnel = 9;", "no tree tunnel");
+	assert_has(&v, "c/peering.conf", c, "{ tunnel = 9;", "no tree tunnel");
+}
+
+/* a-c carries no VAN: when either tree tunnel fails, blue comes apart
+ * (seen with the inventory, which says a, b and c are blue's own). */
+static void
+test_heal_apart(void **state)
+{
+	char a[2048], c[2048];
+	struct verdict v;
+
+	(void)state;
+	pt_write(pt_dir, "a/peering.conf", variant(a, heal_a,
+	    "vans = ( { local = 100; remote = 300; } );", "vans = ( );"));
+	pt_write(pt_dir, "c/peering.conf", variant(c, heal_c,
+	    "vans = ( { local = 300; remote = 100; } );", "vans = ( );"));
+	lint_heal_inv(&v);
+	assert_int_equal(v.faults, 2);
+	assert_non_null(strstr(v.err, "when tunnel 1 (a-b) fails and its standby "
+	    "is up, it no longer reaches"));
+	assert_non_null(strstr(v.err, "when tunnel 2 (b-c) fails"));
+	/* Without it, lint cannot tell a VAN's own sites from transit ones. */
+	lint_all(&v);
+	assert_int_equal(v.faults, 0);
+}
+
+/*
+ * A standby that does not cross the cut: d hangs off c by tree tunnel 3,
+ * and a-c claims to cover it too.  With c-d down and a-c up, blue's
+ * a - b - c - a is a loop (and a-c's ends are on no side of tunnel 3).
+ */
+static void
+test_heal_loop(void **state)
+{
+#define PT_KEY_D	"BAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ="
+	static const char d[] =
+	    "peers = (\n"
+	    "  { name = \"c\"; public_key = \"" PT_KEY_C "\";\n"
+	    "    vans = ( { local = 400; remote = 300; } );\n"
+	    "    tunnel = { id = 3; end = 1; };\n"
+	    "  }\n"
+	    ");\n";
+	char a[2048], c[2048], c2[2048];
+	struct verdict v;
+
+	(void)state;
+	pt_write(pt_dir, "d/peering.conf", d);
+	pt_write(pt_dir, "a/peering.conf", variant(a, heal_a,
+	    "{ tunnel = 2; end = 0; }", "{ tunnel = 2; end = 0; }, "
+	    "{ tunnel = 3; end = 0; }"));
+	variant(c, heal_c, "{ tunnel = 2; end = 1; }", "{ tunnel = 2; end = 1; }, "
+	    "{ tunnel = 3; end = 1; }");
+	pt_write(pt_dir, "c/peering.conf", variant(c2, c, "  }\n);\n", "  },\n"
+	    "  { name = \"d\"; public_key = \"" PT_KEY_D "\";\n"
+	    "    vans = ( { local = 300; remote = 400; } );\n"
+	    "    tunnel = { id = 3; end = 0; };\n"
+	    "  }\n);\n"));
+	lint_all(&v);
+	if (strstr(v.err, "when tunnel 3 (c-d) fails, the tunnel to") == NULL ||
+	    strstr(v.err, "closes a loop") == NULL)
+		fail_msg("no loop when tunnel 3 fails:\n%s", v.err);
+}
+
 int
 main(void)
 {
@@ -270,6 +584,26 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pair_one_side, setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_pair_not_inverse, setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_key_mismatch, setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_consistent, heal_setup,
+		    pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_id_differs, heal_setup,
+		    pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_same_end, heal_setup,
+		    pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_one_side, heal_setup,
+		    pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_id_twice, heal_setup,
+		    pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_standby_one_side, heal_setup,
+		    pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_covers_differ, heal_setup,
+		    pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_wrong_side, heal_setup,
+		    pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_unknown_tunnel, heal_setup,
+		    pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_apart, heal_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_heal_loop, heal_setup, pt_teardown),
 	};
 
 	return cmocka_run_group_tests_name("planlint", tests, NULL, NULL);

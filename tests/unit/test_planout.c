@@ -6,9 +6,10 @@
  * their keys and endpoints, its own keepalive, and VAN pairs that are the IDs of
  * both sides — inverse on the two sides of a tunnel, b's transit ID from
  * its range and the same toward both neighbours; vans.conf declares every
- * VAN the site carries; with redundancy, failover/A-B/SITE/ holds the
- * files of just the sites that change when A-B fails, the standby tunnel
- * in them; the JSON summary parses and counts the same tunnels.  The
+ * VAN the site carries; with redundancy, the same files carry every
+ * failover (tree peers' `tunnel`, standby peers and their covered
+ * tunnels' ends, union maps), and timers without redundancy are refused;
+ * the JSON summary parses and counts the same tunnels.  The
  * golden test (tests/golden/plan.sh) holds the files byte for byte.
  */
 #include <setjmp.h>
@@ -261,33 +262,111 @@ test_chain(void **state)
 	json_decref(sum);
 }
 
-/* Redundancy 1: the files that change when a tree tunnel fails. */
+/* Peer i's `tunnel` member m (id, end, failover_after, failback_after). */
+static int
+tunnel_of(const config_t *cfg, int i, const char *m)
+{
+	const config_setting_t *p = config_setting_get_elem(config_lookup(cfg, "peers"),
+	    (unsigned)i);
+	const config_setting_t *t = config_setting_get_member(p, "tunnel");
+	int v = -1;
+
+	if (t == NULL || !config_setting_lookup_int(t, m, &v))
+		return -1;
+	return v;
+}
+
+/* Peer i's `standby` as "TUNNEL/END TUNNEL/END ..." into buf. */
+static const char *
+standby_of(const config_t *cfg, int i, char *buf, size_t len)
+{
+	const config_setting_t *p = config_setting_get_elem(config_lookup(cfg, "peers"),
+	    (unsigned)i);
+	const config_setting_t *l = config_setting_get_member(p, "standby");
+	int k, t, e;
+
+	buf[0] = '\0';
+	for (k = 0; l != NULL && k < config_setting_length(l); k++) {
+		const config_setting_t *x = config_setting_get_elem(l, (unsigned)k);
+		size_t n = strlen(buf);
+
+		assert_true(config_setting_lookup_int(x, "tunnel", &t));
+		assert_true(config_setting_lookup_int(x, "end", &e));
+		snprintf(buf + n, len - n, "%s%d/%d", k ? " " : "", t, e);
+	}
+	return buf;
+}
+
+/*
+ * Redundancy 1: the main files carry every failover.  The tree a-b (tunnel
+ * 1), b-c (tunnel 2); a-c stands by for both.  Each tree peer has its
+ * tunnel's ID, its end (0: the lower site) and the inventory's timers; a
+ * and c have each other as a standby peer, with the end of each tunnel on
+ * their side of it (a is on b's side of b-c, c on b's side of a-b); the
+ * standby peer's pairs are the failover trees' (blue and red direct), and
+ * the tree tunnels keep the union of all trees' pairs; no failover/.
+ */
 static void
 test_failover(void **state)
 {
+	char buf[64];
 	config_t cfg;
 
 	(void)state;
-	plan_and_write("constraints = { redundancy = 1; };\n", NULL);
-	/* a-b fails, a-c stands by: a and c change, b too (it loses a). */
-	assert_true(exists("failover/a-b/a/peering.conf"));
-	assert_true(exists("failover/a-b/b/peering.conf"));
-	assert_true(exists("failover/a-b/c/peering.conf"));
-	read_conf(&cfg, "failover/a-b/a/peering.conf");
-	assert_int_equal(npeers(&cfg), 1);
-	assert_string_equal(peer_name(&cfg, 0), "c");
-	/* Now direct: blue and red from a's ID to c's. */
-	assert_int_equal(remote_of(&cfg, 0, 100), 300);
-	assert_int_equal(remote_of(&cfg, 0, 200), 100);
-	config_destroy(&cfg);
-	read_conf(&cfg, "failover/a-b/b/peering.conf");
-	assert_int_equal(npeers(&cfg), 1);
-	assert_string_equal(peer_name(&cfg, 0), "c");
-	config_destroy(&cfg);
-	/* The normal files are still the tree's. */
+	plan_and_write("constraints = { redundancy = 1; failover_after = 2; "
+	    "failback_after = 4; };\n", NULL);
+	assert_false(exists("failover"));
 	read_conf(&cfg, "a/peering.conf");
+	assert_int_equal(npeers(&cfg), 2);
 	assert_string_equal(peer_name(&cfg, 0), "b");
+	assert_int_equal(tunnel_of(&cfg, 0, "id"), 1);
+	assert_int_equal(tunnel_of(&cfg, 0, "end"), 0);
+	assert_int_equal(tunnel_of(&cfg, 0, "failover_after"), 2);
+	assert_int_equal(tunnel_of(&cfg, 0, "failback_after"), 4);
+	assert_string_equal(standby_of(&cfg, 0, buf, sizeof(buf)), "");
+	assert_int_equal(npairs(&cfg, 0), 2);
+	assert_string_equal(peer_name(&cfg, 1), "c");
+	assert_int_equal(tunnel_of(&cfg, 1, "id"), -1);
+	assert_string_equal(standby_of(&cfg, 1, buf, sizeof(buf)), "1/0 2/0");
+	/* Direct: blue and red from a's ID to c's. */
+	assert_int_equal(remote_of(&cfg, 1, 100), 300);
+	assert_int_equal(remote_of(&cfg, 1, 200), 100);
+	assert_int_equal(npairs(&cfg, 1), 2);
 	config_destroy(&cfg);
+	read_conf(&cfg, "b/peering.conf");
+	assert_int_equal(npeers(&cfg), 2);
+	assert_int_equal(tunnel_of(&cfg, 0, "id"), 1);
+	assert_int_equal(tunnel_of(&cfg, 0, "end"), 1);
+	assert_int_equal(tunnel_of(&cfg, 1, "id"), 2);
+	assert_int_equal(tunnel_of(&cfg, 1, "end"), 0);
+	assert_int_equal(npairs(&cfg, 1), 2);	/* red in transit: the main tree's */
+	config_destroy(&cfg);
+	read_conf(&cfg, "c/peering.conf");
+	assert_int_equal(npeers(&cfg), 2);
+	assert_string_equal(peer_name(&cfg, 0), "a");
+	assert_string_equal(standby_of(&cfg, 0, buf, sizeof(buf)), "1/1 2/1");
+	assert_int_equal(remote_of(&cfg, 0, 300), 100);
+	assert_int_equal(remote_of(&cfg, 0, 100), 200);
+	assert_string_equal(peer_name(&cfg, 1), "b");
+	assert_int_equal(tunnel_of(&cfg, 1, "id"), 2);
+	assert_int_equal(tunnel_of(&cfg, 1, "end"), 1);
+	config_destroy(&cfg);
+}
+
+/* Timers without standby tunnels would be lost: refused at their line. */
+static void
+test_timers_need_redundancy(void **state)
+{
+	char text[4096], path[PT_PATH_MAX], err[SETTING_ERR_MAX], want[64];
+
+	(void)state;
+	snprintf(text, sizeof(text), "%sconstraints = {\n  redundancy = 0;\n"
+	    "  failback_after = 4;\n};\n%s", chain_head, chain);
+	pt_write(pt_dir, "inv.conf", text);
+	pt_path(path, pt_dir, "inv.conf");
+	assert_null(planconf_load(path, err));
+	snprintf(want, sizeof(want), "inv.conf:4: failback_after: only with");
+	assert_non_null(strstr(err, want));
 }
 
 int
@@ -296,6 +375,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_chain, pt_setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_failover, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_timers_need_redundancy, pt_setup,
+		    pt_teardown),
 	};
 
 	return cmocka_run_group_tests_name("planout", tests, NULL, NULL);

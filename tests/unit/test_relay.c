@@ -818,6 +818,56 @@ test_transit(void **state)
 }
 
 /*
+ * A peer's routes that go are withdrawn from the other peers: a chain
+ * A - B - C; B unmaps its pairs with C (its tunnel no longer carries:
+ * docs/proxy.md §13) and UNLEARNs C's MACs to A, which had them "behind B"
+ * and would otherwise keep them against a route through another peer (the
+ * same federation sequence: a tie).  B's own site is not told: its MACs
+ * stay behind B's proxy.
+ */
+static void
+test_routes_withdrawn(void **state)
+{
+	int a, pa_, pb_, c, pc, pta;
+	uint32_t slot;
+	uint64_t unlearn0;
+
+	(void)state;
+	a = host_new(1, false);
+	pa_ = host_new(1, true);
+	pb_ = host_new(2, true);
+	c = host_new(3, false);
+	pc = host_new(3, true);
+	van(a, 100);
+	van(pa_, 100);
+	van(pb_, 500);
+	van(c, 700);
+	van(pc, 700);
+	site_members(1);
+	site_members(3);
+	peering(pa_, pb_, 100, 500, 0);
+	peering(pb_, pc, 500, 700, 0);
+	start_all();
+	pta = port(a, 100, 0x11);
+	port(c, 700, 0x31);
+	send_frame(a, pta, 0x31, 0x11, 1);
+	assert_int_equal(delivered(1, NULL), 1);
+	assert_non_null(entry(pa_, 100, 0x31));
+	slot = (uint32_t)hosts[pa_].peer_slot[pb_];
+	assert_int_equal(entry(pa_, 100, 0x31)->where, slot);
+	unlearn0 = vstats(pa_, 100)->unlearn_rx;
+
+	bridge_peer_unmap(&hosts[pb_].b, &hosts[pb_].out,
+	    (uint32_t)hosts[pb_].peer_slot[pc], 500, now);
+	flush(&hosts[pb_].out, &hosts[pb_]);
+	run();
+	assert_null(entry(pb_, 500, 0x31));
+	assert_null(entry(pa_, 100, 0x31));		/* told, and forgot */
+	assert_int_equal(vstats(pa_, 100)->unlearn_rx, unlearn0 + 1);
+	assert_non_null(entry(pa_, 100, 0x11));	/* its own site's stays */
+}
+
+/*
  * A triangle of proxies that all carry the VAN: a bad plan, a loop.  A
  * broadcast goes round once at most: the duplicate filter stops it at the
  * first proxy that sees it come back, which reports it.
@@ -1222,6 +1272,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sequence_wrap_across_sites, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routes_withdrawn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_address_conflict, setup, teardown),
 	};
 

@@ -117,6 +117,49 @@ test_unlearn_hello_join(void **state)
 	assert_int_equal(m.body.hello.van_count, 2);
 	assert_true(m.body.hello.van_digest == 0xdeadbeefULL);
 
+	{
+		/* TUNNEL: tunnel 0x0102, end 1, RESTORE, epoch, seq. */
+		struct wire_tunnel t = { .tunnel = 0x0102, .end = 1,
+		    .state = WIRE_TUN_RESTORE, .epoch = 0x1112131415161718ULL,
+		    .seq = 0x21222324 };
+		static const uint8_t body[WIRE_TUNNEL_LEN] = { 0x01, 0x02, 0x01, 0x03,
+		    0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
+		    0x21, 0x22, 0x23, 0x24 };
+
+		n = wire_encode_tunnel(out, sizeof(out), &h, &t);
+		assert_int_equal(n, WIRE_HDR_LEN + WIRE_TUNNEL_LEN);
+		assert_int_equal(out[0], 0x18);
+		assert_memory_equal(out + WIRE_HDR_LEN, body, sizeof(body));
+		assert_int_equal(wire_decode(out, n, &m), WIRE_OK);
+		assert_int_equal(m.hdr.type, WIRE_TUNNEL);
+		assert_int_equal(m.body.tunnel.tunnel, 0x0102);
+		assert_int_equal(m.body.tunnel.end, 1);
+		assert_int_equal(m.body.tunnel.state, WIRE_TUN_RESTORE);
+		assert_true(m.body.tunnel.epoch == t.epoch);
+		assert_int_equal(m.body.tunnel.seq, 0x21222324);
+		assert_true(wire_is_control(WIRE_TUNNEL));
+		/* Refused: a VAN ID, each bad field, a cut or a longer body. */
+		out[7] = 1;
+		assert_int_equal(wire_decode(out, n, &m), WIRE_ERR_VAN);
+		out[7] = 0;
+		assert_int_equal(wire_decode(out, n - 1, &m), WIRE_ERR_BODY);
+		out[n] = 0;
+		assert_int_equal(wire_decode(out, n + 1, &m), WIRE_ERR_BODY);
+		out[WIRE_HDR_LEN + 2] = 2;			/* end */
+		assert_int_equal(wire_decode(out, n, &m), WIRE_ERR_BODY);
+		out[WIRE_HDR_LEN + 2] = 1;
+		out[WIRE_HDR_LEN + 3] = WIRE_TUN_STATE_MAX + 1;	/* state */
+		assert_int_equal(wire_decode(out, n, &m), WIRE_ERR_BODY);
+		out[WIRE_HDR_LEN + 3] = 0;
+		assert_int_equal(wire_decode(out, n, &m), WIRE_ERR_BODY);
+		out[WIRE_HDR_LEN + 3] = WIRE_TUN_OFF;
+		assert_int_equal(wire_decode(out, n, &m), WIRE_OK);
+		memset(out + WIRE_HDR_LEN, 0, 2);		/* tunnel 0 */
+		assert_int_equal(wire_decode(out, n, &m), WIRE_ERR_BODY);
+		t.epoch = 0;
+		assert_int_equal(wire_encode_tunnel(out, sizeof(out), &h, &t), 0);
+	}
+
 	h.type = WIRE_JOIN;
 	h.src_van = h.dst_van = 5;
 	n = wire_encode_empty(out, sizeof(out), &h);
@@ -151,7 +194,7 @@ test_refusals(void **state)
 	assert_int_equal(wire_decode(msg, sizeof(base), &m), WIRE_ERR_VERSION);
 	msg[0] = 0x10;
 	assert_int_equal(wire_decode(msg, sizeof(base), &m), WIRE_ERR_TYPE);
-	msg[0] = 0x18;
+	msg[0] = 0x19;
 	assert_int_equal(wire_decode(msg, sizeof(base), &m), WIRE_ERR_TYPE);
 
 	memset(msg, 0, sizeof(msg));
