@@ -1,7 +1,8 @@
 # 97d-heal — tunnels that heal themselves (docs/proxy.md §13), on a lab
 # from vanplan's files (fed-heal/: sites a, b, c, d on a ring, tree
-# tunnels a-b, b-c, c-d, the standby d-a; blue at a, c, d, red at b, d;
-# failover_after 2 s, failback_after 4 s).
+# tunnels a-b, b-c, c-d, the standby d-a; blue at a, c, d, red at b, d,
+# green at all four, so every pair of sites shares a VAN; failover_after
+# 2 s, failback_after 4 s).
 #
 # At start every tree tunnel carries and d-a stands by (`show peers`:
 # "tunnel N up", "standby off"); three probe streams (1 ms) cross b-c:
@@ -9,7 +10,8 @@
 # and c is cut (nft in b's gateway: b and c no longer reach each other,
 # every other pair does): b's and c's ends go down, a's and d's standby
 # ends go on, every VM reaches every VM of its VAN again, and no probe is
-# delivered twice.  Then the link comes back: b-c carries again, d-a is
+# delivered twice; green's VMs ping each other between every pair of
+# sites.  Then the link comes back: b-c carries again, d-a is
 # off, the streams flow, still no duplicate.  Each stream's outage at each
 # event is reported (a timing figure: `make check` only requires that the
 # streams flow again within WAIT_S; `make bench` holds them to the bound,
@@ -62,7 +64,8 @@ healed() {
 pairs() {
 	when=$1
 	for p in "b1 10.0.0.13" "b1 10.0.0.14" "b3 10.0.0.14" "b4 10.0.0.11" "r2 10.0.1.14" \
-	    "r4 10.0.1.12"; do
+	    "r4 10.0.1.12" "g1 10.0.2.12" "g1 10.0.2.13" "g1 10.0.2.14" "g2 10.0.2.13" \
+	    "g2 10.0.2.14" "g3 10.0.2.14"; do
 		set -- $p
 		ping_ok "$1" "$2" || fail "$when: $1 does not reach $2 ($(states))"
 	done
