@@ -125,6 +125,13 @@ if [ -s "$out/ha.tsv" ]; then
     { printf "| %s | %s %s %s | %s | <= %s |\n", $1, $2, $3, $4, $5, $6 }' \
       "$out/ha.tsv" | tee "$out/ha.md"
 fi
+# Service independence (scenario 87): blue's TCP during a red storm held to
+# >= 90 % of its baseline (STORM_BOUNDS=1).
+echo
+STORM_BOUNDS=1 STORM_RATIO=$out/storm.txt sh "$here/../integration/87-storm.sh" "$build" \
+    >"$out/storm.log" 2>&1 || { tail -5 "$out/storm.log"; rc=1; }
+[ -s "$out/storm.txt" ] && echo "### 87-storm: blue's TCP during a red broadcast storm: $(cat "$out/storm.txt") % of its baseline (goal >= 90 %)" |
+    tee "$out/storm.md"
 # Tunnels that heal themselves (issue 12): scenario 97d held to its bound
 # (HEAL_BOUNDS=1: failover_after + 1 s after a cut, 1 s at the failback).
 echo

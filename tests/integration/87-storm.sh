@@ -1,7 +1,12 @@
 # 87-storm — service independence: a VM floods broadcast frames into VAN
-# red as fast as it can while a TCP transfer runs in VAN blue; with the
-# per-VAN flood limit (flood_rate 2000/s, flood_burst 4000 in the topology)
-# blue keeps >= 90 % of its baseline.
+# red as fast as it can while VAN blue carries a probe stream and a TCP
+# transfer; with the per-VAN flood limit (flood_rate 2000/s, flood_burst
+# 4000 in the topology), by counting: the limit held the storm at its
+# source (h3 let through at most rate x time + burst, h1 and h2 got no
+# more), and every probe of blue's stream arrived, once.  Blue's TCP
+# throughput during the storms, as a ratio to its baseline, is a timing
+# figure: reported here, held to >= 90 % by `make bench` (STORM_BOUNDS=1:
+# tests/bench/run.sh), so that a busy machine cannot fail `make check`.
 #
 # Measurement, on a 2-core machine that has to play every host: the hosts
 # of the transfer (b1 on h1 to b2 on h2, iperf3, both vanedges) run on CPU
@@ -11,12 +16,13 @@
 # 3 s per transfer; the storm starts before and ends after its transfer.
 # Each storm run is compared with the mean of the baselines either side of
 # it (so a slow drift of the machine's load cancels out), and the
-# criterion is the median of those three ratios.  The test
-# checks that the storm was real (hundreds of thousands of frames sent by
-# the storming VM: its eth0's transmitted and dropped counters — the edge
-# stops reading a tap that floods past its VAN's rate, so the excess is
-# dropped in the VM's own tap queue) and that the limit held it at its
-# source: h1 and h2 get at most what flood_rate lets through.
+# figure is the median of those three ratios.  The test
+# checks that the storm was real (at least twice what the limit lets
+# through, sent by the storming VM: its eth0's transmitted and dropped
+# counters — the edge stops reading a tap that floods past its VAN's
+# rate, so the excess is dropped in the VM's own tap queue) and that the
+# limit held it at its source: h1 and h2 get at most what flood_rate lets
+# through.
 #
 # Two more figures are printed, not checked (see the header of each): the
 # same storm without the flood limit, and a storm from a VM on the sending
@@ -102,14 +108,35 @@ cap=$((RATE * secs + BURST))
 say "h3 red: $dfin frames in, $dlim dropped by the flood limit; h1 red flood_rx" \
     "+$dfr1, h2 +$dfr2 (at most $cap in $secs s)"
 for f in $frames; do
-	[ "$f" -ge 100000 ] || fail "a storm of only $f frames: not a storm"
+	[ "$f" -ge $((2 * (RATE * DUR + BURST))) ] || fail "a storm of only $f frames: not a storm"
 done
 [ "$dlim" -ge $((dfin - cap)) ] || fail "h3 let $((dfin - dlim)) storm frames through"
 [ "$dfr1" -le "$cap" ] && [ "$dfr2" -le "$cap" ] ||
     fail "more than flood_rate reached h1/h2: +$dfr1, +$dfr2"
 P=$(echo $ratios | tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { print v[2] }')
-say "blue keeps $P % of its baseline during the storm (median; criterion >= 90 %)"
-awk -v p="$P" 'BEGIN { exit !(p >= 90) }' || fail "blue kept $P % (< 90 %)"
+say "blue keeps $P % of its baseline during the storm (median; make bench's criterion >= 90 %)"
+[ -z "${STORM_RATIO:-}" ] || echo "$P" >"$STORM_RATIO"
+if [ "${STORM_BOUNDS:-0}" = 1 ]; then
+	awk -v p="$P" 'BEGIN { exit !(p >= 90) }' || fail "blue kept $P % (< 90 %)"
+fi
+
+# Counted: blue's probe stream b1 -> b2 (one every millisecond) through a
+# storm, every probe delivered once.
+STREAM_SECONDS=$((DUR + 4))
+s0=$(sent r3)
+stream_start blue b1 b2 10.0.0.12 7201
+bg vm r3 taskset -c 1 python3 "$T" storm eth0 $DUR >/dev/null
+st=$BG
+wait $st
+streams_stop
+ns=$(($(sent r3) - s0))
+[ "$ns" -ge $((2 * (RATE * DUR + BURST))) ] || fail "the stream's storm: only $ns frames"
+nsent=$(wc -l <"$TMP/blue.sent") nrecv=$(awk '{ print $1 }' "$TMP/blue.recv" | sort -u | wc -l)
+ndup=$(($(wc -l <"$TMP/blue.recv") - nrecv))
+say "blue's probe stream through a storm of $ns red frames: $nrecv of $nsent probes arrived, $ndup twice"
+[ "$nsent" -ge 1000 ] || fail "only $nsent probes sent"
+[ "$nrecv" -eq "$nsent" ] && [ "$ndup" -eq 0 ] ||
+    fail "blue lost $((nsent - nrecv)) probes (or got $ndup twice) during the red storm"
 
 # Not checked — the same storm without a flood limit (reloaded without
 # flood_rate): h3 floods every storm frame to h1 and h2, whose vanedges
