@@ -391,7 +391,8 @@ def probe_gap(sent_log, recv_log, moves_json, interval_us, vm=None, src_host=Non
     after the first frame that never arrived).  For a move away from
     SRC_HOST, the stream's own host, the reference is the old port's detach
     instead of the first frame (ref=detach): that host keeps a port's
-    configured MAC on the port until it goes."""
+    configured MAC on the port until it goes.  A move's window runs from
+    50 ms before it to 50 ms before the next one."""
     sent = [tuple(map(int, l.split())) for l in open(sent_log)]
     got = {int(l.split()[0]) for l in open(recv_log)}
     moves = []
@@ -408,7 +409,12 @@ def probe_gap(sent_log, recv_log, moves_json, interval_us, vm=None, src_host=Non
         ref = "first-frame"
         if src_host is not None and m["from"] == src_host:
             ff, ref = max(ff, m["detach_ns"]), "detach"
-        e = moves[k + 1]["stop_ns"] if k + 1 < len(moves) else sent[-1][1] + 1
+        # The window of a move: from 50 ms before it to 50 ms before the
+        # next one — a probe sent just before the next move stops the VM's
+        # NIC may still be on its way then (on a busy machine, tens of ms):
+        # its loss is the next move's, counted in that one's window.
+        e = (moves[k + 1]["stop_ns"] - 50_000_000 if k + 1 < len(moves)
+             else sent[-1][1] + 1)
         win = [(q, t) for q, t in sent if d - 50_000_000 <= t < e and q <= last]
         before = [t for q, t in sent if t < d - 50_000_000 and q in got]
         ok = [t for q, t in win if q in got]
