@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/deps.sh [all|build|lab|bench|ha|metrics|man|deb] — install the Debian packages that the
+# tests/deps.sh [all|build|lab|bench|ha|metrics|man|model|deb] — install the Debian packages that the
 # build, the tests, the lab or the bench need, when they are missing.
 # Called by `make check` (all), `make lab`, `make bench` and `make deb`.  Installs with
 # --no-install-recommends (wireguard-tools would otherwise pull a kernel).
@@ -27,6 +27,8 @@ units="systemd"
 completion="bash python3"
 # The manual pages' check (tests/man.sh): mandoc -Tlint.
 man="mandoc"
+# The protocol's model (tests/model/run.sh): spin, and cc for its verifier.
+model="spin gcc"
 # The graph scenario (test 93b): dot checks `show graph --dot`, `vanlab graph --dot`.
 graph="graphviz"
 # The Debian packages (make deb, tests/deb.sh): dpkg-buildpackage and what
@@ -35,15 +37,16 @@ graph="graphviz"
 deb="$build build-essential dpkg-dev debhelper lintian systemd"
 
 case $what in
-all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $completion $man $graph $deb" ;;
+all)	pkgs="$build $fuzz $net $guest $ha $metrics $units $completion $man $model $graph $deb" ;;
 build)	pkgs="$build" ;;
 lab)	pkgs="$build iproute2 iputils-ping procps $guest $ha" ;;
 bench)	pkgs="$build $net $bench_extra" ;;
 ha)	pkgs="$ha" ;;
 metrics) pkgs="$metrics" ;;
 man)	pkgs="$man" ;;
+model)	pkgs="$model" ;;
 deb)	pkgs="$deb" ;;
-*)	echo "usage: $0 [all|build|lab|bench|ha|metrics|man|deb]" >&2; exit 2 ;;
+*)	echo "usage: $0 [all|build|lab|bench|ha|metrics|man|model|deb]" >&2; exit 2 ;;
 esac
 
 missing=""
