@@ -341,6 +341,32 @@ root(uint32_t *p, uint32_t x)
 }
 
 /*
+ * Every (site, VAN ID) node the peerings name, sorted, once each, into
+ * nodes (room for two per pair); their count.
+ */
+static uint32_t
+van_nodes(const struct lint *l, uint64_t *nodes)
+{
+	uint32_t a, i, j, n = 0;
+
+	for (a = 0; a < l->nsites; a++)
+		for (i = 0; i < l->sites[a].npeers; i++) {
+			const struct proxy_peer *pe = &l->sites[a].peers[i];
+			uint32_t b = l->sites[a].peer_site[i];
+
+			for (j = 0; j < pe->npairs && b != PLAN_NONE; j++) {
+				nodes[n++] = (uint64_t)a << 32 | pe->pairs[j].local;
+				nodes[n++] = (uint64_t)b << 32 | pe->pairs[j].remote;
+			}
+		}
+	qsort(nodes, n, sizeof(*nodes), u64_cmp);
+	for (i = j = 0; i < n; i++)
+		if (j == 0 || nodes[i] != nodes[j - 1])
+			nodes[j++] = nodes[i];
+	return j;
+}
+
+/*
  * A VAN is a node per (site, ID); each pair both sides agree on joins two.
  * A pair that joins two nodes already joined closes a loop.
  */
@@ -356,21 +382,7 @@ check_loops(struct lint *l)
 	if ((nodes = malloc(((size_t)cap + 1) * sizeof(*nodes))) == NULL ||
 	    (p = malloc(((size_t)cap + 1) * sizeof(*p))) == NULL)
 		goto out;
-	for (a = 0; a < l->nsites; a++)
-		for (i = 0; i < l->sites[a].npeers; i++) {
-			const struct proxy_peer *pe = &l->sites[a].peers[i];
-			uint32_t b = l->sites[a].peer_site[i];
-
-			for (j = 0; j < pe->npairs && b != PLAN_NONE; j++) {
-				nodes[n++] = (uint64_t)a << 32 | pe->pairs[j].local;
-				nodes[n++] = (uint64_t)b << 32 | pe->pairs[j].remote;
-			}
-		}
-	qsort(nodes, n, sizeof(*nodes), u64_cmp);
-	for (i = j = 0; i < n; i++)
-		if (j == 0 || nodes[i] != nodes[j - 1])
-			nodes[j++] = nodes[i];
-	n = j;
+	n = van_nodes(l, nodes);
 	for (i = 0; i < n; i++)
 		p[i] = i;
 	for (a = 0; a < l->nsites; a++)
@@ -675,21 +687,7 @@ check_heal(struct lint *l)
 			}
 		}
 	/* Every VAN's nodes, and how the tree joins them. */
-	for (a = 0; a < l->nsites; a++)
-		for (i = 0; i < l->sites[a].npeers; i++) {
-			const struct proxy_peer *pe = &l->sites[a].peers[i];
-			uint32_t b = l->sites[a].peer_site[i];
-
-			for (j = 0; j < pe->npairs && b != PLAN_NONE; j++) {
-				nodes[nn++] = (uint64_t)a << 32 | pe->pairs[j].local;
-				nodes[nn++] = (uint64_t)b << 32 | pe->pairs[j].remote;
-			}
-		}
-	qsort(nodes, nn, sizeof(*nodes), u64_cmp);
-	for (i = j = 0; i < nn; i++)
-		if (j == 0 || nodes[i] != nodes[j - 1])
-			nodes[j++] = nodes[i];
-	nn = j;
+	nn = van_nodes(l, nodes);
 	for (i = 0; i < nn; i++)
 		joined[i] = i;
 	for (a = 0; a < l->nsites; a++)
