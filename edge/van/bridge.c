@@ -950,7 +950,39 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
  * address freezes (dad_window_ms, dad_hold_ms), kept claims
  * (BRIDGE_PEND_KEEP) and remembered sequences.  The returned time is when
  * bridge_tick wants calling again.
+ *
+ * A call much later than that means this process did not run (stopped, or
+ * starved of CPU): what members sent meanwhile waits unread in the socket,
+ * so the time is not their silence (tick_stalled).
  */
+/*
+ * The tick came late by more than a quarter interval: move every member's
+ * last HELLO on by the lateness (never past now), so that a member is only
+ * declared dead after dead_count intervals of our listening, not of our
+ * absence; its HELLOs of the meantime are read right after this tick.
+ * Counted (stalls, stall_ms): an operator sees a starved daemon.
+ */
+static void
+tick_stalled(struct bridge *b, monotime_t now, monotime_t period)
+{
+	monotime_t late;
+	uint32_t m;
+
+	if (b->tick_due == 0 || b->tick_due == MONO_NEVER || now <= b->tick_due ||
+	    now - b->tick_due <= period / 4)
+		return;
+	late = now - b->tick_due;
+	b->stats.stalls++;
+	b->stats.stall_ms += mono_to_ms(late);
+	for (m = 0; m < b->conf.member_max; m++) {
+		struct bridge_member *mb = &b->member[m];
+
+		if (mb->used && mb->last_hello != 0)
+			mb->last_hello = now - mb->last_hello > late ?
+			    mb->last_hello + late : now;
+	}
+}
+
 monotime_t
 bridge_tick(struct bridge *b, struct bridge_out *o, monotime_t now)
 {
@@ -960,6 +992,7 @@ bridge_tick(struct bridge *b, struct bridge_out *o, monotime_t now)
 
 	if (!b->started)
 		return MONO_NEVER;
+	tick_stalled(b, now, period);
 	if (now >= b->next_hello) {
 		round = true;
 		slow = ++b->hello_rounds % BRIDGE_HELLO_SLOW_EVERY == 0;
@@ -979,5 +1012,6 @@ bridge_tick(struct bridge *b, struct bridge_out *o, monotime_t now)
 	for (m = 0; m < b->conf.member_max; m++)
 		if (b->member[m].used)
 			next = member_tick(b, o, m, now, round, slow, next);
+	b->tick_due = next;
 	return next;
 }

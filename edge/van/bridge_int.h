@@ -172,6 +172,7 @@ struct bridge {
 	uint32_t	joined;		/* local VANs with ports (JOINed) */
 	uint64_t	joined_digest;
 	monotime_t	next_hello;
+	monotime_t	tick_due;	/* what bridge_tick last asked for, 0: none */
 	monotime_t	next_dump;	/* proxies: the next batch of relay_dump */
 	monotime_t	next_refresh;	/* proxies: the next refresh_ms round, 0: unset */
 	uint64_t	refreshes;	/* refresh rounds begun */

@@ -113,6 +113,8 @@ struct global_stats {
 	uint64_t	rx_msgs;
 	uint64_t	tx_msgs;
 	uint64_t	drops[DROP_REASON_COUNT];
+	uint64_t	stalls;		/* ticks late by over a quarter interval */
+	uint64_t	stall_ms;	/* ... and by how much, in all */
 };
 
 #endif /* EDGE_VAN_STATS_H */

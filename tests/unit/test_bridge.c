@@ -128,21 +128,24 @@ host_flush(struct host *h)
 	h->out.arena_used = 0;
 }
 
+static void
+deliver_msg(const struct qmsg *m)
+{
+	struct host *h = &hosts[m->to];
+	static uint8_t copy[WIRE_MSG_MAX];
+	size_t len = m->len;
+
+	memcpy(copy, m->buf, len);
+	bridge_input(&h->b, &h->out, &hosts[m->from].addr, &h->addr, copy, len, now);
+	host_flush(h);
+}
+
 /* Deliver queued messages until the underlay is quiet. */
 static void
 run(void)
 {
-	while (qhead < qtail) {
-		struct qmsg *m = &q[qhead++ % QMAX];
-		struct host *h = &hosts[m->to];
-		static uint8_t copy[WIRE_MSG_MAX];
-		size_t len = m->len;
-
-		memcpy(copy, m->buf, len);
-		bridge_input(&h->b, &h->out, &hosts[m->from].addr, &h->addr, copy, len,
-		    now);
-		host_flush(h);
-	}
+	while (qhead < qtail)
+		deliver_msg(&q[qhead++ % QMAX]);
 }
 
 static void
@@ -159,6 +162,44 @@ advance(monotime_t dt)
 		}
 		run();
 	}
+}
+
+/*
+ * Host who does not run for dt (stopped, starved): the others tick and
+ * talk; what they send it waits, as in its socket.  Then it runs again as
+ * the daemons do: its timer first, then what it was sent.
+ */
+static void
+stall(int who, monotime_t dt)
+{
+	static struct qmsg held[256];
+	monotime_t end = now + dt;
+	int i, n = 0;
+
+	while (now < end) {
+		now += MONO_MS(50);
+		for (i = 0; i < nhosts; i++) {
+			if (i == who)
+				continue;
+			bridge_tick(&hosts[i].b, &hosts[i].out, now);
+			host_flush(&hosts[i]);
+		}
+		while (qhead < qtail) {
+			struct qmsg *m = &q[qhead++ % QMAX];
+
+			if (m->to != who)
+				deliver_msg(m);
+			else {
+				assert_true(n < (int)(sizeof(held) / sizeof(held[0])));
+				held[n++] = *m;
+			}
+		}
+	}
+	bridge_tick(&hosts[who].b, &hosts[who].out, now);
+	host_flush(&hosts[who]);
+	for (i = 0; i < n; i++)
+		deliver_msg(&held[i]);
+	run();
 }
 
 static void
@@ -562,6 +603,58 @@ test_dead_member(void **state)
 	assert_int_equal(hosts[0].b.member[m].state, MEMBER_ALIVE);
 	send_frame(0, a1, 0x21, 0x11, 3);
 	assert_int_equal(delivered(3, NULL, NULL), 1);
+}
+
+/*
+ * Time we did not run is nobody's silence: after a stall longer than the
+ * dead interval a member that went on talking is still alive (what it sent
+ * meanwhile is read after our late tick), and the stall is counted; one
+ * that did go silent is dead after dead_count intervals of our running.
+ */
+static void
+test_stall_not_silence(void **state)
+{
+	const struct global_stats *g;
+	int a1, m, m0;
+
+	(void)state;
+	site(2);
+	start_all();
+	a1 = port(0, 100, 0x11);
+	port(1, 100, 0x21);
+	send_frame(0, a1, 0x21, 0x11, 1);
+	advance(MONO_SEC(2));
+	m = bridge_member_find(&hosts[0].b, &hosts[1].addr);
+	m0 = bridge_member_find(&hosts[1].b, &hosts[0].addr);
+	assert_int_equal(hosts[0].b.member[m].state, MEMBER_ALIVE);
+
+	stall(0, MONO_SEC(5));		/* dead after 3 x 1 s */
+	assert_int_equal(hosts[0].b.member[m].state, MEMBER_ALIVE);
+	assert_int_equal(hosts[0].b.member[m].stats.deaths, 0);
+	assert_int_equal(hosts[0].b.member[m].routes, 1);
+	g = bridge_global_stats(&hosts[0].b);
+	assert_int_equal(g->stalls, 1);
+	assert_in_range(g->stall_ms, 4000, 5000);
+	/* It was host 0 that was silent: host 1 says so. */
+	assert_int_equal(hosts[1].b.member[m0].stats.deaths, 1);
+	advance(MONO_SEC(2));
+	assert_int_equal(hosts[1].b.member[m0].state, MEMBER_ALIVE);
+	send_frame(0, a1, 0x21, 0x11, 2);
+	assert_int_equal(delivered(2, NULL, NULL), 1);
+	assert_int_equal(bridge_global_stats(&hosts[1].b)->stalls, 0);
+
+	/* Host 1 goes silent as host 0 stalls: dead only once host 0 has
+	 * listened for the dead interval. */
+	lose_mask = LOSE(WIRE_HELLO);
+	lose_from = 1;
+	stall(0, MONO_SEC(5));
+	assert_int_equal(hosts[0].b.member[m].state, MEMBER_ALIVE);
+	advance(MONO_MS(1500));
+	assert_int_equal(hosts[0].b.member[m].state, MEMBER_ALIVE);
+	advance(MONO_SEC(3));
+	assert_int_equal(hosts[0].b.member[m].state, MEMBER_DEAD);
+	assert_int_equal(hosts[0].b.member[m].stats.deaths, 1);
+	assert_int_equal(bridge_global_stats(&hosts[0].b)->stalls, 2);
 }
 
 /* A restart (new epoch) drops all routes through the member at once. */
@@ -2197,6 +2290,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_move_unlearn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leave_purges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_member, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stall_not_silence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_join_resync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
