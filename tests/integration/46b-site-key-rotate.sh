@@ -64,7 +64,6 @@ ping_ok b1 10.0.0.12 || fail "b1 -> b2 before"
 ping_ok b2 10.0.0.13 || fail "b2 -> b3 (site b) before"
 say "site a keyed ($K1); h1 reaches b2 ($B2MAC) behind $H2AT; pings pass"
 
-STREAM_SECONDS=120
 stream_start in b1 b2 10.0.0.12 7101
 stream_start out b2 b3 10.0.0.13 7102
 

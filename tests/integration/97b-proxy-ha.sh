@@ -25,7 +25,6 @@
 # datagram crosses into another VAN (udp sinks of the twins).  Before
 # that: a keepalived that refuses its configuration fails `vanlab up`
 # cleanly; the pair's files; status, check, exec and ctl by name.
-STREAM_SECONDS=100
 . "$(dirname "$0")/lib.sh"
 KA=$(command -v keepalived || echo /usr/sbin/keepalived)
 [ -x "$KA" ] || fail "keepalived missing (tests/deps.sh ha installs it)"

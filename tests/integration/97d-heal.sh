@@ -18,7 +18,6 @@
 # HEAL_BOUNDS=1: failover_after + 1 s after the cut, 1 s at the failback);
 # the counters say one failover and one failback; the isolation report is
 # clean throughout.  HEAL_OUTAGES=FILE: "EVENT STREAM OUTAGE_MS BOUND_MS".
-STREAM_SECONDS=120
 . "$(dirname "$0")/lib.sh"
 command -v wg >/dev/null || fail "wg missing (tests/deps.sh all installs it)"
 command -v nft >/dev/null || fail "nft missing (tests/deps.sh all installs nftables)"

@@ -162,8 +162,10 @@ move() {
 
 # Probe streams: numbered UDP datagrams every millisecond, one sender and
 # one receiver each, for at most STREAM_SECONDS (streams_stop ends them
-# sooner).  Files: $TMP/ID.sent, $TMP/ID.recv.
-STREAM_SECONDS=${STREAM_SECONDS:-30}
+# sooner).  Files: $TMP/ID.sent, $TMP/ID.recv.  The bound is the runner's
+# scenario timeout (150 s), not the scenario's expected length: a stream
+# must outlast whatever a slow machine makes of the steps it watches.
+STREAM_SECONDS=${STREAM_SECONDS:-140}
 STREAMS=""
 # stream_start ID FROM_VM TO_VM TO_IP PORT
 stream_start() {
