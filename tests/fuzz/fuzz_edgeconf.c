@@ -60,7 +60,7 @@ load(const char *name, const uint8_t *text, size_t size)
 	char err[SETTING_ERR_MAX], err2[SETTING_ERR_MAX];
 	const char *path = fz_put(name, text, size);
 	struct edge_conf *conf, *again;
-	char *p1, *p2, keep[128];
+	char *p1, *p2, keep[512];
 	size_t n1, n2;
 
 	snprintf(keep, sizeof(keep), "%s", path);

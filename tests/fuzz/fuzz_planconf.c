@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char err[SETTING_ERR_MAX], path[128], out[160], *faults = NULL;
+	char err[SETTING_ERR_MAX], path[512], out[512], *faults = NULL;
 	const char *dirs[1];
 	struct plan_result r;
 	struct planconf *pc;

@@ -27,7 +27,7 @@ static const char *const site[] = { "a", "b", "c" };
 static bool
 fault_ok(const char *line, const char *sites)
 {
-	char want[192];
+	char want[640];
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
@@ -48,7 +48,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *part[FZ_PARTS_MAX];
-	char sites[128], name[64], file[192], *faults = NULL, *verdict = NULL, *p, *nl;
+	char sites[512], name[64], file[640], *faults = NULL, *verdict = NULL, *p, *nl;
 	const char *colon;
 	const char *dirs[1] = { sites };
 	size_t len[FZ_PARTS_MAX], flen = 0, vlen = 0;

@@ -77,7 +77,7 @@ check_secrets(const char *text)
 static struct proxy_conf *
 load(const char *name, const uint8_t *text, size_t size)
 {
-	char err[SETTING_ERR_MAX], err2[SETTING_ERR_MAX], keep[128];
+	char err[SETTING_ERR_MAX], err2[SETTING_ERR_MAX], keep[512];
 	const char *path = fz_put(name, text, size);
 	struct proxy_conf *conf, *again;
 	char *p1, *p2;

@@ -15,7 +15,7 @@
 #include "edge/van/bridge.h"
 #include "edge/van/bridge_int.h"	/* the core's tests look inside */
 
-static char dir[64];
+static char dir[256];
 
 static int
 rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -43,7 +43,7 @@ rm_dir(void)
 static void
 put_key(const char *name, unsigned char b)
 {
-	char path[128];
+	char path[512];
 	static const char b64[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	uint8_t k[33] = { 0 };
@@ -74,8 +74,10 @@ fz_dir(void)
 {
 	if (dir[0] != '\0')
 		return dir;
+	/* Under TMPDIR: tests/fuzz/run.sh points it at a directory it removes
+	 * (libFuzzer may end without running atexit). */
 	snprintf(dir, sizeof(dir), "%s/van-fuzz-files.XXXXXX",
-	    getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 32 ?
+	    getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 160 ?
 	    getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		abort();
@@ -90,7 +92,7 @@ fz_dir(void)
 const char *
 fz_put(const char *name, const uint8_t *text, size_t size)
 {
-	static char path[128];
+	static char path[512];
 	size_t i;
 	FILE *f;
 
