@@ -26,6 +26,10 @@ $(LIBVAN): $(VAN_SRCS:%.c=$(B)/%.o)
 $(LIBVANRIM): $(RIM_SRCS:%.c=$(B)/%.o)
 
 FUZZ_LIB_SRCS += $(VAN_SRCS) edge/rim/link.c
+# The configuration parsers and the control socket's requests, fuzzed with
+# the core (fuzz_edgeconf, fuzz_ctl; fuzz_proxyconf and vanplan's too).
+FUZZ_LIB_SRCS += edge/rim/setting.c edge/rim/siteconf.c edge/rim/site.c \
+	edge/rim/log.c edge/rim/show.c edge/rim/ctl.c edge/rim/udp.c edge/vanedge/conf.c
 
 # Unit tests: tests/unit/test_NAME.c and what it links (tests/module.mk).
 TEST_test_addr = $(LIBVAN)
@@ -38,6 +42,7 @@ TEST_test_neigh = $(LIBVAN) $(LIBVANCRYPTO)
 TEST_test_offload = $(UNIT_FRAMES) $(LIBVAN) $(LIBVANCRYPTO)
 TEST_test_relay = $(LIBVAN) $(LIBVANCRYPTO)
 TEST_test_wire = $(LIBVAN) $(LIBVANCRYPTO)
+TEST_test_request = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_site = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_udp = $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_daemon = $(LIBVANCORE) $(LIBVANCRYPTO)
@@ -47,7 +52,7 @@ TEST_test_metrics = $(LIBVANEDGE) $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_graph = $(VANCTL_GRAPH)
 FUZZ_TARGETS += $(B)/fuzz/fuzz_wire $(B)/fuzz/fuzz_bridge $(B)/fuzz/fuzz_offload $(B)/fuzz/fuzz_request \
 	$(B)/fuzz/fuzz_arpnd $(B)/fuzz/fuzz_mtu $(B)/fuzz/fuzz_relay $(B)/fuzz/fuzz_addr \
-	$(B)/fuzz/fuzz_link
+	$(B)/fuzz/fuzz_link $(B)/fuzz/fuzz_edgeconf $(B)/fuzz/fuzz_ctl $(B)/fuzz/fuzz_site
 
 LIBVANEDGE := $(B)/libvanedge.a
 $(LIBVANEDGE): $(B)/edge/vanedge/conf.o $(B)/edge/vanedge/metricdefs.o

@@ -133,12 +133,18 @@ load_private_key(struct setting_ctx *c, const config_setting_t *g,
 struct proxy_conf *
 proxy_conf_load(const char *path, char err[static SETTING_ERR_MAX])
 {
+	return proxy_conf_read(path, true, err);
+}
+
+struct proxy_conf *
+proxy_conf_read(const char *path, bool resolve, char err[static SETTING_ERR_MAX])
+{
 	static const char *const known[] = { "proxy", "members", "vans", "peers",
 	    NULL };
 	struct proxy_conf *conf = NULL;
 	struct setting_ctx c = { path, err, NULL };
 	struct peering_opts opts = { .vans_known = true, .keys = true,
-	    .resolve = true };
+	    .resolve = resolve };
 	const config_setting_t *root, *g, *s;
 	config_t cfg;
 	char *dir = NULL;

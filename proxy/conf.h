@@ -64,6 +64,12 @@ struct proxy_conf {
 
 /* Parse and check PATH; NULL with err = "FILE:LINE: message" on error. */
 struct proxy_conf *proxy_conf_load(const char *path, char err[static SETTING_ERR_MAX]);
+/*
+ * The same, and with resolve false an endpoint's host name stays a name
+ * (struct peering_opts): what must not ask the network (fuzz_proxyconf).
+ */
+struct proxy_conf *proxy_conf_read(const char *path, bool resolve,
+	    char err[static SETTING_ERR_MAX]);
 void	proxy_conf_free(struct proxy_conf *);
 /*
  * The configuration with every default made explicit, in a fixed order,

@@ -32,6 +32,7 @@ PROGRAMS += $(B)/vanfed-notify
 # Unit tests: tests/unit/test_NAME.c and what it links (tests/module.mk).
 TEST_test_proxyconf = $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_heal = $(LIBVANPROXY) $(LIBVANCORE) $(LIBVANCRYPTO)
-# heal.c is pure: its fuzzer links it alone (with the core's).
-FUZZ_LIB_SRCS += proxy/heal.c
-FUZZ_TARGETS += $(B)/fuzz/fuzz_heal
+# heal.c is pure: its fuzzer links it alone (with the core's); the
+# configuration's parser is fuzzed too (fuzz_proxyconf).
+FUZZ_LIB_SRCS += proxy/heal.c proxy/conf.c proxy/peering.c
+FUZZ_TARGETS += $(B)/fuzz/fuzz_heal $(B)/fuzz/fuzz_proxyconf

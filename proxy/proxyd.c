@@ -371,7 +371,7 @@ show_request_of(struct proxyd *d, int argc, char **argv, char *err, size_t errle
 		return peer_show(d);
 	if (argc == 2 && strcmp(argv[1], "graph") == 0)
 		return peer_graph(d);
-	s = show_request(d->br, d->ctl, argc, argv, NULL, peer_member_name, d,
+	s = show_request(d->br, ctl_stats(d->ctl), argc, argv, NULL, peer_member_name, d,
 	    clock_mono(), &mine, err, errlen);
 	if (!mine) {
 		snprintf(err, errlen, argc >= 2 && strcmp(argv[1], "graph") == 0 ?

@@ -41,10 +41,11 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -Wall -Wextra \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 
-# The harnesses share the unit tests' frames and checksums too.
-FUZZ_LIB_SRCS += tests/unit/frames.c
+# The harnesses share the unit tests' frames and checksums too, and their
+# own helpers (tests/fuzz/harness.h).
+FUZZ_LIB_SRCS += tests/unit/frames.c tests/fuzz/harness.c
 FUZZ_LIB = $(B)/fuzz/libfuzzvan.a
-FUZZ_LIB_OBJS = $(FUZZ_LIB_SRCS:%.c=$(B)/fuzz/obj/%.o)
+FUZZ_LIB_OBJS = $(sort $(FUZZ_LIB_SRCS:%.c=$(B)/fuzz/obj/%.o))
 
 $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -55,4 +56,4 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 $(B)/fuzz/fuzz_%: $(B)/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
-	$(call say,LINK,$@)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
+	$(call say,LINK,$@)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) -lm

@@ -60,27 +60,65 @@ client_free(struct bufferevent *bev, struct ctl_client *c)
 	free(c);
 }
 
-static void
-client_reply(struct bufferevent *bev, struct ctl_client *c, json_t *result,
-    const char *error)
+static const char ctl_oom[] = "{\"ok\":false,\"error\":\"out of memory\"}\n";
+
+/* The envelope of a result or an error, one line with its newline (free it). */
+static char *
+envelope(json_t *result, const char *error)
 {
 	json_t *env;
-	char *s;
+	char *s, *line;
 
 	if (error != NULL)
 		env = json_pack("{s:b, s:s}", "ok", 0, "error", error);
 	else
 		env = json_pack("{s:b, s:o}", "ok", 1, "result", result);
 	s = env != NULL ? json_dumps(env, JSON_COMPACT) : NULL;
-	if (s == NULL)
-		evbuffer_add_printf(bufferevent_get_output(bev),
-		    "{\"ok\":false,\"error\":\"out of memory\"}\n");
-	else {
-		evbuffer_add(bufferevent_get_output(bev), s, strlen(s));
-		evbuffer_add(bufferevent_get_output(bev), "\n", 1);
-	}
-	free(s);
 	json_decref(env);
+	if (s == NULL || (line = malloc(strlen(s) + 2)) == NULL) {
+		free(s);
+		return strdup(ctl_oom);	/* NULL too: client_send has it */
+	}
+	memcpy(line, s, strlen(s));
+	memcpy(line + strlen(s), "\n", 2);
+	free(s);
+	return line;
+}
+
+char *
+ctl_answer(ctl_handler handler, void *arg, struct ctl_stats *st, char *line,
+    size_t n)
+{
+	char *argv[CTL_ARGS_MAX + 1], err[256];
+	const char *e;
+	json_t *result;
+	int argc;
+
+	st->requests++;
+	if ((argc = request_split(line, n, argv, &e)) < 0) {
+		if (n > CTL_LINE_MAX)
+			st->rejected++;
+		else
+			st->errors++;
+		return envelope(NULL, e);
+	}
+	err[0] = '\0';
+	result = handler(arg, argc, argv, err, sizeof(err));
+	if (result == NULL) {
+		st->errors++;
+		return envelope(NULL, err[0] ? err : "failed");
+	}
+	return envelope(result, NULL);
+}
+
+static void
+client_send(struct bufferevent *bev, struct ctl_client *c, char *s)
+{
+	if (s == NULL)
+		evbuffer_add(bufferevent_get_output(bev), ctl_oom, sizeof(ctl_oom) - 1);
+	else
+		evbuffer_add(bufferevent_get_output(bev), s, strlen(s));
+	free(s);
 	c->answered = true;
 }
 
@@ -122,11 +160,8 @@ client_read(struct bufferevent *bev, void *arg)
 	struct ctl_client *c = arg;
 	struct ctl *ctl = c->ctl;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	char *line, *argv[CTL_ARGS_MAX + 1], err[256];
-	const char *e;
-	json_t *result;
+	char *line;
 	size_t n;
-	int argc;
 
 	if (c->draining) {
 		client_drain(bev, c);
@@ -138,27 +173,11 @@ client_read(struct bufferevent *bev, void *arg)
 	if (line == NULL) {
 		if (evbuffer_get_length(in) > CTL_LINE_MAX) {
 			ctl->stats.rejected++;
-			client_reply(bev, c, NULL, "request too long");
+			client_send(bev, c, envelope(NULL, "request too long"));
 		}
 		return;
 	}
-	ctl->stats.requests++;
-	if ((argc = request_split(line, n, argv, &e)) < 0) {
-		if (n > CTL_LINE_MAX)
-			ctl->stats.rejected++;
-		else
-			ctl->stats.errors++;
-		client_reply(bev, c, NULL, e);
-		free(line);
-		return;
-	}
-	err[0] = '\0';
-	result = ctl->handler(ctl->arg, argc, argv, err, sizeof(err));
-	if (result == NULL) {
-		ctl->stats.errors++;
-		client_reply(bev, c, NULL, err[0] ? err : "failed");
-	} else
-		client_reply(bev, c, result, NULL);
+	client_send(bev, c, ctl_answer(ctl->handler, ctl->arg, &ctl->stats, line, n));
 	free(line);
 }
 

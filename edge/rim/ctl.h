@@ -35,6 +35,16 @@ struct ctl_stats {
 	uint64_t	rejected;	/* too long, too many clients, timed out */
 };
 
+/*
+ * The answer to one request line (n bytes and a NUL, without its newline;
+ * split in place): split it (request_split), hand the words to handler,
+ * wrap its result or error in the envelope.  One line of JSON with its
+ * newline, to free; NULL only when memory ran out.  Counted in st.  The
+ * socket's clients are answered so; fuzz_ctl answers without a socket.
+ */
+char	*ctl_answer(ctl_handler, void *arg, struct ctl_stats *st, char *line,
+	    size_t n);
+
 struct sockaddr_un;
 /*
  * Before binding a unix socket at an address in use: remove the file a

@@ -32,11 +32,16 @@ file_name(const struct setting_ctx *c, const char *src, char *out, size_t len)
 static bool	vfail(struct setting_ctx *, const char *, int, const char *, va_list)
 		    __attribute__((format(printf, 4, 0)));
 
-/* "FILE:LINE: message", or "FILE: message" for line 0. */
+/*
+ * "FILE:LINE: message", or "FILE: message" for line 0.  One line whatever
+ * the file holds: a control character of a value quoted (a string may hold
+ * a newline) or of a file name becomes '?'.
+ */
 static bool
 vfail(struct setting_ctx *c, const char *file, int line, const char *fmt,
     va_list ap)
 {
+	char *p;
 	int n;
 
 	if (line > 0)
@@ -45,6 +50,9 @@ vfail(struct setting_ctx *c, const char *file, int line, const char *fmt,
 		n = snprintf(c->err, SETTING_ERR_MAX, "%s: ", file);
 	if (n >= 0 && n < SETTING_ERR_MAX)
 		vsnprintf(c->err + n, SETTING_ERR_MAX - (size_t)n, fmt, ap);
+	for (p = c->err; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return false;
 }
 

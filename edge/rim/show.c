@@ -395,7 +395,7 @@ show_van_arg(const struct bridge *b, const char *s, char *err, size_t errlen)
 }
 
 json_t *
-show_request(const struct bridge *b, const struct ctl *ctl, int argc,
+show_request(const struct bridge *b, const struct ctl_stats *cs, int argc,
     char **argv, show_port_name port_name, show_member_name member_name,
     void *arg, monotime_t now, bool *mine, char *err, size_t errlen)
 {
@@ -423,7 +423,6 @@ show_request(const struct bridge *b, const struct ctl *ctl, int argc,
 	}
 	if (argc == 2 && strcmp(argv[1], "stats") == 0) {
 		json_t *s = show_stats(b, member_name, arg);
-		const struct ctl_stats *cs = ctl_stats(ctl);
 
 		json_object_set_new(s, "control", json_pack("{s:I, s:I, s:I}",
 		    "requests", (json_int_t)cs->requests, "errors", (json_int_t)cs->errors,

@@ -42,7 +42,7 @@ json_t	*show_stats(const struct bridge *, show_member_name, void *);
 json_t	*show_graph(const struct bridge *, const char *kind, const char *name,
 	    monotime_t now);
 
-struct ctl;
+struct ctl_stats;
 
 /* A control request's VAN argument, an ID or a name: its slot, or -1 with err. */
 int	show_van_arg(const struct bridge *, const char *, char *err, size_t errlen);
@@ -50,12 +50,13 @@ int	show_van_arg(const struct bridge *, const char *, char *err, size_t errlen);
 /*
  * The `show` requests both daemons answer alike (argv[0] is "show"): vans,
  * ports (with a port_name), members, fdb [VAN], neigh [VAN], stats (the
- * bridge's and the control socket's counters: the daemon adds its own).
+ * bridge's and the control socket's counters, ctl_stats: the daemon adds
+ * its own).
  * A VAN is an ID or a name.  NULL with err for a bad VAN; NULL with *mine
  * false for a request that is not one of these (the daemon's own, or its
  * usage line).
  */
-json_t	*show_request(const struct bridge *, const struct ctl *, int argc,
+json_t	*show_request(const struct bridge *, const struct ctl_stats *, int argc,
 	    char **argv, show_port_name, show_member_name, void *arg,
 	    monotime_t now, bool *mine, char *err, size_t errlen);
 

@@ -15,7 +15,8 @@
 /*
  * Split line (len bytes, no newline) in place into at most
  * REQUEST_ARGS_MAX words; argv[argc] = NULL.  Returns argc, or -1 with err
- * set: too long, a NUL or other control byte, too many words, empty.
+ * set: too long, a NUL or other control byte, not UTF-8 (the answer, JSON,
+ * quotes the words), too many words, empty.
  */
 int	request_split(char *line, size_t len, char *argv[static REQUEST_ARGS_MAX + 1],
 	    const char **err);

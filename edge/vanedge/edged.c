@@ -638,7 +638,7 @@ show_request_of(struct edged *d, int argc, char **argv, char *err, size_t errlen
 
 	if (argc == 2 && strcmp(argv[1], "graph") == 0)
 		return edged_graph(d);
-	s = show_request(d->br, d->ctl, argc, argv, edged_port_name, NULL, d,
+	s = show_request(d->br, ctl_stats(d->ctl), argc, argv, edged_port_name, NULL, d,
 	    clock_mono(), &mine, err, errlen);
 	if (!mine) {
 		snprintf(err, errlen, argc >= 2 && strcmp(argv[1], "graph") == 0 ?

@@ -15,6 +15,11 @@ PLAN_IO_SRCS := federation/plan/planconf.c federation/plan/planpair.c \
 	federation/plan/planout.c federation/plan/planlint.c
 $(LIBVANPLAN): $(PLAN_IO_SRCS:%.c=$(B)/%.o)
 
+# The inventory reader and lint are fuzzed, with what the planner writes
+# (tests/fuzz/fuzz_planconf.c, fuzz_planlint.c).
+FUZZ_LIB_SRCS += $(PLAN_SRCS) $(PLAN_IO_SRCS) proxy/pair.c
+FUZZ_TARGETS += $(B)/fuzz/fuzz_planconf $(B)/fuzz/fuzz_planlint
+
 # A gateway pair's keepalived.conf runs the installed programs: where
 # `make install` puts them (GNUmakefile's SBINDIR, BINDIR).  keepalived.conf
 # comes from proxy/pair.c, in libvanproxy, which vanplan links.  Changing

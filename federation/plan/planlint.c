@@ -41,7 +41,7 @@ struct lint_site {
 struct lint {
 	const struct planconf *inv;
 	struct lint_site *sites;
-	uint32_t	nsites;
+	uint32_t	nsites, cap;
 	FILE		*err;
 	int		faults;
 };
@@ -121,6 +121,17 @@ add_site(struct lint *l, const char *file, const char *name)
 	if (l->nsites == LINT_SITE_MAX) {
 		fault(l, file, 0, "more than %d peering files", LINT_SITE_MAX);
 		return;
+	}
+	/* Grown as files are found: a few sites need a few entries, not all. */
+	if (l->nsites == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 16;
+
+		if ((s = reallocarray(l->sites, cap, sizeof(*s))) == NULL) {
+			fault(l, file, 0, "out of memory");
+			return;
+		}
+		l->sites = s;
+		l->cap = cap;
 	}
 	s = &l->sites[l->nsites++];
 	memset(s, 0, sizeof(*s));
@@ -769,16 +780,12 @@ int
 planlint_run(const struct planconf *inv, const char *const *paths, int npaths,
     FILE *out, FILE *err)
 {
-	struct lint l = { inv, NULL, 0, err, 0 };
+	struct lint l = { inv, NULL, 0, 0, err, 0 };
 	struct saying *said = NULL;
 	struct keyed_say *ks = NULL;
 	uint32_t a, i, nk = 0, tunnels = 0, standby = 0, pairs = 0;
 	int k;
 
-	if ((l.sites = calloc(LINT_SITE_MAX, sizeof(*l.sites))) == NULL) {
-		fprintf(err, "vanplan: out of memory\n");
-		return 1;
-	}
 	for (k = 0; k < npaths; k++)
 		add_path(&l, paths[k]);
 	for (a = 0; a < l.nsites; a++) {
