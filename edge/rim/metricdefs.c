@@ -55,6 +55,10 @@ const struct metric_def metrics_bridge_defs[] = {
 	VAN("icmp_sent", "icmp_sent_total", NULL,
 	    "ICMP too-big answers sent for frames over the underlay MTU."),
 	VAN("reannounces", "reannounces_total", NULL, "MACs announced again (resync)."),
+	VAN("repeats", "repeats_total", NULL,
+	    "Announcements and withdrawals said again (against loss)."),
+	VAN("repeats_lost", "repeats_lost_total", NULL,
+	    "Notes to say again that a later one displaced."),
 	VAN("relayed", "relayed_total", NULL, "Frames a proxy relayed between its site and a peer."),
 	VAN("transit", "transit_total", NULL, "Frames a proxy relayed from peer to peer."),
 

@@ -281,6 +281,8 @@ show_stats(const struct bridge *b, show_member_name mname, void *arg)
 		    json_integer((json_int_t)s->arpnd_flooded));
 		json_object_set_new(o, "icmp_sent", json_integer((json_int_t)s->icmp_sent));
 		json_object_set_new(o, "reannounces", json_integer((json_int_t)s->reannounces));
+		json_object_set_new(o, "repeats", json_integer((json_int_t)s->repeats));
+		json_object_set_new(o, "repeats_lost", json_integer((json_int_t)s->repeats_lost));
 		if (size.proxy) {
 			json_object_set_new(o, "relayed", json_integer((json_int_t)s->relayed));
 			json_object_set_new(o, "transit", json_integer((json_int_t)s->transit));

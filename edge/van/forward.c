@@ -456,6 +456,17 @@ bridge_was_inside(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6]
 	    memcmp(s->mac, mac, 6) == 0 && s->inside;
 }
 
+void
+bridge_memo_left(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
+    monotime_t now)
+{
+	struct seq_memo *s = memo_slot(b, van_id, mac);
+
+	if (s->at != 0 && now - s->at < BRIDGE_SEQ_KEEP && s->van == van_id &&
+	    memcmp(s->mac, mac, 6) == 0)
+		s->inside = false;
+}
+
 /* The highest sequence known for (VAN, MAC): its entry's, or a memo's. */
 uint32_t
 bridge_seq_known(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
@@ -514,10 +525,13 @@ purge_match(const struct fdb_entry *e, void *arg)
 		uint32_t t, w;
 		uint64_t bits;
 
+		/* The site's members too: their routes "behind the proxy"
+		 * lead nowhere now (the peer's dump brings them back). */
 		FOR_VAN_MEMBERS(p->b, (uint32_t)v, t, w, bits)
-			if (t != p->where && p->b->member[t].peer)
+			if (t != p->where)
 				bridge_send_unlearn(p->b, p->to_peers, t, (uint32_t)v,
 				    e->mac);
+		bridge_repeat_note(p->b, (uint32_t)v, e->mac);
 		p->told++;
 	}
 	if (p->now != 0)
@@ -757,6 +771,7 @@ bridge_announce(struct bridge *b, struct bridge_out *o, uint32_t v, const struct
 	b->van[v].stats.announces++;
 	FOR_VAN_MEMBERS(b, v, m, w, bits)
 		bridge_send_learn(b, o, m, v, e);
+	bridge_repeat_note(b, v, e->mac);
 }
 
 /* A local MAC went away with its port: UNLEARN, to the VAN. */
@@ -770,6 +785,7 @@ withdraw(struct bridge *b, struct bridge_out *o, uint32_t v, const uint8_t mac[s
 	b->van[v].stats.withdraws++;
 	FOR_VAN_MEMBERS(b, v, m, w, bits)
 		bridge_send_unlearn(b, o, m, v, mac);
+	bridge_repeat_note(b, v, mac);
 }
 
 /*

@@ -21,7 +21,7 @@ LAB_SRCS := federation/lab/lab.c federation/lab/labfed.c federation/lab/labconf.
 	federation/lab/status.c federation/lab/console.c federation/lab/check.c \
 	federation/lab/demo.c federation/lab/agent.c federation/lab/qemu.c \
 	federation/lab/livemig.c federation/lab/labha.c federation/lab/ha.c \
-	federation/lab/fedgraph.c
+	federation/lab/fedgraph.c federation/lab/fault.c federation/lab/impair.c
 LIBVANLAB := $(B)/libvanlab.a
 
 $(LIBVANLAB): $(LAB_SRCS:%.c=$(B)/%.o)

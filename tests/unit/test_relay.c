@@ -600,9 +600,10 @@ test_refresh_mends_lost_learn(void **state)
 	hosts[pa].b.conf.refresh_ms = 30000;
 	advance(MONO_SEC(2));
 	assert_int_equal(hosts[pa].b.member[hosts[pa].peer_slot[pb]].state, MEMBER_ALIVE);
+	/* Lost with its repeats (BRIDGE_REPEATS, a HELLO interval apart). */
 	lose_learns = true;
 	pa1 = port(a1, 100, 0x11);
-	advance(MONO_SEC(1));
+	advance(MONO_SEC(BRIDGE_REPEATS + 3));
 	lose_learns = false;
 	assert_null(entry(pb, 300, 0x11));
 	/* HELLOs flow, the peer stays alive: nothing else repeats it. */
@@ -635,7 +636,7 @@ test_no_refresh_no_mend(void **state)
 	advance(MONO_SEC(2));
 	lose_learns = true;
 	port(a1, 100, 0x11);
-	advance(MONO_SEC(1));
+	advance(MONO_SEC(BRIDGE_REPEATS + 3));
 	lose_learns = false;
 	advance(MONO_SEC(120));
 	assert_null(entry(pb, 300, 0x11));
