@@ -860,8 +860,11 @@ bridge_sync_macs(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v)
 		if (!b->port[p].has_mac)
 			continue;
 		e = fdb_lookup(&b->fdb, b->van[v].id, b->port[p].mac);
-		if (e != NULL && e->kind == FDB_LOCAL && e->where == p)
+		if (e != NULL && e->kind == FDB_LOCAL && e->where == p) {
 			bridge_send_learn(b, o, m, v, e);
+			/* Lost, the new member would never hear of it. */
+			bridge_repeat_note(b, v, e->mac);
+		}
 	}
 }
 

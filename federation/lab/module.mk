@@ -38,6 +38,8 @@ PROGRAMS += $(B)/vanlab
 # the model and its files; the frames of a resumed VM, checked against the
 # edge's own ARP/ND parser.
 TEST_test_lab = $(LIBVANLAB) $(LIBVANPROXY) $(LIBVANEDGE) $(LIBVANCORE) $(LIBVANCRYPTO)
+# The faults of `vanlab impair` (fault.c, pure).
+TEST_test_fault = $(LIBVANLAB) $(LIBVANPROXY) $(LIBVANEDGE) $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_resume = $(UNIT_FRAMES) $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)
 
 # The qemu guest of `kind = "qemu"` VMs (federation/lab/guest/build.sh):

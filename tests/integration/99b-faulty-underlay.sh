@@ -64,7 +64,12 @@ agree() {
 		for n in h1 h2 h3 h4 a-gw b-gw; do
 			"$VANLAB" ctl --prefix "$PFX" $n -- show fdb | sed "s/^/    $n /" >&2
 			"$VANLAB" ctl --prefix "$PFX" $n -- --json show stats | jpy "[(m['address'], m.get('deaths'), m.get('restarts'), m.get('syncs')) for m in j['members']]" | sed "s/^/    $n members /" >&2
+			"$VANLAB" ctl --prefix "$PFX" $n -- --json show stats | jpy "[(v['id'], v['learn_tx'], v['learn_rx'], v['unlearn_tx'], v['unlearn_rx'], v['repeats'], v['repeats_lost'], v['learn_stale']) for v in j['vans']]" | sed "s/^/    $n vans /" >&2
 		done
+		# FAULTY_LOGS=DIR: the daemons' logs of a failed run are kept there.
+		if [ -n "${FAULTY_LOGS:-}" ]; then
+			mkdir -p "$FAULTY_LOGS" && cp -r "$STATE"/*-h* "$STATE"/*-gw "$FAULTY_LOGS"/ 2>/dev/null
+		fi
 		fail "$1: the tables do not agree within $3 ms"
 	}
 	ms=$(sed -n 's/^converged_ms=//p' "$TMP/agree")
@@ -108,11 +113,14 @@ agree move-back "$t0" $B_EVENT
 
 # A restarted proxy knows nothing: its hosts see a new epoch and tell it
 # their routes again, the peer handshakes anew and both dump their routes
-# (50 per 100 ms).  Bound: dead_after HELLO intervals of the old epoch
-# ending, the handshake's round trip, the dump, and the polls.
+# (50 per 100 ms).  Bound: the handshake, lost at most twice (WireGuard
+# retries an initiation after REKEY_TIMEOUT, 5 s; here about one in ten
+# is lost, initiation or response), the HELLOs that show the new epoch,
+# the handshake's and the dump's round trips, and the polls.
+REKEY=5000
 t0=$(mono_ns)
 "$VANLAB" restart --prefix "$PFX" a-gw >"$TMP/restart" || fail "vanlab restart a-gw"
-agree proxy-restart "$t0" $((4 * HELLO + 3 * RTT + 1000 + SLACK))
+agree proxy-restart "$t0" $((2 * REKEY + 4 * HELLO + 3 * RTT + 1000 + SLACK))
 
 # A LEARN lost on a live tunnel: b's proxy is cut off while h2's new port
 # is announced (and announced again), for less than it takes to see the
@@ -130,8 +138,8 @@ r1=$(refreshes) d1=$(deaths)
 say "  a's proxy refreshed its routes $((r1 - r0)) times meanwhile; b saw a dead $((d1 - d0)) times"
 
 # The partition: 30 s, during which site b changes; then it heals itself.
-# Bound: a WireGuard handshake retry (every 5 s, REKEY_TIMEOUT), the HELLO
-# that finds the peer alive, the dumps both ways, and the polls.
+# Bound: a handshake if one is due, lost at most twice (as above), the
+# HELLO that finds the peer alive, the dumps both ways, and the polls.
 "$VANLAB" partition --prefix "$PFX" a on >/dev/null || fail "partition a on"
 p0=$(ms_now)
 dead() { [ "$(pctl b show peers | jpy "j[0]['state']")" = dead ] &&
@@ -145,7 +153,7 @@ sleep $((30 - ($(ms_now) - p0) / 1000))
 "$VANLAB" partition --prefix "$PFX" a off >/dev/null || fail "partition a off"
 t0=$(mono_ns)
 say "site a cut off the internet for $((($(ms_now) - p0) / 1000)) s; b4 moved, a port came and one went meanwhile"
-agree partition-heal "$t0" $((5000 + 2 * HELLO + 3 * RTT + 1000 + SLACK))
+agree partition-heal "$t0" $((2 * REKEY + 2 * HELLO + 3 * RTT + 1000 + SLACK))
 
 # The faults were real: each switch lost, duplicated and reordered frames.
 for sw in a-sw b-sw inet; do
