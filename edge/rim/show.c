@@ -309,10 +309,11 @@ show_stats(const struct bridge *b, show_member_name mname, void *arg)
 		json_object_set_new(json_array_get(members, json_array_size(members) - 1),
 		    "auth_accepted", json_integer((json_int_t)s->auth_accepted));
 	}
-	return json_pack("{s:{s:I, s:I, s:o}, s:o, s:o}",
+	return json_pack("{s:{s:I, s:I, s:o, s:I}, s:o, s:o}",
 	    "global", "rx_msgs", (json_int_t)g->rx_msgs,
 	    "drops_total", (json_int_t)drops_total(g->drops),
 	    "drops", drops_json(g->drops),
+	    "repeats_pending", (json_int_t)bridge_repeats_pending(b),
 	    "vans", vans, "members", members);
 }
 
