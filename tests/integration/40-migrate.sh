@@ -15,13 +15,14 @@
 lab_up
 
 B1MAC=02:00:0a:00:00:0b
+# What the hosts announced at start has been said again (repeats) by now:
+# the counters below count only what the move sends.
+settled h1 h2 h3 || fail "the hosts still repeat their announcements"
 ping_ok b3 10.0.0.11 || fail "b3 does not reach b1 before the move"
 w=$(fdb_where h3 blue $B1MAC); s=$(fdb_field h3 blue $B1MAC seq)
 [ "$w" = "10.77.1.11:4797" ] || fail "h3 puts b1 at '$w' before the move"
 say "before: h3 puts b1 at $w, sequence $s"
 
-# What the hosts announced at start has been said again (repeats) by now.
-settled h1 h2 h3 || fail "the hosts still repeat their announcements"
 in3=$(van_stat h3 blue frames_in); f3=$(van_stat h3 blue flood_tx)
 l3=$(van_stat h3 blue learn_rx); u1=$(van_stat h1 blue unlearn_tx)
 wd1=$(van_stat h1 blue withdraws); a2=$(van_stat h2 blue announces)

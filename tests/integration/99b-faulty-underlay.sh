@@ -1,6 +1,6 @@
 # 99b-faulty-underlay — the protocol on a faulty underlay (fed-faulty.conf:
-# fed2's two sites, HELLO every 250 ms, the proxies' route refresh every
-# 5 s).  Both site switches and the internet lose 5 % of the frames,
+# fed2's two sites, HELLO every 250 ms, a member dead after 10 silent
+# intervals, the proxies' route refresh every 5 s).  Both site switches and the internet lose 5 % of the frames,
 # duplicate 1 %, reorder 25 % and delay the rest 20 ms ± 10 ms (`vanlab
 # impair`: every frame's copy to every port, as netem on each port of the
 # switch), and the whole scenario runs on them:
@@ -16,9 +16,9 @@
 #                  the tunnel is not seen dead; b's hosts hear of the port
 #                  from the next route refresh
 #   partition      site a cut off the internet for 30 s (`vanlab partition
-#                  a`), meanwhile b4 moves to b/h3 and a new port appears
-#                  on h4 and another goes from h3; then the cut heals by
-#                  itself
+#                  a`), meanwhile b4 moves to b/h3, a new port appears on
+#                  h4 (b) and the refresh event's port goes from h2 (a);
+#                  then the cut is lifted and the tunnel heals by itself
 #
 # After each event every table agrees (tables.py: each VM's and port's MAC
 # local on its host, behind it on its site's other hosts and proxy, behind
@@ -27,7 +27,8 @@
 # bound is the deadline: what passes or fails); the time it took is
 # reported.  The faults really happened: each switch lost, duplicated and
 # reordered frames (its counters).  FAULTY_TIMES=FILE gets "EVENT MS
-# BOUND_MS" per event (make bench).
+# BOUND_MS" per event (make bench); FAULTY_LOGS=DIR keeps the daemons'
+# logs of a failed run; docs/reliability.md has the bounds and figures.
 . "$(dirname "$0")/lib.sh"
 command -v nft >/dev/null || fail "nft missing (tests/deps.sh all installs nftables)"
 lab_up "$HERE/fed-faulty.conf"
