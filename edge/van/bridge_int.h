@@ -364,8 +364,9 @@ void		bridge_sync_macs(struct bridge *, struct bridge_out *, uint32_t m,
 
 /* relay.c: the proxy's decisions (conf.proxy). */
 monotime_t	relay_dump(struct bridge *, struct bridge_out *, monotime_t now);
-/* repeat.c: (VAN slot v, mac) was announced or withdrawn: say it again
- * (what is true then) BRIDGE_REPEATS times; the tick that does. */
+/* (VAN slot v, mac) was announced or withdrawn: say it again (what is
+ * true then) BRIDGE_REPEATS times (the note: forward.c; the tick that
+ * says it: repeat.c). */
 void		bridge_repeat_note(struct bridge *, uint32_t v, const uint8_t mac[static 6]);
 monotime_t	bridge_repeat_tick(struct bridge *, struct bridge_out *, monotime_t now);
 /* Every refresh_ms: each live peer hears all our routes again; when next. */

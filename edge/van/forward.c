@@ -467,6 +467,38 @@ bridge_memo_left(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
 		s->inside = false;
 }
 
+/* A (VAN, MAC) note of repeat.c: its slot. */
+static struct repeat_note *
+note_slot(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6])
+{
+	uint64_t k = (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 |
+	    (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 |
+	    mac[5];
+
+	return &b->repeat[wire_van_digest(van_id ^ (uint32_t)(k ^ k >> 32) ^
+	    (uint32_t)(k >> 16)) % BRIDGE_REPEAT_CACHE];
+}
+
+void
+bridge_repeat_note(struct bridge *b, uint32_t v, const uint8_t mac[static 6])
+{
+	struct repeat_note *r;
+	uint32_t id = b->van[v].id;
+
+	if (b->repeat == NULL || !b->started)
+		return;
+	r = note_slot(b, id, mac);
+	if (r->left > 0 && (r->van != id || memcmp(r->mac, mac, 6) != 0))
+		b->van[v].stats.repeats_lost++;
+	else if (r->left == 0)
+		b->nrepeats++;
+	r->van = id;
+	memcpy(r->mac, mac, 6);
+	r->left = BRIDGE_REPEATS;
+	/* The HELLO tick after next: at least an interval from now. */
+	r->due = b->next_hello + MONO_MS(b->conf.hello_ms);
+}
+
 /* The highest sequence known for (VAN, MAC): its entry's, or a memo's. */
 uint32_t
 bridge_seq_known(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],

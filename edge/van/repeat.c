@@ -19,45 +19,15 @@
  * known only refreshes; an UNLEARN removes a route only if it points at
  * the sender), so a repeat can never undo a later change.  The notes are
  * a cache of BRIDGE_REPEAT_CACHE slots by (VAN, MAC), not keyed (a
- * collision only loses the repeats of the older note, counted).
+ * collision only loses the repeats of the older note, counted), taken by
+ * forward.c's bridge_repeat_note; here, what the tick says.  In the
+ * bridge's layers it is below bridge.c, above relay.c (it calls down to
+ * forward.c only).
  *
  * Pure, as the rest of the bridge.
  */
 #include "edge/van/bridge.h"
 #include "edge/van/bridge_int.h"
-
-#include <string.h>
-
-static struct repeat_note *
-note_slot(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6])
-{
-	uint64_t k = (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 |
-	    (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 |
-	    mac[5];
-
-	return &b->repeat[wire_van_digest(van_id ^ (uint32_t)(k ^ k >> 32) ^
-	    (uint32_t)(k >> 16)) % BRIDGE_REPEAT_CACHE];
-}
-
-void
-bridge_repeat_note(struct bridge *b, uint32_t v, const uint8_t mac[static 6])
-{
-	struct repeat_note *r;
-	uint32_t id = b->van[v].id;
-
-	if (b->repeat == NULL || !b->started)
-		return;
-	r = note_slot(b, id, mac);
-	if (r->left > 0 && (r->van != id || memcmp(r->mac, mac, 6) != 0))
-		b->van[v].stats.repeats_lost++;
-	else if (r->left == 0)
-		b->nrepeats++;
-	r->van = id;
-	memcpy(r->mac, mac, 6);
-	r->left = BRIDGE_REPEATS;
-	/* The HELLO tick after next: at least an interval from now. */
-	r->due = b->next_hello + MONO_MS(b->conf.hello_ms);
-}
 
 /* What is true now about (VAN slot v, mac), to every member that should hear it. */
 static void

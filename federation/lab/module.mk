@@ -12,7 +12,8 @@
 # pair's keepalived; qemu.c the QEMU guests and QMP, agent.c the host side
 # of their agent, livemig.c their live migration) and the commands
 # (testbed.c up, down, migrate; report.c, status.c, console.c exec and
-# ctl, check.c, demo.c, fedgraph.c graph).
+# ctl, check.c, demo.c, fedgraph.c graph, impair.c impair and partition,
+# whose faults are fault.c's, pure).
 
 LAB_SRCS := federation/lab/lab.c federation/lab/labfed.c federation/lab/labconf.c \
 	federation/lab/labfile.c federation/lab/resume.c federation/lab/proc.c \
