@@ -10,7 +10,7 @@
 #   edge/vanctl/   vanctl
 # and the unit tests and fuzz targets of edge/van/ and edge/rim/.
 VAN_SRCS := edge/van/wire.c edge/van/fdb.c edge/van/idmap.c edge/van/addr.c \
-	edge/van/mac.c edge/van/bridge.c edge/van/forward.c edge/van/bridge_view.c edge/van/member.c edge/van/sitekey.c edge/van/relay.c edge/van/stats.c \
+	edge/van/mac.c edge/van/bridge.c edge/van/forward.c edge/van/bridge_view.c edge/van/member.c edge/van/sitekey.c edge/van/relay.c edge/van/repeat.c edge/van/stats.c \
 	edge/van/claims.c edge/van/offload.c edge/van/request.c edge/van/neigh.c \
 	edge/van/arpnd.c edge/van/mtu.c
 RIM_SRCS := edge/rim/log.c edge/rim/setting.c edge/rim/tap.c edge/rim/udp.c \

@@ -281,6 +281,8 @@ show_stats(const struct bridge *b, show_member_name mname, void *arg)
 		    json_integer((json_int_t)s->arpnd_flooded));
 		json_object_set_new(o, "icmp_sent", json_integer((json_int_t)s->icmp_sent));
 		json_object_set_new(o, "reannounces", json_integer((json_int_t)s->reannounces));
+		json_object_set_new(o, "repeats", json_integer((json_int_t)s->repeats));
+		json_object_set_new(o, "repeats_lost", json_integer((json_int_t)s->repeats_lost));
 		if (size.proxy) {
 			json_object_set_new(o, "relayed", json_integer((json_int_t)s->relayed));
 			json_object_set_new(o, "transit", json_integer((json_int_t)s->transit));
@@ -307,11 +309,12 @@ show_stats(const struct bridge *b, show_member_name mname, void *arg)
 		json_object_set_new(json_array_get(members, json_array_size(members) - 1),
 		    "auth_accepted", json_integer((json_int_t)s->auth_accepted));
 	}
-	return json_pack("{s:{s:I, s:I, s:o, s:I, s:I}, s:o, s:o}",
+	return json_pack("{s:{s:I, s:I, s:o, s:I, s:I, s:I}, s:o, s:o}",
 	    "global", "rx_msgs", (json_int_t)g->rx_msgs,
 	    "drops_total", (json_int_t)drops_total(g->drops),
 	    "drops", drops_json(g->drops),
 	    "stalls", (json_int_t)g->stalls, "stall_ms", (json_int_t)g->stall_ms,
+	    "repeats_pending", (json_int_t)bridge_repeats_pending(b),
 	    "vans", vans, "members", members);
 }
 

@@ -132,6 +132,7 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 	b->hold = calloc(BRIDGE_UNLEARN_CACHE, sizeof(*b->hold));
 	b->memo = calloc(BRIDGE_SEQ_CACHE, sizeof(*b->memo));
 	b->pend = calloc(BRIDGE_PEND_CACHE, sizeof(*b->pend));
+	b->repeat = calloc(BRIDGE_REPEAT_CACHE, sizeof(*b->repeat));
 	b->memb_node = calloc(b->conf.memb_max, sizeof(*b->memb_node));
 	if (b->memb_node != NULL) {
 		uint32_t n;
@@ -158,6 +159,7 @@ bridge_init(struct bridge *b, const struct bridge_conf *conf)
 	}
 	if (b->van == NULL || b->port == NULL || b->member == NULL ||
 	    b->hold == NULL || b->memo == NULL || b->memb_node == NULL || b->pend == NULL ||
+	    b->repeat == NULL ||
 	    fdb_init(&b->fdb, conf->fdb_max, conf->hashkey) == -1 ||
 	    fdb_lists_init(&b->fdb, b->conf.member_max + b->conf.port_max) == -1 ||
 	    idmap_init(&b->van_by_id, b->conf.van_max, k[0]) == -1 ||
@@ -190,6 +192,7 @@ bridge_fini(struct bridge *b)
 		idmap_free(&b->xmap_in);
 	free(b->seen);
 	free(b->pend);
+	free(b->repeat);
 	free(b->claims);
 	free(b->claimers);
 	free(b->memb_node);
@@ -945,6 +948,8 @@ bridge_input_member(struct bridge *b, struct bridge_out *o, uint32_t m,
  *   refresh   a proxy's routes to each live peer again, every refresh_ms
  *             (relay_refresh)
  *   dump      a peer that just joined hears our routes (relay_dump)
+ *   repeat    an announcement or withdrawal said again, BRIDGE_REPEATS
+ *             times a hello_ms apart (bridge_repeat_tick)
  * The rest is time compared when an event comes, with no timer: a
  * member's epoch change and SYNC answer (one an interval), duplicate-
  * address freezes (dad_window_ms, dad_hold_ms), kept claims
@@ -986,7 +991,7 @@ tick_stalled(struct bridge *b, monotime_t now, monotime_t period)
 monotime_t
 bridge_tick(struct bridge *b, struct bridge_out *o, monotime_t now)
 {
-	monotime_t next, period = MONO_MS(b->conf.hello_ms);
+	monotime_t next, rep, period = MONO_MS(b->conf.hello_ms);
 	uint32_t m;
 	bool round = false, slow = false;
 
@@ -1012,6 +1017,9 @@ bridge_tick(struct bridge *b, struct bridge_out *o, monotime_t now)
 	for (m = 0; m < b->conf.member_max; m++)
 		if (b->member[m].used)
 			next = member_tick(b, o, m, now, round, slow, next);
+	rep = bridge_repeat_tick(b, o, now);
+	if (rep < next)
+		next = rep;
 	b->tick_due = next;
 	return next;
 }

@@ -388,5 +388,7 @@ bool	bridge_events_pending(const struct bridge *);
 bool	bridge_take_dump_due(struct bridge *);
 /* Proxies: route_refresh rounds begun. */
 uint64_t bridge_refreshes(const struct bridge *);
+/* (VAN, MAC) notes with repeats still to say (repeat.c). */
+uint32_t bridge_repeats_pending(const struct bridge *);
 
 #endif /* EDGE_VAN_BRIDGE_H */

@@ -132,6 +132,14 @@ struct claim_pend {
 	struct wire_learn learn;
 };
 
+/* An announcement or withdrawal to say again (repeat.c). */
+struct repeat_note {
+	uint32_t	van;		/* VAN ID */
+	uint8_t		mac[6];
+	uint8_t		left;		/* repeats to go; 0: free */
+	monotime_t	due;
+};
+
 /* A membership kept: (member, VAN ID), on the member's list. */
 struct memb_node {
 	uint32_t	van_id;
@@ -163,6 +171,8 @@ struct bridge {
 	struct seq_memo	*memo;		/* [BRIDGE_SEQ_CACHE] */
 	struct flood_seen *seen;	/* [BRIDGE_SEEN_CACHE], proxies */
 	struct claim_pend *pend;	/* [BRIDGE_PEND_CACHE] */
+	struct repeat_note *repeat;	/* [BRIDGE_REPEAT_CACHE] */
+	uint32_t	nrepeats;	/* notes with repeats to go */
 	struct claims	*claims;	/* [member_max], proxies: by peer */
 	uint32_t	*claimers;	/* [member_max]: peers with a claims list */
 	uint32_t	nclaimers;
@@ -287,6 +297,10 @@ void		bridge_entry_forget(struct bridge *, const struct fdb_entry *);
  */
 void		bridge_memo_note(struct bridge *, const struct fdb_entry *,
 		    uint32_t seq, monotime_t now);
+/* The peers were told (VAN ID, mac) left the site: its next appearance
+ * in the site is an arrival (bridge_was_inside false). */
+void		bridge_memo_left(struct bridge *, uint32_t van_id,
+		    const uint8_t mac[static 6], monotime_t now);
 bool		bridge_fdb_room(struct bridge *, uint32_t v, uint32_t m);
 struct fdb_entry *bridge_fdb_new(struct bridge *, uint32_t v,
 		    const uint8_t mac[static 6], uint32_t m);
@@ -351,6 +365,11 @@ void		bridge_sync_macs(struct bridge *, struct bridge_out *, uint32_t m,
 
 /* relay.c: the proxy's decisions (conf.proxy). */
 monotime_t	relay_dump(struct bridge *, struct bridge_out *, monotime_t now);
+/* (VAN slot v, mac) was announced or withdrawn: say it again (what is
+ * true then) BRIDGE_REPEATS times (the note: forward.c; the tick that
+ * says it: repeat.c). */
+void		bridge_repeat_note(struct bridge *, uint32_t v, const uint8_t mac[static 6]);
+monotime_t	bridge_repeat_tick(struct bridge *, struct bridge_out *, monotime_t now);
 /* Every refresh_ms: each live peer hears all our routes again; when next. */
 monotime_t	relay_refresh(struct bridge *, monotime_t now);
 void		relay_input(struct bridge *, struct bridge_out *, uint32_t m, uint32_t v,

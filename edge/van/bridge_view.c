@@ -198,6 +198,12 @@ bridge_refreshes(const struct bridge *b)
 	return b->refreshes;
 }
 
+uint32_t
+bridge_repeats_pending(const struct bridge *b)
+{
+	return b->nrepeats;
+}
+
 int
 bridge_van_rename(struct bridge *b, uint32_t v, const char *name, const char **err)
 {

@@ -456,6 +456,49 @@ bridge_was_inside(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6]
 	    memcmp(s->mac, mac, 6) == 0 && s->inside;
 }
 
+void
+bridge_memo_left(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
+    monotime_t now)
+{
+	struct seq_memo *s = memo_slot(b, van_id, mac);
+
+	if (s->at != 0 && now - s->at < BRIDGE_SEQ_KEEP && s->van == van_id &&
+	    memcmp(s->mac, mac, 6) == 0)
+		s->inside = false;
+}
+
+/* A (VAN, MAC) note of repeat.c: its slot. */
+static struct repeat_note *
+note_slot(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6])
+{
+	uint64_t k = (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 |
+	    (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 |
+	    mac[5];
+
+	return &b->repeat[wire_van_digest(van_id ^ (uint32_t)(k ^ k >> 32) ^
+	    (uint32_t)(k >> 16)) % BRIDGE_REPEAT_CACHE];
+}
+
+void
+bridge_repeat_note(struct bridge *b, uint32_t v, const uint8_t mac[static 6])
+{
+	struct repeat_note *r;
+	uint32_t id = b->van[v].id;
+
+	if (b->repeat == NULL || !b->started)
+		return;
+	r = note_slot(b, id, mac);
+	if (r->left > 0 && (r->van != id || memcmp(r->mac, mac, 6) != 0))
+		b->van[v].stats.repeats_lost++;
+	else if (r->left == 0)
+		b->nrepeats++;
+	r->van = id;
+	memcpy(r->mac, mac, 6);
+	r->left = BRIDGE_REPEATS;
+	/* The HELLO tick after next: at least an interval from now. */
+	r->due = b->next_hello + MONO_MS(b->conf.hello_ms);
+}
+
 /* The highest sequence known for (VAN, MAC): its entry's, or a memo's. */
 uint32_t
 bridge_seq_known(struct bridge *b, uint32_t van_id, const uint8_t mac[static 6],
@@ -514,10 +557,13 @@ purge_match(const struct fdb_entry *e, void *arg)
 		uint32_t t, w;
 		uint64_t bits;
 
+		/* The site's members too: their routes "behind the proxy"
+		 * lead nowhere now (the peer's dump brings them back). */
 		FOR_VAN_MEMBERS(p->b, (uint32_t)v, t, w, bits)
-			if (t != p->where && p->b->member[t].peer)
+			if (t != p->where)
 				bridge_send_unlearn(p->b, p->to_peers, t, (uint32_t)v,
 				    e->mac);
+		bridge_repeat_note(p->b, (uint32_t)v, e->mac);
 		p->told++;
 	}
 	if (p->now != 0)
@@ -757,6 +803,7 @@ bridge_announce(struct bridge *b, struct bridge_out *o, uint32_t v, const struct
 	b->van[v].stats.announces++;
 	FOR_VAN_MEMBERS(b, v, m, w, bits)
 		bridge_send_learn(b, o, m, v, e);
+	bridge_repeat_note(b, v, e->mac);
 }
 
 /* A local MAC went away with its port: UNLEARN, to the VAN. */
@@ -770,6 +817,7 @@ withdraw(struct bridge *b, struct bridge_out *o, uint32_t v, const uint8_t mac[s
 	b->van[v].stats.withdraws++;
 	FOR_VAN_MEMBERS(b, v, m, w, bits)
 		bridge_send_unlearn(b, o, m, v, mac);
+	bridge_repeat_note(b, v, mac);
 }
 
 /*
@@ -844,8 +892,11 @@ bridge_sync_macs(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v)
 		if (!b->port[p].has_mac)
 			continue;
 		e = fdb_lookup(&b->fdb, b->van[v].id, b->port[p].mac);
-		if (e != NULL && e->kind == FDB_LOCAL && e->where == p)
+		if (e != NULL && e->kind == FDB_LOCAL && e->where == p) {
 			bridge_send_learn(b, o, m, v, e);
+			/* Lost, the new member would never hear of it. */
+			bridge_repeat_note(b, v, e->mac);
+		}
 	}
 }
 

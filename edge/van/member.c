@@ -89,6 +89,25 @@ send_joins(struct bridge *b, struct bridge_out *o, uint32_t m, uint8_t flags)
 	}
 }
 
+/*
+ * A site member asked for our JOINs: it lost track of us (a JOIN or LEAVE
+ * lost, or we were dead to it), and with it, perhaps, of our routes: the
+ * MACs of our ports in each VAN we share.  (A proxy's routes behind its
+ * peers are not sent again: not done yet, docs/reliability.md.)
+ */
+static void
+sync_routes(struct bridge *b, struct bridge_out *o, uint32_t m)
+{
+	uint32_t v;
+
+	if (b->member[m].peer || b->conf.proxy)
+		return;
+	for (v = 0; v < b->conf.van_max; v++)
+		if (b->van[v].used && b->van[v].nports > 0 &&
+		    member_in_van(b, m, b->van[v].id))
+			bridge_sync_macs(b, o, m, v);
+}
+
 static uint64_t
 memb_key(uint32_t m, uint32_t van_id)
 {
@@ -377,6 +396,14 @@ member_set_state(struct bridge *b, struct bridge_out *o, uint32_t m,
 		mb->dump_pos = 0;
 		b->dump_due = true;
 	}
+	/*
+	 * Back from the dead (not a restart: its epoch is the same), it may
+	 * have counted us dead too and dropped our routes, and we dropped its:
+	 * ask for its JOINs (a SYNC: its memberships, kept, stay), and its
+	 * answer brings the MACs of its ports (sync_routes).
+	 */
+	if (s == MEMBER_ALIVE && mb->state == MEMBER_DEAD && !mb->peer)
+		send_hello(b, o, m, WIRE_F_SYNC);
 	mb->state = s;
 	mb->state_since = now;
 }
@@ -490,6 +517,7 @@ member_hello_in(struct bridge *b, struct bridge_out *o, uint32_t m,
 			mb->sync_answered = now;
 			send_joins(b, o, m, WIRE_F_SYNC);
 			send_hello(b, o, m, 0);
+			sync_routes(b, o, m);
 		}
 	}
 	/*

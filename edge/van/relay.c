@@ -196,6 +196,7 @@ announce_site(struct bridge *b, struct bridge_out *o, uint32_t v,
 	FOR_VAN_MEMBERS(b, v, m, w, bits)
 		if (!is_peer(b, m))
 			bridge_send_learn(b, o, m, v, e);
+	bridge_repeat_note(b, v, e->mac);
 }
 
 /* LEARN for e to the peers of VAN v but `except`. */
@@ -210,6 +211,46 @@ announce_peers(struct bridge *b, struct bridge_out *o, uint32_t v,
 	FOR_VAN_MEMBERS(b, v, m, w, bits)
 		if (is_peer(b, m) && m != except)
 			bridge_send_learn(b, o, m, v, e);
+	bridge_repeat_note(b, v, e->mac);
+}
+
+/*
+ * MAC e is in the site now, behind e->where, but the site's other members
+ * may still have it behind us with the very sequence its edge announced
+ * (the tie of learn_from_site: the edge had not heard ours), and they
+ * take an announcement only if it is newer.  "Not behind me": they drop
+ * that route (an UNLEARN removes only a route through its sender) and
+ * take the edge's next announcement, its repeats (repeat.c).
+ */
+static void
+disown_in_site(struct bridge *b, struct bridge_out *o, uint32_t v,
+    const struct fdb_entry *e)
+{
+	uint64_t bits;
+	uint32_t m;
+	unsigned w;
+
+	FOR_VAN_MEMBERS(b, v, m, w, bits)
+		if (!is_peer(b, m) && m != e->where)
+			bridge_send_unlearn(b, o, m, v, e->mac);
+	bridge_repeat_note(b, v, e->mac);
+}
+
+/*
+ * (VAN v, mac) is gone from here — its edge withdrew it and no peer's
+ * claim took its place, or the peer behind which it was disowned it — so
+ * that no table keeps a MAC that went, every member and peer hears an
+ * UNLEARN (they remove it only if their route points at us).  Not at
+ * once: at the repeats (repeat.c), a HELLO interval or two later, when
+ * what is true then is said; a VM that only moved inside the site is
+ * back by then (detached from one host, attached to another), and the
+ * peers hear no more than a LEARN they know (docs/proxy.md §1: moves
+ * inside the site are invisible to peers).
+ */
+static void
+tell_gone(struct bridge *b, uint32_t v, const uint8_t mac[static 6])
+{
+	bridge_repeat_note(b, v, mac);
 }
 
 /*
@@ -454,7 +495,7 @@ learn_from_site(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 	 * peers never heard it left, so they hear nothing now either.
 	 */
 	bool outside = e != NULL ? is_peer(b, e->where) :
-	    !bridge_was_inside(b, id, l->mac, now);
+	    !bridge_was_inside(b, id, l->mac, now), tie = false;
 
 	if (!bridge_seq_ok(b, v, m, l->mac, l->seq, bridge_seq_known(b, id, l->mac, e, now)))
 		return;
@@ -478,6 +519,7 @@ learn_from_site(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		 */
 		if (!bridge_fdb_room(b, v, m) || !bridge_may_move(b, v, e, now))
 			return;
+		tie = l->seq == e->seq;
 		bridge_fdb_set(b, e, v, FDB_REMOTE, m, false, now);
 		e->seq = l->seq;
 	} else
@@ -488,6 +530,8 @@ learn_from_site(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		e->xseq = wire_seq_next(bridge_xseq_known(b, id, l->mac, e, now));
 		announce_peers(b, o, v, e, BRIDGE_NONE);
 	}
+	if (tie)
+		disown_in_site(b, o, v, e);
 	return;
 stale:
 	b->van[v].stats.learn_stale++;
@@ -696,5 +740,7 @@ relay_input(struct bridge *b, struct bridge_out *o, uint32_t m, uint32_t v,
 		bridge_fdb_drop(b, e, now);
 		if (!mb->peer)
 			pend_apply(b, o, v, wm->body.unlearn.mac, now);
+		if (fdb_lookup(&b->fdb, b->van[v].id, wm->body.unlearn.mac) == NULL)
+			tell_gone(b, v, wm->body.unlearn.mac);
 	}
 }

@@ -77,6 +77,8 @@ struct van_stats {
 	uint64_t	dad_freezes;	/* MACs frozen for moving too often */
 	uint64_t	moves_refused;	/* moves of frozen MACs */
 	uint64_t	reannounces;	/* a new binding here outbid a stale claim */
+	uint64_t	repeats;	/* announcements or withdrawals said again */
+	uint64_t	repeats_lost;	/* ... whose repeats another note took */
 	uint64_t	arp_answered;	/* ARP requests answered from the table */
 	uint64_t	nd_answered;	/* neighbour solicitations answered */
 	uint64_t	arpnd_flooded;	/* ARP requests / NSs we could not answer */

@@ -155,6 +155,11 @@ enum wire_tunnel_state {
 #define BRIDGE_MEMB_FOREIGN	256
 /* Claims refused while a binding here held the MAC, kept until it goes. */
 #define BRIDGE_PEND_CACHE	1024
+/* Announcements and withdrawals said again (repeat.c): how often, a HELLO
+ * interval apart; the (VAN, MAC) notes; how many said in one tick. */
+#define BRIDGE_REPEATS		3
+#define BRIDGE_REPEAT_CACHE	1024
+#define BRIDGE_REPEAT_BATCH	64
 #define BRIDGE_PEND_KEEP	MONO_SEC(10)
 /* Site members' defaults (docs/protocol.md §8): floods and LEARN/UNLEARN
  * per second from one member, and its share of the table (fdb_max / N). */

@@ -46,6 +46,7 @@
  * its bounds are vanedge's (edge/van/van.h). */
 #define LAB_HELLO_MS_DEFAULT	BRIDGE_HELLO_MS_DEFAULT
 #define LAB_DEAD_AFTER_DEFAULT	BRIDGE_DEAD_COUNT_DEFAULT
+#define LAB_ROUTE_REFRESH_DEFAULT	60	/* vanproxy's route_refresh, s */
 #define LAB_MTU_DEFAULT		1400	/* VM NICs: room for the VAN overhead */
 #define LAB_MTU_MIN		576
 #define LAB_MTU_MAX		9000
@@ -159,6 +160,7 @@ struct lab {
 	uint32_t	dad_moves;	/* vanedge's duplicate-address detection */
 	uint32_t	dad_window;	/* seconds */
 	uint32_t	dad_hold;	/* seconds */
+	uint32_t	route_refresh;	/* vanproxy's, seconds (0: never) */
 	char		log_level[8];
 	char		plan[4096];	/* vanplan's output directory as written, "" none */
 	uint32_t	inet_net;	/* several sites: the internet switch */

@@ -82,7 +82,7 @@ parse_settings(struct lab_ctx *c, const config_setting_t *g)
 	static const char *const known[] = { "hello_interval", "dead_after", "mtu",
 	    "underlay_mtu", "ipv6", "site_key", "arp_proxy", "dad_moves",
 	    "dad_window", "dad_hold", "log_level", "internet", "internet_mtu",
-	    "metrics", NULL };
+	    "metrics", "route_refresh", NULL };
 	struct lab *lab = c->lab;
 	enum log_level level;
 
@@ -101,7 +101,9 @@ parse_settings(struct lab_ctx *c, const config_setting_t *g)
 	    !setting_bool(&c->set, g, "arp_proxy", &lab->arp_proxy) ||
 	    !setting_bool(&c->set, g, "metrics", &lab->metrics) ||
 	    !setting_dad(&c->set, g, &lab->dad_moves, &lab->dad_window,
-	    &lab->dad_hold))
+	    &lab->dad_hold) ||
+	    !setting_u32(&c->set, g, "route_refresh", 0, BRIDGE_REFRESH_S_MAX,
+	    &lab->route_refresh))
 		return false;
 	/* Kept as text: it goes into each daemon's configuration. */
 	if (config_setting_get_member(g, "log_level") != NULL) {
@@ -567,6 +569,7 @@ lab_new(const char *file)
 	lab->dad_moves = BRIDGE_DAD_MOVES_DEFAULT;
 	lab->dad_window = BRIDGE_DAD_WINDOW_MS_DEFAULT / 1000;
 	lab->dad_hold = BRIDGE_DAD_HOLD_MS_DEFAULT / 1000;
+	lab->route_refresh = LAB_ROUTE_REFRESH_DEFAULT;
 	snprintf(lab->log_level, sizeof(lab->log_level), "info");
 	lab->inet_net = LAB_INET_NET_DEFAULT;
 	lab->inet_plen = LAB_INET_PLEN_DEFAULT;

@@ -31,6 +31,8 @@ lab_print(FILE *f, const struct lab *lab)
 	if (lab->metrics)
 		fprintf(f, "  metrics = true;\n");
 	if (lab_federated(lab))
+		fprintf(f, "  route_refresh = %u;\n", lab->route_refresh);
+	if (lab_federated(lab))
 		fprintf(f, "  internet = \"%s/%u\";\n  internet_mtu = %u;\n",
 		    lab_ip_str(lab->inet_net, a), lab->inet_plen, lab_internet_mtu(lab));
 	fprintf(f, "};\nvans = (");
@@ -226,9 +228,9 @@ lab_proxy_conf(FILE *f, const struct lab *lab, unsigned s,
 		    LAB_METRICS_PORT);
 	fprintf(f, "  hello_interval = %u;\n  dead_after = %u;\n  dad_moves = %u;\n"
 	    "  dad_window = %u;\n  dad_hold = %u;\n  tunnel_mtu = %u;\n"
-	    "  log_level = \"%s\";\n};\n",
+	    "  route_refresh = %u;\n  log_level = \"%s\";\n};\n",
 	    lab->hello_ms, lab->dead_after, lab->dad_moves, lab->dad_window,
-	    lab->dad_hold, lab_internet_mtu(lab), lab->log_level);
+	    lab->dad_hold, lab_internet_mtu(lab), lab->route_refresh, lab->log_level);
 	fprintf(f, "members = [");
 	for (h = 0, n = 0; h < lab->nhosts; h++)
 		if (lab->host[h].site == s)

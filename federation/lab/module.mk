@@ -12,7 +12,8 @@
 # pair's keepalived; qemu.c the QEMU guests and QMP, agent.c the host side
 # of their agent, livemig.c their live migration) and the commands
 # (testbed.c up, down, migrate; report.c, status.c, console.c exec and
-# ctl, check.c, demo.c, fedgraph.c graph).
+# ctl, check.c, demo.c, fedgraph.c graph, impair.c impair and partition,
+# whose faults are fault.c's, pure).
 
 LAB_SRCS := federation/lab/lab.c federation/lab/labfed.c federation/lab/labconf.c \
 	federation/lab/labfile.c federation/lab/resume.c federation/lab/proc.c \
@@ -21,7 +22,7 @@ LAB_SRCS := federation/lab/lab.c federation/lab/labfed.c federation/lab/labconf.
 	federation/lab/status.c federation/lab/console.c federation/lab/check.c \
 	federation/lab/demo.c federation/lab/agent.c federation/lab/qemu.c \
 	federation/lab/livemig.c federation/lab/labha.c federation/lab/ha.c \
-	federation/lab/fedgraph.c
+	federation/lab/fedgraph.c federation/lab/fault.c federation/lab/impair.c
 LIBVANLAB := $(B)/libvanlab.a
 
 $(LIBVANLAB): $(LAB_SRCS:%.c=$(B)/%.o)
@@ -38,6 +39,8 @@ PROGRAMS += $(B)/vanlab
 # the model and its files; the frames of a resumed VM, checked against the
 # edge's own ARP/ND parser.
 TEST_test_lab = $(LIBVANLAB) $(LIBVANPROXY) $(LIBVANEDGE) $(LIBVANCORE) $(LIBVANCRYPTO)
+# The faults of `vanlab impair` (fault.c, pure).
+TEST_test_fault = $(LIBVANLAB) $(LIBVANPROXY) $(LIBVANEDGE) $(LIBVANCORE) $(LIBVANCRYPTO)
 TEST_test_resume = $(UNIT_FRAMES) $(LIBVANLAB) $(LIBVANCORE) $(LIBVANCRYPTO)
 
 # The qemu guest of `kind = "qemu"` VMs (federation/lab/guest/build.sh):

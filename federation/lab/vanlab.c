@@ -3,7 +3,8 @@
  * dispatch to the file each command is the noun of.  Building, tearing
  * down and migrating is testbed.c (and, with several sites, gateway.c for
  * the proxies, `restart` too), the report report.c, status status.c,
- * graph fedgraph.c, exec and ctl console.c, check check.c, demo demo.c;
+ * graph fedgraph.c, exec and ctl console.c, check check.c, demo demo.c,
+ * impair and partition impair.c;
  * the topology model is lab.c, labconf.c and labfed.c.
  */
 #include <getopt.h>
@@ -19,6 +20,7 @@
 #include "federation/lab/demo.h"
 #include "federation/lab/fedgraph.h"
 #include "federation/lab/gateway.h"
+#include "federation/lab/impair.h"
 #include "federation/lab/lab.h"
 #include "federation/lab/proc.h"
 #include "federation/lab/report.h"
@@ -171,6 +173,19 @@ cmd_restart(struct opts *o, int argc, char **argv)
 }
 
 static int
+cmd_impair(struct opts *o, int argc, char **argv)
+{
+	return impair_run(o->prefix, argc, argv);
+}
+
+static int
+cmd_partition(struct opts *o, int argc, char **argv)
+{
+	(void)argc;
+	return impair_partition(o->prefix, argv[0], argv[1]);
+}
+
+static int
 cmd_demo(struct opts *o, int argc, char **argv)
 {
 	struct lab *lab;
@@ -198,6 +213,11 @@ static const struct command commands[] = {
 	{ "graph", cmd_graph, 0, 0, false, "graph [--prefix P] [--dot]" },
 	{ "demo", cmd_demo, 1, 1, false, "demo TOPOLOGY [--prefix P] [--keep]" },
 	{ "restart", cmd_restart, 1, 1, false, "restart [--prefix P] SITE-gw[12]" },
+	{ "impair", cmd_impair, 1, -1, false,
+	  "impair [--prefix P] SITE-sw|inet [delay TIME [JITTER]] [loss PCT] "
+	  "[duplicate PCT] [reorder PCT] | off" },
+	{ "partition", cmd_partition, 2, 2, false,
+	  "partition [--prefix P] SITE on|off" },
 	{ "check", cmd_check, 1, 1, false,
 	  "check TOPOLOGY [--edge HOST | --proxy SITE (of a pair: keepalived's too)]" },
 	{ NULL, NULL, 0, 0, false, NULL },

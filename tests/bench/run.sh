@@ -14,7 +14,7 @@
 # QEMU live migrations (migrate-qemu.sh, BENCH_QEMU_MIGRATIONS, default 6
 # inside a site and 2 across), a gateway pair's failover outages (scenario
 # 97b held to issue 12's goals, HA_BOUNDS=1), tunnels that heal themselves
-# (97d, HEAL_BOUNDS=1), and the crypto
+# (97d, HEAL_BOUNDS=1), convergence on a faulty underlay (99b), and the crypto
 # engine's figures beside ../shared/bench/cryptolimit.c, when
 # tests/bench/crypto.sh exists, vanplan's planning time, and what a forger
 # of a member's address costs an edge (attack_bench.c).
@@ -141,6 +141,16 @@ if [ -s "$out/heal.tsv" ]; then
   awk 'BEGIN { print "### tunnels that heal themselves: traffic outage per event (ms)\n";
       print "| event | stream | outage ms | bound ms |"; print "|---|---|---|---|" }
     { printf "| %s | %s | %s | <= %s |\n", $1, $2, $3, $4 }' "$out/heal.tsv" | tee "$out/heal.md"
+fi
+# A faulty underlay (issue 16): scenario 99b's convergence time of each
+# event, with the bound it is held to (FAULTY_TIMES: "EVENT MS BOUND_MS").
+echo
+FAULTY_TIMES=$out/faulty.tsv sh "$here/../integration/99b-faulty-underlay.sh" "$build" \
+    >"$out/faulty.log" 2>&1 || { tail -5 "$out/faulty.log"; rc=1; }
+if [ -s "$out/faulty.tsv" ]; then
+  awk 'BEGIN { print "### a faulty underlay (5 % loss, 1 % duplicates, 25 % reordered, 20 ± 10 ms): time until every table agrees (ms)\n";
+      print "| event | converged ms | bound ms |"; print "|---|---|---|" }
+    { printf "| %s | %s | <= %s |\n", $1, $2, $3 }' "$out/faulty.tsv" | tee "$out/faulty.md"
 fi
 # vanplan (issue 6): 10000 sites, 100000 candidate links (plan_bench.c).
 echo

@@ -21,6 +21,8 @@ vm b1 ip neigh replace 10.0.0.12 lladdr $B2MAC dev eth0 nud permanent ||
 where=$(fdb_where h1 blue $B2MAC)
 say "before: h1 puts b2's MAC at: $where (announced by h2 when b2's port came up)"
 
+# What the hosts announced at start has been said again (repeats) by now.
+settled h1 h2 h3 || fail "the hosts still repeat their announcements"
 f0=$(van_stat h1 blue flood_tx); l0=$(van_stat h1 blue learn_rx)
 d0=$(van_stat h1 blue data_tx); lt0=$(van_stat h2 blue learn_tx)
 in0=$(van_stat h2 blue frames_in); fr3=$(van_stat h3 blue flood_rx)

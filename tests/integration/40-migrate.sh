@@ -15,6 +15,9 @@
 lab_up
 
 B1MAC=02:00:0a:00:00:0b
+# What the hosts announced at start has been said again (repeats) by now:
+# the counters below count only what the move sends.
+settled h1 h2 h3 || fail "the hosts still repeat their announcements"
 ping_ok b3 10.0.0.11 || fail "b3 does not reach b1 before the move"
 # b3 must send nothing while b1 moves (below: h3 learns of the move from
 # the announcement alone).  But the ping leaves ARP entries that are
@@ -31,6 +34,7 @@ say "before: h3 puts b1 at $w, sequence $s"
 in3=$(van_stat h3 blue frames_in); f3=$(van_stat h3 blue flood_tx)
 l3=$(van_stat h3 blue learn_rx); u1=$(van_stat h1 blue unlearn_tx)
 wd1=$(van_stat h1 blue withdraws); a2=$(van_stat h2 blue announces)
+r1=$(van_stat h1 blue repeats)
 "$VANLAB" migrate --prefix "$PFX" b1 h2 >"$TMP/mv" || fail "vanlab migrate b1 h2"
 say "$(cat "$TMP/mv")"
 # Told, not found: h3 moved b1 before it sent anything to it.
@@ -49,15 +53,17 @@ say "announced: h2 announces +$da2, h3 learn_rx +$dl3; h3 and h1 put b1 at h2," 
 t0=$(ms_now)
 ping_ok b3 10.0.0.11 || fail "b3 does not reach b1 after the move"
 say "b3 reaches b1 again $(($(ms_now) - t0)) ms after the move"
+settled h1 || fail "h1 still repeats its withdrawal"
 df3=$(($(van_stat h3 blue flood_tx) - f3)); du1=$(($(van_stat h1 blue unlearn_tx) - u1))
-dw1=$(($(van_stat h1 blue withdraws) - wd1))
-say "h3 flood_tx +$df3; h1 unlearn_tx +$du1, withdraws +$dw1"
+dw1=$(($(van_stat h1 blue withdraws) - wd1)); dr1=$(($(van_stat h1 blue repeats) - r1))
+say "h3 flood_tx +$df3; h1 unlearn_tx +$du1, withdraws +$dw1, said again $dr1 times"
 [ "$df3" -eq 0 ] || fail "h3 flooded $df3 frames to reach b1"
 # h1 held b1's configured MAC until its port went (a member's claim never
 # takes a port's configured MAC), then withdrew it: one UNLEARN to each
-# other member of blue, and none for stale DATA.
-[ "$dw1" -eq 1 ] && [ "$du1" -eq 2 ] ||
-    fail "h1 sent $du1 UNLEARNs and $dw1 withdrawals (one withdrawal to 2 members expected)"
+# other member of blue, said again BRIDGE_REPEATS (3) times, and none for
+# stale DATA.
+[ "$dw1" -eq 1 ] && [ "$dr1" -eq 3 ] && [ "$du1" -eq $((2 * (1 + dr1))) ] ||
+    fail "h1 sent $du1 UNLEARNs, $dw1 withdrawals said again $dr1 times (one withdrawal to 2 members, 3 times again, expected)"
 
 # h1 is still in blue (b4), b1 is a port of h2 now, and the VM is whole.
 m=$(ctl h3 show vans | jpy "[v for v in j if v['name']=='blue'][0]['members']")
@@ -87,6 +93,8 @@ f3=$(van_stat h3 blue flood_tx); l3=$(van_stat h3 blue learn_rx)
 "$VANLAB" migrate --prefix "$PFX" b1 h1 >/dev/null || fail "vanlab migrate b1 h1"
 dropped() { [ "$(vm h3 nft list table inet van40 | sed -n 's/.*packets \([0-9]*\).*/\1/p')" -ge 1 ]; }
 poll 2 dropped || fail "h3 dropped no announcement"
+# ... nor any of their repeats (docs/protocol.md §4b).
+settled h1 h2 || fail "h1 or h2 still repeat the move"
 w=$(fdb_where h3 blue $B1MAC)
 [ "$w" = "10.77.1.12:4797" ] || fail "h3 puts b1 at '$w': it heard the move?"
 vm h3 nft delete table inet van40 || fail "nft delete"

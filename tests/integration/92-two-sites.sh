@@ -130,6 +130,8 @@ ping_ok b3 10.0.0.11 || fail "b3 does not reach b1 before the move"
 w0=$(pfdb b 200 $B1MAC)
 s0=$(pctl b show fdb 200 | jpy "[e['seq'] for e in j if e['mac']=='$B1MAC'][0]")
 h0=$(ctl h3 show fdb blue | jpy "[(e['where'], e['seq']) for e in j if e['mac']=='$B1MAC']")
+# What a's proxy and hosts announced before has been said again by now.
+settled a-gw h1 h2 || fail "a still repeats its announcements"
 lt0=$(peer_stat a b tx LEARN) lr0=$(peer_stat b a rx LEARN)
 # a's proxy at debug (vanctl --proxy log-level): it logs the move it sees.
 PLOG=$STATE/a-gw/proxy.log

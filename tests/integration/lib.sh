@@ -227,5 +227,17 @@ pfdb() {
 	pctl "$1" show fdb "$2" |
 	    jpy "([e['where'] for e in j if e['mac']=='$3'] or ['none'])[0]"
 }
+# settled NAME... — poll until none of these daemons (HOST or SITE-gw) has
+# an announcement or withdrawal still to say again (docs/protocol.md §4b):
+# counters of the LEARNs and UNLEARNs it sends then count only what follows.
+settled() {
+	settled_one() {
+		[ "$("$VANLAB" ctl --prefix "$PFX" "$1" -- --json show stats |
+		    jpy "j['global']['repeats_pending']")" = 0 ]
+	}
+	for n in "$@"; do
+		poll 10 settled_one "$n" || return 1
+	done
+}
 # sink_count FILE — datagrams a udp-sink has counted so far.
 sink_count() { cat "$1" 2>/dev/null || echo 0; }

@@ -611,10 +611,19 @@ test_death_timing(void **state)
 	assert_int_equal(mem(lone)->stats.deaths, 0);
 	/* Back (same epoch): alive, its membership still there, floods again. */
 	now += MONO_MS(1);
+	nsent = 0;
 	hello(0, 77, HELLO_MS, 1, wire_van_digest(100), 0);
 	assert_int_equal(mem(m)->state, MEMBER_ALIVE);
 	assert_int_equal(mem(m)->stats.restarts, 0);
 	assert_int_equal(flood_to(p, m), 1);
+	/* ... and asked for its JOINs (it may have dropped our routes, as we
+	 * dropped its): its answer brings the MACs of its ports. */
+	assert_int_equal(count((uint32_t)m, WIRE_HELLO, WIRE_F_SYNC), 1);
+	/* Its SYNC: our JOINs, and the MAC of our port in the VAN we share. */
+	nsent = 0;
+	hello(0, 77, HELLO_MS, 1, wire_van_digest(100), WIRE_F_SYNC);
+	assert_int_equal(count((uint32_t)m, WIRE_JOIN, WIRE_F_SYNC), 1);
+	assert_int_equal(count((uint32_t)m, WIRE_LEARN, 0), 1);
 
 	/* A member slower than us: its own interval counts. */
 	t0 = now;

@@ -600,9 +600,10 @@ test_refresh_mends_lost_learn(void **state)
 	hosts[pa].b.conf.refresh_ms = 30000;
 	advance(MONO_SEC(2));
 	assert_int_equal(hosts[pa].b.member[hosts[pa].peer_slot[pb]].state, MEMBER_ALIVE);
+	/* Lost with its repeats (BRIDGE_REPEATS, a HELLO interval apart). */
 	lose_learns = true;
 	pa1 = port(a1, 100, 0x11);
-	advance(MONO_SEC(1));
+	advance(MONO_SEC(BRIDGE_REPEATS + 3));
 	lose_learns = false;
 	assert_null(entry(pb, 300, 0x11));
 	/* HELLOs flow, the peer stays alive: nothing else repeats it. */
@@ -626,6 +627,41 @@ test_refresh_mends_lost_learn(void **state)
 	(void)pa1;
 }
 
+/*
+ * A LEARN lost once on a live tunnel is mended by its repeats (repeat.c),
+ * without a refresh round; and a VM that goes from A goes from B too: B's
+ * proxy and B's host forget it (the proxies pass the withdrawal on,
+ * docs/proxy.md §3), so no table keeps a MAC that went.
+ */
+static void
+test_repeats_and_gone_cross(void **state)
+{
+	int pa1;
+
+	(void)state;
+	two_sites();
+	hosts[pa].b.conf.refresh_ms = 0;
+	hosts[pb].b.conf.refresh_ms = 0;
+	port(b1, 300, 0x21);
+	advance(MONO_SEC(2));
+	lose_learns = true;
+	pa1 = port(a1, 100, 0x11);
+	advance(MONO_MS(50));
+	lose_learns = false;
+	assert_null(entry(pb, 300, 0x11));
+	advance(MONO_SEC(BRIDGE_REPEATS + 2));
+	assert_non_null(entry(pb, 300, 0x11));
+	assert_non_null(entry(b1, 300, 0x11));
+	assert_true(vstats(pa, 100)->repeats > 0);
+	assert_int_equal(hosts[pa].b.refreshes, 0);
+	port_del(a1, pa1);
+	advance(MONO_SEC(BRIDGE_REPEATS + 2));
+	assert_null(entry(a2, 100, 0x11));
+	assert_null(entry(pa, 100, 0x11));
+	assert_null(entry(pb, 300, 0x11));
+	assert_null(entry(b1, 300, 0x11));
+}
+
 static void
 test_no_refresh_no_mend(void **state)
 {
@@ -635,7 +671,7 @@ test_no_refresh_no_mend(void **state)
 	advance(MONO_SEC(2));
 	lose_learns = true;
 	port(a1, 100, 0x11);
-	advance(MONO_SEC(1));
+	advance(MONO_SEC(BRIDGE_REPEATS + 3));
 	lose_learns = false;
 	advance(MONO_SEC(120));
 	assert_null(entry(pb, 300, 0x11));
@@ -1263,6 +1299,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_peer_back_hears_routes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refresh_mends_lost_learn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_refresh_no_mend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeats_and_gone_cross, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tunnel_mtu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop, setup, teardown),
