@@ -414,18 +414,26 @@ def probe_gap(sent_log, recv_log, moves_json, interval_us, vm=None, src_host=Non
     if not sent or not got:
         sys.exit("probe-gap: no probes sent or none received")
     last = max(got)
+    carry = None    # where the previous window's trailing losses began
     for k, m in enumerate(moves):
         d, ff = m["stop_ns"], m["first_frame_ns"]
         ref = "first-frame"
         if src_host is not None and m["from"] == src_host:
             ff, ref = max(ff, m["detach_ns"]), "detach"
         # The window of a move: from 50 ms before it to 50 ms before the
-        # next one — a probe sent just before the next move stops the VM's
-        # NIC may still be on its way then (on a busy machine, tens of ms):
-        # its loss is the next move's, counted in that one's window.
+        # next one.  Probes lost at the end of a window, up to its end, are
+        # the next move's: sent before it but still on their way when it
+        # stopped the VM's NIC (on a busy machine, tens of ms and more) —
+        # they open the next window, whose stream must come back after
+        # its own first frame.  The last window runs to the last probe.
+        b0 = d - 50_000_000 if carry is None else min(carry, d - 50_000_000)
         e = (moves[k + 1]["stop_ns"] - 50_000_000 if k + 1 < len(moves)
              else sent[-1][1] + 1)
-        win = [(q, t) for q, t in sent if d - 50_000_000 <= t < e and q <= last]
+        win = [(q, t) for q, t in sent if b0 <= t < e and q <= last]
+        carry = None
+        if k + 1 < len(moves):
+            while win and win[-1][0] not in got:
+                carry = win.pop()[1]
         before = [t for q, t in sent if t < d - 50_000_000 and q in got]
         ok = [t for q, t in win if q in got]
         lost = [t for q, t in win if q not in got]
