@@ -16,12 +16,14 @@
  * (DEATHS).  Assertions: no loop, no frame into another VAN's port, no
  * binding through a member after its UNLEARN until its next LEARN, and
  * (SAFETY) convergence of the moves once all is delivered; LTL (without
- * SAFETY): `converge` and `reach`, under weak fairness.
+ * SAFETY): `converge` and `reach`, with the faults bounded (they stop) and
+ * fairness built in (due, owe below).
  *
  * Variants (each must fail, tests/model/run.sh):
  *   BROKEN_SEQ      a LEARN is applied whatever its sequence
  *   BROKEN_HORIZON  a proxy floods a peer's frame back to that peer
  *   BROKEN_XMAP     a proxy sends its own VAN IDs to its peer
+ *   BROKEN_NOANSWER the host of a flooded MAC answers with no LEARN
  */
 
 #ifndef MOVES
@@ -86,6 +88,13 @@
 #else
 #define HORIZON(n, m, t)	((t) != (m))
 #endif
+/* flood_in's answer to a FLOOD for a MAC that is here, or broken, none:
+ * only announcements teach a route. */
+#ifdef BROKEN_NOANSWER
+#define ANSWER(n, m)	skip
+#else
+#define ANSWER(n, m)	send_learn(n, m)
+#endif
 /* The VAN ID a proxy writes toward its peer: the peer's (xmap_out), or
  * broken, its own (the sites' IDs are swapped: 1 <-> 2). */
 #ifdef BROKEN_XMAP
@@ -140,13 +149,53 @@ bit r3 = 1;
 /* Budgets, frames in flight, and ghosts for the properties. */
 byte mleft = MOVES, lleft = LOSS, dleft = DUPS, rleft = ROTS;
 byte sleft = RESTARTS, xleft = DEATHS;
+/*
+ * NORED: red stays still (no flood, no LEAVE).  Its messages never touch
+ * X's tables, only take room in the channels and hold the senders and the
+ * world back: a run with them is a run without them, delayed — so the
+ * liveness runs, about X alone, leave them out.
+ */
+#ifdef NORED
+bit redleft = 0;
+#define REDGO	0
+#else
 bit redleft = 1;
+#define REDGO	1
+#endif
 byte fl;
 byte got;		/* senders whose last frame reached X */
 byte told[NN];		/* members whose UNLEARN each node took, since */
 bit faulted;		/* a loss, restart, death or freeze happened */
 bit conv = 1;		/* CONVERGED, kept for the LTL formulas */
 bit gotall;		/* every sender's last frame reached X */
+#ifndef SAFETY
+/*
+ * Liveness runs: fairness by construction instead of spin's weak fairness
+ * (pan -f, whose cost grows with the number of processes).  A sender round
+ * notes the channels that hold a message (due); the next round waits until
+ * each of them has delivered or lost one; and a round after which the old
+ * port is still attached or a binding still frozen (owe) is the last one
+ * until that ends.  So a message is never delayed past the next round, nor
+ * the world's pending steps for ever; the faults stay bounded.
+ */
+unsigned due : NL;
+bit owe;
+#define OWED	(old != NONE || fz[E1] || fz[E2] || fz[PA] || fz[PB] || fz[E3])
+#define SERVED(i)	due = due & ~(1 << (i))
+#define FAIRGO	(due == 0 && !(owe && OWED))
+#define NOTEDUE	due = (len(q[0]) > 0 -> 1 : 0) | (len(q[1]) > 0 -> 2 : 0) | \
+		(len(q[2]) > 0 -> 4 : 0) | (len(q[3]) > 0 -> 8 : 0) | \
+		(len(q[4]) > 0 -> 16 : 0) | (len(q[5]) > 0 -> 32 : 0) | \
+		(len(q[6]) > 0 -> 64 : 0) | (len(q[7]) > 0 -> 128 : 0) | \
+		(len(q[8]) > 0 -> 256 : 0) | (len(q[9]) > 0 -> 512 : 0); \
+		owe = OWED
+#define MOVED	owe = 0
+#else
+#define SERVED(i)	skip
+#define FAIRGO	1
+#define NOTEDUE	skip
+#define MOVED	skip
+#endif
 
 /* Where each node should send X's frames: its host, its proxy, the peer. */
 #define TGT(n)	(SITE(n) == SITE(loc) -> loc : (ISPX(n) -> PXY(SITE(loc)) : PXY(SITE(n))))
@@ -368,7 +417,7 @@ inline edge_frame(n, m, t, vv, a)
 		fi
 	:: vv == 0 ->
 		if
-		:: kd[n] == K_LOC -> deliver(n, 0, a); send_learn(n, m)
+		:: kd[n] == K_LOC -> deliver(n, 0, a); ANSWER(n, m)
 		:: else -> skip
 		fi
 	:: else ->
@@ -545,6 +594,7 @@ proctype link(byte i, src, dst)
 		receive(dst, src, hm, ht, ha);
 		hm = 0; ht = 0; hv = 0; ha = 0; ok = 0; hs = 0; hk = 0; ls = 0;
 		aj = 0; fj = 0; fs = 0;
+		SERVED(i);
 		conv = CONVERGED; gotall = ((got & 19) == 19)
 	   }
 	od
@@ -581,7 +631,7 @@ proctype senders()
 
 	do
 	:: d_step {
-		fl == 0 && ROOMK(2) ->
+		fl == 0 && ROOMK(2) && FAIRGO ->
 		if
 		:: turn == 0 -> send_frame(E1)
 		:: turn == 1 -> send_frame(E2)
@@ -589,6 +639,7 @@ proctype senders()
 		:: else -> port_learn(loc)
 		fi;
 		turn = (turn + 1) % 4;
+		NOTEDUE;
 		conv = CONVERGED; gotall = ((got & 19) == 19)
 	   }
 	od
@@ -611,30 +662,38 @@ proctype thaw()
 
 /* -------------------------------------------------------- the world ----- */
 
-/* One channel's fault: lose, duplicate or reorder the message at its head. */
+/*
+ * One channel's faults, each its own step: lose, duplicate or reorder the
+ * DATA, FLOOD, LEARN or UNLEARN at its head (a d_step would resolve a
+ * choice among them always the same way, and a fault that does nothing
+ * would be a step the world could repeat for ever).
+ */
+#define LOSSYHEAD(i)	(q[i]?[DATA, _, _] || q[i]?[FLOOD, _, _] || \
+			q[i]?[LEARN, _, _] || q[i]?[UNLEARN, _, _])
 #define FAULT(i) \
 	:: d_step { \
-		nempty(q[i]) && (lleft > 0 || dleft > 0 || rleft > 0) -> \
-		q[i]?<hm, hv, ha>; \
+		lleft > 0 && LOSSYHEAD(i) -> \
+		q[i]?hm, hv, ha; lleft--; faulted = 1; SERVED(i); \
 		if \
-		:: LOSSY(hm) && lleft > 0 -> \
-			q[i]?hm, hv, ha; lleft--; faulted = 1; \
-			if \
-			:: ISFRAME(hm) -> fl-- \
-			:: else -> skip \
-			fi \
-		:: LOSSY(hm) && dleft > 0 && len(q[i]) < QCAP -> \
-			q[i]!hm, hv, ha; dleft--; \
-			if \
-			:: ISFRAME(hm) -> fl++ \
-			:: else -> skip \
-			fi \
-		:: LOSSY(hm) && rleft > 0 && len(q[i]) > 1 -> \
-			q[i]?hm, hv, ha; q[i]!hm, hv, ha; rleft-- \
+		:: ISFRAME(hm) -> fl-- \
 		:: else -> skip \
 		fi; \
 		hm = 0; hv = 0; ha = 0; \
 		conv = CONVERGED \
+	   } \
+	:: d_step { \
+		dleft > 0 && len(q[i]) < QCAP && LOSSYHEAD(i) -> \
+		q[i]?<hm, hv, ha>; q[i]!hm, hv, ha; dleft--; \
+		if \
+		:: ISFRAME(hm) -> fl++ \
+		:: else -> skip \
+		fi; \
+		hm = 0; hv = 0; ha = 0 \
+	   } \
+	:: d_step { \
+		rleft > 0 && len(q[i]) > 1 && LOSSYHEAD(i) -> \
+		q[i]?hm, hv, ha; q[i]!hm, hv, ha; rleft--; \
+		hm = 0; hv = 0; ha = 0 \
 	   }
 
 /* The world acts when the channels have room for what it makes. */
@@ -651,7 +710,7 @@ proctype world()
 		:: loc != E2 -> hn = E2
 		:: loc != E3 -> hn = E3
 		fi;
-		att = att | BIT(hn); old = loc; loc = hn;
+		att = att | BIT(hn); old = loc; loc = hn; MOVED;
 		port_learn(hn);
 		hn = 0; aj = 0; ok = 0; hs = 0;
 		conv = CONVERGED; gotall = ((got & 19) == 19)
@@ -676,7 +735,7 @@ proctype world()
 	   }
 	/* The red port on E3 goes: LEAVE red. */
 	:: d_step {
-		ROOM && r3 ->
+		ROOM && r3 && REDGO ->
 		r3 = 0;
 		snd(E3, PB, LEAVE, VID(PB, 1), 0);
 		conv = CONVERGED; gotall = ((got & 19) == 19)
@@ -769,6 +828,7 @@ proctype quiet()
 #ifndef SAFETY
 ltl converge { <> [] conv }
 ltl reach { [] <> gotall }
+ltl live { <> [] conv && [] <> gotall }
 #endif
 
 init
