@@ -80,6 +80,8 @@ done
 [ "$MINUTES" -ge 1 ] && [ "$SAMPLE" -ge 1 ] && [ "$EVENT" -ge 1 ] ||
     fail "SOAK_MINUTES, SOAK_SAMPLE, SOAK_EVENT: at least 1"
 mkdir -p "$OUT/san" "$OUT/streams" "$OUT/logs" || fail "mkdir $OUT"
+# The verdict can fail: it does on made-up leaks, and passes what settles.
+"$PY3" "$PY" selftest || fail "soak.py selftest"
 OUT=$(cd "$OUT" && pwd)
 [ -z "$(ls -A "$OUT/san")" ] || fail "$OUT/san is not empty: a new SOAK_OUT, please"
 
