@@ -8,7 +8,10 @@
 #                  the next site (c -> a crosses b); it must be local on
 #                  its new host and the stream to it must reach it there
 #   reload-edge    a vanedge (seeded choice), by SIGHUP or `vanctl reload`
-#                  in turn; its `reloads` must grow, `reload_failures` not
+#                  in turn, its file switched first between vanlab's and
+#                  one with a VAN more (with a port: a tap vanedge makes);
+#                  its `reloads` must grow, `reload_failures` not, and the
+#                  VAN come or go
 #   garbage-edge   200 random datagrams to a vanedge's socket, from the
 #                  other host's member address and port or, in turn, from
 #                  a port that is no member's; all must be counted as drops
@@ -221,8 +224,31 @@ ev_migrate() {
 	poll 10 is_local || { WHY="$MOVER is not local on $to"; return 1; }
 	delivered "$to" t-$MOVER 10 || { WHY="the stream to $MOVER does not reach it on $to"; return 1; }
 }
+# The files a reload switches between: each daemon's as vanlab wrote it
+# ($TMP/v0.DIR), and with a VAN "spare" (400, in no peering; on an edge
+# with a port, a tap vanedge makes and, at the next reload, removes) —
+# so that reloads run the path that applies a change, not only the no-op.
+variants() {
+	for d in $DAEMONS; do
+		daemon "$d"
+		f=$STATE/$dir/$kind.conf
+		case $kind in
+		edge) sp='  { id = 400; name = "spare"; ports = ( { tap = "t-spare"; } ); },' ;;
+		*) sp='  { id = 400; name = "spare"; },' ;;
+		esac
+		cp "$f" "$TMP/v0.$dir" || fail "no $f"
+		awk -v s="$sp" '{ print } /^vans = \($/ { print s }' "$f" >"$TMP/v1.$dir"
+		cmp -s "$TMP/v0.$dir" "$TMP/v1.$dir" && fail "$dir: the variant changes nothing"
+		cp "$TMP/v1.$dir" "$STATE/$dir/check.conf"	# beside its @include
+		"$B/van$kind" -n -f "$STATE/$dir/check.conf" >"$TMP/check" 2>&1 ||
+		    fail "the variant of $dir: $(cat "$TMP/check")"
+		rm -f "$STATE/$dir/check.conf"
+	done
+}
+has_spare() { ctl "$1" show vans | jpy "any(v['name'] == 'spare' for v in j)"; }
 # ev_reload COUNTER NAME... — one of the daemons NAME reloads, by SIGHUP
-# and `vanctl reload` in turn (each kind its own COUNTER of turns).
+# and `vanctl reload` in turn (each kind its own COUNTER of turns), its
+# file switched to the other variant first: spare must come or go.
 NRELOAD_EDGE=0
 NRELOAD_PROXY=0
 ev_reload() {
@@ -230,7 +256,16 @@ ev_reload() {
 	shift
 	pick "$@"
 	TARGET=$PICK
+	dir_of "$PICK"
+	f=$STATE/$dir/$kind.conf
+	if grep -q '"spare"' "$f"; then
+		v=0 spare=false
+	else
+		v=1 spare=true
+	fi
 	r0=$(reloads_of "$PICK") || { WHY="show stats"; return 1; }
+	# Renamed into place: a reload never reads half a file.
+	cp "$TMP/v$v.$dir" "$f.new" && mv -f "$f.new" "$f" || { WHY="install $f"; return 1; }
 	if [ $((turn % 2)) = 0 ]; then
 		HOW=sighup
 		kill -HUP "$(want_pid "$PICK")" || { WHY="kill -HUP"; return 1; }
@@ -238,9 +273,12 @@ ev_reload() {
 		HOW=vanctl
 		ctl "$PICK" reload >"$TMP/err" 2>&1 || { WHY="vanctl reload: $(cat "$TMP/err")"; return 1; }
 	fi
+	HOW="$HOW $([ $v = 1 ] && echo +spare || echo -spare)"
 	want="$((${r0% *} + 1)) ${r0#* }"
 	reloaded() { [ "$(reloads_of "$PICK")" = "$want" ]; }
 	poll 10 reloaded || { WHY="reloads/failures $(reloads_of "$PICK"), want $want"; return 1; }
+	spare_is() { [ "$(has_spare "$PICK")" = $spare ]; }
+	poll 10 spare_is || { WHY="VAN spare: $(has_spare "$PICK") after the reload, want $spare"; return 1; }
 }
 NGARB_EDGE=0
 NGARB_PROXY=0
@@ -378,6 +416,7 @@ trap soak_exit EXIT
 say "soak: $MINUTES min, an event every $EVENT s, a sample every $SAMPLE s, seed $SEED," \
     "build $B$([ $SAN = 1 ] && echo ' (ASan/UBSan)'); output in $OUT"
 lab_up "$HERE/soak.conf"
+variants
 for d in $DAEMONS; do
 	daemon "$d"
 	p=$(cat "$STATE/$dir/$kind.pid") && running "$p" || fail "$name is not running"
