@@ -224,24 +224,30 @@ ev_migrate() {
 	poll 10 is_local || { WHY="$MOVER is not local on $to"; return 1; }
 	delivered "$to" t-$MOVER 10 || { WHY="the stream to $MOVER does not reach it on $to"; return 1; }
 }
-# The files a reload switches between: each daemon's as vanlab wrote it
-# ($TMP/v0.DIR), and with a VAN "spare" (400, in no peering; on an edge
-# with a port, a tap vanedge makes and, at the next reload, removes) —
-# so that reloads run the path that applies a change, not only the no-op.
+# A reload switches a daemon's file between the one vanlab wrote (and
+# rewrites at each migration: the ports its host has now) and that one
+# with a VAN "spare" more (400, in no peering; on an edge with a port, a
+# tap vanedge makes and, at the next reload, removes) — so that reloads
+# run the path that applies a change, not only the no-op.
+# with_spare FILE KIND, without_spare FILE — the two, to stdout.
+with_spare() {
+	case $2 in
+	edge) sp='  { id = 400; name = "spare"; ports = ( { tap = "t-spare"; } ); },' ;;
+	*) sp='  { id = 400; name = "spare"; },' ;;
+	esac
+	awk -v s="$sp" '{ print } /^vans = \($/ { print s }' "$1"
+}
+without_spare() { grep -v '^  { id = 400; name = "spare";' "$1"; }
 variants() {
 	for d in $DAEMONS; do
 		daemon "$d"
 		f=$STATE/$dir/$kind.conf
-		case $kind in
-		edge) sp='  { id = 400; name = "spare"; ports = ( { tap = "t-spare"; } ); },' ;;
-		*) sp='  { id = 400; name = "spare"; },' ;;
-		esac
-		cp "$f" "$TMP/v0.$dir" || fail "no $f"
-		awk -v s="$sp" '{ print } /^vans = \($/ { print s }' "$f" >"$TMP/v1.$dir"
-		cmp -s "$TMP/v0.$dir" "$TMP/v1.$dir" && fail "$dir: the variant changes nothing"
-		cp "$TMP/v1.$dir" "$STATE/$dir/check.conf"	# beside its @include
+		with_spare "$f" $kind >"$STATE/$dir/check.conf"	# beside its @include
+		cmp -s "$f" "$STATE/$dir/check.conf" && fail "$dir: the variant changes nothing"
 		"$B/van$kind" -n -f "$STATE/$dir/check.conf" >"$TMP/check" 2>&1 ||
 		    fail "the variant of $dir: $(cat "$TMP/check")"
+		without_spare "$STATE/$dir/check.conf" | cmp -s - "$f" ||
+		    fail "$dir: without_spare does not undo with_spare"
 		rm -f "$STATE/$dir/check.conf"
 	done
 }
@@ -260,12 +266,14 @@ ev_reload() {
 	f=$STATE/$dir/$kind.conf
 	if grep -q '"spare"' "$f"; then
 		v=0 spare=false
+		without_spare "$f" >"$f.new"
 	else
 		v=1 spare=true
+		with_spare "$f" $kind >"$f.new"
 	fi
 	r0=$(reloads_of "$PICK") || { WHY="show stats"; return 1; }
 	# Renamed into place: a reload never reads half a file.
-	cp "$TMP/v$v.$dir" "$f.new" && mv -f "$f.new" "$f" || { WHY="install $f"; return 1; }
+	mv -f "$f.new" "$f" || { WHY="install $f"; return 1; }
 	if [ $((turn % 2)) = 0 ]; then
 		HOW=sighup
 		kill -HUP "$(want_pid "$PICK")" || { WHY="kill -HUP"; return 1; }
