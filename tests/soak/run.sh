@@ -254,7 +254,9 @@ variants() {
 has_spare() { ctl "$1" show vans | jpy "any(v['name'] == 'spare' for v in j)"; }
 # ev_reload COUNTER NAME... — one of the daemons NAME reloads, by SIGHUP
 # and `vanctl reload` in turn (each kind its own COUNTER of turns), its
-# file switched to the other variant first: spare must come or go.
+# file made the other variant first — by what the daemon has, not what
+# the file says (a migration rewrites its host's file without spare) —
+# so that spare must come or go.
 NRELOAD_EDGE=0
 NRELOAD_PROXY=0
 ev_reload() {
@@ -264,12 +266,14 @@ ev_reload() {
 	TARGET=$PICK
 	dir_of "$PICK"
 	f=$STATE/$dir/$kind.conf
-	if grep -q '"spare"' "$f"; then
+	had=$(has_spare "$PICK") || { WHY="show vans"; return 1; }
+	without_spare "$f" >"$TMP/without"
+	if [ "$had" = true ]; then
 		v=0 spare=false
-		without_spare "$f" >"$f.new"
+		mv -f "$TMP/without" "$f.new"
 	else
 		v=1 spare=true
-		with_spare "$f" $kind >"$f.new"
+		with_spare "$TMP/without" $kind >"$f.new"
 	fi
 	r0=$(reloads_of "$PICK") || { WHY="show stats"; return 1; }
 	# Renamed into place: a reload never reads half a file.
