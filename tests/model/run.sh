@@ -7,7 +7,9 @@
 # "errors: N" with N > 0 (its counterexample's trail is kept there), or
 # this fails: a property that cannot catch the fault it is for checks
 # nothing.  `make model` runs it (in `make check`).  Prints one line per
-# run: states, memory, pan's time.  Exits 1 if a run failed.
+# run: states, memory, pan's time.  Exits 1 if a run failed.  The runs are
+# independent: MODEL_JOBS (default: the CPUs) of them at once, their
+# lines printed in order at the end.
 set -u
 B=${1:?usage: tests/model/run.sh BUILDDIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +19,48 @@ mkdir -p "$B/model" || exit 1
 OUT=$(cd "$B/model" && pwd)
 fails=0
 begin=$(date +%s)
+JOBS=${MODEL_JOBS:-$(nproc 2>/dev/null || echo 1)}
+nseq=0 PIDS=""
+
+# job FUNCTION ARGS...: in the background, at most JOBS at once (a slot
+# frees when any job ends: sh has no `wait -n`, so the live ones are
+# looked at every 0.2 s); its lines in $OUT/.jobN.out, its failures in
+# $OUT/.jobN.fails (none written: it exited, a failure).
+job() {
+	nseq=$((nseq + 1))
+	while [ "$(echo $PIDS | wc -w)" -ge "$JOBS" ]; do
+		live_pids=""
+		for p in $PIDS; do
+			if kill -0 "$p" 2>/dev/null; then
+				live_pids="$live_pids${live_pids:+ }$p"
+			else
+				wait "$p"
+			fi
+		done
+		PIDS=$live_pids
+		[ "$(echo $PIDS | wc -w)" -ge "$JOBS" ] && sleep 0.2
+	done
+	rm -f "$OUT/.job$nseq.out" "$OUT/.job$nseq.fails"
+	(fails=0; "$@" >"$OUT/.job$nseq.out" 2>&1; echo $fails >"$OUT/.job$nseq.fails") &
+	PIDS="$PIDS${PIDS:+ }$!"
+}
+# say TEXT: a line in its place among the jobs'.
+say() {
+	nseq=$((nseq + 1))
+	echo "$*" >"$OUT/.job$nseq.out"
+	echo 0 >"$OUT/.job$nseq.fails"
+}
+# collect: wait for every job, print their lines in order, add up failures.
+collect() {
+	wait
+	i=1
+	while [ $i -le $nseq ]; do
+		cat "$OUT/.job$i.out"
+		f=$(cat "$OUT/.job$i.fails" 2>/dev/null) || f=1
+		fails=$((fails + ${f:-1}))
+		i=$((i + 1))
+	done
+}
 
 # build NAME "SPIN -D FLAGS" "CC -D FLAGS": generate and compile the
 # verifier in $OUT/NAME; 1 if that fails.
@@ -90,41 +134,45 @@ CALM="-DLOSS=0 -DDUPS=0 -DROTS=0 -DRESTARTS=0 -DDEATHS=0"
 # Bitstate (2^27 bits, 16 MB): the fault runs are too big to store.
 BS="-DSAFETY -DBITSTATE"
 
-echo "model: safety (assertions), spin $(spin -V | sed 's/Spin Version \([^ ]*\).*/\1/')"
-run safety-calm ok "-DSAFETY $CALM" "$BS" "-m400000 -w27"
+say "model: safety (assertions), spin $(spin -V | sed 's/Spin Version \([^ ]*\).*/\1/'), $JOBS at once"
+job run safety-calm ok "-DSAFETY $CALM" "$BS" "-m400000 -w27"
 # One kind of fault at a time, one move: all of them together are too
 # many states for make check (docs/model.md, "Figures").
-run safety-loss ok "-DSAFETY -DMOVES=1 -DLOSS=1 -DDUPS=0 -DROTS=0 -DRESTARTS=0 -DDEATHS=0" \
+job run safety-loss ok "-DSAFETY -DMOVES=1 -DLOSS=1 -DDUPS=0 -DROTS=0 -DRESTARTS=0 -DDEATHS=0" \
     "$BS" "-m400000 -w27"
-run safety-dup ok "-DSAFETY -DMOVES=1 -DLOSS=0 -DDUPS=1 -DROTS=0 -DRESTARTS=0 -DDEATHS=0" \
+job run safety-dup ok "-DSAFETY -DMOVES=1 -DLOSS=0 -DDUPS=1 -DROTS=0 -DRESTARTS=0 -DDEATHS=0" \
     "$BS" "-m400000 -w27"
-run safety-reorder ok "-DSAFETY -DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=1 -DRESTARTS=0 -DDEATHS=0" \
+job run safety-reorder ok "-DSAFETY -DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=1 -DRESTARTS=0 -DDEATHS=0" \
     "$BS" "-m400000 -w27"
 # A restart of an edge, and of a proxy (whose answers need deeper channels).
-run safety-restart-e2 ok "-DSAFETY -DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DDEATHS=0 \
+job run safety-restart-e2 ok "-DSAFETY -DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DDEATHS=0 \
     -DRESTART_AT=E2" "$BS" "-m400000 -w27"
-run safety-restart-pb ok "-DSAFETY -DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DDEATHS=0 \
+job run safety-restart-pb ok "-DSAFETY -DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DDEATHS=0 \
     -DRESTART_AT=PB -DQCAP=8" "$BS" "-m400000 -w27"
-run safety-death ok "-DSAFETY -DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DRESTARTS=0 -DDEATHS=1" \
+job run safety-death ok "-DSAFETY -DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DRESTARTS=0 -DDEATHS=1" \
     "$BS" "-m400000 -w27"
-echo "model: liveness (LTL: converge, reach), one kind of fault at a time"
+say "model: liveness (LTL: converge, reach), one kind of fault at a time"
 # The faults are bounded: after at most that many, the channels behave —
 # "eventually the faults stop", without which no repair can be proved.
-live live-calm "$CALM"
-live live-loss "-DMOVES=1 -DLOSS=1 -DDUPS=0 -DROTS=0 -DRESTARTS=0 -DDEATHS=0"
-live live-reorder "-DMOVES=1 -DLOSS=0 -DDUPS=1 -DROTS=1 -DRESTARTS=0 -DDEATHS=0"
-live live-restart-e2 "-DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DDEATHS=0 -DRESTART_AT=E2"
-live live-restart-pb "-DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DDEATHS=0 -DRESTART_AT=PB -DQCAP=8"
-live live-death "-DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DRESTARTS=0 -DDEATHS=1"
-echo "model: broken variants (each must be caught)"
-run broken-seq bug "-DSAFETY -DBROKEN_SEQ $CALM" "$BS" "-m400000 -w27"
-run broken-horizon bug "-DSAFETY -DBROKEN_HORIZON $CALM" "$BS" "-m400000 -w27"
-run broken-xmap bug "-DSAFETY -DBROKEN_XMAP $CALM" "$BS" "-m400000 -w27"
+job live live-calm "$CALM"
+job live live-loss "-DMOVES=1 -DLOSS=1 -DDUPS=0 -DROTS=0 -DRESTARTS=0 -DDEATHS=0"
+job live live-reorder "-DMOVES=1 -DLOSS=0 -DDUPS=1 -DROTS=1 -DRESTARTS=0 -DDEATHS=0"
+job live live-restart-e2 "-DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DDEATHS=0 -DRESTART_AT=E2"
+job live live-restart-pb "-DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DDEATHS=0 -DRESTART_AT=PB -DQCAP=8"
+job live live-death "-DMOVES=1 -DLOSS=0 -DDUPS=0 -DROTS=0 -DRESTARTS=0 -DDEATHS=1"
+say "model: broken variants (each must be caught)"
+job run broken-seq bug "-DSAFETY -DBROKEN_SEQ $CALM" "$BS" "-m400000 -w27"
+job run broken-horizon bug "-DSAFETY -DBROKEN_HORIZON $CALM" "$BS" "-m400000 -w27"
+job run broken-xmap bug "-DSAFETY -DBROKEN_XMAP $CALM" "$BS" "-m400000 -w27"
 # Caught only by liveness under a fault: without one, announcements alone
 # teach every route.
-build broken-noanswer "-DNORED -DBROKEN_NOANSWER -DMOVES=1 -DLOSS=1 -DDUPS=0 -DROTS=0 \
-    -DRESTARTS=0 -DDEATHS=0" "-DBITSTATE" &&
-    check broken-noanswer bug "-a -N converge -m400000 -w27"
+noanswer() {
+	build broken-noanswer "-DNORED -DBROKEN_NOANSWER -DMOVES=1 -DLOSS=1 -DDUPS=0 \
+	    -DROTS=0 -DRESTARTS=0 -DDEATHS=0" "-DBITSTATE" &&
+	    check broken-noanswer bug "-a -N converge -m400000 -w27"
+}
+job noanswer
+collect
 
 [ $fails = 0 ] || { echo "model: $fails run(s) failed" >&2; exit 1; }
 echo "model: all passed in $(( $(date +%s) - begin ))s"
