@@ -170,7 +170,7 @@ STREAMS=""
 # stream_start ID FROM_VM TO_VM TO_IP PORT
 stream_start() {
 	bg vm "$3" python3 "$T" probe-recv 0.0.0.0 "$5" "$TMP/$1.recv" \
-	    $((STREAM_SECONDS + 5))
+	    $((STREAM_SECONDS + 5)) "$TMP/streams.stop"
 	STREAMS="$STREAMS $BG"
 	poll 10 test -e "$TMP/$1.recv.ready" || fail "probe receiver $1 in $3 did not start"
 	bg vm "$2" python3 "$T" probe-send "$4" "$5" 1000 "$STREAM_SECONDS" \

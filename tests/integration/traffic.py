@@ -353,7 +353,11 @@ def ping_probe(dst, interval_us, seconds, sent_log, recv_log, stop=None):
     os.rename(recv_log + ".tmp", recv_log)
 
 
-def probe_recv(bind, port, out, seconds):
+def probe_recv(bind, port, out, seconds, stop=None):
+    """Until the sender's end marker, or SECONDS; with a STOP file, also
+    2 s after it appears (the sender stops on it too, and its end markers
+    may all be lost where the path is down): what was on its way by then
+    has arrived."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rcvbuf(s)
     s.bind((bind, int(port)))
@@ -361,12 +365,16 @@ def probe_recv(bind, port, out, seconds):
         f.write("ready\n")
     deadline = time.monotonic() + float(seconds)
     got = []
+    stopping = False
     while time.monotonic() < deadline:
-        s.settimeout(max(0.01, deadline - time.monotonic()))
+        if stop is not None and not stopping and os.path.exists(stop):
+            stopping = True
+            deadline = min(deadline, time.monotonic() + 2.0)
+        s.settimeout(max(0.01, min(0.25, deadline - time.monotonic())))
         try:
             b = s.recv(64)
         except socket.timeout:
-            break
+            continue
         t = time.monotonic_ns()
         if len(b) < PROBE.size:
             continue

@@ -401,7 +401,7 @@ STREAM_LIST=""
 # soak_stream ID FROM_VM TO_VM TO_IP PORT
 soak_stream() {
 	bg vm "$3" "$PY3" "$T" probe-recv 0.0.0.0 "$5" "$OUT/streams/$1.recv" \
-	    $((MINUTES * 60 + 300))
+	    $((MINUTES * 60 + 300)) "$TMP/streams.stop"
 	STREAMS="$STREAMS $BG"
 	poll 10 test -e "$OUT/streams/$1.recv.ready" || fail "probe receiver $1 in $3 did not start"
 	bg vm "$2" "$PY3" "$T" probe-send "$4" "$5" "$PROBE_US" $((MINUTES * 60 + 240)) \
