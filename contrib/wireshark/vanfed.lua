@@ -548,7 +548,9 @@ end
 -- as one datagram): the messages, if the datagram is one, else nil.  It is
 -- one when the first message says it is shorter than the datagram and the
 -- rest splits into messages of that size (the last may be shorter), each
--- of exactly the length it says, all with the same VAN IDs.
+-- of exactly the length it says.  Not necessarily of one type or VAN: the
+-- edge appends any message to the same member that fits the segment (a
+-- HELLO and a LEARN after it, since messages are said again).
 local function gso_train(tvb)
 	local len = tvb:len()
 	if len ~= tvb:reported_len() then
@@ -558,11 +560,10 @@ local function gso_train(tvb)
 	if seg == nil or seg >= len or seg < HDR_LEN then
 		return nil
 	end
-	local vans = tvb(4, 8):bytes():tohex()
 	local pieces, off = {}, 0
 	while off < len do
 		local n = math.min(seg, len - off)
-		if natural_len(tvb, off, n) ~= n or tvb(off + 4, 8):bytes():tohex() ~= vans then
+		if natural_len(tvb, off, n) ~= n then
 			return nil
 		end
 		pieces[#pieces + 1] = tvb(off, n):tvb()

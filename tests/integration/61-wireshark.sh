@@ -250,9 +250,9 @@ msgs = [
     ("good", hdr(4) + B1 + b"\0\0" + hdr(6)),
     ("good", hdr(3, flags=0xc0) + learn + trailer + hdr(3, flags=0xc0) + learn + trailer),
     ("good", hdr(1) + ping16 + hdr(1) + ping16 + hdr(1) + ping),
-    # ... and what is no train: junk after a LEARN, a JOIN of another VAN.
+    # ... and what is no train: junk after a LEARN, a JOIN cut short after a JOIN.
     ("bad-body", hdr(3) + learn + hdr(3, ver=0)),
-    ("bad-body", hdr(5) + hdr(5, van=200)),
+    ("bad-body", hdr(5) + hdr(5, van=200)[:6]),            # not a train: cut short
     # TUNNEL (proxy to proxy, as a decrypted capture shows it)
     ("good", hdr(8, van=0) + tunnel),
     ("bad-van-id", hdr(8, van=3) + tunnel),
