@@ -156,13 +156,20 @@ t0=$(mono_ns)
 say "site a cut off the internet for $((($(ms_now) - p0) / 1000)) s; b4 moved, a port came and one went meanwhile"
 agree partition-heal "$t0" $((2 * REKEY + 2 * HELLO + 3 * RTT + 1000 + SLACK))
 
-# The faults were real: each switch lost, duplicated and reordered frames.
+# The faults were real: each switch lost and reordered frames, and they
+# duplicated some.  Duplication is counted over all three: at 1 % a switch
+# that saw 400 frames duplicates none 2 times in 100 (0.99^400), all of
+# them together (over 3000) never in practice.
+dups=0
 for sw in a-sw b-sw inet; do
 	"$VANLAB" impair --prefix "$PFX" "$sw" >"$TMP/st" || fail "vanlab impair $sw"
-	for k in lost duplicated reordered; do
+	for k in lost reordered; do
 		n=$(awk -v k="$k" '$1 == k { print $2 }' "$TMP/st")
 		[ "${n:-0}" -gt 0 ] || fail "$sw: no frame $k ($(tr '\n' ' ' <"$TMP/st"))"
 	done
+	n=$(awk '$1 == "duplicated" { print $2 }' "$TMP/st")
+	dups=$((dups + ${n:-0}))
 	say "$sw: $(sed -n 's/^ *\(in\|lost\|duplicated\|reordered\) \([0-9]*\)/\1 \2/p' "$TMP/st" | tr '\n' ' ')"
 done
+[ "$dups" -gt 0 ] || fail "no switch duplicated a frame"
 ping_ok b1 10.0.0.14 || fail "b1 does not reach b4 after it all"
