@@ -32,14 +32,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct bridge b;
 static struct bridge_out out;
 
-static void
-flush(struct bridge_out *o, void *arg)
-{
-	(void)arg;
-	o->n = 0;
-	o->arena_used = 0;
-}
-
 static char *
 print(const struct edge_conf *conf, size_t *len)
 {
@@ -112,7 +104,7 @@ apply(const struct edge_conf *old, const struct edge_conf *conf, monotime_t now)
 		abort();
 	}
 	site_conf_apply(&b, old != NULL ? &old->site : NULL, &conf->site);
-	flush(&out, NULL);
+	fz_discard(&out, NULL);
 }
 
 /* The bridge's VANs are conf's: each of its in conf, each of conf's in it. */
@@ -152,7 +144,7 @@ populate(monotime_t now)
 	int p;
 
 	bridge_start(&b, &out, now);
-	flush(&out, NULL);
+	fz_discard(&out, NULL);
 	addr_parse("10.0.0.2", 4797, &m, &e);
 	bridge_member_add(&b, &out, &m, now, &e);
 	for (v = 0; v < b.conf.van_max; v++) {
@@ -164,7 +156,7 @@ populate(monotime_t now)
 		frame[10] = (uint8_t)(v >> 8);
 		frame[11] = (uint8_t)v;
 		bridge_port_frame(&b, &out, (uint32_t)p, frame, sizeof(frame), 1, now);
-		flush(&out, NULL);
+		fz_discard(&out, NULL);
 	}
 }
 
@@ -191,7 +183,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(c.hashkey, 3, sizeof(c.hashkey));
 	if (bridge_init(&b, &c) != 0)
 		abort();
-	bridge_out_init(&out, flush, NULL);
+	bridge_out_init(&out, fz_discard, NULL);
 	apply(NULL, old, MONO_SEC(1));
 	check_vans(old);
 	populate(MONO_SEC(1));

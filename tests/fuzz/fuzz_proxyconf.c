@@ -36,14 +36,6 @@ static struct bridge b;
 static struct bridge_out out;
 static int slot[PEERS];		/* per peer of the running file */
 
-static void
-flush(struct bridge_out *o, void *arg)
-{
-	(void)arg;
-	o->n = 0;
-	o->arena_used = 0;
-}
-
 static char *
 print(const struct proxy_conf *conf, size_t *len)
 {
@@ -135,7 +127,7 @@ peer_set(uint32_t m, const struct proxy_peer *cp, monotime_t now)
 		if (bridge_peer_van(&b, m, cp->pairs[i].local) != cp->pairs[i].remote)
 			(void)bridge_peer_map(&b, &out, m, cp->pairs[i].local,
 			    cp->pairs[i].remote, now, &e);
-	flush(&out, NULL);
+	fz_discard(&out, NULL);
 }
 
 static void
@@ -151,7 +143,7 @@ start(const struct proxy_conf *conf, monotime_t now)
 			peer_set((uint32_t)slot[i], &conf->peers[i], now);
 	set_conf(NULL, conf);
 	bridge_start(&b, &out, now);
-	flush(&out, NULL);
+	fz_discard(&out, NULL);
 }
 
 /* As proxyd_apply: peers and pairs gone, VANs, then pairs and settings. */
@@ -179,7 +171,7 @@ reload(const struct proxy_conf *old, const struct proxy_conf *conf, monotime_t n
 				bridge_peer_unmap(&b, &out, (uint32_t)slot[i], id, now);
 		}
 	}
-	flush(&out, NULL);
+	fz_discard(&out, NULL);
 	site_vans_apply(&b, &out, conf->file, conf->vans, sizeof(conf->vans[0]),
 	    conf->nvans, true, NULL, NULL, now);
 	for (i = 0; i < old->npeers && i < PEERS; i++)
@@ -187,7 +179,7 @@ reload(const struct proxy_conf *old, const struct proxy_conf *conf, monotime_t n
 			peer_set((uint32_t)slot[i], proxy_conf_peer(conf, old->peers[i].name),
 			    now);
 	set_conf(old, conf);
-	flush(&out, NULL);
+	fz_discard(&out, NULL);
 }
 
 static void
@@ -250,7 +242,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(c.hashkey, 5, sizeof(c.hashkey));
 	if (bridge_init(&b, &c) != 0)
 		abort();
-	bridge_out_init(&out, flush, NULL);
+	bridge_out_init(&out, fz_discard, NULL);
 	for (i = 0; i < PEERS; i++)
 		slot[i] = -1;
 	start(old, MONO_SEC(1));

@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 struct bridge;
+struct bridge_out;
+
+struct bridge;
 
 #define FZ_PARTS_MAX	6
 
@@ -53,5 +56,8 @@ void	fz_check_err(const char *path, const char *err);
  * VAN that is not configured, none through a member or port not in use.
  */
 void	fz_check_tables(const struct bridge *);
+
+/* A bridge_out flush that drops what was sent (nothing to deliver it to). */
+void	fz_discard(struct bridge_out *, void *);
 
 #endif /* TESTS_FUZZ_HARNESS_H */
