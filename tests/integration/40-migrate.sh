@@ -15,9 +15,6 @@
 lab_up
 
 B1MAC=02:00:0a:00:00:0b
-# What the hosts announced at start has been said again (repeats) by now:
-# the counters below count only what the move sends.
-settled h1 h2 h3 || fail "the hosts still repeat their announcements"
 ping_ok b3 10.0.0.11 || fail "b3 does not reach b1 before the move"
 # b3 must send nothing while b1 moves (below: h3 learns of the move from
 # the announcement alone).  But the ping leaves ARP entries that are
@@ -27,6 +24,10 @@ ping_ok b3 10.0.0.11 || fail "b3 does not reach b1 before the move"
 vm b1 ip neigh replace 10.0.0.13 lladdr 02:00:0a:00:00:0d dev eth0 nud permanent &&
     vm b3 ip neigh replace 10.0.0.11 lladdr $B1MAC dev eth0 nud permanent ||
     fail "b1, b3: permanent neighbour entries for each other"
+# What the hosts announced has been said again (repeats) by now — at start,
+# and at the ping (an ARP answer that tells h1 b1's address is announced):
+# the counters below count only what the move sends.
+settled h1 h2 h3 || fail "the hosts still repeat their announcements"
 w=$(fdb_where h3 blue $B1MAC); s=$(fdb_field h3 blue $B1MAC seq)
 [ "$w" = "10.77.1.11:4797" ] || fail "h3 puts b1 at '$w' before the move"
 say "before: h3 puts b1 at $w, sequence $s"
