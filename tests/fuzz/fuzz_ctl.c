@@ -46,14 +46,6 @@ static struct van_addr members[3];
 static char port_names[PORTS][16];	/* by slot: "" none */
 static monotime_t now;
 
-static void
-flush(struct bridge_out *o, void *arg)
-{
-	(void)arg;
-	o->n = 0;
-	o->arena_used = 0;
-}
-
 static const char *
 port_name(void *arg, uint32_t p)
 {
@@ -100,7 +92,7 @@ attach(int argc, char **argv, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", e);
 		return NULL;
 	}
-	flush(&out, NULL);
+	fz_discard(&out, NULL);
 	if (p >= PORTS)
 		abort();
 	snprintf(port_names[p], sizeof(port_names[p]), "%s", argv[2]);
@@ -136,7 +128,7 @@ handle(void *arg, int argc, char **argv, char *err, size_t errlen)
 			return NULL;
 		}
 		bridge_port_del(&b, &out, (uint32_t)p, now);
-		flush(&out, NULL);
+		fz_discard(&out, NULL);
 		port_names[p][0] = '\0';
 		return json_pack("{s:s}", "tap", argv[1]);
 	}
@@ -261,7 +253,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	addr_parse("10.0.0.9", 4797, &c.self, &err);
 	if (bridge_init(&b, &c) != 0)
 		abort();
-	bridge_out_init(&out, flush, NULL);
+	bridge_out_init(&out, fz_discard, NULL);
 	bridge_van_add(&b, 100, "a", &err);
 	bridge_van_add(&b, 200, "b", &err);
 	for (i = 0; i < 3; i++) {
@@ -279,7 +271,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(port_names[p], sizeof(port_names[p]), "tap%d", i);
 	}
 	bridge_start(&b, &out, now);
-	flush(&out, NULL);
+	fz_discard(&out, NULL);
 
 	while (size - off >= 3) {
 		uint8_t who = data[off], dt = data[off + 1];
@@ -315,7 +307,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			request(msg, len);
 			break;
 		}
-		flush(&out, NULL);
+		fz_discard(&out, NULL);
 		free(msg);
 		fz_check_tables(&b);
 	}

@@ -14,8 +14,6 @@
 struct bridge;
 struct bridge_out;
 
-struct bridge;
-
 #define FZ_PARTS_MAX	6
 
 /*
